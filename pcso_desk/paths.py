@@ -1,0 +1,55 @@
+"""Where a store lives: --data-dir, PCSO_DESK_DATA_DIR, or the platform's local app-data folder."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+APP_NAME = "PCSO Desk"
+APP_AUTHOR = "PCSO Desk"
+ENV_DATA_DIR = "PCSO_DESK_DATA_DIR"
+
+
+def default_data_dir() -> Path:
+    """The local (never roaming) per-user data folder: a store must not follow a profile around."""
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, APP_AUTHOR, roaming=False)
+
+
+@dataclass(frozen=True)
+class DataPaths:
+    """Every file PCSO Desk keeps for one store, under one folder."""
+
+    root: Path
+
+    @classmethod
+    def resolve(cls, data_dir: str | os.PathLike[str] | None = None) -> DataPaths:
+        chosen = data_dir or os.environ.get(ENV_DATA_DIR) or default_data_dir()
+        return cls(Path(chosen).expanduser().absolute())
+
+    @property
+    def store(self) -> Path:
+        return self.root / "pcso-desk.sqlite"
+
+    @property
+    def backups(self) -> Path:
+        return self.root / "backups"
+
+    @property
+    def logs(self) -> Path:
+        return self.root / "logs"
+
+    @property
+    def keys(self) -> Path:
+        return self.root / "keys"
+
+    @property
+    def drafts(self) -> Path:
+        return self.root / "drafts"
+
+    def ensure(self) -> DataPaths:
+        for folder in (self.root, self.backups, self.logs, self.keys, self.drafts):
+            folder.mkdir(parents=True, exist_ok=True)
+        return self

@@ -1,0 +1,99 @@
+"""What every service call works within: the open store, this station, its clock, the actor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pcso_desk.domain.hlc import HybridClock
+from pcso_desk.store.base import new_id, utcnow
+from pcso_desk.store.models import StoreMeta
+from pcso_desk.store.session import Store
+
+STATION_KEY = "station_id"
+STATION_NAME_KEY = "station_name"
+TEAM_KEY = "team_name"
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What a mutating call changed, so that a screen can refresh just that."""
+
+    kind: str
+    created: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    deleted: tuple[str, ...] = ()
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return self.created + self.updated + self.deleted
+
+    def __bool__(self) -> bool:
+        return bool(self.ids)
+
+
+def meta_value(session: Session, key: str) -> str | None:
+    row = session.get(StoreMeta, key)
+    return None if row is None else row.value
+
+
+def set_meta(session: Session, key: str, value: str) -> None:
+    row = session.get(StoreMeta, key)
+    if row is None:
+        session.add(StoreMeta(key=key, value=value))
+    else:
+        row.value = value
+
+
+def ensure_station(store: Store, name: str = "Station PC") -> str:
+    """This store's station id, created once with the store and never changed."""
+    with store.write() as session:
+        station = meta_value(session, STATION_KEY)
+        if station is None:
+            station = new_id()
+            set_meta(session, STATION_KEY, station)
+            set_meta(session, STATION_NAME_KEY, name)
+        return station
+
+
+@dataclass
+class Context:
+    """One open store seen by one actor (the signed-in officer, or None for system work)."""
+
+    store: Store
+    station_id: str
+    clock: HybridClock = field(init=False)
+    officer_id: str | None = None
+
+    def __post_init__(self) -> None:
+        self.clock = HybridClock(self.station_id)
+
+    @classmethod
+    def open(cls, store: Store, officer_id: str | None = None) -> Context:
+        return cls(store, ensure_station(store), officer_id)
+
+    def stamp(self, record: Any, *, creating: bool, now: datetime | None = None) -> None:
+        """Mark a record as changed here and now: clock, station, officer."""
+        moment = now or utcnow()
+        record.hlc = self.clock.now().encode()
+        record.station_id = self.station_id
+        record.updated_by = self.officer_id
+        record.updated_at = moment
+        if creating:
+            record.created_by = self.officer_id
+            record.created_at = moment
+            if not getattr(record, "id", None):
+                record.id = new_id()
+
+    def team_name(self) -> str:
+        with self.store.read() as session:
+            return meta_value(session, TEAM_KEY) or ""
+
+
+def live(model: Any) -> Any:
+    """A select of the model's rows that are not tombstones."""
+    return select(model).where(model.deleted_at.is_(None))

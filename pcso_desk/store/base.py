@@ -1,0 +1,62 @@
+"""The declarative base and the columns every synced record carries."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import MetaData, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from pcso_desk.domain.enums import Sensitivity
+from pcso_desk.store.types import UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime()}
+
+
+def personal(sensitivity: Sensitivity, **kwargs: Any) -> Any:
+    """A personal-data column, with its class declared once where exports and reports read it."""
+    info = dict(kwargs.pop("info", {}))
+    info["sensitivity"] = sensitivity
+    return mapped_column(info=info, **kwargs)
+
+
+class Record:
+    """Mixin: UUID key, audit stamps, and what sync needs (clock, station, tombstone).
+
+    `hlc` is the hybrid-logical-clock time of the last change (string-ordered); `station_id`
+    the station PC that made it; `deleted_at` marks a tombstone: deleted records stay as
+    tombstones so that a deletion propagates and never comes back.
+    """
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    created_by: Mapped[str | None] = mapped_column(String(36))
+    updated_by: Mapped[str | None] = mapped_column(String(36))
+    station_id: Mapped[str | None] = mapped_column(String(36))
+    hlc: Mapped[str] = mapped_column(String(64), default="", index=False)
+    deleted_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    # Append-only records (engagements, visits, check-ins, actions) never conflict in sync.
+    __append_only__: bool = False

@@ -1,0 +1,65 @@
+"""Every record type of PCSO Desk as a typed SQLAlchemy model (PRODUCT.md §2)."""
+
+from pcso_desk.store.base import Base, Record
+from pcso_desk.store.models.care import VictimCase, VictimContact
+from pcso_desk.store.models.community import (
+    Contact,
+    Engagement,
+    EngagementContact,
+    Kin,
+    KinCheckIn,
+    KinMember,
+)
+from pcso_desk.store.models.figures import CrimeCount, CrimeRecord, LsoaWard
+from pcso_desk.store.models.meetings import (
+    Meeting,
+    MeetingOfficer,
+    MeetingWard,
+    Priority,
+    PriorityAction,
+)
+from pcso_desk.store.models.organisation import (
+    Council,
+    District,
+    Neighbourhood,
+    Officer,
+    OfficerWard,
+    PoliceStation,
+    StoreMeta,
+    User,
+    Ward,
+)
+from pcso_desk.store.models.patrol import Abstraction, Message, PatrolSession
+
+__all__ = [
+    "Abstraction",
+    "Base",
+    "Contact",
+    "Council",
+    "CrimeCount",
+    "CrimeRecord",
+    "District",
+    "Engagement",
+    "EngagementContact",
+    "Kin",
+    "KinCheckIn",
+    "KinMember",
+    "LsoaWard",
+    "Meeting",
+    "MeetingOfficer",
+    "MeetingWard",
+    "Message",
+    "Neighbourhood",
+    "Officer",
+    "OfficerWard",
+    "PatrolSession",
+    "PoliceStation",
+    "Priority",
+    "PriorityAction",
+    "Record",
+    "StoreMeta",
+    "User",
+    "VictimCase",
+    "VictimContact",
+    "Ward",
+]

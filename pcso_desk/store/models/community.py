@@ -1,0 +1,116 @@
+"""Community records: contacts, the engagement log, Key Individual Networks and check-ins."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from pcso_desk.domain.enums import (
+    ContactKind,
+    ContactMethod,
+    CheckInMethod,
+    Channel,
+    LawfulBasis,
+    Sensitivity,
+)
+from pcso_desk.store.base import Base, Record, personal
+from pcso_desk.store.types import JSONList, enum_column
+
+INTERNAL = Sensitivity.INTERNAL
+RESTRICTED = Sensitivity.RESTRICTED
+
+
+class Contact(Record, Base):
+    """A person or organisation the team keeps in touch with."""
+
+    __tablename__ = "contacts"
+    kind: Mapped[ContactKind] = mapped_column(enum_column(ContactKind), default=ContactKind.RESIDENT)
+    name: Mapped[str] = personal(INTERNAL, type_=String(200), index=True)
+    organisation: Mapped[str] = personal(INTERNAL, type_=String(200), default="")
+    role_title: Mapped[str] = personal(INTERNAL, type_=String(120), default="")
+    address: Mapped[str] = personal(INTERNAL, type_=Text, default="")
+    postcode: Mapped[str] = personal(INTERNAL, type_=String(10), default="", index=True)
+    ward_id: Mapped[str | None] = mapped_column(ForeignKey("wards.id"), index=True)
+    phone: Mapped[str] = personal(INTERNAL, type_=String(20), default="", index=True)
+    email: Mapped[str] = personal(INTERNAL, type_=String(254), default="", index=True)
+    preferred_method: Mapped[ContactMethod | None] = mapped_column(enum_column(ContactMethod))
+    preferred_times: Mapped[str] = personal(INTERNAL, type_=String(200), default="")
+    lawful_basis: Mapped[LawfulBasis] = mapped_column(
+        enum_column(LawfulBasis), default=LawfulBasis.PUBLIC_TASK
+    )
+    consent_by: Mapped[str] = personal(INTERNAL, type_=String(200), default="")
+    consent_at: Mapped[datetime | None] = mapped_column(default=None)
+    consent_how: Mapped[str] = mapped_column(String(200), default="")
+    consent_told: Mapped[str] = mapped_column(Text, default="")
+    consent_withdrawn_at: Mapped[datetime | None] = mapped_column(default=None)
+    tags: Mapped[list[str]] = mapped_column(JSONList(), default=list)
+    notes: Mapped[str] = personal(INTERNAL, type_=Text, default="")
+    review_date: Mapped[date | None] = mapped_column(default=None, index=True)
+    # Set when a duplicate was merged into another contact; cleared again by an undo.
+    merged_into_id: Mapped[str | None] = mapped_column(String(36), default=None)
+
+
+class Engagement(Record, Base):
+    """One conversation, patrol contact, call or email: the contact log."""
+
+    __tablename__ = "engagements"
+    __append_only__ = True
+    occurred_at: Mapped[datetime] = mapped_column(index=True)
+    officer_id: Mapped[str | None] = mapped_column(ForeignKey("officers.id"), index=True)
+    ward_id: Mapped[str | None] = mapped_column(ForeignKey("wards.id"), index=True)
+    channel: Mapped[Channel] = mapped_column(enum_column(Channel))
+    summary: Mapped[str] = personal(INTERNAL, type_=Text, default="")
+    issues: Mapped[list[str]] = mapped_column(JSONList(), default=list)
+    follow_up_due: Mapped[date | None] = mapped_column(default=None)
+    follow_up_done: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class EngagementContact(Record, Base):
+    """Who an engagement was with (zero or more contacts)."""
+
+    __tablename__ = "engagement_contacts"
+    __append_only__ = True
+    engagement_id: Mapped[str] = mapped_column(ForeignKey("engagements.id"), index=True)
+    contact_id: Mapped[str] = mapped_column(ForeignKey("contacts.id"), index=True)
+
+
+class Kin(Record, Base):
+    """A Key Individual Network for a neighbourhood or one ward."""
+
+    __tablename__ = "kins"
+    name: Mapped[str] = mapped_column(String(160))
+    neighbourhood_id: Mapped[str] = mapped_column(ForeignKey("neighbourhoods.id"), index=True)
+    ward_id: Mapped[str | None] = mapped_column(ForeignKey("wards.id"), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class KinMember(Record, Base):
+    """A key individual's membership of a network."""
+
+    __tablename__ = "kin_members"
+    kin_id: Mapped[str] = mapped_column(ForeignKey("kins.id"), index=True)
+    contact_id: Mapped[str] = mapped_column(ForeignKey("contacts.id"), index=True)
+    represents: Mapped[str] = mapped_column(String(200), default="")  # street or community
+    why_key: Mapped[str] = personal(INTERNAL, type_=Text, default="")
+    cadence_weeks: Mapped[int] = mapped_column(Integer, default=6)
+    joined_on: Mapped[date]
+    left_on: Mapped[date | None] = mapped_column(default=None)
+    # Derived from the latest check-in by the service, kept for fast overdue lists.
+    last_checkin_on: Mapped[date | None] = mapped_column(default=None)
+    next_checkin_due: Mapped[date | None] = mapped_column(default=None, index=True)
+
+
+class KinCheckIn(Record, Base):
+    """A check-in with a KIN member: how safe people feel, concerns, suggested priorities."""
+
+    __tablename__ = "kin_checkins"
+    __append_only__ = True
+    member_id: Mapped[str] = mapped_column(ForeignKey("kin_members.id"), index=True)
+    checked_on: Mapped[date] = mapped_column(index=True)
+    officer_id: Mapped[str | None] = mapped_column(ForeignKey("officers.id"))
+    method: Mapped[CheckInMethod] = mapped_column(enum_column(CheckInMethod))
+    safety_score: Mapped[int] = mapped_column(Integer)  # 1-5: how safe do people feel
+    concerns: Mapped[str] = personal(INTERNAL, type_=Text, default="")
+    suggested_priorities: Mapped[str] = mapped_column(Text, default="")

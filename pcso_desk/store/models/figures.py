@@ -1,0 +1,48 @@
+"""Crime figures: data.police.uk street-level rows, hand-entered counts, and the LSOA map."""
+
+from __future__ import annotations
+
+from sqlalchemy import Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from pcso_desk.store.base import Base, Record
+
+
+class LsoaWard(Record, Base):
+    """The team's own table mapping a census LSOA to one of its wards."""
+
+    __tablename__ = "lsoa_wards"
+    lsoa_code: Mapped[str] = mapped_column(String(16), unique=True)
+    lsoa_name: Mapped[str] = mapped_column(String(120), default="")
+    ward_id: Mapped[str] = mapped_column(ForeignKey("wards.id"), index=True)
+
+
+class CrimeRecord(Record, Base):
+    """One row of a data.police.uk street-level CSV (already anonymised to street level)."""
+
+    __tablename__ = "crime_records"
+    crime_id: Mapped[str] = mapped_column(String(80), default="", index=True)  # blank for ASB
+    month: Mapped[str] = mapped_column(String(7), index=True)  # YYYY-MM
+    reported_by: Mapped[str] = mapped_column(String(120), default="")
+    falls_within: Mapped[str] = mapped_column(String(120), default="")
+    longitude: Mapped[float | None] = mapped_column(Float, default=None)
+    latitude: Mapped[float | None] = mapped_column(Float, default=None)
+    location: Mapped[str] = mapped_column(String(200), default="")
+    lsoa_code: Mapped[str] = mapped_column(String(16), default="", index=True)
+    lsoa_name: Mapped[str] = mapped_column(String(120), default="")
+    crime_type: Mapped[str] = mapped_column(String(80))
+    last_outcome: Mapped[str] = mapped_column(String(200), default="")
+    context: Mapped[str] = mapped_column(Text, default="")
+    ward_id: Mapped[str | None] = mapped_column(ForeignKey("wards.id"), index=True)
+    # Identifies the row for idempotent re-imports (crime id, or a hash of the row for ASB).
+    row_key: Mapped[str] = mapped_column(String(80), unique=True)
+
+
+class CrimeCount(Record, Base):
+    """A monthly count per ward and crime type, entered by hand."""
+
+    __tablename__ = "crime_counts"
+    ward_id: Mapped[str] = mapped_column(ForeignKey("wards.id"), index=True)
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    crime_type: Mapped[str] = mapped_column(String(80))
+    count: Mapped[int] = mapped_column(Integer)

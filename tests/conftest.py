@@ -1,0 +1,56 @@
+"""Shared fixtures: every test builds its own world in a temp dir; Qt runs offscreen."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Before any Qt import: tests never need a display.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test may touch the real app-data folder: point every default at the temp dir."""
+    monkeypatch.setenv("PCSO_DESK_DATA_DIR", str(tmp_path / "default-data"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.delenv("PCSO_DESK_PASSWORD", raising=False)
+
+
+@pytest.fixture
+def data_paths(tmp_path: Path):  # type: ignore[no-untyped-def]
+    from pcso_desk.paths import DataPaths
+
+    return DataPaths(tmp_path / "data").ensure()
+
+
+@pytest.fixture
+def store(data_paths):  # type: ignore[no-untyped-def]
+    from pcso_desk.store.session import open_store
+
+    opened = open_store(data_paths.store, data_paths.backups)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def ctx(store):  # type: ignore[no-untyped-def]
+    from pcso_desk.services.context import Context
+
+    return Context.open(store)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/gui" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.gui)
+
+
+@pytest.fixture
+def no_env_password(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.delenv("PCSO_DESK_PASSWORD", raising=False)
+    yield
