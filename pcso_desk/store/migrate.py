@@ -1,19 +1,23 @@
-"""Runs Alembic at start-up: builds a new store, upgrades an old one (after a backup), refuses a newer one."""
+"""Runs Alembic at start-up: builds, upgrades (after a backup) or refuses a newer store."""
 
 from __future__ import annotations
 
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, inspect
 
 from pcso_desk.domain.errors import StoreError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-def _config():  # type: ignore[no-untyped-def]
+def _config() -> Config:
     from alembic.config import Config
 
     config = Config()
@@ -57,7 +61,7 @@ def backup_file(source: Path, target: Path) -> Path:
 
 
 def upgrade(engine: Engine, store_path: Path, backups: Path) -> str | None:
-    """Bring the store to the newest schema; returns the path of a pre-upgrade backup if one was made."""
+    """Bring the store to the newest schema; returns the pre-upgrade backup path, if any."""
     current = current_revision(engine)
     head = head_revision()
     if current == head:

@@ -50,7 +50,7 @@ class JSONList(TypeDecorator[list[str]]):
 
 
 def enum_column(enum_cls: type[enum.StrEnum], length: int = 32) -> Any:
-    """An enum stored as its value (lower-case text), checked by SQLAlchemy not by a DB constraint."""
+    """An enum stored as its value (lower-case text), checked in Python, not by the database."""
     from sqlalchemy import Enum
 
     return Enum(

@@ -1,4 +1,4 @@
-"""Alembic environment: always run programmatically by pcso_desk.store.migrate on a live connection."""
+"""Alembic environment: always run by pcso_desk.store.migrate on a live connection."""
 
 from alembic import context
 

@@ -8,10 +8,10 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pcso_desk.domain.enums import (
+    Channel,
+    CheckInMethod,
     ContactKind,
     ContactMethod,
-    CheckInMethod,
-    Channel,
     LawfulBasis,
     Sensitivity,
 )
@@ -26,7 +26,9 @@ class Contact(Record, Base):
     """A person or organisation the team keeps in touch with."""
 
     __tablename__ = "contacts"
-    kind: Mapped[ContactKind] = mapped_column(enum_column(ContactKind), default=ContactKind.RESIDENT)
+    kind: Mapped[ContactKind] = mapped_column(
+        enum_column(ContactKind), default=ContactKind.RESIDENT
+    )
     name: Mapped[str] = personal(INTERNAL, type_=String(200), index=True)
     organisation: Mapped[str] = personal(INTERNAL, type_=String(200), default="")
     role_title: Mapped[str] = personal(INTERNAL, type_=String(120), default="")

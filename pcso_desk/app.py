@@ -1,0 +1,74 @@
+"""Composition root: paths -> store -> services -> the desktop app or the command line."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from pcso_desk.paths import DataPaths
+from pcso_desk.services.api import Services
+
+log = logging.getLogger("pcso_desk")
+
+
+def build_services(paths: DataPaths, create: bool = True) -> Services:
+    """Open (creating and migrating as needed) the store under `paths` and wrap it in Services."""
+    from pcso_desk.services.context import Context
+    from pcso_desk.store.session import open_store
+
+    if create:
+        paths.ensure()
+    store = open_store(paths.store, paths.backups, create=create)
+    return Services(Context.open(store))
+
+
+def _log_crash(paths: DataPaths, exc: BaseException) -> str:
+    """Write the traceback to the data folder's log; return where it went."""
+    try:
+        paths.logs.mkdir(parents=True, exist_ok=True)
+        target = paths.logs / "pcso-desk.log"
+        with target.open("a", encoding="utf-8") as handle:
+            handle.write(f"\n[{datetime.now(UTC).isoformat()}] unexpected error\n")
+            handle.write("".join(traceback.format_exception(exc)))
+        return str(target)
+    except OSError:
+        return "(the log could not be written)"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from pcso_desk import cli
+    from pcso_desk.domain.errors import PcsoDeskError
+
+    args = cli.parse(argv)  # usage errors exit 2 here
+    paths = DataPaths.resolve(args.data_dir)
+    services: list[Services] = []
+
+    def open_services(create: bool) -> Services:
+        services.append(build_services(paths, create))
+        return services[-1]
+
+    try:
+        if args.command is None:
+            from pcso_desk.gui import run_app
+
+            return run_app(open_services(True), paths)
+        return cli.run(args, open_services)
+    except PcsoDeskError as exc:
+        print(f"pcso-desk: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("pcso-desk: interrupted; nothing further was changed.", file=sys.stderr)
+        return 1
+    except Exception as exc:  # a bug: one sentence for the user, the traceback to the log
+        where = _log_crash(paths, exc)
+        print(
+            f"pcso-desk: unexpected error ({type(exc).__name__}); details in {where}.",
+            file=sys.stderr,
+        )
+        return 1
+    finally:
+        for opened in services:
+            opened.ctx.store.close()

@@ -1,0 +1,120 @@
+"""The `pcso-desk` command line: argparse over the services (PRODUCT.md §8 is the contract)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from pcso_desk import __version__
+
+if TYPE_CHECKING:
+    from pcso_desk.services.api import Services
+
+OpenServices = Callable[[bool], "Services"]
+EXPORT_TABLES = ("contacts", "engagements", "meetings", "priorities", "kin-members")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pcso-desk",
+        description="PCSO Desk: the desk-side system of a Safer Neighbourhood Team. "
+        "With no command it opens the desktop app.",
+    )
+    parser.add_argument("--version", action="version", version=f"pcso-desk {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="folder that holds the store, backups, keys and logs "
+        "(default: $PCSO_DESK_DATA_DIR or the local app-data folder)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    init = commands.add_parser("init", help="create an empty store")
+    init.add_argument("--team", metavar="NAME", help="the neighbourhood team's name")
+    demo = commands.add_parser("demo", help="create a store full of realistic synthetic data")
+    demo.add_argument("--seed", type=int, default=1, metavar="N")
+    demo.add_argument("--scale", choices=("small", "county"), default="small")
+    commands.add_parser("check", help="integrity check and schema version")
+    _add_import(commands)
+    export = commands.add_parser("export", help="export a table as CSV or XLSX")
+    export.add_argument(
+        "table", choices=EXPORT_TABLES, metavar="TABLE", help="one of: " + ", ".join(EXPORT_TABLES)
+    )
+    export.add_argument("--format", choices=("csv", "xlsx"), required=True)
+    export.add_argument("--out", type=Path, required=True, metavar="FILE")
+    return parser
+
+
+def _add_import(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    importer = commands.add_parser("import", help="import contacts from a CSV file")
+    kinds = importer.add_subparsers(dest="kind", metavar="KIND", required=True)
+    contacts = kinds.add_parser("contacts", help="contacts from a CSV file (Excel or UTF-8)")
+    contacts.add_argument("file", type=Path, metavar="FILE.csv")
+    contacts.add_argument(
+        "--dry-run", action="store_true", help="report what would happen and write nothing"
+    )
+    contacts.add_argument(
+        "--rejects",
+        type=Path,
+        metavar="OUT.csv",
+        help="write the rejected rows, with a reason column, to this file",
+    )
+
+
+def parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    return build_parser().parse_args(argv)
+
+
+def run(args: argparse.Namespace, open_services: OpenServices, out: TextIO = sys.stdout) -> int:
+    """Run one command; returns the exit code. Domain errors are the caller's to report."""
+    handler = {
+        "init": _init,
+        "demo": _demo,
+        "check": _check,
+        "import": _import,
+        "export": _export,
+    }[args.command]
+    return handler(args, open_services, out)
+
+
+def _init(args: argparse.Namespace, open_services: OpenServices, out: TextIO) -> int:
+    from pcso_desk.services.maintenance import init_store
+
+    services = open_services(True)
+    team = init_store(services.ctx, args.team)
+    print(f"Created an empty store for {team} at {services.ctx.store.path}.", file=out)
+    return 0
+
+
+def _demo(args: argparse.Namespace, open_services: OpenServices, out: TextIO) -> int:
+    services = open_services(True)
+
+    def progress(message: str) -> None:
+        print(message, file=out, flush=True)
+
+    summary = services.build_demo(seed=args.seed, scale=args.scale, progress=progress)
+    print(summary.line(), file=out)
+    return 0
+
+
+def _check(args: argparse.Namespace, open_services: OpenServices, out: TextIO) -> int:
+    report = open_services(False).check()
+    for line in report.lines():
+        print(line, file=out)
+    return 0 if report.ok else 1
+
+
+def _import(args: argparse.Namespace, open_services: OpenServices, out: TextIO) -> int:
+    report = open_services(False).import_contacts(
+        args.file, dry_run=args.dry_run, rejects=args.rejects
+    )
+    print(report.summary(), file=out)
+    return 0
+
+
+def _export(args: argparse.Namespace, open_services: OpenServices, out: TextIO) -> int:
+    rows = open_services(False).export_table(args.table, args.format, args.out)
+    print(f"Exported {rows:,} {args.table} to {args.out}.", file=out)
+    return 0

@@ -1,0 +1,70 @@
+"""The one object front ends hold: every use case of PCSO Desk over one open store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pcso_desk.domain.schedule import LocalityShare
+from pcso_desk.services import operations, specs
+from pcso_desk.services.context import Context
+from pcso_desk.services.records import RecordService
+from pcso_desk.services.search import SearchHit, search
+
+
+@dataclass
+class Services:
+    """Built by app.py (or a test) around a Context; screens and the CLI call only this."""
+
+    ctx: Context
+    records: dict[str, RecordService] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.records = {spec.kind: RecordService(self.ctx, spec) for spec in specs.ALL_SPECS}
+        self.victims = operations.VictimCare(self.ctx)
+        self.kins = operations.Kins(self.ctx)
+        self.priorities = operations.Priorities(self.ctx)
+        self.messages = operations.Messages(self.ctx)
+
+    def __getitem__(self, kind: str) -> RecordService:
+        return self.records[kind]
+
+    @property
+    def contacts(self) -> RecordService:
+        return self.records["contacts"]
+
+    @property
+    def engagements(self) -> RecordService:
+        return self.records["engagements"]
+
+    @property
+    def meetings(self) -> RecordService:
+        return self.records["meetings"]
+
+    def search(self, typed: str, limit: int = 20) -> list[SearchHit]:
+        return search(self.ctx, typed, limit)
+
+    def time_in_locality(self, month: str, **scope: str | None) -> LocalityShare:
+        return operations.time_in_locality(self.ctx, month, **scope)
+
+    def build_demo(self, **options: Any) -> Any:
+        from pcso_desk.services.demo import build_demo
+
+        return build_demo(self.ctx, **options)
+
+    def import_contacts(self, path: Path, **options: Any) -> Any:
+        from pcso_desk.services.contact_import import import_contacts
+
+        return import_contacts(self.ctx, path, **options)
+
+    def export_table(self, table: str, fmt: str, out: Path) -> int:
+        from pcso_desk.services.export import export_table
+
+        rows: int = export_table(self.ctx, table, fmt, out)
+        return rows
+
+    def check(self) -> Any:
+        from pcso_desk.services.maintenance import check_store
+
+        return check_store(self.ctx)

@@ -1,0 +1,98 @@
+"""Setting up a new store and checking an existing one (integrity, schema version)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, func, select
+
+from pcso_desk.domain.errors import ValidationError
+from pcso_desk.services.context import TEAM_KEY, Context, meta_value, set_meta
+from pcso_desk.store import migrate
+from pcso_desk.store import models as m
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    path: str
+    schema: str | None
+    newest_schema: str
+    integrity: str
+    problems: tuple[str, ...] = field(default=())
+    contacts: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def lines(self) -> list[str]:
+        state = "up to date" if self.schema == self.newest_schema else "OUT OF DATE"
+        out = [
+            f"Store: {self.path}",
+            f"Schema version: {self.schema} ({state})",
+            f"Integrity check: {self.integrity}",
+            f"Contacts: {self.contacts:,}",
+        ]
+        out += [f"Problem: {problem}" for problem in self.problems]
+        out.append("Store is healthy." if self.ok else "Store has problems.")
+        return out
+
+
+def init_store(ctx: Context, team: str | None) -> str:
+    """Name the team on a new store; refuses a store that already has a team."""
+    with ctx.store.write() as session:
+        existing = meta_value(session, TEAM_KEY)
+        if existing:
+            raise ValidationError(
+                f"This store is already set up for team '{existing}'; nothing was changed."
+            )
+        name = " ".join((team or "Neighbourhood Team").split())
+        set_meta(session, TEAM_KEY, name)
+        return name
+
+
+def check_store(ctx: Context) -> CheckReport:
+    """SQLite's integrity and foreign-key checks, and the schema version against this release."""
+    problems: list[str] = []
+    with ctx.store.engine.connect() as conn:
+        integrity = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check")]
+        fk_faults = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        fts_ok = _fts_in_step(conn)
+    if integrity != ["ok"]:
+        problems.extend(f"integrity: {line}" for line in integrity[:5])
+    if fk_faults:
+        table = fk_faults[0][0]
+        problems.append(f"{len(fk_faults)} row(s) point at missing records (first in {table}).")
+    problems.extend(fts_ok)
+    schema = migrate.current_revision(ctx.store.engine)
+    head = migrate.head_revision()
+    if schema != head:
+        problems.append(f"schema version {schema} is not this release's {head}.")
+    with ctx.store.read() as session:
+        contacts = session.scalar(
+            select(func.count()).select_from(m.Contact).where(m.Contact.deleted_at.is_(None))
+        )
+    return CheckReport(
+        str(ctx.store.path),
+        schema,
+        head,
+        "ok" if integrity == ["ok"] else "FAILED",
+        tuple(problems),
+        int(contacts or 0),
+    )
+
+
+def _fts_in_step(conn: Connection) -> list[str]:
+    """Each search index holds exactly the live rows of its table."""
+    checks = {
+        "contacts": "deleted_at IS NULL AND merged_into_id IS NULL",
+        "meetings": "deleted_at IS NULL",
+        "priorities": "deleted_at IS NULL",
+    }
+    problems = []
+    for table, live in checks.items():
+        rows = conn.exec_driver_sql(f"SELECT count(*) FROM {table} WHERE {live}").scalar()
+        indexed = conn.exec_driver_sql(f"SELECT count(*) FROM {table}_fts").scalar()
+        if rows != indexed:
+            problems.append(f"the search index of {table} is out of step ({indexed} of {rows}).")
+    return problems

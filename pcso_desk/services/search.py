@@ -1,0 +1,70 @@
+"""Global search (Ctrl+K): contacts, meetings and priorities by any word or postcode as you type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, literal_column, or_, select, text
+
+from pcso_desk.services.context import Context
+from pcso_desk.services.records import fts_query
+from pcso_desk.store import models as m
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str  # "contacts", "meetings", "priorities"
+    id: str
+    title: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class _Target:
+    kind: str
+    model: Any
+    fts: str
+    title: str
+    detail: str
+    like_columns: tuple[str, ...]
+
+
+TARGETS = (
+    _Target("contacts", m.Contact, "contacts_fts", "name", "postcode", ("name", "postcode")),
+    _Target("meetings", m.Meeting, "meetings_fts", "title", "venue", ("title", "venue")),
+    _Target("priorities", m.Priority, "priorities_fts", "title", "public_wording", ("title",)),
+)
+
+
+def _condition(target: _Target, word: str) -> ColumnElement[bool]:
+    """One typed word: FTS5 trigram match, or a prefix match for one or two characters."""
+    model = target.model
+    if len(word) >= 3:
+        match = text(f"SELECT rowid FROM {target.fts} WHERE {target.fts} MATCH :q")
+        rowid: ColumnElement[Any] = literal_column(f"{model.__tablename__}.rowid")
+        return rowid.in_(match.bindparams(q=fts_query([word])))
+    clean = word.replace("%", "").replace("_", "")
+    return or_(*(getattr(model, c).ilike(f"{clean}%") for c in target.like_columns))
+
+
+def search(ctx: Context, typed: str, limit: int = 20) -> list[SearchHit]:
+    """Up to `limit` hits per kind, best kind first; empty for an empty box."""
+    words = typed.split()
+    if not words:
+        return []
+    hits: list[SearchHit] = []
+    with ctx.store.read() as session:
+        for target in TARGETS:
+            model = target.model
+            conditions = [_condition(target, w) for w in words]
+            stmt = (
+                select(model.id, getattr(model, target.title), getattr(model, target.detail))
+                .where(model.deleted_at.is_(None), *conditions)
+                .order_by(getattr(model, target.title))
+                .limit(limit)
+            )
+            if target.kind == "contacts":
+                stmt = stmt.where(m.Contact.merged_into_id.is_(None))
+            hits.extend(SearchHit(target.kind, *row) for row in session.execute(stmt))
+    return hits
