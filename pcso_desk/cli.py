@@ -67,7 +67,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     return build_parser().parse_args(argv)
 
 
-def run(args: argparse.Namespace, open_services: OpenServices, out: TextIO = sys.stdout) -> int:
+def run(args: argparse.Namespace, open_services: OpenServices, out: TextIO | None = None) -> int:
     """Run one command; returns the exit code. Domain errors are the caller's to report."""
     handler = {
         "init": _init,
@@ -76,7 +76,7 @@ def run(args: argparse.Namespace, open_services: OpenServices, out: TextIO = sys
         "import": _import,
         "export": _export,
     }[args.command]
-    return handler(args, open_services, out)
+    return handler(args, open_services, out or sys.stdout)
 
 
 def _init(args: argparse.Namespace, open_services: OpenServices, out: TextIO) -> int:

@@ -54,3 +54,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def no_env_password(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.delenv("PCSO_DESK_PASSWORD", raising=False)
     yield
+
+
+@pytest.fixture
+def services(ctx):  # type: ignore[no-untyped-def]
+    from pcso_desk.services.api import Services
+
+    return Services(ctx)
+
+
+@pytest.fixture
+def world(services):  # type: ignore[no-untyped-def]
+    from tests.factories import make_world
+
+    return make_world(services)

@@ -1,4 +1,4 @@
-"""Hybrid logical clock: timestamps that order changes across station PCs without trusting wall clocks."""
+"""Hybrid logical clock: orders changes across station PCs without trusting wall clocks."""
 
 from __future__ import annotations
 

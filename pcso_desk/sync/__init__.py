@@ -1,0 +1,1 @@
+"""Sync between station PCs: change log, bundles, merge, hub transport (built by the Sync issue)."""

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The README's test command: installs everything the tests need, then lints and runs them.
+# Safe to run again: it reuses .venv and installs only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# System libraries Qt needs even offscreen; installed only when missing (needs root + apt).
+need_apt=()
+for lib in libEGL.so.1 libGL.so.1 libfontconfig.so.1 libxkbcommon.so.0 libdbus-1.so.3; do
+  ldconfig -p | grep -q "$lib" || need_apt+=("$lib")
+done
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+      libegl1 libgl1 libfontconfig1 libxkbcommon0 libdbus-1-3 fonts-dejavu-core >/dev/null
+  else
+    echo "Missing system libraries for Qt: ${need_apt[*]} (install libegl1 libgl1 libfontconfig1 libxkbcommon0 libdbus-1-3)" >&2
+    exit 1
+  fi
+fi
+
+PYTHON=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]"
+
+export QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen}
+.venv/bin/ruff check pcso_desk tests
+.venv/bin/mypy
+# pytest's exit code 5 (no tests ran) fails this script like any other failure.
+.venv/bin/python -m pytest "$@"
