@@ -9,8 +9,16 @@ from typing import Any
 from pcso_desk.domain.schedule import LocalityShare
 from pcso_desk.services import operations, specs
 from pcso_desk.services.context import Context
-from pcso_desk.services.records import RecordService
+from pcso_desk.services.records import ListQuery, RecordService
 from pcso_desk.services.search import SearchHit, search
+
+OPTION_LABELS: dict[str, tuple[str, ...]] = {
+    "officers": ("name", "collar_number"),
+    "wards": ("name", "code"),
+    "meetings": ("title",),
+    "priorities": ("title",),
+    "contacts": ("name", "postcode"),
+}
 
 
 @dataclass
@@ -41,6 +49,25 @@ class Services:
     @property
     def meetings(self) -> RecordService:
         return self.records["meetings"]
+
+    def options(self, kind: str) -> list[tuple[str, str]]:
+        """(id, label) pairs for a small reference list: wards, officers, neighbourhoods..."""
+        labels = OPTION_LABELS.get(kind, ("name",))
+        rows = self.records[kind].page(ListQuery(limit=1000)).rows
+        return [
+            (row["id"], " — ".join(str(row[key]) for key in labels if row.get(key))) for row in rows
+        ]
+
+    def station_name(self) -> str:
+        from pcso_desk.services.context import STATION_NAME_KEY, meta_value
+
+        with self.ctx.store.read() as session:
+            return meta_value(session, STATION_NAME_KEY) or "this PC"
+
+    def find_contacts(self, typed: str, limit: int = 20) -> list[tuple[str, str]]:
+        """(id, "Name — POSTCODE") for a type-ahead contact picker."""
+        rows = self.contacts.page(ListQuery(text=typed, limit=limit)).rows
+        return [(r["id"], " — ".join(x for x in (r["name"], r["postcode"]) if x)) for r in rows]
 
     def search(self, typed: str, limit: int = 20) -> list[SearchHit]:
         return search(self.ctx, typed, limit)

@@ -90,7 +90,7 @@ def _as_bool(column: Column[Any], value: Any) -> bool:
 
 def _as_list(column: Column[Any], value: Any) -> list[str]:
     if isinstance(value, str):
-        parts = value.replace(";", ",").split(",")
+        parts = value.replace(";", ",").replace("\n", ",").split(",")
     else:
         parts = [str(item) for item in value]
     return [part.strip() for part in parts if part.strip()]

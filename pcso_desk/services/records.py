@@ -42,6 +42,7 @@ SYSTEM_COLUMNS = frozenset(
     }
 )
 MAX_PAGE = 1000
+LABEL_COLUMNS = ("name", "title", "crime_reference", "code")
 
 Cleaner = Callable[[Session, dict[str, Any], Any], dict[str, Any]]
 Hook = Callable[[Session, Any], None]
@@ -130,8 +131,11 @@ class RecordService:
         return record
 
     def get(self, record_id: str) -> dict[str, Any]:
+        """The record's values, with `<reference>_label` names for its references."""
         with self.ctx.store.read() as session:
-            return as_dict(self._load(session, record_id))
+            record = as_dict(self._load(session, record_id))
+            self._attach_labels(session, [record])
+            return record
 
     def count(self, query: ListQuery = ListQuery()) -> int:
         with self.ctx.store.read() as session:
@@ -154,8 +158,26 @@ class RecordService:
         with self.ctx.store.read() as session:
             found = session.execute(stmt).all()
         rows = [as_dict(record) for record, _ in found]
+        with self.ctx.store.read() as session:
+            self._attach_labels(session, rows)
         next_after = (found[-1][1], rows[-1]["id"]) if len(found) == limit else None
         return Page(rows, next_after)
+
+    def _attach_labels(self, session: Session, rows: list[dict[str, Any]]) -> None:
+        """Add `<column>_label` (the name or title) for each reference, one query per column."""
+        for column in self.spec.columns.values():
+            if not column.foreign_keys or not rows:
+                continue
+            target = next(iter(column.foreign_keys)).column.table
+            label = next((target.c[n] for n in LABEL_COLUMNS if n in target.c), None)
+            ids = {row[column.name] for row in rows if row[column.name]}
+            if label is None or not ids:
+                continue
+            names = dict(
+                session.execute(select(target.c.id, label).where(target.c.id.in_(ids))).all()
+            )
+            for row in rows:
+                row[f"{column.name}_label"] = names.get(row[column.name], "")
 
     def _sort_key(self, query: ListQuery) -> ColumnElement[Any]:
         """The sort column as its raw stored value, NULL as '': a stable keyset cursor."""
@@ -202,6 +224,20 @@ class RecordService:
                 or_(*(getattr(model, col).ilike(pattern) for col in self.spec.text_columns))
             )
         return stmt
+
+    def check_field(self, name: str, raw: Any) -> str | None:
+        """Validate one typed value as the form goes (no store access): the error, or None."""
+        if name not in self.spec.editable:
+            return f"'{name}' is not a field of a {self.spec.label}."
+        column = self.spec.columns[name]
+        try:
+            cleaned = self.spec.clean(None, {name: raw}, None)  # type: ignore[arg-type]
+            value = coerce(column, cleaned.get(name))
+            if value is None and not column.nullable and column.default is None:
+                return f"A {self.spec.label} needs a {label_of(name)}."
+        except ValidationError as error:
+            return error.message
+        return None
 
     # -- writing ---------------------------------------------------------------------------
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from pcso_desk.gui.main_window import SCREENS, MainWindow
+from pcso_desk.gui.main_window import MainWindow
+from pcso_desk.gui.screens.registry import SCREENS
 
 
-def test_main_window_shows_navigation_and_store(qtbot, services, data_paths) -> None:  # type: ignore[no-untyped-def]
-    window = MainWindow(services, data_paths)
+def test_main_window_offers_every_screen(qtbot, desk, data_paths) -> None:  # type: ignore[no-untyped-def]
+    window = MainWindow(desk)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
     names = [window.nav.item(i).text() for i in range(window.nav.count())]
     assert names == list(SCREENS)
-    assert str(data_paths.store) in window.statusBar().currentMessage()
-    window.nav.setCurrentRow(SCREENS.index("Victim care"))
-    assert window.stack.currentIndex() == SCREENS.index("Victim care")
+    assert str(data_paths.store) in window.store_label.text()
+    for name in SCREENS:
+        screen = window.go_to(name)
+        assert window.stack.currentIndex() == SCREENS.index(name)
+        assert screen.accessibleName(), f"{name} has no accessible name"

@@ -1,0 +1,98 @@
+"""What every screen is given: the services, the task runner, drafts, and the change hub."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from pcso_desk.domain.errors import PcsoDeskError
+from pcso_desk.gui.drafts import DraftStore
+from pcso_desk.gui.tasks import TaskRunner
+from pcso_desk.paths import DataPaths
+from pcso_desk.services.api import Services
+from pcso_desk.services.context import Changes
+
+log = logging.getLogger(__name__)
+
+
+class ChangeHub(QObject):
+    """Screens listen here and refresh only the record kinds a change touched."""
+
+    changed = Signal(object)  # Changes
+
+    def publish(self, changes: Changes) -> None:
+        if changes:
+            self.changed.emit(changes)
+
+
+def ask_yes_no(parent: QWidget | None, title: str, question: str) -> bool:
+    answer = QMessageBox.question(parent, title, question)
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def tell(parent: QWidget | None, title: str, message: str) -> None:
+    QMessageBox.warning(parent, title, message)
+
+
+@dataclass
+class Desk:
+    """Passed to every screen instead of globals; tests build their own."""
+
+    services: Services
+    paths: DataPaths
+    runner: TaskRunner = field(init=False)
+    hub: ChangeHub = field(default_factory=ChangeHub)
+    drafts: DraftStore = field(init=False)
+    ask: Callable[[QWidget | None, str, str], bool] = ask_yes_no
+    inform: Callable[[QWidget | None, str, str], None] = tell
+    crash: Callable[[BaseException, str], None] | None = None
+    window: Any = None
+
+    def __post_init__(self) -> None:
+        self.runner = TaskRunner(self.report_error)
+        self.drafts = DraftStore(self.paths.drafts)
+
+    def report_error(self, error: BaseException, parent: QWidget | None = None) -> None:
+        """A user's error: one sentence in a dialog. A bug: logged, then the crash dialog."""
+        if isinstance(error, PcsoDeskError):
+            self.inform(parent or self.window, "PCSO Desk", error.message)
+            return
+        where = self.log_crash(error)
+        if self.crash is not None:
+            self.crash(error, where)
+
+    def log_crash(self, error: BaseException) -> str:
+        try:
+            self.paths.logs.mkdir(parents=True, exist_ok=True)
+            target = self.paths.logs / "pcso-desk.log"
+            with target.open("a", encoding="utf-8") as out:
+                out.write("".join(traceback.format_exception(error)))
+            return str(target)
+        except OSError:
+            log.exception("could not write the crash log")
+            return ""
+
+    def find_contacts(self, typed: str, show: Callable[[list[tuple[str, str]]], None]) -> None:
+        """Type-ahead contact lookup on the worker; `show` gets the matches on the GUI thread."""
+        self.runner.run(lambda: self.services.find_contacts(typed), show)
+
+    def write(
+        self,
+        work: Callable[[], Changes],
+        done: Callable[[Changes], None] | None = None,
+        failed: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        """Run a mutating service call off the GUI thread and announce what it changed."""
+
+        def finished(changes: Changes) -> None:
+            self.hub.publish(changes)
+            if done is not None:
+                done(changes)
+
+        self.runner.run(work, finished, failed)

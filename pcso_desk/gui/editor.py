@@ -1,0 +1,145 @@
+"""The record editor dialog: validates as you type, keeps a draft on disk, saves off-thread."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from pcso_desk.domain.errors import ValidationError
+from pcso_desk.gui.desk import Desk
+from pcso_desk.gui.forms import FieldDef, RecordForm
+from pcso_desk.services.context import Changes
+
+DRAFT_DELAY_MS = 300
+
+
+class RecordEditor(QDialog):
+    """Create (record_id None) or edit one record of `kind` with the given fields."""
+
+    saved = Signal(object)  # Changes
+
+    def __init__(
+        self,
+        desk: Desk,
+        kind: str,
+        title: str,
+        fields: Sequence[FieldDef],
+        record_id: str | None = None,
+        initial: dict[str, Any] | None = None,
+        save: Callable[[dict[str, Any]], Changes] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.kind = kind
+        self.record_id = record_id
+        self.service = desk.services[kind]
+        self._save = save
+        self.draft_key = f"{kind}-{record_id or 'new'}"
+        self.setWindowTitle(title)
+        self.setAccessibleName(title)
+        self.form = RecordForm(
+            fields, self.service.check_field, desk.services.options, desk.find_contacts
+        )
+        self._draft_timer = QTimer(self, singleShot=True, interval=DRAFT_DELAY_MS)
+        self._draft_timer.timeout.connect(self._keep_draft)
+        self.message = QLabel()
+        self.message.setObjectName("formMessage")
+        self.message.setWordWrap(True)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.cancel)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.form)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        self.resize(560, min(120 + 46 * len(fields), 720))
+        self._defaults = {f.key: f.default for f in fields if f.default is not None}
+        self._ready = False
+        self._load(initial or {})
+
+    def _load(self, initial: dict[str, Any]) -> None:
+        if self.record_id is None:
+            self._fill({**self._defaults, **initial})
+            return
+        self.desk.runner.run(
+            lambda: self.service.get(self.record_id or ""),
+            lambda record: self._fill({**record, **initial}),
+            self._failed_to_load,
+        )
+
+    def _failed_to_load(self, error: BaseException) -> None:
+        self.desk.report_error(error, self)
+        self.reject()
+
+    def _fill(self, values: dict[str, Any]) -> None:
+        self.form.set_values(values)
+        draft = self.desk.drafts.load(self.draft_key)
+        if (
+            draft
+            and draft != self.form.values()
+            and self.desk.ask(
+                self, "Unsaved work", "You have unsaved changes from earlier. Restore them?"
+            )
+        ):
+            self.form.set_values(draft)
+        elif draft:
+            self.desk.drafts.discard(self.draft_key)
+        self.form.changed.connect(self._draft_timer.start)
+        self._ready = True
+
+    @property
+    def ready(self) -> bool:
+        return self._ready
+
+    def _keep_draft(self) -> None:
+        self.desk.drafts.save(self.draft_key, self.windowTitle(), self.form.values())
+
+    def values(self) -> dict[str, Any]:
+        return self.form.values()
+
+    def save(self) -> None:
+        if self.form.first_error():
+            self.message.setText("Please correct the highlighted field.")
+            return
+        values = self.values()
+        if self._save is not None:
+            work = lambda: self._save(values)  # type: ignore[misc]  # noqa: E731
+        elif self.record_id is None:
+            work = lambda: self.service.create(values)  # noqa: E731
+        else:
+            record_id = self.record_id
+            work = lambda: self.service.update(record_id, values)  # noqa: E731
+        self.buttons.setEnabled(False)
+        self.desk.write(work, self._saved, self._save_failed)
+
+    def _saved(self, changes: Changes) -> None:
+        self._draft_timer.stop()
+        self.desk.drafts.discard(self.draft_key)
+        self.saved.emit(changes)
+        self.accept()
+
+    def _save_failed(self, error: BaseException) -> None:
+        self.buttons.setEnabled(True)
+        if isinstance(error, ValidationError):
+            if not self.form.show_error(error.field, error.message):
+                self.message.setText(error.message)
+            return
+        self.desk.report_error(error, self)
+
+    def cancel(self) -> None:
+        self.reject()
+
+    def reject(self) -> None:
+        """Cancel, Escape or the close box: the user chose to drop the typed work."""
+        self._draft_timer.stop()
+        self.desk.drafts.discard(self.draft_key)
+        super().reject()

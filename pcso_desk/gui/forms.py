@@ -1,0 +1,302 @@
+"""Form fields that validate as you type, built from a short list of field definitions."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pcso_desk.domain.schedule import LONDON
+
+Check = Callable[[str, Any], str | None]
+
+
+@dataclass(frozen=True)
+class FieldDef:
+    """One form field. kind: text, multiline, choice, multi, date, datetime, bool, ref."""
+
+    key: str
+    label: str
+    kind: str = "text"
+    choices: Sequence[tuple[str, str]] = ()
+    ref: str | None = None
+    required: bool = False
+    placeholder: str = ""
+    default: Any = None
+    help: str = field(default="")
+
+
+def choices_of(
+    enum_cls: type[enum.Enum], labels: dict[Any, str] | None = None
+) -> list[tuple[str, str]]:
+    """(value, label) pairs for an enum: 'in_person' -> 'In person' unless labelled."""
+    out = []
+    for member in enum_cls:
+        label = (labels or {}).get(member) or str(member.value).replace("_", " ").capitalize()
+        out.append((str(member.value), label))
+    return out
+
+
+def to_text(value: Any, kind: str) -> str:
+    if value is None:
+        return ""
+    if kind == "datetime" and isinstance(value, datetime):
+        return value.astimezone(LONDON).strftime("%Y-%m-%d %H:%M")
+    if kind == "date" and isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(getattr(value, "value", value))
+
+
+class FieldEditor(QWidget):
+    """The input for one FieldDef, with its error message shown right beside it."""
+
+    changed = Signal()
+
+    def __init__(
+        self, spec: FieldDef, options: Sequence[tuple[str, str]] = (), lookup: Lookup | None = None
+    ) -> None:
+        super().__init__()
+        self.spec = spec
+        self._lookup = lookup
+        self.error = QLabel()
+        self.error.setObjectName("fieldError")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        self.input = self._make_input(options)
+        self.input.setAccessibleName(spec.label)
+        if spec.help:
+            self.input.setToolTip(spec.help)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.input)
+        layout.addWidget(self.error)
+
+    def _make_input(self, options: Sequence[tuple[str, str]]) -> QWidget:
+        kind = self.spec.kind
+        if kind == "pick" and self._lookup is not None:
+            picker = RecordPicker(self._lookup, self.spec.required)
+            picker.currentIndexChanged.connect(self.changed)
+            picker.lineEdit().textEdited.connect(self.changed)
+            return picker
+        if kind == "multiline":
+            edit = QPlainTextEdit()
+            edit.setTabChangesFocus(True)
+            edit.setFixedHeight(80)
+            edit.textChanged.connect(self.changed)
+            return edit
+        if kind in ("choice", "ref"):
+            combo = QComboBox()
+            if not self.spec.required:
+                combo.addItem("—", None)
+            for value, label in options or self.spec.choices:
+                combo.addItem(label, value)
+            combo.currentIndexChanged.connect(self.changed)
+            return combo
+        if kind == "multi":
+            listing = QListWidget()
+            for value, label in self.spec.choices:
+                item = QListWidgetItem(label)
+                item.setData(Qt.ItemDataRole.UserRole, value)
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Unchecked)
+                listing.addItem(item)
+            listing.setFixedHeight(min(24 * len(self.spec.choices) + 6, 130))
+            listing.itemChanged.connect(self.changed)
+            return listing
+        if kind == "bool":
+            box = QCheckBox(self.spec.placeholder or "")
+            box.toggled.connect(self.changed)
+            return box
+        line = QLineEdit()
+        line.setPlaceholderText(self.spec.placeholder or _PLACEHOLDERS.get(kind, ""))
+        line.textChanged.connect(self.changed)
+        return line
+
+    def value(self) -> Any:
+        widget = self.input
+        if isinstance(widget, RecordPicker):
+            return widget.value()
+        if isinstance(widget, QPlainTextEdit):
+            return widget.toPlainText()
+        if isinstance(widget, QComboBox):
+            return widget.currentData()
+        if isinstance(widget, QListWidget):
+            return [
+                widget.item(i).data(Qt.ItemDataRole.UserRole)
+                for i in range(widget.count())
+                if widget.item(i).checkState() == Qt.CheckState.Checked
+            ]
+        if isinstance(widget, QCheckBox):
+            return widget.isChecked()
+        assert isinstance(widget, QLineEdit)
+        return widget.text()
+
+    def set_value(self, value: Any, label: str = "") -> None:
+        widget = self.input
+        if isinstance(widget, RecordPicker):
+            widget.set_choice(value, label)
+        elif isinstance(widget, QPlainTextEdit):
+            widget.setPlainText(to_text(value, "text"))
+        elif isinstance(widget, QComboBox):
+            wanted = None if value is None else str(getattr(value, "value", value))
+            index = widget.findData(wanted)
+            if index < 0 and wanted is not None:  # a reference not in the short list
+                widget.addItem(wanted, wanted)
+                index = widget.count() - 1
+            widget.setCurrentIndex(max(index, 0))
+        elif isinstance(widget, QListWidget):
+            chosen = {str(getattr(v, "value", v)) for v in (value or [])}
+            for i in range(widget.count()):
+                item = widget.item(i)
+                checked = item.data(Qt.ItemDataRole.UserRole) in chosen
+                item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        elif isinstance(widget, QCheckBox):
+            widget.setChecked(bool(value))
+        elif isinstance(widget, QLineEdit):
+            widget.setText(to_text(value, self.spec.kind))
+
+    def show_error(self, message: str | None) -> None:
+        self.error.setText(message or "")
+        self.error.setVisible(bool(message))
+        self.input.setProperty("invalid", bool(message))
+        self.input.style().unpolish(self.input)
+        self.input.style().polish(self.input)
+
+
+_PLACEHOLDERS = {"date": "YYYY-MM-DD", "datetime": "YYYY-MM-DD HH:MM"}
+
+Lookup = Callable[[str, Callable[[list[tuple[str, str]]], None]], None]
+
+
+class RecordPicker(QComboBox):
+    """Type-ahead choice over a large table (contacts): matches are looked up as you type."""
+
+    def __init__(self, lookup: Lookup, required: bool) -> None:
+        super().__init__()
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.lineEdit().setPlaceholderText("Type a name or postcode…")
+        self._lookup = lookup
+        self._required = required
+        self._timer = QTimer(self, singleShot=True, interval=150)
+        self._timer.timeout.connect(self._search)
+        self.lineEdit().textEdited.connect(lambda _text: self._timer.start())
+
+    def _search(self) -> None:
+        typed = self.lineEdit().text()
+        if len(typed.strip()) >= 2:
+            self._lookup(typed, lambda found, typed=typed: self._show(typed, found))
+
+    def _show(self, typed: str, found: list[tuple[str, str]]) -> None:
+        if self.lineEdit().text() != typed:
+            return  # the user typed on; a newer lookup is on its way
+        self.blockSignals(True)
+        self.clear()
+        for record_id, label in found:
+            self.addItem(label, record_id)
+        self.setCurrentIndex(-1)
+        self.lineEdit().setText(typed)
+        self.blockSignals(False)
+        if found:
+            self.showPopup()
+
+    def set_choice(self, record_id: str | None, label: str) -> None:
+        self.blockSignals(True)
+        self.clear()
+        if record_id:
+            self.addItem(label or record_id, record_id)
+            self.setCurrentIndex(0)
+        self.blockSignals(False)
+
+    def value(self) -> str | None:
+        index = self.currentIndex()
+        if index < 0 or self.itemText(index) != self.currentText():
+            return None
+        return self.itemData(index)
+
+
+class RecordForm(QWidget):
+    """A form of FieldEditors; checks each field as it changes through `check`."""
+
+    changed = Signal()
+
+    def __init__(
+        self,
+        fields: Sequence[FieldDef],
+        check: Check,
+        options: Callable[[str], Sequence[tuple[str, str]]],
+        lookup: Lookup | None = None,
+    ) -> None:
+        super().__init__()
+        self._check = check
+        self.editors: dict[str, FieldEditor] = {}
+        layout = QFormLayout(self)
+        layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for spec in fields:
+            small = options(spec.ref) if spec.ref and spec.kind == "ref" else ()
+            editor = FieldEditor(spec, small, lookup)
+            editor.changed.connect(lambda key=spec.key: self._field_changed(key))
+            label = QLabel(spec.label + (" *" if spec.required else ""))
+            label.setBuddy(editor.input)
+            layout.addRow(label, editor)
+            self.editors[spec.key] = editor
+
+    def _field_changed(self, key: str) -> None:
+        editor = self.editors[key]
+        editor.show_error(self._check(key, editor.value()))
+        self.changed.emit()
+
+    def values(self) -> dict[str, Any]:
+        return {key: editor.value() for key, editor in self.editors.items()}
+
+    def set_values(self, values: dict[str, Any]) -> None:
+        for key, value in values.items():
+            if key in self.editors:
+                self.editors[key].set_value(value, str(values.get(f"{key}_label") or ""))
+        for editor in self.editors.values():
+            editor.show_error(None)
+
+    def show_error(self, key: str | None, message: str) -> bool:
+        """Put a save error next to its field; False if it belongs to no field here."""
+        if key in self.editors:
+            self.editors[key].show_error(message)
+            self.editors[key].input.setFocus()
+            return True
+        return False
+
+    def first_error(self) -> str | None:
+        for key, editor in self.editors.items():
+            message = self._check(key, editor.value())
+            if message:
+                editor.show_error(message)
+                return message
+        return None
+
+
+def row(*widgets: QWidget) -> QWidget:
+    holder = QWidget()
+    layout = QHBoxLayout(holder)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for widget in widgets:
+        layout.addWidget(widget)
+    return holder

@@ -1,0 +1,199 @@
+"""A list-and-editor screen for one record type: filter as you type, sort, create, edit, delete."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pcso_desk.gui.desk import Desk
+from pcso_desk.gui.editor import RecordEditor
+from pcso_desk.gui.forms import FieldDef
+from pcso_desk.gui.table_model import ColumnDef, RecordTableModel
+from pcso_desk.services.context import Changes
+from pcso_desk.services.records import ListQuery
+
+FILTER_DELAY_MS = 120
+
+
+@dataclass(frozen=True)
+class ScreenDef:
+    """What a record screen shows: its kind, list columns, editor fields and wording."""
+
+    kind: str
+    title: str
+    noun: str
+    columns: Sequence[ColumnDef]
+    fields: Sequence[FieldDef]
+    filter_hint: str = "Filter…"
+    query: ListQuery = field(default_factory=ListQuery)
+    listens: frozenset[str] = frozenset()
+
+
+class RecordScreen(QWidget):
+    """List on the left (lazy, SQL-sorted), optional detail pane on the right."""
+
+    selected = Signal(object)  # record id or None
+
+    def __init__(self, desk: Desk, definition: ScreenDef, detail: QWidget | None = None) -> None:
+        super().__init__()
+        self.desk = desk
+        self.definition = definition
+        self.service = desk.services[definition.kind]
+        self.setAccessibleName(definition.title)
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText(definition.filter_hint)
+        self.filter.setAccessibleName(f"Filter {definition.title.lower()}")
+        self.filter.setClearButtonEnabled(True)
+        self.count = QLabel()
+        self.count.setAccessibleName("Rows shown")
+        self.new_button = QPushButton(f"&New {definition.noun}")
+        self.edit_button = QPushButton("&Edit")
+        self.delete_button = QPushButton("&Delete")
+        for button in (self.new_button, self.edit_button, self.delete_button):
+            button.setAccessibleName(button.text().replace("&", ""))
+        self.model = RecordTableModel(
+            desk.runner, self.service.page, definition.columns, definition.query
+        )
+        self.table = self._make_table()
+        self._filter_timer = QTimer(self, singleShot=True, interval=FILTER_DELAY_MS)
+        self._filter_timer.timeout.connect(self._apply_filter)
+        self._wire()
+        self._layout(detail)
+        self.model.fetchMore()
+
+    def _make_table(self) -> QTableView:
+        table = QTableView()
+        table.setModel(self.model)
+        table.setAccessibleName(f"{self.definition.title} list")
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setSortingEnabled(True)
+        table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        table.setAlternatingRowColors(True)
+        table.verticalHeader().hide()
+        table.verticalHeader().setDefaultSectionSize(26)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setDefaultSectionSize(160)
+        return table
+
+    def _wire(self) -> None:
+        self.filter.textChanged.connect(self._filter_timer.start)
+        self.new_button.clicked.connect(lambda: self.open_record(None))
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.table.activated.connect(lambda index: self.open_record(self.model.row_id(index.row())))
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.model.loaded.connect(self._show_count)
+        self.model.failed.connect(self.desk.report_error)
+        self.desk.hub.changed.connect(self._on_changes)
+
+    def _layout(self, detail: QWidget | None) -> None:
+        bar = QHBoxLayout()
+        bar.addWidget(self.filter, 1)
+        bar.addWidget(self.count)
+        for button in (self.new_button, self.edit_button, self.delete_button):
+            bar.addWidget(button)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(bar)
+        left_layout.addWidget(self.table)
+        layout = QVBoxLayout(self)
+        heading = QLabel(self.definition.title)
+        heading.setObjectName("screenTitle")
+        layout.addWidget(heading)
+        if detail is None:
+            layout.addWidget(left)
+            return
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout.addWidget(splitter)
+
+    def _apply_filter(self) -> None:
+        self.model.set_query(
+            ListQuery(
+                text=self.filter.text(),
+                filters=self.definition.query.filters,
+                sort=self.model.query.sort,
+                descending=self.model.query.descending,
+            )
+        )
+
+    def _show_count(self, rows: int) -> None:
+        more = "+" if self.model.canFetchMore() else ""
+        self.count.setText(f"{rows:,}{more} shown")
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.selected.emit(self.model.row_id(current.row()) if current.isValid() else None)
+
+    def _on_changes(self, changes: Changes) -> None:
+        if changes.kind == self.definition.kind or changes.kind in self.definition.listens:
+            self.model.reload()
+
+    def selected_id(self) -> str | None:
+        index = self.table.currentIndex()
+        return self.model.row_id(index.row()) if index.isValid() else None
+
+    def edit_selected(self) -> None:
+        record_id = self.selected_id()
+        if record_id:
+            self.open_record(record_id)
+
+    def editor(self, record_id: str | None, initial: dict[str, Any] | None = None) -> RecordEditor:
+        noun = self.definition.noun
+        title = f"New {noun}" if record_id is None else f"Edit {noun}"
+        return RecordEditor(
+            self.desk,
+            self.definition.kind,
+            title,
+            self.definition.fields,
+            record_id,
+            initial,
+            parent=self,
+        )
+
+    def open_record(
+        self, record_id: str | None, initial: dict[str, Any] | None = None
+    ) -> RecordEditor:
+        dialog = self.editor(record_id, initial)
+        dialog.setModal(True)
+        dialog.show()
+        return dialog
+
+    def delete_selected(self) -> None:
+        record_id = self.selected_id()
+        if not record_id:
+            return
+        noun = self.definition.noun
+        if not self.desk.ask(
+            self, f"Delete {noun}", f"Delete this {noun}? This cannot be undone here."
+        ):
+            return
+        self.desk.write(lambda: self.service.delete(record_id))
+
+    def select_record(self, record_id: str) -> bool:
+        row = self.model.row_of(record_id)
+        if row is None:
+            return False
+        self.table.selectRow(row)
+        return True

@@ -1,0 +1,81 @@
+"""Which widget each navigation entry opens; screens are built on first visit (fast start)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QLabel, QTabWidget, QWidget
+
+from pcso_desk.gui.desk import Desk
+from pcso_desk.gui.screens import definitions as d
+from pcso_desk.gui.screens.records import RecordScreen
+
+SCREENS = (
+    "Today",
+    "Contacts",
+    "Engagements",
+    "KINs",
+    "Meetings",
+    "Priorities",
+    "Victim care",
+    "Patrol log",
+    "Messages",
+    "Reports",
+    "Sync",
+    "Admin",
+)
+
+COMING = {
+    "Reports": "Street briefing handouts, meeting packs and monthly update packs are produced "
+    "here once the Briefings and Monthly packs work lands. The command line has them first.",
+    "Sync": "Encrypted sync bundles between station PCs, and the PostgreSQL hub, are managed "
+    "here once the Sync work lands.",
+}
+
+
+def _coming(name: str) -> QWidget:
+    label = QLabel(f"<h2>{name}</h2><p>{COMING[name]}</p>")
+    label.setWordWrap(True)
+    label.setAccessibleName(name)
+    label.setObjectName("comingSoon")
+    return label
+
+
+def _tabs(desk: Desk, name: str, pages: dict[str, d.ScreenDef]) -> QTabWidget:
+    tabs = QTabWidget()
+    tabs.setAccessibleName(name)
+    for title, definition in pages.items():
+        tabs.addTab(RecordScreen(desk, definition), title)
+    return tabs
+
+
+def _admin(desk: Desk) -> QWidget:
+    return _tabs(desk, "Admin", {s.title: s for s in d.ADMIN.values()})
+
+
+def _patrol(desk: Desk) -> QWidget:
+    return _tabs(desk, "Patrol log", {"Patrols": d.PATROLS, "Abstractions": d.ABSTRACTIONS})
+
+
+FACTORIES: dict[str, Callable[[Desk], QWidget]] = {
+    "Contacts": lambda desk: RecordScreen(desk, d.CONTACTS),
+    "Engagements": lambda desk: RecordScreen(desk, d.ENGAGEMENTS),
+    "KINs": lambda desk: RecordScreen(desk, d.KINS),
+    "Meetings": lambda desk: RecordScreen(desk, d.MEETINGS),
+    "Priorities": lambda desk: RecordScreen(desk, d.PRIORITIES),
+    "Victim care": lambda desk: RecordScreen(desk, d.VICTIM_CASES),
+    "Patrol log": _patrol,
+    "Messages": lambda desk: RecordScreen(desk, d.MESSAGES),
+    "Reports": lambda _desk: _coming("Reports"),
+    "Sync": lambda _desk: _coming("Sync"),
+    "Admin": _admin,
+}
+
+
+def build_screen(name: str, desk: Desk) -> QWidget:
+    factory = FACTORIES.get(name)
+    if factory is None:
+        label = QLabel(f"<h2>{name}</h2>")
+        label.setAccessibleName(name)
+        return label
+    return factory(desk)

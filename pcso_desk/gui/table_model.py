@@ -1,0 +1,168 @@
+"""A lazy, SQL-backed table model: pages arrive from the worker as the user scrolls.
+
+Filtering and sorting happen in SQL (ListQuery); the model only ever holds the rows fetched
+so far, in keyset-paged batches. No proxy model sits on top (ENGINEERING.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+
+from pcso_desk.gui.tasks import TaskRunner
+from pcso_desk.services.records import ListQuery, Page
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+RECORD_ROLE = Qt.ItemDataRole.UserRole + 2
+BATCH = 200
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class ColumnDef:
+    """One column: the record key, its header, how to show it, and its SQL sort key if any."""
+
+    key: str
+    header: str
+    show: Callable[[Any, dict[str, Any]], str] | None = None
+    sort: str | None = None
+
+
+def plain(value: Any, _row: dict[str, Any]) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(getattr(value, "value", value))
+
+
+class RecordTableModel(QAbstractTableModel):
+    """Rows of one record type for a ListQuery; more rows are fetched as the view needs them."""
+
+    loaded = Signal(int)  # rows held after a page arrived
+    failed = Signal(object)
+
+    def __init__(
+        self,
+        runner: TaskRunner,
+        fetch: Callable[[ListQuery], Page],
+        columns: Sequence[ColumnDef],
+        query: ListQuery | None = None,
+    ) -> None:
+        super().__init__()
+        self._runner = runner
+        self._fetch = fetch
+        self._columns = list(columns)
+        self._query = replace(query or ListQuery(), limit=BATCH)
+        self._rows: list[dict[str, Any]] = []
+        self._next: tuple[Any, str] | None = None
+        self._more = True
+        self._loading = False
+        self._generation = 0
+
+    # -- Qt model API -------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._columns)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            column = self._columns[index.column()]
+            return (column.show or plain)(row.get(column.key), row)
+        if role == ID_ROLE:
+            return row["id"]
+        if role == RECORD_ROLE:
+            return row
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._columns):
+            return self._columns[section].header
+        return None
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self._more and not self._loading
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid() or not self._more or self._loading:
+            return
+        self._loading = True
+        generation = self._generation
+        query = replace(self._query, after=self._next)
+        self._runner.run(
+            lambda: self._fetch(query),
+            lambda page: self._append(generation, page),
+            lambda error: self._fail(generation, error),
+        )
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = self._columns[column].sort if 0 <= column < len(self._columns) else None
+        if key is None:
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+        self.set_query(replace(self._query, sort=key, descending=descending))
+
+    # -- our API ------------------------------------------------------------------------
+
+    @property
+    def query(self) -> ListQuery:
+        return self._query
+
+    @property
+    def loading(self) -> bool:
+        return self._loading
+
+    def sortable(self, column: int) -> bool:
+        return self._columns[column].sort is not None
+
+    def set_query(self, query: ListQuery) -> None:
+        """Start again with a new filter or sort; a page still on its way is dropped."""
+        self.beginResetModel()
+        self._generation += 1
+        self._query = replace(query, after=None, limit=BATCH)
+        self._rows, self._next, self._more, self._loading = [], None, True, False
+        self.endResetModel()
+        self.fetchMore()
+
+    def reload(self) -> None:
+        self.set_query(self._query)
+
+    def row_id(self, row: int) -> str | None:
+        return self._rows[row]["id"] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, record_id: str) -> int | None:
+        for number, row in enumerate(self._rows):
+            if row["id"] == record_id:
+                return number
+        return None
+
+    def _append(self, generation: int, page: Page) -> None:
+        if generation != self._generation:
+            return
+        self._loading = False
+        self._next = page.next_after
+        self._more = page.next_after is not None
+        if page.rows:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
+            self._rows.extend(page.rows)
+            self.endInsertRows()
+        self.loaded.emit(len(self._rows))
+
+    def _fail(self, generation: int, error: BaseException) -> None:
+        if generation == self._generation:
+            self._loading = False
+            self._more = False
+            self.failed.emit(error)
