@@ -53,3 +53,12 @@ class DataPaths:
         for folder in (self.root, self.backups, self.logs, self.keys, self.drafts):
             folder.mkdir(parents=True, exist_ok=True)
         return self
+
+
+def resource_path(*parts: str) -> Path:
+    """A file under resources/: beside the package in a source tree, or in a frozen bundle."""
+    import sys
+
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    base = Path(frozen_root) if frozen_root else Path(__file__).resolve().parent.parent
+    return base.joinpath("resources", *parts)

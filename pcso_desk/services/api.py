@@ -69,6 +69,16 @@ class Services:
         rows = self.contacts.page(ListQuery(text=typed, limit=limit)).rows
         return [(r["id"], " — ".join(x for x in (r["name"], r["postcode"]) if x)) for r in rows]
 
+    def merge_contacts(self, keep_id: str, duplicate_id: str) -> Any:
+        from pcso_desk.services.merge import merge_contacts
+
+        return merge_contacts(self.ctx, keep_id, duplicate_id)
+
+    def undo_merge(self, undo: Any) -> Any:
+        from pcso_desk.services.merge import undo_merge
+
+        return undo_merge(self.ctx, undo)
+
     def search(self, typed: str, limit: int = 20) -> list[SearchHit]:
         return search(self.ctx, typed, limit)
 
