@@ -1,1 +1,1 @@
-"""Documents built with reportlab from plain dataclasses (built by the Briefings and Packs issues)."""
+"""Documents built with reportlab from plain dataclasses (Briefings and Packs issues)."""
