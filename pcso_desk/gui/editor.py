@@ -31,6 +31,7 @@ class RecordEditor(QDialog):
         initial: dict[str, Any] | None = None,
         save: Callable[[dict[str, Any]], Changes] | None = None,
         parent: QWidget | None = None,
+        draft_scope: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.desk = desk
@@ -38,7 +39,8 @@ class RecordEditor(QDialog):
         self.record_id = record_id
         self.service = desk.services[kind]
         self._save = save
-        self.draft_key = f"{kind}-{record_id or 'new'}"
+        # A new record made "under" another (a visit for a case) keeps its own draft per parent.
+        self.draft_key = f"{kind}-{record_id or 'new'}" + (f"-{draft_scope}" if draft_scope else "")
         self.setWindowTitle(title)
         self.setAccessibleName(title)
         self.form = RecordForm(
@@ -54,9 +56,13 @@ class RecordEditor(QDialog):
         )
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.cancel)
+        holder = QWidget()  # keeps the rows at the top when the dialog is taller than the form
+        holder_layout = QVBoxLayout(holder)
+        holder_layout.addWidget(self.form)
+        holder_layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
-        scroll.setWidget(self.form)
+        scroll.setWidget(holder)
         layout = QVBoxLayout(self)
         layout.addWidget(scroll)
         layout.addWidget(self.message)

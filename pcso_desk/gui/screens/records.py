@@ -82,8 +82,9 @@ class RecordScreen(QWidget):
         table.setAccessibleName(f"{self.definition.title} list")
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # No sort indicator until the user clicks a header: the query's own order stands.
+        table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         table.setSortingEnabled(True)
-        table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
         table.setAlternatingRowColors(True)
         table.verticalHeader().hide()
         table.verticalHeader().setDefaultSectionSize(26)
@@ -120,14 +121,14 @@ class RecordScreen(QWidget):
         heading.setObjectName("screenTitle")
         layout.addWidget(heading)
         if detail is None:
-            layout.addWidget(left)
+            layout.addWidget(left, 1)
             return
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        layout.addWidget(splitter)
+        layout.addWidget(splitter, 1)
 
     def _apply_filter(self) -> None:
         self.model.set_query(
