@@ -8,7 +8,9 @@ from PySide6.QtWidgets import QLabel, QTabWidget, QWidget
 
 from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.screens import definitions as d
+from pcso_desk.gui.screens.kins import kins_screen
 from pcso_desk.gui.screens.records import RecordScreen
+from pcso_desk.gui.screens.victims import victims_screen
 
 SCREENS = (
     "Today",
@@ -24,6 +26,19 @@ SCREENS = (
     "Sync",
     "Admin",
 )
+
+# Where a record of each service kind is shown (Today and search open records through this).
+SCREEN_OF_KIND = {
+    "contacts": "Contacts",
+    "engagements": "Engagements",
+    "kins": "KINs",
+    "kin_members": "KINs",
+    "meetings": "Meetings",
+    "priorities": "Priorities",
+    "victim_cases": "Victim care",
+    "patrol_sessions": "Patrol log",
+    "messages": "Messages",
+}
 
 COMING = {
     "Reports": "Street briefing handouts, meeting packs and monthly update packs are produced "
@@ -60,10 +75,10 @@ def _patrol(desk: Desk) -> QWidget:
 FACTORIES: dict[str, Callable[[Desk], QWidget]] = {
     "Contacts": lambda desk: RecordScreen(desk, d.CONTACTS),
     "Engagements": lambda desk: RecordScreen(desk, d.ENGAGEMENTS),
-    "KINs": lambda desk: RecordScreen(desk, d.KINS),
+    "KINs": kins_screen,
     "Meetings": lambda desk: RecordScreen(desk, d.MEETINGS),
     "Priorities": lambda desk: RecordScreen(desk, d.PRIORITIES),
-    "Victim care": lambda desk: RecordScreen(desk, d.VICTIM_CASES),
+    "Victim care": victims_screen,
     "Patrol log": _patrol,
     "Messages": lambda desk: RecordScreen(desk, d.MESSAGES),
     "Reports": lambda _desk: _coming("Reports"),
