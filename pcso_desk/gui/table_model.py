@@ -10,7 +10,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 
 from pcso_desk.gui.tasks import TaskRunner
 from pcso_desk.services.records import ListQuery, Page
@@ -51,8 +58,9 @@ class RecordTableModel(QAbstractTableModel):
         fetch: Callable[[ListQuery], Page],
         columns: Sequence[ColumnDef],
         query: ListQuery | None = None,
+        parent: QObject | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(parent)
         self._runner = runner
         self._fetch = fetch
         self._columns = list(columns)
@@ -105,6 +113,7 @@ class RecordTableModel(QAbstractTableModel):
             lambda: self._fetch(query),
             lambda page: self._append(generation, page),
             lambda error: self._fail(generation, error),
+            guard=self,
         )
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal, Slot
 
 log = logging.getLogger(__name__)
@@ -60,14 +61,21 @@ class TaskRunner(QObject):
         work: Callable[[], T],
         done: Callable[[T], None] | None = None,
         failed: Callable[[BaseException], None] | None = None,
+        guard: QObject | None = None,
     ) -> Future[T]:
-        """Queue `work`; `done(result)` or `failed(error)` later runs on the GUI thread."""
+        """Queue `work`; `done(result)` or `failed(error)` later runs on the GUI thread.
+
+        With a `guard`, the result is dropped if that object was destroyed meanwhile (a screen
+        closed while its page was loading).
+        """
         self._set_pending(+1)
         future = self._executor.submit(work)
 
         def finish(fut: Future[T]) -> None:
             def on_gui_thread() -> None:
                 self._set_pending(-1)
+                if guard is not None and not shiboken6.isValid(guard):
+                    return
                 error = fut.exception()
                 if error is None:
                     if done is not None:

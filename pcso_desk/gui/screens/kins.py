@@ -187,7 +187,7 @@ class KinDetail(QWidget):
         self.dialog: RecordEditor | None = None
         self.setAccessibleName("Network detail")
         self.members = RecordTableModel(
-            desk.runner, desk.services["kin_members"].page, member_columns(today)
+            desk.runner, desk.services["kin_members"].page, member_columns(today), parent=self
         )
         self.members.failed.connect(desk.report_error)
         self.members_view = small_table(self.members, "Members")

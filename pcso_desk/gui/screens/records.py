@@ -67,7 +67,7 @@ class RecordScreen(QWidget):
         for button in (self.new_button, self.edit_button, self.delete_button):
             button.setAccessibleName(button.text().replace("&", ""))
         self.model = RecordTableModel(
-            desk.runner, self.service.page, definition.columns, definition.query
+            desk.runner, self.service.page, definition.columns, definition.query, parent=self
         )
         self.table = self._make_table()
         self._filter_timer = QTimer(self, singleShot=True, interval=FILTER_DELAY_MS)

@@ -266,7 +266,10 @@ class CaseDetail(QStackedWidget):
 
     def _build_timeline(self) -> None:
         self.timeline = RecordTableModel(
-            self.desk.runner, self.desk.services["victim_contacts"].page, TIMELINE_COLUMNS
+            self.desk.runner,
+            self.desk.services["victim_contacts"].page,
+            TIMELINE_COLUMNS,
+            parent=self,
         )
         self.timeline_view = small_table(self.timeline, "Visits and contacts, newest first")
         for column, width in enumerate((120, 130, 55, 75, 125)):
