@@ -10,11 +10,13 @@ from PySide6.QtWidgets import (
     QListWidget,
     QMainWindow,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
 from pcso_desk.gui.desk import Desk
-from pcso_desk.gui.screens.registry import SCREENS, build_screen
+from pcso_desk.gui.screens.registry import SCREEN_OF_KIND, SCREENS, build_screen
+from pcso_desk.gui.search_box import SearchBox
 
 
 class MainWindow(QMainWindow):
@@ -44,7 +46,19 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
-        self.setCentralWidget(body)
+        self.search = SearchBox(self.desk)
+        self.search.opened.connect(self.open_record)
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(8, 6, 8, 0)
+        top_layout.addWidget(self.search)
+        outer = QWidget()
+        outer_layout = QVBoxLayout(outer)
+        outer_layout.setContentsMargins(0, 0, 0, 0)
+        outer_layout.setSpacing(0)
+        outer_layout.addWidget(top)
+        outer_layout.addWidget(body, 1)
+        self.setCentralWidget(outer)
         self._menus()
         self._status()
         self._restore_layout()
@@ -66,10 +80,35 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(SCREENS.index(name))
         return self.screens[name]
 
+    def open_record(self, kind: str, record_id: str) -> None:
+        """Show a record wherever it came from (Today, search): its screen, then its editor."""
+        name = SCREEN_OF_KIND.get(kind)
+        if name is None:
+            return
+        screen = self.go_to(name)
+        opener = getattr(screen, "open_record", None)
+        if callable(opener):
+            opener(record_id)
+
+    def quick_log(self) -> None:
+        from pcso_desk.gui.quick_log import open_quick_log
+
+        open_quick_log(self.desk, self)
+
+    def focus_search(self) -> None:
+        self.search.focus_search()
+
     # -- chrome -------------------------------------------------------------------------
 
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
+        log_action = QAction("&Log engagement…", self, shortcut=QKeySequence("Ctrl+L"))
+        log_action.triggered.connect(self.quick_log)
+        file_menu.addAction(log_action)
+        search_action = QAction("&Search…", self, shortcut=QKeySequence("Ctrl+K"))
+        search_action.triggered.connect(self.focus_search)
+        file_menu.addAction(search_action)
+        file_menu.addSeparator()
         quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)

@@ -173,9 +173,8 @@ class RecordService:
             ids = {row[column.name] for row in rows if row[column.name]}
             if label is None or not ids:
                 continue
-            names = dict(
-                session.execute(select(target.c.id, label).where(target.c.id.in_(ids))).all()
-            )
+            found = session.execute(select(target.c.id, label).where(target.c.id.in_(ids)))
+            names: dict[str, str] = {str(key): str(value) for key, value in found}
             for row in rows:
                 row[f"{column.name}_label"] = names.get(row[column.name], "")
 
@@ -297,15 +296,19 @@ class RecordService:
         except IntegrityError as exc:
             raise ValidationError(_unique_message(self.spec, exc)) from None
 
+    def create_in(self, session: Session, values: Mapping[str, Any]) -> str:
+        """Validate, stamp and add a new record inside the caller's unit of work; its id."""
+        record = self.spec.model()
+        self._apply(session, record, values)
+        self._required(record)
+        self.ctx.stamp(record, creating=True)
+        session.add(record)
+        self._flush(session, record)
+        return str(record.id)
+
     def create(self, values: Mapping[str, Any]) -> Changes:
         with self.ctx.store.write() as session:
-            record = self.spec.model()
-            self._apply(session, record, values)
-            self._required(record)
-            self.ctx.stamp(record, creating=True)
-            session.add(record)
-            self._flush(session, record)
-            return Changes(self.spec.kind, created=(record.id,))
+            return Changes(self.spec.kind, created=(self.create_in(session, values),))
 
     def update(self, record_id: str, values: Mapping[str, Any]) -> Changes:
         with self.ctx.store.write() as session:

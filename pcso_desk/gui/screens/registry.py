@@ -10,6 +10,7 @@ from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.screens import definitions as d
 from pcso_desk.gui.screens.kins import kins_screen
 from pcso_desk.gui.screens.records import RecordScreen
+from pcso_desk.gui.screens.today import today_screen
 from pcso_desk.gui.screens.victims import victims_screen
 
 SCREENS = (
@@ -73,6 +74,7 @@ def _patrol(desk: Desk) -> QWidget:
 
 
 FACTORIES: dict[str, Callable[[Desk], QWidget]] = {
+    "Today": lambda desk: today_screen(desk, desk.window.open_record),
     "Contacts": lambda desk: RecordScreen(desk, d.CONTACTS),
     "Engagements": lambda desk: RecordScreen(desk, d.ENGAGEMENTS),
     "KINs": kins_screen,

@@ -1,0 +1,357 @@
+"""The quick "Log engagement" dialog: ward, channel, contact, issues, summary, in 30 seconds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pcso_desk.domain.enums import Channel, IssueCategory
+from pcso_desk.domain.errors import ValidationError
+from pcso_desk.gui.desk import Desk
+from pcso_desk.gui.forms import RecordPicker, choices_of
+from pcso_desk.services.api import Services
+from pcso_desk.services.records import ListQuery
+from pcso_desk.services.today import LoggedEngagement, log_engagement
+
+Clock = Callable[[], datetime]
+DRAFT_KEY = "quick-log"
+DRAFT_DELAY_MS = 300
+ERROR_INK = "#b3261e"
+# Number keys tick issues: 1-9 for the first nine categories, 0 for the tenth ("Other").
+ISSUE_KEYS = "1234567890"
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def load_choices(services: Services) -> tuple[list[tuple[str, str]], str | None]:
+    """(ward id, label) pairs, and the signed-in officer's first attached ward if any."""
+    wards = services.options("wards")
+    officer = services.ctx.officer_id
+    mine = None
+    if officer:
+        rows = services["officer_wards"].page(ListQuery(filters={"officer": officer}, limit=1))
+        mine = rows.rows[0]["ward_id"] if rows.rows else None
+    return wards, mine
+
+
+class WardBox(QComboBox):
+    """Type any part of a ward's name or code to pick it: a county can hold hundreds of wards."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.lineEdit().setPlaceholderText("Type a ward name or code…")
+        completer = self.completer()
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(completer.CompletionMode.PopupCompletion)
+
+    def value(self) -> str | None:
+        """The chosen ward's id: the exact item shown, or the only one matching what was typed."""
+        typed = self.currentText().strip()
+        index = self.currentIndex()
+        if index >= 0 and self.itemText(index) == self.currentText():
+            return str(self.itemData(index))
+        matches = [
+            i for i in range(self.count()) if typed.casefold() in self.itemText(i).casefold()
+        ]
+        return str(self.itemData(matches[0])) if typed and len(matches) == 1 else None
+
+    def focusOutEvent(self, event: Any) -> None:
+        super().focusOutEvent(event)
+        self.settle()
+
+    def settle(self) -> None:
+        """On leaving the box, show the full name of the ward that what was typed picks out."""
+        chosen = self.value()
+        if chosen is not None and self.currentIndex() != self.findData(chosen):
+            self.setCurrentIndex(self.findData(chosen))
+        self.completer().popup().hide()
+
+
+class IssueList(QListWidget):
+    """Issue categories with tick boxes: Space ticks the current one, a number key ticks its own."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        for key, category in zip(ISSUE_KEYS, IssueCategory, strict=True):
+            item = QListWidgetItem(f"{key}  {category.label}")
+            item.setData(Qt.ItemDataRole.UserRole, category.value)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, category.label)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.addItem(item)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        position = ISSUE_KEYS.find(event.text()) if event.text() else -1
+        if position >= 0 and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            item = self.item(position)
+            self.setCurrentItem(item)
+            checked = item.checkState() == Qt.CheckState.Checked
+            item.setCheckState(Qt.CheckState.Unchecked if checked else Qt.CheckState.Checked)
+            return
+        super().keyPressEvent(event)
+
+    def focusInEvent(self, event: Any) -> None:
+        super().focusInEvent(event)
+        if self.currentRow() < 0 and self.count():
+            self.setCurrentRow(0)  # so that Space ticks something straight away
+
+    def chosen(self) -> list[str]:
+        return [
+            self.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.count())
+            if self.item(i).checkState() == Qt.CheckState.Checked
+        ]
+
+    def choose(self, values: list[str]) -> None:
+        for i in range(self.count()):
+            item = self.item(i)
+            ticked = item.data(Qt.ItemDataRole.UserRole) in values
+            item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
+
+
+class QuickLogDialog(QDialog):
+    """Logs one engagement after another; after a save it clears for the next and stays open."""
+
+    def __init__(self, desk: Desk, now: Clock = now_utc, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self._now = now
+        self._saving = False
+        self.logged: list[LoggedEngagement] = []
+        self.setWindowTitle("Log engagement")
+        self.setAccessibleName("Log engagement")
+        self._make_fields()
+        self._make_buttons()
+        self._lay_out()
+        self._draft_timer = QTimer(self, singleShot=True, interval=DRAFT_DELAY_MS)
+        self._draft_timer.timeout.connect(self._keep_draft)
+        for signal in (
+            self.ward.currentIndexChanged,
+            self.channel.currentIndexChanged,
+            self.contact.currentIndexChanged,
+            self.issues.itemChanged,
+            self.summary.textChanged,
+        ):
+            signal.connect(self._changed)
+        desk.runner.run(lambda: load_choices(desk.services), self._fill_choices)
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _make_fields(self) -> None:
+        self.ward = WardBox()
+        self.ward.setAccessibleName("Ward")
+        self.channel = QComboBox()
+        self.channel.setAccessibleName("Channel")
+        for value, label in choices_of(Channel):
+            self.channel.addItem(label, value)
+        self.channel.setCurrentIndex(self.channel.findData(Channel.PATROL.value))
+        self.contact = RecordPicker(self.desk.find_contacts, required=False)
+        self.contact.setAccessibleName("Contact (optional)")
+        self.issues = IssueList()
+        self.issues.setAccessibleName("Issues raised")
+        self.issues.setAccessibleDescription("Space ticks the current issue; 1 to 0 tick by number")
+        self.summary = QPlainTextEdit()
+        self.summary.setAccessibleName("Summary")
+        self.summary.setTabChangesFocus(True)
+        self.summary.setPlaceholderText("What was said or done, in a line or two")
+        self.summary.setFixedHeight(84)
+        self.status = QLabel(" ")
+        self.status.setObjectName("formMessage")
+        self.status.setAccessibleName("Status")
+        self.status.setWordWrap(True)
+
+    def _make_buttons(self) -> None:
+        self.log_button = QPushButton("&Log")
+        self.log_button.setAccessibleName("Log")
+        self.log_button.setToolTip("Log this engagement (Ctrl+Enter)")
+        self.log_button.setDefault(True)
+        self.log_button.clicked.connect(self.save)
+        self.close_button = QPushButton("Close")
+        self.close_button.setAccessibleName("Close")
+        self.close_button.setAutoDefault(False)
+        self.close_button.clicked.connect(self.reject)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(self.save)
+
+    def _lay_out(self) -> None:
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for text, widget in (
+            ("&Ward *", self.ward),
+            ("C&hannel", self.channel),
+            ("C&ontact", self.contact),
+            ("&Issues", self.issues),
+            ("&Summary *", self.summary),
+        ):
+            label = QLabel(text)
+            label.setBuddy(widget)
+            form.addRow(label, widget)
+        hint = QLabel("Space or 1–0 tick issues · Ctrl+Enter logs · Esc closes")
+        hint.setObjectName("hint")
+        hint.setStyleSheet("color: palette(placeholder-text);")
+        buttons = QHBoxLayout()
+        buttons.addWidget(hint, 1)
+        buttons.addWidget(self.log_button)
+        buttons.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.status)
+        layout.addLayout(buttons)
+        self.issues.setFixedHeight(self.issues.sizeHintForRow(0) * self.issues.count() + 6)
+        self.resize(520, self.sizeHint().height())
+        for first, second in (
+            (self.ward, self.channel),
+            (self.channel, self.contact),
+            (self.contact, self.issues),
+            (self.issues, self.summary),
+            (self.summary, self.log_button),
+            (self.log_button, self.close_button),
+        ):
+            QWidget.setTabOrder(first, second)
+        self.ward.setFocus()
+
+    def _fill_choices(self, choices: tuple[list[tuple[str, str]], str | None]) -> None:
+        wards, mine = choices
+        self.ward.blockSignals(True)
+        for ward_id, label in wards:
+            self.ward.addItem(label, ward_id)
+        draft = self.desk.drafts.load(DRAFT_KEY) or {}
+        question = "You have an engagement from earlier that was not logged. Restore it?"
+        if draft and not self.desk.ask(self, "Unsaved work", question):
+            self.desk.drafts.discard(DRAFT_KEY)
+            draft = {}
+        wanted = draft.get("ward_id") or mine
+        self.ward.setCurrentIndex(self.ward.findData(wanted) if wanted else -1)
+        if self.ward.currentIndex() < 0:
+            self.ward.setEditText("")
+        self.ward.blockSignals(False)
+        self._restore(draft)
+
+    # -- values, drafts and saving --------------------------------------------------------------
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "ward_id": self.ward.value(),
+            "channel": self.channel.currentData(),
+            "issues": self.issues.chosen(),
+            "summary": self.summary.toPlainText().strip(),
+        }
+
+    def _restore(self, draft: dict[str, Any]) -> None:
+        """Put back what was typed before a crash or lock."""
+        if not draft:
+            return
+        if draft.get("contact_id"):
+            self.contact.set_choice(draft["contact_id"], str(draft.get("contact_label") or ""))
+        index = self.channel.findData(draft.get("channel"))
+        if index >= 0:
+            self.channel.setCurrentIndex(index)
+        self.issues.choose(list(draft.get("issues") or []))
+        self.summary.setPlainText(str(draft.get("summary") or ""))
+        self._say("Your earlier entry is back; check it and log it.")
+
+    def _changed(self) -> None:
+        self._draft_timer.start()
+
+    def _keep_draft(self) -> None:
+        values = self.values()
+        if values["issues"] or values["summary"]:
+            contact = {
+                "contact_id": self.contact.value(),
+                "contact_label": self.contact.currentText(),
+            }
+            self.desk.drafts.save(DRAFT_KEY, "Log engagement", {**values, **contact})
+
+    def save(self) -> None:
+        if self._saving:
+            return  # Ctrl+Enter pressed twice before the first save came back
+        values = {**self.values(), "occurred_at": self._now()}
+        contact = self.contact.value()
+        contacts = [contact] if contact else []
+        self._saving = True
+        self.log_button.setEnabled(False)
+        self._say("Logging…")
+        self.desk.runner.run(
+            lambda: log_engagement(self.desk.services, values, contacts), self._saved, self._failed
+        )
+
+    def _saved(self, logged: LoggedEngagement) -> None:
+        self._saving = False
+        self.log_button.setEnabled(True)
+        self.logged.append(logged)
+        self.desk.hub.publish(logged.engagement)
+        self.desk.hub.publish(logged.links)
+        self._draft_timer.stop()
+        self.desk.drafts.discard(DRAFT_KEY)
+        self._clear()
+        self._say("Logged. Ward and channel are kept for the next one.")
+
+    def _failed(self, error: BaseException) -> None:
+        self._saving = False
+        self.log_button.setEnabled(True)
+        if not isinstance(error, ValidationError):
+            self._say("")
+            self.desk.report_error(error, self)
+            return
+        self._say(error.message, error=True)
+        target = {
+            "ward_id": self.ward,
+            "summary": self.summary,
+            "issues": self.issues,
+            "contact_id": self.contact,
+        }.get(error.field or "")
+        if target is not None:
+            target.setFocus()
+
+    def _clear(self) -> None:
+        self.contact.set_choice(None, "")
+        self.contact.setEditText("")
+        self.issues.choose([])
+        self.summary.clear()
+        self._draft_timer.stop()
+        self.contact.setFocus()
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.status.setText(text)
+        self.status.setStyleSheet(f"color: {ERROR_INK}; font-weight: bold;" if error else "")
+
+    def reject(self) -> None:
+        """Close or Escape: the user chose to drop what was typed (as in the record editor)."""
+        self._draft_timer.stop()
+        self.desk.drafts.discard(DRAFT_KEY)
+        super().reject()
+
+
+def open_quick_log(desk: Desk, parent: QWidget | None = None) -> QuickLogDialog:
+    """Show the quick log (the main window binds this to Ctrl+L); it closes itself on Esc."""
+    dialog = QuickLogDialog(desk, parent=parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.setModal(True)
+    dialog.show()
+    dialog.raise_()
+    dialog.activateWindow()
+    return dialog
