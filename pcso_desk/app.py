@@ -54,7 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             from pcso_desk.gui import run_app
 
-            return run_app(open_services(True), paths)
+            return run_app(lambda: open_services(True), paths)
         return cli.run(args, open_services)
     except PcsoDeskError as exc:
         print(f"pcso-desk: {exc}", file=sys.stderr)

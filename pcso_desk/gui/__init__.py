@@ -2,32 +2,106 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from pcso_desk.gui.single_instance import SingleInstance
     from pcso_desk.paths import DataPaths
     from pcso_desk.services.api import Services
 
 
-def run_app(services: Services, paths: DataPaths) -> int:
-    """Start Qt, show the main window, run until it closes; returns the exit code."""
+def run_app(services: Services | Callable[[], Services], paths: DataPaths) -> int:
+    """Start Qt, show the main window, run until it closes; returns the exit code.
+
+    A second start on a store that is already open asks the first window to come forward,
+    prints why it stopped, and returns 1 — before it opens (or migrates) the store, which is
+    why `services` may be given as a function that opens it.
+    """
     import sys
 
-    from PySide6.QtCore import QSettings
+    from pcso_desk.gui.single_instance import SingleInstance
+
+    app = _application()
+    instance = SingleInstance(paths.store)
+    refused = instance.claim()
+    if refused is not None:
+        print(f"pcso-desk: {refused}", file=sys.stderr)
+        if not instance.owner_answered:  # nothing came forward: say it where it is seen
+            _tell(refused)
+        return 1
+    try:
+        opened = services() if callable(services) else services
+        return _run_window(app, opened, paths, instance)
+    finally:
+        instance.release()
+
+
+def _application() -> QApplication:
+    """The QApplication, with high-DPI scaling that follows the screen's exact factor."""
+    import sys
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
-    from pcso_desk.gui.desk import Desk
-    from pcso_desk.gui.main_window import MainWindow
+    from pcso_desk.gui.style import apply_style
 
-    app = QApplication.instance() or QApplication(sys.argv)
+    existing = QApplication.instance()
+    if existing is None:
+        # Only allowed before the app exists. Qt 6 scales for high DPI already; pass-through
+        # keeps 125% and 150% screens at their true size instead of rounding to 100%/200%.
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+        )
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     app.setApplicationName("PCSO Desk")
     app.setOrganizationName("PCSO Desk")
+    app.setApplicationDisplayName("PCSO Desk")
+    app.setDesktopFileName("pcso-desk")  # Linux: ties windows to the .desktop entry's icon
+    apply_style(app)
+    return app
+
+
+def _run_window(
+    app: QApplication, services: Services, paths: DataPaths, instance: SingleInstance
+) -> int:
+    import sys
+
+    from PySide6.QtCore import QSettings, QTimer
+
+    from pcso_desk.gui.crash import CrashReporter, install_excepthook
+    from pcso_desk.gui.desk import Desk
+    from pcso_desk.gui.main_window import MainWindow
+    from pcso_desk.gui.recovery import offer_drafts
+
     desk = Desk(services, paths)
+    desk.crash = CrashReporter(lambda: desk.window)
+    previous_hook = install_excepthook(desk)
     settings = QSettings(str(paths.root / "window.ini"), QSettings.Format.IniFormat)
     window = MainWindow(desk, settings)
+    instance.raise_requested.connect(lambda: bring_forward(window))
     window.show()
+    QTimer.singleShot(0, lambda: offer_drafts(desk, window))
     try:
         code: int = app.exec()
     finally:
+        sys.excepthook = previous_hook
         desk.runner.shutdown()
     return code
+
+
+def bring_forward(window: QWidget) -> None:
+    """A second start asked for us: un-minimise and raise the main window."""
+    if window.isMinimized():
+        window.showNormal()
+    window.raise_()
+    window.activateWindow()
+
+
+def _tell(sentence: str) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    QMessageBox.information(None, "PCSO Desk", sentence)

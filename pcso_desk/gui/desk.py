@@ -6,6 +6,7 @@ import logging
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -72,6 +73,7 @@ class Desk:
             self.paths.logs.mkdir(parents=True, exist_ok=True)
             target = self.paths.logs / "pcso-desk.log"
             with target.open("a", encoding="utf-8") as out:
+                out.write(f"\n[{datetime.now(UTC).isoformat()}] unexpected error\n")
                 out.write("".join(traceback.format_exception(error)))
             return str(target)
         except OSError:

@@ -54,6 +54,11 @@ class RecordEditor(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
+        for role, name in (
+            (QDialogButtonBox.StandardButton.Save, "Save"),
+            (QDialogButtonBox.StandardButton.Cancel, "Cancel"),
+        ):
+            self.buttons.button(role).setAccessibleName(name)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.cancel)
         holder = QWidget()  # keeps the rows at the top when the dialog is taller than the form

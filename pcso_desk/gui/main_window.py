@@ -31,6 +31,7 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setAccessibleName("Navigation")
+        self.nav.ensurePolished()  # styled item heights before the items exist
         self.nav.addItems(SCREENS)
         self.nav.setFixedWidth(170)
         self.stack = QStackedWidget()
