@@ -116,7 +116,8 @@ def coerce(column: Column[Any], value: Any) -> Any:
     if isinstance(kind, Float):
         return float(value)
     if isinstance(kind, String | Text):
-        text = " ".join(str(value).split()) if isinstance(kind, String) else str(value).strip()
+        # Text is a subclass of String: keep its line breaks; fold spaces only in short fields.
+        text = str(value).strip() if isinstance(kind, Text) else " ".join(str(value).split())
         length = getattr(kind, "length", None)
         if length and len(text) > length:
             raise ValidationError(

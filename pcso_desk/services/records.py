@@ -65,6 +65,7 @@ class RecordSpec:
     fts: str | None = None
     filters: Mapping[str, str] = field(default_factory=dict)
     derived: frozenset[str] = frozenset()
+    filled_by_clean: frozenset[str] = frozenset()  # required, but worked out when left blank
     clean: Cleaner = _no_clean
     check: Hook | None = None
     after_write: Hook | None = None
@@ -232,7 +233,8 @@ class RecordService:
         try:
             cleaned = self.spec.clean(None, {name: raw}, None)  # type: ignore[arg-type]
             value = coerce(column, cleaned.get(name))
-            if value is None and not column.nullable and column.default is None:
+            blank_allowed = column.nullable or column.default is not None
+            if value is None and not blank_allowed and name not in self.spec.filled_by_clean:
                 return f"A {self.spec.label} needs a {label_of(name)}."
         except ValidationError as error:
             return error.message

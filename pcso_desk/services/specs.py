@@ -298,6 +298,7 @@ PRIORITIES = RecordSpec(
         "category": "category",
     },
     clean=_clean_priority,
+    filled_by_clean=frozenset({"review_on"}),
     check=_in_order("agreed_on", "review_on", "agreed", "review"),
 )
 PRIORITY_ACTIONS = RecordSpec(

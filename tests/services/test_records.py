@@ -479,3 +479,18 @@ def test_time_in_locality_against_80_percent(services, world) -> None:  # type: 
     assert (share.locality_minutes, share.abstracted_minutes) == (1920, 480)
     assert share.share == pytest.approx(0.8) and share.meets_target
     assert services.time_in_locality("2026-04", neighbourhood_id=world.neighbourhood).share is None
+
+
+def test_notes_keep_their_line_breaks_and_short_fields_fold_spaces(services) -> None:  # type: ignore[no-untyped-def]
+    contact = services.contacts.create(
+        {"name": "  Lee   Lines ", "notes": "First line.\nSecond line.\n\n  Indented."}
+    ).created[0]
+    record = services.contacts.get(contact)
+    assert record["name"] == "Lee Lines"
+    assert record["notes"] == "First line.\nSecond line.\n\n  Indented."
+
+
+def test_review_date_may_be_left_blank_on_the_form(services) -> None:  # type: ignore[no-untyped-def]
+    priorities = services["priorities"]
+    assert priorities.check_field("review_on", "") is None
+    assert priorities.check_field("title", "") == "A priority needs a title."

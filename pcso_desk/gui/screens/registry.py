@@ -9,6 +9,10 @@ from PySide6.QtWidgets import QLabel, QTabWidget, QWidget
 from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.screens import definitions as d
 from pcso_desk.gui.screens.kins import kins_screen
+from pcso_desk.gui.screens.meetings import meetings_screen
+from pcso_desk.gui.screens.messages import messages_screen
+from pcso_desk.gui.screens.patrol import patrol_screen
+from pcso_desk.gui.screens.priorities import priorities_screen
 from pcso_desk.gui.screens.records import RecordScreen
 from pcso_desk.gui.screens.today import today_screen
 from pcso_desk.gui.screens.victims import victims_screen
@@ -69,20 +73,16 @@ def _admin(desk: Desk) -> QWidget:
     return _tabs(desk, "Admin", {s.title: s for s in d.ADMIN.values()})
 
 
-def _patrol(desk: Desk) -> QWidget:
-    return _tabs(desk, "Patrol log", {"Patrols": d.PATROLS, "Abstractions": d.ABSTRACTIONS})
-
-
 FACTORIES: dict[str, Callable[[Desk], QWidget]] = {
     "Today": lambda desk: today_screen(desk, desk.window.open_record),
     "Contacts": lambda desk: RecordScreen(desk, d.CONTACTS),
     "Engagements": lambda desk: RecordScreen(desk, d.ENGAGEMENTS),
     "KINs": kins_screen,
-    "Meetings": lambda desk: RecordScreen(desk, d.MEETINGS),
-    "Priorities": lambda desk: RecordScreen(desk, d.PRIORITIES),
+    "Meetings": meetings_screen,
+    "Priorities": priorities_screen,
     "Victim care": victims_screen,
-    "Patrol log": _patrol,
-    "Messages": lambda desk: RecordScreen(desk, d.MESSAGES),
+    "Patrol log": patrol_screen,
+    "Messages": messages_screen,
     "Reports": lambda _desk: _coming("Reports"),
     "Sync": lambda _desk: _coming("Sync"),
     "Admin": _admin,

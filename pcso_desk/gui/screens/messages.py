@@ -1,0 +1,282 @@
+"""Messages to the team, each with its 24-hour reply clock (Pledges 4 and 10)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pcso_desk.domain.errors import NotFoundError
+from pcso_desk.domain.schedule import DueState, ResponseClock, ResponseState, response_clock
+from pcso_desk.gui.desk import Desk
+from pcso_desk.gui.screens import definitions as d
+from pcso_desk.gui.screens.records import RecordScreen
+from pcso_desk.gui.screens.victims import DueDelegate, heading, share_with_detail
+from pcso_desk.gui.table_model import ColumnDef
+from pcso_desk.services.context import Changes
+
+Clock = Callable[[], datetime]
+CLOCK_COLUMN = 1
+TICK_MS = 60_000  # the clock is shown to the hour: once a minute keeps it true
+# Ink and paper per state; colour repeats what the words already say.
+CLOCK_STYLES = {
+    ResponseState.ANSWERED_IN_TIME: ("#1e5631", "#e8f3ea"),
+    ResponseState.ANSWERED_LATE: ("#444444", "#eeeeee"),
+    ResponseState.OPEN: ("#1f3a5f", "#e8eef6"),
+    ResponseState.NEAR_DEADLINE: ("#8a5a00", "#fff4d6"),
+    ResponseState.BREACHED: ("#b3261e", "#fdecea"),
+}
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def span(length: timedelta) -> str:
+    """A short, honest length of time: minutes under an hour, hours under two days."""
+    minutes = max(0, length // timedelta(minutes=1))
+    if minutes < 60:
+        return f"{minutes} min"
+    hours = minutes // 60
+    if hours < 48:
+        return f"{hours} h"
+    return f"{hours // 24} days"
+
+
+def clock_of(row: dict[str, Any], now: datetime) -> ResponseClock | None:
+    received = row.get("received_at")
+    if received is None:
+        return None
+    return response_clock(received, row.get("responded_at"), now)
+
+
+def clock_text(row: dict[str, Any], now: datetime) -> str:
+    """'Answered in 3 h', 'Due in 5 h', '⚠ 2 h left' or 'Overdue by 6 h'."""
+    clock = clock_of(row, now)
+    if clock is None:
+        return ""
+    if clock.state in (ResponseState.ANSWERED_IN_TIME, ResponseState.ANSWERED_LATE):
+        took = span(row["responded_at"] - row["received_at"])
+        late = " (late)" if clock.state is ResponseState.ANSWERED_LATE else ""
+        return f"Answered in {took}{late}"
+    if clock.state is ResponseState.BREACHED:
+        return f"Overdue by {span(-clock.remaining)}"
+    if clock.state is ResponseState.NEAR_DEADLINE:
+        return f"⚠ {span(clock.remaining)} left"
+    return f"Due in {span(clock.remaining)}"
+
+
+def clock_words(row: dict[str, Any], clock: ResponseClock) -> str:
+    """The line under the big clock: the deadline, or when and by whom it was answered."""
+    deadline = d.when(clock.deadline, row)
+    if clock.state in (ResponseState.ANSWERED_IN_TIME, ResponseState.ANSWERED_LATE):
+        by = row.get("responded_by_id_label")
+        answered = d.when(row["responded_at"], row) + (f" by {by}" if by else "")
+        in_time = "within" if clock.state is ResponseState.ANSWERED_IN_TIME else "after"
+        return f"Answered {answered} — {in_time} the 24-hour deadline ({deadline})"
+    if clock.state is ResponseState.BREACHED:
+        return f"The 24-hour deadline passed at {deadline}: reply now"
+    return f"Reply by {deadline}"
+
+
+def urgent(row: dict[str, Any], now: datetime) -> DueState | None:
+    """For the list's colouring: breached reads as overdue, near the deadline as due soon."""
+    clock = clock_of(row, now)
+    if clock is None:
+        return None
+    return {
+        ResponseState.BREACHED: DueState.OVERDUE,
+        ResponseState.NEAR_DEADLINE: DueState.DUE_SOON,
+    }.get(clock.state)
+
+
+class ClockBox(QFrame):
+    """The reply clock in large type, with the deadline in words beneath."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("clockBox")
+        self.setAccessibleName("24-hour reply clock")
+        self.big = QLabel()
+        self.big.setAccessibleName("Reply clock")
+        font = self.big.font()
+        font.setPointSizeF(font.pointSizeF() * 2.0)
+        font.setBold(True)
+        self.big.setFont(font)
+        self.words = QLabel()
+        self.words.setAccessibleName("Reply deadline")
+        self.words.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("24-hour reply clock"))
+        layout.addWidget(self.big)
+        layout.addWidget(self.words)
+
+    def show_clock(self, row: dict[str, Any], now: datetime) -> None:
+        clock = clock_of(row, now)
+        if clock is None:
+            self.big.setText("—")
+            self.words.setText("")
+            return
+        self.big.setText(clock_text(row, now))
+        self.words.setText(clock_words(row, clock))
+        ink, paper = CLOCK_STYLES[clock.state]
+        # Set here, not by the window's style, so a breach reads the same on every theme.
+        self.setStyleSheet(
+            f"#clockBox {{ background: {paper}; border: 2px solid {ink}; border-radius: 6px; }}"
+            f"#clockBox QLabel {{ color: {ink}; background: transparent; border: none; }}"
+        )
+
+
+class MessageDetail(QStackedWidget):
+    """The selected message: its clock, who it is from, what it says, and Mark responded."""
+
+    def __init__(self, desk: Desk, now: Clock = now_utc) -> None:
+        super().__init__()
+        self.desk = desk
+        self.now = now
+        self.message_id: str | None = None
+        self.record: dict[str, Any] = {}
+        self.setAccessibleName("Message detail")
+        empty = QLabel("Choose a message to see its 24-hour reply clock.")
+        empty.setWordWrap(True)
+        self.addWidget(empty)
+        self.addWidget(self._build_page())
+        self.desk.hub.changed.connect(self._on_changes)
+
+    def _build_page(self) -> QWidget:
+        self.subject = heading("", "messageTitle")
+        self.subject.setAccessibleName("Subject")
+        self.subject.setWordWrap(True)
+        big = self.subject.font()
+        big.setPointSizeF(big.pointSizeF() * 1.3)
+        self.subject.setFont(big)
+        self.clock_box = ClockBox()
+        self.respond_button = QPushButton("&Mark responded")
+        self.respond_button.setAccessibleName("Mark responded")
+        self.respond_button.clicked.connect(self.mark_responded)
+        captions = {"from": "From", "received": "Received", "kind": "Kind", "channel": "Channel"}
+        self.facts = {key: QLabel() for key in captions}
+        form = QFormLayout()
+        for key, caption in captions.items():
+            self.facts[key].setAccessibleName(caption)
+            self.facts[key].setWordWrap(True)
+            form.addRow(f"{caption}:", self.facts[key])
+        self.body = QPlainTextEdit()
+        self.body.setReadOnly(True)
+        self.body.setTabChangesFocus(True)
+        self.body.setAccessibleName("Message")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.respond_button)
+        buttons.addStretch(1)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(8, 0, 0, 0)
+        layout.addWidget(self.subject)
+        layout.addWidget(self.clock_box)
+        layout.addLayout(buttons)
+        layout.addLayout(form)
+        layout.addWidget(self.body, 1)
+        return page
+
+    def show_message(self, message_id: str | None) -> None:
+        self.message_id = message_id
+        if message_id is None:
+            self.record = {}
+            self.setCurrentIndex(0)
+            return
+        self.reload()
+
+    def reload(self) -> None:
+        message_id = self.message_id
+        if message_id is None:
+            return
+        service = self.desk.services["messages"]
+        self.desk.runner.run(lambda: service.get(message_id), self._fill, self._gone)
+
+    def _gone(self, error: BaseException) -> None:
+        if isinstance(error, NotFoundError):  # deleted here or by a sync
+            self.show_message(None)
+        else:
+            self.desk.report_error(error, self)
+
+    def _fill(self, record: dict[str, Any]) -> None:
+        if record["id"] != self.message_id:
+            return  # the user moved on while this was loading
+        self.record = record
+        self.subject.setText(record["subject"])
+        sender = record.get("from_name") or ""
+        contact = record.get("contact_id_label")
+        if contact and contact != sender:
+            sender = f"{sender} ({contact})" if sender else contact
+        self.facts["from"].setText(sender or "—")
+        self.facts["received"].setText(d.when(record["received_at"], record))
+        self.facts["kind"].setText(d.enum_label(record["kind"], record))
+        self.facts["channel"].setText(d.enum_label(record["channel"], record))
+        self.body.setPlainText(record.get("body") or "")
+        self.respond_button.setEnabled(record.get("responded_at") is None)
+        self.tick()
+        self.setCurrentIndex(1)
+
+    def tick(self) -> None:
+        if self.record:
+            self.clock_box.show_clock(self.record, self.now())
+
+    def _on_changes(self, changes: Changes) -> None:
+        if changes.kind == "messages" and self.message_id in changes.ids:
+            self.reload()
+
+    def mark_responded(self) -> None:
+        message_id = self.message_id
+        if message_id is None or self.record.get("responded_at") is not None:
+            return
+        at = self.now()
+        services = self.desk.services
+        officer = services.ctx.officer_id  # the signed-in officer, when there is one
+        self.respond_button.setEnabled(False)
+        self.desk.write(
+            lambda: services.messages.respond(message_id, at=at, officer_id=officer),
+            failed=self._respond_failed,
+        )
+
+    def _respond_failed(self, error: BaseException) -> None:
+        self.respond_button.setEnabled(True)
+        self.desk.report_error(error, self)
+
+
+def messages_screen(desk: Desk, now: Clock = now_utc) -> RecordScreen:
+    """Messages: the list with each one's 24-hour clock, and the chosen message."""
+    clock_column = ColumnDef(
+        "received_at", "24-hour clock", lambda _v, row: clock_text(row, now()), "responded"
+    )
+    columns = list(d.MESSAGES.columns)
+    columns.insert(CLOCK_COLUMN, clock_column)
+    definition = replace(d.MESSAGES, columns=columns)
+    detail = MessageDetail(desk, now)
+    screen = RecordScreen(desk, definition, detail=detail)
+    screen.table.setItemDelegateForColumn(
+        CLOCK_COLUMN, DueDelegate(lambda row: urgent(row, now()), screen.table)
+    )
+    screen.table.setColumnWidth(0, 170)
+    screen.table.setColumnWidth(CLOCK_COLUMN, 150)
+    share_with_detail(screen, 700, 560)
+    screen.selected.connect(detail.show_message)
+    # The clock moves on its own: repaint the list and the detail every minute.
+    timer = QTimer(screen, interval=TICK_MS)
+    timer.timeout.connect(screen.table.viewport().update)
+    timer.timeout.connect(detail.tick)
+    timer.start()
+    return screen

@@ -1,0 +1,441 @@
+"""Neighbourhood priorities: public wording, review dates, "you said, we did" and reviews."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from html import escape
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QStackedWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pcso_desk.domain.enums import PriorityStatus, ReviewDecision
+from pcso_desk.domain.errors import NotFoundError, PcsoDeskError
+from pcso_desk.domain.schedule import DueState
+from pcso_desk.gui.desk import Desk
+from pcso_desk.gui.editor import RecordEditor
+from pcso_desk.gui.screens import definitions as d
+from pcso_desk.gui.screens.kins import london_today
+from pcso_desk.gui.screens.meetings import name_buttons
+from pcso_desk.gui.screens.records import RecordScreen
+from pcso_desk.gui.screens.victims import (
+    DUE_STYLES,
+    DueDelegate,
+    heading,
+    open_editor,
+    share_with_detail,
+)
+from pcso_desk.gui.table_model import ColumnDef
+from pcso_desk.services.context import Changes
+from pcso_desk.services.records import ListQuery
+from pcso_desk.services.today import REVIEW_AHEAD
+
+Today = Callable[[], date]
+FINISHED = (PriorityStatus.RESOLVED, PriorityStatus.DROPPED)
+REVIEW_COLUMN = 1
+GREY = "#5f6b7a"
+
+
+def review_state(row: dict[str, Any], today: date) -> DueState | None:
+    """Where a live priority's review stands; resolved and dropped ones need none."""
+    review = row.get("review_on")
+    if review is None or row.get("status") in FINISHED:
+        return None
+    if review < today:
+        return DueState.OVERDUE
+    return DueState.DUE_SOON if review <= today + REVIEW_AHEAD else DueState.OK
+
+
+def review_text(value: Any, row: dict[str, Any], today: date) -> str:
+    """The list cell: overdue and due-soon reviews say so in words, not only in colour."""
+    shown = value.strftime("%d %b %Y") if isinstance(value, date) else ""
+    state = review_state(row, today)
+    if state is DueState.OVERDUE:
+        return f"⚠ Overdue — {shown}"
+    if state is DueState.DUE_SOON:
+        return f"Due soon — {shown}"
+    return shown
+
+
+def review_words(row: dict[str, Any], today: date) -> str:
+    state = review_state(row, today)
+    if state is None:
+        return f"No further review: the priority is {d.enum_label(row['status'], row).lower()}."
+    days = (row["review_on"] - today).days
+    if state is DueState.OVERDUE:
+        late = -days
+        return f"⚠ Review overdue by {late} day{'s' if late != 1 else ''} — review it now"
+    if days == 0:
+        return "Review due today"
+    soon = "Review due soon — " if state is DueState.DUE_SOON else "Next review "
+    return f"{soon}in {days} day{'s' if days != 1 else ''}"
+
+
+def decision_words(row: dict[str, Any]) -> str:
+    decision = row.get("review_decision")
+    if decision is None:
+        return "No review decision recorded yet."
+    verb = "Kept" if decision == ReviewDecision.KEEP else "Dropped"
+    on = d.when(row.get("review_decided_on"), row)
+    reason = row.get("review_reason") or "no reason given"
+    return f"Last review: {verb} on {on} — {reason}"
+
+
+def _lines(text: str) -> str:
+    return escape(text).replace("\n", "<br>")
+
+
+def timeline_html(actions: Sequence[dict[str, Any]]) -> str:
+    """Each action: its date, the public sentence, and the internal note in small grey type."""
+    if not actions:
+        return f"<p style='color:{GREY}'>No actions recorded yet. Use “Add action…”.</p>"
+    rows = []
+    for action in actions:
+        public = action.get("public_text") or ""
+        said = (
+            _lines(public)
+            if public.strip()
+            else f"<i style='color:{GREY}'>(no public sentence: not shown on handouts)</i>"
+        )
+        notes = [action.get("description") or "", action.get("officer_id_label") or ""]
+        internal = " — ".join(_lines(n) for n in notes if n.strip())
+        below = (
+            f"<br><span style='color:{GREY}; font-size:small'>{internal}</span>" if internal else ""
+        )
+        when = d.when(action["action_on"], action)
+        rows.append(
+            f"<tr><td valign='top' style='padding:4px 12px 8px 0'><b>{when}</b></td>"
+            f"<td valign='top' style='padding:4px 0 8px 0'>{said}{below}</td></tr>"
+        )
+    return f"<table cellspacing='0'>{''.join(rows)}</table>"
+
+
+@dataclass(frozen=True)
+class PriorityView:
+    record: dict[str, Any]
+    actions: list[dict[str, Any]]
+
+
+class ReviewBox(QFrame):
+    """The review date in large type, its state in words and colour, and the last decision."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("reviewBox")
+        self.setAccessibleName("Review")
+        self.date = QLabel()
+        self.date.setAccessibleName("Review date")
+        big = self.date.font()
+        big.setPointSizeF(big.pointSizeF() * 1.5)
+        big.setBold(True)
+        self.date.setFont(big)
+        self.state = QLabel()
+        self.state.setAccessibleName("Review state")
+        self.decision = QLabel()
+        self.decision.setAccessibleName("Review decision")
+        self.decision.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Review"))
+        layout.addWidget(self.date)
+        layout.addWidget(self.state)
+        layout.addWidget(self.decision)
+
+    def show_review(self, record: dict[str, Any], today: date) -> None:
+        self.date.setText(d.when(record.get("review_on"), record) or "—")
+        self.state.setText(review_words(record, today))
+        self.decision.setText(decision_words(record))
+        state = review_state(record, today)
+        ink, paper = ("#444444", "#eeeeee") if state is None else DUE_STYLES[state]
+        # Set here, not by the window's style, so overdue reads the same on every theme.
+        self.setStyleSheet(
+            f"#reviewBox {{ background: {paper}; border: 2px solid {ink}; border-radius: 6px; }}"
+            f"#reviewBox QLabel {{ color: {ink}; background: transparent; border: none; }}"
+        )
+
+
+class ReviewDialog(QDialog):
+    """Keep or drop a priority at review, with the reason and the date of the decision."""
+
+    def __init__(
+        self, desk: Desk, priority_id: str, title: str, today: date, parent: QWidget | None
+    ) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.priority_id = priority_id
+        self.setWindowTitle(f"Record review — {title}")
+        self.setAccessibleName("Record review")
+        self.keep = QRadioButton("&Keep — review again in three months")
+        self.drop = QRadioButton("D&rop — the priority ends here")
+        self.keep.setChecked(True)
+        self.choice = QButtonGroup(self)
+        for button, name in ((self.keep, "Keep"), (self.drop, "Drop")):
+            button.setAccessibleName(name)
+            self.choice.addButton(button)
+        self.reason = QPlainTextEdit()
+        self.reason.setAccessibleName("Reason")
+        self.reason.setTabChangesFocus(True)
+        self.reason.setFixedHeight(80)
+        self.on = QLineEdit(today.isoformat())
+        self.on.setAccessibleName("Date of the decision")
+        self.on.setPlaceholderText("YYYY-MM-DD")
+        self.message = QLabel()
+        self.message.setObjectName("formMessage")
+        self.message.setWordWrap(True)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        name_buttons(self.buttons)
+        self._lay_out()
+
+    def _lay_out(self) -> None:
+        form = QFormLayout()
+        form.addRow("Decision:", self.keep)
+        form.addRow("", self.drop)
+        for caption, widget in (("Rea&son *", self.reason), ("&Date *", self.on)):
+            label = QLabel(caption)
+            label.setBuddy(widget)
+            form.addRow(label, widget)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        self.resize(480, 260)
+
+    def decision(self) -> ReviewDecision:
+        return ReviewDecision.KEEP if self.keep.isChecked() else ReviewDecision.DROP
+
+    def save(self) -> None:
+        reason = self.reason.toPlainText().strip()
+        if not reason:
+            self.message.setText("Say why the priority is being kept or dropped.")
+            self.reason.setFocus()
+            return
+        try:
+            on = date.fromisoformat(self.on.text().strip())
+        except ValueError:
+            self.message.setText("Enter the date of the decision as YYYY-MM-DD.")
+            self.on.setFocus()
+            return
+        decision, priority_id = self.decision(), self.priority_id
+        priorities = self.desk.services.priorities
+        self.buttons.setEnabled(False)
+        self.desk.write(
+            lambda: priorities.review(priority_id, decision, reason, on),
+            lambda _changes: self.accept(),
+            self._failed,
+        )
+
+    def _failed(self, error: BaseException) -> None:
+        self.buttons.setEnabled(True)
+        if isinstance(error, PcsoDeskError):
+            self.message.setText(error.message)
+        else:
+            self.desk.report_error(error, self)
+
+
+class PriorityDetail(QStackedWidget):
+    """The selected priority: wording, review, the actions taken and the review decision."""
+
+    def __init__(self, desk: Desk, today: Today = london_today) -> None:
+        super().__init__()
+        self.desk = desk
+        self.today = today
+        self.priority_id: str | None = None
+        self.view: PriorityView | None = None
+        self.dialog: QDialog | None = None
+        self.setAccessibleName("Priority detail")
+        empty = QLabel("Choose a priority to see what has been done and when it is reviewed.")
+        empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        empty.setWordWrap(True)
+        self.addWidget(empty)
+        self.addWidget(self._build_page())
+        self.desk.hub.changed.connect(self._on_changes)
+
+    def _build_page(self) -> QWidget:
+        self.title = heading("", "priorityTitle")
+        self.title.setAccessibleName("Priority")
+        self.title.setWordWrap(True)
+        big = self.title.font()
+        big.setPointSizeF(big.pointSizeF() * 1.3)
+        self.title.setFont(big)
+        self.review_box = ReviewBox()
+        captions = {
+            "status": "Status",
+            "wording": "Public wording",
+            "area": "Area",
+            "agreed": "Agreed",
+            "owner": "Owner",
+        }
+        self.facts = {key: QLabel() for key in captions}
+        self.form = QFormLayout()
+        for key, caption in captions.items():
+            self.facts[key].setAccessibleName(caption)
+            self.facts[key].setWordWrap(True)
+            self.facts[key].setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.form.addRow(f"{caption}:", self.facts[key])
+        self.timeline = QTextBrowser()
+        self.timeline.setAccessibleName("You said, we did: actions, newest first")
+        self.timeline.setOpenLinks(False)
+        self.action_button = QPushButton("Add &action…")
+        self.review_button = QPushButton("Record re&view…")
+        self.action_button.clicked.connect(self.add_action)
+        self.review_button.clicked.connect(self.record_review)
+        return self._lay_out()
+
+    def _lay_out(self) -> QWidget:
+        buttons = QHBoxLayout()
+        for button in (self.action_button, self.review_button):
+            button.setAccessibleName(button.text().replace("&", "").rstrip("…"))
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(8, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addLayout(self.form)
+        layout.addWidget(self.review_box)
+        layout.addLayout(buttons)
+        layout.addWidget(heading("You said, we did (newest first)"))
+        layout.addWidget(self.timeline, 1)
+        return page
+
+    # -- showing a priority -------------------------------------------------------------
+
+    def show_priority(self, priority_id: str | None) -> None:
+        self.priority_id = priority_id
+        if priority_id is None:
+            self.view = None
+            self.setCurrentIndex(0)
+            return
+        self.reload()
+
+    def reload(self) -> None:
+        priority_id = self.priority_id
+        if priority_id is None:
+            return
+        services = self.desk.services
+        actions = ListQuery(filters={"priority": priority_id}, sort="date", descending=True)
+
+        def work() -> PriorityView:
+            record = services["priorities"].get(priority_id)
+            rows = services["priority_actions"].page(replace(actions, limit=1000)).rows
+            return PriorityView(record, rows)
+
+        self.desk.runner.run(work, self._fill, self._gone)
+
+    def _gone(self, error: BaseException) -> None:
+        if isinstance(error, NotFoundError):  # deleted here or by a sync
+            self.show_priority(None)
+        else:
+            self.desk.report_error(error, self)
+
+    def _fill(self, view: PriorityView) -> None:
+        record = view.record
+        if record["id"] != self.priority_id:
+            return  # the user moved on while this was loading
+        self.view = view
+        self.title.setText(record["title"])
+        category = d.enum_label(record.get("category"), record)
+        self.facts["status"].setText(f"{d.enum_label(record['status'], record)} · {category}")
+        self.facts["wording"].setText(record.get("public_wording") or "—")
+        self.facts["area"].setText(_area(record))
+        self.facts["agreed"].setText(_agreed(record))
+        self.facts["owner"].setText(record.get("owner_id_label") or "—")
+        self.review_box.show_review(record, self.today())
+        self.timeline.setHtml(timeline_html(view.actions))
+        self.review_button.setEnabled(record["status"] not in FINISHED)
+        self.setCurrentIndex(1)
+
+    def _on_changes(self, changes: Changes) -> None:
+        if self.priority_id is None:
+            return
+        if changes.kind == "priority_actions" or (
+            changes.kind == "priorities" and self.priority_id in changes.ids
+        ):
+            self.reload()
+
+    # -- actions ------------------------------------------------------------------------
+
+    def add_action(self) -> RecordEditor | None:
+        """What was done, with its public sentence; a first action starts the priority."""
+        priority_id, view = self.priority_id, self.view
+        if priority_id is None or view is None:
+            return None
+        priorities = self.desk.services.priorities
+        self.dialog = RecordEditor(
+            self.desk,
+            "priority_actions",
+            f"Add action — {view.record['title']}",
+            d.ACTION_FIELDS,
+            None,
+            {"action_on": self.today(), "officer_id": view.record.get("owner_id")},
+            save=lambda values: priorities.add_action(priority_id, values),
+            parent=self,
+            draft_scope=f"priority-{priority_id}",
+        )
+        return open_editor(self.dialog)
+
+    def record_review(self) -> ReviewDialog | None:
+        priority_id, view = self.priority_id, self.view
+        if priority_id is None or view is None:
+            return None
+        dialog = ReviewDialog(self.desk, priority_id, view.record["title"], self.today(), self)
+        self.dialog = dialog
+        dialog.setModal(True)
+        dialog.show()
+        return dialog
+
+
+def _area(record: dict[str, Any]) -> str:
+    hood = record.get("neighbourhood_id_label") or ""
+    ward = record.get("ward_id_label")
+    return f"{ward} ({hood})" if ward else f"{hood} (whole neighbourhood)"
+
+
+def _agreed(record: dict[str, Any]) -> str:
+    agreed = d.when(record.get("agreed_on"), record)
+    source = record.get("meeting_id_label") or record.get("source")
+    return f"{agreed} at {source}" if source else agreed
+
+
+def priorities_screen(desk: Desk, today: Today = london_today) -> RecordScreen:
+    """Priorities: the list with reviews due marked, and the chosen priority's timeline."""
+    # The review is what a sergeant scans for: it comes straight after the title.
+    review = ColumnDef("review_on", "Review", lambda v, row: review_text(v, row, today()), "review")
+    by_key = {c.key: c for c in d.PRIORITIES.columns}
+    order = ("title", "status", "category", "neighbourhood_id", "agreed_on")
+    columns = [by_key[key] for key in order]
+    columns.insert(REVIEW_COLUMN, review)
+    # An action can move a priority from open to in progress: the list shows the new status.
+    definition = replace(d.PRIORITIES, columns=columns, listens=frozenset({"priority_actions"}))
+    detail = PriorityDetail(desk, today)
+    screen = RecordScreen(desk, definition, detail=detail)
+    screen.table.setItemDelegateForColumn(
+        REVIEW_COLUMN, DueDelegate(lambda row: review_state(row, today()), screen.table)
+    )
+    screen.table.setColumnWidth(0, 200)
+    screen.table.setColumnWidth(REVIEW_COLUMN, 215)
+    screen.table.setColumnWidth(REVIEW_COLUMN + 1, 100)
+    share_with_detail(screen, 640, 620)
+    screen.selected.connect(detail.show_priority)
+    return screen

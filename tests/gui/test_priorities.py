@@ -1,0 +1,203 @@
+"""Priorities screen: the "you said, we did" timeline, review dates, and keep/drop reviews."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QDialogButtonBox, QStyleOptionViewItem
+
+from pcso_desk.domain.enums import PriorityStatus, ReviewDecision
+from pcso_desk.gui.screens.priorities import (
+    REVIEW_COLUMN,
+    PriorityDetail,
+    ReviewDialog,
+    priorities_screen,
+)
+from pcso_desk.gui.screens.victims import OVERDUE_COLOUR, SOON_COLOUR
+
+TODAY = date(2026, 3, 20)
+STATUS_COLUMN = REVIEW_COLUMN + 1
+
+
+def make_priority(services: Any, world: Any, title: str, agreed: date) -> str:
+    values = {
+        "title": title,
+        "category": "youth_nuisance",
+        "neighbourhood_id": world.neighbourhood,
+        "ward_id": world.ward,
+        "agreed_on": agreed,
+        "public_wording": "Reduce nuisance at the skate park in the evenings.",
+    }
+    return str(services["priorities"].create(values).created[0])
+
+
+def show_screen(qtbot: Any, desk: Any) -> Any:
+    screen = priorities_screen(desk, today=lambda: TODAY)
+    qtbot.addWidget(screen)
+    screen.resize(1300, 760)
+    screen.show()
+    qtbot.waitExposed(screen)
+    return screen
+
+
+def open_priority(qtbot: Any, screen: Any, priority: str) -> PriorityDetail:
+    qtbot.waitUntil(lambda: screen.model.row_of(priority) is not None)
+    rect = screen.table.visualRect(screen.model.index(screen.model.row_of(priority), 0))
+    qtbot.mouseClick(screen.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    detail = screen.findChild(PriorityDetail)
+    assert detail is not None
+    qtbot.waitUntil(lambda: detail.view is not None and detail.view.record["id"] == priority)
+    return detail
+
+
+def status_in_list(screen: Any, priority: str) -> str:
+    """The list's status cell for the priority ("" while the list is reloading)."""
+    row = screen.model.row_of(priority)
+    return "" if row is None else str(screen.model.index(row, STATUS_COLUMN).data())
+
+
+def typed(qtbot: Any, widget: Any, text: str) -> None:
+    """Select what the field holds and type over it."""
+    widget.setFocus()
+    qtbot.keyClick(widget, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(widget, Qt.Key.Key_Delete)
+    qtbot.keyClicks(widget, text)
+
+
+def click_save(qtbot: Any, dialog: Any) -> None:
+    qtbot.waitExposed(dialog)
+    button = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def review(qtbot: Any, detail: PriorityDetail, drop: bool, reason: str, on: str) -> ReviewDialog:
+    qtbot.mouseClick(detail.review_button, Qt.MouseButton.LeftButton)
+    dialog = detail.dialog
+    assert isinstance(dialog, ReviewDialog) and dialog.isVisible()
+    qtbot.waitExposed(dialog)
+    assert dialog.keep.isChecked()  # keeping is the usual decision
+    if drop:
+        qtbot.mouseClick(dialog.drop, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(dialog.reason, reason)
+    typed(qtbot, dialog.on, on)
+    click_save(qtbot, dialog)
+    return dialog
+
+
+def test_add_action_appears_in_the_timeline(qtbot, desk, services, world) -> None:  # type: ignore[no-untyped-def]
+    priority = make_priority(services, world, "Youths at the skate park", date(2026, 3, 10))
+    screen = show_screen(qtbot, desk)
+    detail = open_priority(qtbot, screen, priority)
+    assert "No actions recorded yet" in detail.timeline.toPlainText()
+
+    qtbot.mouseClick(detail.action_button, Qt.MouseButton.LeftButton)
+    dialog = detail.dialog
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.ready)  # type: ignore[attr-defined]
+    editors = dialog.form.editors  # type: ignore[attr-defined]
+    assert editors["action_on"].input.text() == "2026-03-20"
+    typed(qtbot, editors["action_on"].input, "2026-03-18")
+    qtbot.keyClicks(editors["public_text"].input, "We patrolled the skate park every Friday.")
+    qtbot.keyClicks(editors["description"].input, "Spoke to six youths; names to schools.")
+    with qtbot.waitSignal(dialog.saved, timeout=5000):  # type: ignore[attr-defined]
+        click_save(qtbot, dialog)
+
+    text = "We patrolled the skate park every Friday."
+    qtbot.waitUntil(lambda: text in detail.timeline.toPlainText())
+    shown = detail.timeline.toPlainText()
+    assert "Wed 18 Mar 2026" in shown
+    assert "Spoke to six youths; names to schools." in shown  # the internal note beneath
+    html = detail.timeline.toHtml()
+    assert html.index(text) < html.index("Spoke to six youths")
+    actions = services["priority_actions"].page().rows
+    assert [(a["priority_id"], a["action_on"]) for a in actions] == [(priority, date(2026, 3, 18))]
+    # A first action starts work on the priority: the detail and the list both say so.
+    assert services["priorities"].get(priority)["status"] == PriorityStatus.IN_PROGRESS
+    qtbot.waitUntil(lambda: detail.facts["status"].text().startswith("In progress"))
+    qtbot.waitUntil(lambda: status_in_list(screen, priority) == "In progress")
+    qtbot.waitUntil(lambda: desk.runner.idle)
+
+
+def test_keep_review_sets_the_next_review(qtbot, desk, services, world) -> None:  # type: ignore[no-untyped-def]
+    priority = make_priority(services, world, "Youths at the skate park", date(2025, 12, 1))
+    screen = show_screen(qtbot, desk)
+    detail = open_priority(qtbot, screen, priority)
+    assert detail.review_box.date.text() == "Sun 01 Mar 2026"
+    assert detail.review_box.state.text() == "⚠ Review overdue by 19 days — review it now"
+    assert detail.review_box.decision.text() == "No review decision recorded yet."
+
+    review(qtbot, detail, drop=False, reason="Still reported weekly.", on="2026-03-19")
+
+    qtbot.waitUntil(lambda: detail.review_box.decision.text().startswith("Last review: Kept"))
+    assert detail.review_box.decision.text() == (
+        "Last review: Kept on Thu 19 Mar 2026 — Still reported weekly."
+    )
+    assert detail.review_box.date.text() == "Fri 19 Jun 2026"
+    assert detail.review_box.state.text() == "Next review in 91 days"
+    stored = services["priorities"].get(priority)
+    assert stored["review_decision"] == ReviewDecision.KEEP
+    assert stored["review_on"] == date(2026, 6, 19)
+    assert stored["status"] == PriorityStatus.OPEN
+    assert detail.review_button.isEnabled()
+    qtbot.waitUntil(lambda: desk.runner.idle)
+
+
+def test_drop_review_ends_the_priority(qtbot, desk, services, world) -> None:  # type: ignore[no-untyped-def]
+    priority = make_priority(services, world, "Parking outside the school", date(2025, 12, 1))
+    screen = show_screen(qtbot, desk)
+    detail = open_priority(qtbot, screen, priority)
+
+    review(qtbot, detail, drop=True, reason="No reports since January.", on="2026-03-19")
+
+    qtbot.waitUntil(lambda: detail.review_box.decision.text().startswith("Last review: Dropped"))
+    assert detail.review_box.decision.text() == (
+        "Last review: Dropped on Thu 19 Mar 2026 — No reports since January."
+    )
+    assert detail.review_box.state.text() == "No further review: the priority is dropped."
+    assert not detail.review_button.isEnabled()
+    stored = services["priorities"].get(priority)
+    assert (stored["review_decision"], stored["status"]) == (
+        ReviewDecision.DROP,
+        PriorityStatus.DROPPED,
+    )
+    assert stored["review_decided_on"] == date(2026, 3, 19)
+    qtbot.waitUntil(lambda: status_in_list(screen, priority) == "Dropped")
+    assert screen.model.index(0, REVIEW_COLUMN).data() == "01 Mar 2026"  # no longer overdue
+    qtbot.waitUntil(lambda: desk.runner.idle)
+
+
+def test_a_review_needs_a_reason_and_a_date(qtbot, desk, services, world) -> None:  # type: ignore[no-untyped-def]
+    priority = make_priority(services, world, "Youths at the skate park", date(2025, 12, 1))
+    detail = open_priority(qtbot, show_screen(qtbot, desk), priority)
+    dialog = review(qtbot, detail, drop=True, reason="", on="2026-03-19")
+    assert dialog.isVisible()
+    assert dialog.message.text() == "Say why the priority is being kept or dropped."
+    qtbot.keyClicks(dialog.reason, "No reports.")
+    typed(qtbot, dialog.on, "19/03/2026")
+    click_save(qtbot, dialog)
+    assert dialog.message.text() == "Enter the date of the decision as YYYY-MM-DD."
+    qtbot.waitUntil(lambda: desk.runner.idle)
+    assert services["priorities"].get(priority)["review_decision"] is None
+
+
+def test_reviews_due_stand_out_in_the_list(qtbot, desk, services, world) -> None:  # type: ignore[no-untyped-def]
+    late = make_priority(services, world, "Drug dealing by the station", date(2025, 12, 1))
+    soon = make_priority(services, world, "Speeding on Station Road", date(2025, 12, 25))
+    later = make_priority(services, world, "Fly-tipping behind the shops", date(2026, 3, 1))
+    screen = show_screen(qtbot, desk)
+    qtbot.waitUntil(lambda: screen.model.rowCount() == 3)
+    assert [screen.model.row_id(r) for r in range(3)] == [late, soon, later]  # soonest first
+    cells = [screen.model.index(r, REVIEW_COLUMN).data() for r in range(3)]
+    assert cells == ["⚠ Overdue — 01 Mar 2026", "Due soon — 25 Mar 2026", "01 Jun 2026"]
+    delegate = screen.table.itemDelegateForColumn(REVIEW_COLUMN)
+    for row, colour in ((0, OVERDUE_COLOUR), (1, SOON_COLOUR)):
+        option = QStyleOptionViewItem()
+        delegate.initStyleOption(option, screen.model.index(row, REVIEW_COLUMN))
+        assert option.palette.color(QPalette.ColorRole.Text).name() == colour
+        assert option.font.bold()
+    detail = open_priority(qtbot, screen, soon)
+    assert detail.review_box.state.text() == "Review due soon — in 5 days"
+    qtbot.waitUntil(lambda: desk.runner.idle)
