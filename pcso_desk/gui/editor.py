@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from pcso_desk.domain.errors import ValidationError
@@ -67,12 +67,13 @@ class RecordEditor(QDialog):
         holder_layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(holder)
         layout = QVBoxLayout(self)
         layout.addWidget(scroll)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
-        self.resize(560, min(120 + 46 * len(fields), 720))
+        self.resize(640, min(140 + 46 * len(fields), 720))
         self._defaults = {f.key: f.default for f in fields if f.default is not None}
         self._ready = False
         self._load(initial or {})

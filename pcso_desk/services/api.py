@@ -69,6 +69,30 @@ class Services:
         rows = self.contacts.page(ListQuery(text=typed, limit=limit)).rows
         return [(r["id"], " — ".join(x for x in (r["name"], r["postcode"]) if x)) for r in rows]
 
+    def likely_duplicates(self, values: dict[str, Any], exclude_id: str | None = None) -> list[Any]:
+        """Existing contacts that are probably the person typed in `values` (best first)."""
+        from pcso_desk.domain import validation as v
+        from pcso_desk.domain.errors import ValidationError
+        from pcso_desk.services.duplicates import Candidate, find_duplicates
+
+        def clean(rule: Any, key: str) -> str:
+            try:
+                return str(v.optional(rule, values.get(key)) or "")
+            except ValidationError:
+                return ""  # an invalid value cannot match anything; the form says why
+
+        name = clean(v.normalise_name, "name")
+        if not name:
+            return []
+        candidate = Candidate(
+            name,
+            clean(v.normalise_postcode, "postcode"),
+            clean(v.normalise_phone, "phone"),
+            clean(v.normalise_email, "email"),
+        )
+        with self.ctx.store.read() as session:
+            return find_duplicates(session, candidate, exclude_id=exclude_id)
+
     def merge_contacts(self, keep_id: str, duplicate_id: str) -> Any:
         from pcso_desk.services.merge import merge_contacts
 

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QLabel, QTabWidget, QWidget
 
 from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.screens import definitions as d
+from pcso_desk.gui.screens.contacts import contacts_screen
 from pcso_desk.gui.screens.kins import kins_screen
 from pcso_desk.gui.screens.meetings import meetings_screen
 from pcso_desk.gui.screens.messages import messages_screen
@@ -75,7 +76,7 @@ def _admin(desk: Desk) -> QWidget:
 
 FACTORIES: dict[str, Callable[[Desk], QWidget]] = {
     "Today": lambda desk: today_screen(desk, desk.window.open_record),
-    "Contacts": lambda desk: RecordScreen(desk, d.CONTACTS),
+    "Contacts": contacts_screen,
     "Engagements": lambda desk: RecordScreen(desk, d.ENGAGEMENTS),
     "KINs": kins_screen,
     "Meetings": meetings_screen,

@@ -1,0 +1,229 @@
+"""Contacts: the list, a duplicate warning before a new contact is saved, and merges that undo."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pcso_desk.domain.validation import format_phone
+from pcso_desk.gui.desk import Desk
+from pcso_desk.gui.editor import RecordEditor
+from pcso_desk.gui.screens import definitions as d
+from pcso_desk.gui.screens.records import RecordScreen
+from pcso_desk.services.context import Changes
+
+
+def _describe(match: Any) -> str:
+    where = f" ({match.postcode})" if match.postcode else ""
+    return f"{match.name}{where} — {', '.join(match.reasons)}"
+
+
+class ContactEditor(RecordEditor):
+    """A contact editor that checks for a likely duplicate before saving a new contact."""
+
+    def __init__(self, screen: ContactsScreen, record_id: str | None, **kwargs: Any) -> None:
+        title = "New contact" if record_id is None else "Edit contact"
+        super().__init__(
+            screen.desk, "contacts", title, d.CONTACTS.fields, record_id, parent=screen, **kwargs
+        )
+        self.screen = screen
+        self.matches: list[Any] = []
+        self.warning = QWidget()
+        self.warning.setObjectName("duplicateWarning")
+        self.warning_text = QLabel()
+        self.warning_text.setWordWrap(True)
+        self.open_button = QPushButton("&Open existing")
+        self.merge_button = QPushButton("&Merge into existing")
+        self.anyway_button = QPushButton("Save as &new anyway")
+        row = QHBoxLayout()
+        for button in (self.open_button, self.merge_button, self.anyway_button):
+            button.setAccessibleName(button.text().replace("&", ""))
+            row.addWidget(button)
+        box = QVBoxLayout(self.warning)
+        box.addWidget(self.warning_text)
+        box.addLayout(row)
+        self.warning.hide()
+        self.layout().insertWidget(1, self.warning)
+        self.open_button.clicked.connect(self._open_existing)
+        self.merge_button.clicked.connect(self._merge_into_existing)
+        self.anyway_button.clicked.connect(lambda: RecordEditor.save(self))
+
+    def save(self) -> None:
+        if self.record_id is not None or self.form.first_error():
+            super().save()
+            return
+        values = self.values()
+        self.desk.runner.run(lambda: self.desk.services.likely_duplicates(values), self._checked)
+
+    def _checked(self, matches: list[Any]) -> None:
+        self.matches = matches
+        if not matches:
+            RecordEditor.save(self)
+            return
+        self.warning_text.setText(
+            "<b>This looks like a contact you already have:</b><br>" + _describe(matches[0])
+        )
+        self.warning.show()
+        self.open_button.setFocus()
+
+    def _open_existing(self) -> None:
+        existing = self.matches[0].contact_id
+        self.reject()
+        self.screen.open_record(existing)
+
+    def _merge_into_existing(self) -> None:
+        """Save what was typed, then fold it into the existing contact (undoable)."""
+        existing = self.matches[0].contact_id
+        values = self.values()
+        services = self.desk.services
+
+        def work() -> Any:
+            new_id = services.contacts.create(values).created[0]
+            return services.merge_contacts(existing, new_id)
+
+        self.desk.runner.run(work, self._merged, self._save_failed)
+
+    def _merged(self, result: Any) -> None:
+        self.screen.merged(result)
+        self._saved(result.changes)
+
+
+class ContactDetail(QWidget):
+    """The selected contact's likely duplicates, a merge, and the undo of the last merge."""
+
+    def __init__(self, screen: ContactsScreen) -> None:
+        super().__init__()
+        self.screen = screen
+        self.desk = screen.desk
+        self.contact_id: str | None = None
+        self.title = QLabel("Choose a contact")
+        self.title.setObjectName("detailTitle")
+        self.facts = QLabel()
+        self.facts.setWordWrap(True)
+        self.facts.setAccessibleName("Contact details")
+        self.duplicates = QListWidget()
+        self.duplicates.setAccessibleName("Likely duplicates of this contact")
+        self.merge_button = QPushButton("&Merge chosen duplicate into this contact")
+        self.undo_button = QPushButton("&Undo last merge")
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        for button in (self.merge_button, self.undo_button):
+            button.setAccessibleName(button.text().replace("&", ""))
+        self.undo_button.setEnabled(False)
+        self.merge_button.setEnabled(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.facts)
+        layout.addWidget(QLabel("Likely duplicates:"))
+        layout.addWidget(self.duplicates, 1)
+        layout.addWidget(self.merge_button)
+        layout.addWidget(self.undo_button)
+        layout.addWidget(self.status)
+        self.merge_button.clicked.connect(self.merge_chosen)
+        self.undo_button.clicked.connect(self.undo)
+        self.duplicates.currentRowChanged.connect(
+            lambda row: self.merge_button.setEnabled(row >= 0)
+        )
+
+    def show_contact(self, contact_id: str | None) -> None:
+        self.contact_id = contact_id
+        self.duplicates.clear()
+        if contact_id is None:
+            self.title.setText("Choose a contact")
+            self.facts.clear()
+            return
+        services = self.desk.services
+
+        def work() -> tuple[dict[str, Any], list[Any]]:
+            record = services.contacts.get(contact_id)
+            return record, services.likely_duplicates(record, exclude_id=contact_id)
+
+        self.desk.runner.run(work, self._show, guard=self)
+
+    def _show(self, found: tuple[dict[str, Any], list[Any]]) -> None:
+        record, matches = found
+        if record["id"] != self.contact_id:
+            return
+        self.title.setText(f"<b>{escape(record['name'])}</b>")
+        facts = [
+            record["organisation"],
+            record["address"].replace("\n", ", "),
+            record["postcode"],
+            format_phone(record["phone"]) if record["phone"] else "",
+            record["email"],
+            record.get("ward_id_label") and f"Ward: {record['ward_id_label']}",
+            record["tags"] and "Tags: " + ", ".join(record["tags"]),
+        ]
+        self.facts.setText("<br>".join(escape(str(f)) for f in facts if f))
+        for match in matches:
+            item = QListWidgetItem(_describe(match))
+            item.setData(Qt.ItemDataRole.UserRole, match.contact_id)
+            self.duplicates.addItem(item)
+        if not matches:
+            self.duplicates.addItem("No likely duplicates.")
+            self.duplicates.item(0).setFlags(Qt.ItemFlag.NoItemFlags)
+
+    def merge_chosen(self) -> None:
+        item = self.duplicates.currentItem()
+        duplicate = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        if not duplicate or not self.contact_id:
+            return
+        keep = self.contact_id
+        question = f"Merge '{item.text().split(' — ')[0]}' into this contact? You can undo it."
+        if not self.desk.ask(self, "Merge contacts", question):
+            return
+        self.desk.runner.run(
+            lambda: self.desk.services.merge_contacts(keep, duplicate), self.screen.merged
+        )
+
+    def remember(self, result: Any) -> None:
+        self.last_merge = result.undo
+        self.undo_button.setEnabled(True)
+        self.status.setText("Merged. The duplicate's history now belongs to this contact.")
+
+    def undo(self) -> None:
+        undo = getattr(self, "last_merge", None)
+        if undo is None:
+            return
+
+        def done(changes: Changes) -> None:
+            self.last_merge = None
+            self.undo_button.setEnabled(False)
+            self.status.setText("Merge undone: the two contacts are separate again.")
+
+        self.desk.write(lambda: self.desk.services.undo_merge(undo), done)
+
+
+class ContactsScreen(RecordScreen):
+    def __init__(self, desk: Desk) -> None:
+        self.detail = None
+        detail_holder = QWidget()
+        super().__init__(desk, d.CONTACTS, detail_holder)
+        self.detail = ContactDetail(self)
+        QVBoxLayout(detail_holder).addWidget(self.detail)
+        self.selected.connect(self.detail.show_contact)
+
+    def editor(self, record_id: str | None, initial: dict[str, Any] | None = None) -> RecordEditor:
+        return ContactEditor(self, record_id, initial=initial)
+
+    def merged(self, result: Any) -> None:
+        """A merge happened (from the editor or the detail pane): refresh, and offer undo."""
+        self.desk.hub.publish(result.changes)
+        if self.detail is not None:
+            self.detail.remember(result)
+            self.detail.show_contact(self.detail.contact_id)
+
+
+def contacts_screen(desk: Desk) -> ContactsScreen:
+    return ContactsScreen(desk)
