@@ -209,8 +209,8 @@ class RecordService:
 
     def _text_filter(self, stmt: Select[Any], typed: str) -> Select[Any]:
         words = typed.split()
-        if not words:
-            return stmt
+        if not words or not (self.spec.text_columns or self.spec.fts):
+            return stmt  # nothing here holds free text to match
         model = self.spec.model
         long_words = [w for w in words if len(w) >= 3]
         if self.spec.fts and long_words:

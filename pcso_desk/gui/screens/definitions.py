@@ -479,6 +479,20 @@ ADMIN = {
             FieldDef("active", "Active", "bool", default=True),
         ],
     ),
+    "officer_wards": ScreenDef(
+        "officer_wards",
+        "Ward attachments",
+        "attachment",
+        [
+            ColumnDef("officer_id", "Officer", label("officer_id")),
+            ColumnDef("ward_id", "Ward", label("ward_id")),
+        ],
+        [
+            FieldDef("officer_id", "Officer", "ref", ref="officers", required=True),
+            FieldDef("ward_id", "Designated ward", "ref", ref="wards", required=True),
+        ],
+        "Filter…",
+    ),
     "police_stations": ScreenDef(
         "police_stations",
         "Police stations",
