@@ -39,7 +39,8 @@ def enum_label(value: Any, _row: dict[str, Any]) -> str:
 
 
 def issues(value: Any, _row: dict[str, Any]) -> str:
-    return ", ".join(e.IssueCategory(v).label for v in value or [] if v in e.IssueCategory)
+    known = {c.value: c.label for c in e.IssueCategory}
+    return ", ".join(known.get(str(v), str(v)) for v in value or [])
 
 
 def yes_no(value: Any, _row: dict[str, Any]) -> str:
