@@ -41,6 +41,13 @@ def tell(parent: QWidget | None, title: str, message: str) -> None:
     QMessageBox.warning(parent, title, message)
 
 
+def choose_file(parent: QWidget | None, title: str, pattern: str) -> str | None:
+    from PySide6.QtWidgets import QFileDialog
+
+    chosen, _filter = QFileDialog.getOpenFileName(parent, title, "", pattern)
+    return chosen or None
+
+
 @dataclass
 class Desk:
     """Passed to every screen instead of globals; tests build their own."""
@@ -52,6 +59,7 @@ class Desk:
     drafts: DraftStore = field(init=False)
     ask: Callable[[QWidget | None, str, str], bool] = ask_yes_no
     inform: Callable[[QWidget | None, str, str], None] = tell
+    choose: Callable[[QWidget | None, str, str], str | None] = choose_file
     crash: Callable[[BaseException, str], None] | None = None
     window: Any = None
 

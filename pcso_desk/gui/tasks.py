@@ -62,6 +62,7 @@ class TaskRunner(QObject):
         done: Callable[[T], None] | None = None,
         failed: Callable[[BaseException], None] | None = None,
         guard: QObject | None = None,
+        cancelled: Callable[[], None] | None = None,
     ) -> Future[T]:
         """Queue `work`; `done(result)` or `failed(error)` later runs on the GUI thread.
 
@@ -81,7 +82,8 @@ class TaskRunner(QObject):
                     if done is not None:
                         done(fut.result())
                 elif isinstance(error, Cancelled):
-                    return
+                    if cancelled is not None:
+                        cancelled()
                 elif failed is not None:
                     failed(error)
                 else:

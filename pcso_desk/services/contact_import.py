@@ -18,7 +18,7 @@ import csv
 import io
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -42,6 +42,8 @@ from pcso_desk.services.export import check_target, write_csv_atomic
 from pcso_desk.store.base import utcnow
 from pcso_desk.store.models import Contact, Ward
 
+Progress = Callable[[str, int, int], None]
+PROGRESS_EVERY = 1000
 BATCH = 2000
 # Fields an import may fill on an existing contact when they are blank there; never overwritten.
 FILLABLE = (
@@ -382,13 +384,16 @@ def _parse_file(path: Path) -> _Parsed:
     return _Parsed(headers, list(records))
 
 
-def _plan(session: Session, parsed: _Parsed) -> _Plan:
+def _plan(session: Session, parsed: _Parsed, progress: Progress) -> _Plan:
     """Validate every row, then decide in file order what each valid row does."""
+    total = len(parsed.rows)
     wards = _Wards(session)
     planner = _Planner(session)
     width = len(parsed.headers.headers)
     valid: list[tuple[_Valid, tuple[str, ...]]] = []
-    for number, cells in parsed.rows:
+    for done, (number, cells) in enumerate(parsed.rows):
+        if done % PROGRESS_EVERY == 0:
+            progress("Checking rows", done, total)
         original = tuple(cells[:width] if _is_blank(cells[width:]) else cells)
         try:
             values = contact_values(parsed.headers, cells, wards)
@@ -396,6 +401,7 @@ def _plan(session: Session, parsed: _Parsed) -> _Plan:
             planner.reject(number, original, exc.message)
             continue
         valid.append((_Valid(number, values, _candidate(values)), original))
+    progress("Looking for duplicates in the store", total, total)
     in_store = find_duplicates_many(session, [row.candidate for row, _ in valid], limit=20)
     for (row, original), matches in zip(valid, in_store, strict=True):
         planner.take(row, original, matches)
@@ -406,7 +412,7 @@ def _plan(session: Session, parsed: _Parsed) -> _Plan:
 # -- writing -------------------------------------------------------------------------------
 
 
-def _apply(ctx: Context, session: Session, plan: _Plan) -> None:
+def _apply(ctx: Context, session: Session, plan: _Plan, progress: Progress) -> None:
     """Fill the planned blanks, then add the new contacts in batches."""
     for contact_id, fills in plan.fills.items():
         contact = session.get(Contact, contact_id)
@@ -416,6 +422,7 @@ def _apply(ctx: Context, session: Session, plan: _Plan) -> None:
         ctx.stamp(contact, creating=False)
     session.flush()
     for start in range(0, len(plan.creates), BATCH):
+        progress("Saving contacts", start, len(plan.creates))
         session.execute(insert(Contact), _stamped(ctx, plan.creates[start : start + BATCH]))
 
 
@@ -448,20 +455,33 @@ def _write_rejects(path: Path, headers: HeaderMap, rejects: Sequence[RejectedRow
     write_csv_atomic(path, rows)
 
 
+def _silent(_stage: str, _done: int, _total: int) -> None:
+    return None
+
+
 def import_contacts(
-    ctx: Context, path: Path, *, dry_run: bool = False, rejects: Path | None = None
+    ctx: Context,
+    path: Path,
+    *,
+    dry_run: bool = False,
+    rejects: Path | None = None,
+    progress: Progress = _silent,
 ) -> ImportReport:
-    """Import a contacts CSV all-or-nothing; see the module docstring for the rules."""
+    """Import a contacts CSV all-or-nothing; see the module docstring for the rules.
+
+    `progress(stage, done, total)` is called as the work goes; if it raises (the user pressed
+    Cancel), the whole import is rolled back like any other failure.
+    """
     if rejects is not None:
         _check_rejects_path(path, rejects)
     parsed = _parse_file(path)
     if dry_run:
         with ctx.store.read() as session:
-            plan = _plan(session, parsed)
+            plan = _plan(session, parsed, progress)
     else:
         with ctx.store.write() as session:
-            plan = _plan(session, parsed)
-            _apply(ctx, session, plan)
+            plan = _plan(session, parsed, progress)
+            _apply(ctx, session, plan, progress)
             if rejects is not None:  # inside the transaction: a failure here undoes the import
                 _write_rejects(rejects, parsed.headers, plan.rejects)
     if dry_run and rejects is not None:

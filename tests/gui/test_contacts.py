@@ -81,3 +81,35 @@ def test_detail_pane_lists_duplicates_and_merges_the_chosen_one(
     qtbot.mouseClick(screen.detail.merge_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: _names(services) == ["Jo Jones"])
     assert answers.questions and "undo" in answers.questions[-1]
+
+
+def _csv(tmp_path, rows):  # type: ignore[no-untyped-def]
+    path = tmp_path / "contacts.csv"
+    letters = "BDEFGHJLNPQRSTUWXYZ"
+    lines = ["Name,Postcode,Phone"] + [  # distinct postcodes: no row looks like another
+        f"Person {i:05d},AL{1 + i % 9} {i % 10}{letters[i // 10 % 19]}{letters[i // 190 % 19]},"
+        for i in range(rows)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def test_import_csv_from_the_screen_reports_and_refreshes(
+    qtbot, desk, services, answers, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    desk.choose = lambda *_a: _csv(tmp_path, 3)
+    screen = _screen(qtbot, desk)
+    qtbot.mouseClick(screen.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(answers.messages) and "3 added" in answers.messages[-1])
+    qtbot.waitUntil(lambda: screen.model.rowCount() == 3)
+    assert services.contacts.count() == 3
+
+
+def test_cancelling_an_import_changes_nothing(qtbot, desk, services, answers, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    services.contacts.create({"name": "Already Here"})
+    desk.choose = lambda *_a: _csv(tmp_path, 3000)
+    screen = _screen(qtbot, desk)
+    screen.import_csv()
+    screen._import.token.cancel()  # the user presses Cancel while the rows are checked
+    qtbot.waitUntil(lambda: bool(answers.messages) and "cancelled" in answers.messages[-1])
+    assert services.contacts.count() == 1

@@ -213,6 +213,34 @@ class ContactsScreen(RecordScreen):
         self.detail = ContactDetail(self)
         QVBoxLayout(detail_holder).addWidget(self.detail)
         self.selected.connect(self.detail.show_contact)
+        self.import_button = QPushButton("&Import CSV…")
+        self.import_button.setAccessibleName("Import contacts from a CSV file")
+        self.import_button.clicked.connect(self.import_csv)
+        self.bar.addWidget(self.import_button)
+
+    def import_csv(self) -> None:
+        """Import a contacts CSV with progress; Cancel rolls the whole import back."""
+        chosen = self.desk.choose(self, "Import contacts", "CSV files (*.csv);;All files (*)")
+        if not chosen:
+            return
+        from pathlib import Path
+
+        from pcso_desk.gui.progress import ProgressTask
+
+        task = ProgressTask(self.desk, self, "Importing contacts")
+        self._import = task
+        services = self.desk.services
+        task.start(
+            lambda report: services.import_contacts(Path(chosen), progress=report),
+            self._imported,
+            cancelled=lambda: self.desk.inform(
+                self, "Import cancelled", "The import was cancelled; no contacts were changed."
+            ),
+        )
+
+    def _imported(self, report: Any) -> None:
+        self.model.reload()
+        self.desk.inform(self, "Import finished", report.summary())
 
     def editor(self, record_id: str | None, initial: dict[str, Any] | None = None) -> RecordEditor:
         return ContactEditor(self, record_id, initial=initial)

@@ -106,7 +106,7 @@ class RecordScreen(QWidget):
         self.desk.hub.changed.connect(self._on_changes)
 
     def _layout(self, detail: QWidget | None) -> None:
-        bar = QHBoxLayout()
+        self.bar = bar = QHBoxLayout()  # screens may add their own buttons
         bar.addWidget(self.filter, 1)
         bar.addWidget(self.count)
         for button in (self.new_button, self.edit_button, self.delete_button):
