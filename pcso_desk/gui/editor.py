@@ -43,9 +43,7 @@ class RecordEditor(QDialog):
         self.draft_key = f"{kind}-{record_id or 'new'}" + (f"-{draft_scope}" if draft_scope else "")
         self.setWindowTitle(title)
         self.setAccessibleName(title)
-        self.form = RecordForm(
-            fields, self.service.check_field, desk.services.options, desk.find_contacts
-        )
+        self.form = RecordForm(fields, self.service.check_field, desk.find_contacts)
         self._draft_timer = QTimer(self, singleShot=True, interval=DRAFT_DELAY_MS)
         self._draft_timer.timeout.connect(self._keep_draft)
         self.message = QLabel()
@@ -79,14 +77,20 @@ class RecordEditor(QDialog):
         self._load(initial or {})
 
     def _load(self, initial: dict[str, Any]) -> None:
-        if self.record_id is None:
-            self._fill({**self._defaults, **initial})
-            return
-        self.desk.runner.run(
-            lambda: self.service.get(self.record_id or ""),
-            lambda record: self._fill({**record, **initial}),
-            self._failed_to_load,
-        )
+        """Fetch the choice lists (and the record) on the worker, then fill the form."""
+        services, refs, record_id = self.desk.services, self.form.refs, self.record_id
+
+        def work() -> tuple[dict[str, Any], dict[str, Any]]:
+            options = {ref: services.options(ref) for ref in refs}
+            record = self.service.get(record_id) if record_id else dict(self._defaults)
+            return options, record
+
+        def loaded(found: tuple[dict[str, Any], dict[str, Any]]) -> None:
+            options, record = found
+            self.form.set_options(options)
+            self._fill({**record, **initial})
+
+        self.desk.runner.run(work, loaded, self._failed_to_load, guard=self)
 
     def _failed_to_load(self, error: BaseException) -> None:
         self.desk.report_error(error, self)

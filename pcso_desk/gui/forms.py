@@ -151,6 +151,19 @@ class FieldEditor(QWidget):
         assert isinstance(widget, QLineEdit)
         return widget.text()
 
+    def set_choices(self, choices: Sequence[tuple[str, str]]) -> None:
+        combo = self.input
+        assert isinstance(combo, QComboBox)
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        if not self.spec.required:
+            combo.addItem("—", None)
+        for value, label in choices:
+            combo.addItem(label, value)
+        combo.setCurrentIndex(max(combo.findData(current), 0))
+        combo.blockSignals(False)
+
     def set_value(self, value: Any, label: str = "") -> None:
         widget = self.input
         if isinstance(widget, RecordPicker):
@@ -244,7 +257,6 @@ class RecordForm(QWidget):
         self,
         fields: Sequence[FieldDef],
         check: Check,
-        options: Callable[[str], Sequence[tuple[str, str]]],
         lookup: Lookup | None = None,
     ) -> None:
         super().__init__()
@@ -253,8 +265,7 @@ class RecordForm(QWidget):
         layout = QFormLayout(self)
         layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for spec in fields:
-            small = options(spec.ref) if spec.ref and spec.kind == "ref" else ()
-            editor = FieldEditor(spec, small, lookup)
+            editor = FieldEditor(spec, (), lookup)
             editor.changed.connect(lambda key=spec.key: self._field_changed(key))
             label = QLabel(spec.label + (" *" if spec.required else ""))
             label.setBuddy(editor.input)
@@ -265,6 +276,17 @@ class RecordForm(QWidget):
         editor = self.editors[key]
         editor.show_error(self._check(key, editor.value()))
         self.changed.emit()
+
+    @property
+    def refs(self) -> set[str]:
+        """The reference lists (wards, officers...) this form's choices are filled from."""
+        return {e.spec.ref for e in self.editors.values() if e.spec.kind == "ref" and e.spec.ref}
+
+    def set_options(self, options: dict[str, Sequence[tuple[str, str]]]) -> None:
+        """Fill the reference choices, loaded off the GUI thread by the caller."""
+        for editor in self.editors.values():
+            if editor.spec.kind == "ref" and editor.spec.ref in options:
+                editor.set_choices(options[editor.spec.ref])
 
     def values(self) -> dict[str, Any]:
         return {key: editor.value() for key, editor in self.editors.items()}

@@ -130,7 +130,12 @@ class MainWindow(QMainWindow):
         ctx = self.desk.services.ctx
         self.officer_label = QLabel("Not signed in")
         self.officer_label.setAccessibleName("Signed-in officer")
-        self.station_label = QLabel(f"Station: {self.desk.services.station_name()}")
+        self.station_label = QLabel("Station: …")
+        self.desk.runner.run(
+            self.desk.services.station_name,
+            lambda name: self.station_label.setText(f"Station: {name}"),
+            guard=self.station_label,
+        )
         self.store_label = QLabel(f"Store: {ctx.store.path}")
         self.store_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         for label in (self.officer_label, self.station_label, self.store_label):
