@@ -6,11 +6,14 @@ worker thread (one writer, in order), and its result or error comes back on the 
 
 from __future__ import annotations
 
+import functools
+import itertools
 import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject, Signal, Slot
@@ -39,8 +42,22 @@ class CancelToken:
             raise Cancelled()
 
 
+@dataclass
+class _Job:
+    work: Callable[[], Any]
+    done: Callable[[Any], None] | None
+    failed: Callable[[BaseException], None] | None
+    guard: QObject | None
+    cancelled: Callable[[], None] | None
+
+
 class TaskRunner(QObject):
-    """Runs callables on one worker thread and delivers results on the GUI thread."""
+    """Runs callables on one worker thread and delivers results on the GUI thread.
+
+    The callables usually hold widgets. Only the GUI thread ever owns them (in `_jobs`): the
+    worker sees a job number, so the last reference to a widget is never dropped on the
+    worker thread, where destroying a Qt object crashes the process.
+    """
 
     _deliver = Signal(object)
     busy_changed = Signal(bool)
@@ -50,11 +67,9 @@ class TaskRunner(QObject):
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
         self._on_error = on_error
         self._pending = 0
-        self._deliver.connect(self._run_closure)
-
-    @Slot(object)
-    def _run_closure(self, closure: Callable[[], None]) -> None:
-        closure()
+        self._jobs: dict[int, _Job] = {}
+        self._numbers = itertools.count()
+        self._deliver.connect(self._delivered)
 
     def run(
         self,
@@ -69,30 +84,42 @@ class TaskRunner(QObject):
         With a `guard`, the result is dropped if that object was destroyed meanwhile (a screen
         closed while its page was loading).
         """
+        number = next(self._numbers)
+        self._jobs[number] = _Job(work, done, failed, guard, cancelled)
         self._set_pending(+1)
-        future = self._executor.submit(work)
-
-        def finish(fut: Future[T]) -> None:
-            def on_gui_thread() -> None:
-                self._set_pending(-1)
-                if guard is not None and not shiboken6.isValid(guard):
-                    return
-                error = fut.exception()
-                if error is None:
-                    if done is not None:
-                        done(fut.result())
-                elif isinstance(error, Cancelled):
-                    if cancelled is not None:
-                        cancelled()
-                elif failed is not None:
-                    failed(error)
-                else:
-                    self._on_error(error)
-
-            self._deliver.emit(on_gui_thread)
-
-        future.add_done_callback(finish)
+        future: Future[T] = self._executor.submit(self._call, number)
+        future.add_done_callback(functools.partial(self._finished, number))
         return future
+
+    def _call(self, number: int) -> Any:
+        """On the worker: run the job's work, holding it no longer than the call."""
+        work = self._jobs[number].work
+        try:
+            return work()
+        finally:
+            del work
+
+    def _finished(self, number: int, future: Future[Any]) -> None:
+        self._deliver.emit((number, future))
+
+    @Slot(object)
+    def _delivered(self, item: tuple[int, Future[Any]]) -> None:
+        number, future = item
+        job = self._jobs.pop(number)
+        self._set_pending(-1)
+        if job.guard is not None and not shiboken6.isValid(job.guard):
+            return
+        error = future.exception()
+        if error is None:
+            if job.done is not None:
+                job.done(future.result())
+        elif isinstance(error, Cancelled):
+            if job.cancelled is not None:
+                job.cancelled()
+        elif job.failed is not None:
+            job.failed(error)
+        else:
+            self._on_error(error)
 
     def _set_pending(self, step: int) -> None:
         before = self._pending

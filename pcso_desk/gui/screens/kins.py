@@ -19,11 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pcso_desk.domain.errors import NotFoundError
 from pcso_desk.domain.schedule import LONDON, DueState
 from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.editor import RecordEditor
 from pcso_desk.gui.screens import definitions as d
+from pcso_desk.gui.screens.detail import load_for
 from pcso_desk.gui.screens.records import RecordScreen
 from pcso_desk.gui.screens.victims import (
     DueDelegate,
@@ -270,18 +270,18 @@ class KinDetail(QWidget):
             due = services.kins.due(today, within_days=0, kin_id=kin_id)
             return record, count, sum(1 for member in due if member.overdue)
 
-        self.desk.runner.run(work, self._fill, self._gone)
-
-    def _gone(self, error: BaseException) -> None:
-        if isinstance(error, NotFoundError):
-            self.show_kin(None)
-        else:
-            self.desk.report_error(error, self)
+        load_for(
+            self,
+            self.desk,
+            lambda: self.kin_id,
+            kin_id,
+            work,
+            self._fill,
+            lambda: self.show_kin(None),
+        )
 
     def _fill(self, loaded: tuple[dict[str, Any], int, int]) -> None:
         record, count, overdue = loaded
-        if record["id"] != self.kin_id:
-            return
         self.record = record
         self.title.setText(record["name"])
         area = record.get("ward_id_label") or "the whole neighbourhood"

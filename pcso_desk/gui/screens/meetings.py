@@ -24,11 +24,12 @@ from PySide6.QtWidgets import (
 )
 
 from pcso_desk.domain.enums import MeetingType
-from pcso_desk.domain.errors import NotFoundError, PcsoDeskError
+from pcso_desk.domain.errors import PcsoDeskError
 from pcso_desk.domain.schedule import priority_review_due
 from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.editor import RecordEditor
 from pcso_desk.gui.screens import definitions as d
+from pcso_desk.gui.screens.detail import load_for
 from pcso_desk.gui.screens.records import RecordScreen
 from pcso_desk.gui.screens.victims import heading, open_editor, share_with_detail, small_table
 from pcso_desk.gui.table_model import ColumnDef, RecordTableModel
@@ -302,18 +303,18 @@ class MeetingDetail(QStackedWidget):
                 services["meeting_officers"].page(links).rows,
             )
 
-        self.desk.runner.run(work, self._fill, self._gone)
-
-    def _gone(self, error: BaseException) -> None:
-        if isinstance(error, NotFoundError):  # deleted here or by a sync
-            self.show_meeting(None)
-        else:
-            self.desk.report_error(error, self)
+        load_for(
+            self,
+            self.desk,
+            lambda: self.meeting_id,
+            meeting_id,
+            work,
+            self._fill,
+            lambda: self.show_meeting(None),
+        )
 
     def _fill(self, view: MeetingView) -> None:
         record = view.record
-        if record["id"] != self.meeting_id:
-            return  # the user moved on while this was loading
         self.view = view
         self.title.setText(record["title"])
         self.facts["type"].setText(type_label(record["meeting_type"], record))

@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pcso_desk.domain.errors import NotFoundError
 from pcso_desk.domain.schedule import DueState, ResponseClock, ResponseState, response_clock
 from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.screens import definitions as d
+from pcso_desk.gui.screens.detail import load_for
 from pcso_desk.gui.screens.records import RecordScreen
 from pcso_desk.gui.screens.victims import DueDelegate, heading, share_with_detail
 from pcso_desk.gui.table_model import ColumnDef
@@ -205,17 +205,17 @@ class MessageDetail(QStackedWidget):
         if message_id is None:
             return
         service = self.desk.services["messages"]
-        self.desk.runner.run(lambda: service.get(message_id), self._fill, self._gone)
-
-    def _gone(self, error: BaseException) -> None:
-        if isinstance(error, NotFoundError):  # deleted here or by a sync
-            self.show_message(None)
-        else:
-            self.desk.report_error(error, self)
+        load_for(
+            self,
+            self.desk,
+            lambda: self.message_id,
+            message_id,
+            lambda: service.get(message_id),
+            self._fill,
+            lambda: self.show_message(None),
+        )
 
     def _fill(self, record: dict[str, Any]) -> None:
-        if record["id"] != self.message_id:
-            return  # the user moved on while this was loading
         self.record = record
         self.subject.setText(record["subject"])
         sender = record.get("from_name") or ""

@@ -28,11 +28,12 @@ from PySide6.QtWidgets import (
 )
 
 from pcso_desk.domain.enums import PriorityStatus, ReviewDecision
-from pcso_desk.domain.errors import NotFoundError, PcsoDeskError
+from pcso_desk.domain.errors import PcsoDeskError
 from pcso_desk.domain.schedule import DueState
 from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.editor import RecordEditor
 from pcso_desk.gui.screens import definitions as d
+from pcso_desk.gui.screens.detail import load_for
 from pcso_desk.gui.screens.kins import london_today
 from pcso_desk.gui.screens.meetings import name_buttons
 from pcso_desk.gui.screens.records import RecordScreen
@@ -341,18 +342,18 @@ class PriorityDetail(QStackedWidget):
             rows = services["priority_actions"].page(replace(actions, limit=1000)).rows
             return PriorityView(record, rows)
 
-        self.desk.runner.run(work, self._fill, self._gone)
-
-    def _gone(self, error: BaseException) -> None:
-        if isinstance(error, NotFoundError):  # deleted here or by a sync
-            self.show_priority(None)
-        else:
-            self.desk.report_error(error, self)
+        load_for(
+            self,
+            self.desk,
+            lambda: self.priority_id,
+            priority_id,
+            work,
+            self._fill,
+            lambda: self.show_priority(None),
+        )
 
     def _fill(self, view: PriorityView) -> None:
         record = view.record
-        if record["id"] != self.priority_id:
-            return  # the user moved on while this was loading
         self.view = view
         self.title.setText(record["title"])
         category = d.enum_label(record.get("category"), record)

@@ -28,12 +28,12 @@ from PySide6.QtWidgets import (
 )
 
 from pcso_desk.domain.enums import CaseStatus, ServiceLevel
-from pcso_desk.domain.errors import NotFoundError
 from pcso_desk.domain.schedule import LONDON, DueState, due_state
 from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.editor import RecordEditor
 from pcso_desk.gui.forms import FieldDef
 from pcso_desk.gui.screens import definitions as d
+from pcso_desk.gui.screens.detail import load_for
 from pcso_desk.gui.screens.records import RecordScreen
 from pcso_desk.gui.table_model import RECORD_ROLE, ColumnDef, RecordTableModel
 from pcso_desk.services.context import Changes
@@ -328,17 +328,17 @@ class CaseDetail(QStackedWidget):
         if case_id is None:
             return
         service = self.desk.services["victim_cases"]
-        self.desk.runner.run(lambda: service.get(case_id), self._fill, self._gone)
-
-    def _gone(self, error: BaseException) -> None:
-        if isinstance(error, NotFoundError):  # deleted here or by a sync: nothing to show
-            self.show_case(None)
-        else:
-            self.desk.report_error(error, self)
+        load_for(
+            self,
+            self.desk,
+            lambda: self.case_id,
+            case_id,
+            lambda: service.get(case_id),
+            self._fill,
+            lambda: self.show_case(None),
+        )
 
     def _fill(self, record: dict[str, Any]) -> None:
-        if record["id"] != self.case_id:
-            return  # the user moved on while this was loading
         self.record = record
         self.victim.setText(record.get("victim_id_label") or "Unknown victim")
         self.due_box.show_due(record, self.clock())

@@ -1,0 +1,57 @@
+"""The task runner: one worker, results on the GUI thread, and widgets never freed off it."""
+
+from __future__ import annotations
+
+import gc
+import threading
+
+from pcso_desk.gui.tasks import Cancelled, TaskRunner
+
+
+class Probe:
+    """Records on which thread it was freed (a Qt object freed off the GUI thread crashes)."""
+
+    def __init__(self, seen: list[bool]) -> None:
+        self.seen = seen
+
+    def __del__(self) -> None:
+        self.seen.append(threading.current_thread() is threading.main_thread())
+
+
+def test_callables_holding_objects_are_released_on_the_gui_thread(qtbot) -> None:  # type: ignore[no-untyped-def]
+    runner = TaskRunner(on_error=lambda error: None)
+    seen: list[bool] = []
+    go = threading.Event()
+    probe = Probe(seen)
+    runner.run(lambda held=probe: go.wait(5))
+    del probe
+    go.set()
+    qtbot.waitUntil(lambda: runner.idle)
+    gc.collect()
+    runner.shutdown()
+    assert seen == [True]
+
+
+def test_results_errors_and_cancellation_arrive_on_the_gui_thread(qtbot) -> None:  # type: ignore[no-untyped-def]
+    errors: list[BaseException] = []
+    runner = TaskRunner(on_error=errors.append)
+    got: list[tuple[str, bool]] = []
+    main = threading.main_thread
+
+    def record(kind: str):  # type: ignore[no-untyped-def]
+        return lambda *_a: got.append((kind, threading.current_thread() is main()))
+
+    def fail() -> None:
+        raise ValueError("boom")
+
+    def stop() -> None:
+        raise Cancelled()
+
+    runner.run(lambda: 42, record("done"))
+    runner.run(fail, failed=record("failed"))
+    runner.run(stop, record("done"), record("failed"), cancelled=record("cancelled"))
+    runner.run(fail)  # no handler: the runner's own error handler hears of it
+    qtbot.waitUntil(lambda: runner.idle)
+    runner.shutdown()
+    assert got == [("done", True), ("failed", True), ("cancelled", True)]
+    assert [str(e) for e in errors] == ["boom"]
