@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from pcso_desk import __version__
+from pcso_desk import __version__, cli_documents
 
 if TYPE_CHECKING:
     from pcso_desk.services.api import Services
@@ -44,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--format", choices=("csv", "xlsx"), required=True)
     export.add_argument("--out", type=Path, required=True, metavar="FILE")
+    cli_documents.add_parsers(commands)
     return parser
 
 
@@ -69,6 +70,8 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def run(args: argparse.Namespace, open_services: OpenServices, out: TextIO | None = None) -> int:
     """Run one command; returns the exit code. Domain errors are the caller's to report."""
+    if args.command in cli_documents.COMMANDS:
+        return cli_documents.run(args, open_services, out or sys.stdout)
     handler = {
         "init": _init,
         "demo": _demo,

@@ -15,6 +15,7 @@ from pcso_desk.gui.screens.messages import messages_screen
 from pcso_desk.gui.screens.patrol import patrol_screen
 from pcso_desk.gui.screens.priorities import priorities_screen
 from pcso_desk.gui.screens.records import RecordScreen
+from pcso_desk.gui.screens.reports import reports_screen
 from pcso_desk.gui.screens.today import today_screen
 from pcso_desk.gui.screens.victims import victims_screen
 
@@ -47,8 +48,6 @@ SCREEN_OF_KIND = {
 }
 
 COMING = {
-    "Reports": "Street briefing handouts, meeting packs and monthly update packs are produced "
-    "here once the Briefings and Monthly packs work lands. The command line has them first.",
     "Sync": "Encrypted sync bundles between station PCs, and the PostgreSQL hub, are managed "
     "here once the Sync work lands.",
 }
@@ -84,7 +83,7 @@ FACTORIES: dict[str, Callable[[Desk], QWidget]] = {
     "Victim care": victims_screen,
     "Patrol log": patrol_screen,
     "Messages": messages_screen,
-    "Reports": lambda _desk: _coming("Reports"),
+    "Reports": reports_screen,
     "Sync": lambda _desk: _coming("Sync"),
     "Admin": _admin,
 }

@@ -1,0 +1,315 @@
+"""The Reports screen: choose a document, preview its PDF pages, print them or save the PDF."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QImage, QPainter, QPixmap
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pcso_desk.domain.schedule import LONDON
+from pcso_desk.gui.desk import Desk
+from pcso_desk.services import briefings
+
+PREVIEW_DPI = 80
+PRINT_DPI = 200
+SaveFile = Callable[[QWidget | None, str, str], str | None]
+PrintDialog = Callable[[QPrinter, QWidget | None], bool]
+Today = Callable[[], date]
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    key: str
+    label: str
+    target: str  # what it is made for: area, meeting, kin or case
+
+
+DOCUMENTS = (
+    DocumentKind("handout", "Street briefing handout", "area"),
+    DocumentKind("large", "Street briefing, large print", "area"),
+    DocumentKind("pack", "Meeting pack (agenda and sign-in)", "meeting"),
+    DocumentKind("kin", "KIN call list (OFFICIAL-SENSITIVE)", "kin"),
+    DocumentKind("card", "Victim visit card (OFFICIAL-SENSITIVE)", "case"),
+)
+
+
+def save_file(parent: QWidget | None, title: str, suggested: str) -> str | None:
+    chosen, _filter = QFileDialog.getSaveFileName(parent, title, suggested, "PDF (*.pdf)")
+    return chosen or None
+
+
+def print_dialog(printer: QPrinter, parent: QWidget | None) -> bool:
+    dialog = QPrintDialog(printer, parent)
+    return bool(dialog.exec() == QPrintDialog.DialogCode.Accepted)
+
+
+def london_today() -> date:
+    return datetime.now(LONDON).date()
+
+
+def render_pages(pdf: bytes, dpi: int) -> list[QImage]:
+    """Each page of `pdf` as an image: preview and print both draw these, from the same bytes."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        images = []
+        for page in document:
+            bitmap = page.render(scale=dpi / 72, force_bitmap_format=pypdfium2.raw.FPDFBitmap_BGRA)
+            image = QImage(
+                bitmap.buffer,
+                bitmap.width,
+                bitmap.height,
+                bitmap.stride,
+                QImage.Format.Format_ARGB32,
+            )
+            images.append(image.copy())  # own the pixels: the bitmap goes away below
+            page.close()
+        return images
+    finally:
+        document.close()
+
+
+def print_pages(pages: list[QImage], printer: QPrinter) -> None:
+    """Paint each page image onto its own printed page, scaled to fit and centred."""
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise OSError("The printer could not be opened.")
+    try:
+        for number, image in enumerate(pages):
+            if number:
+                printer.newPage()
+            area = painter.viewport()
+            size = image.size().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            x = area.x() + (area.width() - size.width()) // 2
+            y = area.y() + (area.height() - size.height()) // 2
+            painter.drawImage(QRect(x, y, size.width(), size.height()), image)
+    finally:
+        painter.end()
+
+
+class BriefingsTab(QWidget):
+    """Choose a document and what it is for; the preview is the PDF that is saved or printed."""
+
+    def __init__(self, desk: Desk, today: Today, save: SaveFile, ask_print: PrintDialog) -> None:
+        super().__init__()
+        self.desk, self.today, self.save, self.ask_print = desk, today, save, ask_print
+        self.pdf: bytes | None = None
+        self.pages: list[QImage] = []
+        self.choices: dict[str, tuple[tuple[str, str], ...]] = {}
+        self._request = 0
+        self._build_controls()
+        self._build_preview()
+        self.desk.runner.run(self._load_choices, self._choices_loaded, guard=self)
+
+    def _build_controls(self) -> None:
+        self.document = QComboBox()
+        self.document.setAccessibleName("Document")
+        for kind in DOCUMENTS:
+            self.document.addItem(kind.label, kind.key)
+        self.target = QComboBox()
+        self.target.setAccessibleName("Made for")
+        self.target.setMinimumWidth(320)
+        self.save_button = QPushButton("Save as PDF\u2026")
+        self.save_button.setAccessibleName("Save as PDF")
+        self.print_button = QPushButton("Print\u2026")
+        self.print_button.setAccessibleName("Print")
+        self.status = QLabel("Choose a document.")
+        self.status.setAccessibleName("Document status")
+        form = QFormLayout()
+        form.addRow("&Document", self.document)
+        form.addRow("&For", self.target)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.print_button)
+        buttons.addStretch(1)
+        self.controls = QVBoxLayout()
+        self.controls.addLayout(form)
+        self.controls.addLayout(buttons)
+        self.controls.addWidget(self.status)
+        self.document.currentIndexChanged.connect(self._document_changed)
+        self.target.currentIndexChanged.connect(self._make)
+        self.save_button.clicked.connect(self._save)
+        self.print_button.clicked.connect(self._print)
+        self._set_ready(False)
+
+    def _build_preview(self) -> None:
+        self.page_box = QWidget()
+        self.page_box.setObjectName("preview-pages")
+        self.page_layout = QVBoxLayout(self.page_box)
+        self.page_layout.setSpacing(12)
+        self.preview = QScrollArea()
+        self.preview.setAccessibleName("Preview")
+        self.preview.setWidgetResizable(True)
+        self.preview.setWidget(self.page_box)
+        layout = QHBoxLayout(self)
+        side = QWidget()
+        side.setLayout(self.controls)
+        self.controls.addStretch(1)
+        side.setMaximumWidth(460)
+        layout.addWidget(side)
+        layout.addWidget(self.preview, 1)
+
+    def _load_choices(self) -> dict[str, tuple[tuple[str, str], ...]]:
+        ctx, today = self.desk.services.ctx, self.today()
+        areas = tuple(
+            (f"{kind}:{c.label.rsplit('(', 1)[-1].rstrip(')')}", f"{kind.capitalize()}: {c.label}")
+            for kind in ("ward", "neighbourhood")
+            for c in briefings.choices(ctx, kind, today)
+        )
+        loaded = {"area": areas}
+        for what in ("meeting", "kin", "case"):
+            loaded[what] = tuple((c.id, c.label) for c in briefings.choices(ctx, what, today))
+        return loaded
+
+    def _choices_loaded(self, loaded: dict[str, tuple[tuple[str, str], ...]]) -> None:
+        self.choices = loaded
+        self._document_changed()
+
+    def kind(self) -> DocumentKind:
+        return DOCUMENTS[max(self.document.currentIndex(), 0)]
+
+    def _document_changed(self) -> None:
+        kept = self.target.currentData()
+        self.target.blockSignals(True)
+        self.target.clear()
+        for value, label in self.choices.get(self.kind().target, ()):
+            self.target.addItem(label, value)
+        index = self.target.findData(kept)
+        self.target.setCurrentIndex(max(index, 0))
+        self.target.blockSignals(False)
+        self._make()
+
+    def _make(self) -> None:
+        """Build the chosen document on the worker; a newer choice makes older results stale."""
+        value = self.target.currentData()
+        self._set_ready(False)
+        if value is None:
+            self.status.setText("There is nothing to make this document for yet.")
+            self._show([])
+            return
+        self._request += 1
+        request, key, today = self._request, self.kind().key, self.today()
+        self.status.setText("Making the document\u2026")
+
+        def work() -> tuple[bytes, list[QImage]]:
+            pdf = self._build(key, str(value), today)
+            return pdf, render_pages(pdf, PREVIEW_DPI)
+
+        def done(result: tuple[bytes, list[QImage]]) -> None:
+            if request == self._request:
+                self._made(*result)
+
+        self.desk.runner.run(work, done, guard=self)
+
+    def _build(self, key: str, value: str, today: date) -> bytes:
+        """On the worker: the PDF bytes of the chosen document."""
+        from pcso_desk.reports.internal import build_kin_call_list, build_victim_card
+
+        ctx = self.desk.services.ctx
+        if key in ("handout", "large"):
+            kind, code = value.split(":", 1)
+            data = briefings.handout(ctx, briefings.find_area(ctx, kind, code), today)
+            return briefings.handout_pdf(data, large_print=key == "large")
+        if key == "pack":
+            return briefings.meeting_pack_pdf(ctx, value)
+        if key == "kin":
+            return build_kin_call_list(briefings.kin_call_list(ctx, value, today))
+        return build_victim_card(briefings.victim_card(ctx, value, today))
+
+    def _made(self, pdf: bytes, pages: list[QImage]) -> None:
+        self.pdf, self.pages = pdf, pages
+        self._show(pages)
+        plural = "page" if len(pages) == 1 else "pages"
+        self.status.setText(f"{self.kind().label}: {len(pages)} {plural}.")
+        self._set_ready(True)
+
+    def _show(self, pages: list[QImage]) -> None:
+        while self.page_layout.count():
+            item = self.page_layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        for number, image in enumerate(pages, start=1):
+            label = QLabel()
+            label.setPixmap(QPixmap.fromImage(image))
+            label.setAccessibleName(f"Page {number}")
+            label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+            self.page_layout.addWidget(label)
+        self.page_layout.addStretch(1)
+
+    def _set_ready(self, ready: bool) -> None:
+        self.save_button.setEnabled(ready)
+        self.print_button.setEnabled(ready)
+
+    def _suggested_name(self) -> str:
+        words = f"{self.kind().label.split(' (')[0]} {self.target.currentText()}"
+        cleaned = "".join(ch if ch.isalnum() else "-" for ch in words.lower())
+        return "-".join(part for part in cleaned.split("-") if part)[:80] + ".pdf"
+
+    def _save(self) -> None:
+        from pcso_desk.reports.common import write_atomic
+
+        pdf = self.pdf
+        chosen = self.save(self, "Save as PDF", self._suggested_name())
+        if pdf is None or not chosen:
+            return
+        target = Path(chosen if chosen.lower().endswith(".pdf") else chosen + ".pdf")
+
+        def done(_path: Path) -> None:
+            self.status.setText(f"Saved to {target}.")
+
+        self.desk.runner.run(lambda: write_atomic(target, pdf), done, guard=self)
+
+    def _print(self) -> None:
+        """Print the same PDF as previewed: its pages rendered again at printing resolution."""
+        if self.pdf is None:
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(self.kind().label)
+        if not self.ask_print(printer, self):
+            return
+        print_pages(render_pages(self.pdf, PRINT_DPI), printer)
+        self.status.setText(f"Sent {len(self.pages)} page(s) to the printer.")
+
+
+class ReportsScreen(QTabWidget):
+    """Tabs of printable documents; the lead adds the monthly-pack tab with `add_tab`."""
+
+    def __init__(
+        self,
+        desk: Desk,
+        *,
+        today: Today = london_today,
+        save: SaveFile = save_file,
+        ask_print: PrintDialog = print_dialog,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("Reports")
+        self.setAccessibleName("Reports")
+        self.briefings = BriefingsTab(desk, today, save, ask_print)
+        self.add_tab(self.briefings, "Briefings and prints")
+
+    def add_tab(self, widget: QWidget, title: str) -> int:
+        widget.setAccessibleName(title)
+        return self.addTab(widget, title)
+
+
+def reports_screen(desk: Desk) -> ReportsScreen:
+    return ReportsScreen(desk)

@@ -1,0 +1,358 @@
+"""The public street briefing handout (and its large-print variant), built with reportlab."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from pcso_desk.paths import resource_path
+from pcso_desk.reports.common import ACCENT, NAVY, DocumentInfo, render_pdf, styles
+
+CRIMESTOPPERS = "0800 555 111"
+MAX_ADVICE = 3  # categories of advice on one handout
+MAX_EVENTS = 8  # meetings listed; the rest are a phone call away
+ROLE_LABELS = {
+    "pcso": "Police Community Support Officer",
+    "pc": "Police Constable",
+    "sergeant": "Sergeant",
+    "inspector": "Inspector",
+    "staff": "Police staff",
+}
+
+
+@dataclass(frozen=True)
+class Area:
+    kind: str  # "ward" or "neighbourhood"
+    id: str
+    name: str
+    code: str
+    neighbourhood_id: str
+
+
+@dataclass(frozen=True)
+class OfficerCard:
+    name: str
+    collar_number: str
+    role: str
+    phone: str
+    email: str
+
+
+@dataclass(frozen=True)
+class TeamBase:
+    team_name: str
+    phone: str
+    email: str
+    station_name: str
+    station_address: str
+    station_postcode: str
+    station_phone: str
+    opening_hours: str
+    photo_path: str = ""  # the team photo, if the team has set one
+
+
+@dataclass(frozen=True)
+class PublicPriority:
+    wording: str
+    category: str
+    done: tuple[str, ...]  # "you said, we did": the public sentences, newest first
+
+
+@dataclass(frozen=True)
+class PublicEvent:
+    kind: str
+    title: str
+    venue: str
+    starts: datetime  # Europe/London
+    ends: datetime | None
+
+
+@dataclass(frozen=True)
+class Handout:
+    area: Area
+    team: TeamBase
+    officers: tuple[OfficerCard, ...]
+    streets: tuple[str, ...]
+    priorities: tuple[PublicPriority, ...]
+    events: tuple[PublicEvent, ...]
+    issued_on: date
+
+
+def when(starts: datetime, ends: datetime | None) -> str:
+    """'Tue 1 Dec 2026, 18:30 to 20:00' in plain words."""
+    text = f"{starts:%a} {starts.day} {starts:%b %Y}, {starts:%H:%M}"
+    return f"{text} to {ends:%H:%M}" if ends else text
+
+
+def read_advice(category: str) -> tuple[str, tuple[str, ...]]:
+    """The heading and bullet points of resources/advice/<category>.md (editable text)."""
+    path = resource_path("advice", f"{category}.md")
+    if not path.exists():
+        return "", ()
+    heading, bullets = "", []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line.startswith("#"):
+            heading = line.lstrip("#").strip()
+        elif line.startswith(("-", "*")):
+            bullets.append(line[1:].strip())
+        elif line and bullets:
+            bullets[-1] += " " + line
+    return heading, tuple(bullets)
+
+
+def handout_info(data: Handout, large_print: bool) -> DocumentInfo:
+    """Title and subject carry only the area's name: metadata is public too."""
+    variant = " (large print)" if large_print else ""
+    return DocumentInfo(
+        title=f"Street briefing: {data.area.name}{variant}",
+        subject=f"{data.team.team_name} street briefing, {data.issued_on:%d %B %Y}",
+        large_print=large_print,
+    )
+
+
+def build_handout(data: Handout, *, large_print: bool = False, invariant: bool = False) -> bytes:
+    """The handout as PDF bytes: one or two A4 pages, body 12 pt (16 pt in large print)."""
+    st = _styles(large_print)
+    story: list[Any] = []
+    story += _heading(data, st)
+    story += _team(data, st, large_print)
+    story += _contact_boxes(data, st)
+    story += _priorities(data, st)
+    story += _events(data, st)
+    story += _advice(data, st)
+    return render_pdf(story, handout_info(data, large_print), invariant=invariant)
+
+
+def _styles(large_print: bool) -> dict[str, Any]:
+    """The shared styles, with headings kept on the page of what follows them."""
+    from reportlab.lib.enums import TA_CENTER
+    from reportlab.lib.styles import ParagraphStyle
+
+    st = dict(styles(large_print))
+    for name in ("h2", "h3"):
+        st[name] = ParagraphStyle(f"{name}-keep", parent=st[name], keepWithNext=1)
+    st["centre"] = ParagraphStyle("centre", parent=st["body"], alignment=TA_CENTER)
+    return st
+
+
+def _p(text: str, style: Any) -> Any:
+    from reportlab.platypus import Paragraph
+
+    return Paragraph(escape(text), style)
+
+
+def _heading(data: Handout, st: dict[str, Any]) -> list[Any]:
+    kind = "ward" if data.area.kind == "ward" else "neighbourhood"
+    lines = [
+        _p("Your Safer Neighbourhood Team", st["title"]),
+        _p(f"{data.area.name} {kind} \u2014 street briefing, {data.issued_on:%d %B %Y}", st["h3"]),
+    ]
+    if data.streets:
+        lines.append(_p("Covering " + ", ".join(data.streets) + ".", st["body"]))
+    return lines
+
+
+def _officer_lines(data: Handout, st: dict[str, Any]) -> list[Any]:
+    lines: list[Any] = [_p("Who we are", st["h2"])]
+    if not data.officers:
+        lines.append(_p(f"The {data.team.team_name} team.", st["body"]))
+    for officer in data.officers:
+        role = ROLE_LABELS.get(officer.role, officer.role)
+        contact = " \u00b7 ".join(x for x in (officer.phone, officer.email) if x)
+        text = f"<b>{escape(officer.name)}</b> ({escape(officer.collar_number)}), {escape(role)}"
+        if contact:
+            text += f"<br/>{escape(contact)}"
+        from reportlab.platypus import Paragraph
+
+        lines.append(Paragraph(text, st["body"]))
+    return lines
+
+
+def _photo(path: str, width: float, height: float) -> Any:
+    """The team's photo scaled into the box, or None if there is none or it cannot be read."""
+    from reportlab.lib.utils import ImageReader
+    from reportlab.platypus import Image
+
+    if not path or not Path(path).is_file():
+        return None
+    try:
+        pixels_wide, pixels_high = ImageReader(path).getSize()
+    except OSError:
+        return None
+    scale = min(width / pixels_wide, height / pixels_high)
+    return Image(path, width=pixels_wide * scale, height=pixels_high * scale)
+
+
+def _photo_box(st: dict[str, Any], width: float, height: float, path: str = "") -> Any:
+    from reportlab.lib.colors import HexColor
+    from reportlab.platypus import Table, TableStyle
+
+    inside = _photo(path, width - 6, height - 6) or _p("Team photo", st["centre"])
+    box = Table([[inside]], colWidths=[width], rowHeights=[height])
+    box.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 1, HexColor("#9aa5b1")),
+                ("BACKGROUND", (0, 0), (-1, -1), HexColor("#eef1f5")),
+                ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+        )
+    )
+    return box
+
+
+def _team(data: Handout, st: dict[str, Any], large_print: bool) -> list[Any]:
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Table, TableStyle
+
+    photo = data.team.photo_path
+    if large_print:  # one column: big type needs the whole width
+        return [_photo_box(st, 174 * mm, 40 * mm, photo), *_officer_lines(data, st)]
+    row = Table(
+        [[_photo_box(st, 60 * mm, 45 * mm, photo), _officer_lines(data, st)]],
+        colWidths=[66 * mm, 108 * mm],
+    )
+    row.setStyle(
+        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
+    )
+    return [row]
+
+
+def _contact_rows(data: Handout) -> list[str]:
+    team = data.team
+    rows = []
+    if team.phone:
+        rows.append(f"<b>Call the team:</b> {escape(team.phone)}")
+    if team.email:
+        rows.append(f"<b>Email:</b> {escape(team.email)}")
+    if team.station_name:
+        where = ", ".join(x for x in (team.station_address, team.station_postcode) if x)
+        rows.append(
+            f"<b>We are based at:</b> {escape(team.station_name)}"
+            + (f", {escape(where)}" if where else "")
+        )
+    if team.station_phone:
+        rows.append(f"<b>Station:</b> {escape(team.station_phone)}")
+    if team.opening_hours:
+        rows.append(f"<b>Front counter:</b> {escape(team.opening_hours)}")
+    rows.append("<b>Report online or call 101</b> when it is not an emergency.")
+    return rows
+
+
+def _box(title: str, rows: list[str], st: dict[str, Any], colour: str) -> Any:
+    from reportlab.lib.colors import HexColor, white
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    head = ParagraphStyle("boxhead", parent=st["h3"], textColor=white, spaceBefore=0)
+    cells = [[Paragraph(escape(title), head)]] + [[Paragraph(r, st["body"])] for r in rows]
+    box = Table(cells, colWidths=["100%"])
+    box.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 1.5, HexColor(colour)),
+                ("BACKGROUND", (0, 0), (-1, 0), HexColor(colour)),
+                ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
+    return box
+
+
+def _contact_boxes(data: Handout, st: dict[str, Any]) -> list[Any]:
+    from reportlab.platypus import KeepTogether, Spacer
+
+    emergency = [
+        "<b>999</b> if a crime is happening now or someone is in danger.",
+        "<b>101</b> or online to report anything else or to get advice.",
+        f"<b>Crimestoppers {CRIMESTOPPERS}</b> to tell them what you know, anonymously.",
+    ]
+    return [  # a box is never split across pages: its numbers belong together
+        Spacer(1, 8),
+        KeepTogether(_box("How to contact us", _contact_rows(data), st, NAVY)),
+        Spacer(1, 8),
+        KeepTogether(_box("In an emergency call 999", emergency, st, ACCENT)),
+    ]
+
+
+def _priorities(data: Handout, st: dict[str, Any]) -> list[Any]:
+    from reportlab.platypus import KeepTogether, Paragraph
+
+    heading = _p("You said, we did: our priorities", st["h2"])
+    if not data.priorities:
+        return [
+            heading,
+            _p("There are no open priorities at the moment. Tell us yours.", st["body"]),
+        ]
+    story: list[Any] = []
+    for priority in data.priorities:
+        # The section heading travels with the first priority: never alone at a page foot.
+        block = [] if story else [heading]
+        block.append(_p(priority.wording, st["h3"]))
+        for done in priority.done:
+            block.append(Paragraph(f"<b>We did:</b> {escape(done)}", st["body"]))
+        if not priority.done:
+            block.append(_p("We have just started on this and will report back.", st["body"]))
+        story.append(KeepTogether(block))
+    return story
+
+
+def _events(data: Handout, st: dict[str, Any]) -> list[Any]:
+    from reportlab.lib.colors import HexColor
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    story: list[Any] = [_p("Meet us", st["h2"])]
+    if not data.events:
+        story.append(_p("No meetings are planned yet: call us to find out more.", st["body"]))
+        return story
+    rows = [[_p("When", st["h3"]), _p("What and where", st["h3"])]]
+    for event in data.events[:MAX_EVENTS]:
+        what = f"<b>{escape(event.kind)}</b>"
+        if not event.title.casefold().startswith(event.kind.casefold()):
+            what += f": {escape(event.title)}"
+        else:
+            what = f"<b>{escape(event.title)}</b>"
+        if event.venue:
+            what += f", {escape(event.venue)}"
+        rows.append([_p(when(event.starts, event.ends), st["body"]), Paragraph(what, st["body"])])
+    table = Table(rows, colWidths=["38%", "62%"], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.5, HexColor("#c5ccd6")),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    story.append(table)
+    return story
+
+
+def _advice(data: Handout, st: dict[str, Any]) -> list[Any]:
+    from reportlab.platypus import KeepTogether, ListFlowable, ListItem
+
+    # Two pages at most: advice for the first few priorities' categories only.
+    seen = list(dict.fromkeys(p.category for p in data.priorities))[:MAX_ADVICE]
+    categories = seen or ["other"]
+    story: list[Any] = [_p("Keeping safe", st["h2"])]
+    for category in categories:
+        heading, bullets = read_advice(category)
+        if not bullets:
+            continue
+        items = [ListItem(_p(b, st["body"]), leftIndent=14) for b in bullets]
+        story.append(
+            KeepTogether(
+                [
+                    _p(heading, st["h3"]),
+                    ListFlowable(items, bulletType="bullet", bulletFontSize=st["body"].fontSize),
+                ]
+            )
+        )
+    return story
