@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from pcso_desk import __version__, cli_documents
+from pcso_desk import __version__, cli_documents, cli_packs
 
 if TYPE_CHECKING:
     from pcso_desk.services.api import Services
@@ -45,11 +45,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("csv", "xlsx"), required=True)
     export.add_argument("--out", type=Path, required=True, metavar="FILE")
     cli_documents.add_parsers(commands)
+    cli_packs.add_parsers(commands)
     return parser
 
 
 def _add_import(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    importer = commands.add_parser("import", help="import contacts from a CSV file")
+    importer = commands.add_parser("import", help="import contacts or crime figures from CSV")
     kinds = importer.add_subparsers(dest="kind", metavar="KIND", required=True)
     contacts = kinds.add_parser("contacts", help="contacts from a CSV file (Excel or UTF-8)")
     contacts.add_argument("file", type=Path, metavar="FILE.csv")
@@ -62,6 +63,7 @@ def _add_import(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         metavar="OUT.csv",
         help="write the rejected rows, with a reason column, to this file",
     )
+    cli_packs.add_import_crimes(kinds)
 
 
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -72,6 +74,10 @@ def run(args: argparse.Namespace, open_services: OpenServices, out: TextIO | Non
     """Run one command; returns the exit code. Domain errors are the caller's to report."""
     if args.command in cli_documents.COMMANDS:
         return cli_documents.run(args, open_services, out or sys.stdout)
+    if args.command == "monthly-pack":
+        return cli_packs.run_monthly_pack(args, open_services, out or sys.stdout)
+    if args.command == "import" and args.kind == "crimes":
+        return cli_packs.run_import_crimes(args, open_services, out or sys.stdout)
     handler = {
         "init": _init,
         "demo": _demo,

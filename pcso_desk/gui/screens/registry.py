@@ -12,6 +12,7 @@ from pcso_desk.gui.screens.contacts import contacts_screen
 from pcso_desk.gui.screens.kins import kins_screen
 from pcso_desk.gui.screens.meetings import meetings_screen
 from pcso_desk.gui.screens.messages import messages_screen
+from pcso_desk.gui.screens.monthly import monthly_pack_panel
 from pcso_desk.gui.screens.patrol import patrol_screen
 from pcso_desk.gui.screens.priorities import priorities_screen
 from pcso_desk.gui.screens.records import RecordScreen
@@ -69,6 +70,12 @@ def _tabs(desk: Desk, name: str, pages: dict[str, d.ScreenDef]) -> QTabWidget:
     return tabs
 
 
+def _reports(desk: Desk) -> QWidget:
+    screen = reports_screen(desk)
+    screen.add_tab(monthly_pack_panel(desk), "Monthly update packs")
+    return screen
+
+
 def _admin(desk: Desk) -> QWidget:
     return _tabs(desk, "Admin", {s.title: s for s in d.ADMIN.values()})
 
@@ -83,7 +90,7 @@ FACTORIES: dict[str, Callable[[Desk], QWidget]] = {
     "Victim care": victims_screen,
     "Patrol log": patrol_screen,
     "Messages": messages_screen,
-    "Reports": reports_screen,
+    "Reports": _reports,
     "Sync": lambda _desk: _coming("Sync"),
     "Admin": _admin,
 }

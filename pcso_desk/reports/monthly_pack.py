@@ -1,0 +1,346 @@
+"""The monthly update pack as a PDF: cover, tables and charts, from the figures alone.
+
+Numbers in the PDF's tables come from the same `PackTable`s the CSVs and workbook are
+written from; the charts draw only what those tables show (a public pack draws no bar for a
+suppressed count).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from pcso_desk.domain.disclosure import SMALL, cells_to_hide, is_small
+from pcso_desk.reports.common import MARKING, NAVY, DocumentInfo, render_pdf, styles
+
+# -- what a pack shows (filled by pcso_desk.services.monthly and .packs) --------------------
+
+
+def month_title(month: str) -> str:
+    """'2026-03' as 'March 2026'."""
+    return date.fromisoformat(f"{month}-01").strftime("%B %Y")
+
+
+@dataclass(frozen=True)
+class Area:
+    """A neighbourhood, ward or council area: its wards and their neighbourhoods."""
+
+    kind: str
+    name: str
+    ward_ids: tuple[str, ...]
+    neighbourhood_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CrimeLine:
+    """One crime type: its count this month, last month and the same month last year."""
+
+    category: str
+    this_month: int
+    last_month: int
+    last_year: int
+
+
+@dataclass(frozen=True)
+class MeetingLine:
+    """A public meeting held in the month, with how many came."""
+
+    held_on: date
+    title: str
+    meeting_type: str
+    attendance: int | None
+
+
+@dataclass(frozen=True)
+class PriorityLine:
+    """A priority: what people said (its public wording) and what was done this month."""
+
+    you_said: str
+    status: str
+    we_did: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SafetyPoint:
+    """One month of KIN check-ins: how many, and how safe people said they felt."""
+
+    month: str
+    check_ins: int
+    average: float | None  # mean 1-5 safety score; None with no check-ins
+
+
+@dataclass(frozen=True)
+class MonthlyFigures:
+    """Every figure of one area's pack for one month, exact (suppression comes later)."""
+
+    area: Area
+    month: str
+    crime: tuple[CrimeLine, ...]
+    meetings: tuple[MeetingLine, ...]
+    priorities: tuple[PriorityLine, ...]
+    engagements: int
+    kin_check_ins: int
+    kin_members: int
+    safety: tuple[SafetyPoint, ...]  # oldest first, ending with `month`
+    patrol_minutes: int
+    locality_minutes: int
+    abstracted_minutes: int
+    victim_cases: int
+    victim_cases_contacted: int
+    messages: int
+    messages_in_time: int
+
+    @property
+    def public_meeting_held(self) -> bool:
+        return bool(self.meetings)
+
+    @property
+    def locality_share(self) -> float | None:
+        total = self.locality_minutes + self.abstracted_minutes
+        return None if total == 0 else self.locality_minutes / total
+
+
+@dataclass(frozen=True)
+class PackTable:
+    """One table of a pack: its file/sheet name, its heading, its header and its rows."""
+
+    name: str
+    title: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+
+
+CHART_WIDTH = 480
+AREA_WORDS = {"neighbourhood": "Neighbourhood", "ward": "Ward", "council": "Council area"}
+
+
+def _table(table: PackTable, st: dict[str, Any], widths: Sequence[float] | None = None) -> Any:
+    from reportlab.lib.colors import HexColor, white
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    def cell(value: Any) -> Any:
+        return Paragraph(_escape(str(value)), st["cell"])
+
+    data = [[Paragraph(_escape(h), st["head"]) for h in table.header]]
+    data += [[cell(v) for v in row] for row in table.rows]
+    out = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    out.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, 0), HexColor(NAVY)),
+                ("TEXTCOLOR", (0, 0), (-1, 0), white),
+                ("GRID", (0, 0), (-1, -1), 0.4, HexColor("#b8c2cc")),
+                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [white, HexColor("#eef2f6")]),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return out
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _styles() -> dict[str, Any]:
+    from reportlab.lib.colors import white
+    from reportlab.lib.styles import ParagraphStyle
+
+    st = styles()
+    st["cell"] = ParagraphStyle("cell", parent=st["body"], fontSize=10, leading=12.5, spaceAfter=0)
+    st["head"] = ParagraphStyle(
+        "head", parent=st["cell"], fontName="Helvetica-Bold", textColor=white
+    )
+    return st
+
+
+def _crime_chart(figures: MonthlyFigures, public: bool) -> Any:
+    from reportlab.graphics.charts.barcharts import HorizontalBarChart
+    from reportlab.graphics.shapes import Drawing
+    from reportlab.lib.colors import HexColor
+
+    hidden = cells_to_hide([c.this_month for c in figures.crime]) if public else []
+    lines = [c for i, c in enumerate(figures.crime) if not (hidden and hidden[i])]
+    lines = [c for c in lines if c.this_month > 0][:12]
+    if not lines:
+        return None
+    height = 30 + 22 * len(lines)
+    drawing = Drawing(CHART_WIDTH, height)
+    chart = HorizontalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 190, 10, CHART_WIDTH - 220, height - 20
+    chart.data = [[c.this_month for c in reversed(lines)]]
+    chart.categoryAxis.categoryNames = [c.category for c in reversed(lines)]
+    chart.categoryAxis.labels.fontSize = 9
+    chart.categoryAxis.labels.boxAnchor = "e"
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.labels.fontSize = 9
+    chart.bars[0].fillColor = HexColor(NAVY)
+    chart.barLabelFormat = "%d"
+    chart.barLabels.fontSize = 8
+    chart.barLabels.nudge = 8
+    drawing.add(chart)
+    return drawing
+
+
+def _safety_chart(figures: MonthlyFigures, public: bool) -> Any:
+    from reportlab.graphics.charts.lineplots import LinePlot
+    from reportlab.graphics.shapes import Drawing, String
+    from reportlab.graphics.widgets.markers import makeMarker
+    from reportlab.lib.colors import HexColor
+
+    points = [
+        (i, p.average)
+        for i, p in enumerate(figures.safety)
+        if p.average is not None and not (public and is_small(p.check_ins))
+    ]
+    if not points:
+        return None
+    drawing = Drawing(CHART_WIDTH, 190)
+    plot = LinePlot()
+    plot.x, plot.y, plot.width, plot.height = 40, 40, CHART_WIDTH - 60, 130
+    plot.data = [points]
+    plot.lines[0].strokeColor = HexColor(NAVY)
+    plot.lines[0].strokeWidth = 2
+    plot.lines[0].symbol = makeMarker("FilledCircle")
+    plot.yValueAxis.valueMin, plot.yValueAxis.valueMax, plot.yValueAxis.valueStep = 1, 5, 1
+    plot.xValueAxis.valueMin, plot.xValueAxis.valueMax = -0.5, len(figures.safety) - 0.5
+    plot.xValueAxis.valueSteps = list(range(len(figures.safety)))
+    labels = [month_title(p.month)[:3] + " " + p.month[2:4] for p in figures.safety]
+    plot.xValueAxis.labelTextFormat = lambda i: labels[int(i)] if 0 <= i < len(labels) else ""
+    plot.xValueAxis.labels.fontSize = 8
+    plot.yValueAxis.labels.fontSize = 9
+    drawing.add(plot)
+    drawing.add(String(0, 180, "5 = very safe, 1 = very unsafe", fontSize=8))
+    return drawing
+
+
+def _locality_chart(figures: MonthlyFigures) -> Any:
+    from reportlab.graphics.shapes import Drawing, Line, Rect, String
+    from reportlab.lib.colors import HexColor
+
+    share = figures.locality_share
+    if share is None:
+        return None
+    drawing = Drawing(CHART_WIDTH, 60)
+    left, width = 10, CHART_WIDTH - 40
+    drawing.add(Rect(left, 20, width, 22, fillColor=HexColor("#dde3ea"), strokeColor=None))
+    met = share >= 0.8
+    colour = HexColor("#2e7d32") if met else HexColor("#c8102e")
+    drawing.add(Rect(left, 20, width * share, 22, fillColor=colour, strokeColor=None))
+    target = left + width * 0.8
+    drawing.add(Line(target, 12, target, 50, strokeColor=HexColor(NAVY), strokeWidth=2))
+    drawing.add(String(target - 4, 52, "target 80%", fontSize=9, textAnchor="end"))
+    drawing.add(String(left, 4, f"{round(100 * share)}% of recorded time", fontSize=9))
+    return drawing
+
+
+def _cover(figures: MonthlyFigures, st: dict[str, Any], team: str, internal: bool) -> list[Any]:
+    from reportlab.platypus import Paragraph, Spacer
+
+    area = figures.area
+    kind = AREA_WORDS.get(area.kind, "Area")
+    flow = [
+        Spacer(1, 40),
+        Paragraph("Monthly neighbourhood update", st["h2"]),
+        Paragraph(_escape(area.name), st["title"]),
+        Paragraph(f"{kind} — {month_title(figures.month)}", st["h2"]),
+        Spacer(1, 12),
+    ]
+    if team:
+        flow.append(Paragraph(f"From {_escape(team)}", st["body"]))
+    version = (
+        "Internal version: exact figures. Not for publication."
+        if internal
+        else f"Public version: counts from 1 to 4 are shown as “{SMALL}”, and no one is named."
+    )
+    flow.append(Paragraph(version, st["small"]))
+    return flow
+
+
+def _section(title: str, st: dict[str, Any], *items: Any) -> list[Any]:
+    from reportlab.platypus import KeepTogether, Paragraph
+
+    kept = [item for item in items if item is not None]
+    return [KeepTogether([Paragraph(title, st["h2"]), *kept[:1]]), *kept[1:]]
+
+
+def _para(text: str, st: dict[str, Any], style: str = "body") -> Any:
+    from reportlab.platypus import Paragraph
+
+    return Paragraph(text, st[style])
+
+
+def _community(by: dict[str, PackTable], st: dict[str, Any]) -> list[Any]:
+    """At a glance; you said, we did; meetings held."""
+    none = "Nothing to report this month."
+    priorities, meetings = by["priorities"], by["meetings"]
+    flow = _section("At a glance", st, _table(by["summary"], st, [300, 160]))
+    flow += _section(
+        "You said, we did",
+        st,
+        _table(priorities, st, [190, 70, 214]) if priorities.rows else _para(none, st),
+    )
+    flow += _section(
+        "Meetings held",
+        st,
+        _table(meetings, st, [70, 230, 100, 74]) if meetings.rows else _para(none, st),
+    )
+    return flow
+
+
+def _figures(
+    figures: MonthlyFigures, by: dict[str, PackTable], st: dict[str, Any], public: bool
+) -> list[Any]:
+    """Crime by type, feelings of safety, time in the locality: charts with their tables."""
+    flow = _section(
+        f"Crime in {month_title(figures.month)}",
+        st,
+        _crime_chart(figures, public),
+        _table(by["crime"], st, [118, 74, 76, 66, 84, 66]),
+    )
+    if public:
+        flow.append(_para("Bars are drawn only for counts of 5 or more.", st, "small"))
+    flow += _section(
+        "Feelings of safety",
+        st,
+        _safety_chart(figures, public),
+        _table(by["feelings-of-safety"], st, [120, 100, 200]),
+    )
+    flow += _section(
+        "Time in the locality",
+        st,
+        _locality_chart(figures)
+        or _para("No patrol or abstraction time was recorded this month.", st),
+    )
+    return flow
+
+
+def _story(
+    figures: MonthlyFigures, tables: Sequence[PackTable], st: dict[str, Any], internal: bool
+) -> list[Any]:
+    from reportlab.platypus import PageBreak
+
+    by = {t.name: t for t in tables}
+    return [PageBreak(), *_community(by, st), *_figures(figures, by, st, not internal)]
+
+
+def render_monthly_pack(
+    figures: MonthlyFigures,
+    tables: Sequence[PackTable],
+    *,
+    internal: bool,
+    team: str = "",
+    invariant: bool = True,
+) -> bytes:
+    """The pack's PDF bytes; an internal pack is marked OFFICIAL-SENSITIVE on every page."""
+    st = _styles()
+    title = f"{figures.area.name} — {month_title(figures.month)}"
+    info = DocumentInfo(
+        title=title,
+        subject="Monthly neighbourhood update",
+        marking=MARKING if internal else None,
+    )
+    flow = _cover(figures, st, team, internal) + _story(figures, tables, st, internal)
+    return render_pdf(flow, info, invariant=invariant)

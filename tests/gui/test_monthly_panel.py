@@ -1,0 +1,69 @@
+"""The Monthly packs panel: choose an area and month, build, see where it went, open it."""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl
+
+from pcso_desk.gui.screens.monthly import MonthlyPackPanel
+from tests.services.test_monthly import MONTH, Known, known  # noqa: F401 - the fixture
+
+
+def make(qtbot, desk, folder: Path) -> MonthlyPackPanel:  # type: ignore[no-untyped-def]
+    panel = MonthlyPackPanel(desk, today=date(2026, 4, 3))
+    qtbot.addWidget(panel)
+    panel.resize(640, 420)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.area.count() > 0)
+    panel.folder.clear()
+    qtbot.keyClicks(panel.folder, str(folder))
+    return panel
+
+
+def test_build_a_public_pack_and_open_its_folder(qtbot, desk, known: Known, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    panel = make(qtbot, desk, tmp_path)
+    assert panel.area.currentText() == "Riverside SNT"
+    assert panel.month.currentData() == MONTH and panel.month.currentText() == "March 2026"
+    assert not panel.open_folder.isEnabled()
+    opened: list[QUrl] = []
+    panel.open_url = opened.append
+    qtbot.mouseClick(panel.build, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.open_folder.isEnabled(), timeout=10_000)
+    target = tmp_path / f"riverside-snt-{MONTH}.zip"
+    assert panel.status.text() == f"Saved 1 pack: {target.name} in {tmp_path}."
+    assert f"riverside-snt-{MONTH}.pdf" in zipfile.ZipFile(target).namelist()
+    if os.environ.get("PCSO_SHOTS"):
+        panel.grab().save("/tmp/shots/monthly_panel.png")
+    qtbot.mouseClick(panel.open_folder, Qt.MouseButton.LeftButton)
+    assert opened == [QUrl.fromLocalFile(str(tmp_path))]
+
+
+def test_internal_packs_for_a_whole_district(qtbot, desk, known: Known, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    panel = make(qtbot, desk, tmp_path)
+    panel.kind.setFocus()
+    qtbot.keyClick(panel.kind, Qt.Key.Key_End)  # the last choice: every neighbourhood
+    qtbot.waitUntil(lambda: panel.area.currentText() == "Testshire North")
+    qtbot.mouseClick(panel.internal, Qt.MouseButton.LeftButton)
+    assert panel.internal.isChecked()
+    qtbot.mouseClick(panel.build, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.open_folder.isEnabled(), timeout=10_000)
+    assert (tmp_path / f"riverside-snt-{MONTH}-internal.zip").exists()
+    assert panel.status.text() == f"Saved 1 pack: riverside-snt-{MONTH}-internal.zip in {tmp_path}."
+
+
+def test_a_missing_folder_is_one_sentence(
+    qtbot,
+    desk,
+    answers,
+    known: Known,  # noqa: F811
+    tmp_path: Path,
+) -> None:  # type: ignore[no-untyped-def]
+    panel = make(qtbot, desk, tmp_path / "nowhere")
+    qtbot.mouseClick(panel.build, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(answers.messages), timeout=10_000)
+    assert answers.messages == [f"The folder '{tmp_path / 'nowhere'}' does not exist."]
+    assert panel.build.isEnabled() and not panel.open_folder.isEnabled()
