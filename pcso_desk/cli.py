@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from pcso_desk import __version__, cli_documents, cli_packs
+from pcso_desk import __version__, cli_documents, cli_packs, cli_sync
 
 if TYPE_CHECKING:
     from pcso_desk.services.api import Services
@@ -46,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", type=Path, required=True, metavar="FILE")
     cli_documents.add_parsers(commands)
     cli_packs.add_parsers(commands)
+    cli_sync.add_parsers(commands)
     return parser
 
 
@@ -74,6 +75,8 @@ def run(args: argparse.Namespace, open_services: OpenServices, out: TextIO | Non
     """Run one command; returns the exit code. Domain errors are the caller's to report."""
     if args.command in cli_documents.COMMANDS:
         return cli_documents.run(args, open_services, out or sys.stdout)
+    if args.command == "sync":
+        return cli_sync.run(args, open_services, out or sys.stdout)
     if args.command == "monthly-pack":
         return cli_packs.run_monthly_pack(args, open_services, out or sys.stdout)
     if args.command == "import" and args.kind == "crimes":

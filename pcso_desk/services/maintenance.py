@@ -48,7 +48,10 @@ def init_store(ctx: Context, team: str | None) -> str:
             )
         name = " ".join((team or "Neighbourhood Team").split())
         set_meta(session, TEAM_KEY, name)
-        return name
+    from pcso_desk.services.syncing import ensure_identity
+
+    ensure_identity(ctx)  # the station's sync keys are made with the store
+    return name
 
 
 def check_store(ctx: Context) -> CheckReport:
