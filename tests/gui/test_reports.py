@@ -149,3 +149,19 @@ def test_nothing_to_make_disables_save_and_print(qtbot, desk, world, tmp_path) -
     qtbot.waitUntil(lambda: "nothing to make" in tab.status.text(), timeout=10_000)
     assert not tab.save_button.isEnabled() and not tab.print_button.isEnabled()
     assert screen.add_tab(QLabel("Monthly packs"), "Monthly packs") == 1
+
+
+def test_a_new_ward_appears_without_reopening(qtbot, desk, services, world, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    screen = _screen(qtbot, desk, Dialogs(tmp_path))
+    tab = screen.briefings
+
+    def labels() -> list[str]:
+        return [tab.target.itemText(i) for i in range(tab.target.count())]
+
+    assert "Ward: Riverside North (RIV-N)" not in labels()
+    desk.write(
+        lambda: services["wards"].create(
+            {"name": "Riverside North", "code": "RIV-N", "neighbourhood_id": world.neighbourhood}
+        )
+    )
+    qtbot.waitUntil(lambda: "Ward: Riverside North (RIV-N)" in labels(), timeout=10_000)

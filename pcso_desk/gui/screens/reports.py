@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from pcso_desk.domain.schedule import LONDON
 from pcso_desk.gui.desk import Desk
 from pcso_desk.services import briefings
+from pcso_desk.services.context import Changes
 
 PREVIEW_DPI = 80
 PRINT_DPI = 200
@@ -105,6 +106,9 @@ def print_pages(pages: list[QImage], printer: QPrinter) -> None:
         painter.end()
 
 
+CHOICE_KINDS = frozenset({"wards", "neighbourhoods", "meetings", "kins", "victim_cases"})
+
+
 class BriefingsTab(QWidget):
     """Choose a document and what it is for; the preview is the PDF that is saved or printed."""
 
@@ -117,7 +121,16 @@ class BriefingsTab(QWidget):
         self._request = 0
         self._build_controls()
         self._build_preview()
+        self.reload_choices()
+        self.desk.hub.changed.connect(self._on_changes)
+
+    def reload_choices(self) -> None:
         self.desk.runner.run(self._load_choices, self._choices_loaded, guard=self)
+
+    def _on_changes(self, changes: Changes) -> None:
+        """A new or renamed ward, meeting, network or case appears without reopening."""
+        if changes.kind in CHOICE_KINDS:
+            self.reload_choices()
 
     def _build_controls(self) -> None:
         self.document = QComboBox()
