@@ -370,7 +370,13 @@ MESSAGES = RecordSpec(
     {"received": "received_at", "responded": "responded_at", "updated": "updated_at"},
     "received",
     ("subject", "from_name"),
-    filters={"neighbourhood": "neighbourhood_id", "kind": "kind", "contact": "contact_id"},
+    # "responded": None lists the messages still waiting for an answer (IS NULL).
+    filters={
+        "neighbourhood": "neighbourhood_id",
+        "kind": "kind",
+        "contact": "contact_id",
+        "responded": "responded_at",
+    },
     check=_in_order("received_at", "responded_at", "received", "responded"),
 )
 LSOA_WARDS = RecordSpec(

@@ -149,3 +149,19 @@ def test_the_clock_moves_on_by_itself(qtbot, desk, services) -> None:  # type: i
     assert detail.clock_box.big.text() == "⚠ 2 h left"
     assert clock_cell(screen, waiting) == "⚠ 2 h left"
     qtbot.waitUntil(lambda: desk.runner.idle)
+
+
+def test_only_unanswered_hides_answered_messages(qtbot, desk, services) -> None:  # type: ignore[no-untyped-def]
+    waiting = message(services, "Noise from the flat above", timedelta(hours=22))
+    message(services, "Thanks for the surgery", timedelta(hours=10), timedelta(hours=3))
+    screen = show_screen(qtbot, desk)
+    qtbot.waitUntil(lambda: screen.model.rowCount() == 2)
+    qtbot.mouseClick(screen.unanswered_only, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: screen.model.rowCount() == 1)
+    assert screen.model.row_id(0) == waiting
+    qtbot.keyClicks(screen.filter, "surgery")  # the typed filter keeps the box's choice
+    qtbot.waitUntil(lambda: screen.model.query.text == "surgery" and not screen.model.loading)
+    assert screen.model.rowCount() == 0
+    screen.filter.clear()
+    qtbot.mouseClick(screen.unanswered_only, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: screen.model.rowCount() == 2)

@@ -9,6 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -274,6 +275,11 @@ def messages_screen(desk: Desk, now: Clock = now_utc) -> RecordScreen:
     screen.table.setColumnWidth(CLOCK_COLUMN, 150)
     share_with_detail(screen, 700, 560)
     screen.selected.connect(detail.show_message)
+    waiting = QCheckBox("Only &unanswered")
+    waiting.setAccessibleName("Show only messages still waiting for an answer")
+    waiting.toggled.connect(lambda on: screen.set_extra_filters({"responded": None} if on else {}))
+    screen.bar.insertWidget(1, waiting)
+    screen.unanswered_only = waiting  # type: ignore[attr-defined]
     # The clock moves on its own: repaint the list and the detail every minute.
     timer = QTimer(screen, interval=TICK_MS)
     timer.timeout.connect(screen.table.viewport().update)

@@ -54,6 +54,7 @@ class RecordScreen(QWidget):
         self.desk = desk
         self.definition = definition
         self.service = desk.services[definition.kind]
+        self.extra_filters: dict[str, Any] = {}
         self.setAccessibleName(definition.title)
         self.filter = QLineEdit()
         self.filter.setPlaceholderText(definition.filter_hint)
@@ -130,11 +131,16 @@ class RecordScreen(QWidget):
         splitter.setStretchFactor(1, 2)
         layout.addWidget(splitter, 1)
 
+    def set_extra_filters(self, filters: dict[str, Any]) -> None:
+        """Narrow the list further (e.g. only unanswered messages), on top of the typed text."""
+        self.extra_filters = filters
+        self._apply_filter()
+
     def _apply_filter(self) -> None:
         self.model.set_query(
             ListQuery(
                 text=self.filter.text(),
-                filters=self.definition.query.filters,
+                filters={**self.definition.query.filters, **self.extra_filters},
                 sort=self.model.query.sort,
                 descending=self.model.query.descending,
             )
