@@ -68,6 +68,7 @@ class TaskRunner(QObject):
         self._on_error = on_error
         self._pending = 0
         self._jobs: dict[int, _Job] = {}
+        self._closed = False
         self._numbers = itertools.count()
         self._deliver.connect(self._delivered)
 
@@ -84,6 +85,10 @@ class TaskRunner(QObject):
         With a `guard`, the result is dropped if that object was destroyed meanwhile (a screen
         closed while its page was loading).
         """
+        if self._closed:  # the window is closing: late timers and clicks start nothing
+            dropped: Future[T] = Future()
+            dropped.cancel()
+            return dropped
         number = next(self._numbers)
         self._jobs[number] = _Job(work, done, failed, guard, cancelled)
         self._set_pending(+1)
@@ -132,4 +137,5 @@ class TaskRunner(QObject):
         return self._pending == 0
 
     def shutdown(self) -> None:
+        self._closed = True
         self._executor.shutdown(wait=True, cancel_futures=True)

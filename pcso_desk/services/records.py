@@ -180,7 +180,11 @@ class RecordService:
                 row[f"{column.name}_label"] = names.get(row[column.name], "")
 
     def _sort_key(self, query: ListQuery) -> ColumnElement[Any]:
-        """The sort column as its raw stored value, NULL as '': a stable keyset cursor."""
+        """The sort column as its raw stored value: a stable keyset cursor.
+
+        NULL sorts as '~' (after any date, digit or letter), so records with no date yet — a
+        closed case's next contact, a KIN member who left — come last, not first.
+        """
         name = query.sort or self.spec.default_sort
         if name not in self.spec.sorts:
             choices = ", ".join(self.spec.sorts)
@@ -190,7 +194,7 @@ class RecordService:
             )
         column = getattr(self.spec.model, self.spec.sorts[name])
         if self.spec.columns[self.spec.sorts[name]].nullable:
-            return func.coalesce(column, literal_column("''"), type_=String)
+            return func.coalesce(column, literal_column("'~'"), type_=String)
         return type_coerce(column, String)
 
     def _filtered(self, query: ListQuery) -> Select[Any]:

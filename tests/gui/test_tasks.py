@@ -55,3 +55,11 @@ def test_results_errors_and_cancellation_arrive_on_the_gui_thread(qtbot) -> None
     runner.shutdown()
     assert got == [("done", True), ("failed", True), ("cancelled", True)]
     assert [str(e) for e in errors] == ["boom"]
+
+
+def test_work_asked_for_after_shutdown_is_dropped_quietly(qtbot) -> None:  # type: ignore[no-untyped-def]
+    runner = TaskRunner(on_error=lambda error: None)
+    runner.shutdown()
+    ran: list[int] = []
+    future = runner.run(lambda: ran.append(1))  # e.g. a filter timer firing as the app closes
+    assert future.cancelled() and ran == [] and runner.idle

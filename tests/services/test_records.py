@@ -494,3 +494,29 @@ def test_review_date_may_be_left_blank_on_the_form(services) -> None:  # type: i
     priorities = services["priorities"]
     assert priorities.check_field("review_on", "") is None
     assert priorities.check_field("title", "") == "A priority needs a title."
+
+
+def test_records_without_a_date_sort_last_and_paging_still_visits_all(services, world) -> None:  # type: ignore[no-untyped-def]
+    kin = services["kins"].create({"name": "K", "neighbourhood_id": world.neighbourhood}).created[0]
+    names = ["Ada Early", "Bo Later", "Cy Left"]
+    for name, joined, left in zip(
+        names, ("2026-01-01", "2026-02-01", "2026-01-15"), (None, None, "2026-03-01"), strict=True
+    ):
+        contact = services.contacts.create({"name": name}).created[0]
+        services["kin_members"].create(
+            {
+                "kin_id": kin,
+                "contact_id": contact,
+                "joined_on": d(joined),
+                "left_on": left and d(left),
+            }
+        )
+    order = []
+    query = ListQuery(sort="next_due", limit=1)
+    while True:
+        page = services["kin_members"].page(query)
+        order += [r["contact_id_label"] for r in page.rows]
+        if page.next_after is None:
+            break
+        query = ListQuery(sort="next_due", limit=1, after=page.next_after)
+    assert order == ["Ada Early", "Bo Later", "Cy Left"]  # the member who left has no due date
