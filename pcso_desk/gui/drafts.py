@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from pcso_desk.atomic import write_atomic
 
 
 class DraftStore:
@@ -22,12 +22,7 @@ class DraftStore:
     def save(self, key: str, title: str, values: dict[str, Any]) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         payload = json.dumps({"key": key, "title": title, "values": values}, default=str)
-        handle, temp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(payload)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, self._path(key))
+        write_atomic(self._path(key), payload.encode("utf-8"))
 
     def load(self, key: str) -> dict[str, Any] | None:
         try:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -134,15 +132,7 @@ def render_pdf(flowables: Sequence[Any], info: DocumentInfo, *, invariant: bool 
 
 def write_atomic(path: Path, data: bytes) -> Path:
     """Write a document under a temporary name and rename it: no half file looks whole."""
+    from pcso_desk.atomic import write_atomic as replace
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return path
+    return replace(path, data)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import enum
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -34,6 +33,7 @@ from openpyxl.styles import Font
 from sqlalchemy import Select, select
 from sqlalchemy.orm import QueryableAttribute, Session, aliased
 
+from pcso_desk.atomic import atomic_path as replace_via
 from pcso_desk.domain.enums import Sensitivity
 from pcso_desk.domain.errors import ValidationError
 from pcso_desk.domain.validation import format_phone
@@ -328,14 +328,8 @@ def check_target(target: Path) -> None:
 def atomic_path(target: Path) -> Iterator[Path]:
     """A temporary path beside `target`, moved onto it only if the block succeeds."""
     check_target(target)
-    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(handle)
-    try:
-        yield Path(temp)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    with replace_via(target) as temp:
+        yield temp
 
 
 def _not_written(target: Path, exc: OSError) -> ValidationError:

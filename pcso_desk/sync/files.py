@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-import uuid
 from pathlib import Path
 
+from pcso_desk.atomic import write_atomic
 from pcso_desk.sync.envelope import MAX_BUNDLE_BYTES, TOO_LARGE, BundleError
 
 PARTIAL_SUFFIX = ".partial"
@@ -19,35 +18,11 @@ def write_bundle_atomic(path: Path, data: bytes) -> None:
     the real name (and a half bundle would be refused anyway: its lengths would not add up).
     """
     path = Path(path)
-    temp = path.with_name(f".{path.name}.{uuid.uuid4().hex}{PARTIAL_SUFFIX}")
     try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0))
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                temp.unlink()
-            raise
-        _fsync_folder(path.parent)
+        write_atomic(path, data, suffix=PARTIAL_SUFFIX)
     except OSError as exc:
         reason = exc.strerror or exc.__class__.__name__
         raise BundleError(f"The bundle could not be written to {path} ({reason}).") from exc
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename itself durable where the OS allows opening a folder (POSIX)."""
-    if os.name != "posix":
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def read_bundle(path: Path, max_bytes: int = MAX_BUNDLE_BYTES) -> bytes:

@@ -13,12 +13,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
 import hashlib
 import json
-import os
 import re
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,6 +35,7 @@ from cryptography.hazmat.primitives.serialization import (
     PublicFormat,
 )
 
+from pcso_desk.atomic import write_atomic
 from pcso_desk.domain.errors import StoreError, ValidationError
 
 IDENTITY_FORMAT = "pcso-desk-station"
@@ -206,21 +204,7 @@ def _b64_key(value: object, message: str) -> bytes:
 
 def _write_file(path: Path, data: bytes, *, private: bool) -> None:
     """Write ``data`` under a temporary name, fsync, and rename into place."""
-    temp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    fd = os.open(temp, flags, 0o600 if private else 0o644)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if private and os.name == "posix":
-            os.chmod(temp, 0o600)
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
+    write_atomic(path, data, private=private)
 
 
 class StationIdentity:
