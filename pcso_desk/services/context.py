@@ -70,7 +70,10 @@ class Context:
     officer_id: str | None = None
 
     def __post_init__(self) -> None:
-        self.clock = HybridClock(self.station_id)
+        # One clock per open store, shared by every context on it: never two clocks racing.
+        if self.store.clock is None:
+            self.store.clock = HybridClock(self.station_id)
+        self.clock = self.store.clock
 
     @classmethod
     def open(cls, store: Store, officer_id: str | None = None) -> Context:

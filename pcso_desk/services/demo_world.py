@@ -139,6 +139,7 @@ class Sink:
             station_id=self.station,
             hlc=f"{clock[0]:015d}-{clock[1]:06d}-{self.station}",
             deleted_at=None,
+            field_clocks=None,
         )
         name = model.__tablename__
         columns = self.plans[name][1] if name in self.plans else self._plan(name)[1]

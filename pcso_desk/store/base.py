@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import MetaData, String
+from sqlalchemy import JSON, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from pcso_desk.domain.enums import Sensitivity
@@ -44,19 +44,29 @@ def personal(sensitivity: Sensitivity, **kwargs: Any) -> Any:
 class Record:
     """Mixin: UUID key, audit stamps, and what sync needs (clock, station, tombstone).
 
-    `hlc` is the hybrid-logical-clock time of the last change (string-ordered); `station_id`
-    the station PC that made it; `deleted_at` marks a tombstone: deleted records stay as
-    tombstones so that a deletion propagates and never comes back.
+    `hlc` is this station's hybrid-logical-clock time when it last stored a change to the
+    row (made here, or received by sync): string-ordered, it is what "changes since" means.
+    `field_clocks` holds the clock of each field's last change where the fields differ
+    ({"*": clock of the rest, field: [clock, clock it replaced]}); NULL means every field
+    changed at `hlc`. `station_id` is the station PC that made the last change;
+    `deleted_at` marks a tombstone: deleted records stay as tombstones so that a deletion
+    propagates and never comes back. `updated_at` is set by whoever stamps the change
+    (never by the ORM behind its back: a sync merge must not invent a new time).
     """
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by: Mapped[str | None] = mapped_column(String(36))
     updated_by: Mapped[str | None] = mapped_column(String(36))
     station_id: Mapped[str | None] = mapped_column(String(36))
-    hlc: Mapped[str] = mapped_column(String(64), default="", index=False)
+    hlc: Mapped[str] = mapped_column(String(64), default="", index=True)
     deleted_at: Mapped[datetime | None] = mapped_column(default=None)
+    field_clocks: Mapped[dict[str, Any] | None] = mapped_column(
+        JSON(none_as_null=True), default=None
+    )
 
     # Append-only records (engagements, visits, check-ins, actions) never conflict in sync.
     __append_only__: bool = False
+    # Two different values for one field go to the sync conflict queue (victim cases).
+    __conflict_checked__: bool = False

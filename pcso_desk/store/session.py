@@ -8,11 +8,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from pcso_desk.domain.errors import StoreError
+from pcso_desk.domain.hlc import Hlc, HybridClock
 from pcso_desk.store import migrate
+from pcso_desk.store.clocks import CLOCK_KEY, track_field_clocks
 from pcso_desk.store.engine import make_engine, make_session_factory
 
 
@@ -22,6 +24,7 @@ class Store:
     engine: Engine
     sessions: sessionmaker[Session]
     pre_upgrade_backup: str | None = None
+    clock: HybridClock | None = None  # this station's clock, set once its id is known
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -30,9 +33,43 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A unit of work: commits on success, rolls back everything on any error."""
+        """A unit of work: commits on success, rolls back everything on any error.
+
+        It takes SQLite's write lock first (BEGIN IMMEDIATE), so that every clock value
+        issued inside it is later than the high-water mark of every committed write, in this
+        process or another: "changes since T" then never misses a change (see sync).
+        """
         with self.sessions() as session, session.begin():
+            session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+            floor = self._clock_floor(session)
             yield session
+            self._raise_clock_floor(session, floor)
+
+    def _clock_floor(self, session: Session) -> str:
+        found = session.execute(
+            text("SELECT value FROM store_meta WHERE key = :key"), {"key": CLOCK_KEY}
+        ).scalar()
+        floor = str(found or "")
+        if self.clock is not None and floor:
+            self.clock.advance_to(Hlc.decode(floor))
+        return floor
+
+    def _raise_clock_floor(self, session: Session, floor: str) -> None:
+        if self.clock is None or self.clock.last.wall_ms == 0:
+            return
+        mark = self.clock.last.encode()
+        if mark > floor:
+            session.execute(
+                text("INSERT OR REPLACE INTO store_meta (key, value) VALUES (:key, :value)"),
+                {"key": CLOCK_KEY, "value": mark},
+            )
+
+    def high_water(self, session: Session) -> str:
+        """The newest clock value any committed write has used (as seen by `session`)."""
+        found = session.execute(
+            text("SELECT value FROM store_meta WHERE key = :key"), {"key": CLOCK_KEY}
+        ).scalar()
+        return str(found or "")
 
     def close(self) -> None:
         self.engine.dispose()
@@ -64,4 +101,6 @@ def open_store(path: Path, backups: Path, *, create: bool = True) -> Store:
     except Exception:
         engine.dispose()
         raise
-    return Store(path, engine, make_session_factory(engine), backup)
+    sessions = make_session_factory(engine)
+    track_field_clocks(sessions)
+    return Store(path, engine, sessions, backup)

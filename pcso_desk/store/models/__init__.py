@@ -30,6 +30,7 @@ from pcso_desk.store.models.organisation import (
     Ward,
 )
 from pcso_desk.store.models.patrol import Abstraction, Message, PatrolSession
+from pcso_desk.store.models.sync import SyncBundle, SyncConflict, SyncHub, SyncPeer
 
 __all__ = [
     "Abstraction",
@@ -58,6 +59,10 @@ __all__ = [
     "PriorityAction",
     "Record",
     "StoreMeta",
+    "SyncBundle",
+    "SyncConflict",
+    "SyncHub",
+    "SyncPeer",
     "User",
     "VictimCase",
     "VictimContact",

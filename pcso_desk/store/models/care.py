@@ -25,6 +25,8 @@ class VictimCase(Record, Base):
     """A victim's care case. Every personal field here is restricted."""
 
     __tablename__ = "victim_cases"
+    # Two stations giving one field different values is a decision for a sergeant.
+    __conflict_checked__ = True
     victim_id: Mapped[str] = mapped_column(ForeignKey("contacts.id"), index=True)
     crime_reference: Mapped[str] = personal(RESTRICTED, type_=String(24), index=True)
     offence_type: Mapped[str] = personal(RESTRICTED, type_=String(120))
@@ -49,7 +51,9 @@ class VictimCase(Record, Base):
     satisfaction: Mapped[int | None] = mapped_column(Integer, default=None)
     # Derived by the domain rule from the last successful contact and the agreed frequency;
     # stored only so that lists can sort and filter overdue cases in SQL. Never edited by hand.
-    next_contact_due: Mapped[datetime | None] = mapped_column(default=None, index=True)
+    next_contact_due: Mapped[datetime | None] = mapped_column(
+        default=None, index=True, info={"sync": False}  # derived: recomputed after a sync
+    )
 
 
 class VictimContact(Record, Base):

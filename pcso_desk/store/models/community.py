@@ -100,8 +100,10 @@ class KinMember(Record, Base):
     joined_on: Mapped[date]
     left_on: Mapped[date | None] = mapped_column(default=None)
     # Derived from the latest check-in by the service, kept for fast overdue lists.
-    last_checkin_on: Mapped[date | None] = mapped_column(default=None)
-    next_checkin_due: Mapped[date | None] = mapped_column(default=None, index=True)
+    last_checkin_on: Mapped[date | None] = mapped_column(default=None, info={"sync": False})
+    next_checkin_due: Mapped[date | None] = mapped_column(
+        default=None, index=True, info={"sync": False}
+    )
 
 
 class KinCheckIn(Record, Base):

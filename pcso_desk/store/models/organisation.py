@@ -98,6 +98,8 @@ class User(Record, Base):
     """A sign-in account; belongs to an officer."""
 
     __tablename__ = "users"
+    # Accounts (password hashes, lockouts) stay on the station PC that made them: not synced.
+    __table_args__ = {"info": {"sync": False}}  # noqa: RUF012
     username: Mapped[str] = mapped_column(String(64), unique=True)
     officer_id: Mapped[str | None] = mapped_column(ForeignKey("officers.id"))
     role: Mapped[UserRole] = mapped_column(enum_column(UserRole))

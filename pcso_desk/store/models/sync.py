@@ -1,0 +1,69 @@
+"""What sync keeps: the conflict queue (synced), and per-peer, per-bundle and per-hub progress."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from pcso_desk.store.base import Base, Record
+
+
+class SyncConflict(Record, Base):
+    """Two sides of one change that sync could not settle alone; a sergeant picks one.
+
+    Synced like any record, with an id made from what conflicted, so that every station
+    that meets the same conflict holds the same entry and a choice made on one PC closes it
+    on all. Side A is the value sync kept for now; side B the one it set aside (never lost).
+    """
+
+    __tablename__ = "sync_conflicts"
+    kind: Mapped[str] = mapped_column(String(16))  # "field" or "deletion"
+    table_name: Mapped[str] = mapped_column(String(64))
+    row_id: Mapped[str] = mapped_column(String(36), index=True)
+    field_name: Mapped[str] = mapped_column(String(64), default="")
+    a_value: Mapped[str] = mapped_column(Text, default="null")  # JSON
+    a_clock: Mapped[str] = mapped_column(String(64), default="")
+    a_by: Mapped[str | None] = mapped_column(String(36), default=None)
+    b_value: Mapped[str] = mapped_column(Text, default="null")  # JSON
+    b_clock: Mapped[str] = mapped_column(String(64), default="")
+    b_by: Mapped[str | None] = mapped_column(String(36), default=None)
+    chosen: Mapped[str] = mapped_column(String(1), default="")  # "", "a" or "b"
+    resolved_at: Mapped[datetime | None] = mapped_column(default=None)
+    resolved_by: Mapped[str | None] = mapped_column(String(36), default=None)
+
+
+class SyncPeer(Base):
+    """Another station of the team: what it has sent here, and what it has confirmed."""
+
+    __tablename__ = "sync_peers"
+    station_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    received_through: Mapped[str] = mapped_column(String(64), default="")  # its clock
+    acked_through: Mapped[str | None] = mapped_column(String(64), default=None)  # ours
+    last_import_at: Mapped[datetime | None] = mapped_column(default=None)
+    last_export_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class SyncBundle(Base):
+    """A bundle imported here: a second import of it changes nothing, a doctored one is refused."""
+
+    __tablename__ = "sync_bundles"
+    bundle_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    sender: Mapped[str] = mapped_column(String(64))
+    payload_sha256: Mapped[str] = mapped_column(String(64))
+    imported_at: Mapped[datetime] = mapped_column()
+    changes: Mapped[int] = mapped_column(Integer, default=0)
+    applied: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SyncHub(Base):
+    """A PostgreSQL hub this station syncs with, and how far each way it has got."""
+
+    __tablename__ = "sync_hubs"
+    hub_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    address: Mapped[str] = mapped_column(Text, default="")  # the URL without its password
+    pushed_through: Mapped[str | None] = mapped_column(String(64), default=None)  # our clock
+    pulled_seq: Mapped[int] = mapped_column(Integer, default=0)  # the hub's sequence
+    last_sync_at: Mapped[datetime | None] = mapped_column(default=None)
