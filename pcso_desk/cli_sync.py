@@ -1,4 +1,4 @@
-"""`pcso-desk sync ...`: station identity and trusted peers (bundles and hub are still to come)."""
+"""`pcso-desk sync ...`: station identity, trusted peers, bundles, the hub and the conflict queue."""
 
 from __future__ import annotations
 
@@ -26,7 +26,14 @@ def add_parsers(commands: Any) -> None:
     trust.add_argument(
         "--yes", action="store_true", help="do not ask to confirm the fingerprint (for scripts)"
     )
-    actions.add_parser("status", help="this station and the stations it trusts")
+    actions.add_parser("status", help="this station, its peers, hubs and open conflicts")
+    export = actions.add_parser("export", help="write a bundle of changes for the team")
+    export.add_argument("--out", type=Path, required=True, metavar="FILE")
+    export.add_argument(
+        "--full", action="store_true", help="every record, not just what peers have not confirmed"
+    )
+    imported = actions.add_parser("import", help="merge a bundle from a trusted station")
+    imported.add_argument("file", type=Path, metavar="FILE")
 
 
 def run(
@@ -53,6 +60,10 @@ def run(
         syncing.trust_peer(ctx, public)
         print(f"Trusted {public.name} ({public.station_id}).", file=out)
         return 0
+    if args.sync_command == "export":
+        return _export(ctx, args, out)
+    if args.sync_command == "import":
+        return _import(ctx, args, out)
     me = syncing.ensure_identity(ctx).public()
     print(f"This station: {me.name} ({me.station_id}), team {me.team}", file=out)
     print(f"Fingerprint: {me.fingerprint}", file=out)
@@ -60,6 +71,39 @@ def run(
     print(f"Trusted stations: {len(peers)}", file=out)
     for peer in peers:
         print(f"  {peer.name} ({peer.station_id}) {peer.fingerprint}", file=out)
+    return 0
+
+
+def _export(ctx: Any, args: argparse.Namespace, out: TextIO) -> int:
+    from pcso_desk.services.sync_bundles import export_bundle
+
+    result = export_bundle(ctx, args.out, full=args.full)
+    what = "every record" if result.full else "changes not yet confirmed"
+    print(
+        f"Wrote {result.changes} changes ({what}) to {result.path} for "
+        f"{', '.join(result.recipients)}.",
+        file=out,
+    )
+    return 0
+
+
+def _import(ctx: Any, args: argparse.Namespace, out: TextIO) -> int:
+    from pcso_desk.services.sync_bundles import import_bundle
+
+    result = import_bundle(ctx, args.file)
+    if result.already_imported:
+        print(f"This bundle from {result.sender} was imported before; nothing changed.", file=out)
+        return 0
+    print(
+        f"Imported {result.received} changes from {result.sender}: {result.changed} applied, "
+        f"{result.received - result.changed} already here.",
+        file=out,
+    )
+    if result.new_conflicts:
+        print(
+            f"{result.new_conflicts} conflict(s) need a sergeant's decision (Sync screen).",
+            file=out,
+        )
     return 0
 
 

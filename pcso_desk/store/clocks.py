@@ -73,3 +73,11 @@ def _stamp_field_clocks(session: Session, _context: Any, _instances: Any) -> Non
 
 def track_field_clocks(sessions: sessionmaker[Session]) -> None:
     event.listen(sessions, "before_flush", _stamp_field_clocks)
+
+
+@cache
+def merge_flags(name: str) -> tuple[bool, bool]:
+    """(append-only, conflict-checked) for a synced table, as its model declares them."""
+    mapper = next(m for m in Base.registry.mappers if m.local_table.name == name)  # type: ignore[attr-defined]
+    model = mapper.class_
+    return bool(model.__append_only__), bool(model.__conflict_checked__)

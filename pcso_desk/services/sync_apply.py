@@ -1,0 +1,83 @@
+"""Merging received changes into this store, whether they came in a bundle or from a hub."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from pcso_desk.domain.hlc import Hlc
+from pcso_desk.services import derived
+from pcso_desk.services.context import Context
+from pcso_desk.store import models as m
+from pcso_desk.sync.changes import Item
+from pcso_desk.sync.local import Applied, apply_items
+
+
+def apply_changes(ctx: Context, session: Session, items: Sequence[Item]) -> Applied:
+    """Merge `items` in the caller's write transaction, then bring derived fields up to date.
+
+    References are checked at commit (deferred), so a bundle's rows may arrive in any order.
+    """
+    session.connection().exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+    newest = max((item.newest for item in items), default="")
+    if newest:
+        ctx.clock.observe(Hlc.decode(newest))  # later local edits sort after what arrived
+    applied = apply_items(session, items, ctx.clock)
+    _refresh_derived(session, applied)
+    return applied
+
+
+def _refresh_derived(session: Session, applied: Applied) -> None:
+    """Next-contact and next-check-in dates are worked out here, never carried by sync."""
+    cases = set(applied.changed.get("victim_cases", []))
+    contacts = applied.changed.get("victim_contacts", [])
+    if contacts:
+        cases |= set(
+            session.scalars(
+                select(m.VictimContact.case_id).where(m.VictimContact.id.in_(contacts))
+            )
+        )
+    for case in session.scalars(select(m.VictimCase).where(m.VictimCase.id.in_(cases))):
+        derived.refresh_case(session, case)
+    members = set(applied.changed.get("kin_members", []))
+    checkins = applied.changed.get("kin_checkins", [])
+    if checkins:
+        members |= set(
+            session.scalars(select(m.KinCheckIn.member_id).where(m.KinCheckIn.id.in_(checkins)))
+        )
+    for member in session.scalars(select(m.KinMember).where(m.KinMember.id.in_(members))):
+        derived.refresh_member(session, member)
+    session.flush()
+
+
+def integrity_message(exc: IntegrityError) -> str:
+    """One sentence for a merge the store's rules refuse (the whole import is rolled back)."""
+    found = re.search(r"UNIQUE constraint failed: (\w+)\.(\w+)", str(exc.orig))
+    if found:
+        table, column = found.groups()
+        label = table.replace("_", " ").rstrip("s")
+        return (
+            f"The changes hold a {label} with the same {column.replace('_', ' ')} as a "
+            "different one here; rename one of them, then sync again. Nothing was imported."
+        )
+    return (
+        "The changes refer to records this station does not have; import the sending "
+        "station's earlier bundles (or a full export) first. Nothing was imported."
+    )
+
+
+def journal(ctx: Context, line: str) -> None:
+    """Append one line to logs/sync.log in the data folder: what sync did, and what it refused."""
+    folder = ctx.store.path.parent / "logs"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+        with (folder / "sync.log").open("a", encoding="utf-8") as handle:
+            handle.write(f"{stamp} UTC {line}\n")
+    except OSError:  # the log is a courtesy; a full disk must not turn a refusal into a crash
+        return

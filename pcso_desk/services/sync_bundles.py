@@ -1,0 +1,171 @@
+"""Sync by bundle: export the changes peers have not confirmed, import a peer's bundle.
+
+An import is all-or-nothing (one write transaction) and idempotent (merging is; and a bundle
+already imported is recognised by its id and content hash). A bundle that fails any check is
+refused before anything is written, with one sentence, and noted in logs/sync.log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from pcso_desk.domain.errors import PcsoDeskError
+from pcso_desk.domain.hlc import Hlc
+from pcso_desk.services.context import Context
+from pcso_desk.services.sync_apply import apply_changes, integrity_message, journal
+from pcso_desk.services.syncing import ensure_identity, keys_folder
+from pcso_desk.store.base import utcnow
+from pcso_desk.store.models import SyncBundle, SyncPeer
+from pcso_desk.sync.changes import ChangeError, Payload, encode_payload, parse_payload
+from pcso_desk.sync.envelope import BundleError, new_bundle_id, open_bundle, seal
+from pcso_desk.sync.files import read_bundle, write_bundle_atomic
+from pcso_desk.sync.identity import PublicIdentity, TrustStore
+from pcso_desk.sync.local import read_changes
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    changes: int
+    full: bool
+    recipients: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    sender: str
+    received: int
+    changed: int
+    new_conflicts: int
+    already_imported: bool = False
+    by_table: dict[str, int] = field(default_factory=dict)
+
+
+def _no_progress(_message: str) -> None:
+    return None
+
+
+def export_bundle(
+    ctx: Context, out: Path, *, full: bool = False, progress: Progress = _no_progress
+) -> ExportResult:
+    """Write one bundle, readable by every trusted station, of what they have not confirmed."""
+    me = ensure_identity(ctx)
+    peers = TrustStore(keys_folder(ctx)).all()
+    if not peers:
+        raise PcsoDeskError(
+            "No other station is trusted yet; trust one first (pcso-desk sync trust FILE)."
+        )
+    progress("Gathering changes")
+    with ctx.store.read() as session:
+        session.connection().exec_driver_sql("BEGIN")  # one snapshot for everything read
+        through = ctx.store.high_water(session)
+        known = {p.station_id: p for p in session.scalars(select(SyncPeer))}
+        acks = [known[p.station_id].acked_through if p.station_id in known else None for p in peers]
+        since = None if full or None in acks else min(a for a in acks if a is not None)
+        items = list(read_changes(session, since))
+        received = {k: p.received_through for k, p in known.items() if p.received_through}
+    payload = Payload(me.station_id, through, since is None, received, items)
+    progress(f"Encrypting {len(items)} changes")
+    data = seal(encode_payload(payload), me, peers, bundle_id=new_bundle_id())
+    write_bundle_atomic(out, data)
+    with ctx.store.write() as session:
+        for peer in peers:
+            _peer_row(session, peer).last_export_at = utcnow()
+    journal(ctx, f"exported {len(items)} changes to {out} for {len(peers)} station(s)")
+    return ExportResult(out, len(items), since is None, tuple(p.name for p in peers))
+
+
+def import_bundle(ctx: Context, path: Path, *, progress: Progress = _no_progress) -> ImportResult:
+    """Check, then merge a peer's bundle in one transaction; a refusal changes nothing."""
+    try:
+        return _import(ctx, path, progress)
+    except (BundleError, ChangeError) as exc:
+        journal(ctx, f"refused {path}: {exc.message}")
+        raise BundleError(exc.message) from exc
+
+
+def _import(ctx: Context, path: Path, progress: Progress) -> ImportResult:
+    me = ensure_identity(ctx)
+    progress("Checking the bundle")
+    opened = open_bundle(read_bundle(path), me, TrustStore(keys_folder(ctx)))
+    sender = opened.sender
+    with ctx.store.read() as session:
+        seen = session.get(SyncBundle, opened.bundle_id)
+    if seen is not None:
+        if seen.payload_sha256 != opened.payload_sha256:
+            raise BundleError(
+                "A bundle with this id was imported before with different contents; "
+                "this copy was not imported."
+            )
+        return ImportResult(sender.name, seen.changes, 0, 0, already_imported=True)
+    payload = parse_payload(opened.payload)
+    if payload.station != sender.station_id:
+        raise BundleError("The changes in the bundle do not come from the station that signed it.")
+    _check_clocks(ctx, payload, sender)
+    progress(f"Merging {len(payload.items)} changes")
+    try:
+        with ctx.store.write() as session:
+            applied = apply_changes(ctx, session, payload.items)
+            _record(session, sender, payload, ctx)
+            session.add(
+                SyncBundle(
+                    bundle_id=opened.bundle_id,
+                    sender=sender.station_id,
+                    payload_sha256=opened.payload_sha256,
+                    imported_at=utcnow(),
+                    changes=len(payload.items),
+                    applied=applied.changed_count,
+                )
+            )
+    except IntegrityError as exc:
+        raise BundleError(integrity_message(exc)) from None
+    journal(
+        ctx,
+        f"imported {path} from {sender.name}: {len(payload.items)} changes, "
+        f"{applied.changed_count} applied, {applied.new_conflicts} new conflicts",
+    )
+    by_table = {table: len(ids) for table, ids in applied.changed.items()}
+    return ImportResult(
+        sender.name, len(payload.items), applied.changed_count, applied.new_conflicts,
+        by_table=by_table,
+    )
+
+
+def _check_clocks(ctx: Context, payload: Payload, sender: PublicIdentity) -> None:
+    """Refuse changes stamped too far ahead of this PC's clock: they would win every merge."""
+    newest = max([payload.through, *(item.newest for item in payload.items)], default="")
+    clock = Hlc.parse(newest)
+    if clock is not None and ctx.clock.too_far_ahead(clock):
+        when = datetime.fromtimestamp(clock.wall_ms / 1000, UTC).strftime("%d %b %Y %H:%M")
+        raise BundleError(
+            f"The bundle holds changes dated {when} UTC, ahead of this PC's clock; check the "
+            f"date and time on {sender.name} and on this PC."
+        )
+
+
+def _peer_row(session: Session, peer: PublicIdentity) -> SyncPeer:
+    row = session.get(SyncPeer, peer.station_id)
+    if row is None:
+        row = SyncPeer(station_id=peer.station_id, name=peer.name, received_through="")
+        session.add(row)
+    row.name = peer.name
+    return row
+
+
+def _record(session: Session, sender: PublicIdentity, payload: Payload, ctx: Context) -> None:
+    """Remember how far the sender's clock had got, and what it confirms it has of ours."""
+    row = _peer_row(session, sender)
+    row.received_through = max(row.received_through or "", payload.through)
+    confirmed = payload.received.get(ctx.station_id)
+    if confirmed is not None:
+        row.acked_through = max(row.acked_through or "", confirmed)
+    row.last_import_at = utcnow()

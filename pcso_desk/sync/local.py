@@ -1,0 +1,123 @@
+"""Reading changes out of, and merging changes into, this station's SQLite store.
+
+Both work on stored values with plain SQL (no ORM): a change goes out as SQLite holds it and
+comes back the same way, and nothing here can trigger the ORM's own stamping. The caller
+owns the transaction: `apply_items` either runs to the end or raises, and the caller's
+rollback leaves the store as it was.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.orm import Session
+
+from pcso_desk.domain.hlc import HybridClock
+from pcso_desk.store.clocks import STAR, synced_columns, synced_tables
+from pcso_desk.sync.changes import Item
+from pcso_desk.sync.merge import CONFLICTS_TABLE, Conflict, merge
+
+CHUNK = 500  # ids per SELECT ... IN (...): well under SQLite's variable limit
+
+
+@dataclass
+class Applied:
+    """What merging a set of changes did here."""
+
+    received: int = 0
+    changed: dict[str, list[str]] = field(default_factory=dict)  # table -> ids
+    conflicts: list[Conflict] = field(default_factory=list)
+    new_conflicts: int = 0
+
+    @property
+    def changed_count(self) -> int:
+        return sum(len(ids) for ids in self.changed.values())
+
+
+def _quoted(names: Iterable[str]) -> str:
+    return ", ".join(f'"{name}"' for name in names)
+
+
+def read_changes(session: Session, since: str | None) -> Iterator[Item]:
+    """Every synced record this station stored after clock `since` (None: every record)."""
+    connection = session.connection()
+    for table in synced_tables():
+        names = synced_columns(table)
+        sql = f'SELECT id, {_quoted(names)}, hlc, field_clocks FROM "{table.name}"'
+        params: tuple[Any, ...] = ()
+        if since is not None:
+            sql += " WHERE hlc > ?"
+            params = (since,)
+        for row in connection.exec_driver_sql(sql + " ORDER BY hlc, id", params):
+            yield _item(table, names, tuple(row))
+
+
+def _item(table: Table, names: tuple[str, ...], row: tuple[Any, ...]) -> Item:
+    values = dict(zip(names, row[1 : 1 + len(names)], strict=True))
+    mark, stored = row[-2], row[-1]
+    clocks = json.loads(stored) if stored else {STAR: mark}
+    return Item(table.name, str(row[0]), values, clocks)
+
+
+def _load(session: Session, table: Table, ids: list[str]) -> dict[str, Item]:
+    names = synced_columns(table)
+    marks = ", ".join("?" for _ in ids)
+    sql = f'SELECT id, {_quoted(names)}, hlc, field_clocks FROM "{table.name}" WHERE id IN ({marks})'
+    rows = session.connection().exec_driver_sql(sql, tuple(ids))
+    return {str(row[0]): _item(table, names, tuple(row)) for row in rows}
+
+
+def _write(session: Session, table: Table, items: list[Item], mark: str) -> None:
+    names = synced_columns(table)
+    columns = ("id", *names, "hlc", "field_clocks")
+    updates = ", ".join(f'"{c}" = excluded."{c}"' for c in columns if c != "id")
+    sql = (
+        f'INSERT INTO "{table.name}" ({_quoted(columns)}) '
+        f"VALUES ({', '.join('?' for _ in columns)}) "
+        f"ON CONFLICT (id) DO UPDATE SET {updates}"
+    )
+    rows = [
+        (item.id, *(item.values[n] for n in names), mark, json.dumps(item.clocks))
+        for item in items
+    ]
+    session.connection().exec_driver_sql(sql, rows)  # type: ignore[arg-type]
+
+
+def apply_items(session: Session, items: Iterable[Item], clock: HybridClock) -> Applied:
+    """Merge `items` into the store, parents first; found conflicts join the conflict queue."""
+    applied = Applied()
+    by_table: dict[str, list[Item]] = {}
+    for item in items:
+        by_table.setdefault(item.table, []).append(item)
+        applied.received += 1
+    mark = clock.now().encode()  # "stored here at": what the next export compares against
+    for table in synced_tables():
+        _apply_table(session, table, by_table.get(table.name, []), mark, applied)
+    if applied.conflicts:
+        queue = next(t for t in synced_tables() if t.name == CONFLICTS_TABLE)
+        entries = list({c.key(): c.item() for c in applied.conflicts}.values())
+        before = len(applied.changed.get(CONFLICTS_TABLE, []))
+        _apply_table(session, queue, entries, mark, applied)
+        applied.new_conflicts = len(applied.changed.get(CONFLICTS_TABLE, [])) - before
+    return applied
+
+
+def _apply_table(
+    session: Session, table: Table, items: list[Item], mark: str, applied: Applied
+) -> None:
+    for start in range(0, len(items), CHUNK):
+        chunk = items[start : start + CHUNK]
+        known = _load(session, table, sorted({item.id for item in chunk}))
+        to_write: dict[str, Item] = {}
+        for item in chunk:
+            result = merge(known.get(item.id), item)
+            applied.conflicts.extend(result.conflicts)
+            if result.changed:
+                known[item.id] = to_write[item.id] = result.item
+        if to_write:
+            _write(session, table, list(to_write.values()), mark)
+            applied.changed.setdefault(table.name, []).extend(to_write)

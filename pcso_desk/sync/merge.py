@@ -1,0 +1,218 @@
+"""The merge rules: one record's state here and a peer's state become one, the same everywhere.
+
+Each field takes the value with the later clock (last writer wins, field by field), so the
+order in which stations meet each other's changes never matters. Deletions are a field like
+any other, written only by a delete (or by a sergeant restoring a record), so an ordinary
+edit can never bring a deleted record back.
+
+Two things are not settled silently but also recorded as a `Conflict`, with the losing
+value kept: two stations giving one field of a victim case different values without either
+having seen the other's (their clocks are concurrent), and an edit made without knowing of a
+deletion. A conflict becomes an entry of the synced conflict queue, with an id made from
+what conflicted, so every station that meets it holds the same entry.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from pcso_desk.domain.hlc import Hlc
+from pcso_desk.store.clocks import STAR, merge_flags, synced_columns, synced_table
+from pcso_desk.sync.changes import Item
+
+CONFLICTS_TABLE = "sync_conflicts"
+# Bookkeeping every change touches: merged, never a conflict on its own.
+SYSTEM_FIELDS = frozenset(
+    {"created_at", "created_by", "updated_at", "updated_by", "station_id", "deleted_at"}
+)
+_NAMESPACE = uuid.UUID("6f0c1c8e-4a53-4c1e-9b8e-0d5a7c2f9e11")
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Two sides sync could not settle alone. Side A is what sync kept for now."""
+
+    kind: str  # "field" or "deletion"
+    table: str
+    row_id: str
+    field: str
+    a_value: Any
+    a_clock: str
+    a_by: str | None
+    b_value: Any
+    b_clock: str
+    b_by: str | None
+
+    def key(self) -> str:
+        if self.kind == "deletion":
+            return f"deletion|{self.table}|{self.row_id}|{self.a_clock}"
+        low, high = sorted((self.a_clock, self.b_clock))
+        return f"field|{self.table}|{self.row_id}|{self.field}|{low}|{high}"
+
+    def item(self) -> Item:
+        """The conflict-queue entry: identical on every station that meets this conflict."""
+        clock = max(self.a_clock, self.b_clock)
+        stamp = _utc_text(Hlc.decode(clock).wall_ms)
+        values = {
+            "kind": self.kind,
+            "table_name": self.table,
+            "row_id": self.row_id,
+            "field_name": self.field,
+            "a_value": _json(self.a_value),
+            "a_clock": self.a_clock,
+            "a_by": self.a_by,
+            "b_value": _json(self.b_value),
+            "b_clock": self.b_clock,
+            "b_by": self.b_by,
+            "chosen": "",
+            "resolved_at": None,
+            "resolved_by": None,
+            "created_at": stamp,
+            "updated_at": stamp,
+            "created_by": None,
+            "updated_by": None,
+            "station_id": Hlc.decode(clock).station,
+            "deleted_at": None,
+        }
+        row_id = str(uuid.uuid5(_NAMESPACE, self.key()))
+        return Item(CONFLICTS_TABLE, row_id, values, {STAR: clock})
+
+
+@dataclass
+class Merged:
+    item: Item
+    changed: bool
+    conflicts: list[Conflict] = field(default_factory=list)
+
+
+def merge(local: Item | None, incoming: Item) -> Merged:
+    """The state both sides end with, whether it differs from `local`, and any conflicts."""
+    if local is None:
+        fresh = Item(incoming.table, incoming.id, dict(incoming.values), normal(incoming))
+        return Merged(fresh, True)
+    if local.values == incoming.values and normal(local) == normal(incoming):
+        return Merged(local, False)
+    names = synced_columns(_table(incoming.table))
+    star = max(str(local.clocks[STAR]), str(incoming.clocks[STAR]))
+    values: dict[str, Any] = {}
+    clocks: dict[str, Any] = {STAR: star}
+    for name in names:
+        winner = _later(local, incoming, name)
+        values[name] = winner.values[name]
+        entry = winner.clock(name)
+        if entry != (star, ""):
+            clocks[name] = list(entry)
+    merged = Item(local.table, local.id, values, clocks)
+    changed = values != local.values or clocks != normal(local)
+    # Even when the local state wins every field, the other side's value may be a conflict.
+    return Merged(merged, changed, _conflicts(local, incoming, merged))
+
+
+def normal(item: Item) -> dict[str, Any]:
+    """The item's clocks without entries that only repeat the default (so equal means equal)."""
+    star = str(item.clocks[STAR])
+    clocks: dict[str, Any] = {STAR: star}
+    for name, entry in item.clocks.items():
+        if name != STAR and (entry[0], entry[1]) != (star, ""):
+            clocks[name] = [entry[0], entry[1]]
+    return clocks
+
+
+def _later(local: Item, incoming: Item, name: str) -> Item:
+    ours, theirs = local.clock(name), incoming.clock(name)
+    if theirs[0] != ours[0]:
+        return incoming if theirs[0] > ours[0] else local
+    mine, other = local.values[name], incoming.values[name]
+    if mine == other:
+        return incoming if theirs[1] > ours[1] else local
+    # The same clock with two values cannot come from one station; settle it the same way
+    # everywhere all the same.
+    return incoming if _json(other) > _json(mine) else local
+
+
+def _conflicts(local: Item, incoming: Item, merged: Item) -> list[Conflict]:
+    append_only, conflict_checked = merge_flags(local.table)
+    if local.table == CONFLICTS_TABLE or append_only:
+        return []
+    business = [n for n in synced_columns(_table(local.table)) if n not in SYSTEM_FIELDS]
+    found = _deletion_conflict(local, incoming, merged, business)
+    if conflict_checked:
+        found += [c for n in business if (c := _field_conflict(local, incoming, merged, n))]
+    return found
+
+
+def _field_conflict(local: Item, incoming: Item, merged: Item, name: str) -> Conflict | None:
+    (ours, our_base), (theirs, their_base) = local.clock(name), incoming.clock(name)
+    if ours == theirs or local.values[name] == incoming.values[name]:
+        return None
+    if their_base >= ours or our_base >= theirs:
+        return None  # one side had seen the other's value before changing it
+    kept, lost = (incoming, local) if merged.clock(name)[0] == theirs else (local, incoming)
+    return Conflict(
+        "field",
+        local.table,
+        local.id,
+        name,
+        kept.values[name],
+        kept.clock(name)[0],
+        _by(kept, name),
+        lost.values[name],
+        lost.clock(name)[0],
+        _by(lost, name),
+    )
+
+
+def _deletion_conflict(
+    local: Item, incoming: Item, merged: Item, business: list[str]
+) -> list[Conflict]:
+    ours_deleted = local.values["deleted_at"] is not None
+    theirs_deleted = incoming.values["deleted_at"] is not None
+    if ours_deleted == theirs_deleted:
+        return []
+    deleter, editor = (local, incoming) if ours_deleted else (incoming, local)
+    unseen = [n for n in business if editor.clock(n)[0] > deleter.clock(n)[0]]
+    if not unseen:
+        return []
+    edited_at = max(editor.clock(n)[0] for n in unseen)
+    deleted_at = deleter.clock("deleted_at")[0]
+    return [
+        Conflict(
+            "deletion",
+            local.table,
+            local.id,
+            "",
+            merged.values["deleted_at"],
+            deleted_at,
+            _by(deleter, "deleted_at"),
+            {n: editor.values[n] for n in unseen},
+            edited_at,
+            _by(editor, unseen[0]),
+        )
+    ]
+
+
+def _by(item: Item, name: str) -> str | None:
+    """Who made the change to `name`: the item's last editor, when that was the same change."""
+    if item.clock("updated_by")[0] == item.clock(name)[0]:
+        value = item.values.get("updated_by")
+        return None if value is None else str(value)
+    return None
+
+
+def _table(name: str) -> Any:
+    table = synced_table(name)
+    assert table is not None, name
+    return table
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _utc_text(wall_ms: int) -> str:
+    moment = datetime.fromtimestamp(wall_ms / 1000, UTC).replace(microsecond=0, tzinfo=None)
+    return moment.isoformat(sep=" ", timespec="seconds")
