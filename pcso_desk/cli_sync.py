@@ -34,6 +34,8 @@ def add_parsers(commands: Any) -> None:
     )
     imported = actions.add_parser("import", help="merge a bundle from a trusted station")
     imported.add_argument("file", type=Path, metavar="FILE")
+    hub = actions.add_parser("hub", help="two-way sync with the team's PostgreSQL hub")
+    hub.add_argument("url", metavar="URL", help="e.g. postgresql://user@host/database")
 
 
 def run(
@@ -64,13 +66,31 @@ def run(
         return _export(ctx, args, out)
     if args.sync_command == "import":
         return _import(ctx, args, out)
-    me = syncing.ensure_identity(ctx).public()
-    print(f"This station: {me.name} ({me.station_id}), team {me.team}", file=out)
-    print(f"Fingerprint: {me.fingerprint}", file=out)
-    peers = syncing.trusted_peers(ctx)
-    print(f"Trusted stations: {len(peers)}", file=out)
-    for peer in peers:
+    if args.sync_command == "hub":
+        return _hub(ctx, args, out)
+    return _status(syncing.sync_status(ctx), out)
+
+
+def _when(moment: Any) -> str:
+    return "never" if moment is None else moment.strftime("%d %b %Y %H:%M UTC")
+
+
+def _status(status: Any, out: TextIO) -> int:
+    print(f"This station: {status.name} ({status.station_id}), team {status.team}", file=out)
+    print(f"Fingerprint: {status.fingerprint}", file=out)
+    print(f"Trusted stations: {len(status.peers)}", file=out)
+    for peer in status.peers:
         print(f"  {peer.name} ({peer.station_id}) {peer.fingerprint}", file=out)
+        print(
+            f"    last bundle received {_when(peer.last_import_at)}, last bundle made "
+            f"{_when(peer.last_export_at)}, has confirmed our changes up to "
+            f"{_when(peer.confirmed_through)}",
+            file=out,
+        )
+    for hub in status.hubs:
+        print(f"Hub {hub.address}: last synced {_when(hub.last_sync_at)}", file=out)
+    print(f"Changes not yet confirmed by every trusted station: {status.unconfirmed_changes}", file=out)
+    print(f"Open conflicts: {status.open_conflicts}", file=out)
     return 0
 
 
@@ -97,6 +117,23 @@ def _import(ctx: Any, args: argparse.Namespace, out: TextIO) -> int:
     print(
         f"Imported {result.received} changes from {result.sender}: {result.changed} applied, "
         f"{result.received - result.changed} already here.",
+        file=out,
+    )
+    if result.new_conflicts:
+        print(
+            f"{result.new_conflicts} conflict(s) need a sergeant's decision (Sync screen).",
+            file=out,
+        )
+    return 0
+
+
+def _hub(ctx: Any, args: argparse.Namespace, out: TextIO) -> int:
+    from pcso_desk.services.sync_hub import hub_sync
+
+    result = hub_sync(ctx, args.url)
+    print(
+        f"Synced with {result.address}: sent {result.pushed} changes ({result.hub_changed} new "
+        f"there), received {result.pulled} ({result.changed} new here).",
         file=out,
     )
     if result.new_conflicts:

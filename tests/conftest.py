@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.pg_server import PgServer, running_pg_server
+
 # Before any Qt import: tests never need a display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -68,3 +70,9 @@ def world(services):  # type: ignore[no-untyped-def]
     from tests.factories import make_world
 
     return make_world(services)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """A throwaway PostgreSQL server shared by the session; each test creates its own database."""
+    yield from running_pg_server()

@@ -12,11 +12,24 @@ done
 if [ ${#need_apt[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
     apt-get update -qq
+    apt_updated=1
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
       libegl1 libgl1 libfontconfig1 libxkbcommon0 libdbus-1-3 fonts-dejavu-core >/dev/null
   else
     echo "Missing system libraries for Qt: ${need_apt[*]} (install libegl1 libgl1 libfontconfig1 libxkbcommon0 libdbus-1-3)" >&2
     exit 1
+  fi
+fi
+
+# A PostgreSQL server for the sync-hub tests (tests/pg_server.py starts a throwaway cluster
+# from these binaries; the system cluster the package may start is never used).
+if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
+  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    [ -n "${apt_updated:-}" ] || apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  else
+    echo "PostgreSQL server binaries not found: hub tests will skip (fail under CI=true)." \
+      "Install the postgresql package." >&2
   fi
 fi
 

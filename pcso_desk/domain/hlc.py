@@ -58,6 +58,10 @@ class HybridClock:
         return self._last
 
     @property
+    def station(self) -> str:
+        return self._station
+
+    @property
     def last(self) -> Hlc:
         return self._last
 

@@ -11,6 +11,7 @@ from pcso_desk.services import operations, specs
 from pcso_desk.services.context import Context
 from pcso_desk.services.records import ListQuery, RecordService
 from pcso_desk.services.search import SearchHit, search
+from pcso_desk.services.sync_api import Sync
 
 OPTION_LABELS: dict[str, tuple[str, ...]] = {
     "officers": ("name", "collar_number"),
@@ -34,6 +35,7 @@ class Services:
         self.kins = operations.Kins(self.ctx)
         self.priorities = operations.Priorities(self.ctx)
         self.messages = operations.Messages(self.ctx)
+        self.sync = Sync(self.ctx)
 
     def __getitem__(self, kind: str) -> RecordService:
         return self.records[kind]

@@ -49,8 +49,21 @@ def set_meta(session: Session, key: str, value: str) -> None:
         row.value = value
 
 
-def ensure_station(store: Store, name: str = "Station PC") -> str:
+def default_station_name() -> str:
+    """The PC's own name, which is what a team calls its station PCs by; else 'Station PC'."""
+    import platform
+
+    name = " ".join(platform.node().split())[:60]
+    return name or "Station PC"
+
+
+def ensure_station(store: Store, name: str | None = None) -> str:
     """This store's station id, created once with the store and never changed."""
+    with store.read() as session:
+        found = meta_value(session, STATION_KEY)
+    if found is not None:
+        return found
+    name = name or default_station_name()
     with store.write() as session:
         station = meta_value(session, STATION_KEY)
         if station is None:

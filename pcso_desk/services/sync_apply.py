@@ -28,14 +28,14 @@ def apply_changes(ctx: Context, session: Session, items: Sequence[Item]) -> Appl
     if newest:
         ctx.clock.observe(Hlc.decode(newest))  # later local edits sort after what arrived
     applied = apply_items(session, items, ctx.clock)
-    _refresh_derived(session, applied)
+    refresh_derived(session, applied.changed)
     return applied
 
 
-def _refresh_derived(session: Session, applied: Applied) -> None:
+def refresh_derived(session: Session, changed: dict[str, list[str]]) -> None:
     """Next-contact and next-check-in dates are worked out here, never carried by sync."""
-    cases = set(applied.changed.get("victim_cases", []))
-    contacts = applied.changed.get("victim_contacts", [])
+    cases = set(changed.get("victim_cases", []))
+    contacts = changed.get("victim_contacts", [])
     if contacts:
         cases |= set(
             session.scalars(
@@ -44,8 +44,8 @@ def _refresh_derived(session: Session, applied: Applied) -> None:
         )
     for case in session.scalars(select(m.VictimCase).where(m.VictimCase.id.in_(cases))):
         derived.refresh_case(session, case)
-    members = set(applied.changed.get("kin_members", []))
-    checkins = applied.changed.get("kin_checkins", [])
+    members = set(changed.get("kin_members", []))
+    checkins = changed.get("kin_checkins", [])
     if checkins:
         members |= set(
             session.scalars(select(m.KinCheckIn.member_id).where(m.KinCheckIn.id.in_(checkins)))

@@ -121,3 +121,51 @@ def _apply_table(
         if to_write:
             _write(session, table, list(to_write.values()), mark)
             applied.changed.setdefault(table.name, []).extend(to_write)
+
+
+def load_item(session: Session, table_name: str, row_id: str) -> Item | None:
+    table = next((t for t in synced_tables() if t.name == table_name), None)
+    return None if table is None else _load(session, table, [row_id]).get(row_id)
+
+
+def write_local_change(
+    session: Session,
+    item: Item,
+    changes: dict[str, Any],
+    clock: HybridClock,
+    *,
+    officer: str | None,
+    now_text: str,
+) -> bool:
+    """Change stored values of one record as a local edit: new clocks for what changed.
+
+    Used where a change is made in stored form (a sergeant's choice in the conflict queue).
+    Returns False, writing nothing, when every value is already as asked.
+    """
+    changed = {k: v for k, v in changes.items() if item.values[k] != v}
+    if not changed:
+        return False
+    stamp = clock.now().encode()
+    clocks = dict(item.clocks)
+    values = dict(item.values)
+    edits = {**changed, "updated_at": now_text, "updated_by": officer, "station_id": clock.station}
+    for name, value in edits.items():
+        clocks[name] = [stamp, item.clock(name)[0]]
+        values[name] = value
+    table = next(t for t in synced_tables() if t.name == item.table)
+    _write(session, table, [Item(item.table, item.id, values, clocks)], stamp)
+    return True
+
+
+def count_changes(session: Session, since: str | None) -> int:
+    """How many synced records this station stored after clock `since` (None: all)."""
+    total = 0
+    connection = session.connection()
+    for table in synced_tables():
+        sql = f'SELECT count(*) FROM "{table.name}"'
+        found = connection.exec_driver_sql(
+            sql + (" WHERE hlc > ?" if since is not None else ""),
+            (since,) if since is not None else (),
+        ).scalar()
+        total += int(found or 0)
+    return total

@@ -1,0 +1,77 @@
+"""Sync use cases as one object for front ends (`services.sync`); heavy imports wait until used."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pcso_desk.services.context import Changes, Context
+
+if TYPE_CHECKING:
+    from pcso_desk.services.sync_bundles import ExportResult, ImportResult
+    from pcso_desk.services.sync_hub import HubResult
+    from pcso_desk.services.sync_queue import ConflictView
+    from pcso_desk.services.syncing import SyncStatus
+    from pcso_desk.sync.identity import PublicIdentity
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_message: str) -> None:
+    return None
+
+
+class Sync:
+    """Identity, trusted stations, bundles, the hub and the conflict queue of one store."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def status(self) -> SyncStatus:
+        from pcso_desk.services.syncing import sync_status
+
+        return sync_status(self.ctx)
+
+    def write_identity(self, out: Path) -> PublicIdentity:
+        from pcso_desk.services.syncing import write_identity
+
+        return write_identity(self.ctx, out)
+
+    def read_identity(self, path: Path) -> PublicIdentity:
+        """A peer's identity file, read and checked (show its fingerprint, then `trust`)."""
+        from pcso_desk.services.syncing import read_identity
+
+        return read_identity(path)
+
+    def trust(self, peer: PublicIdentity) -> PublicIdentity:
+        from pcso_desk.services.syncing import trust_peer
+
+        return trust_peer(self.ctx, peer)
+
+    def export_bundle(
+        self, out: Path, *, full: bool = False, progress: Progress = _quiet
+    ) -> ExportResult:
+        from pcso_desk.services.sync_bundles import export_bundle
+
+        return export_bundle(self.ctx, out, full=full, progress=progress)
+
+    def import_bundle(self, path: Path, *, progress: Progress = _quiet) -> ImportResult:
+        from pcso_desk.services.sync_bundles import import_bundle
+
+        return import_bundle(self.ctx, path, progress=progress)
+
+    def hub(self, url: str, *, progress: Progress = _quiet) -> HubResult:
+        from pcso_desk.services.sync_hub import hub_sync
+
+        return hub_sync(self.ctx, url, progress=progress)
+
+    def conflicts(self, *, include_resolved: bool = False) -> list[ConflictView]:
+        from pcso_desk.services.sync_queue import list_conflicts
+
+        return list_conflicts(self.ctx, include_resolved=include_resolved)
+
+    def resolve(self, conflict_id: str, choice: str) -> Changes:
+        from pcso_desk.services.sync_queue import resolve_conflict
+
+        return resolve_conflict(self.ctx, conflict_id, choice)

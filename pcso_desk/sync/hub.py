@@ -1,0 +1,245 @@
+"""The central PostgreSQL hub: the same changes and merge rules as bundles, over the network.
+
+The hub keeps one row per record with its merged state and the hub sequence number of its
+last change. A station pushes its changes (merged into the hub's rows under one advisory
+lock, so sequence numbers become visible strictly in order and "everything after N" never
+skips a change) and pulls every row whose number is past the last one it saw. Its schema is
+created and upgraded by Alembic, like a station's store.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    DateTime,
+    Engine,
+    Index,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    text,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+
+from pcso_desk.domain.errors import PcsoDeskError
+from pcso_desk.sync.changes import ChangeError, Item, parse_item
+from pcso_desk.sync.merge import Conflict, merge
+
+VERSION_TABLE = "hub_alembic_version"
+MIGRATIONS = Path(__file__).with_name("hub_migrations")
+PUSH_LOCK = 7_277_274  # pg_advisory_xact_lock key: one push at a time, in sequence order
+CHUNK = 500
+CONNECT_TIMEOUT_S = 10
+
+HUB_METADATA = MetaData()
+Table(
+    "hub_meta",
+    HUB_METADATA,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+Table(
+    "hub_items",
+    HUB_METADATA,
+    Column("tbl", String(64), primary_key=True),
+    Column("id", String(64), primary_key=True),
+    Column("body", Text, nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("pushed_by", String(64), nullable=False),
+    Index("ix_hub_items_seq", "seq"),
+)
+Table(
+    "hub_stations",
+    HUB_METADATA,
+    Column("station_id", String(64), primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("last_sync_at", DateTime(timezone=True)),
+)
+
+
+class HubError(PcsoDeskError):
+    """The hub cannot be used as asked; the message is one sentence."""
+
+
+def hub_engine(url: str) -> tuple[Engine, str]:
+    """An engine for a PostgreSQL URL (psycopg 3), and the address to show (no password)."""
+    try:
+        parsed = make_url(url.strip())
+    except ArgumentError:
+        parsed = None
+    if parsed is None or parsed.get_backend_name() not in ("postgresql", "postgres"):
+        raise HubError(
+            "The hub address must be a PostgreSQL URL, like postgresql://user@host/database."
+        )
+    parsed = parsed.set(drivername="postgresql+psycopg")
+    shown = parsed.render_as_string(hide_password=True)
+    try:
+        engine = create_engine(
+            parsed, connect_args={"connect_timeout": CONNECT_TIMEOUT_S}, pool_pre_ping=True
+        )
+    except (NoSuchModuleError, ImportError) as exc:  # pragma: no cover - a broken install
+        raise HubError("This installation cannot reach a PostgreSQL hub (psycopg is missing).") from exc
+    return engine, shown
+
+
+class Hub:
+    """One open hub: prepare it, push changes into it, pull changes out of it."""
+
+    def __init__(self, url: str) -> None:
+        self.engine, self.address = hub_engine(url)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _connect(self) -> Iterator[Connection]:
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except DBAPIError as exc:
+            if exc.connection_invalidated or _unreachable(exc):
+                raise HubError(
+                    f"The hub at {self.address} could not be reached; the work on this PC is "
+                    "kept and will be sent next time."
+                ) from exc
+            raise
+
+    def prepare(self, team: str, station_id: str, station_name: str) -> str:
+        """Create or upgrade the hub's schema; check it serves this team; its hub id."""
+        from alembic import command
+        from alembic.config import Config
+
+        with self._connect() as conn:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PUSH_LOCK})
+            config = Config()
+            config.set_main_option("script_location", str(MIGRATIONS))
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+            meta = dict(conn.execute(text("SELECT key, value FROM hub_meta")).tuples().all())
+            if "hub_id" not in meta:
+                meta = {"hub_id": str(uuid.uuid4()), "team": team}
+                for key, value in meta.items():
+                    conn.execute(
+                        text("INSERT INTO hub_meta (key, value) VALUES (:k, :v)"),
+                        {"k": key, "v": value},
+                    )
+            if meta.get("team") != team:
+                raise HubError(
+                    f"The hub at {self.address} serves team {meta.get('team')}, not {team}."
+                )
+            conn.execute(
+                text(
+                    "INSERT INTO hub_stations (station_id, name, last_sync_at) "
+                    "VALUES (:s, :n, :t) ON CONFLICT (station_id) DO UPDATE "
+                    "SET name = excluded.name, last_sync_at = excluded.last_sync_at"
+                ),
+                {"s": station_id, "n": station_name, "t": datetime.now(UTC)},
+            )
+            return meta["hub_id"]
+
+    def push(self, items: Sequence[Item], station_id: str) -> tuple[int, int]:
+        """Merge `items` into the hub; (rows changed, conflicts found) — all or nothing."""
+        changed = 0
+        conflicts: dict[str, Conflict] = {}
+        with self._connect() as conn:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PUSH_LOCK})
+            for table, group in _by_table(items).items():
+                for start in range(0, len(group), CHUNK):
+                    chunk = group[start : start + CHUNK]
+                    changed += _merge_chunk(conn, table, chunk, station_id, conflicts)
+            entries = [c.item() for c in conflicts.values()]
+            for start in range(0, len(entries), CHUNK):
+                chunk = entries[start : start + CHUNK]
+                changed += _merge_chunk(conn, chunk[0].table, chunk, station_id, {})
+        return changed, len(conflicts)
+
+    def pull(self, after: int) -> tuple[list[Item], int]:
+        """Every row changed on the hub after sequence `after`, and the newest sequence seen."""
+        with self._connect() as conn:
+            rows = conn.execute(
+                text("SELECT tbl, id, body, seq FROM hub_items WHERE seq > :after ORDER BY seq"),
+                {"after": after},
+            ).tuples()
+            items, last = [], after
+            for table, row_id, body, seq in rows:
+                items.append(_decode(table, row_id, body))
+                last = max(last, int(seq))
+        return items, last
+
+
+def _by_table(items: Sequence[Item]) -> dict[str, list[Item]]:
+    grouped: dict[str, list[Item]] = {}
+    for item in items:
+        grouped.setdefault(item.table, []).append(item)
+    return grouped
+
+
+def _merge_chunk(
+    conn: Connection,
+    table: str,
+    chunk: list[Item],
+    station_id: str,
+    conflicts: dict[str, Conflict],
+) -> int:
+    found = conn.execute(
+        text("SELECT id, body FROM hub_items WHERE tbl = :tbl AND id = ANY(:ids)"),
+        {"tbl": table, "ids": sorted({item.id for item in chunk})},
+    ).tuples()
+    known = {row_id: _decode(table, row_id, body) for row_id, body in found}
+    to_write: dict[str, Item] = {}
+    for item in chunk:
+        result = merge(known.get(item.id), item)
+        for conflict in result.conflicts:
+            conflicts[conflict.key()] = conflict
+        if result.changed:
+            known[item.id] = to_write[item.id] = result.item
+    if to_write:
+        conn.execute(
+            text(
+                "INSERT INTO hub_items (tbl, id, body, seq, pushed_by) "
+                "VALUES (:tbl, :id, :body, nextval('hub_seq'), :by) "
+                "ON CONFLICT (tbl, id) DO UPDATE SET body = excluded.body, "
+                "seq = excluded.seq, pushed_by = excluded.pushed_by"
+            ),
+            [
+                {"tbl": table, "id": i.id, "body": _encode(i), "by": station_id}
+                for i in to_write.values()
+            ],
+        )
+    return len(to_write)
+
+
+def _encode(item: Item) -> str:
+    return json.dumps({"v": item.values, "c": item.clocks}, ensure_ascii=False)
+
+
+def _decode(table: str, row_id: str, body: str) -> Item:
+    """A hub row back into a checked item: the hub is trusted no more than a bundle."""
+    try:
+        loaded: Any = json.loads(body)
+    except ValueError as exc:
+        raise ChangeError("The hub holds a change this station cannot read.") from exc
+    if not isinstance(loaded, dict) or set(loaded) != {"v", "c"}:
+        raise ChangeError("The hub holds a change this station cannot read.")
+    return parse_item({"t": table, "id": row_id, "v": loaded["v"], "c": loaded["c"]})
+
+
+def _unreachable(exc: DBAPIError) -> bool:
+    text_of = str(exc.orig).lower()
+    return any(
+        hint in text_of
+        for hint in ("could not connect", "connection refused", "timeout", "timed out", "no route")
+    )
