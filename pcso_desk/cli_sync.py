@@ -1,4 +1,4 @@
-"""`pcso-desk sync ...`: station identity, trusted peers, bundles, the hub and the conflict queue."""
+"""`pcso-desk sync ...`: station identity, trusted peers, bundles, the hub, the status."""
 
 from __future__ import annotations
 
@@ -89,7 +89,10 @@ def _status(status: Any, out: TextIO) -> int:
         )
     for hub in status.hubs:
         print(f"Hub {hub.address}: last synced {_when(hub.last_sync_at)}", file=out)
-    print(f"Changes not yet confirmed by every trusted station: {status.unconfirmed_changes}", file=out)
+    print(
+        f"Changes not yet confirmed by every trusted station: {status.unconfirmed_changes}",
+        file=out,
+    )
     print(f"Open conflicts: {status.open_conflicts}", file=out)
     return 0
 

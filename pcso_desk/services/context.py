@@ -105,6 +105,12 @@ class Context:
             if not getattr(record, "id", None):
                 record.id = new_id()
 
+    def clock_checkpoint(self) -> None:
+        """Record a clock reading now: everything committed before it is at or before the
+        store's high-water mark, which "changes since" then reads as its upper bound."""
+        with self.store.write():
+            self.clock.now()
+
     def team_name(self) -> str:
         with self.store.read() as session:
             return meta_value(session, TEAM_KEY) or ""

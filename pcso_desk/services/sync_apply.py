@@ -38,9 +38,7 @@ def refresh_derived(session: Session, changed: dict[str, list[str]]) -> None:
     contacts = changed.get("victim_contacts", [])
     if contacts:
         cases |= set(
-            session.scalars(
-                select(m.VictimContact.case_id).where(m.VictimContact.id.in_(contacts))
-            )
+            session.scalars(select(m.VictimContact.case_id).where(m.VictimContact.id.in_(contacts)))
         )
     for case in session.scalars(select(m.VictimCase).where(m.VictimCase.id.in_(cases))):
         derived.refresh_case(session, case)

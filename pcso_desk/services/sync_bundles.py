@@ -7,6 +7,7 @@ refused before anything is written, with one sentence, and noted in logs/sync.lo
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,8 +23,9 @@ from pcso_desk.services.context import Context
 from pcso_desk.services.sync_apply import apply_changes, integrity_message, journal
 from pcso_desk.services.syncing import ensure_identity, keys_folder
 from pcso_desk.store.base import utcnow
+from pcso_desk.store.clocks import STAR
 from pcso_desk.store.models import SyncBundle, SyncPeer
-from pcso_desk.sync.changes import ChangeError, Payload, encode_payload, parse_payload
+from pcso_desk.sync.changes import ChangeError, Item, Payload, encode_payload, parse_payload
 from pcso_desk.sync.envelope import BundleError, new_bundle_id, open_bundle, seal
 from pcso_desk.sync.files import read_bundle, write_bundle_atomic
 from pcso_desk.sync.identity import PublicIdentity, TrustStore
@@ -65,6 +67,7 @@ def export_bundle(
             "No other station is trusted yet; trust one first (pcso-desk sync trust FILE)."
         )
     progress("Gathering changes")
+    ctx.clock_checkpoint()
     with ctx.store.read() as session:
         session.connection().exec_driver_sql("BEGIN")  # one snapshot for everything read
         through = ctx.store.high_water(session)
@@ -73,6 +76,9 @@ def export_bundle(
         since = None if full or None in acks else min(a for a in acks if a is not None)
         items = list(read_changes(session, since))
         received = {k: p.received_through for k, p in known.items() if p.received_through}
+    if not full:  # leave out what every recipient is known to hold already
+        seen = [_known_to(p.station_id, known.get(p.station_id)) for p in peers]
+        items = [item for item in items if not all(has(item) for has in seen)]
     payload = Payload(me.station_id, through, since is None, received, items)
     progress(f"Encrypting {len(items)} changes")
     data = seal(encode_payload(payload), me, peers, bundle_id=new_bundle_id())
@@ -135,7 +141,10 @@ def _import(ctx: Context, path: Path, progress: Progress) -> ImportResult:
     )
     by_table = {table: len(ids) for table, ids in applied.changed.items()}
     return ImportResult(
-        sender.name, len(payload.items), applied.changed_count, applied.new_conflicts,
+        sender.name,
+        len(payload.items),
+        applied.changed_count,
+        applied.new_conflicts,
         by_table=by_table,
     )
 
@@ -152,6 +161,22 @@ def _check_clocks(ctx: Context, payload: Payload, sender: PublicIdentity) -> Non
         )
 
 
+def _known_to(station: str, row: SyncPeer | None) -> Callable[[Item], bool]:
+    """Whether `station` holds an item's state already: every clock in it is one that station
+    made itself, or one from a station it has received everything from up to that time."""
+    knows: dict[str, str] = json.loads(row.knows) if row else {}
+
+    def seen(clock: str) -> bool:
+        owner = Hlc.decode(clock).station
+        return owner == station or clock <= knows.get(owner, "")
+
+    def has(item: Item) -> bool:
+        clocks = [str(item.clocks[STAR]), *(e[0] for k, e in item.clocks.items() if k != STAR)]
+        return all(seen(clock) for clock in clocks)
+
+    return has
+
+
 def _peer_row(session: Session, peer: PublicIdentity) -> SyncPeer:
     row = session.get(SyncPeer, peer.station_id)
     if row is None:
@@ -165,6 +190,7 @@ def _record(session: Session, sender: PublicIdentity, payload: Payload, ctx: Con
     """Remember how far the sender's clock had got, and what it confirms it has of ours."""
     row = _peer_row(session, sender)
     row.received_through = max(row.received_through or "", payload.through)
+    row.knows = json.dumps(payload.received)
     confirmed = payload.received.get(ctx.station_id)
     if confirmed is not None:
         row.acked_through = max(row.acked_through or "", confirmed)

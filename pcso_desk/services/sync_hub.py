@@ -72,6 +72,7 @@ def _state(ctx: Context, hub_id: str, address: str) -> tuple[str | None, int]:
 
 def _push(ctx: Context, hub: Hub, hub_id: str, station: str, progress: Progress) -> tuple[int, int]:
     since, _ = _state(ctx, hub_id, hub.address)
+    ctx.clock_checkpoint()
     with ctx.store.read() as session:
         session.connection().exec_driver_sql("BEGIN")  # one snapshot
         through = ctx.store.high_water(session)

@@ -109,7 +109,10 @@ class _Names:
     """Officer and station names for the 'who' of each side."""
 
     def __init__(self, session: Session, ctx: Context) -> None:
-        self.officers = dict(session.execute(select(m.Officer.id, m.Officer.name)).all())
+        self.officers: dict[str, str] = {
+            str(key): str(name)
+            for key, name in session.execute(select(m.Officer.id, m.Officer.name)).tuples()
+        }
         self.stations = {p.station_id: p.name for p in session.scalars(select(m.SyncPeer))}
         self.stations[ctx.station_id] = (
             meta_value(session, STATION_NAME_KEY) or "this station"

@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from pcso_desk.domain.hlc import Hlc
 from pcso_desk.services.context import STATION_NAME_KEY, TEAM_KEY, Context, meta_value
 from pcso_desk.store.models import SyncConflict, SyncHub, SyncPeer
-from pcso_desk.sync.local import count_changes
 from pcso_desk.sync.files import write_bundle_atomic
 from pcso_desk.sync.identity import PublicIdentity, StationIdentity, TrustStore
+from pcso_desk.sync.local import count_changes
 
 DEFAULT_TEAM = "Neighbourhood Team"
 
@@ -96,9 +96,9 @@ def sync_status(ctx: Context) -> SyncStatus:
         rows = {p.station_id: p for p in session.scalars(select(SyncPeer))}
         hubs = [HubStatus(h.address, h.last_sync_at) for h in session.scalars(select(SyncHub))]
         conflicts = session.scalar(
-            select(func.count()).select_from(SyncConflict).where(
-                SyncConflict.chosen == "", SyncConflict.deleted_at.is_(None)
-            )
+            select(func.count())
+            .select_from(SyncConflict)
+            .where(SyncConflict.chosen == "", SyncConflict.deleted_at.is_(None))
         )
         acks = [rows[p.station_id].acked_through if p.station_id in rows else None for p in peers]
         since = None if None in acks else min((a for a in acks if a), default=None)

@@ -57,7 +57,7 @@ def _stamp_field_clocks(session: Session, _context: Any, _instances: Any) -> Non
     for record in session.dirty:
         if not isinstance(record, Record):
             continue
-        state = inspect(record)
+        state: Any = inspect(record)
         history = state.attrs.hlc.history
         if not history.added or not history.deleted:
             continue  # not re-stamped here: a derived refresh, or nothing changed

@@ -91,7 +91,9 @@ def hub_engine(url: str) -> tuple[Engine, str]:
             parsed, connect_args={"connect_timeout": CONNECT_TIMEOUT_S}, pool_pre_ping=True
         )
     except (NoSuchModuleError, ImportError) as exc:  # pragma: no cover - a broken install
-        raise HubError("This installation cannot reach a PostgreSQL hub (psycopg is missing).") from exc
+        raise HubError(
+            "This installation cannot reach a PostgreSQL hub (psycopg is missing)."
+        ) from exc
     return engine, shown
 
 
@@ -148,7 +150,7 @@ class Hub:
                 ),
                 {"s": station_id, "n": station_name, "t": datetime.now(UTC)},
             )
-            return meta["hub_id"]
+            return str(meta["hub_id"])
 
     def push(self, items: Sequence[Item], station_id: str) -> tuple[int, int]:
         """Merge `items` into the hub; (rows changed, conflicts found) — all or nothing."""

@@ -66,7 +66,9 @@ def _item(table: Table, names: tuple[str, ...], row: tuple[Any, ...]) -> Item:
 def _load(session: Session, table: Table, ids: list[str]) -> dict[str, Item]:
     names = synced_columns(table)
     marks = ", ".join("?" for _ in ids)
-    sql = f'SELECT id, {_quoted(names)}, hlc, field_clocks FROM "{table.name}" WHERE id IN ({marks})'
+    sql = (
+        f'SELECT id, {_quoted(names)}, hlc, field_clocks FROM "{table.name}" WHERE id IN ({marks})'
+    )
     rows = session.connection().exec_driver_sql(sql, tuple(ids))
     return {str(row[0]): _item(table, names, tuple(row)) for row in rows}
 
@@ -81,10 +83,9 @@ def _write(session: Session, table: Table, items: list[Item], mark: str) -> None
         f"ON CONFLICT (id) DO UPDATE SET {updates}"
     )
     rows = [
-        (item.id, *(item.values[n] for n in names), mark, json.dumps(item.clocks))
-        for item in items
+        (item.id, *(item.values[n] for n in names), mark, json.dumps(item.clocks)) for item in items
     ]
-    session.connection().exec_driver_sql(sql, rows)  # type: ignore[arg-type]
+    session.connection().exec_driver_sql(sql, rows)
 
 
 def apply_items(session: Session, items: Iterable[Item], clock: HybridClock) -> Applied:

@@ -42,6 +42,8 @@ class SyncPeer(Base):
     name: Mapped[str] = mapped_column(String(100), default="")
     received_through: Mapped[str] = mapped_column(String(64), default="")  # its clock
     acked_through: Mapped[str | None] = mapped_column(String(64), default=None)  # ours
+    # What it has received from each station (its last bundle said): JSON {station: clock}.
+    knows: Mapped[str] = mapped_column(Text, default="{}")
     last_import_at: Mapped[datetime | None] = mapped_column(default=None)
     last_export_at: Mapped[datetime | None] = mapped_column(default=None)
 

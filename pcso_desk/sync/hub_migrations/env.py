@@ -1,4 +1,4 @@
-"""Alembic environment for the PostgreSQL hub: always run by pcso_desk.sync.hub on a live connection."""
+"""Alembic environment for the PostgreSQL hub: always run by pcso_desk.sync.hub, on a live link."""
 
 from alembic import context
 

@@ -71,6 +71,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("received_through", sa.String(length=64), nullable=False),
         sa.Column("acked_through", sa.String(length=64), nullable=True),
+        sa.Column("knows", sa.Text(), nullable=False),
         sa.Column("last_import_at", sa.String(length=32), nullable=True),
         sa.Column("last_export_at", sa.String(length=32), nullable=True),
         sa.PrimaryKeyConstraint("station_id", name=op.f("pk_sync_peers")),
