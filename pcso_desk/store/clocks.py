@@ -25,6 +25,8 @@ _NOT_FIELDS = frozenset({"id", "hlc", "field_clocks"})
 @cache
 def synced_tables() -> tuple[Table, ...]:
     """Every synced table, parents before children (so inserts meet their references)."""
+    import pcso_desk.store.models  # noqa: F401  (every model registered before the cache fills)
+
     return tuple(
         table
         for table in Base.metadata.sorted_tables
