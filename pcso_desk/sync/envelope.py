@@ -55,6 +55,7 @@ ALTERED = "The bundle has been altered or damaged and was not imported."
 INCOMPLETE = "The bundle is incomplete (it may have been cut short when copied)."
 UNKNOWN_SENDER = "The bundle was signed by a station this team has not registered."
 NOT_FOR_ME = "This bundle was not made for this station."
+OWN_BUNDLE = "This bundle was made on this station; import it on the team's other stations."
 NOT_A_BUNDLE = "The file is not a PCSO Desk sync bundle."
 TOO_LARGE = "The file is too large to be a PCSO Desk sync bundle."
 NEWER = "The bundle was made by a newer version of PCSO Desk; update this station first."
@@ -253,6 +254,8 @@ def _open(data: bytes, me: StationIdentity, trusted: TrustStore) -> Opened:
         raise BundleError(
             f"The bundle was made for another team{shown}, not this team ({me.team})."
         )
+    if sender_id == me.station_id:
+        raise BundleError(OWN_BUNDLE)
     sender = trusted.get(sender_id) if STATION_ID_PATTERN.fullmatch(sender_id) else None
     if sender is None or sender.team != me.team:
         raise BundleError(UNKNOWN_SENDER)
