@@ -49,7 +49,7 @@ class ImportResult:
     changed: int
     new_conflicts: int
     already_imported: bool = False
-    by_table: dict[str, int] = field(default_factory=dict)
+    changed_ids: dict[str, tuple[str, ...]] = field(default_factory=dict)  # table -> ids
 
 
 def _no_progress(_message: str) -> None:
@@ -139,13 +139,12 @@ def _import(ctx: Context, path: Path, progress: Progress) -> ImportResult:
         f"imported {path} from {sender.name}: {len(payload.items)} changes, "
         f"{applied.changed_count} applied, {applied.new_conflicts} new conflicts",
     )
-    by_table = {table: len(ids) for table, ids in applied.changed.items()}
     return ImportResult(
         sender.name,
         len(payload.items),
         applied.changed_count,
         applied.new_conflicts,
-        by_table=by_table,
+        changed_ids=applied.changed_ids(),
     )
 
 

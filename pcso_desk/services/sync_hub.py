@@ -8,7 +8,7 @@ is idempotent. With no network the station keeps working on its own store.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.exc import IntegrityError
 
@@ -20,7 +20,7 @@ from pcso_desk.store.base import utcnow
 from pcso_desk.store.models import SyncHub
 from pcso_desk.sync.changes import ChangeError
 from pcso_desk.sync.hub import Hub, HubError
-from pcso_desk.sync.local import read_changes
+from pcso_desk.sync.local import Applied, read_changes
 
 Progress = Callable[[str], None]
 
@@ -33,6 +33,7 @@ class HubResult:
     pulled: int  # changes received
     changed: int  # of those, how many were new here
     new_conflicts: int
+    changed_ids: dict[str, tuple[str, ...]] = field(default_factory=dict)  # table -> ids
 
 
 def _quiet(_message: str) -> None:
@@ -46,7 +47,7 @@ def hub_sync(ctx: Context, url: str, *, progress: Progress = _quiet) -> HubResul
         progress(f"Connecting to {hub.address}")
         hub_id = hub.prepare(me.team, me.station_id, me.name)
         pushed, hub_changed = _push(ctx, hub, hub_id, me.station_id, progress)
-        pulled, applied, conflicts = _pull(ctx, hub, hub_id, progress)
+        pulled, applied = _pull(ctx, hub, hub_id, progress)
     except (HubError, ChangeError) as exc:
         journal(ctx, f"hub sync with {hub.address} failed: {exc.message}")
         raise HubError(exc.message) from exc
@@ -55,9 +56,18 @@ def hub_sync(ctx: Context, url: str, *, progress: Progress = _quiet) -> HubResul
     journal(
         ctx,
         f"hub sync with {hub.address}: sent {pushed} ({hub_changed} new there), "
-        f"received {pulled} ({applied} new here), {conflicts} new conflicts",
+        f"received {pulled} ({applied.changed_count} new here), "
+        f"{applied.new_conflicts} new conflicts",
     )
-    return HubResult(hub.address, pushed, hub_changed, pulled, applied, conflicts)
+    return HubResult(
+        hub.address,
+        pushed,
+        hub_changed,
+        pulled,
+        applied.changed_count,
+        applied.new_conflicts,
+        applied.changed_ids(),
+    )
 
 
 def _state(ctx: Context, hub_id: str, address: str) -> tuple[str | None, int]:
@@ -86,7 +96,7 @@ def _push(ctx: Context, hub: Hub, hub_id: str, station: str, progress: Progress)
     return len(items), changed
 
 
-def _pull(ctx: Context, hub: Hub, hub_id: str, progress: Progress) -> tuple[int, int, int]:
+def _pull(ctx: Context, hub: Hub, hub_id: str, progress: Progress) -> tuple[int, Applied]:
     _, after = _state(ctx, hub_id, hub.address)
     progress("Receiving changes")
     items, last = hub.pull(after)
@@ -106,4 +116,4 @@ def _pull(ctx: Context, hub: Hub, hub_id: str, progress: Progress) -> tuple[int,
             row.last_sync_at = utcnow()
     except IntegrityError as exc:
         raise HubError(integrity_message(exc)) from None
-    return len(items), applied.changed_count, applied.new_conflicts
+    return len(items), applied

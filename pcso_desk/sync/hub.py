@@ -109,15 +109,27 @@ class Hub:
     @contextmanager
     def _connect(self) -> Iterator[Connection]:
         try:
-            with self.engine.begin() as conn:
-                yield conn
+            link = self.engine.connect()
+        except DBAPIError as exc:  # no link at all: a wrong address, a refused login, no network
+            raise HubError(self._no_link(exc)) from exc
+        try:
+            with link, link.begin():
+                yield link
         except DBAPIError as exc:
             if exc.connection_invalidated or _unreachable(exc):
-                raise HubError(
-                    f"The hub at {self.address} could not be reached; the work on this PC is "
-                    "kept and will be sent next time."
-                ) from exc
+                raise HubError(self._no_link(exc)) from exc
             raise
+
+    def _no_link(self, exc: DBAPIError) -> str:
+        if _refused(exc):
+            return (
+                f"The hub at {self.address} refused the connection (check the user name, "
+                "password and database name); the work on this PC is kept."
+            )
+        return (
+            f"The hub at {self.address} could not be reached; the work on this PC is "
+            "kept and will be sent next time."
+        )
 
     def prepare(self, team: str, station_id: str, station_name: str) -> str:
         """Create or upgrade the hub's schema; check it serves this team; its hub id."""
@@ -237,6 +249,15 @@ def _decode(table: str, row_id: str, body: str) -> Item:
     if not isinstance(loaded, dict) or set(loaded) != {"v", "c"}:
         raise ChangeError("The hub holds a change this station cannot read.")
     return parse_item({"t": table, "id": row_id, "v": loaded["v"], "c": loaded["c"]})
+
+
+def _refused(exc: DBAPIError) -> bool:
+    """The server answered but would not let this station in (login or database name)."""
+    text_of = str(exc.orig).lower()
+    return any(
+        hint in text_of
+        for hint in ("authentication failed", "does not exist", "no pg_hba.conf", "password")
+    )
 
 
 def _unreachable(exc: DBAPIError) -> bool:

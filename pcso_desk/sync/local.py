@@ -35,7 +35,11 @@ class Applied:
 
     @property
     def changed_count(self) -> int:
-        return sum(len(ids) for ids in self.changed.values())
+        """Records changed here (new conflict-queue entries are counted apart)."""
+        return sum(len(ids) for table, ids in self.changed.items() if table != CONFLICTS_TABLE)
+
+    def changed_ids(self) -> dict[str, tuple[str, ...]]:
+        return {table: tuple(ids) for table, ids in self.changed.items()}
 
 
 def _quoted(names: Iterable[str]) -> str:

@@ -223,7 +223,9 @@ class LocalityPanel(QFrame):
         kind, _, record_id = str(self.scope.currentData() or "").partition(":")
         scope = {f"{kind}_id": record_id} if record_id else {}
         work = self.desk.services.time_in_locality
-        self.desk.runner.run(lambda: work(month, **scope), lambda s: self._show(asked, s))
+        self.desk.runner.run(
+            lambda: work(month, **scope), lambda s: self._show(asked, s), guard=self
+        )
 
     def _show(self, asked: int, share: LocalityShare) -> None:
         if asked != self._asked:

@@ -17,6 +17,7 @@ from pcso_desk.gui.screens.patrol import patrol_screen
 from pcso_desk.gui.screens.priorities import priorities_screen
 from pcso_desk.gui.screens.records import RecordScreen
 from pcso_desk.gui.screens.reports import reports_screen
+from pcso_desk.gui.screens.sync import sync_screen
 from pcso_desk.gui.screens.today import today_screen
 from pcso_desk.gui.screens.victims import victims_screen
 
@@ -48,10 +49,7 @@ SCREEN_OF_KIND = {
     "messages": "Messages",
 }
 
-COMING = {
-    "Sync": "Encrypted sync bundles between station PCs, and the PostgreSQL hub, are managed "
-    "here once the Sync work lands.",
-}
+COMING: dict[str, str] = {}
 
 
 def _coming(name: str) -> QWidget:
@@ -91,7 +89,7 @@ FACTORIES: dict[str, Callable[[Desk], QWidget]] = {
     "Patrol log": patrol_screen,
     "Messages": messages_screen,
     "Reports": _reports,
-    "Sync": lambda _desk: _coming("Sync"),
+    "Sync": sync_screen,
     "Admin": _admin,
 }
 

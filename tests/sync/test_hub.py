@@ -1,0 +1,305 @@
+"""Syncing stations through a real PostgreSQL hub: merge, deletions, conflicts, offline, crowds."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, text
+
+from pcso_desk.app import build_services
+from pcso_desk.paths import DataPaths
+from pcso_desk.services.api import Services
+from pcso_desk.services.maintenance import init_store
+from pcso_desk.store.clocks import synced_tables
+from pcso_desk.sync.hub import MIGRATIONS, HubError
+from tests.factories import utc
+from tests.pg_server import PgServer
+
+Dump = dict[str, list[tuple[Any, ...]]]
+
+
+def _station(root: Path, team: str = "Riverside SNT") -> Services:
+    services = build_services(DataPaths(root).ensure())
+    init_store(services.ctx, team)
+    return services
+
+
+@pytest.fixture
+def hub_url(pg_server: PgServer) -> str:
+    return pg_server.create_database(f"hub_{uuid.uuid4().hex}")
+
+
+@pytest.fixture
+def pair(tmp_path: Path) -> Any:
+    a, b = _station(tmp_path / "a"), _station(tmp_path / "b")
+    yield a, b
+    a.ctx.store.close()
+    b.ctx.store.close()
+
+
+def _dump(services: Services) -> Dump:
+    """Every synced row without this station's own clocks: equal dumps mean equal data."""
+    dump: Dump = {}
+    with services.ctx.store.read() as session:
+        conn = session.connection()
+        for table in synced_tables():
+            columns = [c.name for c in table.columns if c.name not in ("hlc", "field_clocks")]
+            rows = conn.exec_driver_sql(
+                f"SELECT {', '.join(columns)} FROM {table.name} ORDER BY id"
+            ).all()
+            dump[table.name] = [tuple(row) for row in rows]
+    return dump
+
+
+def _hub_scalar(url: str, sql: str) -> Any:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text(sql)).scalar()
+    finally:
+        engine.dispose()
+
+
+def _contact(services: Services, name: str) -> str:
+    return str(services["contacts"].create({"name": name}).created[0])
+
+
+def _case(services: Services, victim: str) -> str:
+    values = {
+        "victim_id": victim,
+        "crime_reference": "41 12345 26",
+        "offence_type": "Burglary",
+        "opened_at": utc(2026, 3, 2, 10),
+        "contact_frequency": "fortnightly",
+    }
+    return str(services["victim_cases"].create(values).created[0])
+
+
+def _live_ids(services: Services, kind: str) -> set[str]:
+    return {row["id"] for row in services[kind].page().rows}
+
+
+def _deleted_at(services: Services, table: str, row_id: str) -> Any:
+    with services.ctx.store.read() as session:
+        return (
+            session.connection()
+            .exec_driver_sql(f"SELECT deleted_at FROM {table} WHERE id = ?", (row_id,))
+            .scalar_one()
+        )
+
+
+def _row_hlc(services: Services, table: str, row_id: str) -> str:
+    with services.ctx.store.read() as session:
+        return str(
+            session.connection()
+            .exec_driver_sql(f"SELECT hlc FROM {table} WHERE id = ?", (row_id,))
+            .scalar_one()
+        )
+
+
+def _sync_all(url: str, *stations: Services) -> None:
+    """Each station syncs, then each again, so everyone holds everything."""
+    for _ in range(2):
+        for station in stations:
+            station.sync.hub(url)
+
+
+def test_two_stations_end_up_with_each_others_records(pair: Any, hub_url: str) -> None:
+    a, b = pair
+    ann = _contact(a, "Ann Example")
+    case = _case(a, ann)
+    bob, cat = _contact(b, "Bob Sample"), _contact(b, "Cat Trial")
+    b_case = _case(b, bob)
+    _sync_all(hub_url, a, b)
+    assert _dump(a) == _dump(b)
+    assert _live_ids(a, "contacts") == _live_ids(b, "contacts") == {ann, bob, cat}
+    assert _live_ids(a, "victim_cases") == {case, b_case}
+    again = a.sync.hub(hub_url)
+    assert (again.changed, again.hub_changed, again.new_conflicts) == (0, 0, 0)
+    b.sync.hub(hub_url)
+    for station in (a, b):  # settled: nothing left to send or receive either way
+        quiet = station.sync.hub(hub_url)
+        assert (quiet.pushed, quiet.hub_changed, quiet.pulled, quiet.changed) == (0, 0, 0, 0)
+    assert _dump(a) == _dump(b)
+
+
+def test_the_hub_schema_is_made_by_alembic_and_reused(pair: Any, hub_url: str) -> None:
+    a, b = pair
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    head = ScriptDirectory.from_config(config).get_current_head()
+    first = a.sync.hub(hub_url)
+    assert head and _hub_scalar(hub_url, "SELECT version_num FROM hub_alembic_version") == head
+    hub_id = _hub_scalar(hub_url, "SELECT value FROM hub_meta WHERE key = 'hub_id'")
+    _contact(b, "Bob Sample")
+    b.sync.hub(hub_url)
+    second = a.sync.hub(hub_url)
+    assert first.address == second.address and second.changed == 1
+    assert _hub_scalar(hub_url, "SELECT value FROM hub_meta WHERE key = 'hub_id'") == hub_id
+    assert _hub_scalar(hub_url, "SELECT count(*) FROM hub_alembic_version") == 1
+    assert [h.address for h in a.sync.status().hubs] == [first.address]
+
+
+@pytest.mark.parametrize("deleter_syncs_first", [True, False])
+def test_a_deletion_reaches_the_other_station_and_stays(
+    pair: Any, hub_url: str, deleter_syncs_first: bool
+) -> None:
+    a, b = pair
+    ann = _contact(a, "Ann Example")
+    _sync_all(hub_url, a, b)
+    b["contacts"].update(ann, {"name": "Ann Edited"})
+    b.sync.hub(hub_url)  # the edit reaches the hub first
+    a.sync.hub(hub_url)  # and then a, which deletes the edited record
+    a["contacts"].delete(ann)
+    order = (a, b) if deleter_syncs_first else (b, a)
+    _sync_all(hub_url, *order)
+    for station in (a, b):
+        assert _deleted_at(station, "contacts", ann) is not None
+        assert ann not in _live_ids(station, "contacts")
+        assert station.sync.conflicts() == []
+    assert _dump(a) == _dump(b)
+
+
+def test_an_edit_the_deleter_never_saw_is_queued_not_revived(pair: Any, hub_url: str) -> None:
+    a, b = pair
+    ann = _contact(a, "Ann Example")
+    _sync_all(hub_url, a, b)
+    b["contacts"].update(ann, {"name": "Ann Edited"})
+    a["contacts"].delete(ann)  # before the edit reached a
+    _sync_all(hub_url, b, a)
+    for station in (a, b):
+        assert _deleted_at(station, "contacts", ann) is not None
+        assert ann not in _live_ids(station, "contacts")
+    on_a, on_b = a.sync.conflicts(), b.sync.conflicts()
+    assert [c.id for c in on_a] == [c.id for c in on_b] and len(on_a) == 1
+    assert on_a[0].kind == "deletion" and "Ann Edited" in on_a[0].b.text
+    assert _dump(a) == _dump(b)
+
+
+def test_a_concurrent_edit_is_queued_on_both_and_settled_once(pair: Any, hub_url: str) -> None:
+    a, b = pair
+    case = _case(a, _contact(a, "Ann Example"))
+    _sync_all(hub_url, a, b)
+    a["victim_cases"].update(case, {"offence_type": "Theft of cycle"})
+    b["victim_cases"].update(case, {"offence_type": "Criminal damage"})
+    later = max(
+        (_row_hlc(a, "victim_cases", case), "Theft of cycle"),
+        (_row_hlc(b, "victim_cases", case), "Criminal damage"),
+    )[1]
+    _sync_all(hub_url, a, b)
+    assert a["victim_cases"].get(case)["offence_type"] == later
+    assert b["victim_cases"].get(case)["offence_type"] == later
+    on_a, on_b = a.sync.conflicts(), b.sync.conflicts()
+    assert len(on_a) == len(on_b) == 1 and on_a[0].id == on_b[0].id
+    assert on_a[0].a.text == later and on_a[0].b.text != later
+    set_aside = on_a[0].b.text
+    b.sync.resolve(on_b[0].id, "b")
+    _sync_all(hub_url, b, a)
+    for station in (a, b):
+        assert station["victim_cases"].get(case)["offence_type"] == set_aside
+        assert station.sync.conflicts() == []
+    assert _dump(a) == _dump(b)
+
+
+def test_an_unreachable_hub_keeps_the_work_on_this_pc(pair: Any) -> None:
+    a, _ = pair
+    _contact(a, "Ann Example")
+    before = _dump(a)
+    with pytest.raises(HubError) as refused:
+        a.sync.hub("postgresql+psycopg://postgres@127.0.0.1:1/x")
+    message = refused.value.message
+    assert "could not be reached" in message and "is kept" in message
+    assert message.endswith(".") and ". " not in message and "\n" not in message
+    assert _dump(a) == before
+    assert a.sync.status().hubs == []
+    bob = _contact(a, "Bob Sample")
+    assert bob in _live_ids(a, "contacts")
+    log = a.ctx.store.path.parent / "logs" / "sync.log"
+    assert "could not be reached" in log.read_text(encoding="utf-8")
+
+
+def test_only_a_postgresql_address_is_accepted(pair: Any, tmp_path: Path) -> None:
+    a, _ = pair
+    before = _dump(a)
+    for url in (f"sqlite:///{tmp_path / 'x.db'}", "not a url at all"):
+        with pytest.raises(HubError, match="must be a PostgreSQL URL"):
+            a.sync.hub(url)
+    assert _dump(a) == before
+    assert not (tmp_path / "x.db").exists()
+
+
+def test_a_wrong_database_name_is_refused_clearly(pair: Any, pg_server: PgServer) -> None:
+    a, _ = pair
+    before = _dump(a)
+    with pytest.raises(HubError) as refused:
+        a.sync.hub(pg_server.url(f"missing_{uuid.uuid4().hex}"))
+    assert "refused the connection" in refused.value.message and "kept" in refused.value.message
+    assert _dump(a) == before
+
+
+def test_a_hub_refuses_a_station_of_another_team(tmp_path: Path, hub_url: str) -> None:
+    ours, theirs = _station(tmp_path / "a"), _station(tmp_path / "b", team="Hillside SNT")
+    try:
+        _contact(ours, "Ann Example")
+        ours.sync.hub(hub_url)
+        _contact(theirs, "Bob Sample")
+        before = _dump(theirs)
+        with pytest.raises(HubError, match="serves team Riverside SNT, not Hillside SNT"):
+            theirs.sync.hub(hub_url)
+        assert _dump(theirs) == before
+        assert _hub_scalar(hub_url, "SELECT count(*) FROM hub_items WHERE tbl = 'contacts'") == 1
+    finally:
+        ours.ctx.store.close()
+        theirs.ctx.store.close()
+
+
+def _all_at_once(stations: list[Services], url: str) -> None:
+    start = threading.Barrier(len(stations))
+
+    def sync(station: Services) -> None:
+        start.wait(timeout=30)
+        station.sync.hub(url)
+
+    with ThreadPoolExecutor(len(stations)) as pool:
+        for done in [pool.submit(sync, s) for s in stations]:
+            done.result(timeout=60)
+
+
+def test_ten_stations_syncing_at_once_lose_and_duplicate_nothing(
+    tmp_path: Path, hub_url: str
+) -> None:
+    count, each = 10, 20
+    stations = [_station(tmp_path / f"s{n}") for n in range(count)]
+    try:
+        shared = _contact(stations[0], "Shared Example")
+        _all_at_once(stations, hub_url)  # ten first syncs race to create the hub's schema
+        for station in stations:  # so that every station holds the shared contact
+            station.sync.hub(hub_url)
+        assert all(s["contacts"].count() == 1 for s in stations)
+        for n, station in enumerate(stations):
+            for k in range(each):
+                _contact(station, f"Station{n} Person{k}")
+            station["contacts"].update(shared, {"organisation": f"Edited by {n}"})
+        _all_at_once(stations, hub_url)
+        for station in stations:
+            station.sync.hub(hub_url)
+        expected = count * each + 1
+        dumps = [_dump(s) for s in stations]
+        assert all(dump == dumps[0] for dump in dumps)
+        assert len(dumps[0]["contacts"]) == expected
+        assert stations[0]["contacts"].count() == expected
+        edited = {s["contacts"].get(shared)["organisation"] for s in stations}
+        assert len(edited) == 1 and edited <= {f"Edited by {n}" for n in range(count)}
+        hub_rows = "SELECT count(*) FROM hub_items WHERE tbl = 'contacts'"
+        assert _hub_scalar(hub_url, hub_rows) == expected
+        assert _hub_scalar(hub_url, "SELECT count(*) FROM hub_stations") == count
+    finally:
+        for station in stations:
+            station.ctx.store.close()
