@@ -20,7 +20,7 @@ from pcso_desk.store.base import utcnow
 from pcso_desk.store.models import SyncHub
 from pcso_desk.sync.changes import ChangeError
 from pcso_desk.sync.hub import Hub, HubError
-from pcso_desk.sync.local import Applied, read_changes
+from pcso_desk.sync.local import Applied, count_changes, read_changes
 
 Progress = Callable[[str], None]
 
@@ -113,6 +113,10 @@ def _pull(ctx: Context, hub: Hub, hub_id: str, progress: Progress) -> tuple[int,
             row = session.get(SyncHub, hub_id)
             assert row is not None
             row.pulled_seq = max(row.pulled_seq, last)
+            if applied.mark and not count_changes(
+                session, row.pushed_through, besides=applied.mark
+            ):
+                row.pushed_through = applied.mark  # what came from the hub need not go back
             row.last_sync_at = utcnow()
     except IntegrityError as exc:
         raise HubError(integrity_message(exc)) from None

@@ -29,6 +29,7 @@ class Applied:
     """What merging a set of changes did here."""
 
     received: int = 0
+    mark: str = ""  # the clock value every row written by this merge carries
     changed: dict[str, list[str]] = field(default_factory=dict)  # table -> ids
     conflicts: list[Conflict] = field(default_factory=list)
     new_conflicts: int = 0
@@ -100,6 +101,7 @@ def apply_items(session: Session, items: Iterable[Item], clock: HybridClock) -> 
         by_table.setdefault(item.table, []).append(item)
         applied.received += 1
     mark = clock.now().encode()  # "stored here at": what the next export compares against
+    applied.mark = mark
     for table in synced_tables():
         _apply_table(session, table, by_table.get(table.name, []), mark, applied)
     if applied.conflicts:
@@ -162,15 +164,13 @@ def write_local_change(
     return True
 
 
-def count_changes(session: Session, since: str | None) -> int:
-    """How many synced records this station stored after clock `since` (None: all)."""
+def count_changes(session: Session, since: str | None, *, besides: str = "") -> int:
+    """How many synced records this station stored after clock `since` (None: all), not
+    counting those stored at exactly `besides` (one merge's rows)."""
     total = 0
     connection = session.connection()
     for table in synced_tables():
-        sql = f'SELECT count(*) FROM "{table.name}"'
-        found = connection.exec_driver_sql(
-            sql + (" WHERE hlc > ?" if since is not None else ""),
-            (since,) if since is not None else (),
-        ).scalar()
+        sql = f'SELECT count(*) FROM "{table.name}" WHERE hlc > ? AND hlc != ?'
+        found = connection.exec_driver_sql(sql, (since or "", besides)).scalar()
         total += int(found or 0)
     return total
