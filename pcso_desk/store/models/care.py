@@ -52,7 +52,9 @@ class VictimCase(Record, Base):
     # Derived by the domain rule from the last successful contact and the agreed frequency;
     # stored only so that lists can sort and filter overdue cases in SQL. Never edited by hand.
     next_contact_due: Mapped[datetime | None] = mapped_column(
-        default=None, index=True, info={"sync": False}  # derived: recomputed after a sync
+        default=None,
+        index=True,
+        info={"sync": False},  # derived: recomputed after a sync
     )
 
 
