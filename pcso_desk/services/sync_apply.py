@@ -53,19 +53,26 @@ def refresh_derived(session: Session, changed: dict[str, list[str]]) -> None:
     session.flush()
 
 
+def record_label(table: str) -> str:
+    """How a user names a record of `table` ("victim case", "priority")."""
+    from pcso_desk.services.specs import ALL_SPECS
+
+    found = next((s.label for s in ALL_SPECS if s.model.__tablename__ == table), None)
+    return found or table.replace("_", " ")
+
+
 def integrity_message(exc: IntegrityError) -> str:
     """One sentence for a merge the store's rules refuse (the whole import is rolled back)."""
     found = re.search(r"UNIQUE constraint failed: (\w+)\.(\w+)", str(exc.orig))
     if found:
         table, column = found.groups()
-        label = table.replace("_", " ").rstrip("s")
         return (
-            f"The changes hold a {label} with the same {column.replace('_', ' ')} as a "
-            "different one here; rename one of them, then sync again. Nothing was imported."
+            f"Nothing was imported: the changes hold a {record_label(table)} with the same "
+            f"{column.replace('_', ' ')} as a different one here, so rename one and sync again."
         )
     return (
-        "The changes refer to records this station does not have; import the sending "
-        "station's earlier bundles (or a full export) first. Nothing was imported."
+        "Nothing was imported: the changes refer to records this station does not have, so "
+        "import the sending station's earlier bundles (or a full export) first."
     )
 
 

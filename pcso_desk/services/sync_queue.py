@@ -19,7 +19,7 @@ from pcso_desk.domain.errors import NotFoundError, ValidationError
 from pcso_desk.domain.hlc import Hlc
 from pcso_desk.services.coerce import label_of
 from pcso_desk.services.context import STATION_NAME_KEY, Changes, Context, meta_value
-from pcso_desk.services.sync_apply import refresh_derived
+from pcso_desk.services.sync_apply import record_label, refresh_derived
 from pcso_desk.store import models as m
 from pcso_desk.store.base import utcnow
 from pcso_desk.store.clocks import synced_table
@@ -165,7 +165,7 @@ def _when(clock: str) -> datetime | None:
 
 def _record_label(session: Session, table_name: str, row_id: str) -> str:
     table = synced_table(table_name)
-    kind = table_name.replace("_", " ").rstrip("s")
+    kind = record_label(table_name)
     if table is None:
         return kind
     column = next((table.c[n] for n in LABEL_COLUMNS if n in table.c), None)

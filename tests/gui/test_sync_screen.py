@@ -210,7 +210,7 @@ def test_a_conflict_side_by_side_settled_by_keeping_the_side_set_aside(
     panes, conflicts = screen.conflicts.sides, screen.conflicts
     assert screen.tabs.tabText(1) == "Conflicts (1)"
     assert conflicts.table.rowCount() == 1 and conflicts.pages.currentIndex() == 1
-    assert conflicts.heading.text() == "Victim case 41/12345/26: offence type"
+    assert conflicts.heading.text() == "Victim care case 41/12345/26: offence type"
     assert panes["a"].value.text() == "Criminal damage"  # the later edit stands for now
     assert panes["b"].value.text() == "Burglary dwelling"
     assert panes["a"].who.text() == "By Laptop" and panes["b"].who.text().endswith("(this PC)")
@@ -219,7 +219,7 @@ def test_a_conflict_side_by_side_settled_by_keeping_the_side_set_aside(
     answers.yes = False
     click(qtbot, panes["b"].keep)
     assert answers.questions[-1].startswith(
-        "Keep “Burglary dwelling” for the offence type of victim case 41/12345/26?"
+        "Keep “Burglary dwelling” for the offence type of victim care case 41/12345/26?"
     )
     assert desk.runner.idle and len(stations.here.sync.conflicts()) == 1
     answers.yes = True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import zlib
 from typing import Any
@@ -147,10 +148,8 @@ JSON = st.recursive(
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=400))
 def test_fuzzed_bytes_raise_only_change_errors(data: bytes) -> None:
-    try:
+    with contextlib.suppress(ChangeError):
         parse_payload(data)
-    except ChangeError:
-        pass
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -158,10 +157,8 @@ def test_fuzzed_bytes_raise_only_change_errors(data: bytes) -> None:
     st.sampled_from(["format", "version", "station", "through", "full", "received", "items"]), JSON
 )
 def test_fuzzed_fields_raise_only_change_errors(key: str, value: Any) -> None:
-    try:
+    with contextlib.suppress(ChangeError):
         parse_payload(packed(document(**{key: value})))
-    except ChangeError:
-        pass
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -178,10 +175,8 @@ def test_fuzzed_item_values_raise_only_change_errors(
         {"t": "contacts", "id": "c", "v": values, "c": {STAR: CLOCK}},
         {"t": "contacts", "id": "c", "v": contact_values(), "c": clocks},
     ):
-        try:
+        with contextlib.suppress(ChangeError):
             parse_payload(packed(document(items=[entry])))
-        except ChangeError:
-            pass
 
 
 def test_the_document_the_refusals_start_from_is_itself_accepted() -> None:
