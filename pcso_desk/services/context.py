@@ -6,10 +6,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from pcso_desk.domain.enums import UserRole
+from pcso_desk.domain.errors import PermissionDenied
 from pcso_desk.domain.hlc import HybridClock
+from pcso_desk.domain.permissions import (
+    ORGANISATION_KINDS,
+    RESTRICTED_KINDS,
+    Action,
+    allowed,
+    refusal,
+)
 from pcso_desk.store.base import new_id, utcnow
 from pcso_desk.store.models import StoreMeta
 from pcso_desk.store.session import Store
@@ -73,14 +82,31 @@ def ensure_station(store: Store, name: str | None = None) -> str:
         return station
 
 
+@dataclass(frozen=True)
+class Actor:
+    """The signed-in user: who is acting, in which role, as which officer."""
+
+    user_id: str
+    username: str
+    role: UserRole
+    officer_id: str | None
+
+
 @dataclass
 class Context:
-    """One open store seen by one actor (the signed-in officer, or None for system work)."""
+    """One open store seen by one actor.
+
+    Until the store has user accounts (a new store being set up by `init`, `demo` or the
+    app's first-run screen) no one is signed in and nothing is refused. Once it has them,
+    every service call needs a signed-in `actor` whose role allows it (`require`).
+    """
 
     store: Store
     station_id: str
     clock: HybridClock = field(init=False)
     officer_id: str | None = None
+    actor: Actor | None = None
+    accounts: bool = False  # the store had user accounts when this context opened
 
     def __post_init__(self) -> None:
         # One clock per open store, shared by every context on it: never two clocks racing.
@@ -90,7 +116,44 @@ class Context:
 
     @classmethod
     def open(cls, store: Store, officer_id: str | None = None) -> Context:
-        return cls(store, ensure_station(store), officer_id)
+        ctx = cls(store, ensure_station(store), officer_id)
+        with store.read() as session:
+            ctx.accounts = session.execute(
+                text("SELECT 1 FROM users WHERE deleted_at IS NULL LIMIT 1")
+            ).first() is not None
+        return ctx
+
+    def sign_in(self, actor: Actor | None) -> None:
+        self.actor = actor
+        self.officer_id = actor.officer_id if actor else None
+        if actor is not None:
+            self.accounts = True
+
+    def may(self, action: Action) -> bool:
+        """Whether the current actor may do `action` (always, before accounts exist)."""
+        if not self.accounts:
+            return True
+        return self.actor is not None and allowed(self.actor.role, action)
+
+    def require(self, action: Action, kind: str = "", ids: tuple[str, ...] = ()) -> None:
+        """Refuse (audited, one sentence) what the actor's role does not allow."""
+        if self.may(action):
+            return
+        from pcso_desk.services import audit
+
+        audit.record(self, "refused", kind, ids, action.value, outcome="refused")
+        if self.actor is None:
+            raise PermissionDenied("Sign in first: this store has user accounts.")
+        raise PermissionDenied(refusal(self.actor.role, action))
+
+    def require_kind(self, action: Action, kind: str, ids: tuple[str, ...] = ()) -> None:
+        """`require` for a record kind: restricted kinds also need VIEW_RESTRICTED, and the
+        team's organisation needs ORGANISATION to change."""
+        if kind in RESTRICTED_KINDS:
+            self.require(Action.VIEW_RESTRICTED, kind, ids)
+        if kind in ORGANISATION_KINDS and action in (Action.CREATE, Action.CHANGE, Action.DELETE):
+            action = Action.ORGANISATION
+        self.require(action, kind, ids)
 
     def stamp(self, record: Any, *, creating: bool, now: datetime | None = None) -> None:
         """Mark a record as changed here and now: clock, station, officer."""

@@ -25,6 +25,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.schema import Column
 
 from pcso_desk.domain.errors import NotFoundError, ValidationError
+from pcso_desk.domain.permissions import RESTRICTED_KINDS, Action
+from pcso_desk.services import audit
 from pcso_desk.services.coerce import coerce, label_of
 from pcso_desk.services.context import Changes, Context
 from pcso_desk.store.base import Base, utcnow
@@ -132,19 +134,27 @@ class RecordService:
         return record
 
     def get(self, record_id: str) -> dict[str, Any]:
-        """The record's values, with `<reference>_label` names for its references."""
+        """The record's values, with `<reference>_label` names for its references.
+
+        Opening a restricted record (victim care) is audited.
+        """
+        self.ctx.require_kind(Action.VIEW, self.spec.kind, (record_id,))
         with self.ctx.store.read() as session:
             record = as_dict(self._load(session, record_id))
             self._attach_labels(session, [record])
-            return record
+        if self.spec.kind in RESTRICTED_KINDS:
+            audit.record(self.ctx, "view", self.spec.kind, (record_id,))
+        return record
 
     def count(self, query: ListQuery = ListQuery()) -> int:
+        self.ctx.require_kind(Action.VIEW, self.spec.kind)
         with self.ctx.store.read() as session:
             stmt = self._filtered(query).with_only_columns(func.count())
             return int(session.execute(stmt).scalar_one())
 
     def page(self, query: ListQuery = ListQuery()) -> Page:
         """One page of rows, filtered and sorted in SQL; pass `next_after` back for the next."""
+        self.ctx.require_kind(Action.VIEW, self.spec.kind)
         limit = max(1, min(query.limit, MAX_PAGE))
         model = self.spec.model
         key = self._sort_key(query).label("sort_key")
@@ -304,12 +314,14 @@ class RecordService:
 
     def create_in(self, session: Session, values: Mapping[str, Any]) -> str:
         """Validate, stamp and add a new record inside the caller's unit of work; its id."""
+        self.ctx.require_kind(Action.CREATE, self.spec.kind)
         record = self.spec.model()
         self._apply(session, record, values)
         self._required(record)
         self.ctx.stamp(record, creating=True)
         session.add(record)
         self._flush(session, record)
+        audit.append(session, self.ctx, "create", self.spec.kind, (str(record.id),))
         return str(record.id)
 
     def create(self, values: Mapping[str, Any]) -> Changes:
@@ -317,20 +329,26 @@ class RecordService:
             return Changes(self.spec.kind, created=(self.create_in(session, values),))
 
     def update(self, record_id: str, values: Mapping[str, Any]) -> Changes:
+        self.ctx.require_kind(Action.CHANGE, self.spec.kind, (record_id,))
         with self.ctx.store.write() as session:
             record = self._load(session, record_id)
-            if not self._apply(session, record, values):
+            changed = self._apply(session, record, values)
+            if not changed:
                 return Changes(self.spec.kind)
             self.ctx.stamp(record, creating=False)
             self._flush(session, record)
+            detail = "fields: " + ", ".join(sorted(changed))  # the names, never the values
+            audit.append(session, self.ctx, "change", self.spec.kind, (record.id,), detail)
             return Changes(self.spec.kind, updated=(record.id,))
 
     def delete(self, record_id: str) -> Changes:
         """Leave a tombstone, so that the deletion reaches other stations and never comes back."""
+        self.ctx.require_kind(Action.DELETE, self.spec.kind, (record_id,))
         with self.ctx.store.write() as session:
             record = self._load(session, record_id)
             record.deleted_at = utcnow()
             self.ctx.stamp(record, creating=False)
             if self.spec.after_write:
                 self.spec.after_write(session, record)
+            audit.append(session, self.ctx, "delete", self.spec.kind, (record.id,))
             return Changes(self.spec.kind, deleted=(record.id,))

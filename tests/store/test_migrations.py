@@ -37,7 +37,7 @@ def test_new_store_is_at_head_with_pragmas(store) -> None:  # type: ignore[no-un
         assert pragma("busy_timeout") == 5000
 
 
-LOCAL_TABLES = {"store_meta", "sync_peers", "sync_bundles", "sync_hubs"}
+LOCAL_TABLES = {"store_meta", "sync_peers", "sync_bundles", "sync_hubs", "audit_log"}
 
 
 def test_every_table_carries_sync_columns() -> None:

@@ -1,6 +1,7 @@
 """Every record type of PCSO Desk as a typed SQLAlchemy model (PRODUCT.md §2)."""
 
 from pcso_desk.store.base import Base, Record
+from pcso_desk.store.models.audit import AuditEntry
 from pcso_desk.store.models.care import VictimCase, VictimContact
 from pcso_desk.store.models.community import (
     Contact,
@@ -34,6 +35,7 @@ from pcso_desk.store.models.sync import SyncBundle, SyncConflict, SyncHub, SyncP
 
 __all__ = [
     "Abstraction",
+    "AuditEntry",
     "Base",
     "Contact",
     "Council",

@@ -1,0 +1,93 @@
+"""Who may do what: the one permission table every service call is checked against.
+
+The table is printed in README.md (`pcso-desk` docs) from `permission_rows()`; a test keeps
+the two in step.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from pcso_desk.domain.enums import UserRole
+
+
+class Action(enum.StrEnum):
+    VIEW = "view records"
+    VIEW_RESTRICTED = "see restricted records (victim care)"
+    CREATE = "add records"
+    CHANGE = "change records"
+    DELETE = "delete records"
+    ORGANISATION = "change districts, wards, stations and officers"
+    PRINT = "print briefings and packs"
+    EXPORT = "export data"
+    IMPORT = "import data"
+    SYNC = "sync with other stations"
+    RESOLVE_CONFLICTS = "settle sync conflicts"
+    MANAGE_USERS = "manage user accounts"
+    READ_AUDIT = "read the audit log"
+
+
+_OPERATIONAL = frozenset(
+    {
+        Action.VIEW,
+        Action.VIEW_RESTRICTED,
+        Action.CREATE,
+        Action.CHANGE,
+        Action.PRINT,
+        Action.SYNC,
+    }
+)
+PERMISSIONS: dict[UserRole, frozenset[Action]] = {
+    UserRole.PCSO: _OPERATIONAL,
+    UserRole.PC: _OPERATIONAL | {Action.DELETE, Action.EXPORT, Action.IMPORT},
+    UserRole.SERGEANT: _OPERATIONAL
+    | {
+        Action.DELETE,
+        Action.EXPORT,
+        Action.IMPORT,
+        Action.ORGANISATION,
+        Action.RESOLVE_CONFLICTS,
+        Action.READ_AUDIT,
+    },
+    # The administrator keeps the station running; casework is not theirs to see.
+    UserRole.ADMIN: frozenset(
+        {
+            Action.VIEW,
+            Action.ORGANISATION,
+            Action.SYNC,
+            Action.MANAGE_USERS,
+            Action.READ_AUDIT,
+        }
+    ),
+}
+ROLE_NAMES = {
+    UserRole.PCSO: "PCSO",
+    UserRole.PC: "PC",
+    UserRole.SERGEANT: "Sergeant",
+    UserRole.ADMIN: "Admin",
+}
+# Record kinds whose every field is restricted (DPA 2018: victims' details).
+RESTRICTED_KINDS = frozenset({"victim_cases", "victim_contacts"})
+# Record kinds that describe the force and the team rather than the community.
+ORGANISATION_KINDS = frozenset(
+    {"districts", "councils", "police_stations", "neighbourhoods", "wards", "officers",
+     "officer_wards", "lsoa_wards"}
+)  # fmt: skip
+
+
+def allowed(role: UserRole, action: Action) -> bool:
+    return action in PERMISSIONS[role]
+
+
+def refusal(role: UserRole, action: Action) -> str:
+    """One sentence for a refused action."""
+    return f"A {ROLE_NAMES[role]} account cannot {action.value}; ask a sergeant or an admin."
+
+
+def permission_rows() -> list[tuple[str, ...]]:
+    """The table as text: one row per action, a column per role ("yes" or "")."""
+    roles = list(UserRole)
+    rows = [("Action", *(ROLE_NAMES[r] for r in roles))]
+    for action in Action:
+        rows.append((action.value, *("yes" if allowed(r, action) else "" for r in roles)))
+    return rows

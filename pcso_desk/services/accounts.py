@@ -1,0 +1,246 @@
+"""User accounts: Argon2id passwords, sign-in with throttling, and what admins and users change.
+
+One message for an unknown user name and a wrong password, so sign-in does not tell who has
+an account. After MAX_FAILURES failures in a row an account waits LOCKOUT before it may try
+again; every failure is audited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from pcso_desk.domain.enums import UserRole
+from pcso_desk.domain.errors import NotFoundError, PermissionDenied, ValidationError
+from pcso_desk.domain.permissions import ROLE_NAMES, Action
+from pcso_desk.services import audit
+from pcso_desk.services.context import Actor, Changes, Context
+from pcso_desk.store.base import utcnow
+from pcso_desk.store.models import Officer, User
+
+MAX_FAILURES = 5
+LOCKOUT = timedelta(minutes=15)
+MIN_PASSWORD = 10
+MAX_PASSWORD = 1024
+WRONG = "The user name or password is not right."
+
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
+
+def _hasher() -> PasswordHasher:
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()  # Argon2id, the library's current RFC 9106 low-memory profile
+
+
+def hash_password(password: str) -> str:
+    return str(_hasher().hash(password))
+
+
+def _check_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise ValidationError(
+            f"A password needs at least {MIN_PASSWORD} characters; a few words make a good one.",
+            "password",
+        )
+    if len(password) > MAX_PASSWORD:
+        raise ValidationError(f"A password can be at most {MAX_PASSWORD} characters.", "password")
+    return password
+
+
+def _clean_username(username: str) -> str:
+    name = username.strip().lower()
+    if not name or len(name) > 64 or any(c.isspace() for c in name):
+        raise ValidationError("A user name is one word of up to 64 characters.", "username")
+    return name
+
+
+@dataclass(frozen=True)
+class Account:
+    id: str
+    username: str
+    role: UserRole
+    officer_id: str | None
+    officer: str
+    active: bool
+    last_sign_in: datetime | None
+    locked_until: datetime | None
+
+
+def has_accounts(ctx: Context) -> bool:
+    with ctx.store.read() as session:
+        found = session.scalar(
+            select(func.count()).select_from(User).where(User.deleted_at.is_(None))
+        )
+    return bool(found)
+
+
+def create_account(
+    ctx: Context,
+    username: str,
+    password: str,
+    role: UserRole | str,
+    officer_id: str | None = None,
+) -> Changes:
+    """A new account (admins only, once accounts exist; the first one is the first admin)."""
+    ctx.require(Action.MANAGE_USERS, "users")
+    name, role = _clean_username(username), UserRole(role)
+    hashed = hash_password(_check_password(password))
+    with ctx.store.write() as session:
+        if session.scalar(select(User.id).where(User.username == name)):
+            raise ValidationError(f"There is already an account called {name}.", "username")
+        if officer_id and session.get(Officer, officer_id) is None:
+            raise ValidationError("The chosen officer does not exist.", "officer_id")
+        user = User(username=name, role=role, password_hash=hashed, officer_id=officer_id)
+        ctx.stamp(user, creating=True)
+        session.add(user)
+        session.flush()
+        audit.append(session, ctx, "create account", "users", (user.id,), f"role {role.value}")
+    ctx.accounts = True
+    return Changes("users", created=(user.id,))
+
+
+def sign_in(ctx: Context, username: str, password: str) -> Actor:
+    """Check a user name and password; on success the context acts as that user."""
+    now = utcnow()
+    name = username.strip().lower()
+    with ctx.store.write() as session:
+        user = session.scalar(select(User).where(User.username == name, User.deleted_at.is_(None)))
+        if user is not None and user.locked_until and user.locked_until > now:
+            audit.append(session, ctx, "sign in", "users", (user.id,), "locked", outcome="refused")
+            until = user.locked_until.strftime("%H:%M UTC")
+            raise PermissionDenied(
+                f"Too many failed sign-ins; this account can try again at {until}."
+            )
+        hasher = _hasher()
+        good = user is not None and user.active and _verify(hasher, user.password_hash, password)
+        if not good or user is None:
+            if user is not None:
+                _failed(user, now)
+            audit.append(
+                session, ctx, "sign in", "users", (user.id,) if user else (),
+                "wrong user name or password", outcome="refused",
+            )  # fmt: skip
+            raise PermissionDenied(WRONG)
+        if hasher.check_needs_rehash(user.password_hash):
+            user.password_hash = hash_password(password)  # parameters rose since it was set
+        user.failed_attempts, user.locked_until, user.last_sign_in = 0, None, now
+        actor = Actor(user.id, user.username, user.role, user.officer_id)
+        ctx.sign_in(actor)
+        audit.append(session, ctx, "sign in", "users", (user.id,))
+    return actor
+
+
+def _verify(hasher: PasswordHasher, stored: str, password: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    try:
+        return bool(hasher.verify(stored, password))
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _failed(user: User, now: datetime) -> None:
+    user.failed_attempts = (user.failed_attempts or 0) + 1
+    if user.failed_attempts >= MAX_FAILURES:
+        user.locked_until = now + LOCKOUT
+        user.failed_attempts = 0
+
+
+def sign_out(ctx: Context) -> None:
+    if ctx.actor is not None:
+        audit.record(ctx, "sign out", "users", (ctx.actor.user_id,))
+    ctx.sign_in(None)
+    ctx.accounts = True
+
+
+def change_own_password(ctx: Context, current: str, new: str) -> None:
+    actor = ctx.actor
+    if actor is None:
+        raise PermissionDenied("Sign in first: this store has user accounts.")
+    with ctx.store.write() as session:
+        user = session.get(User, actor.user_id)
+        if user is None or not _verify(_hasher(), user.password_hash, current):
+            audit.append(
+                session, ctx, "change password", "users", (actor.user_id,), "", outcome="refused"
+            )
+            raise PermissionDenied(
+                "The current password is not right; the password was not changed."
+            )
+        user.password_hash = hash_password(_check_password(new))
+        ctx.stamp(user, creating=False)
+        audit.append(session, ctx, "change password", "users", (user.id,))
+
+
+def reset_password(ctx: Context, user_id: str, new: str) -> Changes:
+    ctx.require(Action.MANAGE_USERS, "users", (user_id,))
+    hashed = hash_password(_check_password(new))
+    with ctx.store.write() as session:
+        user = _user(session, user_id)
+        user.password_hash, user.failed_attempts, user.locked_until = hashed, 0, None
+        ctx.stamp(user, creating=False)
+        audit.append(session, ctx, "reset password", "users", (user.id,))
+    return Changes("users", updated=(user_id,))
+
+
+def set_active(ctx: Context, user_id: str, active: bool) -> Changes:
+    ctx.require(Action.MANAGE_USERS, "users", (user_id,))
+    with ctx.store.write() as session:
+        user = _user(session, user_id)
+        if not active and ctx.actor and ctx.actor.user_id == user_id:
+            raise ValidationError("You cannot disable the account you are signed in with.")
+        user.active = active
+        ctx.stamp(user, creating=False)
+        audit.append(
+            session, ctx, "enable account" if active else "disable account", "users", (user.id,)
+        )
+    return Changes("users", updated=(user_id,))
+
+
+def set_role(ctx: Context, user_id: str, role: UserRole | str) -> Changes:
+    ctx.require(Action.MANAGE_USERS, "users", (user_id,))
+    with ctx.store.write() as session:
+        user = _user(session, user_id)
+        user.role = UserRole(role)
+        ctx.stamp(user, creating=False)
+        audit.append(session, ctx, "change role", "users", (user.id,), f"role {user.role.value}")
+    return Changes("users", updated=(user_id,))
+
+
+def list_accounts(ctx: Context) -> list[Account]:
+    ctx.require(Action.MANAGE_USERS, "users")
+    with ctx.store.read() as session:
+        officers = dict(session.execute(select(Officer.id, Officer.name)).tuples().all())
+        users = session.scalars(
+            select(User).where(User.deleted_at.is_(None)).order_by(User.username)
+        ).all()
+        return [
+            Account(
+                u.id,
+                u.username,
+                u.role,
+                u.officer_id,
+                officers.get(u.officer_id or "", ""),
+                u.active,
+                u.last_sign_in,
+                u.locked_until,
+            )
+            for u in users
+        ]
+
+
+def _user(session: Session, user_id: str) -> User:
+    user = session.get(User, user_id)
+    if user is None or user.deleted_at is not None:
+        raise NotFoundError("That account no longer exists.")
+    return user
+
+
+def role_name(role: UserRole) -> str:
+    return ROLE_NAMES[role]

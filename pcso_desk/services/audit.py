@@ -1,0 +1,166 @@
+"""The audit log: one hash-chained entry per audited action, a verifier, and a reader.
+
+Entries say who did what to which records, never the personal data itself: field names of a
+change, not its values; the count of search results, not the words searched for.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from pcso_desk.store.base import utcnow
+from pcso_desk.store.models import AuditEntry
+
+if TYPE_CHECKING:
+    from pcso_desk.services.context import Context
+
+GENESIS = "0" * 64
+_HASHED = (
+    "seq", "at", "station_id", "user_id", "username", "role", "action", "kind",
+    "record_ids", "detail", "outcome",
+)  # fmt: skip
+
+
+def _digest(prev_hash: str, fields: dict[str, Any]) -> str:
+    text = json.dumps([prev_hash, *(str(fields[k]) for k in _HASHED)], ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def append(
+    session: Session,
+    ctx: Context,
+    action: str,
+    kind: str = "",
+    ids: Sequence[str] = (),
+    detail: str = "",
+    *,
+    outcome: str = "ok",
+) -> None:
+    """Add one entry in the caller's write transaction (which holds the store's write lock)."""
+    last = session.execute(
+        select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
+    ).first()
+    actor = ctx.actor
+    fields: dict[str, Any] = {
+        "seq": (last[0] + 1) if last else 1,
+        "at": utcnow().replace(tzinfo=None).isoformat(sep=" ", timespec="seconds"),
+        "station_id": ctx.station_id,
+        "user_id": actor.user_id if actor else None,
+        "username": actor.username if actor else "",
+        "role": actor.role.value if actor else "",
+        "action": action,
+        "kind": kind,
+        "record_ids": json.dumps(list(ids)),
+        "detail": detail,
+        "outcome": outcome,
+    }
+    prev = last[1] if last else GENESIS
+    entry = AuditEntry(**{**fields, "at": utcnow()}, prev_hash=prev, hash=_digest(prev, fields))
+    session.add(entry)
+
+
+def record(
+    ctx: Context,
+    action: str,
+    kind: str = "",
+    ids: Sequence[str] = (),
+    detail: str = "",
+    *,
+    outcome: str = "ok",
+) -> None:
+    """Add one entry in a transaction of its own (views, searches, prints, refusals)."""
+    with ctx.store.write() as session:
+        append(session, ctx, action, kind, ids, detail, outcome=outcome)
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    entries: int
+    first_bad: int | None  # the seq of the first entry that does not fit its chain
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.first_bad is None
+
+
+def verify(session: Session) -> ChainCheck:
+    """Walk the chain in order: each entry's hash, its link to the one before, no gaps."""
+    rows = session.connection().exec_driver_sql(
+        f"SELECT {', '.join(_HASHED)}, prev_hash, hash FROM audit_log ORDER BY seq"
+    )
+    prev, expected, count = GENESIS, 1, 0
+    for row in rows:
+        count += 1
+        fields = dict(zip(_HASHED, row[: len(_HASHED)], strict=True))
+        fields = {k: "None" if v is None else v for k, v in fields.items()}
+        seq, prev_hash, stored = int(row[0]), row[-2], row[-1]
+        if seq != expected:
+            return ChainCheck(count, expected, f"entry {expected} is missing")
+        if prev_hash != prev or _digest(prev, fields) != stored:
+            return ChainCheck(count, seq, f"entry {seq} was changed outside the app")
+        prev, expected = stored, expected + 1
+    return ChainCheck(count, None)
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    seq: int
+    at: datetime
+    username: str
+    role: str
+    action: str
+    kind: str
+    record_ids: list[str]
+    detail: str
+    outcome: str
+
+
+def entries(
+    ctx: Context,
+    *,
+    action: str | None = None,
+    username: str | None = None,
+    before_seq: int | None = None,
+    limit: int = 200,
+) -> list[AuditRow]:
+    """The newest entries first, filtered; pass the last seq back as `before_seq` for more."""
+    from pcso_desk.domain.permissions import Action
+
+    ctx.require(Action.READ_AUDIT, "audit_log")
+    stmt = select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(max(1, min(limit, 1000)))
+    if action:
+        stmt = stmt.where(AuditEntry.action == action)
+    if username:
+        stmt = stmt.where(AuditEntry.username == username)
+    if before_seq is not None:
+        stmt = stmt.where(AuditEntry.seq < before_seq)
+    with ctx.store.read() as session:
+        found = [
+            AuditRow(
+                e.seq,
+                e.at,
+                e.username,
+                e.role,
+                e.action,
+                e.kind,
+                json.loads(e.record_ids),
+                e.detail,
+                e.outcome,
+            )
+            for e in session.scalars(stmt)
+        ]
+    record(ctx, "read audit", "audit_log", (), f"{len(found)} entries")
+    return found
+
+
+def count(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(AuditEntry)) or 0)
