@@ -48,6 +48,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     def open_services(create: bool) -> Services:
         services.append(build_services(paths, create))
+        if args.command is not None:
+            from pcso_desk.cli_accounts import sign_in
+
+            sign_in(services[-1], args)
         return services[-1]
 
     try:

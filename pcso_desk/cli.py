@@ -30,6 +30,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="folder that holds the store, backups, keys and logs "
         "(default: $PCSO_DESK_DATA_DIR or the local app-data folder)",
     )
+    parser.add_argument(
+        "--user",
+        metavar="NAME",
+        help="sign in as NAME (password from $PCSO_DESK_PASSWORD or a prompt); needed once "
+        "the store has user accounts",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     init = commands.add_parser("init", help="create an empty store")
     init.add_argument("--team", metavar="NAME", help="the neighbourhood team's name")
@@ -97,6 +103,9 @@ def _init(args: argparse.Namespace, open_services: OpenServices, out: TextIO) ->
     services = open_services(True)
     team = init_store(services.ctx, args.team)
     print(f"Created an empty store for {team} at {services.ctx.store.path}.", file=out)
+    from pcso_desk.cli_accounts import first_admin
+
+    first_admin(services, out)
     return 0
 
 
@@ -108,6 +117,9 @@ def _demo(args: argparse.Namespace, open_services: OpenServices, out: TextIO) ->
 
     summary = services.build_demo(seed=args.seed, scale=args.scale, progress=progress)
     print(summary.line(), file=out)
+    from pcso_desk.cli_accounts import demo_accounts
+
+    demo_accounts(services, out)
     return 0
 
 

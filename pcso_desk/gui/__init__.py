@@ -76,19 +76,26 @@ def _run_window(
     from pcso_desk.gui.desk import Desk
     from pcso_desk.gui.main_window import MainWindow
     from pcso_desk.gui.recovery import offer_drafts
+    from pcso_desk.gui.signin import SessionFlow
 
     desk = Desk(services, paths)
     desk.crash = CrashReporter(lambda: desk.window)
     previous_hook = install_excepthook(desk)
     settings = QSettings(str(paths.root / "window.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(desk, settings)
-    instance.raise_requested.connect(lambda: bring_forward(window))
-    window.show()
-    QTimer.singleShot(0, lambda: offer_drafts(desk, window))
+    # Sign in (or create the first admin) before any window shows data; sign-out comes back.
+    flow = SessionFlow(
+        desk,
+        settings,
+        lambda: MainWindow(desk, settings),
+        after_sign_in=lambda window: QTimer.singleShot(0, lambda: offer_drafts(desk, window)),
+    )
+    instance.raise_requested.connect(lambda: _bring_forward_if(flow.front()))
+    flow.start()
     try:
         code: int = app.exec()
     finally:
         sys.excepthook = previous_hook
+        app.setQuitOnLastWindowClosed(True)  # the flow turned it off for sign-out
         desk.runner.shutdown()
     return code
 
@@ -99,6 +106,11 @@ def bring_forward(window: QWidget) -> None:
         window.showNormal()
     window.raise_()
     window.activateWindow()
+
+
+def _bring_forward_if(window: QWidget | None) -> None:
+    if window is not None:
+        bring_forward(window)
 
 
 def _tell(sentence: str) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -20,6 +20,11 @@ from pcso_desk.gui.search_box import SearchBox
 
 
 class MainWindow(QMainWindow):
+    # The session (gui/signin.py) acts on these; the window only offers them.
+    sign_out_requested = Signal()
+    lock_requested = Signal()
+    closed = Signal()
+
     def __init__(self, desk: Desk, settings: QSettings | None = None) -> None:
         super().__init__()
         self.desk = desk
@@ -113,6 +118,7 @@ class MainWindow(QMainWindow):
         quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
+        self._account_menu()
         go_menu = self.menuBar().addMenu("&Go")
         for number, name in enumerate(SCREENS):
             action = QAction(name, self)
@@ -126,9 +132,34 @@ class MainWindow(QMainWindow):
         about.triggered.connect(self._about)
         help_menu.addAction(about)
 
+    def _account_menu(self) -> None:
+        menu = self.menuBar().addMenu("&Account")
+        entries = (
+            ("&Change my password…", None, self.change_password),
+            ("&Lock", "Ctrl+Shift+L", self.lock_requested.emit),
+            ("Sign &out", None, self.sign_out_requested.emit),
+        )
+        for text, keys, slot in entries:
+            action = QAction(text, self)
+            if keys:
+                action.setShortcut(QKeySequence(keys))
+            action.triggered.connect(lambda _=False, run=slot: run())
+            action.setEnabled(self.desk.services.ctx.accounts)  # no accounts: no one to be
+            menu.addAction(action)
+        self.account_menu = menu
+
+    def change_password(self) -> None:
+        from pcso_desk.gui.signin import ChangePasswordDialog
+
+        dialog = ChangePasswordDialog(self.desk, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
     def _status(self) -> None:
+        from pcso_desk.gui.signin import actor_text
+
         ctx = self.desk.services.ctx
-        self.officer_label = QLabel("Not signed in")
+        self.officer_label = QLabel(actor_text(ctx.actor))
         self.officer_label.setAccessibleName("Signed-in officer")
         self.station_label = QLabel("Station: …")
         self.desk.runner.run(
@@ -159,3 +190,5 @@ class MainWindow(QMainWindow):
         if self.settings is not None:
             self.settings.setValue("window/geometry", self.saveGeometry())
         super().closeEvent(event)
+        if event.isAccepted():
+            self.closed.emit()

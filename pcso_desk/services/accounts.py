@@ -102,8 +102,29 @@ def create_account(
         session.add(user)
         session.flush()
         audit.append(session, ctx, "create account", "users", (user.id,), f"role {role.value}")
-    ctx.accounts = True
     return Changes("users", created=(user.id,))
+
+
+DEMO_PASSWORD = "demo-password"
+DEMO_ACCOUNTS = (("pcso", UserRole.PCSO), ("pc", UserRole.PC), ("sergeant", UserRole.SERGEANT),
+                 ("admin", UserRole.ADMIN))  # fmt: skip
+
+
+def create_demo_accounts(ctx: Context) -> list[str]:
+    """One account per role for a demo store, each tied to an officer of that rank."""
+    from pcso_desk.domain.enums import Role
+
+    ranks = {UserRole.PCSO: Role.PCSO, UserRole.PC: Role.PC, UserRole.SERGEANT: Role.SERGEANT}
+    made = []
+    for username, role in DEMO_ACCOUNTS:
+        with ctx.store.read() as session:
+            rank = ranks.get(role)
+            officer = session.scalar(
+                select(Officer.id).where(Officer.role == rank).order_by(Officer.name).limit(1)
+            ) if rank else None  # fmt: skip
+        create_account(ctx, username, DEMO_PASSWORD, role, officer)
+        made.append(username)
+    return made
 
 
 def sign_in(ctx: Context, username: str, password: str) -> Actor:

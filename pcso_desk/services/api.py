@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pcso_desk.domain.permissions import Action
 from pcso_desk.domain.schedule import LocalityShare
-from pcso_desk.services import operations, specs
+from pcso_desk.services import audit, operations, specs
 from pcso_desk.services.context import Context
 from pcso_desk.services.records import ListQuery, RecordService
 from pcso_desk.services.search import SearchHit, search
@@ -98,7 +99,10 @@ class Services:
     def merge_contacts(self, keep_id: str, duplicate_id: str) -> Any:
         from pcso_desk.services.merge import merge_contacts
 
-        return merge_contacts(self.ctx, keep_id, duplicate_id)
+        self.ctx.require(Action.CHANGE, "contacts", (keep_id, duplicate_id))
+        result = merge_contacts(self.ctx, keep_id, duplicate_id)
+        audit.record(self.ctx, "merge", "contacts", (keep_id, duplicate_id))
+        return result
 
     def undo_merge(self, undo: Any) -> Any:
         from pcso_desk.services.merge import undo_merge
@@ -106,7 +110,11 @@ class Services:
         return undo_merge(self.ctx, undo)
 
     def search(self, typed: str, limit: int = 20) -> list[SearchHit]:
-        return search(self.ctx, typed, limit)
+        self.ctx.require(Action.VIEW, "search")
+        hits = search(self.ctx, typed, limit)
+        if typed.strip():  # the count, never the words searched for
+            audit.record(self.ctx, "search", "", (), f"{len(hits)} results")
+        return hits
 
     def time_in_locality(self, month: str, **scope: str | None) -> LocalityShare:
         return operations.time_in_locality(self.ctx, month, **scope)
@@ -119,12 +127,16 @@ class Services:
     def import_contacts(self, path: Path, **options: Any) -> Any:
         from pcso_desk.services.contact_import import import_contacts
 
-        return import_contacts(self.ctx, path, **options)
+        report = import_contacts(self.ctx, path, **options)
+        if not options.get("dry_run"):
+            audit.record(self.ctx, "import", "contacts", (), path.name)
+        return report
 
     def export_table(self, table: str, fmt: str, out: Path) -> int:
         from pcso_desk.services.export import export_table
 
         rows: int = export_table(self.ctx, table, fmt, out)
+        audit.record(self.ctx, "export", table, (), f"{rows} rows as {fmt}")
         return rows
 
     def check(self) -> Any:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from pcso_desk.domain.enums import CaseStatus, IssueCategory, MeetingStatus, PriorityStatus
 from pcso_desk.domain.errors import ValidationError
+from pcso_desk.domain.permissions import Action
 from pcso_desk.domain.schedule import LONDON
 from pcso_desk.domain.validation import format_phone
 from pcso_desk.reports.briefing import (
@@ -24,6 +25,7 @@ from pcso_desk.reports.briefing import (
 )
 from pcso_desk.reports.internal import KinCallList, KinRow, VictimCard, VisitLine
 from pcso_desk.reports.meeting_pack import MeetingPack
+from pcso_desk.services import audit
 from pcso_desk.services.context import Context
 from pcso_desk.store import models as m
 
@@ -78,8 +80,15 @@ def _no_such(kind: str, text: str, names: list[str]) -> str:
     return f"There is no {kind} called '{text}'; did you mean {listed}?"
 
 
+def _printing(ctx: Context, kind: str, record_id: str) -> None:
+    """Printing is checked against the role, and audited, when a document's data is built."""
+    ctx.require(Action.PRINT, kind, (record_id,))
+    audit.record(ctx, "print", kind, (record_id,))
+
+
 def handout(ctx: Context, area: Area, today: date) -> Handout:
     """Everything the public street briefing shows for a ward or neighbourhood."""
+    _printing(ctx, "briefing", area.id)
     with ctx.store.read() as session:
         hood = session.get(m.Neighbourhood, area.neighbourhood_id)
         assert hood is not None
@@ -199,6 +208,7 @@ def _event(row: m.Meeting) -> PublicEvent:
 
 def meeting_pack(ctx: Context, meeting_id: str) -> MeetingPack:
     """The agenda's facts for one meeting: public fields only (it is handed round the room)."""
+    _printing(ctx, "meetings", meeting_id)
     with ctx.store.read() as session:
         row = session.get(m.Meeting, meeting_id)
         if row is None or row.deleted_at is not None:
@@ -244,6 +254,7 @@ def _next_meeting(session: Session, row: m.Meeting) -> datetime | None:
 
 def kin_call_list(ctx: Context, kin_id: str, today: date) -> KinCallList:
     """INTERNAL: one KIN's current members with their phones and check-in dates."""
+    _printing(ctx, "kins", kin_id)
     with ctx.store.read() as session:
         kin = session.get(m.Kin, kin_id)
         if kin is None or kin.deleted_at is not None:
@@ -272,6 +283,8 @@ def kin_call_list(ctx: Context, kin_id: str, today: date) -> KinCallList:
 
 def victim_card(ctx: Context, case_id: str, today: date) -> VictimCard:
     """RESTRICTED: one victim care case as a visit card (no visit notes: a card gets left about)."""
+    ctx.require(Action.VIEW_RESTRICTED, "victim_cases", (case_id,))
+    _printing(ctx, "victim_cases", case_id)
     with ctx.store.read() as session:
         case = session.get(m.VictimCase, case_id)
         if case is None or case.deleted_at is not None:

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from pcso_desk.domain import validation as v
 from pcso_desk.domain.enums import ContactKind, ContactMethod, LawfulBasis
 from pcso_desk.domain.errors import ValidationError
+from pcso_desk.domain.permissions import Action
 from pcso_desk.services.context import Context
 from pcso_desk.services.csv_headers import HeaderMap, map_headers, parse_choice
 from pcso_desk.services.duplicates import (
@@ -472,6 +473,7 @@ def import_contacts(
     `progress(stage, done, total)` is called as the work goes; if it raises (the user pressed
     Cancel), the whole import is rolled back like any other failure.
     """
+    ctx.require(Action.IMPORT, "contacts")
     if rejects is not None:
         _check_rejects_path(path, rejects)
     parsed = _parse_file(path)

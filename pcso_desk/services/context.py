@@ -118,9 +118,12 @@ class Context:
     def open(cls, store: Store, officer_id: str | None = None) -> Context:
         ctx = cls(store, ensure_station(store), officer_id)
         with store.read() as session:
-            ctx.accounts = session.execute(
-                text("SELECT 1 FROM users WHERE deleted_at IS NULL LIMIT 1")
-            ).first() is not None
+            ctx.accounts = (
+                session.execute(
+                    text("SELECT 1 FROM users WHERE deleted_at IS NULL LIMIT 1")
+                ).first()
+                is not None
+            )
         return ctx
 
     def sign_in(self, actor: Actor | None) -> None:

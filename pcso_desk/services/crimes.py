@@ -24,6 +24,8 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from pcso_desk.domain.errors import ValidationError
+from pcso_desk.domain.permissions import Action
+from pcso_desk.services import audit
 from pcso_desk.services.contact_import import read_text
 from pcso_desk.services.context import Context
 from pcso_desk.store.base import new_id, utcnow
@@ -149,6 +151,7 @@ def row_key(cells: list[str], occurrence: int) -> str:
 
 def import_crimes(ctx: Context, path: Path) -> CrimeImportReport:
     """Import one street-level file in one transaction (see the module docstring)."""
+    ctx.require(Action.IMPORT, "crime_records")
     rows = _rows(path)
     seen: Counter[str] = Counter()
     parsed: list[dict[str, Any]] = []
@@ -175,7 +178,9 @@ def import_crimes(ctx: Context, path: Path) -> CrimeImportReport:
         parsed.append(values)
     if rejects and not parsed:
         raise _refuse(path, "none of its rows could be read")
-    return _store(ctx, parsed, tuple(rejects))
+    report = _store(ctx, parsed, tuple(rejects))
+    audit.record(ctx, "import", "crime_records", (), path.name)
+    return report
 
 
 def _store(

@@ -36,6 +36,7 @@ from sqlalchemy.orm import QueryableAttribute, Session, aliased
 from pcso_desk.atomic import atomic_path as replace_via
 from pcso_desk.domain.enums import Sensitivity
 from pcso_desk.domain.errors import ValidationError
+from pcso_desk.domain.permissions import Action
 from pcso_desk.domain.validation import format_phone
 from pcso_desk.services.context import Context
 from pcso_desk.store import models as m
@@ -416,6 +417,7 @@ def _discard(sheet: Any) -> None:
 
 def export_table(ctx: Context, table: str, fmt: str, out: Path) -> int:
     """Export one table's live rows to `out` as CSV or XLSX; returns the rows written."""
+    ctx.require(Action.EXPORT, table)
     if table not in TABLES:
         raise ValidationError(
             f"'{table}' cannot be exported; choose one of: {', '.join(EXPORTABLE)}.", "table"

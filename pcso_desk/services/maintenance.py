@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, func, select
 
 from pcso_desk.domain.errors import ValidationError
+from pcso_desk.services import audit
 from pcso_desk.services.context import TEAM_KEY, Context, meta_value, set_meta
 from pcso_desk.store import migrate
 from pcso_desk.store import models as m
@@ -20,6 +21,7 @@ class CheckReport:
     integrity: str
     problems: tuple[str, ...] = field(default=())
     contacts: int = 0
+    audit_entries: int = 0
 
     @property
     def ok(self) -> bool:
@@ -32,6 +34,7 @@ class CheckReport:
             f"Schema version: {self.schema} ({state})",
             f"Integrity check: {self.integrity}",
             f"Contacts: {self.contacts:,}",
+            f"Audit log: {self.audit_entries:,} entries",
         ]
         out += [f"Problem: {problem}" for problem in self.problems]
         out.append("Store is healthy." if self.ok else "Store has problems.")
@@ -75,6 +78,9 @@ def check_store(ctx: Context) -> CheckReport:
         contacts = session.scalar(
             select(func.count()).select_from(m.Contact).where(m.Contact.deleted_at.is_(None))
         )
+        chain = audit.verify(session) if schema == head else None
+    if chain is not None and not chain.ok:
+        problems.append(f"audit log: {chain.reason} (the first bad entry is {chain.first_bad}).")
     return CheckReport(
         str(ctx.store.path),
         schema,
@@ -82,6 +88,7 @@ def check_store(ctx: Context) -> CheckReport:
         "ok" if integrity == ["ok"] else "FAILED",
         tuple(problems),
         int(contacts or 0),
+        chain.entries if chain else 0,
     )
 
 

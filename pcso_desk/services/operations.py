@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from pcso_desk.domain.enums import CaseStatus, PriorityStatus, ReviewDecision
 from pcso_desk.domain.errors import ValidationError
+from pcso_desk.domain.permissions import Action
 from pcso_desk.domain.schedule import (
     DueState,
     LocalityShare,
@@ -73,6 +74,7 @@ class VictimCare:
         self, now: datetime, *, within: timedelta = timedelta(days=7), officer_id: str | None = None
     ) -> list[CaseDue]:
         """Open cases overdue or due within `within`, soonest first."""
+        self.ctx.require(Action.VIEW_RESTRICTED, "victim_cases")
         stmt = (
             select(m.VictimCase, m.Contact.name)
             .join(m.Contact, m.Contact.id == m.VictimCase.victim_id)

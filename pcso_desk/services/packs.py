@@ -24,7 +24,9 @@ from pcso_desk.domain.disclosure import (
     shown_count,
 )
 from pcso_desk.domain.errors import ValidationError
+from pcso_desk.domain.permissions import Action
 from pcso_desk.reports.monthly_pack import PackTable, render_monthly_pack
+from pcso_desk.services import audit
 from pcso_desk.services.context import Context
 from pcso_desk.services.export import atomic_path, neutralise, write_csv_atomic
 from pcso_desk.services.monthly import (
@@ -208,6 +210,9 @@ def write_pack(ctx: Context, area: Area, month: str, target: Path, *, internal: 
     """Build the pack for `area` and `month` into the zip `target`; returns `target`."""
     if target.suffix.lower() != ".zip":
         raise ValidationError(f"'{target.name}' should end in .zip.", field="out")
+    ctx.require(Action.EXPORT, "monthly_pack")
+    which = "internal" if internal else "public"
+    audit.record(ctx, "export", "monthly_pack", area.ward_ids, f"{area.name} {month} {which}")
     figures = monthly_figures(ctx, area, month)
     tables = pack_tables(figures, public=not internal)
     name = pack_name(area, figures.month, internal=internal)

@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session
 
 from pcso_desk.domain.errors import PcsoDeskError
 from pcso_desk.domain.hlc import Hlc
+from pcso_desk.domain.permissions import Action
+from pcso_desk.services import audit
 from pcso_desk.services.context import Context
 from pcso_desk.services.sync_apply import apply_changes, integrity_message, journal
 from pcso_desk.services.syncing import ensure_identity, keys_folder
@@ -60,6 +62,7 @@ def export_bundle(
     ctx: Context, out: Path, *, full: bool = False, progress: Progress = _no_progress
 ) -> ExportResult:
     """Write one bundle, readable by every trusted station, of what they have not confirmed."""
+    ctx.require(Action.SYNC, "sync")
     me = ensure_identity(ctx)
     peers = TrustStore(keys_folder(ctx)).all()
     if not peers:
@@ -87,16 +90,21 @@ def export_bundle(
         for peer in peers:
             _peer_row(session, peer).last_export_at = utcnow()
     journal(ctx, f"exported {len(items)} changes to {out} for {len(peers)} station(s)")
+    audit.record(ctx, "sync export", "sync", (), f"{len(items)} changes")
     return ExportResult(out, len(items), since is None, tuple(p.name for p in peers))
 
 
 def import_bundle(ctx: Context, path: Path, *, progress: Progress = _no_progress) -> ImportResult:
     """Check, then merge a peer's bundle in one transaction; a refusal changes nothing."""
+    ctx.require(Action.SYNC, "sync")
     try:
-        return _import(ctx, path, progress)
+        result = _import(ctx, path, progress)
     except (BundleError, ChangeError) as exc:
         journal(ctx, f"refused {path}: {exc.message}")
         raise BundleError(exc.message) from exc
+    if not result.already_imported:  # a repeat changes nothing, not even the log
+        audit.record(ctx, "sync import", "sync", (), f"{result.changed} changes applied")
+    return result
 
 
 def _import(ctx: Context, path: Path, progress: Progress) -> ImportResult:

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from sqlalchemy.exc import IntegrityError
 
 from pcso_desk.domain.hlc import Hlc
+from pcso_desk.domain.permissions import Action
+from pcso_desk.services import audit
 from pcso_desk.services.context import Context
 from pcso_desk.services.sync_apply import apply_changes, integrity_message, journal
 from pcso_desk.services.syncing import ensure_identity
@@ -41,6 +43,7 @@ def _quiet(_message: str) -> None:
 
 
 def hub_sync(ctx: Context, url: str, *, progress: Progress = _quiet) -> HubResult:
+    ctx.require(Action.SYNC, "sync")
     me = ensure_identity(ctx)
     hub = Hub(url)
     try:
@@ -59,6 +62,7 @@ def hub_sync(ctx: Context, url: str, *, progress: Progress = _quiet) -> HubResul
         f"received {pulled} ({applied.changed_count} new here), "
         f"{applied.new_conflicts} new conflicts",
     )
+    audit.record(ctx, "sync hub", "sync", (), f"sent {pushed}, received {pulled}")
     return HubResult(
         hub.address,
         pushed,

@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 
 from pcso_desk.domain.errors import NotFoundError, ValidationError
 from pcso_desk.domain.hlc import Hlc
+from pcso_desk.domain.permissions import Action
+from pcso_desk.services import audit
 from pcso_desk.services.coerce import label_of
 from pcso_desk.services.context import STATION_NAME_KEY, Changes, Context, meta_value
 from pcso_desk.services.sync_apply import record_label, refresh_derived
@@ -50,6 +52,7 @@ class ConflictView:
 
 
 def list_conflicts(ctx: Context, *, include_resolved: bool = False) -> list[ConflictView]:
+    ctx.require(Action.SYNC, "sync_conflicts")
     with ctx.store.read() as session:
         stmt = select(m.SyncConflict).where(m.SyncConflict.deleted_at.is_(None))
         if not include_resolved:
@@ -65,6 +68,7 @@ def open_conflict_count(ctx: Context) -> int:
 
 def resolve_conflict(ctx: Context, conflict_id: str, choice: str) -> Changes:
     """Keep side `choice` ("a" or "b"): write it to the record and close the entry."""
+    ctx.require(Action.RESOLVE_CONFLICTS, "sync_conflicts", (conflict_id,))
     if choice not in ("a", "b"):
         raise ValidationError("Choose one of the two sides (a or b).")
     with ctx.store.write() as session:
@@ -91,6 +95,7 @@ def resolve_conflict(ctx: Context, conflict_id: str, choice: str) -> Changes:
         write_local_change(
             session, entry, resolution, ctx.clock, officer=ctx.officer_id, now_text=now_text
         )
+        audit.append(session, ctx, "resolve conflict", row.table_name, (row.row_id,), choice)
         kind = row.table_name
     return Changes(kind, updated=(row.row_id,) if changed else ())
 

@@ -9,6 +9,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from pcso_desk.domain.hlc import Hlc
+from pcso_desk.domain.permissions import Action
+from pcso_desk.services import audit
 from pcso_desk.services.context import STATION_NAME_KEY, TEAM_KEY, Context, meta_value
 from pcso_desk.store.models import SyncConflict, SyncHub, SyncPeer
 from pcso_desk.sync.files import write_bundle_atomic
@@ -50,8 +52,10 @@ def read_identity(path: Path) -> PublicIdentity:
 
 def trust_peer(ctx: Context, public: PublicIdentity) -> PublicIdentity:
     """Register a peer station of this team (after its fingerprint has been compared)."""
+    ctx.require(Action.SYNC, "sync")
     ensure_identity(ctx)
     TrustStore(keys_folder(ctx)).trust(public)
+    audit.record(ctx, "trust station", "sync", (public.station_id,), public.name)
     return public
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from pcso_desk.domain.enums import IssueCategory, MeetingStatus, PriorityStatus
 from pcso_desk.domain.errors import ValidationError
+from pcso_desk.domain.permissions import Action
 from pcso_desk.domain.schedule import (
     LONDON,
     RESPONSE_WINDOW,
@@ -101,6 +102,8 @@ def today_summary(
 
 
 def _victim_items(ctx: Context, now: datetime, officer_id: str | None) -> list[TodayItem]:
+    if not ctx.may(Action.VIEW_RESTRICTED):
+        return []  # victim care is not this role's to see
     due = operations.VictimCare(ctx).due(now, within=DUE_SOON, officer_id=officer_id)
     return [
         TodayItem(

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from pcso_desk.app import main
+from pcso_desk.services.accounts import DEMO_PASSWORD
 from pcso_desk.services.demo import TEAM_NAME
 from pcso_desk.store.clocks import synced_tables
 from tests.pg_server import PgServer
@@ -26,13 +27,20 @@ def dump(data_dir: Path) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def cli(data_dir: Path, *args: str) -> None:
-    assert main(["--data-dir", str(data_dir), *args]) == 0
+    # The demo store has accounts (its sergeant signs in); the new station has none yet.
+    user = ["--user", "sergeant"] if data_dir.name == "station" else []
+    assert main(["--data-dir", str(data_dir), *user, *args]) == 0
+
+
+@pytest.fixture(autouse=True)
+def _demo_password(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PCSO_DESK_PASSWORD", DEMO_PASSWORD)
 
 
 @pytest.fixture(scope="module")
 def demo_station(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("demo") / "station"
-    cli(folder, "demo", "--seed", "3")
+    assert main(["--data-dir", str(folder), "demo", "--seed", "3"]) == 0
     return folder
 
 

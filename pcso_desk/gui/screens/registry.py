@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QLabel, QTabWidget, QWidget
 
 from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.screens import definitions as d
+from pcso_desk.gui.screens.admin_security import audit_tab, users_tab
 from pcso_desk.gui.screens.contacts import contacts_screen
 from pcso_desk.gui.screens.kins import kins_screen
 from pcso_desk.gui.screens.meetings import meetings_screen
@@ -75,7 +76,10 @@ def _reports(desk: Desk) -> QWidget:
 
 
 def _admin(desk: Desk) -> QWidget:
-    return _tabs(desk, "Admin", {s.title: s for s in d.ADMIN.values()})
+    tabs = _tabs(desk, "Admin", {s.title: s for s in d.ADMIN.values()})
+    tabs.addTab(users_tab(desk), "Users")
+    tabs.addTab(audit_tab(desk), "Audit log")
+    return tabs
 
 
 FACTORIES: dict[str, Callable[[Desk], QWidget]] = {
