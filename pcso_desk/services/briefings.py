@@ -314,6 +314,8 @@ def victim_card(ctx: Context, case_id: str, today: date) -> VictimCard:
 
 def choices(ctx: Context, what: str, today: date) -> tuple[Choice, ...]:
     """What a document can be made for: wards, neighbourhoods, meetings, KINs or open cases."""
+    known = what in ("ward", "neighbourhood", "meeting", "kin")
+    ctx.require(Action.VIEW if known else Action.VIEW_RESTRICTED, what)
     with ctx.store.read() as session:
         if what in ("ward", "neighbourhood"):
             model: Any = m.Ward if what == "ward" else m.Neighbourhood

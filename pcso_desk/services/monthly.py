@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from pcso_desk.domain.enums import CaseStatus, MeetingStatus
 from pcso_desk.domain.errors import NotFoundError, ValidationError
+from pcso_desk.domain.permissions import Action
 from pcso_desk.domain.schedule import RESPONSE_WINDOW, add_months
 from pcso_desk.reports.monthly_pack import (
     Area,
@@ -81,6 +82,7 @@ def last_complete_month(today: date) -> str:
 
 def find_area(ctx: Context, kind: str, name: str) -> Area:
     """The area of that kind with that name (case-insensitive), or a NotFoundError."""
+    ctx.require(Action.VIEW, kind)
     model: Any = {"neighbourhood": m.Neighbourhood, "ward": m.Ward, "council": m.Council}[kind]
     with ctx.store.read() as session:
         row = session.scalars(
@@ -110,6 +112,7 @@ def _area(session: Session, kind: str, name: str, area_id: str) -> Area:
 
 def area_names(ctx: Context, kind: str) -> list[str]:
     """Names of every neighbourhood, ward, council or district, for a picker."""
+    ctx.require(Action.VIEW, kind)
     model: Any = {
         "neighbourhood": m.Neighbourhood,
         "ward": m.Ward,

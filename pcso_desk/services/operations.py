@@ -114,6 +114,7 @@ class Kins:
         self, today: date, *, within_days: int = 7, kin_id: str | None = None
     ) -> list[MemberDue]:
         """Current members whose check-in is overdue or due within `within_days`."""
+        self.ctx.require(Action.VIEW, "kin_members")
         stmt = (
             select(m.KinMember, m.Contact.name)
             .join(m.Contact, m.Contact.id == m.KinMember.contact_id)
@@ -141,6 +142,7 @@ class Kins:
 
     def coverage(self, ward_id: str) -> Coverage:
         """Which streets or communities of a ward no current KIN member represents."""
+        self.ctx.require(Action.VIEW, "kins")
         with self.ctx.store.read() as session:
             ward = session.get(m.Ward, ward_id)
             if ward is None or ward.deleted_at is not None:
@@ -246,6 +248,7 @@ def time_in_locality(
     ctx: Context, month: str, *, officer_id: str | None = None, neighbourhood_id: str | None = None
 ) -> LocalityShare:
     """Share of the month's logged time spent in the locality, against the 80% target."""
+    ctx.require(Action.VIEW, "patrol_sessions")
     start, end = month_bounds(month)
     with ctx.store.read() as session:
         officers: list[str] | None = None

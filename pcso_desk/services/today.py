@@ -80,6 +80,7 @@ def today_summary(
     KIN check-ins, meetings and messages belong to the whole team either way.
     """
     ctx = _context(services_or_ctx)
+    ctx.require(Action.VIEW, "today")
     local_now = now.astimezone(LONDON)
     today = local_now.date()
     month = f"{local_now.year:04d}-{local_now.month:02d}"

@@ -397,7 +397,7 @@ class AuditTab(_Guarded):
         self.user.setPlaceholderText("Any user")
         self.user.setClearButtonEnabled(True)
         self.table = _table("Audit entries", AUDIT_COLUMNS)
-        for column, width in enumerate((150, 90, 70, 110, 90, 220, 180)):
+        for column, width in enumerate((170, 140, 70, 120, 90, 200, 160)):
             self.table.setColumnWidth(column, width)
         self.more_button = _button("Load &more")
         self.check_button = _button("&Check the chain")
