@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication, QWidget
@@ -75,7 +75,6 @@ def _run_window(
     from pcso_desk.gui.crash import CrashReporter, install_excepthook
     from pcso_desk.gui.desk import Desk
     from pcso_desk.gui.main_window import MainWindow
-    from pcso_desk.gui.recovery import offer_drafts
     from pcso_desk.gui.signin import SessionFlow
 
     desk = Desk(services, paths)
@@ -87,7 +86,7 @@ def _run_window(
         desk,
         settings,
         lambda: MainWindow(desk, settings),
-        after_sign_in=lambda window: QTimer.singleShot(0, lambda: offer_drafts(desk, window)),
+        after_sign_in=lambda window: QTimer.singleShot(0, lambda: _after_sign_in(desk, window)),
     )
     instance.raise_requested.connect(lambda: _bring_forward_if(flow.front()))
     flow.start()
@@ -98,6 +97,30 @@ def _run_window(
         app.setQuitOnLastWindowClosed(True)  # the flow turned it off for sign-out
         desk.runner.shutdown()
     return code
+
+
+def _after_sign_in(desk: Any, window: QWidget) -> None:
+    """Offer unsaved drafts, and check the audit chain (off the GUI thread) at start-up."""
+    from pcso_desk.gui.recovery import offer_drafts
+
+    offer_drafts(desk, window)
+
+    def verify() -> Any:
+        from pcso_desk.services.audit import verify
+
+        with desk.services.ctx.store.read() as session:
+            return verify(session)
+
+    def show(check: Any) -> None:
+        if not check.ok:
+            desk.inform(
+                window,
+                "Audit log",
+                f"The audit log has been tampered with: {check.reason}. Tell your sergeant "
+                "and keep this PC as it is.",
+            )
+
+    desk.runner.run(verify, show, guard=window)
 
 
 def bring_forward(window: QWidget) -> None:
