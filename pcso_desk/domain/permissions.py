@@ -81,7 +81,9 @@ def allowed(role: UserRole, action: Action) -> bool:
 
 def refusal(role: UserRole, action: Action) -> str:
     """One sentence for a refused action."""
-    return f"A {ROLE_NAMES[role]} account cannot {action.value}; ask a sergeant or an admin."
+    name = ROLE_NAMES[role]
+    article = "An" if name[0] in "AEIOU" else "A"
+    return f"{article} {name} account cannot {action.value}; ask a sergeant or an admin."
 
 
 def permission_rows() -> list[tuple[str, ...]]:

@@ -131,30 +131,34 @@ def sign_in(ctx: Context, username: str, password: str) -> Actor:
     """Check a user name and password; on success the context acts as that user."""
     now = utcnow()
     name = username.strip().lower()
+    # A refusal is committed (the failure count, the audit entry) and raised afterwards.
+    refused: PermissionDenied | None = None
     with ctx.store.write() as session:
         user = session.scalar(select(User).where(User.username == name, User.deleted_at.is_(None)))
+        hasher = _hasher()
         if user is not None and user.locked_until and user.locked_until > now:
             audit.append(session, ctx, "sign in", "users", (user.id,), "locked", outcome="refused")
             until = user.locked_until.strftime("%H:%M UTC")
-            raise PermissionDenied(
+            refused = PermissionDenied(
                 f"Too many failed sign-ins; this account can try again at {until}."
             )
-        hasher = _hasher()
-        good = user is not None and user.active and _verify(hasher, user.password_hash, password)
-        if not good or user is None:
+        elif user is None or not user.active or not _verify(hasher, user.password_hash, password):
             if user is not None:
                 _failed(user, now)
             audit.append(
                 session, ctx, "sign in", "users", (user.id,) if user else (),
                 "wrong user name or password", outcome="refused",
             )  # fmt: skip
-            raise PermissionDenied(WRONG)
-        if hasher.check_needs_rehash(user.password_hash):
-            user.password_hash = hash_password(password)  # parameters rose since it was set
-        user.failed_attempts, user.locked_until, user.last_sign_in = 0, None, now
-        actor = Actor(user.id, user.username, user.role, user.officer_id)
-        ctx.sign_in(actor)
-        audit.append(session, ctx, "sign in", "users", (user.id,))
+            refused = PermissionDenied(WRONG)
+        else:
+            if hasher.check_needs_rehash(user.password_hash):
+                user.password_hash = hash_password(password)  # parameters rose since it was set
+            user.failed_attempts, user.locked_until, user.last_sign_in = 0, None, now
+            actor = Actor(user.id, user.username, user.role, user.officer_id)
+            ctx.sign_in(actor)
+            audit.append(session, ctx, "sign in", "users", (user.id,))
+    if refused is not None:
+        raise refused
     return actor
 
 
@@ -185,18 +189,20 @@ def change_own_password(ctx: Context, current: str, new: str) -> None:
     actor = ctx.actor
     if actor is None:
         raise PermissionDenied("Sign in first: this store has user accounts.")
+    hashed = hash_password(_check_password(new))
     with ctx.store.write() as session:
         user = session.get(User, actor.user_id)
-        if user is None or not _verify(_hasher(), user.password_hash, current):
+        right = user is not None and _verify(_hasher(), user.password_hash, current)
+        if user is None or not right:
             audit.append(
                 session, ctx, "change password", "users", (actor.user_id,), "", outcome="refused"
             )
-            raise PermissionDenied(
-                "The current password is not right; the password was not changed."
-            )
-        user.password_hash = hash_password(_check_password(new))
-        ctx.stamp(user, creating=False)
-        audit.append(session, ctx, "change password", "users", (user.id,))
+        else:
+            user.password_hash = hashed
+            ctx.stamp(user, creating=False)
+            audit.append(session, ctx, "change password", "users", (user.id,))
+    if not right:
+        raise PermissionDenied("The current password is not right; the password was not changed.")
 
 
 def reset_password(ctx: Context, user_id: str, new: str) -> Changes:

@@ -129,14 +129,20 @@ class Services:
 
         report = import_contacts(self.ctx, path, **options)
         if not options.get("dry_run"):
-            audit.record(self.ctx, "import", "contacts", (), path.name)
+            audit.record(
+                self.ctx,
+                "import",
+                "contacts",
+                (),
+                f"{report.added} added, {report.updated} updated",
+            )
         return report
 
     def export_table(self, table: str, fmt: str, out: Path) -> int:
         from pcso_desk.services.export import export_table
 
         rows: int = export_table(self.ctx, table, fmt, out)
-        audit.record(self.ctx, "export", table, (), f"{rows} rows as {fmt}")
+        audit.record(self.ctx, "export", table, (), f"{rows} row(s) as {fmt}")
         return rows
 
     def check(self) -> Any:

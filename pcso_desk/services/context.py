@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -144,10 +145,14 @@ class Context:
             return
         from pcso_desk.services import audit
 
-        audit.record(self, "refused", kind, ids, action.value, outcome="refused")
+        def keep() -> None:
+            audit.record(self, "refused", kind, ids, action.value, outcome="refused")
+
         if self.actor is None:
-            raise PermissionDenied("Sign in first: this store has user accounts.")
-        raise PermissionDenied(refusal(self.actor.role, action))
+            error = PermissionDenied("Sign in first: this store has user accounts.")
+        else:
+            error = PermissionDenied(refusal(self.actor.role, action))
+        raise after_rollback(error, keep, self.store)
 
     def require_kind(self, action: Action, kind: str, ids: tuple[str, ...] = ()) -> None:
         """`require` for a record kind: restricted kinds also need VIEW_RESTRICTED, and the
@@ -180,6 +185,15 @@ class Context:
     def team_name(self) -> str:
         with self.store.read() as session:
             return meta_value(session, TEAM_KEY) or ""
+
+
+def after_rollback(error: Exception, keep: Callable[[], None], store: Store) -> Exception:
+    """`error`, with `keep` done now or, inside a unit of work, once it has rolled back."""
+    if store.in_write:
+        error.after_rollback = keep  # type: ignore[attr-defined]
+    else:
+        keep()
+    return error
 
 
 def live(model: Any) -> Any:

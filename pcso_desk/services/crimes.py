@@ -179,7 +179,7 @@ def import_crimes(ctx: Context, path: Path) -> CrimeImportReport:
     if rejects and not parsed:
         raise _refuse(path, "none of its rows could be read")
     report = _store(ctx, parsed, tuple(rejects))
-    audit.record(ctx, "import", "crime_records", (), path.name)
+    audit.record(ctx, "import", "crime_records", (), "street-level crimes file")
     return report
 
 

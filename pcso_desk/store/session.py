@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,11 +26,22 @@ class Store:
     sessions: sessionmaker[Session]
     pre_upgrade_backup: str | None = None
     clock: HybridClock | None = None  # this station's clock, set once its id is known
+    _thread: threading.local | None = None
 
     @contextmanager
     def read(self) -> Iterator[Session]:
         with self.sessions() as session:
             yield session
+
+    @property
+    def in_write(self) -> bool:
+        """Whether this thread is inside a `write()` unit of work."""
+        return bool(getattr(self._local(), "depth", 0))
+
+    def _local(self) -> threading.local:
+        if self._thread is None:
+            self._thread = threading.local()
+        return self._thread
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -38,12 +50,28 @@ class Store:
         It takes SQLite's write lock first (BEGIN IMMEDIATE), so that every clock value
         issued inside it is later than the high-water mark of every committed write, in this
         process or another: "changes since T" then never misses a change (see sync).
+
+        An error raised inside may carry `after_rollback`, work that must be kept although
+        the unit of work is not (an audit entry for a refusal): it runs once the rollback
+        has released the lock.
         """
-        with self.sessions() as session, session.begin():
-            session.connection().exec_driver_sql("BEGIN IMMEDIATE")
-            floor = self._clock_floor(session)
-            yield session
-            self._raise_clock_floor(session, floor)
+        local = self._local()
+        local.depth = getattr(local, "depth", 0) + 1
+        try:
+            with self.sessions() as session, session.begin():
+                session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+                floor = self._clock_floor(session)
+                yield session
+                self._raise_clock_floor(session, floor)
+        except BaseException as exc:
+            local.depth -= 1
+            keep = getattr(exc, "after_rollback", None)
+            if keep is not None and local.depth == 0:
+                exc.after_rollback = None  # type: ignore[attr-defined]
+                keep()
+            raise
+        else:
+            local.depth -= 1
 
     def _clock_floor(self, session: Session) -> str:
         found = session.execute(
