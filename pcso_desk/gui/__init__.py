@@ -101,8 +101,11 @@ def _run_window(
 
 def _after_sign_in(desk: Any, window: QWidget) -> None:
     """Offer unsaved drafts, and check the audit chain (off the GUI thread) at start-up."""
+    from pcso_desk.gui.drafts import DraftStore, drafts_folder
     from pcso_desk.gui.recovery import offer_drafts
 
+    # Each user's typed-but-unsaved work is theirs: the next user is not offered it.
+    desk.drafts = DraftStore(drafts_folder(desk.paths.drafts, desk.services.ctx.actor))
     offer_drafts(desk, window)
 
     def verify() -> Any:

@@ -45,3 +45,8 @@ class DraftStore:
             except (OSError, ValueError, KeyError):
                 continue
         return found
+
+
+def drafts_folder(root: Path, actor: Any) -> Path:
+    """Where the signed-in user's drafts live (the shared folder while a store has no accounts)."""
+    return root if actor is None else root / str(actor.user_id)
