@@ -5,11 +5,15 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from pcso_desk.paths import DataPaths
 from pcso_desk.services.api import Services
+
+if TYPE_CHECKING:
+    from pcso_desk.store.session import Store
 
 log = logging.getLogger("pcso_desk")
 
@@ -21,8 +25,21 @@ def build_services(paths: DataPaths, create: bool = True) -> Services:
 
     if create:
         paths.ensure()
+    existed = paths.store.exists()
     store = open_store(paths.store, paths.backups, create=create)
+    if existed:  # today's automatic backup of a store that passed its integrity check
+        _auto_backup(store, paths)
     return Services(Context.open(store))
+
+
+def _auto_backup(store: Store, paths: DataPaths) -> None:
+    """A failed automatic backup is logged, never a reason to stop the user working."""
+    from pcso_desk.services.backups import auto_backup
+
+    try:
+        auto_backup(store)
+    except Exception as exc:  # disk full, backups folder read-only: the log says which
+        _log_crash(paths, exc)
 
 
 def _log_crash(paths: DataPaths, exc: BaseException) -> str:
@@ -36,6 +53,20 @@ def _log_crash(paths: DataPaths, exc: BaseException) -> str:
         return str(target)
     except OSError:
         return "(the log could not be written)"
+
+
+def _open_or_recover(open_services: Callable[[bool], Services], paths: DataPaths) -> Services:
+    """The app's store; a damaged one is offered its newest good backup (it asks first)."""
+    from pcso_desk.services.backups import DamagedStoreError
+
+    try:
+        return open_services(True)
+    except DamagedStoreError as exc:
+        from pcso_desk.gui.recovery import offer_restore
+
+        if not offer_restore(exc, paths):
+            raise
+    return open_services(True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -58,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             from pcso_desk.gui import run_app
 
-            return run_app(lambda: open_services(True), paths)
+            return run_app(lambda: _open_or_recover(open_services, paths), paths)
         return cli.run(args, open_services)
     except PcsoDeskError as exc:
         print(f"pcso-desk: {exc}", file=sys.stderr)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from pcso_desk import __version__, cli_documents, cli_packs, cli_sync
+from pcso_desk import __version__, cli_backup, cli_documents, cli_packs, cli_sync
 
 if TYPE_CHECKING:
     from pcso_desk.services.api import Services
@@ -53,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_documents.add_parsers(commands)
     cli_packs.add_parsers(commands)
     cli_sync.add_parsers(commands)
+    cli_backup.add_parsers(commands)
     return parser
 
 
@@ -83,6 +84,8 @@ def run(args: argparse.Namespace, open_services: OpenServices, out: TextIO | Non
         return cli_documents.run(args, open_services, out or sys.stdout)
     if args.command == "sync":
         return cli_sync.run(args, open_services, out or sys.stdout)
+    if args.command in cli_backup.COMMANDS:
+        return cli_backup.run(args, open_services, out or sys.stdout)
     if args.command == "monthly-pack":
         return cli_packs.run_monthly_pack(args, open_services, out or sys.stdout)
     if args.command == "import" and args.kind == "crimes":
@@ -124,7 +127,13 @@ def _demo(args: argparse.Namespace, open_services: OpenServices, out: TextIO) ->
 
 
 def _check(args: argparse.Namespace, open_services: OpenServices, out: TextIO) -> int:
-    report = open_services(False).check()
+    from pcso_desk.services.backups import DamagedStoreError
+    from pcso_desk.services.maintenance import damaged_report
+
+    try:
+        report = open_services(False).check()
+    except DamagedStoreError as exc:  # found before anything was written to it
+        report = damaged_report(exc)
     for line in report.lines():
         print(line, file=out)
     return 0 if report.ok else 1

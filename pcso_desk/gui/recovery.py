@@ -1,10 +1,14 @@
-"""At start-up: tell the user about typed work a crash or a kill left in drafts/."""
+"""At start-up: offer a backup in place of a damaged store, and tell the user about typed
+work a crash or a kill left in drafts/."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
 from pcso_desk.gui.desk import Desk
+from pcso_desk.paths import DataPaths
 
 TITLE = "Unsaved work"
 
@@ -32,3 +36,39 @@ def offer_drafts(desk: Desk, parent: QWidget | None) -> list[tuple[str, str]]:
         for key, _title in pending:
             desk.drafts.discard(key)
     return pending
+
+
+RESTORE_TITLE = "The store is damaged"
+
+
+def offer_restore(error: Any, paths: DataPaths, parent: QWidget | None = None) -> bool:
+    """At start-up, before the store opens: offer the newest good backup of a damaged store.
+
+    Returns True once the backup is in place (the caller opens the store again); False if
+    there is none, the user declined, or the restore was refused (it says why).
+    """
+    from PySide6.QtWidgets import QMessageBox
+
+    from pcso_desk.domain.errors import PcsoDeskError
+    from pcso_desk.services.backups import restore
+
+    backup = error.newest_backup
+    if backup is None:
+        QMessageBox.warning(parent, RESTORE_TITLE, str(error))
+        return False
+    question = (
+        f"The store is damaged ({error.reason}). It was not opened, so nothing was written "
+        f"to it.\n\nRestore the newest good backup, made {backup.made_at:%d %b %Y %H:%M} UTC?"
+        "\n\nThe damaged store is kept in the backups folder. Work done since the backup "
+        "is in it, or on the stations you synced with."
+    )
+    answer = QMessageBox.question(parent, RESTORE_TITLE, question)
+    if answer != QMessageBox.StandardButton.Yes:
+        return False
+    try:
+        result = restore(paths, backup.path)
+    except PcsoDeskError as exc:
+        QMessageBox.warning(parent, RESTORE_TITLE, str(exc))
+        return False
+    QMessageBox.information(parent, "Backup restored", result.line())
+    return True

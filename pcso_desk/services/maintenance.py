@@ -11,6 +11,7 @@ from pcso_desk.services import audit
 from pcso_desk.services.context import TEAM_KEY, Context, meta_value, set_meta
 from pcso_desk.store import migrate
 from pcso_desk.store import models as m
+from pcso_desk.store.backup import DamagedStoreError, newest_good_backup
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,8 @@ class CheckReport:
     problems: tuple[str, ...] = field(default=())
     contacts: int = 0
     audit_entries: int = 0
+    newest_backup: str | None = None  # the newest backup that verifies
+    damaged: bool = False  # found damaged before it was opened: nothing else was read
 
     @property
     def ok(self) -> bool:
@@ -29,13 +32,13 @@ class CheckReport:
 
     def lines(self) -> list[str]:
         state = "up to date" if self.schema == self.newest_schema else "OUT OF DATE"
-        out = [
-            f"Store: {self.path}",
-            f"Schema version: {self.schema} ({state})",
-            f"Integrity check: {self.integrity}",
-            f"Contacts: {self.contacts:,}",
-            f"Audit log: {self.audit_entries:,} entries",
-        ]
+        out = [f"Store: {self.path}"]
+        if not self.damaged:
+            out.append(f"Schema version: {self.schema} ({state})")
+        out.append(f"Integrity check: {self.integrity}")
+        if not self.damaged:
+            out += [f"Contacts: {self.contacts:,}", f"Audit log: {self.audit_entries:,} entries"]
+        out.append(f"Newest good backup: {self.newest_backup or 'none'}")
         out += [f"Problem: {problem}" for problem in self.problems]
         out.append("Store is healthy." if self.ok else "Store has problems.")
         return out
@@ -81,6 +84,8 @@ def check_store(ctx: Context) -> CheckReport:
         chain = audit.verify(session) if schema == head else None
     if chain is not None and not chain.ok:
         problems.append(f"audit log: {chain.reason} (the first bad entry is {chain.first_bad}).")
+    folder = ctx.store.backups or ctx.store.path.with_name("backups")
+    newest = newest_good_backup(folder)
     return CheckReport(
         str(ctx.store.path),
         schema,
@@ -89,6 +94,26 @@ def check_store(ctx: Context) -> CheckReport:
         tuple(problems),
         int(contacts or 0),
         chain.entries if chain else 0,
+        str(newest.path) if newest else None,
+    )
+
+
+def damaged_report(error: DamagedStoreError) -> CheckReport:
+    """What `check` says of a store that failed the start-up check (it was never opened)."""
+    backup = error.newest_backup
+    problems = [f"the store is damaged: {error.reason}; it was not opened or written to."]
+    if backup is not None:
+        problems.append(f"restore the newest good backup with: pcso-desk restore {backup.path}")
+    else:
+        problems.append("no backup in the backups folder verifies.")
+    return CheckReport(
+        str(error.path),
+        None,
+        migrate.head_revision(),
+        "FAILED",
+        tuple(problems),
+        newest_backup=str(backup.path) if backup else None,
+        damaged=True,
     )
 
 

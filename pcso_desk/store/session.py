@@ -15,8 +15,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from pcso_desk.domain.errors import StoreError
 from pcso_desk.domain.hlc import Hlc, HybridClock
 from pcso_desk.store import migrate
+from pcso_desk.store.backup import check_intact
 from pcso_desk.store.clocks import CLOCK_KEY, track_field_clocks
 from pcso_desk.store.engine import make_engine, make_session_factory
+from pcso_desk.store.location import check_location
 
 
 @dataclass
@@ -27,6 +29,7 @@ class Store:
     pre_upgrade_backup: str | None = None
     clock: HybridClock | None = None  # this station's clock, set once its id is known
     _thread: threading.local | None = None
+    backups: Path | None = None  # the folder of this store's backups
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -119,7 +122,10 @@ def open_store(path: Path, backups: Path, *, create: bool = True) -> Store:
             f"There is no store at {path}; run 'pcso-desk init' or 'pcso-desk demo' first."
         )
     path.parent.mkdir(parents=True, exist_ok=True)
+    # Not on a network share, a synced folder or a removable drive; WAL must work here.
+    check_location(path.parent)
     _check_is_sqlite(path)
+    check_intact(path, backups)  # read-only: a damaged store is never written to
     engine = make_engine(path)
     try:
         backup = migrate.upgrade(engine, path, backups)
@@ -131,4 +137,4 @@ def open_store(path: Path, backups: Path, *, create: bool = True) -> Store:
         raise
     sessions = make_session_factory(engine)
     track_field_clocks(sessions)
-    return Store(path, engine, sessions, backup)
+    return Store(path, engine, sessions, backup, backups=backups)

@@ -1,0 +1,64 @@
+"""`pcso-desk backup [--out FILE]` and `pcso-desk restore FILE`: copies of the store, recovery.
+
+Once a store has accounts both need `--user`: `backup --out` takes personal data out of the
+data folder, so it needs the export right; `restore` replaces every record, so it needs the
+import right. A damaged store cannot be opened to sign in to, so its restore needs no
+sign-in: the backup holds nothing its holder could not read from the file itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from pcso_desk.services.api import Services
+
+OpenServices = Callable[[bool], "Services"]
+COMMANDS = frozenset({"backup", "restore"})
+
+
+def add_parsers(commands: Any) -> None:
+    backup = commands.add_parser(
+        "backup", help="back up the store now (into the backups folder, or to --out FILE)"
+    )
+    backup.add_argument("--out", type=Path, metavar="FILE", help="write the backup here instead")
+    restore = commands.add_parser(
+        "restore", help="put a backup in place of the store (the store is kept aside)"
+    )
+    restore.add_argument("file", type=Path, metavar="FILE", help="a backup file that verifies")
+
+
+def run(args: argparse.Namespace, open_services: OpenServices, out: TextIO) -> int:
+    if args.command == "backup":
+        return _backup(args, open_services, out)
+    return _restore(args, open_services, out)
+
+
+def _backup(args: argparse.Namespace, open_services: OpenServices, out: TextIO) -> int:
+    from pcso_desk.services.backups import make_backup
+
+    made = make_backup(open_services(False).ctx, args.out)
+    print(f"Backed up the store to {made.path}; the backup verifies.", file=out)
+    return 0
+
+
+def _restore(args: argparse.Namespace, open_services: OpenServices, out: TextIO) -> int:
+    from pcso_desk.domain.permissions import Action
+    from pcso_desk.paths import DataPaths
+    from pcso_desk.services.backups import DamagedStoreError, restore
+
+    paths = DataPaths.resolve(args.data_dir)
+    if paths.store.exists():
+        try:
+            services = open_services(False)
+        except DamagedStoreError:
+            pass  # nothing to sign in to: recovering is open to whoever is at the PC
+        else:
+            services.ctx.require(Action.IMPORT, "restore")
+            services.ctx.store.close()  # the file is about to be replaced
+    result = restore(paths, args.file)
+    print(result.line(), file=out)
+    return 0

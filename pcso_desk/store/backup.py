@@ -1,0 +1,264 @@
+"""Backups of the store through SQLite's backup API, how to tell a good one, which to keep,
+and the start-up check that keeps a damaged store from ever being written to.
+
+Each backup is one SQLite file in the data folder's ``backups/``, named
+``pcso-desk-<kind>-<YYYYMMDDTHHMMSSZ>.sqlite`` (UTC). It is written under a temporary name,
+checked (`problem_with_backup`: it opens read-only, ``PRAGMA integrity_check`` says ok, and
+it carries a schema version this release knows) and only then renamed into place.
+
+Automatic backups are made at most once a calendar day (UTC): the first of a calendar month
+is a *monthly* backup, otherwise the first of an ISO week a *weekly* one, otherwise a *daily*
+one (`due_kind`). Rotation (`to_prune`) keeps the newest **7 daily, 4 weekly and 12 monthly**
+backups (`KEEP`). Backups made on request (`pcso-desk backup`, kind *manual*) and the
+``pre-upgrade-*.sqlite`` copies that migrate.py makes before a schema upgrade are never
+rotated.
+
+A store is *damaged* (`problem_with_store`) when a read-only ``PRAGMA quick_check`` fails or
+cannot run, when it has tables but no schema version, or when its write-ahead log has gone
+(a ``-shm`` file without its ``-wal``: SQLite deletes the ``-shm`` first on a clean close, so
+only a lost log leaves it alone). A lost log whose ``-shm`` went too cannot be told from a
+store that was closed cleanly before its latest changes.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pcso_desk.atomic import atomic_path
+from pcso_desk.domain.errors import StoreError
+from pcso_desk.store import migrate
+
+KEEP: dict[str, int] = {"daily": 7, "weekly": 4, "monthly": 12}
+MANUAL = "manual"
+PRE_UPGRADE = "pre-upgrade"
+STAMP = "%Y%m%dT%H%M%SZ"
+SQLITE_HEADER = b"SQLite format 3\x00"
+_NAME = re.compile(r"pcso-desk-(daily|weekly|monthly|manual)-(\d{8}T\d{6}Z)(?:-\d+)?\.sqlite")
+_PRE_UPGRADE = re.compile(r"pre-upgrade-.+-(\d{8}T\d{6}Z)\.sqlite")
+
+
+class DamagedStoreError(StoreError):
+    """The store failed its integrity check; it was not opened, so nothing was written to it."""
+
+    def __init__(self, path: Path, reason: str, newest_backup: Backup | None) -> None:
+        if newest_backup is None:
+            advice = (
+                "no backup in the backups folder verifies, so keep the file as it is and ask "
+                "for help"
+            )
+        else:
+            advice = (
+                "restore the newest good backup with "
+                f"'pcso-desk restore {_quoted(newest_backup.path)}'"
+            )
+        super().__init__(
+            f"The store at {path} is damaged ({reason}) and was not opened, so nothing was "
+            f"written to it; {advice}."
+        )
+        self.path = path
+        self.reason = reason
+        self.newest_backup = newest_backup
+
+
+def _quoted(path: Path) -> str:
+    text = str(path)
+    return text if shlex.quote(text) == text else f'"{text}"'
+
+
+@dataclass(frozen=True)
+class Backup:
+    """One backup file: where it is, which set it belongs to, and when it was made (UTC)."""
+
+    path: Path
+    kind: str  # daily, weekly, monthly, manual or pre-upgrade
+    made_at: datetime
+
+    @property
+    def rotated(self) -> bool:
+        return self.kind in KEEP
+
+
+def backup_name(kind: str, when: datetime) -> str:
+    return f"pcso-desk-{kind}-{when.astimezone(UTC).strftime(STAMP)}.sqlite"
+
+
+def read_backup_name(path: Path) -> Backup | None:
+    """The backup a file name describes, or None for any other file."""
+    found = _NAME.fullmatch(path.name)
+    if found is not None:
+        kind, stamp = found.group(1), found.group(2)
+    elif (pre := _PRE_UPGRADE.fullmatch(path.name)) is not None:
+        kind, stamp = PRE_UPGRADE, pre.group(1)
+    else:
+        return None
+    try:
+        made = datetime.strptime(stamp, STAMP).replace(tzinfo=UTC)
+    except ValueError:
+        return None
+    return Backup(path, kind, made)
+
+
+def list_backups(folder: Path) -> list[Backup]:
+    """Every backup in `folder`, newest first."""
+    if not folder.is_dir():
+        return []
+    found = [b for p in folder.iterdir() if p.is_file() and (b := read_backup_name(p))]
+    return sorted(found, key=lambda b: (b.made_at, b.path.name), reverse=True)
+
+
+def free_name(folder: Path, kind: str, when: datetime) -> Path:
+    """A backup path for `kind` at `when` that no file has yet (a suffix within one second)."""
+    name = backup_name(kind, when)
+    target, count = folder / name, 1
+    while target.exists():
+        count += 1
+        target = folder / name.replace(".sqlite", f"-{count}.sqlite")
+    return target
+
+
+def _uri(path: Path, *options: str) -> str:
+    return path.absolute().as_uri() + "?" + "&".join(options)
+
+
+def write_backup(source: Path, target: Path) -> Path:
+    """Copy the store at `source` to `target` with SQLite's online backup API, consistently
+    even while the app writes; the file appears under its name only once it verifies."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(target, ".part") as temp:
+        src = sqlite3.connect(source)
+        dst = sqlite3.connect(temp)
+        try:
+            src.backup(dst)
+            # One self-contained file: no -wal is needed (or made) to read it later.
+            dst.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            dst.close()
+            src.close()
+        problem = problem_with_backup(temp)
+        if problem is not None:
+            raise StoreError(f"The backup of {source} did not verify ({problem}); none was kept.")
+    return target
+
+
+def problem_with_backup(path: Path) -> str | None:
+    """Why `path` is not a good backup of a PCSO Desk store, or None if it is one.
+
+    It is opened read-only and immutable: nothing is written to it or beside it.
+    """
+    if not path.is_file():
+        return "there is no such file"
+    with path.open("rb") as handle:
+        if handle.read(16) != SQLITE_HEADER:
+            return "it is not an SQLite database"
+    try:
+        conn = sqlite3.connect(_uri(path, "mode=ro", "immutable=1"), uri=True)
+        try:
+            return _problem_in(conn, quick=False) or _schema_problem(conn, required=True)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        return f"it cannot be read: {exc}"
+
+
+def _problem_in(conn: sqlite3.Connection, *, quick: bool) -> str | None:
+    pragma = "quick_check" if quick else "integrity_check"
+    rows = [str(row[0]) for row in conn.execute(f"PRAGMA {pragma}")]
+    if rows != ["ok"]:
+        return f"its integrity check failed: {rows[0]}"
+    return None
+
+
+def _schema_problem(conn: sqlite3.Connection, *, required: bool) -> str | None:
+    tables = {str(row[0]) for row in conn.execute("SELECT name FROM sqlite_master")}
+    if "alembic_version" not in tables:
+        if not required and not tables:
+            return None  # an empty store, about to be built
+        return "it has no schema version, so it is not a whole PCSO Desk store"
+    row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    if row is None:
+        return "its schema version is missing"
+    if required and str(row[0]) not in migrate.known_revisions():
+        return f"its schema version {row[0]} is unknown to this release"
+    return None
+
+
+def sidecars(path: Path) -> tuple[Path, Path]:
+    """The write-ahead log and its shared-memory index beside a store."""
+    return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
+
+
+def problem_with_store(path: Path) -> str | None:
+    """Why the store at `path` must not be opened for writing, or None if it may be.
+
+    Only a read-only connection touches it, so a damaged store is never written to.
+    """
+    if not path.exists() or path.stat().st_size == 0:
+        return None  # a new store
+    wal, shm = sidecars(path)
+    if shm.exists() and not wal.exists():
+        return "its write-ahead log (the -wal file) has gone, so recent changes may be lost"
+    try:
+        conn = sqlite3.connect(_uri(path, "mode=ro"), uri=True)
+        try:
+            return _problem_in(conn, quick=True) or _schema_problem(conn, required=False)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        return f"it cannot be read: {exc}"
+
+
+def newest_good_backup(folder: Path) -> Backup | None:
+    """The newest backup in `folder` that verifies (older ones are tried in turn)."""
+    for backup in list_backups(folder):
+        if problem_with_backup(backup.path) is None:
+            return backup
+    return None
+
+
+def check_intact(path: Path, backups: Path) -> None:
+    """Raise DamagedStoreError, naming the newest good backup, if the store is damaged."""
+    problem = problem_with_store(path)
+    if problem is not None:
+        raise DamagedStoreError(path, problem, newest_good_backup(backups))
+
+
+def due_kind(existing: Sequence[Backup], now: datetime) -> str | None:
+    """Which automatic backup is due at `now`: at most one a day; monthly, weekly, daily."""
+    today = now.astimezone(UTC)
+    if any(b.rotated and b.made_at.date() == today.date() for b in existing):
+        return None
+    months = {_month(b.made_at) for b in existing if b.kind == "monthly"}
+    weeks = {_week(b.made_at) for b in existing if b.kind == "weekly"}
+    if _month(today) not in months:
+        return "monthly"
+    if _week(today) not in weeks:
+        return "weekly"
+    return "daily"
+
+
+def _month(when: datetime) -> tuple[int, int]:
+    return (when.year, when.month)
+
+
+def _week(when: datetime) -> tuple[int, int]:
+    iso = when.isocalendar()
+    return (iso.year, iso.week)
+
+
+def to_prune(existing: Sequence[Backup]) -> list[Backup]:
+    """The automatic backups beyond the newest KEEP[kind] of each kind."""
+    extra: list[Backup] = []
+    for kind, keep in KEEP.items():
+        of_kind = sorted(
+            (b for b in existing if b.kind == kind),
+            key=lambda b: (b.made_at, b.path.name),
+            reverse=True,
+        )
+        extra.extend(of_kind[keep:])
+    return extra
