@@ -145,6 +145,12 @@ class Services:
         audit.record(self.ctx, "export", table, (), f"{rows} row(s) as {fmt}")
         return rows
 
+    def export_subject_access(self, contact_id: str, folder: Path) -> tuple[Path, Path]:
+        """A person's data as JSON and PDF, others' names redacted; audited as a disclosure."""
+        from pcso_desk.services.subject_access import export_subject_access
+
+        return export_subject_access(self.ctx, contact_id, folder)
+
     def check(self) -> Any:
         from pcso_desk.services.maintenance import check_store
 
