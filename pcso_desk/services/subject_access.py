@@ -34,6 +34,7 @@ from __future__ import annotations
 import enum
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
@@ -79,6 +80,13 @@ NAMED: dict[str, Any] = {
     "kin_id": m.Kin,
     "neighbourhood_id": m.Neighbourhood,
 }
+
+
+def _owned(session: Session, key: Any, ids: Iterable[str], when: Any) -> list[Any]:
+    """Rows whose `key` column is one of `ids`, oldest first (ties by id, for a stable order)."""
+    model = key.class_
+    stmt = select(model).where(key.in_(list(ids))).order_by(when, model.id)
+    return list(session.scalars(stmt).all())
 
 
 def _words(text: str) -> str:
@@ -183,31 +191,15 @@ def _gather(session: Session, contact_id: str) -> SubjectAccess:
 
     ec = m.EngagementContact
     engagement_ids = set(session.scalars(select(ec.engagement_id).where(ec.contact_id.in_(ids))))
-    engagements = session.scalars(
-        select(m.Engagement)
-        .where(m.Engagement.id.in_(engagement_ids))
-        .order_by(m.Engagement.occurred_at, m.Engagement.id)
-    ).all()
-    members = session.scalars(
-        select(m.KinMember)
-        .where(m.KinMember.contact_id.in_(ids))
-        .order_by(m.KinMember.joined_on, m.KinMember.id)
-    ).all()
-    checkins = session.scalars(
-        select(m.KinCheckIn)
-        .where(m.KinCheckIn.member_id.in_([mb.id for mb in members]))
-        .order_by(m.KinCheckIn.checked_on, m.KinCheckIn.id)
-    ).all()
-    cases = session.scalars(
-        select(m.VictimCase)
-        .where(m.VictimCase.victim_id.in_(ids))
-        .order_by(m.VictimCase.opened_at, m.VictimCase.id)
-    ).all()
-    visits = session.scalars(
-        select(m.VictimContact)
-        .where(m.VictimContact.case_id.in_([c.id for c in cases]))
-        .order_by(m.VictimContact.contacted_at, m.VictimContact.id)
-    ).all()
+    engagements = _owned(session, m.Engagement.id, engagement_ids, m.Engagement.occurred_at)
+    members = _owned(session, m.KinMember.contact_id, ids, m.KinMember.joined_on)
+    checkins = _owned(
+        session, m.KinCheckIn.member_id, [mb.id for mb in members], m.KinCheckIn.checked_on
+    )
+    cases = _owned(session, m.VictimCase.victim_id, ids, m.VictimCase.opened_at)
+    visits = _owned(
+        session, m.VictimContact.case_id, [c.id for c in cases], m.VictimContact.contacted_at
+    )
     own_words = {_words(n) for n in own}
     candidates = session.scalars(
         select(m.Message)
