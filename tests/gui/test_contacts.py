@@ -80,6 +80,7 @@ def test_detail_pane_lists_duplicates_and_merges_the_chosen_one(
     screen.detail.duplicates.setCurrentRow(0)
     qtbot.mouseClick(screen.detail.merge_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: _names(services) == ["Jo Jones"])
+    qtbot.waitUntil(screen.detail.undo_button.isEnabled)  # the pane offers the undo
     assert answers.questions and "undo" in answers.questions[-1]
 
 

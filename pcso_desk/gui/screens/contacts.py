@@ -64,7 +64,9 @@ class ContactEditor(RecordEditor):
             super().save()
             return
         values = self.values()
-        self.desk.runner.run(lambda: self.desk.services.likely_duplicates(values), self._checked)
+        self.desk.runner.run(
+            lambda: self.desk.services.likely_duplicates(values), self._checked, guard=self
+        )
 
     def _checked(self, matches: list[Any]) -> None:
         self.matches = matches
@@ -184,7 +186,9 @@ class ContactDetail(QWidget):
         if not self.desk.ask(self, "Merge contacts", question):
             return
         self.desk.runner.run(
-            lambda: self.desk.services.merge_contacts(keep, duplicate), self.screen.merged
+            lambda: self.desk.services.merge_contacts(keep, duplicate),
+            self.screen.merged,
+            guard=self,  # the pane may be closed before the merge comes back
         )
 
     def remember(self, result: Any) -> None:

@@ -121,7 +121,9 @@ class CoveragePanel(QGroupBox):
         self.load_wards()
 
     def load_wards(self) -> None:
-        self.desk.runner.run(lambda: self.desk.services.options("wards"), self._fill_wards)
+        self.desk.runner.run(
+            lambda: self.desk.services.options("wards"), self._fill_wards, guard=self
+        )
 
     def _fill_wards(self, wards: list[tuple[str, str]]) -> None:
         chosen = self._wanted or self.ward.currentData()
@@ -148,7 +150,7 @@ class CoveragePanel(QGroupBox):
         if not ward_id:
             return
         kins = self.desk.services.kins
-        self.desk.runner.run(lambda: kins.coverage(ward_id), self._show)
+        self.desk.runner.run(lambda: kins.coverage(ward_id), self._show, guard=self)
 
     def _show(self, coverage: Coverage) -> None:
         if coverage.ward_id != self.ward.currentData():

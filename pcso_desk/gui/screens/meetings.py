@@ -373,7 +373,9 @@ class MeetingDetail(QStackedWidget):
         if self.meeting_id is None:
             return
         options = self.desk.services.options
-        self.desk.runner.run(lambda: options(link.options), lambda found: self._pick(link, found))
+        self.desk.runner.run(
+            lambda: options(link.options), lambda found: self._pick(link, found), guard=self
+        )
 
     def _pick(self, link: LinkKind, found: list[tuple[str, str]]) -> None:
         meeting_id = self.meeting_id

@@ -119,7 +119,7 @@ class MonthlyPackPanel(QWidget):
         kind = self.kind.currentData()
         ctx = self.desk.services.ctx
         self.area.setEnabled(False)
-        self.desk.runner.run(lambda: monthly.area_names(ctx, kind), self._show_areas)
+        self.desk.runner.run(lambda: monthly.area_names(ctx, kind), self._show_areas, guard=self)
 
     def _show_areas(self, names: list[str]) -> None:
         self.area.clear()

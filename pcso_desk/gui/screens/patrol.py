@@ -188,7 +188,9 @@ class LocalityPanel(QFrame):
 
     def load_scopes(self) -> None:
         options = self.desk.services.options
-        self.desk.runner.run(lambda: (options("neighbourhoods"), options("officers")), self._fill)
+        self.desk.runner.run(
+            lambda: (options("neighbourhoods"), options("officers")), self._fill, guard=self
+        )
 
     def _fill(self, found: Scopes) -> None:
         neighbourhoods, officers = found

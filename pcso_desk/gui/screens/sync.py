@@ -417,7 +417,9 @@ class SyncScreen(QWidget):
     def trust_station(self) -> None:
         chosen = self.desk.choose(self, "Trust a station", IDENTITIES)
         if chosen:
-            self.desk.runner.run(lambda: self.sync.read_identity(Path(chosen)), self._confirm)
+            self.desk.runner.run(
+                lambda: self.sync.read_identity(Path(chosen)), self._confirm, guard=self
+            )
 
     def _confirm(self, public: Any) -> None:
         question = (
