@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from pcso_desk.domain.enums import UserRole
 from pcso_desk.domain.errors import NotFoundError, PermissionDenied, ValidationError
-from pcso_desk.domain.permissions import ROLE_NAMES, Action
+from pcso_desk.domain.permissions import Action
 from pcso_desk.services import audit
 from pcso_desk.services.context import Actor, Changes, Context
 from pcso_desk.store.base import utcnow
@@ -267,7 +267,3 @@ def _user(session: Session, user_id: str) -> User:
     if user is None or user.deleted_at is not None:
         raise NotFoundError("That account no longer exists.")
     return user
-
-
-def role_name(role: UserRole) -> str:
-    return ROLE_NAMES[role]

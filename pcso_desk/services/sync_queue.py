@@ -62,10 +62,6 @@ def list_conflicts(ctx: Context, *, include_resolved: bool = False) -> list[Conf
         return [_view(session, row, names) for row in rows]
 
 
-def open_conflict_count(ctx: Context) -> int:
-    return len(list_conflicts(ctx))
-
-
 def resolve_conflict(ctx: Context, conflict_id: str, choice: str) -> Changes:
     """Keep side `choice` ("a" or "b"): write it to the record and close the entry."""
     ctx.require(Action.RESOLVE_CONFLICTS, "sync_conflicts", (conflict_id,))

@@ -59,11 +59,6 @@ def trust_peer(ctx: Context, public: PublicIdentity) -> PublicIdentity:
     return public
 
 
-def trusted_peers(ctx: Context) -> list[PublicIdentity]:
-    ensure_identity(ctx)
-    return TrustStore(keys_folder(ctx)).all()
-
-
 @dataclass(frozen=True)
 class PeerStatus:
     station_id: str

@@ -50,16 +50,6 @@ SCREEN_OF_KIND = {
     "messages": "Messages",
 }
 
-COMING: dict[str, str] = {}
-
-
-def _coming(name: str) -> QWidget:
-    label = QLabel(f"<h2>{name}</h2><p>{COMING[name]}</p>")
-    label.setWordWrap(True)
-    label.setAccessibleName(name)
-    label.setObjectName("comingSoon")
-    return label
-
 
 def _tabs(desk: Desk, name: str, pages: dict[str, d.ScreenDef]) -> QTabWidget:
     tabs = QTabWidget()
