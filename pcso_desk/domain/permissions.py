@@ -25,6 +25,8 @@ class Action(enum.StrEnum):
     RESOLVE_CONFLICTS = "settle sync conflicts"
     MANAGE_USERS = "manage user accounts"
     READ_AUDIT = "read the audit log"
+    REVIEW = "review records due for retention"
+    ERASE = "erase a person's data"
 
 
 _OPERATIONAL = frozenset(
@@ -48,8 +50,11 @@ PERMISSIONS: dict[UserRole, frozenset[Action]] = {
         Action.ORGANISATION,
         Action.RESOLVE_CONFLICTS,
         Action.READ_AUDIT,
+        Action.REVIEW,
+        Action.ERASE,
     },
-    # The administrator keeps the station running; casework is not theirs to see.
+    # The administrator keeps the station running; casework is not theirs to see. Data
+    # protection duties (retention review, erasure) are theirs as well as a sergeant's.
     UserRole.ADMIN: frozenset(
         {
             Action.VIEW,
@@ -57,6 +62,8 @@ PERMISSIONS: dict[UserRole, frozenset[Action]] = {
             Action.SYNC,
             Action.MANAGE_USERS,
             Action.READ_AUDIT,
+            Action.REVIEW,
+            Action.ERASE,
         }
     ),
 }

@@ -11,6 +11,7 @@ from pcso_desk.domain.schedule import LocalityShare
 from pcso_desk.services import audit, operations, specs
 from pcso_desk.services.context import Context
 from pcso_desk.services.records import ListQuery, RecordService
+from pcso_desk.services.retention import Retention
 from pcso_desk.services.search import SearchHit, search
 from pcso_desk.services.sync_api import Sync
 
@@ -37,6 +38,7 @@ class Services:
         self.priorities = operations.Priorities(self.ctx)
         self.messages = operations.Messages(self.ctx)
         self.sync = Sync(self.ctx)
+        self.retention = Retention(self.ctx)
 
     def __getitem__(self, kind: str) -> RecordService:
         return self.records[kind]

@@ -139,6 +139,7 @@ class Sink:
             station_id=self.station,
             hlc=f"{clock[0]:015d}-{clock[1]:06d}-{self.station}",
             deleted_at=None,
+            erased_at=None,
             field_clocks=None,
         )
         name = model.__tablename__

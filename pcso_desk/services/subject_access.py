@@ -1,21 +1,7 @@
 """Subject access (DPA 2018 s.45 / PRODUCT.md §7): every record holding one person's data.
 
-Which records count as the person's:
-
-- the contact itself and every contact merged into it (`merged_into_id`, followed
-  transitively): a merged duplicate is the same person. Asked for a merged-away contact,
-  the search starts from the contact it was merged into;
-- engagements the person is linked to through `engagement_contacts`;
-- KIN memberships (`kin_members.contact_id`) and the check-ins of those memberships;
-- victim care cases with the person as victim, and those cases' visits and contacts
-  (restricted: the caller also needs VIEW_RESTRICTED when there are any);
-- messages linked to the person (`messages.contact_id`), or unlinked messages whose sender
-  name (`from_name`, the only sender field) equals one of the person's names exactly,
-  ignoring case and spacing.
-
-Meetings, priorities, patrol sessions and crime figures have no link to a contact and are
-not searched. Tombstoned records (and deleted engagement links) still hold data, so they
-are included and marked deleted.
+Which records count as the person's is set out in `person_records`; the links between an
+engagement and its contacts are not shown, the engagements they lead to are.
 
 Redaction: the other people are the other contacts linked to the same records (the other
 contacts on the person's engagements, the other members of the person's KINs). In every text
@@ -34,17 +20,15 @@ from __future__ import annotations
 import enum
 import json
 import re
-from collections.abc import Iterable
 from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pcso_desk.atomic import write_atomic
-from pcso_desk.domain.errors import NotFoundError
 from pcso_desk.domain.permissions import Action
 from pcso_desk.domain.validation import format_phone
 from pcso_desk.reports.subject_access import (
@@ -57,6 +41,7 @@ from pcso_desk.reports.subject_access import (
 from pcso_desk.services import audit
 from pcso_desk.services.coerce import LONDON, label_of
 from pcso_desk.services.context import Context
+from pcso_desk.services.person_records import person_records, words
 from pcso_desk.store import models as m
 
 REDACTED = "[redacted]"
@@ -82,23 +67,12 @@ NAMED: dict[str, Any] = {
 }
 
 
-def _owned(session: Session, key: Any, ids: Iterable[str], when: Any) -> list[Any]:
-    """Rows whose `key` column is one of `ids`, oldest first (ties by id, for a stable order)."""
-    model = key.class_
-    stmt = select(model).where(key.in_(list(ids))).order_by(when, model.id)
-    return list(session.scalars(stmt).all())
-
-
-def _words(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
 def _redactor(others: set[str], own: set[str]) -> re.Pattern[str] | None:
     """One pattern for every other person's full name and surname, longest first."""
-    own_words = {w for name in own for w in _words(name).split()} | {_words(n) for n in own}
+    own_words = {w for name in own for w in words(name).split()} | {words(n) for n in own}
     terms: set[str] = set()
     for name in others:
-        full = _words(name)
+        full = words(name)
         if full and full not in own_words:
             terms.add(full)
         parts = full.split()
@@ -159,58 +133,17 @@ class _Builder:
         )
 
 
-def _person(session: Session, contact_id: str) -> m.Contact:
-    contact = session.get(m.Contact, contact_id)
-    seen = {contact_id}
-    while contact is not None and contact.merged_into_id and contact.merged_into_id not in seen:
-        seen.add(contact.merged_into_id)
-        contact = session.get(m.Contact, contact.merged_into_id)
-    if contact is None:
-        raise NotFoundError("That contact does not exist.")
-    return contact
-
-
-def _merged(session: Session, keep_id: str) -> list[m.Contact]:
-    found: list[m.Contact] = []
-    frontier, seen = [keep_id], {keep_id}
-    while frontier:
-        rows = session.scalars(
-            select(m.Contact).where(m.Contact.merged_into_id.in_(frontier)).order_by(m.Contact.id)
-        ).all()
-        frontier = [r.id for r in rows if r.id not in seen]
-        seen.update(frontier)
-        found.extend(r for r in rows if r.id in frontier)
-    return found
-
-
 def _gather(session: Session, contact_id: str) -> SubjectAccess:
-    person = _person(session, contact_id)
-    merged = _merged(session, person.id)
-    ids = [person.id, *(c.id for c in merged)]
-    own = {person.name, *(c.name for c in merged)}
-
+    found = person_records(session, contact_id)
+    person, merged, members = found.person, found.merged, found.members
+    engagements, checkins, cases, visits = (
+        found.engagements, found.checkins, found.cases, found.visits
+    )
+    messages = found.messages
+    ids = found.contact_ids
+    own = found.names
     ec = m.EngagementContact
-    engagement_ids = set(session.scalars(select(ec.engagement_id).where(ec.contact_id.in_(ids))))
-    engagements = _owned(session, m.Engagement.id, engagement_ids, m.Engagement.occurred_at)
-    members = _owned(session, m.KinMember.contact_id, ids, m.KinMember.joined_on)
-    checkins = _owned(
-        session, m.KinCheckIn.member_id, [mb.id for mb in members], m.KinCheckIn.checked_on
-    )
-    cases = _owned(session, m.VictimCase.victim_id, ids, m.VictimCase.opened_at)
-    visits = _owned(
-        session, m.VictimContact.case_id, [c.id for c in cases], m.VictimContact.contacted_at
-    )
-    own_words = {_words(n) for n in own}
-    candidates = session.scalars(
-        select(m.Message)
-        .where(or_(m.Message.contact_id.in_(ids), m.Message.contact_id.is_(None)))
-        .order_by(m.Message.received_at, m.Message.id)
-    ).all()
-    messages = [
-        msg
-        for msg in candidates
-        if msg.contact_id in ids or (msg.from_name and _words(msg.from_name) in own_words)
-    ]
+    engagement_ids = {e.id for e in engagements}
 
     # The other people linked to the same records.
     other_ids = set(

@@ -11,11 +11,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from pcso_desk.domain.hlc import Hlc
-from pcso_desk.services import derived
+from pcso_desk.services import derived, erasure
 from pcso_desk.services.context import Context
 from pcso_desk.store import models as m
+from pcso_desk.store.clocks import erased_fields
 from pcso_desk.sync.changes import Item
-from pcso_desk.sync.local import Applied, apply_items
+from pcso_desk.sync.local import CHUNK, Applied, apply_items
 
 
 def apply_changes(ctx: Context, session: Session, items: Sequence[Item]) -> Applied:
@@ -28,8 +29,33 @@ def apply_changes(ctx: Context, session: Session, items: Sequence[Item]) -> Appl
     if newest:
         ctx.clock.observe(Hlc.decode(newest))  # later local edits sort after what arrived
     applied = apply_items(session, items, ctx.clock)
+    applied.erased = _arrived_erased(session, applied.changed)
+    for table, ids in erasure.enforce_erasures(ctx, session).items():
+        applied.erased += len(ids)
+        applied.changed.setdefault(table, []).extend(i for i in ids if i not in applied.changed)
     refresh_derived(session, applied.changed)
     return applied
+
+
+def _arrived_erased(session: Session, changed: dict[str, list[str]]) -> int:
+    """How many of the records a merge changed are erased ones."""
+    found = 0
+    for name, ids in changed.items():
+        if not erased_fields(name):
+            continue
+        for start in range(0, len(ids), CHUNK):
+            marks = ", ".join("?" for _ in ids[start : start + CHUNK])
+            found += int(
+                session.connection()
+                .exec_driver_sql(
+                    f'SELECT count(*) FROM "{name}" WHERE erased_at IS NOT NULL '
+                    f"AND id IN ({marks})",
+                    tuple(ids[start : start + CHUNK]),
+                )
+                .scalar()
+                or 0
+            )
+    return found
 
 
 def refresh_derived(session: Session, changed: dict[str, list[str]]) -> None:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from pcso_desk.domain.errors import PcsoDeskError
 from pcso_desk.domain.hlc import Hlc
 from pcso_desk.domain.permissions import Action
-from pcso_desk.services import audit
+from pcso_desk.services import audit, erasure
 from pcso_desk.services.context import Context
 from pcso_desk.services.sync_apply import apply_changes, integrity_message, journal
 from pcso_desk.services.syncing import ensure_identity, keys_folder
@@ -142,6 +142,8 @@ def _import(ctx: Context, path: Path, progress: Progress) -> ImportResult:
             )
     except IntegrityError as exc:
         raise BundleError(integrity_message(exc)) from None
+    if applied.erased:
+        erasure.purge_traces(ctx)
     journal(
         ctx,
         f"imported {path} from {sender.name}: {len(payload.items)} changes, "

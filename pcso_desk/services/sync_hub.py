@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from pcso_desk.domain.hlc import Hlc
 from pcso_desk.domain.permissions import Action
-from pcso_desk.services import audit
+from pcso_desk.services import audit, erasure
 from pcso_desk.services.context import Context
 from pcso_desk.services.sync_apply import apply_changes, integrity_message, journal
 from pcso_desk.services.syncing import ensure_identity
@@ -124,4 +124,6 @@ def _pull(ctx: Context, hub: Hub, hub_id: str, progress: Progress) -> tuple[int,
             row.last_sync_at = utcnow()
     except IntegrityError as exc:
         raise HubError(integrity_message(exc)) from None
+    if applied.erased:
+        erasure.purge_traces(ctx)
     return len(items), applied

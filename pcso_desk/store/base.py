@@ -50,8 +50,11 @@ class Record:
     ({"*": clock of the rest, field: [clock, clock it replaced]}); NULL means every field
     changed at `hlc`. `station_id` is the station PC that made the last change;
     `deleted_at` marks a tombstone: deleted records stay as tombstones so that a deletion
-    propagates and never comes back. `updated_at` is set by whoever stamps the change
-    (never by the ORM behind its back: a sync merge must not invent a new time).
+    propagates and never comes back. `erased_at` marks a record whose personal data was
+    erased (a person's erasure, or a disposal at review): the fields its model lists in
+    `__erase__` were blanked, and sync keeps them blank whatever any station still holds.
+    `updated_at` is set by whoever stamps the change (never by the ORM behind its back: a
+    sync merge must not invent a new time).
     """
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
@@ -62,6 +65,7 @@ class Record:
     station_id: Mapped[str | None] = mapped_column(String(36))
     hlc: Mapped[str] = mapped_column(String(64), default="", index=True)
     deleted_at: Mapped[datetime | None] = mapped_column(default=None)
+    erased_at: Mapped[datetime | None] = mapped_column(default=None)
     field_clocks: Mapped[dict[str, Any] | None] = mapped_column(
         JSON(none_as_null=True), default=None
     )
@@ -70,3 +74,9 @@ class Record:
     __append_only__: bool = False
     # Two different values for one field go to the sync conflict queue (victim cases).
     __conflict_checked__: bool = False
+    # The fields an erasure blanks (ERASE_ALL: every field); empty for records that hold no
+    # one's personal data. Once a record is erased, sync keeps these as the erasure left them.
+    __erase__: tuple[str, ...] = ()
+
+
+ERASE_ALL = ("*",)

@@ -15,11 +15,14 @@ from typing import Any
 from sqlalchemy import Table, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
-from pcso_desk.store.base import Base, Record
+from pcso_desk.store.base import ERASE_ALL, Base, Record
 
 CLOCK_KEY = "clock_high_water"
 STAR = "*"  # the clock of every field not listed on its own
 _NOT_FIELDS = frozenset({"id", "hlc", "field_clocks"})
+ERASED = "erased_at"
+# Who changed a record and when: kept on an erased record (ids and times, no one's data).
+_STAMPS = frozenset({"created_at", "created_by", "updated_at", "updated_by", "station_id"})
 
 
 @cache
@@ -77,9 +80,25 @@ def track_field_clocks(sessions: sessionmaker[Session]) -> None:
     event.listen(sessions, "before_flush", _stamp_field_clocks)
 
 
+def _model(name: str) -> Any:
+    mapper = next(m for m in Base.registry.mappers if m.local_table.name == name)  # type: ignore[attr-defined]
+    return mapper.class_
+
+
 @cache
 def merge_flags(name: str) -> tuple[bool, bool]:
     """(append-only, conflict-checked) for a synced table, as its model declares them."""
-    mapper = next(m for m in Base.registry.mappers if m.local_table.name == name)  # type: ignore[attr-defined]
-    model = mapper.class_
+    model = _model(name)
     return bool(model.__append_only__), bool(model.__conflict_checked__)
+
+
+@cache
+def erased_fields(name: str) -> frozenset[str]:
+    """The fields an erasure of a `name` record sets (with `erased_at`); empty: not erasable."""
+    model = _model(name)
+    listed: tuple[str, ...] = model.__erase__
+    if not listed:
+        return frozenset()
+    if listed == ERASE_ALL:
+        listed = tuple(c for c in synced_columns(model.__table__) if c not in _STAMPS)
+    return frozenset({*listed, ERASED})

@@ -33,6 +33,8 @@ class Applied:
     changed: dict[str, list[str]] = field(default_factory=dict)  # table -> ids
     conflicts: list[Conflict] = field(default_factory=list)
     new_conflicts: int = 0
+    # Records that arrived erased, or were erased here on arrival (linked to an erased one).
+    erased: int = 0
 
     @property
     def changed_count(self) -> int:

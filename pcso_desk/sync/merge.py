@@ -5,6 +5,10 @@ order in which stations meet each other's changes never matters. Deletions are a
 any other, written only by a delete (or by a sergeant restoring a record), so an ordinary
 edit can never bring a deleted record back.
 
+Erasure is absorbing: once either side has erased a record (`erased_at`), the fields its
+model lists in `__erase__` take the erased side's values whatever the clocks say, so a station
+that still holds the person's data, or edits it afterwards, can never bring it back.
+
 Two things are not settled silently but also recorded as a `Conflict`, with the losing
 value kept: two stations giving one field of a victim case different values without either
 having seen the other's (their clocks are concurrent), and an edit made without knowing of a
@@ -21,7 +25,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pcso_desk.domain.hlc import Hlc
-from pcso_desk.store.clocks import STAR, merge_flags, synced_columns, synced_table
+from pcso_desk.store.clocks import (
+    ERASED,
+    STAR,
+    erased_fields,
+    merge_flags,
+    synced_columns,
+    synced_table,
+)
 from pcso_desk.sync.changes import Item
 
 CONFLICTS_TABLE = "sync_conflicts"
@@ -77,6 +88,7 @@ class Conflict:
             "updated_by": None,
             "station_id": Hlc.decode(clock).station,
             "deleted_at": None,
+            "erased_at": None,
         }
         row_id = str(uuid.uuid5(_NAMESPACE, self.key()))
         return Item(CONFLICTS_TABLE, row_id, values, {STAR: clock})
@@ -100,16 +112,30 @@ def merge(local: Item | None, incoming: Item) -> Merged:
     star = max(str(local.clocks[STAR]), str(incoming.clocks[STAR]))
     values: dict[str, Any] = {}
     clocks: dict[str, Any] = {STAR: star}
+    erased = _erased_side(local, incoming)
+    owned = erased_fields(local.table) if erased is not None else frozenset()
     for name in names:
-        winner = _later(local, incoming, name)
+        winner = erased if name in owned and erased is not None else _later(local, incoming, name)
         values[name] = winner.values[name]
         entry = winner.clock(name)
         if entry != (star, ""):
             clocks[name] = list(entry)
     merged = Item(local.table, local.id, values, clocks)
     changed = values != local.values or clocks != normal(local)
+    if erased is not None:
+        return Merged(merged, changed)  # nothing erased is ever kept aside in the queue
     # Even when the local state wins every field, the other side's value may be a conflict.
     return Merged(merged, changed, _conflicts(local, incoming, merged))
+
+
+def _erased_side(local: Item, incoming: Item) -> Item | None:
+    """The side whose erasure wins: the only erased one, or, both erased, the later erasure."""
+    ours, theirs = local.values.get(ERASED), incoming.values.get(ERASED)
+    if ours is None and theirs is None:
+        return None
+    if ours is None or theirs is None:
+        return local if theirs is None else incoming
+    return _later(local, incoming, ERASED)
 
 
 def normal(item: Item) -> dict[str, Any]:

@@ -162,6 +162,15 @@ def _read_audit(station: Station, services: Services) -> None:
     assert audit.entries(services.ctx, limit=5)
 
 
+def _review(station: Station, services: Services) -> None:
+    assert services.retention.queue().total >= 0  # allowed: the queue came back
+
+
+def _erase(station: Station, services: Services) -> None:
+    doomed = station.doomed
+    assert services.retention.erase_person(doomed).counts["contacts"] == 1
+
+
 CALLS: dict[Action, Callable[[Station, Services], None]] = {
     Action.VIEW: _view,
     Action.VIEW_RESTRICTED: _view_restricted,
@@ -176,6 +185,8 @@ CALLS: dict[Action, Callable[[Station, Services], None]] = {
     Action.RESOLVE_CONFLICTS: _resolve,
     Action.MANAGE_USERS: _manage_users,
     Action.READ_AUDIT: _read_audit,
+    Action.REVIEW: _review,
+    Action.ERASE: _erase,
 }
 
 

@@ -158,3 +158,24 @@ def test_append_only_records_never_conflict() -> None:
     ours = edit(visit, clock(2000, A), notes="one")
     theirs = edit(visit, clock(2100, B), deleted_at="2026-11-02 10:00:00")
     assert merge(ours, theirs).conflicts == []
+
+
+def erased(item: Item, at: str) -> Item:
+    """`item` as an erasure leaves it: every field blank, deleted, erased."""
+    blank = {name: None for name in item.values if name not in ("kind", "tags", "consent_told")}
+    blank.update(name="", deleted_at="2026-11-03 10:00:00", erased_at="2026-11-03 10:00:00")
+    return edit(item, at, **blank)
+
+
+def test_an_erasure_absorbs_any_edit_in_any_order_and_raises_no_conflict() -> None:
+    gone = erased(ORIGIN, clock(2000, A))
+    unheard = edit(ORIGIN, clock(9000, B), name="Ann Later", notes="canary", deleted_at=None)
+    states = set()
+    for order in itertools.permutations([ORIGIN, gone, unheard]):
+        merged = fold(list(order))
+        assert (merged.values["name"], merged.values["notes"]) == ("", None)
+        assert merged.values["erased_at"] == "2026-11-03 10:00:00"
+        assert merged.values["deleted_at"] is not None
+        states.add(repr(sorted(merged.values.items(), key=str)))
+    assert len(states) == 1
+    assert merge(gone, unheard).conflicts == [] and merge(unheard, gone).conflicts == []

@@ -31,6 +31,7 @@ from pcso_desk.store.models.organisation import (
     Ward,
 )
 from pcso_desk.store.models.patrol import Abstraction, Message, PatrolSession
+from pcso_desk.store.models.retention import RetentionReview
 from pcso_desk.store.models.sync import SyncBundle, SyncConflict, SyncHub, SyncPeer
 
 __all__ = [
@@ -60,6 +61,7 @@ __all__ = [
     "Priority",
     "PriorityAction",
     "Record",
+    "RetentionReview",
     "StoreMeta",
     "SyncBundle",
     "SyncConflict",

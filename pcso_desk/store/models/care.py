@@ -27,6 +27,12 @@ class VictimCase(Record, Base):
     __tablename__ = "victim_cases"
     # Two stations giving one field different values is a decision for a sergeant.
     __conflict_checked__ = True
+    # An erased case is closed and keeps only what monthly figures count.
+    __erase__ = (
+        "crime_reference", "offence_type", "offence_date", "enhanced_reasons",
+        "safe_contact_notes", "vulnerability_notes", "closing_reason", "contact_method",
+        "status", "closed_at",
+    )  # fmt: skip
     victim_id: Mapped[str] = mapped_column(ForeignKey("contacts.id"), index=True)
     crime_reference: Mapped[str] = personal(RESTRICTED, type_=String(24), index=True)
     offence_type: Mapped[str] = personal(RESTRICTED, type_=String(120))
@@ -63,6 +69,7 @@ class VictimContact(Record, Base):
 
     __tablename__ = "victim_contacts"
     __append_only__ = True
+    __erase__ = ("notes",)
     case_id: Mapped[str] = mapped_column(ForeignKey("victim_cases.id"), index=True)
     contacted_at: Mapped[datetime] = mapped_column(index=True)
     officer_id: Mapped[str | None] = mapped_column(ForeignKey("officers.id"))

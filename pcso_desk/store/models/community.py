@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pcso_desk.domain.enums import (
@@ -15,7 +15,7 @@ from pcso_desk.domain.enums import (
     LawfulBasis,
     Sensitivity,
 )
-from pcso_desk.store.base import Base, Record, personal
+from pcso_desk.store.base import ERASE_ALL, Base, Record, personal
 from pcso_desk.store.types import JSONList, enum_column
 
 INTERNAL = Sensitivity.INTERNAL
@@ -26,6 +26,11 @@ class Contact(Record, Base):
     """A person or organisation the team keeps in touch with."""
 
     __tablename__ = "contacts"
+    __erase__ = ERASE_ALL  # an erased contact is an id and a deletion, nothing more
+    # The few erased contacts, found after every sync to erase late links to them.
+    __table_args__ = (
+        Index("ix_contacts_erased", "erased_at", sqlite_where=text("erased_at IS NOT NULL")),
+    )
     kind: Mapped[ContactKind] = mapped_column(
         enum_column(ContactKind), default=ContactKind.RESIDENT
     )
@@ -59,6 +64,7 @@ class Engagement(Record, Base):
 
     __tablename__ = "engagements"
     __append_only__ = True
+    __erase__ = ("summary",)  # the count stays (published packs), the words go
     occurred_at: Mapped[datetime] = mapped_column(index=True)
     officer_id: Mapped[str | None] = mapped_column(ForeignKey("officers.id"), index=True)
     ward_id: Mapped[str | None] = mapped_column(ForeignKey("wards.id"), index=True)
@@ -74,6 +80,7 @@ class EngagementContact(Record, Base):
 
     __tablename__ = "engagement_contacts"
     __append_only__ = True
+    __erase__ = ("deleted_at",)
     engagement_id: Mapped[str] = mapped_column(ForeignKey("engagements.id"), index=True)
     contact_id: Mapped[str] = mapped_column(ForeignKey("contacts.id"), index=True)
 
@@ -92,6 +99,8 @@ class KinMember(Record, Base):
     """A key individual's membership of a network."""
 
     __tablename__ = "kin_members"
+    # An erased member has left (on the erasure date, if not before): past counts stay.
+    __erase__ = ("represents", "why_key", "left_on")
     kin_id: Mapped[str] = mapped_column(ForeignKey("kins.id"), index=True)
     contact_id: Mapped[str] = mapped_column(ForeignKey("contacts.id"), index=True)
     represents: Mapped[str] = mapped_column(String(200), default="")  # street or community
@@ -111,6 +120,7 @@ class KinCheckIn(Record, Base):
 
     __tablename__ = "kin_checkins"
     __append_only__ = True
+    __erase__ = ("concerns", "suggested_priorities")  # the date and the score stay
     member_id: Mapped[str] = mapped_column(ForeignKey("kin_members.id"), index=True)
     checked_on: Mapped[date] = mapped_column(index=True)
     officer_id: Mapped[str | None] = mapped_column(ForeignKey("officers.id"))

@@ -46,6 +46,7 @@ class Message(Record, Base):
     """A message to the team; Pledges 4 and 10 promise a response within 24 hours."""
 
     __tablename__ = "messages"
+    __erase__ = ("from_name", "subject", "body", "contact_id")  # times stay: the 24-hour count
     received_at: Mapped[datetime] = mapped_column(index=True)
     channel: Mapped[MessageChannel] = mapped_column(enum_column(MessageChannel))
     from_name: Mapped[str] = personal(Sensitivity.INTERNAL, type_=String(200), default="")

@@ -19,6 +19,8 @@ class SyncConflict(Record, Base):
     """
 
     __tablename__ = "sync_conflicts"
+    # Both sides may hold an erased person's values: an erasure settles the entry, empty.
+    __erase__ = ("a_value", "b_value", "chosen", "resolved_at", "resolved_by")
     kind: Mapped[str] = mapped_column(String(16))  # "field" or "deletion"
     table_name: Mapped[str] = mapped_column(String(64))
     row_id: Mapped[str] = mapped_column(String(36), index=True)

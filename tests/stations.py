@@ -1,0 +1,40 @@
+"""Station PCs for sync tests: a store each, trust between them, and a dump to compare."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pcso_desk.app import build_services
+from pcso_desk.paths import DataPaths
+from pcso_desk.services.api import Services
+from pcso_desk.services.maintenance import init_store
+from pcso_desk.store.clocks import synced_tables
+
+TEAM = "Riverside SNT"
+Dump = dict[str, list[tuple[Any, ...]]]
+
+
+def station(root: Path, team: str = TEAM) -> Services:
+    services = build_services(DataPaths(root).ensure())
+    init_store(services.ctx, team)
+    return services
+
+
+def trust(truster: Services, peer: Services, folder: Path) -> None:
+    card = folder / f"{peer.ctx.station_id}.identity"
+    peer.sync.write_identity(card)
+    truster.sync.trust(truster.sync.read_identity(card))
+
+
+def dump(services: Services) -> Dump:
+    """Every synced table's rows, without the local clocks: equal dumps mean equal data."""
+    found: Dump = {}
+    with services.ctx.store.read() as session:
+        connection = session.connection()
+        for table in synced_tables():
+            names = [c.name for c in table.columns if c.name not in ("hlc", "field_clocks")]
+            quoted = ", ".join(f'"{name}"' for name in names)
+            rows = connection.exec_driver_sql(f'SELECT {quoted} FROM "{table.name}" ORDER BY id')
+            found[table.name] = [tuple(row) for row in rows]
+    return found
