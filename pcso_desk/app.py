@@ -29,7 +29,20 @@ def build_services(paths: DataPaths, create: bool = True) -> Services:
     store = open_store(paths.store, paths.backups, create=create)
     if existed:  # today's automatic backup of a store that passed its integrity check
         _auto_backup(store, paths)
-    return Services(Context.open(store))
+    services = Services(Context.open(store))
+    if existed:
+        _expire_notes(services, paths)
+    return services
+
+
+def _expire_notes(services: Services, paths: DataPaths) -> None:
+    """Notes past their retention time go when a store opens; a failure is logged only."""
+    from pcso_desk.services.retention import expire_notes
+
+    try:
+        expire_notes(services.ctx)
+    except Exception as exc:  # a locked store: the next opening tries again
+        _log_crash(paths, exc)
 
 
 def _auto_backup(store: Store, paths: DataPaths) -> None:

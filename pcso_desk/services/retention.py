@@ -292,7 +292,8 @@ def _shift_months(day: date, months: int) -> date:
 
 def expire_notes(ctx: Context, now: datetime | None = None) -> int:
     """Blank engagement summaries and KIN check-in notes past their time (see the settings).
-    Automatic: needs no role. Returns how many records it changed (audited when any)."""
+    Automatic (the app and commands run it whenever a store opens): needs no role, writes
+    nothing when nothing is due. Returns how many records it changed (audited when any)."""
     moment = now or utcnow()
     settings = notes_settings(ctx)
     day = moment.astimezone(LONDON).date()
@@ -317,6 +318,9 @@ def expire_notes(ctx: Context, now: datetime | None = None) -> int:
     )
     total = 0
     for stmt in queries:
+        with ctx.store.read() as session:  # most days there is nothing: write nothing then
+            if session.scalars(stmt.limit(1)).first() is None:
+                continue
         while True:
             with ctx.store.write() as session:
                 rows = session.scalars(stmt.limit(erasure.CHUNK)).all()

@@ -157,3 +157,21 @@ def test_notes_expire_by_age_and_doorstep_notes_sooner_when_set(services: Servic
     with services.ctx.store.read() as session:
         actions = session.execute(text("SELECT action FROM audit_log")).scalars().all()
     assert actions.count("expiry") == 2
+
+
+def test_opening_a_store_expires_old_notes(data_paths: Any) -> None:
+    from pcso_desk.app import build_services
+
+    services = build_services(data_paths)
+    world = make_world(services)
+    old = services.engagements.create(
+        {"occurred_at": utc(2023, 1, 5, 10), "channel": "phone", "summary": "long ago",
+         "ward_id": world.ward}
+    ).created[0]  # fmt: skip
+    services.ctx.store.close()
+    reopened = build_services(data_paths)
+    try:
+        assert reopened.engagements.get(old)["summary"] == ""
+        assert reopened.retention.expire_notes() == 0
+    finally:
+        reopened.ctx.store.close()

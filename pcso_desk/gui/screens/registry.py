@@ -10,6 +10,7 @@ from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.screens import definitions as d
 from pcso_desk.gui.screens.admin_security import audit_tab, users_tab
 from pcso_desk.gui.screens.contacts import contacts_screen
+from pcso_desk.gui.screens.data_protection import data_protection_tab
 from pcso_desk.gui.screens.kins import kins_screen
 from pcso_desk.gui.screens.meetings import meetings_screen
 from pcso_desk.gui.screens.messages import messages_screen
@@ -69,6 +70,7 @@ def _admin(desk: Desk) -> QWidget:
     tabs = _tabs(desk, "Admin", {s.title: s for s in d.ADMIN.values()})
     tabs.addTab(users_tab(desk), "Users")
     tabs.addTab(audit_tab(desk), "Audit log")
+    tabs.addTab(data_protection_tab(desk), "Data protection")
     return tabs
 
 
