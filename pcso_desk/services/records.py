@@ -99,6 +99,9 @@ class Page:
     next_after: tuple[Any, str] | None
 
 
+ERASED_LABEL = "(erased)"  # what a reference to an erased person shows instead of a name
+
+
 def as_dict(record: Any) -> dict[str, Any]:
     """A plain copy of a record's column values: what crosses to screens and reports."""
     return {c.key: getattr(record, c.key) for c in inspect(record).mapper.column_attrs}
@@ -184,8 +187,13 @@ class RecordService:
             ids = {row[column.name] for row in rows if row[column.name]}
             if label is None or not ids:
                 continue
-            found = session.execute(select(target.c.id, label).where(target.c.id.in_(ids)))
-            names: dict[str, str] = {str(key): str(value) for key, value in found}
+            found = session.execute(
+                select(target.c.id, label, target.c.erased_at).where(target.c.id.in_(ids))
+            )
+            names: dict[str, str] = {
+                str(key): ERASED_LABEL if erased and not value else str(value)
+                for key, value, erased in found
+            }
             for row in rows:
                 row[f"{column.name}_label"] = names.get(row[column.name], "")
 

@@ -138,6 +138,8 @@ def test_erasure_is_audited_once_without_the_data_and_cannot_be_repeated(
     assert _traces(repr(_audit_rows(services)).encode()) == []
     with pytest.raises(ValidationError, match="erased already"):
         services.retention.erase_person(contact)
+    member = next(r for r in services["kin_members"].page().rows if r["contact_id"] == contact)
+    assert member["contact_id_label"] == "(erased)"  # what lists show where the name was
 
 
 def test_records_made_elsewhere_before_the_erasure_was_heard_of_are_erased_on_arrival(
