@@ -90,7 +90,11 @@ def refusal(role: UserRole, action: Action) -> str:
     """One sentence for a refused action."""
     name = ROLE_NAMES[role]
     article = "An" if name[0] in "AEIOU" else "A"
-    return f"{article} {name} account cannot {action.value}; ask a sergeant or an admin."
+    helpers = [
+        ROLE_NAMES[r].lower() for r in (UserRole.SERGEANT, UserRole.ADMIN) if allowed(r, action)
+    ]
+    who = " or ".join(f"{'an' if h[0] in 'aeiou' else 'a'} {h}" for h in helpers)
+    return f"{article} {name} account cannot {action.value}; ask {who or 'a sergeant'}."
 
 
 def permission_rows() -> list[tuple[str, ...]]:

@@ -135,11 +135,10 @@ class _Builder:
 
 def _gather(session: Session, contact_id: str) -> SubjectAccess:
     found = person_records(session, contact_id)
-    person, merged, members = found.person, found.merged, found.members
-    engagements, checkins, cases, visits = (
-        found.engagements, found.checkins, found.cases, found.visits
-    )
-    messages = found.messages
+    person, merged = found.person, found.merged
+    members, checkins = found.members, found.checkins
+    cases, visits = found.cases, found.visits
+    engagements, messages = found.engagements, found.messages
     ids = found.contact_ids
     own = found.names
     ec = m.EngagementContact

@@ -68,7 +68,7 @@ def test_an_admin_makes_a_pcso_account_who_then_sees_refusals(qtbot, desk, world
     assert refused_users.refused and refused_audit.refused
     assert refused_users.refusal.text() == refusal(UserRole.PCSO, Action.MANAGE_USERS)
     assert refused_users.refusal.text() == (
-        "A PCSO account cannot manage user accounts; ask a sergeant or an admin."
+        "A PCSO account cannot manage user accounts; ask an admin."
     )
     assert refused_audit.refusal.text() == refusal(UserRole.PCSO, Action.READ_AUDIT)
     assert not refused_users.table.isVisible() and not refused_audit.table.isVisible()

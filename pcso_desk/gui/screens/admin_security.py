@@ -67,18 +67,18 @@ def when_text(moment: datetime | None) -> str:
     return "" if moment is None else moment.astimezone(LONDON).strftime("%d %b %Y %H:%M:%S")
 
 
-def _named(widget: Any, name: str) -> Any:
+def named(widget: Any, name: str) -> Any:
     widget.setAccessibleName(name)
     return widget
 
 
-def _button(text: str) -> QPushButton:
-    return _named(QPushButton(text), text.replace("&", "").rstrip("…"))
+def push_button(text: str) -> QPushButton:
+    return named(QPushButton(text), text.replace("&", "").rstrip("…"))
 
 
-def _table(name: str, headers: tuple[str, ...]) -> QTableWidget:
+def data_table(name: str, headers: tuple[str, ...]) -> QTableWidget:
     """A read-only table of loaded rows (accounts, or audit pages loaded on request)."""
-    table = _named(QTableWidget(0, len(headers)), name)
+    table = named(QTableWidget(0, len(headers)), name)
     table.setHorizontalHeaderLabels(list(headers))
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -90,14 +90,14 @@ def _table(name: str, headers: tuple[str, ...]) -> QTableWidget:
     return table
 
 
-def _set_row(table: QTableWidget, row: int, cells: list[str]) -> None:
+def set_row(table: QTableWidget, row: int, cells: list[str]) -> None:
     for column, text in enumerate(cells):
         item = QTableWidgetItem(text)
         item.setToolTip(text)
         table.setItem(row, column, item)
 
 
-class _Guarded(QWidget):
+class Guarded(QWidget):
     """A tab that shows its content, or the service's refusal in its place."""
 
     def __init__(self, desk: Desk, name: str) -> None:
@@ -105,7 +105,7 @@ class _Guarded(QWidget):
         self.desk = desk
         self.setAccessibleName(name)
         self.content = QWidget()
-        self.refusal = _named(QLabel(), "Refused")
+        self.refusal = named(QLabel(), "Refused")
         self.refusal.setObjectName("formMessage")
         self.refusal.setWordWrap(True)
         self.refusal.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
@@ -161,14 +161,14 @@ class AccountDialog(QDialog):
         self.setWindowTitle(title)
         self.setAccessibleName(title)
         form = QFormLayout()
-        self.username = _named(QLineEdit(), "User name")
-        self.role = _named(QComboBox(), "Role")
+        self.username = named(QLineEdit(), "User name")
+        self.role = named(QComboBox(), "Role")
         for role, name in ROLE_NAMES.items():
             self.role.addItem(name, role.value)
-        self.officer = _named(QComboBox(), "Officer")
+        self.officer = named(QComboBox(), "Officer")
         self.officer.addItem("(no officer)", None)
-        self.password = _named(QLineEdit(), "Password")
-        self.again = _named(QLineEdit(), "Password again")
+        self.password = named(QLineEdit(), "Password")
+        self.again = named(QLineEdit(), "Password again")
         for field in (self.password, self.again):
             field.setEchoMode(QLineEdit.EchoMode.Password)
         rows = {
@@ -180,13 +180,13 @@ class AccountDialog(QDialog):
         }
         for part in parts:
             form.addRow(*rows[part])
-        self.message = _named(QLabel(), "Message")
+        self.message = named(QLabel(), "Message")
         self.message.setObjectName("formMessage")
         self.message.setWordWrap(True)
-        self.ok = _button("&Save")
+        self.ok = push_button("&Save")
         self.ok.setDefault(True)
         self.ok.clicked.connect(self.submit)
-        cancel = _button("Cancel")
+        cancel = push_button("Cancel")
         cancel.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -234,18 +234,18 @@ class AccountDialog(QDialog):
             self.desk.report_error(error, self)
 
 
-class UsersTab(_Guarded):
+class UsersTab(Guarded):
     """Every sign-in account, and what an admin changes about them."""
 
     def __init__(self, desk: Desk) -> None:
         super().__init__(desk, "Users")
         self.accounts: list[Account] = []
-        self.table = _table("User accounts", USER_COLUMNS)
+        self.table = data_table("User accounts", USER_COLUMNS)
         self.table.itemSelectionChanged.connect(self._selection_changed)
-        self.new_button = _button("&New account…")
-        self.reset_button = _button("&Reset password…")
-        self.active_button = _button("&Disable")
-        self.role_button = _button("Change r&ole…")
+        self.new_button = push_button("&New account…")
+        self.reset_button = push_button("&Reset password…")
+        self.active_button = push_button("&Disable")
+        self.role_button = push_button("Change r&ole…")
         self.new_button.clicked.connect(self.new_account)
         self.reset_button.clicked.connect(self.reset_password)
         self.active_button.clicked.connect(self.toggle_active)
@@ -281,7 +281,7 @@ class UsersTab(_Guarded):
                 when_text(account.last_sign_in) or "never",
                 when_text(account.locked_until),
             ]
-            _set_row(self.table, row, cells)
+            set_row(self.table, row, cells)
             if chosen is not None and account.id == chosen.id:
                 self.table.selectRow(row)
         self.table.resizeColumnsToContents()  # a handful of accounts, never a long list
@@ -381,29 +381,29 @@ def _neutralise(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-class AuditTab(_Guarded):
+class AuditTab(Guarded):
     """The audit log newest first, filtered; load more pages; check the chain; export."""
 
     def __init__(self, desk: Desk, save: SaveFile = save_file) -> None:
         super().__init__(desk, "Audit log")
         self.save_file = save
         self.entries: list[AuditRow] = []
-        self.action = _named(QComboBox(), "Action")
+        self.action = named(QComboBox(), "Action")
         self.action.setEditable(True)
         self.action.addItems(["", *sorted(KNOWN_ACTIONS)])
         self.action.lineEdit().setPlaceholderText("Any action")
         self.action.setMinimumContentsLength(16)
-        self.user = _named(QLineEdit(), "User name")
+        self.user = named(QLineEdit(), "User name")
         self.user.setPlaceholderText("Any user")
         self.user.setClearButtonEnabled(True)
-        self.table = _table("Audit entries", AUDIT_COLUMNS)
+        self.table = data_table("Audit entries", AUDIT_COLUMNS)
         for column, width in enumerate((170, 140, 70, 120, 90, 200, 160)):
             self.table.setColumnWidth(column, width)
-        self.more_button = _button("Load &more")
-        self.check_button = _button("&Check the chain")
-        self.export_button = _button("E&xport…")
-        self.count = _named(QLabel(), "Entries shown")
-        self.chain = _named(QLabel(), "Chain check")
+        self.more_button = push_button("Load &more")
+        self.check_button = push_button("&Check the chain")
+        self.export_button = push_button("E&xport…")
+        self.count = named(QLabel(), "Entries shown")
+        self.chain = named(QLabel(), "Chain check")
         self.chain.setWordWrap(True)
         self._filter_timer = QTimer(self, singleShot=True, interval=FILTER_DELAY_MS)
         self._filter_timer.timeout.connect(self.load)
@@ -465,7 +465,7 @@ class AuditTab(_Guarded):
         self.entries.extend(rows)
         self.table.setRowCount(len(self.entries))
         for offset, entry in enumerate(rows):
-            _set_row(self.table, start + offset, _audit_cells(entry))
+            set_row(self.table, start + offset, _audit_cells(entry))
         self.more_button.setEnabled(len(rows) == AUDIT_PAGE)
         self.count.setText(f"{len(self.entries)} entries shown")
         self.pages.setCurrentWidget(self.content)

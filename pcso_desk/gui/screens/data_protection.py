@@ -33,7 +33,7 @@ from pcso_desk.domain.errors import PcsoDeskError
 from pcso_desk.domain.retention import RULE_OF, RULES
 from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.forms import RecordPicker
-from pcso_desk.gui.screens.admin_security import _button, _Guarded, _named, _set_row, _table
+from pcso_desk.gui.screens.admin_security import Guarded, data_table, named, push_button, set_row
 from pcso_desk.services.context import Changes
 from pcso_desk.services.erasure import Erasure
 from pcso_desk.services.retention import NotesSettings, ReviewItem, ReviewQueue
@@ -85,7 +85,7 @@ def _say(line: QLabel, text: str, error: bool = False) -> None:
 
 
 def _spin(name: str, low: int, high: int, suffix: str) -> QSpinBox:
-    box = _named(QSpinBox(), name)
+    box = named(QSpinBox(), name)
     box.setRange(low, high)
     box.setSuffix(suffix)
     box.setMinimumWidth(140)
@@ -96,7 +96,7 @@ def _spin(name: str, low: int, high: int, suffix: str) -> QSpinBox:
 
 
 def _result_line(name: str) -> QLabel:
-    line = _named(QLabel(), name)
+    line = named(QLabel(), name)
     line.setWordWrap(True)
     line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return line
@@ -119,9 +119,9 @@ class KeepDialog(QDialog):
         self.setAccessibleName("Keep a record")
         record = QLabel(f"{item.label}: {item.title}")
         record.setWordWrap(True)
-        self.reason = _named(QLineEdit(), "Reason")
+        self.reason = named(QLineEdit(), "Reason")
         self.reason.setPlaceholderText("Why it is still needed")
-        self.until = _named(QDateEdit(QDate.currentDate().addYears(1)), "Next review")
+        self.until = named(QDateEdit(QDate.currentDate().addYears(1)), "Next review")
         self.until.setCalendarPopup(True)
         self.until.setDisplayFormat("dd MMM yyyy")
         form = QFormLayout()
@@ -130,13 +130,13 @@ class KeepDialog(QDialog):
             label = QLabel(text)
             label.setBuddy(widget)
             form.addRow(label, widget)
-        self.message = _named(QLabel(), "Message")
+        self.message = named(QLabel(), "Message")
         self.message.setObjectName("formMessage")
         self.message.setWordWrap(True)
-        self.ok = _button("&Keep")
+        self.ok = push_button("&Keep")
         self.ok.setDefault(True)
         self.ok.clicked.connect(self.submit)
-        cancel = _button("Cancel")
+        cancel = push_button("Cancel")
         cancel.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -165,25 +165,25 @@ class KeepDialog(QDialog):
             self.desk.report_error(error, self)
 
 
-class DataProtectionTab(_Guarded):
+class DataProtectionTab(Guarded):
     """Records due for review (keep or dispose), notes expiry, and one person's data."""
 
     def __init__(self, desk: Desk, choose: ChooseFolder = choose_folder) -> None:
         super().__init__(desk, "Data protection")
         self.choose_folder = choose
         self.items: list[ReviewItem] = []
-        self.count = _named(QLabel(), "Records due")
-        self.refresh_button = _button("&Refresh")
-        self.keep_button = _button("&Keep…")
-        self.dispose_button = _button("&Dispose of…")
-        self.table = _table("Records due for review", QUEUE_COLUMNS)
+        self.count = named(QLabel(), "Records due")
+        self.refresh_button = push_button("&Refresh")
+        self.keep_button = push_button("&Keep…")
+        self.dispose_button = push_button("&Dispose of…")
+        self.table = data_table("Records due for review", QUEUE_COLUMNS)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         for column, width in ((0, 170), (2, 110), (3, 80)):
             self.table.setColumnWidth(column, width)
         self.queue_result = _result_line("Review result")
-        self.rules = _named(QLabel(rules_text()), "Retention rules")
+        self.rules = named(QLabel(rules_text()), "Retention rules")
         self.rules.setWordWrap(True)
         self.rules.setObjectName("hint")
         self.rules.setStyleSheet(MUTED)
@@ -203,8 +203,8 @@ class DataProtectionTab(_Guarded):
         self.doorstep_days = _spin("Doorstep notes kept for", 0, 3650, " days")
         self.doorstep_days.setSpecialValueText("Off")
         self.doorstep_days.setToolTip("Off: patrol and face-to-face notes expire like the others")
-        self.save_notes_button = _button("&Save")
-        self.expire_button = _button("Remove e&xpired notes now")
+        self.save_notes_button = push_button("&Save")
+        self.expire_button = push_button("Remove e&xpired notes now")
         self.notes_result = _result_line("Notes result")
         self.save_notes_button.clicked.connect(self.save_notes)
         self.expire_button.clicked.connect(self.expire_notes)
@@ -232,8 +232,8 @@ class DataProtectionTab(_Guarded):
         box = QGroupBox("A person's data")
         self.person = RecordPicker(self._find_contacts, required=True)
         self.person.setAccessibleName("Person")
-        self.export_button = _button("Subject &access export…")
-        self.erase_button = _button("&Erase this person…")
+        self.export_button = push_button("Subject &access export…")
+        self.erase_button = push_button("&Erase this person…")
         self.person_result = _result_line("Person result")
         self.export_button.clicked.connect(self.export)
         self.erase_button.clicked.connect(self.erase)
@@ -308,7 +308,7 @@ class DataProtectionTab(_Guarded):
         self.table.setRowCount(len(self.items))
         for row, item in enumerate(self.items):
             cells = [item.label, item.title, f"{item.due:%d %b %Y}", "yes" if item.deleted else ""]
-            _set_row(self.table, row, cells)
+            set_row(self.table, row, cells)
         self.count.setText(count_text(queue))
         self.pages.setCurrentWidget(self.content)
         self._selection_changed()
