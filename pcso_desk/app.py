@@ -87,6 +87,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from pcso_desk.domain.errors import PcsoDeskError
 
     args = cli.parse(argv)  # usage errors exit 2 here
+    if args.self_test:
+        from pcso_desk.selftest import run_self_test
+
+        return run_self_test()
     paths = DataPaths.resolve(args.data_dir)
     services: list[Services] = []
 

@@ -31,6 +31,11 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: $PCSO_DESK_DATA_DIR or the local app-data folder)",
     )
     parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation in a temporary store (no display needed) and exit",
+    )
+    parser.add_argument(
         "--user",
         metavar="NAME",
         help="sign in as NAME (password from $PCSO_DESK_PASSWORD or a prompt); needed once "
