@@ -33,6 +33,23 @@ if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
   fi
 fi
 
+# The installer tests build the frozen app (PyInstaller reads binaries with objdump and ldd)
+# and the .deb (dpkg-deb), then check the menu entry and AppStream metadata with their tools.
+need_tools=()
+for tool in objdump:binutils desktop-file-validate:desktop-file-utils appstreamcli:appstream; do
+  command -v "${tool%%:*}" >/dev/null || need_tools+=("${tool##*:}")
+done
+if [ ${#need_tools[@]} -gt 0 ]; then
+  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    [ -n "${apt_updated:-}" ] || apt-get update -qq
+    apt_updated=1
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_tools[@]}" >/dev/null
+  else
+    echo "Missing tools for the installer tests: install ${need_tools[*]}." >&2
+    exit 1
+  fi
+fi
+
 PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]"
