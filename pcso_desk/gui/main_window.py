@@ -128,9 +128,13 @@ class MainWindow(QMainWindow):
             go_menu.addAction(action)
         self.go_menu = go_menu
         help_menu = self.menuBar().addMenu("&Help")
+        guide = QAction("&User guide", self, shortcut=QKeySequence("F1"))
+        guide.triggered.connect(self.show_guide)
+        help_menu.addAction(guide)
         about = QAction("&About PCSO Desk", self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+        self.help_menu = help_menu
 
     def _account_menu(self) -> None:
         menu = self.menuBar().addMenu("&Account")
@@ -172,10 +176,15 @@ class MainWindow(QMainWindow):
         for label in (self.officer_label, self.station_label, self.store_label):
             self.statusBar().addPermanentWidget(label)
 
-    def _about(self) -> None:
-        from pcso_desk import __version__
+    def show_guide(self) -> QWidget:
+        from pcso_desk.gui.help import show_guide
 
-        self.desk.inform(self, "About PCSO Desk", f"PCSO Desk {__version__}")
+        return show_guide(self)
+
+    def _about(self) -> QWidget:
+        from pcso_desk.gui.help import show_about
+
+        return show_about(self, self.desk.paths.root, self.desk.services.ctx.store.path)
 
     # -- layout memory ------------------------------------------------------------------
 

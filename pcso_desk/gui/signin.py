@@ -503,7 +503,7 @@ class SessionFlow(QObject):
         self.lock_ms = lock_ms or int(lock_minutes(settings) * 60_000)
         self.after_sign_in = after_sign_in
         self.window: QMainWindow | None = None
-        self.dialog: SignInDialog | None = None
+        self.dialog: QDialog | None = None
         self.idle: IdleLock | None = None
         self._signing_out = False
 
@@ -514,19 +514,32 @@ class SessionFlow(QObject):
         self._ask()
 
     def _ask(self) -> None:
-        dialog = SignInDialog(self.desk, first_run=not self.desk.services.ctx.accounts)
-        dialog.signed_in.connect(self._open_window)
-        dialog.rejected.connect(self._quit)
-        self.dialog = dialog
+        if not self.desk.services.ctx.accounts:  # set up, or explore the demo (first_run.py)
+            from pcso_desk.gui.first_run import start_first_run
+
+            start_first_run(self)
+            return
+        dialog = SignInDialog(self.desk, first_run=False)
+        dialog.signed_in.connect(self.open_window)
+        self.present(dialog)
+
+    def present(self, dialog: QDialog, quits: bool = True) -> None:
+        """Show the next form (sign-in, or a first-run step) in place of the one before."""
+        if quits:
+            dialog.rejected.connect(self._quit)
+        before, self.dialog = self.dialog, dialog
         dialog.show()
         dialog.raise_()
         dialog.activateWindow()
+        if before is not None and before is not dialog:
+            before.hide()
+            before.deleteLater()
 
     def front(self) -> QWidget | None:
         """The window a second start should bring forward."""
         return self.window if self.window is not None else self.dialog
 
-    def _open_window(self, _actor: Actor) -> None:
+    def open_window(self, _actor: Actor) -> None:
         window = self.make_window()
         self.window = window
         closed = getattr(window, "closed", None)

@@ -126,6 +126,12 @@ class Services:
 
         return build_demo(self.ctx, **options)
 
+    def set_up_team(self, setup: Any) -> Any:
+        """Name the team and create its district, base station, neighbourhood and wards."""
+        from pcso_desk.services.team_setup import set_up_team
+
+        return set_up_team(self.ctx, setup)
+
     def import_contacts(self, path: Path, **options: Any) -> Any:
         from pcso_desk.services.contact_import import import_contacts
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication, QLabel, QLineEdit
 
 from pcso_desk.domain.enums import UserRole
 from pcso_desk.gui.editor import RecordEditor
+from pcso_desk.gui.first_run import FirstRunChoice, TeamDialog
 from pcso_desk.gui.main_window import MainWindow
 from pcso_desk.gui.screens import definitions as d
 from pcso_desk.gui.signin import IdleLock, LockScreen, SessionFlow, SignInDialog
@@ -61,8 +62,12 @@ def _pcso(desk) -> None:  # type: ignore[no-untyped-def]
 
 def test_first_run_creates_the_first_admin_and_signs_in(qtbot, desk, no_quit, tmp_path) -> None:  # type: ignore[no-untyped-def]
     flow = _flow(qtbot, desk)
+    choice = flow.dialog
+    assert isinstance(choice, FirstRunChoice)  # set up the station, or explore the demo
+    qtbot.mouseClick(choice.setup_button, Qt.MouseButton.LeftButton)
     dialog = flow.dialog
-    assert dialog is not None and dialog.first_run
+    assert isinstance(dialog, SignInDialog) and dialog.first_run
+    qtbot.addWidget(dialog)
     dialog.resize(520, 360)
     shot(dialog, "first_run", tmp_path)
     dialog.username.setText("Ada")
@@ -78,6 +83,9 @@ def test_first_run_creates_the_first_admin_and_signs_in(qtbot, desk, no_quit, tm
     dialog.password.setText(PASSWORD)
     dialog.again.setText(PASSWORD)
     qtbot.keyClick(dialog.again, Qt.Key.Key_Return)  # Enter submits
+    qtbot.waitUntil(lambda: isinstance(flow.dialog, TeamDialog), timeout=10_000)
+    qtbot.addWidget(flow.dialog)
+    qtbot.mouseClick(flow.dialog.skip_button, Qt.MouseButton.LeftButton)  # type: ignore[union-attr]
     qtbot.waitUntil(lambda: flow.window is not None, timeout=10_000)
     actor = desk.services.ctx.actor
     assert actor is not None and actor.username == "ada" and actor.role is UserRole.ADMIN
