@@ -416,14 +416,21 @@ def test_the_app_owns_its_store_while_open_and_remembers_its_layout(
     seen: dict[str, object] = {}
 
     def look_then_close() -> None:
+        from pcso_desk.gui.first_run import FirstRunChoice, TeamDialog
         from pcso_desk.gui.signin import SignInDialog
 
-        for form in QApplication.topLevelWidgets():  # a new store: create the first admin
-            if isinstance(form, SignInDialog) and form.isVisible() and not form.busy:
+        for form in QApplication.topLevelWidgets():  # a new store: set up this station
+            if not form.isVisible():
+                continue
+            if isinstance(form, FirstRunChoice):
+                form.setup_button.click()
+            elif isinstance(form, SignInDialog) and not form.busy:  # the first admin
                 form.username.setText("ada")
                 form.password.setText("a long enough passphrase")
                 form.again.setText("a long enough passphrase")
                 form.submit()
+            elif isinstance(form, TeamDialog):  # the team can be entered later
+                form.skip_button.click()
         windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
         if not windows or not windows[0].isVisible():
             return
