@@ -7,6 +7,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pcso_desk.paths import DataPaths
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from pcso_desk.store.session import Store
 
 log = logging.getLogger("pcso_desk")
+BUNDLE_SUFFIX = ".pcsosync"  # what the Sync screen names the sync bundles it makes
 
 
 def build_services(paths: DataPaths, create: bool = True) -> Services:
@@ -82,11 +84,20 @@ def _open_or_recover(open_services: Callable[[bool], Services], paths: DataPaths
     return open_services(True)
 
 
+def _bundle_argument(arguments: list[str]) -> Path | None:
+    """The sync bundle the app was opened with (a double-click on a .pcsosync file)."""
+    if len(arguments) == 1 and arguments[0].lower().endswith(BUNDLE_SUFFIX):
+        return Path(arguments[0]).absolute()
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from pcso_desk import cli
     from pcso_desk.domain.errors import PcsoDeskError
 
-    args = cli.parse(argv)  # usage errors exit 2 here
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    bundle = _bundle_argument(arguments)
+    args = cli.parse([] if bundle else arguments)  # usage errors exit 2 here
     if args.self_test:
         from pcso_desk.selftest import run_self_test
 
@@ -106,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             from pcso_desk.gui import run_app
 
-            return run_app(lambda: _open_or_recover(open_services, paths), paths)
+            return run_app(lambda: _open_or_recover(open_services, paths), paths, bundle)
         return cli.run(args, open_services)
     except PcsoDeskError as exc:
         print(f"pcso-desk: {exc}", file=sys.stderr)

@@ -5,7 +5,7 @@ Layout of the package:
     /usr/bin/pcso-desk                    relative symlink to /opt/pcso-desk/pcso-desk
     /usr/share/applications/pcso-desk.desktop
     /usr/share/metainfo/uk.pcsodesk.PcsoDesk.metainfo.xml   (AppStream)
-    /usr/share/mime/packages/pcso-desk-bundle.xml           (*.pcsobundle sync bundles)
+    /usr/share/mime/packages/pcso-desk-bundle.xml           (*.pcsosync sync bundles)
     /usr/share/icons/hicolor/<N>x<N>/apps/pcso-desk.png and scalable/apps/pcso-desk.svg
 
 Qt's own libraries travel inside the app; `Depends` names the system libraries Qt's xcb

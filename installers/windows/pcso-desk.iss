@@ -17,8 +17,8 @@
 ; The repository root: this script lives in installers\windows\.
 #define RepoRoot AddBackslash(SourcePath) + "..\.."
 #define BuildDir RepoRoot + "\dist\pcso-desk"
-; The file type of sync bundles (`pcso-desk sync export --out FILE.pcsobundle`).
-#define BundleExt ".pcsobundle"
+; The file type of sync bundles (`pcso-desk sync export --out FILE.pcsosync`).
+#define BundleExt ".pcsosync"
 #define BundleProgId "PCSODesk.SyncBundle"
 
 #ifnexist BuildDir + "\" + AppExe
@@ -61,7 +61,7 @@ OutputDir={#RepoRoot}\dist
 OutputBaseFilename=pcso-desk-{#AppVersion}-setup
 Compression=lzma2
 SolidCompression=yes
-; Tell Explorer to pick up the .pcsobundle association (and drop it on uninstall).
+; Tell Explorer to pick up the .pcsosync association (and drop it on uninstall).
 ChangesAssociations=yes
 ; Code signing (not done here): define a tool in the IDE or with iscc /S and uncomment, e.g.
 ;   iscc "/Ssigntool=signtool.exe sign /fd sha256 /tr http://timestamp.example /td sha256 /a $f" ...
@@ -91,7 +91,7 @@ Name: "{autodesktop}\{#AppName}"; Filename: "{app}\{#AppExe}"; Tasks: desktopico
 [Registry]
 ; File association for sync bundles, written under HKCU\Software\Classes (HKA with lowest
 ; privileges). Opening a bundle runs `"{app}\pcso-desk.exe" "<bundle>"`: the GUI program, not
-; `sync import` on a console. (The app does not yet act on a bundle argument: see README.md.)
+; `sync import` on a console: after sign-in the app imports the bundle on its Sync screen.
 Root: HKA; Subkey: "Software\Classes\{#BundleExt}"; ValueType: string; ValueName: ""; ValueData: "{#BundleProgId}"; Flags: uninsdeletevalue; Tasks: bundleassoc
 Root: HKA; Subkey: "Software\Classes\{#BundleExt}\OpenWithProgids"; ValueType: string; ValueName: "{#BundleProgId}"; ValueData: ""; Flags: uninsdeletevalue; Tasks: bundleassoc
 Root: HKA; Subkey: "Software\Classes\{#BundleProgId}"; ValueType: string; ValueName: ""; ValueData: "{#AppName} sync bundle"; Flags: uninsdeletekey; Tasks: bundleassoc

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -13,12 +14,15 @@ if TYPE_CHECKING:
     from pcso_desk.services.api import Services
 
 
-def run_app(services: Services | Callable[[], Services], paths: DataPaths) -> int:
+def run_app(
+    services: Services | Callable[[], Services], paths: DataPaths, bundle: Path | None = None
+) -> int:
     """Start Qt, show the main window, run until it closes; returns the exit code.
 
     A second start on a store that is already open asks the first window to come forward,
     prints why it stopped, and returns 1 — before it opens (or migrates) the store, which is
-    why `services` may be given as a function that opens it.
+    why `services` may be given as a function that opens it. A `bundle` (a sync bundle
+    opened from the desktop) is imported on the Sync screen once someone has signed in.
     """
     import sys
 
@@ -34,7 +38,7 @@ def run_app(services: Services | Callable[[], Services], paths: DataPaths) -> in
         return 1
     try:
         opened = services() if callable(services) else services
-        return _run_window(app, opened, paths, instance)
+        return _run_window(app, opened, paths, instance, bundle)
     finally:
         instance.release()
 
@@ -66,7 +70,11 @@ def _application() -> QApplication:
 
 
 def _run_window(
-    app: QApplication, services: Services, paths: DataPaths, instance: SingleInstance
+    app: QApplication,
+    services: Services,
+    paths: DataPaths,
+    instance: SingleInstance,
+    bundle: Path | None = None,
 ) -> int:
     import sys
 
@@ -86,7 +94,9 @@ def _run_window(
         desk,
         settings,
         lambda: MainWindow(desk, settings),
-        after_sign_in=lambda window: QTimer.singleShot(0, lambda: _after_sign_in(desk, window)),
+        after_sign_in=lambda window: QTimer.singleShot(
+            0, lambda: _after_sign_in(desk, window, bundle)
+        ),
     )
     instance.raise_requested.connect(lambda: _bring_forward_if(flow.front()))
     flow.start()
@@ -99,14 +109,17 @@ def _run_window(
     return code
 
 
-def _after_sign_in(desk: Any, window: QWidget) -> None:
-    """Offer unsaved drafts, and check the audit chain (off the GUI thread) at start-up."""
+def _after_sign_in(desk: Any, window: Any, bundle: Path | None = None) -> None:
+    """Offer unsaved drafts, import a bundle the app was opened with, and check the audit
+    chain (off the GUI thread) at start-up."""
     from pcso_desk.gui.drafts import DraftStore, drafts_folder
     from pcso_desk.gui.recovery import offer_drafts
 
     # Each user's typed-but-unsaved work is theirs: the next user is not offered it.
     desk.drafts = DraftStore(drafts_folder(desk.paths.drafts, desk.services.ctx.actor))
     offer_drafts(desk, window)
+    if bundle is not None:
+        window.go_to("Sync").import_file(bundle)
 
     def verify() -> Any:
         from pcso_desk.services.audit import verify

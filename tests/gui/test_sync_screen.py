@@ -235,3 +235,55 @@ def test_a_conflict_side_by_side_settled_by_keeping_the_side_set_aside(
     assert panes["b"].title() == "Set aside (chosen)" and not panes["b"].keep.isEnabled()
     assert conflicts.outcome.isVisibleTo(screen)
     shot(screen, "settled")
+
+
+def test_the_app_opened_with_a_bundle_imports_it_after_sign_in(  # type: ignore[no-untyped-def]
+    monkeypatch, stations, tmp_path: Path
+) -> None:
+    """A double-click on a .pcsosync file: `pcso-desk FILE` opens the app with that bundle."""
+    import pcso_desk.gui as gui
+    from pcso_desk.app import main
+
+    asked: dict[str, Any] = {}
+
+    def fake_run_app(_services: Any, paths: Any, bundle: Any = None) -> int:
+        asked["bundle"], asked["root"] = bundle, paths.root
+        return 0
+
+    monkeypatch.setattr(gui, "run_app", fake_run_app)
+    bundle = tmp_path / "from-laptop.pcsosync"
+    monkeypatch.setenv("PCSO_DESK_DATA_DIR", str(tmp_path / "data"))
+    assert main([str(bundle)]) == 0
+    assert asked["bundle"] == bundle.absolute()
+    assert asked["root"] == tmp_path / "data"
+
+
+def test_a_bundle_given_to_the_screen_is_imported_without_asking(qtbot, desk, stations) -> None:  # type: ignore[no-untyped-def]
+    stations.trust_both()
+    contact = stations.peer.contacts.create({"name": "Kit Opened"}).created[0]
+    bundle = stations.folder / "double-clicked.pcsosync"
+    stations.peer.sync.export_bundle(bundle)
+    screen = make(qtbot, desk)
+    desk.choose = lambda *_a: pytest.fail("no file dialog for a bundle the app was opened with")
+    screen.import_file(bundle)
+    qtbot.waitUntil(lambda: screen.exchange.result.text().startswith("Imported"), timeout=10_000)
+    assert stations.here.contacts.get(contact)["name"] == "Kit Opened"
+
+
+def test_after_sign_in_the_opened_bundle_goes_to_the_sync_screen(qtbot, desk, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from pcso_desk.gui import _after_sign_in
+
+    imported: list[Path] = []
+
+    class Screen:
+        def import_file(self, path: Path) -> None:
+            imported.append(path)
+
+    class Window:
+        def go_to(self, name: str) -> Screen:
+            assert name == "Sync"
+            return Screen()
+
+    bundle = tmp_path / "b.pcsosync"
+    _after_sign_in(desk, Window(), bundle)
+    assert imported == [bundle]

@@ -481,12 +481,15 @@ class SyncScreen(QWidget):
 
     def import_bundle(self) -> None:
         chosen = self.desk.choose(self, "Import sync bundle", BUNDLES)
-        if not chosen:
-            return
+        if chosen:
+            self.import_file(Path(chosen))
+
+    def import_file(self, path: Path) -> None:
+        """Import one bundle (chosen here, or one the app was opened with from the desktop)."""
         sync = self.sync
         self._long(
             "Importing sync bundle",
-            lambda progress: sync.import_bundle(Path(chosen), progress=progress),
+            lambda progress: sync.import_bundle(path, progress=progress),
             self._imported,
         )
 
