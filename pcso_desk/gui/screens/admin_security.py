@@ -97,6 +97,25 @@ def set_row(table: QTableWidget, row: int, cells: list[str]) -> None:
         table.setItem(row, column, item)
 
 
+def form_footer(
+    dialog: QDialog, ok_text: str, submit: Callable[[], None]
+) -> tuple[QLabel, QPushButton, QHBoxLayout]:
+    """A form dialog's message line (for one-sentence refusals) and its Cancel / OK row."""
+    message = named(QLabel(), "Message")
+    message.setObjectName("formMessage")
+    message.setWordWrap(True)
+    ok = push_button(ok_text)
+    ok.setDefault(True)
+    ok.clicked.connect(submit)
+    cancel = push_button("Cancel")
+    cancel.clicked.connect(dialog.reject)
+    buttons = QHBoxLayout()
+    buttons.addStretch(1)
+    buttons.addWidget(cancel)
+    buttons.addWidget(ok)
+    return message, ok, buttons
+
+
 class Guarded(QWidget):
     """A tab that shows its content, or the service's refusal in its place."""
 
@@ -180,18 +199,7 @@ class AccountDialog(QDialog):
         }
         for part in parts:
             form.addRow(*rows[part])
-        self.message = named(QLabel(), "Message")
-        self.message.setObjectName("formMessage")
-        self.message.setWordWrap(True)
-        self.ok = push_button("&Save")
-        self.ok.setDefault(True)
-        self.ok.clicked.connect(self.submit)
-        cancel = push_button("Cancel")
-        cancel.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(cancel)
-        buttons.addWidget(self.ok)
+        self.message, self.ok, buttons = form_footer(self, "&Save", self.submit)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.message)

@@ -33,7 +33,14 @@ from pcso_desk.domain.errors import PcsoDeskError
 from pcso_desk.domain.retention import RULE_OF, RULES
 from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.forms import RecordPicker
-from pcso_desk.gui.screens.admin_security import Guarded, data_table, named, push_button, set_row
+from pcso_desk.gui.screens.admin_security import (
+    Guarded,
+    data_table,
+    form_footer,
+    named,
+    push_button,
+    set_row,
+)
 from pcso_desk.services.context import Changes
 from pcso_desk.services.erasure import Erasure
 from pcso_desk.services.retention import NotesSettings, ReviewItem, ReviewQueue
@@ -130,18 +137,7 @@ class KeepDialog(QDialog):
             label = QLabel(text)
             label.setBuddy(widget)
             form.addRow(label, widget)
-        self.message = named(QLabel(), "Message")
-        self.message.setObjectName("formMessage")
-        self.message.setWordWrap(True)
-        self.ok = push_button("&Keep")
-        self.ok.setDefault(True)
-        self.ok.clicked.connect(self.submit)
-        cancel = push_button("Cancel")
-        cancel.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(cancel)
-        buttons.addWidget(self.ok)
+        self.message, self.ok, buttons = form_footer(self, "&Keep", self.submit)
         layout = QVBoxLayout(self)
         layout.addWidget(record)
         layout.addLayout(form)
