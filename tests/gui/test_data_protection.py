@@ -184,10 +184,19 @@ def test_notes_expiry_is_saved_and_run(qtbot, desk, services, world) -> None:  #
     tab.doorstep_days.setValue(30)
     qtbot.mouseClick(tab.save_notes_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: tab.notes_result.text().startswith("Saved"), timeout=5000)
+    assert tab.notes_result.text().endswith("1 expired note past the new time removed.")
     assert services.retention.notes_settings() == NotesSettings(12, 30)
+    assert services.engagements.get(old)["summary"] == ""  # the new time applied at once
+    older = services.engagements.create(
+        {"occurred_at": utc(2024, 2, 10, 10), "channel": "phone", "summary": "Older chat"}
+    ).created[0]
     qtbot.mouseClick(tab.expire_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: tab.notes_result.text() == "Removed 1 expired note.", timeout=5000)
-    assert services.engagements.get(old)["summary"] == ""
+    assert services.engagements.get(older)["summary"] == ""
+    qtbot.mouseClick(tab.expire_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: tab.notes_result.text() == "No notes were past their time.", timeout=5000
+    )
 
 
 def test_a_pcso_sees_the_refusal_instead_of_the_queue(qtbot, desk, services) -> None:  # type: ignore[no-untyped-def]

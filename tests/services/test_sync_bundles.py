@@ -12,36 +12,24 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from pcso_desk.app import build_services
 from pcso_desk.domain.errors import PcsoDeskError
 from pcso_desk.domain.hlc import Hlc
-from pcso_desk.paths import DataPaths
 from pcso_desk.services.api import Services
-from pcso_desk.services.maintenance import init_store
 from pcso_desk.services.syncing import ensure_identity, keys_folder
-from pcso_desk.store.clocks import CLOCK_KEY, STAR, synced_tables
+from pcso_desk.store.clocks import CLOCK_KEY, STAR
 from pcso_desk.sync.changes import Item, Payload, encode_payload
 from pcso_desk.sync.envelope import BundleError, new_bundle_id, open_bundle, seal
 from pcso_desk.sync.files import read_bundle
 from pcso_desk.sync.identity import TrustStore
 from pcso_desk.sync.local import load_item
 from tests.factories import utc
+from tests.stations import TEAM
+from tests.stations import dump as _dump
+from tests.stations import station as _station
+from tests.stations import trust as _trust
 
-TEAM = "Riverside SNT"
 ALTERED = "The bundle has been altered or damaged and was not imported."
 SIGNATURE_BYTES = 64  # FORMAT.md: the Ed25519 signature is the file's last 64 bytes
-
-
-def _station(root: Path, team: str = TEAM) -> Services:
-    services = build_services(DataPaths(root).ensure())
-    init_store(services.ctx, team)
-    return services
-
-
-def _trust(truster: Services, peer: Services, folder: Path) -> None:
-    card = folder / f"{peer.ctx.station_id}.identity"
-    peer.sync.write_identity(card)
-    truster.sync.trust(truster.sync.read_identity(card))
 
 
 @dataclass
@@ -82,19 +70,6 @@ def pair(tmp_path: Path) -> Iterator[Pair]:
     yield made
     for services in (a, b, *made.extras):
         services.ctx.store.close()
-
-
-def _dump(services: Services) -> dict[str, list[tuple[Any, ...]]]:
-    """Every synced table's rows, without the local clocks: equal dumps mean equal data."""
-    dump = {}
-    with services.ctx.store.read() as session:
-        connection = session.connection()
-        for table in synced_tables():
-            names = [c.name for c in table.columns if c.name not in ("hlc", "field_clocks")]
-            quoted = ", ".join(f'"{name}"' for name in names)
-            rows = connection.exec_driver_sql(f'SELECT {quoted} FROM "{table.name}" ORDER BY id')
-            dump[table.name] = [tuple(row) for row in rows]
-    return dump
 
 
 def _store_digest(services: Services) -> str:

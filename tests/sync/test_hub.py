@@ -13,22 +13,12 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
 
-from pcso_desk.app import build_services
-from pcso_desk.paths import DataPaths
 from pcso_desk.services.api import Services
-from pcso_desk.services.maintenance import init_store
-from pcso_desk.store.clocks import synced_tables
 from pcso_desk.sync.hub import MIGRATIONS, HubError
 from tests.factories import utc
 from tests.pg_server import PgServer
-
-Dump = dict[str, list[tuple[Any, ...]]]
-
-
-def _station(root: Path, team: str = "Riverside SNT") -> Services:
-    services = build_services(DataPaths(root).ensure())
-    init_store(services.ctx, team)
-    return services
+from tests.stations import dump as _dump
+from tests.stations import station as _station
 
 
 @pytest.fixture
@@ -42,20 +32,6 @@ def pair(tmp_path: Path) -> Any:
     yield a, b
     a.ctx.store.close()
     b.ctx.store.close()
-
-
-def _dump(services: Services) -> Dump:
-    """Every synced row without this station's own clocks: equal dumps mean equal data."""
-    dump: Dump = {}
-    with services.ctx.store.read() as session:
-        conn = session.connection()
-        for table in synced_tables():
-            columns = [c.name for c in table.columns if c.name not in ("hlc", "field_clocks")]
-            rows = conn.exec_driver_sql(
-                f"SELECT {', '.join(columns)} FROM {table.name} ORDER BY id"
-            ).all()
-            dump[table.name] = [tuple(row) for row in rows]
-    return dump
 
 
 def _hub_scalar(url: str, sql: str) -> Any:

@@ -75,6 +75,10 @@ def count_text(queue: ReviewQueue) -> str:
     return f"{queue.total} {noun} due for review"
 
 
+def _notes(count: int) -> str:
+    return f"{count} expired note" + ("" if count == 1 else "s")
+
+
 def notes_text(settings: NotesSettings) -> str:
     doorstep = (
         f"doorstep notes for {settings.doorstep_days} days"
@@ -364,17 +368,21 @@ class DataProtectionTab(Guarded):
     def save_notes(self) -> None:
         settings = NotesSettings(self.notes_months.value(), self.doorstep_days.value())
         retention = self.desk.services.retention
-        self._run(
-            lambda: retention.save_notes_settings(settings),
-            lambda _r: _say(self.notes_result, notes_text(settings)),
-            self.notes_result,
-        )
+
+        def work() -> int:  # the new times apply at once, off the GUI thread
+            retention.save_notes_settings(settings)
+            return retention.expire_notes()
+
+        def done(removed: int) -> None:
+            gone = f" {_notes(removed)} past the new time removed." if removed else ""
+            _say(self.notes_result, notes_text(settings) + gone)
+
+        self._run(work, done, self.notes_result)
 
     def expire_notes(self) -> None:
         def done(removed: int) -> None:
             if removed:
-                noun = "note" if removed == 1 else "notes"
-                _say(self.notes_result, f"Removed {removed} expired {noun}.")
+                _say(self.notes_result, f"Removed {_notes(removed)}.")
             else:
                 _say(self.notes_result, "No notes were past their time.")
 
