@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -73,6 +74,34 @@ def styles(large_print: bool = False) -> dict[str, Any]:
     }
 
 
+@functools.cache
+def paragraph_class() -> Any:
+    """reportlab's Paragraph, remembering its lines for the width it was last wrapped to.
+
+    A table wraps every cell to size its rows, again to draw it, and again for each part
+    when it is split across pages; `KeepTogether` wraps its contents to see whether they fit.
+    The lines depend only on the text, the style and the width, so the same width gives the
+    same lines: this only saves breaking them again (the PDF's bytes do not change)."""
+    from reportlab.platypus import Paragraph
+
+    class RememberingParagraph(Paragraph):  # type: ignore[misc]
+        _remembered: tuple[Any, ...] | None = None
+
+        def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+            remembered = self._remembered
+            if remembered is not None and remembered[0] == availWidth:
+                _width, self.width, self._wrapWidths, self.blPara, self.height = remembered
+                return self.width, self.height
+            size: tuple[float, float] = super().wrap(availWidth, availHeight)
+            if getattr(self, "width", None) == availWidth:  # not the "cannot fit" answer
+                self._remembered = (
+                    availWidth, self.width, self._wrapWidths, self.blPara, self.height
+                )  # fmt: skip
+            return size
+
+    return RememberingParagraph
+
+
 def _frame_page(info: DocumentInfo) -> Any:
     """Draws the header band, the marking (top and bottom) and the page number."""
     from reportlab.lib.colors import HexColor
@@ -108,8 +137,11 @@ def render_pdf(flowables: Sequence[Any], info: DocumentInfo, *, invariant: bool 
     from reportlab.platypus import SimpleDocTemplate
 
     buffer = io.BytesIO()
-    before = rl_config.invariant
+    before, checking = rl_config.invariant, rl_config.shapeChecking
     rl_config.invariant = 1 if invariant else before
+    # Charts check every attribute they set (a development aid, reportlab's docs say); the
+    # attributes are ours and fixed, so drawing them need not pay for it on every page.
+    rl_config.shapeChecking = 0
     try:
         doc = SimpleDocTemplate(
             buffer,
@@ -126,7 +158,7 @@ def render_pdf(flowables: Sequence[Any], info: DocumentInfo, *, invariant: bool 
         frame = _frame_page(info)
         doc.build(list(flowables), onFirstPage=frame, onLaterPages=frame)
     finally:
-        rl_config.invariant = before
+        rl_config.invariant, rl_config.shapeChecking = before, checking
     return buffer.getvalue()
 
 

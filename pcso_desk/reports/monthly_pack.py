@@ -13,7 +13,14 @@ from datetime import date
 from typing import Any
 
 from pcso_desk.domain.disclosure import SMALL, cells_to_hide, is_small
-from pcso_desk.reports.common import MARKING, NAVY, DocumentInfo, render_pdf, styles
+from pcso_desk.reports.common import (
+    MARKING,
+    NAVY,
+    DocumentInfo,
+    paragraph_class,
+    render_pdf,
+    styles,
+)
 
 # -- what a pack shows (filled by pcso_desk.services.monthly and .packs) --------------------
 
@@ -118,12 +125,12 @@ AREA_WORDS = {"neighbourhood": "Neighbourhood", "ward": "Ward", "council": "Coun
 
 def _table(table: PackTable, st: dict[str, Any], widths: Sequence[float] | None = None) -> Any:
     from reportlab.lib.colors import HexColor, white
-    from reportlab.platypus import Paragraph, Table, TableStyle
+    from reportlab.platypus import Table, TableStyle
 
     def cell(value: Any) -> Any:
-        return Paragraph(_escape(str(value)), st["cell"])
+        return _paragraph(_escape(str(value)), st["cell"])
 
-    data = [[Paragraph(_escape(h), st["head"]) for h in table.header]]
+    data = [[_paragraph(_escape(h), st["head"]) for h in table.header]]
     data += [[cell(v) for v in row] for row in table.rows]
     out = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
     out.setStyle(
@@ -138,6 +145,11 @@ def _table(table: PackTable, st: dict[str, Any], widths: Sequence[float] | None 
         )
     )
     return out
+
+
+def _paragraph(text: str, style: Any) -> Any:
+    """A reportlab Paragraph (one that remembers its lines: see `paragraph_class`)."""
+    return paragraph_class()(text, style)
 
 
 def _escape(text: str) -> str:
@@ -237,39 +249,37 @@ def _locality_chart(figures: MonthlyFigures) -> Any:
 
 
 def _cover(figures: MonthlyFigures, st: dict[str, Any], team: str, internal: bool) -> list[Any]:
-    from reportlab.platypus import Paragraph, Spacer
+    from reportlab.platypus import Spacer
 
     area = figures.area
     kind = AREA_WORDS.get(area.kind, "Area")
     flow = [
         Spacer(1, 40),
-        Paragraph("Monthly neighbourhood update", st["h2"]),
-        Paragraph(_escape(area.name), st["title"]),
-        Paragraph(f"{kind} — {month_title(figures.month)}", st["h2"]),
+        _paragraph("Monthly neighbourhood update", st["h2"]),
+        _paragraph(_escape(area.name), st["title"]),
+        _paragraph(f"{kind} — {month_title(figures.month)}", st["h2"]),
         Spacer(1, 12),
     ]
     if team:
-        flow.append(Paragraph(f"From {_escape(team)}", st["body"]))
+        flow.append(_paragraph(f"From {_escape(team)}", st["body"]))
     version = (
         "Internal version: exact figures. Not for publication."
         if internal
         else f"Public version: counts from 1 to 4 are shown as “{SMALL}”, and no one is named."
     )
-    flow.append(Paragraph(version, st["small"]))
+    flow.append(_paragraph(version, st["small"]))
     return flow
 
 
 def _section(title: str, st: dict[str, Any], *items: Any) -> list[Any]:
-    from reportlab.platypus import KeepTogether, Paragraph
+    from reportlab.platypus import KeepTogether
 
     kept = [item for item in items if item is not None]
-    return [KeepTogether([Paragraph(title, st["h2"]), *kept[:1]]), *kept[1:]]
+    return [KeepTogether([_paragraph(title, st["h2"]), *kept[:1]]), *kept[1:]]
 
 
 def _para(text: str, st: dict[str, Any], style: str = "body") -> Any:
-    from reportlab.platypus import Paragraph
-
-    return Paragraph(text, st[style])
+    return _paragraph(text, st[style])
 
 
 def _community(by: dict[str, PackTable], st: dict[str, Any]) -> list[Any]:

@@ -14,7 +14,7 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from pcso_desk.domain.enums import CaseStatus, MeetingStatus
@@ -155,17 +155,15 @@ def monthly_figures(ctx: Context, area: Area, month: str) -> MonthlyFigures:
     start, end = month_bounds(month)
     wards = list(area.ward_ids)
     with ctx.store.read() as session:
+        check_ins = _check_ins_by_month(session, area, shift_month(month, 1 - TREND_MONTHS), month)
         figures: dict[str, Any] = {
             "crime": _crime(session, wards, month),
             "meetings": _meetings(session, area, start, end),
             "priorities": _priorities(session, area, start, end),
-            "engagements": _engagements(session, wards, start, end),
-            "kin_check_ins": _kin_check_ins(session, area, month),
-            "kin_members": _kin_members(session, area, end),
-            "safety": _safety(session, area, month),
-            "patrol_minutes": _patrol_minutes(session, wards, start, end),
+            "kin_check_ins": _kin_check_ins(check_ins, month),
+            "safety": _safety(check_ins, month),
         }
-        figures.update(_victims(session, wards, start, end))
+        figures.update(_counts(session, area, start, end))
         figures.update(_messages(session, area, start, end))
     locality, away = 0, 0
     for hood in area.neighbourhood_ids:
@@ -214,19 +212,43 @@ def _crime(session: Session, wards: list[str], month: str) -> tuple[CrimeLine, .
     return tuple(sorted(lines, key=lambda line: (-line.this_month, line.category)))
 
 
-def _patrol_minutes(session: Session, wards: list[str], start: datetime, end: datetime) -> int:
+def _counts(session: Session, area: Area, start: datetime, end: datetime) -> dict[str, int]:
+    """The area's single numbers, each a subquery of one SELECT (one round trip)."""
+    wards = list(area.ward_ids)
+    cases, contacted = _victims(wards, start, end)
+    row = session.execute(
+        select(
+            _engagements(wards, start, end),
+            _patrol_minutes(wards, start, end),
+            _kin_members(area, end),
+            cases,
+            contacted,
+        )
+    ).one()
+    engagements, patrol, members, total, reached = row
+    return {
+        "engagements": engagements or 0,
+        "patrol_minutes": round(patrol or 0),
+        "kin_members": members or 0,
+        "victim_cases": total or 0,
+        "victim_cases_contacted": reached or 0,
+    }
+
+
+def _patrol_minutes(wards: list[str], start: datetime, end: datetime) -> Any:
     span = (
         func.julianday(m.PatrolSession.ends_at) - func.julianday(m.PatrolSession.starts_at)
     ) * 1440
-    total = session.scalar(
-        select(func.coalesce(func.sum(span), 0)).where(
+    return (
+        select(func.coalesce(func.sum(span), 0))
+        .where(
             m.PatrolSession.deleted_at.is_(None),
             m.PatrolSession.ward_id.in_(wards),
             m.PatrolSession.starts_at >= start,
             m.PatrolSession.starts_at < end,
         )
+        .scalar_subquery()
     )
-    return round(total or 0)
 
 
 def _meetings(
@@ -278,21 +300,24 @@ def _priorities(
         .where(m.Priority.deleted_at.is_(None), m.Priority.agreed_on <= last, _priority_scope(area))
         .order_by(m.Priority.agreed_on, m.Priority.title)
     ).all()
+    done_in_month: dict[str, list[str]] = defaultdict(list)
+    if rows:  # every priority's public actions of the month, in one statement
+        actions = session.execute(
+            select(m.PriorityAction.priority_id, m.PriorityAction.public_text)
+            .where(
+                m.PriorityAction.deleted_at.is_(None),
+                m.PriorityAction.priority_id.in_([row.id for row in rows]),
+                m.PriorityAction.action_on >= first,
+                m.PriorityAction.action_on <= last,
+                m.PriorityAction.public_text != "",
+            )
+            .order_by(m.PriorityAction.action_on, literal_column("priority_actions.rowid"))
+        )
+        for priority_id, text in actions:
+            done_in_month[priority_id].append(text)
     lines = []
     for row in rows:
-        done = tuple(
-            session.scalars(
-                select(m.PriorityAction.public_text)
-                .where(
-                    m.PriorityAction.deleted_at.is_(None),
-                    m.PriorityAction.priority_id == row.id,
-                    m.PriorityAction.action_on >= first,
-                    m.PriorityAction.action_on <= last,
-                    m.PriorityAction.public_text != "",
-                )
-                .order_by(m.PriorityAction.action_on)
-            )
-        )
+        done = tuple(done_in_month.get(row.id, ()))
         closed = row.status.value in ("resolved", "dropped")
         if closed and not done and (row.review_decided_on is None or row.review_decided_on < first):
             continue  # closed before this month and nothing done in it: not news
@@ -301,17 +326,16 @@ def _priorities(
     return tuple(lines)
 
 
-def _engagements(session: Session, wards: list[str], start: datetime, end: datetime) -> int:
+def _engagements(wards: list[str], start: datetime, end: datetime) -> Any:
     return (
-        session.scalar(
-            select(func.count()).where(
-                m.Engagement.deleted_at.is_(None),
-                m.Engagement.ward_id.in_(wards),
-                m.Engagement.occurred_at >= start,
-                m.Engagement.occurred_at < end,
-            )
+        select(func.count())
+        .where(
+            m.Engagement.deleted_at.is_(None),
+            m.Engagement.ward_id.in_(wards),
+            m.Engagement.occurred_at >= start,
+            m.Engagement.occurred_at < end,
         )
-        or 0
+        .scalar_subquery()
     )
 
 
@@ -339,41 +363,38 @@ def _check_ins_by_month(session: Session, area: Area, first: str, last: str) -> 
     return {mo: (n, avg) for mo, n, avg in rows}
 
 
-def _kin_check_ins(session: Session, area: Area, month: str) -> int:
-    found = _check_ins_by_month(session, area, month, month).get(month)
+def _kin_check_ins(by_month: dict[str, Any], month: str) -> int:
+    found = by_month.get(month)
     return int(found[0]) if found else 0
 
 
-def _safety(session: Session, area: Area, month: str) -> tuple[SafetyPoint, ...]:
-    first = shift_month(month, 1 - TREND_MONTHS)
-    found = _check_ins_by_month(session, area, first, month)
+def _safety(by_month: dict[str, Any], month: str) -> tuple[SafetyPoint, ...]:
+    """The last TREND_MONTHS months' check-ins (`by_month` covers them), oldest first."""
     points = []
     for back in range(TREND_MONTHS - 1, -1, -1):
         mo = shift_month(month, -back)
-        n, avg = found.get(mo, (0, None))
+        n, avg = by_month.get(mo, (0, None))
         points.append(SafetyPoint(mo, int(n), None if avg is None else round(float(avg), 2)))
     return tuple(points)
 
 
-def _kin_members(session: Session, area: Area, end: datetime) -> int:
+def _kin_members(area: Area, end: datetime) -> Any:
     last = _local_date(end) - timedelta(days=1)
     return (
-        session.scalar(
-            select(func.count())
-            .select_from(m.KinMember)
-            .join(m.Kin, m.Kin.id == m.KinMember.kin_id)
-            .where(
-                m.KinMember.deleted_at.is_(None),
-                m.Kin.deleted_at.is_(None),
-                _kin_scope(area),
-                or_(m.KinMember.left_on.is_(None), m.KinMember.left_on > last),
-            )
+        select(func.count())
+        .select_from(m.KinMember)
+        .join(m.Kin, m.Kin.id == m.KinMember.kin_id)
+        .where(
+            m.KinMember.deleted_at.is_(None),
+            m.Kin.deleted_at.is_(None),
+            _kin_scope(area),
+            or_(m.KinMember.left_on.is_(None), m.KinMember.left_on > last),
         )
-        or 0
+        .scalar_subquery()
     )
 
 
-def _victims(session: Session, wards: list[str], start: datetime, end: datetime) -> dict[str, int]:
+def _victims(wards: list[str], start: datetime, end: datetime) -> tuple[Any, Any]:
     """Cases open at some time in the month, and how many had a successful contact in it."""
     cases = select(m.VictimCase.id).where(
         m.VictimCase.deleted_at.is_(None),
@@ -381,20 +402,19 @@ def _victims(session: Session, wards: list[str], start: datetime, end: datetime)
         m.VictimCase.opened_at < end,
         or_(m.VictimCase.status == CaseStatus.OPEN, m.VictimCase.closed_at >= start),
     )
-    total = session.scalar(select(func.count()).select_from(cases.subquery())) or 0
+    total = select(func.count()).select_from(cases.subquery()).scalar_subquery()
     contacted = (
-        session.scalar(
-            select(func.count(func.distinct(m.VictimContact.case_id))).where(
-                m.VictimContact.deleted_at.is_(None),
-                m.VictimContact.successful.is_(True),
-                m.VictimContact.case_id.in_(cases),
-                m.VictimContact.contacted_at >= start,
-                m.VictimContact.contacted_at < end,
-            )
+        select(func.count(func.distinct(m.VictimContact.case_id)))
+        .where(
+            m.VictimContact.deleted_at.is_(None),
+            m.VictimContact.successful.is_(True),
+            m.VictimContact.case_id.in_(cases),
+            m.VictimContact.contacted_at >= start,
+            m.VictimContact.contacted_at < end,
         )
-        or 0
+        .scalar_subquery()
     )
-    return {"victim_cases": total, "victim_cases_contacted": contacted}
+    return total, contacted
 
 
 def _messages(session: Session, area: Area, start: datetime, end: datetime) -> dict[str, int]:

@@ -7,13 +7,16 @@ can never disagree. A pack is written under a temporary name and renamed when wh
 
 from __future__ import annotations
 
+import csv
+import io
 import re
-import tempfile
+import stat
+import time
 import zipfile
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from pcso_desk.domain.disclosure import (
     WITHHELD,
@@ -28,7 +31,7 @@ from pcso_desk.domain.permissions import Action
 from pcso_desk.reports.monthly_pack import PackTable, render_monthly_pack
 from pcso_desk.services import audit
 from pcso_desk.services.context import Context
-from pcso_desk.services.export import atomic_path, neutralise, write_csv_atomic
+from pcso_desk.services.export import atomic_path, neutralise
 from pcso_desk.services.monthly import (
     Area,
     MonthlyFigures,
@@ -182,32 +185,81 @@ def _xlsx_cell(value: Any) -> Any:
     return neutralise(value) if isinstance(value, str) else value
 
 
-def write_workbook(target: Path, tables: Sequence[PackTable]) -> None:
-    """One visible sheet per table, header in bold, text neutralised against formulas."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+def _column_width(header: str, values: Sequence[Any]) -> float:
+    """A column's width: its longest text (header or cell), padded, at most 60."""
+    return min(max([len(str(header))] + [len(str(v or "")) for v in values]) + 2, 60)
 
-    book = Workbook()
-    book.remove(book.active)
+
+def write_workbook(target: Path | BinaryIO, tables: Sequence[PackTable]) -> None:
+    """One visible sheet per table, header in bold, text neutralised against formulas.
+
+    Written in openpyxl's write-only (streaming) mode: column widths are worked out from
+    the values before the rows are streamed, as wide as the longest text in the column."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook(write_only=True)
+    bold = Font(bold=True)
     for table in tables:
         sheet = book.create_sheet(title=table.name[:31])
-        sheet.append(list(table.header))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in table.rows:
-            sheet.append([_xlsx_cell(value) for value in row])
-        for column, header in zip(sheet.columns, table.header, strict=False):
-            width = max([len(str(header))] + [len(str(c.value or "")) for c in column])
-            sheet.column_dimensions[column[0].column_letter].width = min(width + 2, 60)
-    book.save(str(target))
+        rows = [[_xlsx_cell(value) for value in row] for row in table.rows]
+        for number, header in enumerate(table.header, start=1):
+            column = [row[number - 1] for row in rows if len(row) >= number]
+            width = _column_width(header, column)
+            sheet.column_dimensions[get_column_letter(number)].width = width
+        heads = []
+        for header in table.header:
+            cell = WriteOnlyCell(sheet, value=header)
+            cell.font = bold
+            heads.append(cell)
+        sheet.append(heads)
+        for row in rows:
+            sheet.append(row)
+    book.save(target)
+
+
+def _csv_cell(value: Any) -> Any:
+    """A cell as `services.export.write_csv_atomic` writes it (same text, same bytes)."""
+    if isinstance(value, str):
+        return neutralise(value)
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def csv_bytes(table: PackTable) -> bytes:
+    """A table as UTF-8 CSV with a BOM, header first, text neutralised against formulas:
+    the bytes `write_csv_atomic` writes to a file, made in memory for the zip."""
+    text = io.StringIO(newline="")
+    writer = csv.writer(text)
+    for row in _csv_rows(table):
+        writer.writerow([_csv_cell(c) for c in row])
+    return text.getvalue().encode("utf-8-sig")
 
 
 def _csv_rows(table: PackTable) -> list[Sequence[Any]]:
     return [table.header, *table.rows]
 
 
+def _member(name: str) -> zipfile.ZipInfo:
+    """A zip entry as `ZipFile.write` would make it for a new file: now, rw-r--r--, deflated."""
+    info = zipfile.ZipInfo(name, date_time=time.localtime()[:6])
+    info.external_attr = (stat.S_IFREG | 0o644) << 16
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
+
+
 def write_pack(ctx: Context, area: Area, month: str, target: Path, *, internal: bool) -> Path:
-    """Build the pack for `area` and `month` into the zip `target`; returns `target`."""
+    """Build the pack for `area` and `month` into the zip `target`; returns `target`.
+
+    The PDF, workbook and CSVs are made in memory and written straight into the zip, which
+    is written under a temporary name, fsynced and renamed: one durable write per pack."""
     if target.suffix.lower() != ".zip":
         raise ValidationError(f"'{target.name}' should end in .zip.", field="out")
     ctx.require(Action.EXPORT, "monthly_pack")
@@ -217,17 +269,13 @@ def write_pack(ctx: Context, area: Area, month: str, target: Path, *, internal: 
     tables = pack_tables(figures, public=not internal)
     name = pack_name(area, figures.month, internal=internal)
     pdf = render_monthly_pack(figures, tables, internal=internal, team=ctx.team_name())
-    with tempfile.TemporaryDirectory(prefix="pcso-pack-") as work:
-        folder = Path(work)
+    workbook = io.BytesIO()
+    write_workbook(workbook, tables)
+    with atomic_path(target) as temp, zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(_member(f"{name}.pdf"), pdf)
+        z.writestr(_member(f"{name}.xlsx"), workbook.getvalue())
         for table in tables:
-            write_csv_atomic(folder / f"{table.name}.csv", _csv_rows(table))
-        write_workbook(folder / f"{name}.xlsx", tables)
-        (folder / f"{name}.pdf").write_bytes(pdf)
-        with atomic_path(target) as temp, zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as z:
-            z.write(folder / f"{name}.pdf", f"{name}.pdf")
-            z.write(folder / f"{name}.xlsx", f"{name}.xlsx")
-            for table in tables:
-                z.write(folder / f"{table.name}.csv", f"{name}/{table.name}.csv")
+            z.writestr(_member(f"{name}/{table.name}.csv"), csv_bytes(table))
     return target
 
 

@@ -334,3 +334,33 @@ def test_a_lone_small_count_cannot_be_worked_out_from_the_total() -> None:
     assert cells_to_hide([2, 0, 0]) == [True, False, False]  # the total is then small itself
     assert cells_to_hide([2, 3, 9]) == [True, True, False]  # two small ones protect each other
     assert [shown_cell(c, h, public=False) for c, h in zip(counts, hide, strict=True)] == counts
+
+
+def test_each_priority_gets_its_own_actions_of_the_month_in_date_order(
+    services: Services, known: Known
+) -> None:
+    w = known.world
+    made = services["priorities"].create(
+        {
+            "title": "Parking at the school",
+            "public_wording": "You told us about parking at the school.",
+            "category": "parking",
+            "neighbourhood_id": w.neighbourhood,
+            "ward_id": w.other_ward,
+            "agreed_on": d("2026-02-01"),
+            "review_on": d("2026-05-01"),
+        }
+    )
+    pid = made.created[0]
+    for day, text in (("2026-03-20", "We ticketed cars."), ("2026-03-04", "We wrote to parents.")):
+        services.priorities.add_action(pid, {"action_on": d(day), "public_text": text})
+    services.priorities.add_action(pid, {"action_on": d("2026-03-05"), "public_text": ""})
+    assert [(p.you_said, p.we_did) for p in hood(services).priorities] == [
+        ("You told us about speeding on Mill Lane.", ("We ran speed checks on Mill Lane.",)),
+        (
+            "You told us about parking at the school.",
+            ("We wrote to parents.", "We ticketed cars."),
+        ),
+    ]
+    east = monthly_figures(services.ctx, find_area(services.ctx, "ward", "Riverside East"), MONTH)
+    assert [p.we_did for p in east.priorities] == [("We wrote to parents.", "We ticketed cars.")]
