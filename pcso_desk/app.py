@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -20,21 +21,44 @@ log = logging.getLogger("pcso_desk")
 BUNDLE_SUFFIX = ".pcsosync"  # what the Sync screen names the sync bundles it makes
 
 
-def build_services(paths: DataPaths, create: bool = True) -> Services:
-    """Open (creating and migrating as needed) the store under `paths` and wrap it in Services."""
+def build_services(paths: DataPaths, create: bool = True, background: bool = False) -> Services:
+    """Open (creating and migrating as needed) the store under `paths` and wrap it in Services.
+
+    An existing store then gets its daily care: today's automatic backup (of a store that
+    passed its integrity check) and the removal of notes past their retention time. With
+    `background` (the desktop app) the integrity check and that care run on a thread while
+    the app starts, so a county-sized store does not hold up the sign-in form; the store
+    takes no write before the check has passed (store/session.py).
+    """
     from pcso_desk.services.context import Context
     from pcso_desk.store.session import open_store
 
     if create:
         paths.ensure()
     existed = paths.store.exists()
-    store = open_store(paths.store, paths.backups, create=create)
-    if existed:  # today's automatic backup of a store that passed its integrity check
-        _auto_backup(store, paths)
+    store = open_store(paths.store, paths.backups, create=create, check_later=background)
     services = Services(Context.open(store))
-    if existed:
-        _expire_notes(services, paths)
+    if not existed:
+        return services
+    if background:
+        threading.Thread(
+            target=_daily_care, args=(services, paths), name="daily-care", daemon=True
+        ).start()
+    else:
+        _daily_care(services, paths)
     return services
+
+
+def _daily_care(services: Services, paths: DataPaths) -> None:
+    """Today's backup, then expired notes; a damaged store gets neither (the app says why)."""
+    from pcso_desk.store.backup import DamagedStoreError
+
+    try:
+        services.ctx.store.wait_intact()
+    except DamagedStoreError:
+        return
+    _auto_backup(services.ctx.store, paths)
+    _expire_notes(services, paths)
 
 
 def _expire_notes(services: Services, paths: DataPaths) -> None:
@@ -106,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     services: list[Services] = []
 
     def open_services(create: bool) -> Services:
-        services.append(build_services(paths, create))
+        services.append(build_services(paths, create, background=args.command is None))
         if args.command is not None:
             from pcso_desk.cli_accounts import sign_in
 

@@ -100,6 +100,7 @@ def _run_window(
     )
     instance.raise_requested.connect(lambda: _bring_forward_if(flow.front()))
     flow.start()
+    _watch_integrity(app, desk, flow)
     try:
         code: int = app.exec()
     finally:
@@ -107,6 +108,31 @@ def _run_window(
         app.setQuitOnLastWindowClosed(True)  # the flow turned it off for sign-out
         desk.runner.shutdown()
     return code
+
+
+def _watch_integrity(app: QApplication, desk: Any, flow: Any) -> None:
+    """The store's integrity check runs while the app starts; if it fails, say so and stop.
+
+    Nothing was written (the store refuses writes until the check passes), and the store is
+    marked, so the next start checks it first and offers the newest good backup.
+    """
+
+    def damaged(error: BaseException) -> None:
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QMessageBox
+
+        from pcso_desk.gui.recovery import RESTORE_TITLE
+
+        reason = getattr(error, "reason", str(error))
+        QMessageBox.warning(
+            flow.front(),
+            RESTORE_TITLE,
+            f"The store is damaged ({reason}); nothing was written to it. PCSO Desk will now "
+            "close: start it again and it will offer to restore the newest good backup.",
+        )
+        QTimer.singleShot(0, lambda: app.exit(1))  # also when this comes before app.exec()
+
+    desk.runner.run(desk.services.ctx.store.wait_intact, None, damaged)
 
 
 def _after_sign_in(desk: Any, window: Any, bundle: Path | None = None) -> None:

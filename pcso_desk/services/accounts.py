@@ -133,16 +133,26 @@ def sign_in(ctx: Context, username: str, password: str) -> Actor:
     name = username.strip().lower()
     # A refusal is committed (the failure count, the audit entry) and raised afterwards.
     refused: PermissionDenied | None = None
+    hasher = _hasher()
+    # Argon2 takes a noticeable moment by design: check the password before taking the
+    # store's write lock, so no other write waits on it (and the app's start-up integrity
+    # check, which writes wait for, runs meanwhile).
+    with ctx.store.read() as session:
+        stored = session.scalar(
+            select(User.password_hash).where(User.username == name, User.deleted_at.is_(None))
+        )
+    verified = stored is not None and _verify(hasher, stored, password)
     with ctx.store.write() as session:
         user = session.scalar(select(User).where(User.username == name, User.deleted_at.is_(None)))
-        hasher = _hasher()
+        if user is not None and user.password_hash != stored:  # changed meanwhile: again
+            verified = _verify(hasher, user.password_hash, password)
         if user is not None and user.locked_until and user.locked_until > now:
             audit.append(session, ctx, "sign in", "users", (user.id,), "locked", outcome="refused")
             until = user.locked_until.strftime("%H:%M UTC")
             refused = PermissionDenied(
                 f"Too many failed sign-ins; this account can try again at {until}."
             )
-        elif user is None or not user.active or not _verify(hasher, user.password_hash, password):
+        elif user is None or not user.active or not verified:
             if user is not None:
                 _failed(user, now)
             audit.append(

@@ -22,10 +22,13 @@ store that was closed cleanly before its latest changes.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shlex
 import sqlite3
+import threading
 from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -183,7 +186,7 @@ def _schema_problem(conn: sqlite3.Connection, *, required: bool) -> str | None:
     row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
     if row is None:
         return "its schema version is missing"
-    if required and str(row[0]) not in migrate.known_revisions():
+    if required and str(row[0]) != migrate.HEAD and str(row[0]) not in migrate.known_revisions():
         return f"its schema version {row[0]} is unknown to this release"
     return None
 
@@ -193,10 +196,11 @@ def sidecars(path: Path) -> tuple[Path, Path]:
     return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
 
 
-def problem_with_store(path: Path) -> str | None:
+def problem_with_store(path: Path, *, whole_file: bool = True) -> str | None:
     """Why the store at `path` must not be opened for writing, or None if it may be.
 
-    Only a read-only connection touches it, so a damaged store is never written to.
+    Only a read-only connection touches it, so a damaged store is never written to. Without
+    `whole_file`, only what is quick to see: the write-ahead log, the schema, the version.
     """
     if not path.exists() or path.stat().st_size == 0:
         return None  # a new store
@@ -206,7 +210,8 @@ def problem_with_store(path: Path) -> str | None:
     try:
         conn = sqlite3.connect(_uri(path, "mode=ro"), uri=True)
         try:
-            return _problem_in(conn, quick=True) or _schema_problem(conn, required=False)
+            whole = _problem_in(conn, quick=True) if whole_file else None
+            return whole or _schema_problem(conn, required=False)
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
@@ -221,11 +226,45 @@ def newest_good_backup(folder: Path) -> Backup | None:
     return None
 
 
+def damage_mark(path: Path) -> Path:
+    """A file beside the store saying a background check found it damaged."""
+    return path.with_name(path.name + "-damaged")
+
+
 def check_intact(path: Path, backups: Path) -> None:
     """Raise DamagedStoreError, naming the newest good backup, if the store is damaged."""
     problem = problem_with_store(path)
     if problem is not None:
         raise DamagedStoreError(path, problem, newest_good_backup(backups))
+    damage_mark(path).unlink(missing_ok=True)
+
+
+def check_intact_later(path: Path, backups: Path) -> Future[None] | None:
+    """The cheap checks now, the whole-file integrity check on a thread of its own.
+
+    Returns the check's future (its result raises DamagedStoreError), or None when the store
+    was checked in full now: a new store, or one an earlier background check found damaged.
+    A failed background check leaves the mark, so the next opening checks in full first.
+    """
+    if damage_mark(path).exists() or not path.exists() or path.stat().st_size == 0:
+        check_intact(path, backups)
+        return None
+    problem = problem_with_store(path, whole_file=False)
+    if problem is not None:
+        raise DamagedStoreError(path, problem, newest_good_backup(backups))
+    found: Future[None] = Future()
+
+    def run() -> None:
+        problem = problem_with_store(path)
+        if problem is None:
+            found.set_result(None)
+            return
+        with contextlib.suppress(OSError):
+            damage_mark(path).write_text(problem + "\n", encoding="utf-8")
+        found.set_exception(DamagedStoreError(path, problem, newest_good_backup(backups)))
+
+    threading.Thread(target=run, name="store-integrity-check", daemon=True).start()
+    return found
 
 
 def due_kind(existing: Sequence[Backup], now: datetime) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from pcso_desk.domain.errors import StoreError
 from pcso_desk.domain.hlc import Hlc, HybridClock
 from pcso_desk.store import migrate
-from pcso_desk.store.backup import check_intact
+from pcso_desk.store.backup import check_intact, check_intact_later
 from pcso_desk.store.clocks import CLOCK_KEY, track_field_clocks
 from pcso_desk.store.engine import make_engine, make_session_factory
 from pcso_desk.store.location import check_location
@@ -30,6 +31,12 @@ class Store:
     clock: HybridClock | None = None  # this station's clock, set once its id is known
     _thread: threading.local | None = None
     backups: Path | None = None  # the folder of this store's backups
+    intact: Future[None] | None = None  # the integrity check still running (open_store)
+
+    def wait_intact(self) -> None:
+        """Wait for a background integrity check; raise DamagedStoreError if it failed."""
+        if self.intact is not None:
+            self.intact.result()
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -58,6 +65,8 @@ class Store:
         the unit of work is not (an audit entry for a refusal): it runs once the rollback
         has released the lock.
         """
+        if self.intact is not None and not getattr(self._local(), "depth", 0):
+            self.wait_intact()  # nothing is written to a store before it has passed its check
         local = self._local()
         local.depth = getattr(local, "depth", 0) + 1
         try:
@@ -115,8 +124,17 @@ def _check_is_sqlite(path: Path) -> None:
         raise StoreError(f"{path} is not a PCSO Desk store (it is not an SQLite database).")
 
 
-def open_store(path: Path, backups: Path, *, create: bool = True) -> Store:
-    """Open (and migrate) the store at `path`; with create=False a missing store is an error."""
+def open_store(
+    path: Path, backups: Path, *, create: bool = True, check_later: bool = False
+) -> Store:
+    """Open (and migrate) the store at `path`; with create=False a missing store is an error.
+
+    The integrity check reads the whole file (a third of a second on a county store). With
+    `check_later` (the desktop app, whose user is still typing a password) it runs on its own
+    thread while the store opens for reading, and the first `write()` waits for it: a damaged
+    store is still never written to. A store found damaged that way is marked, so that the
+    next opening checks it first and offers the newest good backup (store/backup.py).
+    """
     if not create and not path.exists():
         raise StoreError(
             f"There is no store at {path}; run 'pcso-desk init' or 'pcso-desk demo' first."
@@ -125,9 +143,15 @@ def open_store(path: Path, backups: Path, *, create: bool = True) -> Store:
     # Not on a network share, a synced folder or a removable drive; WAL must work here.
     check_location(path.parent)
     _check_is_sqlite(path)
-    check_intact(path, backups)  # read-only: a damaged store is never written to
+    intact = None
+    if check_later:
+        intact = check_intact_later(path, backups)
+    else:
+        check_intact(path, backups)
     engine = make_engine(path)
     try:
+        if intact is not None and migrate.current_revision(engine) != migrate.HEAD:
+            intact.result()  # an upgrade writes: the check must have passed first
         backup = migrate.upgrade(engine, path, backups)
     except sqlite3.DatabaseError as exc:  # pragma: no cover - depends on the damage
         engine.dispose()
@@ -137,4 +161,4 @@ def open_store(path: Path, backups: Path, *, create: bool = True) -> Store:
         raise
     sessions = make_session_factory(engine)
     track_field_clocks(sessions)
-    return Store(path, engine, sessions, backup, backups=backups)
+    return Store(path, engine, sessions, backup, backups=backups, intact=intact)

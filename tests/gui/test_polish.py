@@ -452,3 +452,32 @@ def test_the_app_owns_its_store_while_open_and_remembers_its_layout(
     after = SingleInstance(data_paths.store)
     assert after.claim() is None, "quitting gives the store up"
     after.release()
+
+
+def test_a_store_found_damaged_while_the_app_starts_is_not_written_and_the_app_stops(
+    qtbot, data_paths, styled_app, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The integrity check runs while the sign-in form shows (a county store takes a moment);
+    a failure is said in one message, the app stops, and the next start checks first."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from pcso_desk.app import build_services
+    from pcso_desk.gui import run_app
+    from pcso_desk.store.backup import DamagedStoreError, damage_mark
+    from tests.store.test_backup import digest, flip_a_page, make_store
+
+    make_store(data_paths)
+    flip_a_page(data_paths.store)
+    before = digest(data_paths.store)
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a: said.append(text))
+    services = build_services(data_paths, create=False, background=True)
+    try:
+        assert run_app(services, data_paths) == 1
+    finally:
+        services.ctx.store.close()
+    assert len(said) == 1 and "damaged" in said[0] and "restore" in said[0]
+    assert digest(data_paths.store) == before
+    assert damage_mark(data_paths.store).exists()
+    with pytest.raises(DamagedStoreError):
+        build_services(data_paths, create=False, background=True)

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text as sqlite_text
 
 from pcso_desk.paths import DataPaths
 from pcso_desk.services.api import Services
@@ -18,6 +19,7 @@ from pcso_desk.store.backup import (
     Backup,
     DamagedStoreError,
     backup_name,
+    damage_mark,
     due_kind,
     list_backups,
     problem_with_backup,
@@ -206,3 +208,45 @@ def test_tables_without_a_schema_version_are_damage(data_paths: DataPaths) -> No
     conn.close()
     with pytest.raises(DamagedStoreError, match="no schema version"):
         open_store(data_paths.store, data_paths.backups)
+
+
+def test_a_check_left_for_later_still_keeps_writes_off_a_damaged_store(
+    data_paths: DataPaths,
+) -> None:
+    """The app opens a store while its integrity check runs on a thread: a damaged store
+    opens for reading, refuses the first write, and is checked in full at the next opening."""
+    make_store(data_paths)
+    flip_a_page(data_paths.store)
+    before = digest(data_paths.store)
+    store = open_store(data_paths.store, data_paths.backups, check_later=True)
+    try:
+        with pytest.raises(DamagedStoreError), store.write() as session:
+            session.execute(sqlite_text("UPDATE store_meta SET value = value"))
+    finally:
+        store.close()
+    assert digest(data_paths.store) == before
+    assert damage_mark(data_paths.store).exists()
+    with pytest.raises(DamagedStoreError):  # at once, before anything opens
+        open_store(data_paths.store, data_paths.backups, check_later=True)
+    assert digest(data_paths.store) == before
+
+
+def test_a_check_left_for_later_lets_a_healthy_store_write(data_paths: DataPaths) -> None:
+    make_store(data_paths)
+    store = open_store(data_paths.store, data_paths.backups, check_later=True)
+    try:
+        services = Services(Context.open(store))
+        services.contacts.create({"name": "Later Person", "postcode": "AL1 3AB"})
+        store.wait_intact()
+    finally:
+        store.close()
+    assert not damage_mark(data_paths.store).exists()
+
+
+def test_quick_damage_is_still_refused_at_once_when_the_check_is_left_for_later(
+    data_paths: DataPaths,
+) -> None:
+    make_store(data_paths)
+    lose_the_wal(data_paths)
+    with pytest.raises(DamagedStoreError, match="write-ahead log"):
+        open_store(data_paths.store, data_paths.backups, check_later=True)

@@ -27,6 +27,11 @@ def test_models_and_migrations_agree(store) -> None:  # type: ignore[no-untyped-
         assert compare_metadata(context, Base.metadata) == []
 
 
+def test_the_head_constant_is_alembics_newest_revision() -> None:
+    # migrate.HEAD lets a store at head open without importing Alembic: it must not go stale.
+    assert migrate.HEAD == migrate.head_revision()
+
+
 def test_new_store_is_at_head_with_pragmas(store) -> None:  # type: ignore[no-untyped-def]
     assert migrate.current_revision(store.engine) == migrate.head_revision()
     with store.engine.connect() as conn:

@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 from PySide6.QtWidgets import QLabel, QTabWidget, QWidget
 
 from pcso_desk.gui.desk import Desk
-from pcso_desk.gui.screens import definitions as d
-from pcso_desk.gui.screens.admin_security import audit_tab, users_tab
-from pcso_desk.gui.screens.contacts import contacts_screen
-from pcso_desk.gui.screens.data_protection import data_protection_tab
-from pcso_desk.gui.screens.kins import kins_screen
-from pcso_desk.gui.screens.meetings import meetings_screen
-from pcso_desk.gui.screens.messages import messages_screen
-from pcso_desk.gui.screens.monthly import monthly_pack_panel
-from pcso_desk.gui.screens.patrol import patrol_screen
-from pcso_desk.gui.screens.priorities import priorities_screen
-from pcso_desk.gui.screens.records import RecordScreen
-from pcso_desk.gui.screens.reports import reports_screen
-from pcso_desk.gui.screens.sync import sync_screen
-from pcso_desk.gui.screens.today import today_screen
-from pcso_desk.gui.screens.victims import victims_screen
 
 SCREENS = (
     "Today",
@@ -52,21 +38,58 @@ SCREEN_OF_KIND = {
 }
 
 
-def _tabs(desk: Desk, name: str, pages: dict[str, d.ScreenDef]) -> QTabWidget:
+def _factory(where: str) -> Callable[[Desk], QWidget]:
+    """'module:function' under gui.screens, imported on first visit: the app starts without
+    loading the screens (and the reports, spreadsheets and sync code behind them) it may never
+    show in a session."""
+    module, name = where.split(":")
+
+    def build(desk: Desk) -> QWidget:
+        found: Callable[[Desk], QWidget] = getattr(
+            importlib.import_module(f"pcso_desk.gui.screens.{module}"), name
+        )
+        return found(desk)
+
+    return build
+
+
+def _tabs(desk: Desk, name: str, pages: dict[str, object]) -> QTabWidget:
+    from pcso_desk.gui.screens.records import RecordScreen
+
     tabs = QTabWidget()
     tabs.setAccessibleName(name)
     for title, definition in pages.items():
-        tabs.addTab(RecordScreen(desk, definition), title)
+        tabs.addTab(RecordScreen(desk, definition), title)  # type: ignore[arg-type]
     return tabs
 
 
+def _today(desk: Desk) -> QWidget:
+    from pcso_desk.gui.screens.today import today_screen
+
+    return today_screen(desk, desk.window.open_record)
+
+
+def _engagements(desk: Desk) -> QWidget:
+    from pcso_desk.gui.screens import definitions as d
+    from pcso_desk.gui.screens.records import RecordScreen
+
+    return RecordScreen(desk, d.ENGAGEMENTS)
+
+
 def _reports(desk: Desk) -> QWidget:
+    from pcso_desk.gui.screens.monthly import monthly_pack_panel
+    from pcso_desk.gui.screens.reports import reports_screen
+
     screen = reports_screen(desk)
     screen.add_tab(monthly_pack_panel(desk), "Monthly update packs")
     return screen
 
 
 def _admin(desk: Desk) -> QWidget:
+    from pcso_desk.gui.screens import definitions as d
+    from pcso_desk.gui.screens.admin_security import audit_tab, users_tab
+    from pcso_desk.gui.screens.data_protection import data_protection_tab
+
     tabs = _tabs(desk, "Admin", {s.title: s for s in d.ADMIN.values()})
     tabs.addTab(users_tab(desk), "Users")
     tabs.addTab(audit_tab(desk), "Audit log")
@@ -75,17 +98,17 @@ def _admin(desk: Desk) -> QWidget:
 
 
 FACTORIES: dict[str, Callable[[Desk], QWidget]] = {
-    "Today": lambda desk: today_screen(desk, desk.window.open_record),
-    "Contacts": contacts_screen,
-    "Engagements": lambda desk: RecordScreen(desk, d.ENGAGEMENTS),
-    "KINs": kins_screen,
-    "Meetings": meetings_screen,
-    "Priorities": priorities_screen,
-    "Victim care": victims_screen,
-    "Patrol log": patrol_screen,
-    "Messages": messages_screen,
+    "Today": _today,
+    "Contacts": _factory("contacts:contacts_screen"),
+    "Engagements": _engagements,
+    "KINs": _factory("kins:kins_screen"),
+    "Meetings": _factory("meetings:meetings_screen"),
+    "Priorities": _factory("priorities:priorities_screen"),
+    "Victim care": _factory("victims:victims_screen"),
+    "Patrol log": _factory("patrol:patrol_screen"),
+    "Messages": _factory("messages:messages_screen"),
     "Reports": _reports,
-    "Sync": sync_screen,
+    "Sync": _factory("sync:sync_screen"),
     "Admin": _admin,
 }
 
