@@ -8,6 +8,7 @@ Headers are compared case-, space- and punctuation-insensitively ("E-mail", "Pos
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -94,6 +95,17 @@ class HeaderMap:
                 return text[1:] if text.startswith(NEUTRALISED) else text
         return ""
 
+    def values(self, row: Sequence[str]) -> dict[str, str]:
+        """`value` of every mapped field in one pass, leaving out the blank ones."""
+        found: dict[str, str] = {}
+        count = len(row)
+        for field, indexes in self.columns.items():
+            for index in indexes:
+                if index < count and (text := row[index].strip()):
+                    found[field] = text[1:] if text.startswith(NEUTRALISED) else text
+                    break
+        return found
+
     def name(self, row: Sequence[str]) -> str:
         """The name column, or first name and last name joined."""
         return self.value(row, "name") or " ".join(
@@ -164,15 +176,22 @@ WHAT = {
 }
 
 
+@functools.cache
+def _choices(enum_cls: type[enum.StrEnum]) -> dict[str, enum.StrEnum]:
+    """Folded spelling -> member: each member's own value first, then the aliases."""
+    found: dict[str, enum.StrEnum] = {}
+    for member in enum_cls:
+        found.setdefault(fold(member.value), member)
+    for alias, value in VALUE_ALIASES.get(enum_cls, {}).items():
+        found.setdefault(alias, enum_cls(value))
+    return found
+
+
 def parse_choice(enum_cls: type[E], raw: str) -> E:
     """The member a cell names ("Faith group", "faith_group", "Church"), or a ValidationError."""
-    folded = fold(raw)
-    for member in enum_cls:
-        if fold(member.value) == folded:
-            return member
-    alias = VALUE_ALIASES.get(enum_cls, {}).get(folded)
-    if alias is not None:
-        return enum_cls(alias)
+    member = _choices(enum_cls).get(fold(raw))
+    if member is not None:
+        return member  # type: ignore[return-value]  # a member of enum_cls, by construction
     choices = ", ".join(member.value.replace("_", " ") for member in enum_cls)
     raise ValidationError(
         f"'{raw.strip()}' is not a {WHAT.get(enum_cls, 'choice')}; choose one of: {choices}."
