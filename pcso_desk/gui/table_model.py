@@ -175,3 +175,138 @@ class RecordTableModel(QAbstractTableModel):
             self._loading = False
             self._more = False
             self.failed.emit(error)
+
+
+class WindowedTableModel(RecordTableModel):
+    """A long list shown whole: it counts the rows first, then fetches each page of BATCH
+    rows (by position, in SQL order) only when the view shows it.
+
+    The scroll bar spans every row from the start, so the end of 100,000 contacts is one drag
+    (or Ctrl+End) away, and only the pages near what the user has looked at stay in memory.
+    A row not fetched yet shows blank for the moment its page takes to arrive.
+    """
+
+    KEEP_PAGES = 40  # pages held at most (8,000 rows); the least recently fetched go first
+
+    def __init__(
+        self,
+        runner: TaskRunner,
+        fetch: Callable[[ListQuery], Page],
+        counted: Callable[[ListQuery], Page],
+        columns: Sequence[ColumnDef],
+        query: ListQuery | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(runner, fetch, columns, query, parent)
+        self._counted = counted
+        self._total = 0
+        self._pages: dict[int, list[dict[str, Any]]] = {}  # insertion order = fetch order
+        self._asked: set[int] = set()
+        self._started = False
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._total
+
+    def _row(self, number: int) -> dict[str, Any] | None:
+        if not 0 <= number < self._total:
+            return None
+        page = self._pages.get(number // BATCH)
+        if page is None:
+            self._ask(number // BATCH)
+            return None
+        offset = number % BATCH
+        return page[offset] if offset < len(page) else None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self._row(index.row())
+        if row is None:
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            column = self._columns[index.column()]
+            return (column.show or plain)(row.get(column.key), row)
+        if role == ID_ROLE:
+            return row["id"]
+        if role == RECORD_ROLE:
+            return row
+        return None
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and not self._started
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        """The first page and the count, in one trip to the worker."""
+        if parent.isValid() or self._started:
+            return
+        self._started = True
+        self._loading = True
+        generation = self._generation
+        query = replace(self._query, after=None, offset=0)
+        self._runner.run(
+            lambda: self._counted(query),
+            lambda page: self._first(generation, page),
+            lambda error: self._fail(generation, error),
+            guard=self,
+        )
+
+    def set_query(self, query: ListQuery) -> None:
+        self.beginResetModel()
+        self._generation += 1
+        self._query = replace(query, after=None, offset=0, limit=BATCH)
+        self._total, self._pages, self._asked = 0, {}, set()
+        self._started = self._loading = False
+        self.endResetModel()
+        self.fetchMore()
+
+    @property
+    def loading(self) -> bool:
+        return self._loading or bool(self._asked)
+
+    def row_id(self, row: int) -> str | None:
+        found = self._row(row)
+        return None if found is None else str(found["id"])
+
+    def row_of(self, record_id: str) -> int | None:
+        for number, page in self._pages.items():
+            for offset, row in enumerate(page):
+                if row["id"] == record_id:
+                    return number * BATCH + offset
+        return None
+
+    def _ask(self, number: int) -> None:
+        if number in self._asked or not self._started or self._loading:
+            return
+        self._asked.add(number)
+        generation = self._generation
+        query = replace(self._query, after=None, offset=number * BATCH)
+        self._runner.run(
+            lambda: self._fetch(query),
+            lambda page: self._arrived(generation, number, page.rows),
+            lambda error: self._fail(generation, error),
+            guard=self,
+        )
+
+    def _first(self, generation: int, page: Page) -> None:
+        if generation != self._generation:
+            return
+        self._loading = False
+        total = page.total if page.total is not None else len(page.rows)
+        if total:
+            self.beginInsertRows(QModelIndex(), 0, total - 1)
+            self._total, self._pages[0] = total, page.rows
+            self.endInsertRows()
+        self.loaded.emit(self._total)
+
+    def _arrived(self, generation: int, number: int, rows: list[dict[str, Any]]) -> None:
+        if generation != self._generation:
+            return
+        self._asked.discard(number)
+        self._pages[number] = rows
+        while len(self._pages) > self.KEEP_PAGES:
+            del self._pages[next(iter(self._pages))]
+        first = number * BATCH
+        last = min(self._total, first + BATCH) - 1
+        if last >= first:
+            right = self.columnCount() - 1
+            self.dataChanged.emit(self.index(first, 0), self.index(last, right))

@@ -91,12 +91,14 @@ class ListQuery:
     descending: bool = False
     after: tuple[Any, str] | None = None
     limit: int = 100
+    offset: int = 0  # rows to skip (a page anywhere in a long list); ignored with `after`
 
 
 @dataclass(frozen=True)
 class Page:
     rows: list[dict[str, Any]]
     next_after: tuple[Any, str] | None
+    total: int | None = None  # every row the query matches, when asked for (counted_page)
 
 
 ERASED_LABEL = "(erased)"  # what a reference to an erased person shows instead of a name
@@ -169,6 +171,8 @@ class RecordService:
             stmt = stmt.where(or_(beyond, and_(key == value, after_id)))
         order = (key.desc(), model.id.desc()) if query.descending else (key, model.id)
         stmt = stmt.order_by(*order).limit(limit)
+        if query.after is None and query.offset > 0:
+            stmt = stmt.offset(query.offset)
         with self.ctx.store.read() as session:
             found = session.execute(stmt).all()
         rows = [as_dict(record) for record, _ in found]
@@ -176,6 +180,11 @@ class RecordService:
             self._attach_labels(session, rows)
         next_after = (found[-1][1], rows[-1]["id"]) if len(found) == limit else None
         return Page(rows, next_after)
+
+    def counted_page(self, query: ListQuery = ListQuery()) -> Page:
+        """The first page (at `query.offset`) with the number of rows the query matches."""
+        page = self.page(query)
+        return Page(page.rows, page.next_after, self.count(query))
 
     def _attach_labels(self, session: Session, rows: list[dict[str, Any]]) -> None:
         """Add `<column>_label` (the name or title) for each reference, one query per column."""

@@ -334,6 +334,11 @@ def test_search_finds_contacts_meetings_priorities_by_word_or_postcode(services,
     assert kinds("riverside") == {("meetings", "Riverside PACT")}
     assert kinds("mill lane") == {("priorities", "Speeding on Mill Lane")}
     assert kinds("Sa") == {("contacts", "Sam Sample")}
+    assert kinds("sA") == {("contacts", "Sam Sample")}  # in any case, answered by an index
+    assert kinds("S") == {("contacts", "Sam Sample"), ("priorities", "Speeding on Mill Lane")}
+    assert kinds("al") == {("contacts", "Sam Sample")}  # a postcode's start, typed small
+    assert kinds("am") == set()  # a prefix of the name, not any part of it
+    assert kinds("ri") == {("meetings", "Riverside PACT")}
     assert kinds('"; DROP TABLE contacts; --') == set()
     assert services.search("") == []
 

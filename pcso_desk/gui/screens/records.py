@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.editor import RecordEditor
 from pcso_desk.gui.forms import FieldDef
-from pcso_desk.gui.table_model import ColumnDef, RecordTableModel
+from pcso_desk.gui.table_model import ColumnDef, WindowedTableModel
 from pcso_desk.services.context import Changes
 from pcso_desk.services.records import ListQuery
 
@@ -67,8 +67,13 @@ class RecordScreen(QWidget):
         self.delete_button = QPushButton("&Delete")
         for button in (self.new_button, self.edit_button, self.delete_button):
             button.setAccessibleName(button.text().replace("&", ""))
-        self.model = RecordTableModel(
-            desk.runner, self.service.page, definition.columns, definition.query, parent=self
+        self.model = WindowedTableModel(
+            desk.runner,
+            self.service.page,
+            self.service.counted_page,
+            definition.columns,
+            definition.query,
+            parent=self,
         )
         self.table = self._make_table()
         self._filter_timer = QTimer(self, singleShot=True, interval=FILTER_DELAY_MS)

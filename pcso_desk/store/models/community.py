@@ -27,9 +27,16 @@ class Contact(Record, Base):
 
     __tablename__ = "contacts"
     __erase__ = ERASE_ALL  # an erased contact is an id and a deletion, nothing more
-    # The few erased contacts, found after every sync to erase late links to them.
+    # The few erased contacts, found after every sync to erase late links to them; and the
+    # contact list in name order, so any page of a county's 100,000 is a short index walk.
     __table_args__ = (
         Index("ix_contacts_erased", "erased_at", sqlite_where=text("erased_at IS NOT NULL")),
+        Index(
+            "ix_contacts_list",
+            "name",
+            "id",
+            sqlite_where=text("deleted_at IS NULL AND merged_into_id IS NULL"),
+        ),
     )
     kind: Mapped[ContactKind] = mapped_column(
         enum_column(ContactKind), default=ContactKind.RESIDENT
@@ -57,6 +64,10 @@ class Contact(Record, Base):
     review_date: Mapped[date | None] = mapped_column(default=None, index=True)
     # Set when a duplicate was merged into another contact; cleared again by an undo.
     merged_into_id: Mapped[str | None] = mapped_column(String(36), default=None)
+
+
+# Search's one- and two-letter prefixes (services/search.py) read this, not every name.
+Index("ix_contacts_name_nocase", Contact.name.collate("NOCASE"))
 
 
 class Engagement(Record, Base):
