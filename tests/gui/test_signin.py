@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLabel, QLineEdit, QWidget
@@ -38,11 +39,20 @@ def no_quit():  # type: ignore[no-untyped-def]
     app.setQuitOnLastWindowClosed(True)  # type: ignore[union-attr]
 
 
+@pytest.fixture(autouse=True)
+def _close_main_windows():  # type: ignore[no-untyped-def]
+    """Close the main windows a test's sign-in opened (and sign-out has not deleted)."""
+    yield
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, MainWindow) and shiboken6.isValid(widget):
+            widget.close()
+            widget.deleteLater()
+
+
 def _flow(qtbot, desk) -> SessionFlow:  # type: ignore[no-untyped-def]
     def make() -> MainWindow:
-        window = MainWindow(desk)
-        qtbot.addWidget(window)
-        return window
+        # Not given to qtbot: sign-out deletes the window itself (_close_main_windows).
+        return MainWindow(desk)
 
     flow = SessionFlow(desk, None, make, lock_ms=60_000)
     flow._quit = lambda: None  # type: ignore[method-assign]  # the test's app keeps running
@@ -236,3 +246,4 @@ def test_sign_out_from_the_lock_returns_to_the_sign_in_form(qtbot, desk, no_quit
     qtbot.waitUntil(lambda: flow.window is None and flow.dialog is not None, timeout=10_000)
     qtbot.addWidget(flow.dialog)
     assert desk.services.ctx.actor is None
+    assert not shiboken6.isValid(window) or not window.isVisible()
