@@ -139,6 +139,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         if args.command is None:
+            from pcso_desk.store.backup import begin_check
+
+            begin_check(paths.store, paths.backups)  # runs while the app's code loads
             from pcso_desk.gui import run_app
 
             return run_app(lambda: _open_or_recover(open_services, paths), paths, bundle)

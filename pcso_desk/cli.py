@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from pcso_desk import __version__, cli_backup, cli_documents, cli_packs, cli_sync
+from pcso_desk import cli_backup, cli_documents, cli_packs, cli_sync
 
 if TYPE_CHECKING:
     from pcso_desk.services.api import Services
@@ -17,13 +17,23 @@ OpenServices = Callable[[bool], "Services"]
 EXPORT_TABLES = ("contacts", "engagements", "meetings", "priorities", "kin-members")
 
 
+class _Version(argparse.Action):
+    """--version, reading the installed version only when asked (it costs every start)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object, **_kw: object) -> None:
+        from pcso_desk import __version__
+
+        print(f"pcso-desk {__version__}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pcso-desk",
         description="PCSO Desk: the desk-side system of a Safer Neighbourhood Team. "
         "With no command it opens the desktop app.",
     )
-    parser.add_argument("--version", action="version", version=f"pcso-desk {__version__}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     parser.add_argument(
         "--data-dir",
         metavar="DIR",

@@ -114,6 +114,10 @@ class TaskRunner(QObject):
         self._set_pending(-1)
         if job.guard is not None and not shiboken6.isValid(job.guard):
             return
+        if future.cancelled():  # never started: the app is closing (shutdown)
+            if job.cancelled is not None:
+                job.cancelled()
+            return
         error = future.exception()
         if error is None:
             if job.done is not None:

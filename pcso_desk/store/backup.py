@@ -239,6 +239,19 @@ def check_intact(path: Path, backups: Path) -> None:
     damage_mark(path).unlink(missing_ok=True)
 
 
+_BEGUN: dict[Path, Future[None]] = {}  # checks started before the store opens (begin_check)
+
+
+def begin_check(path: Path, backups: Path) -> None:
+    """Start the whole-file check of an existing store now, for `check_intact_later` to pick
+    up when the store opens: the app starts it first thing, so it runs while Python imports
+    the rest of the app. Anything wrong is left for the opening to find and report."""
+    with contextlib.suppress(Exception):
+        found = check_intact_later(path, backups)
+        if found is not None:
+            _BEGUN[path] = found
+
+
 def check_intact_later(path: Path, backups: Path) -> Future[None] | None:
     """The cheap checks now, the whole-file integrity check on a thread of its own.
 
@@ -246,6 +259,9 @@ def check_intact_later(path: Path, backups: Path) -> Future[None] | None:
     was checked in full now: a new store, or one an earlier background check found damaged.
     A failed background check leaves the mark, so the next opening checks in full first.
     """
+    begun = _BEGUN.pop(path, None)
+    if begun is not None:
+        return begun
     if damage_mark(path).exists() or not path.exists() or path.stat().st_size == 0:
         check_intact(path, backups)
         return None

@@ -7,7 +7,9 @@ and the notes-expiry check run, the sign-in form shows, a demo user's name and p
 typed and submitted (Argon2 verifies them), the main window is built and shown. The clock
 stops when the main window has shown and the event loop has come back from its first tick
 after that (a zero-timer fires), which is when the window answers input. The child drives
-the sign-in form through the form's own widgets (see CHILD) and changes nothing else.
+the sign-in form through the form's own widgets (see CHILD) and changes nothing else; it
+patches the window code only once the app has started it, so imports happen in the app's
+own order.
 
 Reference: a new Python process that imports PySide6, creates a QApplication, shows a
 QMainWindow holding an empty QTableView and returns from its first event-loop tick.
@@ -44,28 +46,39 @@ app.exec()
 
 CHILD = """
 import sys
-from pcso_desk.gui import signin
+import pcso_desk.gui as gui  # the package only: Qt and the app's code load as the app starts
 
-present, open_window = signin.SessionFlow.present, signin.SessionFlow.open_window
+run_window = gui._run_window
 
-def typed_in(flow, dialog, quits=True):
-    present(flow, dialog, quits)
-    if isinstance(dialog, signin.SignInDialog):
-        dialog.username.setText(sys.argv[2])
-        dialog.password.setText(sys.argv[3])
-        dialog.submit()
+def driven(*args, **kwargs):  # the app's own window code, with a user at the sign-in form
+    from pcso_desk.gui import signin
 
-def shown(flow, actor):
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
-    open_window(flow, actor)
-    def ready():
-        print("ready", flush=True)
-        QApplication.instance().exit(0)
-    QTimer.singleShot(0, ready)
+    present, open_window = signin.SessionFlow.present, signin.SessionFlow.open_window
 
-signin.SessionFlow.present = typed_in
-signin.SessionFlow.open_window = shown
+    def typed_in(flow, dialog, quits=True):
+        present(flow, dialog, quits)
+        if isinstance(dialog, signin.SignInDialog):
+            dialog.username.setText(sys.argv[2])
+            dialog.password.setText(sys.argv[3])
+            dialog.submit()
+
+    def shown(flow, actor):
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QApplication
+
+        open_window(flow, actor)
+
+        def ready():
+            print("ready", flush=True)
+            QApplication.instance().exit(0)
+
+        QTimer.singleShot(0, ready)
+
+    signin.SessionFlow.present = typed_in
+    signin.SessionFlow.open_window = shown
+    return run_window(*args, **kwargs)
+
+gui._run_window = driven
 from pcso_desk.app import main
 raise SystemExit(main(["--data-dir", sys.argv[1]]))
 """

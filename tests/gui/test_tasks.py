@@ -63,3 +63,21 @@ def test_work_asked_for_after_shutdown_is_dropped_quietly(qtbot) -> None:  # typ
     ran: list[int] = []
     future = runner.run(lambda: ran.append(1))  # e.g. a filter timer firing as the app closes
     assert future.cancelled() and ran == [] and runner.idle
+
+
+def test_work_still_queued_at_shutdown_is_dropped_quietly(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Closing the app while a job waits behind another: the waiting one never runs and its
+    cancellation reaches no error handler (it once raised CancelledError in a Qt slot)."""
+    errors: list[BaseException] = []
+    runner = TaskRunner(on_error=errors.append)
+    release = threading.Event()
+    ran: list[str] = []
+    runner.run(lambda: release.wait(5), lambda _r: ran.append("first"))
+    runner.run(lambda: ran.append("second"), failed=errors.append)
+    stopper = threading.Thread(target=runner.shutdown)
+    stopper.start()
+    qtbot.wait(50)
+    release.set()
+    stopper.join(5)
+    qtbot.wait(100)  # the deliveries arrive on the GUI thread
+    assert "second" not in ran and errors == []
