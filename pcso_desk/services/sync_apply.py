@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -24,17 +25,39 @@ def apply_changes(ctx: Context, session: Session, items: Sequence[Item]) -> Appl
 
     References are checked at commit (deferred), so a bundle's rows may arrive in any order.
     """
-    session.connection().exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+    connection = session.connection()
+    connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
     newest = max((item.newest for item in items), default="")
     if newest:
         ctx.clock.observe(Hlc.decode(newest))  # later local edits sort after what arrived
-    applied = apply_items(session, items, ctx.clock)
-    applied.erased = _arrived_erased(session, applied.changed)
-    for table, ids in erasure.enforce_erasures(ctx, session).items():
-        applied.erased += len(ids)
-        applied.changed.setdefault(table, []).extend(i for i in ids if i not in applied.changed)
-    refresh_derived(session, applied.changed)
+    with _large_cache(session, len(items)):
+        applied = apply_items(session, items, ctx.clock)
+        applied.erased = _arrived_erased(session, applied.changed)
+        for table, ids in erasure.enforce_erasures(ctx, session).items():
+            applied.erased += len(ids)
+            applied.changed.setdefault(table, []).extend(i for i in ids if i not in applied.changed)
+        refresh_derived(session, applied.changed)
     return applied
+
+
+LARGE_MERGE = 20_000  # items: a merge this large gets a larger page cache while it runs
+LARGE_CACHE_KIB = 64 * 1024  # as the demo builder's bulk load; SQLite's default is 2 MiB
+
+
+@contextmanager
+def _large_cache(session: Session, items: int) -> Iterator[None]:
+    """A larger page cache for a large merge (a first full sync writes every table and its
+    indexes: with 2 MiB the pages it keeps revisiting spill to disk), then the old size."""
+    if items < LARGE_MERGE:
+        yield
+        return
+    connection = session.connection()
+    before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{LARGE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size = {int(before or -2000)}")
 
 
 def _arrived_erased(session: Session, changed: dict[str, list[str]]) -> int:
@@ -66,16 +89,19 @@ def refresh_derived(session: Session, changed: dict[str, list[str]]) -> None:
         cases |= set(
             session.scalars(select(m.VictimContact.case_id).where(m.VictimContact.id.in_(contacts)))
         )
-    for case in session.scalars(select(m.VictimCase).where(m.VictimCase.id.in_(cases))):
-        derived.refresh_case(session, case)
     members = set(changed.get("kin_members", []))
     checkins = changed.get("kin_checkins", [])
     if checkins:
         members |= set(
             session.scalars(select(m.KinCheckIn.member_id).where(m.KinCheckIn.id.in_(checkins)))
         )
-    for member in session.scalars(select(m.KinMember).where(m.KinMember.id.in_(members))):
-        derived.refresh_member(session, member)
+    # The refreshes read only contacts and check-ins, which the session never holds changed:
+    # one flush at the end rather than one before every read.
+    with session.no_autoflush:
+        for case in session.scalars(select(m.VictimCase).where(m.VictimCase.id.in_(cases))):
+            derived.refresh_case(session, case)
+        for member in session.scalars(select(m.KinMember).where(m.KinMember.id.in_(members))):
+            derived.refresh_member(session, member)
     session.flush()
 
 

@@ -29,7 +29,7 @@ def test_models_and_migrations_agree(store) -> None:  # type: ignore[no-untyped-
 
 def test_the_head_constant_is_alembics_newest_revision() -> None:
     # migrate.HEAD lets a store at head open without importing Alembic: it must not go stale.
-    assert migrate.HEAD == migrate.head_revision()
+    assert migrate.head_revision() == migrate.HEAD
 
 
 def test_new_store_is_at_head_with_pragmas(store) -> None:  # type: ignore[no-untyped-def]

@@ -182,3 +182,79 @@ def test_fuzzed_item_values_raise_only_change_errors(
 def test_the_document_the_refusals_start_from_is_itself_accepted() -> None:
     parsed = parse_payload(packed(document()))
     assert [item.id for item in parsed.items] == ["c-1"]
+
+
+def test_a_payload_of_many_slices_is_the_json_of_the_whole_document() -> None:
+    from pcso_desk.sync import changes
+
+    items = [
+        Item("contacts", f"c-{n}", contact_values(name=f"Person {n} ü"), {STAR: CLOCK})
+        for n in range(2 * changes._SLICE + 3)
+    ]
+    for payload in (Payload(STATION, CLOCK, True, {STATION: CLOCK}, items),
+                    Payload(STATION, "", False, {}, [])):  # fmt: skip
+        whole = {
+            "format": "pcso-desk-changes",
+            "version": 1,
+            "station": payload.station,
+            "through": payload.through,
+            "full": payload.full,
+            "received": payload.received,
+            "items": [item.to_json() for item in payload.items],
+        }
+        text = zlib.decompress(encode_payload(payload)).decode("utf-8")
+        assert text == json.dumps(whole, ensure_ascii=False, separators=(",", ":"))
+        assert parse_payload(encode_payload(payload)) == payload
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"name": 5},
+        {"name": ["Ann"]},
+        {"kind": 5},
+        {"kind": "alien"},
+        {"kind": None},
+        {"created_at": 20261101},
+        {"created_at": "2026-11-01T09:00:00+00:00"},
+        {"created_at": None},
+        {"review_date": "2026-02-30"},
+        {"tags": ["dog walker"]},
+        {"tags": '["dog walker", 2]'},
+        {"tags": None},
+    ],
+)
+def test_values_seen_before_do_not_let_a_bad_value_through(changes: dict[str, Any]) -> None:
+    good = contact_values(review_date="2026-02-28")
+    parse_payload(packed(document(items=[{"t": "contacts", "id": "c", "v": good,
+                                          "c": {STAR: CLOCK}}])))  # fmt: skip
+    bad = {**good, **changes}
+    with pytest.raises(ChangeError):
+        parse_payload(packed(document(items=[{"t": "contacts", "id": "c", "v": bad,
+                                              "c": {STAR: CLOCK}}])))  # fmt: skip
+
+
+def test_the_remembered_values_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pcso_desk.sync import changes
+
+    monkeypatch.setattr(changes, "_REMEMBERED", 3)
+    items = [
+        {"t": "contacts", "id": f"c-{day}", "c": {STAR: CLOCK},
+         "v": contact_values(created_at=f"2026-11-{day:02d} 09:00:00")}
+        for day in range(1, 29)
+    ]  # fmt: skip
+    parsed = parse_payload(packed(document(items=items)))
+    assert [item.values["created_at"] for item in parsed.items] == [
+        f"2026-11-{day:02d} 09:00:00" for day in range(1, 29)
+    ]
+    with pytest.raises(ChangeError):
+        bad = contact_values(created_at="2026-11-31 09:00:00")
+        parse_payload(packed(document(items=[{"t": "contacts", "id": "c", "v": bad,
+                                              "c": {STAR: CLOCK}}])))  # fmt: skip
+
+
+def test_a_single_clock_is_stored_as_json_dumps_would() -> None:
+    from pcso_desk.sync.local import _clocks_text
+
+    for clocks in ({STAR: CLOCK}, {STAR: CLOCK, "name": [CLOCK, ""]}):
+        assert _clocks_text(clocks) == json.dumps(clocks)

@@ -1,0 +1,220 @@
+"""W8: ten stations syncing with the PostgreSQL hub at once, 10,000 changes each.
+
+Untimed setup: a throwaway PostgreSQL server (tests/pg_server.py, its own cluster on a free
+port, fsync off as in the tests) and one empty hub database; ten new stations of one team
+(`build_services` + `init_store`, as tests/stations.py and the hub tests make them: the hub
+needs no trust files, only the same team), each given 10,000 new contacts written in one
+transaction by a Core-style batch insert of the row a service create would store (a fresh
+UUID, the station's own clock value per row, the station's id and audit stamps), so every
+station holds 10,000 changes the hub has never seen.
+
+Timed, one measured round: ten processes (multiprocessing, "spawn"), one per station, each
+opens its store and waits at a barrier; from the barrier every station runs `Sync.hub`
+(push its changes, pull what is there), waits for the other nine, then runs `Sync.hub`
+again (round 2 pulls everything the others pushed). The figure is the changes moved per
+second: (changes pushed + changes pulled that were new to the puller, summed over the
+stations and both rounds; a pull also brings back the station's own changes, counted in the
+detail's `pulled` but not in the figure) divided by the seconds from the barrier until the
+last station finished round 2. A warm-up is not possible (a sync changes the state it
+would repeat), so this is one measured round, not a median; the detail gives each
+station's round-1 and round-2 seconds and counts.
+
+Checks afterwards: the hub holds every contact exactly once (stations × changes distinct
+ids, no other rows), and every station holds all of them exactly once. Then the result
+has within=None (no ratio budget); a lost or duplicated change makes it within=False and
+the detail says what. Quick mode: 3 stations × 200 changes.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import shutil
+import sqlite3
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from tests.benchmarks.harness import Bench, Result
+
+TEAM = "Benchmark SNT"
+TITLE = "hub: stations syncing at once"
+
+
+def _make_station(folder: Path, count: int, label: str) -> list[str]:
+    """A new station with `count` new contacts (one transaction); their ids."""
+    from pcso_desk.app import build_services
+    from pcso_desk.paths import DataPaths
+    from pcso_desk.services.maintenance import init_store
+
+    if folder.exists():
+        shutil.rmtree(folder)
+    services = build_services(DataPaths(folder).ensure())
+    try:
+        init_store(services.ctx, TEAM)
+        template = services.contacts.create({"name": f"{label} Template"}).created[0]
+        return [str(template), *_add_contacts(services, str(template), count - 1, label)]
+    finally:
+        services.ctx.store.close()
+
+
+def _add_contacts(services: Any, template: str, count: int, label: str) -> list[str]:
+    """`count` copies of the template contact's stored row, each a new record made now: new
+    id, name, this station's clock value (the write unit raises the clock's high-water mark)."""
+    ctx = services.ctx
+    ids = [str(uuid.uuid4()) for _ in range(count)]
+    with ctx.store.write() as session:
+        conn = session.connection()
+        cursor = conn.exec_driver_sql("SELECT * FROM contacts WHERE id = ?", (template,))
+        names = list(cursor.keys())
+        row = dict(zip(names, cursor.one(), strict=True))
+        rows = []
+        for number, new_id in enumerate(ids, start=1):
+            row.update(id=new_id, name=f"{label} Person{number:05d}", hlc=ctx.clock.now().encode())
+            rows.append(tuple(row[n] for n in names))
+        columns = ", ".join(f'"{n}"' for n in names)
+        marks = ", ".join("?" for _ in names)
+        conn.exec_driver_sql(f"INSERT INTO contacts ({columns}) VALUES ({marks})", rows)
+    return ids
+
+
+def _station_worker(folder: str, url: str, barrier: Any, between: Any, results: Any) -> None:
+    """One station's process: open, wait for the start, sync, wait for all, sync again."""
+    from pcso_desk.app import build_services
+    from pcso_desk.paths import DataPaths
+
+    services = build_services(DataPaths(Path(folder)), create=False)
+    try:
+        barrier.wait(timeout=600)
+        started = time.perf_counter()
+        first = services.sync.hub(url)
+        middle = time.perf_counter()
+        between.wait(timeout=600)  # every station has pushed
+        second_start = time.perf_counter()
+        second = services.sync.hub(url)
+        ended = time.perf_counter()
+        results.put(
+            {
+                "folder": folder,
+                "round1_s": round(middle - started, 3),
+                "round2_s": round(ended - second_start, 3),
+                "pushed": first.pushed + second.pushed,
+                "pulled": first.pulled + second.pulled,
+                "applied": first.changed + second.changed,
+                "round1_pushed": first.pushed,
+                "round2_pulled": second.pulled,
+                "error": "",
+            }
+        )
+    except Exception as exc:  # reported, not raised: nobody may hang on a barrier
+        barrier.abort()
+        between.abort()
+        results.put({"folder": folder, "error": f"{type(exc).__name__}: {exc}"})
+    finally:
+        services.ctx.store.close()
+
+
+def _contacts(folder: Path) -> list[str]:
+    with sqlite3.connect(folder / "pcso-desk.sqlite") as conn:
+        return [str(r[0]) for r in conn.execute("SELECT id FROM contacts")]
+
+
+def _hub_contacts(url: str) -> tuple[list[str], int]:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            found = conn.execute(text("SELECT id FROM hub_items WHERE tbl = 'contacts'"))
+            ids = [str(r[0]) for r in found]
+            rest = "SELECT count(*) FROM hub_items WHERE tbl != 'contacts'"
+            others = int(conn.execute(text(rest)).scalar() or 0)
+    finally:
+        engine.dispose()
+    return ids, others
+
+
+def _problems(expected: set[str], ids: list[str], where: str) -> list[str]:
+    found: list[str] = []
+    if len(ids) != len(set(ids)):
+        found.append(f"{where} holds {len(ids) - len(set(ids))} duplicated contact(s)")
+    missing = expected - set(ids)
+    if missing:
+        found.append(f"{where} lacks {len(missing)} contact(s)")
+    extra = set(ids) - expected
+    if extra:
+        found.append(f"{where} holds {len(extra)} unexpected contact(s)")
+    return found
+
+
+def w8(bench: Bench) -> Result:
+    from tests.pg_server import PgServer, find_bin_dir
+
+    stations, each = (3, 200) if bench.quick else (10, 10_000)
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        return Result("W8", TITLE, 0.0, "changes/s", None, "", "—", None, None,
+                      {"skipped": "PostgreSQL server binaries not found"})  # fmt: skip
+    server = PgServer(bin_dir)
+    server.start()
+    try:
+        url = server.create_database(f"hub_{uuid.uuid4().hex}")
+        root = bench.work / "w8"
+        made = time.perf_counter()
+        folders = [root / f"s{n:02d}" for n in range(stations)]
+        expected: set[str] = set()
+        for n, folder in enumerate(folders):
+            expected.update(_make_station(folder, each, f"Station{n:02d}"))
+        bench.log(f"  made {stations} stations × {each} contacts in "
+                  f"{time.perf_counter() - made:.1f} s")  # fmt: skip
+        context = multiprocessing.get_context("spawn")
+        barrier = context.Barrier(stations + 1)  # the stations and this process
+        between = context.Barrier(stations)  # the stations, between the two rounds
+        results = context.Queue()
+        workers = [
+            context.Process(target=_station_worker, args=(str(f), url, barrier, between, results))
+            for f in folders
+        ]
+        for worker in workers:
+            worker.start()
+        barrier.wait(timeout=600)  # every station open and ready
+        started = time.perf_counter()
+        reports = [results.get(timeout=1800) for _ in workers]
+        took = time.perf_counter() - started
+        for worker in workers:
+            worker.join(timeout=60)
+        errors = [r["error"] for r in reports if r.get("error")]
+        hub_ids, hub_others = _hub_contacts(url)
+    finally:
+        server.stop()
+    problems = list(errors)
+    problems += _problems(expected, hub_ids, "the hub")
+    if hub_others:
+        problems.append(f"the hub holds {hub_others} non-contact row(s)")
+    for folder in folders:
+        problems += _problems(expected, _contacts(folder), folder.name)
+    moved = sum(r.get("pushed", 0) + r.get("applied", 0) for r in reports)
+    per_station = {
+        Path(r["folder"]).name: {
+            k: r[k] for k in ("round1_s", "round2_s", "pushed", "pulled", "applied")
+        }
+        for r in reports
+        if not r.get("error")
+    }
+    detail: dict[str, Any] = {
+        "stations": stations,
+        "changes_each": each,
+        "distinct_changes": len(expected),
+        "moved": moved,
+        "seconds": round(took, 2),
+        "measured": "one round after setup (no warm-up: a sync changes its own starting state)",
+        "per_station": dict(sorted(per_station.items())),
+    }
+    if problems:
+        detail["problems"] = problems
+    rate = moved / took if took > 0 else 0.0
+    return Result("W8", f"{TITLE} ({stations} × {each:,} changes)", rate, "changes/s", None,
+                  "", "—", None, False if problems else None, detail)  # fmt: skip
+
+
+WORKLOADS = [("W8", w8)]
