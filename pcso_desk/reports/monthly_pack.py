@@ -178,19 +178,23 @@ def _crime_chart(figures: MonthlyFigures, public: bool) -> Any:
     lines = [c for c in lines if c.this_month > 0][:12]
     if not lines:
         return None
-    height = 30 + 22 * len(lines)
+    height = 44 + 22 * len(lines)
     drawing = Drawing(CHART_WIDTH, height)
     chart = HorizontalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 190, 10, CHART_WIDTH - 220, height - 20
+    # The value axis's numbers sit below the bars: leave them room inside the drawing.
+    chart.x, chart.y, chart.width, chart.height = 190, 24, CHART_WIDTH - 220, height - 34
     chart.data = [[c.this_month for c in reversed(lines)]]
     chart.categoryAxis.categoryNames = [c.category for c in reversed(lines)]
     chart.categoryAxis.labels.fontSize = 9
+    chart.categoryAxis.labels.fontName = "Helvetica"  # the pack's face, not reportlab's Times
     chart.categoryAxis.labels.boxAnchor = "e"
     chart.valueAxis.valueMin = 0
     chart.valueAxis.labels.fontSize = 9
+    chart.valueAxis.labels.fontName = "Helvetica"
     chart.bars[0].fillColor = HexColor(NAVY)
     chart.barLabelFormat = "%d"
     chart.barLabels.fontSize = 8
+    chart.barLabels.fontName = "Helvetica"
     chart.barLabels.nudge = 8
     drawing.add(chart)
     return drawing
@@ -223,8 +227,9 @@ def _safety_chart(figures: MonthlyFigures, public: bool) -> Any:
     plot.xValueAxis.labelTextFormat = lambda i: labels[int(i)] if 0 <= i < len(labels) else ""
     plot.xValueAxis.labels.fontSize = 8
     plot.yValueAxis.labels.fontSize = 9
+    plot.xValueAxis.labels.fontName = plot.yValueAxis.labels.fontName = "Helvetica"
     drawing.add(plot)
-    drawing.add(String(0, 180, "5 = very safe, 1 = very unsafe", fontSize=8))
+    drawing.add(String(0, 180, "5 = very safe, 1 = very unsafe", fontSize=8, fontName="Helvetica"))
     return drawing
 
 
@@ -243,8 +248,13 @@ def _locality_chart(figures: MonthlyFigures) -> Any:
     drawing.add(Rect(left, 20, width * share, 22, fillColor=colour, strokeColor=None))
     target = left + width * 0.8
     drawing.add(Line(target, 12, target, 50, strokeColor=HexColor(NAVY), strokeWidth=2))
-    drawing.add(String(target - 4, 52, "target 80%", fontSize=9, textAnchor="end"))
-    drawing.add(String(left, 4, f"{round(100 * share)}% of recorded time", fontSize=9))
+    drawing.add(
+        String(target - 4, 52, "target 80%", fontSize=9, textAnchor="end", fontName="Helvetica")
+    )
+    drawing.add(
+        String(left, 4, f"{round(100 * share)}% of recorded time", fontSize=9,
+               fontName="Helvetica")
+    )  # fmt: skip
     return drawing
 
 

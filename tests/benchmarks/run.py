@@ -45,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=None, help="keep the stores in this folder")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")  # offscreen's notices
     chosen = {key.strip().upper() for key in args.only.split(",") if key.strip()}
     if chosen - set(MODULES):
         parser.error(f"no such workload: {', '.join(sorted(chosen - set(MODULES)))}")
