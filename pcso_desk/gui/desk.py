@@ -90,7 +90,9 @@ class Desk:
 
     def find_contacts(self, typed: str, show: Callable[[list[tuple[str, str]]], None]) -> None:
         """Type-ahead contact lookup on the worker; `show` gets the matches on the GUI thread."""
-        self.runner.run(lambda: self.services.find_contacts(typed), show)
+        owner = getattr(show, "__self__", None)  # a picker closed meanwhile gets nothing
+        guard = owner if isinstance(owner, QObject) else None
+        self.runner.run(lambda: self.services.find_contacts(typed), show, guard=guard)
 
     def write(
         self,

@@ -155,7 +155,7 @@ class QuickLogDialog(QDialog):
             self.summary.textChanged,
         ):
             signal.connect(self._changed)
-        desk.runner.run(lambda: load_choices(desk.services), self._fill_choices)
+        desk.runner.run(lambda: load_choices(desk.services), self._fill_choices, guard=self)
 
     # -- building ---------------------------------------------------------------------------
 

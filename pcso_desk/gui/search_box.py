@@ -178,7 +178,9 @@ class SearchBox(QLineEdit):
         self._asked += 1
         asked, typed = self._asked, self.text().strip()
         self.desk.runner.run(
-            lambda: self._search(typed), lambda hits: self._show(asked, typed, hits)
+            lambda: self._search(typed),
+            lambda hits: self._show(asked, typed, hits),
+            guard=self,  # the window may close (sign-out, lock) before the results come
         )
 
     def _show(self, asked: int, typed: str, hits: list[SearchHit]) -> None:

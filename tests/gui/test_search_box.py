@@ -6,6 +6,7 @@ import threading
 from dataclasses import dataclass
 
 import pytest
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
@@ -152,9 +153,9 @@ def test_a_slow_stale_answer_does_not_replace_a_newer_one(qtbot, desk, monkeypat
 
     queued = desk.runner.run
 
-    def run(work, done=None, failed=None):  # type: ignore[no-untyped-def]
+    def run(work, done=None, failed=None, guard=None):  # type: ignore[no-untyped-def]
         asked.append("lookup")
-        return queued(work, done, failed)
+        return queued(work, done, failed, guard=guard)
 
     monkeypatch.setattr(desk.runner, "run", run)
     box = _box(qtbot, desk, search)
@@ -199,3 +200,24 @@ def test_the_results_model_is_a_well_behaved_qt_model(qtmodeltester) -> None:  #
         "Contact: Pat Patrolled, AL1 3EX"
     )
     assert model.index(5).data() == "    Speeding on Mill Lane"
+
+
+def test_results_for_a_box_that_has_gone_are_dropped(qtbot, desk) -> None:  # type: ignore[no-untyped-def]
+    """A search still running when its window closes (sign-out, the lock) reaches no one:
+    it once raised 'Internal C++ object (SearchBox) already deleted' in a Qt slot."""
+    started, release = threading.Event(), threading.Event()
+
+    def slow(_typed: str) -> list[SearchHit]:
+        started.set()
+        release.wait(5)
+        return []
+
+    box = SearchBox(desk, slow)
+    box.show()
+    box.setFocus()
+    qtbot.keyClicks(box, "riv")
+    qtbot.waitUntil(started.is_set, timeout=5000)
+    box.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(box), timeout=5000)
+    release.set()
+    qtbot.waitUntil(lambda: desk.runner.idle, timeout=5000)  # delivered, to nobody
