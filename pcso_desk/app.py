@@ -41,12 +41,24 @@ def build_services(paths: DataPaths, create: bool = True, background: bool = Fal
     if not existed:
         return services
     if background:
-        threading.Thread(
+        care = threading.Thread(
             target=_daily_care, args=(services, paths), name="daily-care", daemon=True
-        ).start()
+        )
+        _CARE.append(care)
+        care.start()
     else:
         _daily_care(services, paths)
     return services
+
+
+_CARE: list[threading.Thread] = []  # daily care still running on its thread (background)
+
+
+def _finish_daily_care() -> None:
+    """Let a backup under way finish before the store closes (a cut-off one would leave a
+    large '.part' file behind); the first start of a day may take a few seconds to end."""
+    while _CARE:
+        _CARE.pop().join()
 
 
 def _daily_care(services: Services, paths: DataPaths) -> None:
@@ -160,5 +172,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 1
     finally:
+        _finish_daily_care()
         for opened in services:
             opened.ctx.store.close()
