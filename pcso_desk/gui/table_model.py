@@ -1,7 +1,9 @@
-"""A lazy, SQL-backed table model: pages arrive from the worker as the user scrolls.
+"""Lazy, SQL-backed table models: pages arrive from the worker as the user scrolls.
 
-Filtering and sorting happen in SQL (ListQuery); the model only ever holds the rows fetched
-so far, in keyset-paged batches. No proxy model sits on top (ENGINEERING.md).
+Filtering and sorting happen in SQL (ListQuery). RecordTableModel holds the rows fetched so
+far, in keyset-paged batches (small side tables); WindowedTableModel (the record screens)
+counts the rows and fetches each page by position when it is shown. No proxy model sits on
+top (ENGINEERING.md).
 """
 
 from __future__ import annotations
