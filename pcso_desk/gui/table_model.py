@@ -81,10 +81,13 @@ class RecordTableModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._columns)
 
+    def _row(self, number: int) -> dict[str, Any] | None:
+        return self._rows[number] if 0 <= number < len(self._rows) else None
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        row = self._row(index.row()) if index.isValid() else None
+        if row is None:
             return None
-        row = self._rows[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             column = self._columns[index.column()]
             return (column.show or plain)(row.get(column.key), row)
@@ -151,7 +154,8 @@ class RecordTableModel(QAbstractTableModel):
         self.set_query(self._query)
 
     def row_id(self, row: int) -> str | None:
-        return self._rows[row]["id"] if 0 <= row < len(self._rows) else None
+        found = self._row(row)
+        return None if found is None else str(found["id"])
 
     def row_of(self, record_id: str) -> int | None:
         for number, row in enumerate(self._rows):
@@ -210,6 +214,7 @@ class WindowedTableModel(RecordTableModel):
         return 0 if parent.isValid() else self._total
 
     def _row(self, number: int) -> dict[str, Any] | None:
+        """The row, or None while its page is on its way (asked for here)."""
         if not 0 <= number < self._total:
             return None
         page = self._pages.get(number // BATCH)
@@ -218,21 +223,6 @@ class WindowedTableModel(RecordTableModel):
             return None
         offset = number % BATCH
         return page[offset] if offset < len(page) else None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row = self._row(index.row())
-        if row is None:
-            return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            column = self._columns[index.column()]
-            return (column.show or plain)(row.get(column.key), row)
-        if role == ID_ROLE:
-            return row["id"]
-        if role == RECORD_ROLE:
-            return row
-        return None
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and not self._started
@@ -264,10 +254,6 @@ class WindowedTableModel(RecordTableModel):
     @property
     def loading(self) -> bool:
         return self._loading or bool(self._asked)
-
-    def row_id(self, row: int) -> str | None:
-        found = self._row(row)
-        return None if found is None else str(found["id"])
 
     def row_of(self, record_id: str) -> int | None:
         for number, page in self._pages.items():

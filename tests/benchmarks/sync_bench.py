@@ -33,6 +33,8 @@ from pathlib import Path
 from typing import Any
 
 from tests.benchmarks.harness import Bench, Result, slower_ratio
+from tests.stations import station as new_station
+from tests.stations import trust
 
 TITLE = "sync: full export + import into an empty station"
 REFERENCE = "raw SELECT * + executemany INSERT of the same rows"
@@ -63,23 +65,12 @@ def _team(folder: Path) -> str:
 
 
 def _fresh_station(folder: Path, team: str) -> Any:
+    """A new, set-up station of `team` in an emptied folder (tests/stations.py)."""
     import shutil
-
-    from pcso_desk.app import build_services
-    from pcso_desk.paths import DataPaths
-    from pcso_desk.services.maintenance import init_store
 
     if folder.exists():
         shutil.rmtree(folder)
-    services = build_services(DataPaths(folder).ensure())
-    init_store(services.ctx, team)
-    return services
-
-
-def _trust(truster: Any, peer: Any, folder: Path) -> None:
-    card = folder / f"{peer.ctx.station_id}.identity"
-    peer.sync.write_identity(card)
-    truster.sync.trust(truster.sync.read_identity(card))
+    return new_station(folder, team)
 
 
 class _Pair:
@@ -110,8 +101,8 @@ class _Pair:
         self.importer = _fresh_station(work / "w3-importer", self.team)
         cards = work / "w3-cards"
         cards.mkdir(exist_ok=True)
-        _trust(self.exporter, self.importer, cards)
-        _trust(self.importer, self.exporter, cards)
+        trust(self.exporter, self.importer, cards)
+        trust(self.importer, self.exporter, cards)
         self.bundle = work / "w3-full.pcsosync"
         self.bundle.unlink(missing_ok=True)
 
