@@ -338,7 +338,11 @@ def _not_written(target: Path, exc: OSError) -> ValidationError:
     return ValidationError(f"'{target}' could not be written: {why}.", field="out")
 
 
-def _csv_text(value: Any) -> Any:
+def csv_cell(value: Any) -> Any:
+    """A cell as PCSO Desk's CSV files hold it: text neutralised against formula injection,
+    times to the minute, dates as ISO, nothing as empty."""
+    if isinstance(value, str):
+        return neutralise(value)
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -358,9 +362,7 @@ def write_csv_atomic(target: Path, rows: Iterable[Sequence[Any]]) -> int:
         with atomic_path(target) as temp, temp.open("w", encoding="utf-8-sig", newline="") as f:
             writer = csv.writer(f)
             for count, row in enumerate(rows):  # noqa: B007 - the count is the result
-                writer.writerow(
-                    [neutralise(c) if isinstance(c, str) else _csv_text(c) for c in row]
-                )
+                writer.writerow([csv_cell(c) for c in row])
             f.flush()
             os.fsync(f.fileno())
     except OSError as exc:

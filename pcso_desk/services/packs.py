@@ -14,7 +14,7 @@ import stat
 import time
 import zipfile
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -31,7 +31,7 @@ from pcso_desk.domain.permissions import Action
 from pcso_desk.reports.monthly_pack import PackTable, render_monthly_pack
 from pcso_desk.services import audit
 from pcso_desk.services.context import Context
-from pcso_desk.services.export import atomic_path, neutralise
+from pcso_desk.services.export import atomic_path, csv_cell, neutralise
 from pcso_desk.services.monthly import (
     Area,
     MonthlyFigures,
@@ -220,26 +220,13 @@ def write_workbook(target: Path | BinaryIO, tables: Sequence[PackTable]) -> None
     book.save(target)
 
 
-def _csv_cell(value: Any) -> Any:
-    """A cell as `services.export.write_csv_atomic` writes it (same text, same bytes)."""
-    if isinstance(value, str):
-        return neutralise(value)
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
 def csv_bytes(table: PackTable) -> bytes:
     """A table as UTF-8 CSV with a BOM, header first, text neutralised against formulas:
     the bytes `write_csv_atomic` writes to a file, made in memory for the zip."""
     text = io.StringIO(newline="")
     writer = csv.writer(text)
     for row in _csv_rows(table):
-        writer.writerow([_csv_cell(c) for c in row])
+        writer.writerow([csv_cell(c) for c in row])
     return text.getvalue().encode("utf-8-sig")
 
 
