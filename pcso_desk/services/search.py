@@ -28,10 +28,14 @@ class _Target:
     title: str
     detail: str
     like_columns: tuple[str, ...]
+    capitals: tuple[str, ...] = ()  # stored in capitals (postcodes): matched as typed, upper
 
 
 TARGETS = (
-    _Target("contacts", m.Contact, "contacts_fts", "name", "postcode", ("name", "postcode")),
+    _Target(
+        "contacts", m.Contact, "contacts_fts", "name", "postcode", ("name", "postcode"),
+        capitals=("postcode",),
+    ),
     _Target("meetings", m.Meeting, "meetings_fts", "title", "venue", ("title", "venue")),
     _Target("priorities", m.Priority, "priorities_fts", "title", "public_wording", ("title",)),
 )
@@ -44,19 +48,20 @@ def _condition(target: _Target, word: str) -> ColumnElement[bool]:
         match = text(f"SELECT rowid FROM {target.fts} WHERE {target.fts} MATCH :q")
         rowid: ColumnElement[Any] = literal_column(f"{model.__tablename__}.rowid")
         return rowid.in_(match.bindparams(q=fts_query([word])))
-    return or_(*(_starts_with(getattr(model, c), word) for c in target.like_columns))
+    return or_(
+        *(_starts_with(getattr(model, c), word, c in target.capitals) for c in target.like_columns)
+    )
 
 
-def _starts_with(column: Any, word: str) -> ColumnElement[bool]:
+def _starts_with(column: Any, word: str, capitals: bool) -> ColumnElement[bool]:
     """A case-insensitive prefix test written as a range, so an index answers it: a county's
-    contacts (ix_contacts_name_nocase; postcodes are stored in capitals) in a few
-    milliseconds instead of a scan of every name (LIKE with lower() cannot use an index)."""
-    low = word.lower()
-    if column.key == "postcode":
-        low = word.upper()
-        return and_(column >= low, column < low[:-1] + chr(ord(low[-1]) + 1))
-    folded = column.collate("NOCASE")
-    return and_(folded >= low, folded < low[:-1] + chr(ord(low[-1]) + 1))
+    contacts (ix_contacts_name_nocase, ix_contacts_postcode) in a few milliseconds instead of
+    a scan of every name (LIKE with lower() cannot use an index)."""
+    if capitals:  # the column's own index, on text stored in capitals
+        start = word.upper()
+        return and_(column >= start, column < start[:-1] + chr(ord(start[-1]) + 1))
+    start, folded = word.lower(), column.collate("NOCASE")
+    return and_(folded >= start, folded < start[:-1] + chr(ord(start[-1]) + 1))
 
 
 def search(ctx: Context, typed: str, limit: int = 20) -> list[SearchHit]:

@@ -6,13 +6,13 @@ import contextlib
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 from pcso_desk.app import build_services
 from pcso_desk.paths import DataPaths
 from pcso_desk.services.api import Services
 from pcso_desk.services.maintenance import check_store, init_store
 from pcso_desk.store.clocks import synced_tables
+from tests.stations import dump
 
 # An import of the small demo takes about 5 s here: start-up and decryption take about 3 s,
 # then one merge transaction. Kills after fixed delays land before, inside or after it; the
@@ -23,18 +23,6 @@ KILL_MOMENTS: tuple[float | str, ...] = (0.3, 2.0, WRITING, 4.5)
 
 def _open(root: Path) -> Services:
     return build_services(DataPaths(root), create=False)
-
-
-def _dump(services: Services) -> dict[str, list[tuple[Any, ...]]]:
-    dump = {}
-    with services.ctx.store.read() as session:
-        connection = session.connection()
-        for table in synced_tables():
-            names = [c.name for c in table.columns if c.name not in ("hlc", "field_clocks")]
-            quoted = ", ".join(f'"{name}"' for name in names)
-            rows = connection.exec_driver_sql(f'SELECT {quoted} FROM "{table.name}" ORDER BY id')
-            dump[table.name] = [tuple(row) for row in rows]
-    return dump
 
 
 def _counts(services: Services) -> tuple[int, int]:
@@ -138,7 +126,7 @@ def test_an_import_killed_at_any_moment_leaves_all_or_nothing_and_can_be_run_aga
     b = _open(b_dir)
     try:
         assert check_store(b.ctx).ok
-        assert _dump(b) == _dump(a)
+        assert dump(b) == dump(a)
     finally:
         b.ctx.store.close()
         a.ctx.store.close()
