@@ -29,6 +29,13 @@ def run_app(
     from pcso_desk.gui.single_instance import SingleInstance
 
     app = _application()
+    try:  # the lock file lives in the data folder, which a first start has not made yet
+        paths.ensure()
+    except OSError as exc:
+        sentence = f"PCSO Desk cannot write to {paths.root} ({exc.strerror or exc})."
+        print(f"pcso-desk: {sentence}", file=sys.stderr)
+        _tell(sentence)
+        return 1
     instance = SingleInstance(paths.store)
     refused = instance.claim()
     if refused is not None:

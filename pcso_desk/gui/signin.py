@@ -12,7 +12,7 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QWindow
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -374,7 +374,9 @@ class IdleLock(QObject):
         elif kind == QEvent.Type.Close and watched in self.covers and watched is not self.window:
             event.ignore()  # closing a covered editor would drop its typed work
             return True
-        elif kind in BLOCKED_WHILE_LOCKED:
+        elif kind in BLOCKED_WHILE_LOCKED and not isinstance(watched, QWindow):
+            # Real input reaches the top-level QWindow first, which hands it on to the widget
+            # under the cursor or with focus: that second delivery is the one to judge.
             return not self._inside_cover(watched)
         return False
 

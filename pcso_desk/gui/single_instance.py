@@ -10,6 +10,7 @@ from PySide6.QtCore import QLockFile, QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 ALREADY_OPEN = "PCSO Desk is already open on this store."
+CANNOT_WRITE = "PCSO Desk cannot write to {folder}: check that the folder exists and is yours."
 CONNECT_MS = 1000
 
 
@@ -36,14 +37,21 @@ class SingleInstance(QObject):
     def __init__(self, store_path: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.name = server_name(store_path)
+        self.folder = store_path.parent
         self._lock = QLockFile(str(store_path.with_name(store_path.name + ".lock")))
         self._lock.setStaleLockTime(0)  # held for hours: staleness by process id only
         self._server: QLocalServer | None = None
         self.owner_answered = False  # a refused start reached the owner's window
 
     def claim(self) -> str | None:
-        """None if this process now owns the store; otherwise the sentence to show."""
+        """None if this process now owns the store; otherwise the sentence to show.
+
+        Only a lock held by a live process means "already open"; a folder that cannot be
+        written (missing, read-only, not ours) is said as such, never as "already open".
+        """
         if not self._lock.tryLock(0):
+            if self._lock.error() != QLockFile.LockError.LockFailedError:
+                return CANNOT_WRITE.format(folder=self.folder)
             self.owner_answered = self._ask_owner_to_raise()
             return ALREADY_OPEN
         QLocalServer.removeServer(self.name)  # a socket left by a crash

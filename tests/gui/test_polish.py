@@ -32,7 +32,7 @@ from pcso_desk.gui.crash import CrashDialog, CrashReporter, install_excepthook
 from pcso_desk.gui.editor import RecordEditor
 from pcso_desk.gui.recovery import offer_drafts
 from pcso_desk.gui.screens.definitions import CONTACTS
-from pcso_desk.gui.single_instance import ALREADY_OPEN, SingleInstance
+from pcso_desk.gui.single_instance import ALREADY_OPEN, CANNOT_WRITE, SingleInstance
 
 # -- look -----------------------------------------------------------------------------------
 
@@ -385,6 +385,14 @@ def test_every_editor_control_is_named_and_reachable_by_tab(qtbot, desk) -> None
                 problems.append(f"{screen.definition.title}: {_describe(widget)} has no name")
         editor.reject()
     assert problems == []
+
+
+def test_a_folder_that_cannot_hold_the_lock_is_not_called_already_open(tmp_path: Path) -> None:
+    missing = tmp_path / "never-made" / "pcso-desk.sqlite"
+    instance = SingleInstance(missing)
+    refused = instance.claim()
+    assert refused == CANNOT_WRITE.format(folder=missing.parent)
+    assert not instance.owner_answered and not instance.owned
 
 
 # -- the whole start-up -----------------------------------------------------------------------

@@ -18,6 +18,7 @@ from pcso_desk.gui.main_window import MainWindow
 from pcso_desk.gui.screens import definitions as d
 from pcso_desk.gui.signin import IdleLock, LockScreen, SessionFlow, SignInDialog
 from pcso_desk.services import accounts
+from tests.gui import real_input
 
 PASSWORD = "a long enough passphrase"
 CANARY = "Zebedee Canary"
@@ -168,13 +169,15 @@ def test_idle_lock_hides_every_screen_and_the_password_unlocks(qtbot, desk, tmp_
     assert covered == cover.grab().toImage().convertToFormat(rgb), "something shows through"
     assert shot(window, "locked", tmp_path).stat().st_size > 0
 
-    cover.password.setText("not the password")
-    qtbot.keyClick(cover.password, Qt.Key.Key_Return)
+    # Typed and pressed through the window, as a keyboard does: the lock's own filter sees it.
+    real_input.type_text(cover.password, "not the password")
+    real_input.press(cover.password, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: cover.message.text() == accounts.WRONG, timeout=5000)
     assert lock.is_locked
-    cover.password.setText(PASSWORD)
+    real_input.clear_and_type(cover.password, PASSWORD)
+    assert cover.password.text() == PASSWORD, "the lock screen swallowed the typed password"
     with qtbot.waitSignal(lock.unlocked, timeout=5000):
-        qtbot.keyClick(cover.password, Qt.Key.Key_Return)
+        real_input.press(cover.password, Qt.Key.Key_Return)
     assert window.officer_label.text() == "Signed in: pat (PCSO)"
     assert window.centralWidget().isVisible()
     qtbot.waitUntil(lambda: bool(_visible_with(window, CANARY)), timeout=5000)
@@ -188,7 +191,7 @@ def test_input_keeps_the_desk_unlocked(qtbot, desk) -> None:  # type: ignore[no-
     window.show()
     lock = IdleLock(window, desk, timeout_ms=400)
     for _ in range(6):  # typing every 100 ms for 600 ms: never idle for 400 ms
-        qtbot.keyClick(window.search, Qt.Key.Key_A)
+        real_input.press(window.search, Qt.Key.Key_A)
         qtbot.wait(100)
         assert not lock.is_locked
     window.lock_requested.connect(lock.lock)  # Account → Lock locks at once
@@ -214,14 +217,14 @@ def test_a_draft_in_an_open_editor_survives_the_lock(qtbot, desk, tmp_path) -> N
     cover = lock.covers[editor]
     assert isinstance(cover, LockScreen) and cover.isVisible()
     assert cover.geometry() == editor.rect()
-    qtbot.keyClick(cover.password, Qt.Key.Key_Escape)  # not the editor's Cancel
+    real_input.press(cover.password, Qt.Key.Key_Escape)  # not the editor's Cancel
     editor.close()  # nor may its close box drop the work
     assert editor.isVisible()
     assert editor.windowTitle() == "New contact"
     shot(editor, "editor_locked", tmp_path)
-    cover.password.setText(PASSWORD)
+    real_input.type_text(cover.password, PASSWORD)
     with qtbot.waitSignal(lock.unlocked, timeout=5000):
-        qtbot.keyClick(cover.password, Qt.Key.Key_Return)
+        real_input.press(cover.password, Qt.Key.Key_Return)
     assert editor.isVisible() and editor.values()["name"] == "Yolanda Draft"
     assert desk.drafts.load(editor.draft_key)["name"] == "Yolanda Draft"  # type: ignore[index]
     editor.reject()
@@ -242,7 +245,7 @@ def test_sign_out_from_the_lock_returns_to_the_sign_in_form(qtbot, desk, no_quit
     flow.lock()
     assert flow.idle is not None and flow.idle.is_locked
     cover = flow.idle.covers[window]  # type: ignore[index]
-    qtbot.mouseClick(cover.sign_out_button, Qt.MouseButton.LeftButton)
+    real_input.click(cover.sign_out_button)
     qtbot.waitUntil(lambda: flow.window is None and flow.dialog is not None, timeout=10_000)
     qtbot.addWidget(flow.dialog)
     assert desk.services.ctx.actor is None
