@@ -8,10 +8,23 @@ keys while tests that typed into its password box passed).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtGui import QWindow
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QListWidget,
+    QListWidgetItem,
+    QRadioButton,
+    QStyle,
+    QWidget,
+)
 
 
 def handle_of(widget: QWidget) -> QWindow:
@@ -61,15 +74,109 @@ def press_in_window(
     QTest.keyClick(handle_of(window), key, modifiers)
 
 
+def _window_point(widget: QWidget, at: QPoint) -> QPoint:
+    """`at` (in `widget`) in its top-level window, checked to land on `widget` itself: a click
+    that something else covers, or that falls outside a scrolled area, would miss it."""
+    top = widget.window()
+    point = widget.mapTo(top, at)
+    hit = top.childAt(point)
+    assert hit is not None and (hit is widget or widget.isAncestorOf(hit)), (
+        f"a click at {at} in {widget!r} would land on {hit!r} instead"
+    )
+    return point
+
+
+def _middle(widget: QWidget) -> QPoint:
+    """Where a person clicks a control: its middle, or a tick box's box (its label may end
+    well before the middle of a wide row)."""
+    middle = widget.rect().center()
+    if isinstance(widget, QCheckBox | QRadioButton):
+        metric = QStyle.PixelMetric.PM_IndicatorWidth
+        if isinstance(widget, QRadioButton):
+            metric = QStyle.PixelMetric.PM_ExclusiveIndicatorWidth
+        middle.setX(min(middle.x(), widget.style().pixelMetric(metric, None, widget) // 2 + 1))
+    return middle
+
+
 def click(widget: QWidget, button: Qt.MouseButton = Qt.MouseButton.LeftButton) -> None:
     """Click the middle of `widget` through its window, as a mouse would."""
+    click_at(widget, _middle(widget), button)
+
+
+def click_at(
+    widget: QWidget,
+    at: QPoint,
+    button: Qt.MouseButton = Qt.MouseButton.LeftButton,
+    modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier,
+) -> None:
+    """Click the point `at` (in `widget`'s own coordinates) through its window."""
     handle = handle_of(widget)
-    at = widget.mapTo(widget.window(), widget.rect().center())
-    QTest.mouseClick(handle, button, Qt.KeyboardModifier.NoModifier, QPoint(at))
+    QTest.mouseClick(handle, button, modifiers, _window_point(widget, at))
+
+
+def double_click(widget: QWidget, at: QPoint | None = None) -> None:
+    """Double-click `widget` (at `at`, else its middle) through its window: press, release,
+    press again (which Qt makes the double-click) and release, as a mouse delivers it."""
+    handle = handle_of(widget)
+    point = _window_point(widget, _middle(widget) if at is None else at)
+    QTest.mouseDClick(handle, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
+
+
+def _cell(view: QAbstractItemView, index: QModelIndex | QListWidgetItem) -> QPoint:
+    if isinstance(index, QListWidgetItem):
+        assert isinstance(view, QListWidget)
+        index = view.indexFromItem(index)
+    assert index.isValid(), "no such row to click"
+    view.scrollTo(index)  # a person scrolls the row into sight first
+    rect = view.visualRect(index)
+    assert not rect.isEmpty(), f"row {index.row()} is not on screen"
+    return rect.center()
+
+
+def click_cell(view: QAbstractItemView, index: QModelIndex | QListWidgetItem) -> None:
+    """Click a list's or table's cell (a model index, or a QListWidget's item)."""
+    click_at(view.viewport(), _cell(view, index))
+
+
+def double_click_cell(view: QAbstractItemView, index: QModelIndex | QListWidgetItem) -> None:
+    """Double-click a list's or table's cell."""
+    double_click(view.viewport(), _cell(view, index))
+
+
+def click_row(
+    qtbot: Any, view: QAbstractItemView, row_of: Callable[[], int | None], column: int = 0
+) -> None:
+    """Wait until `row_of()` finds the row in the list, then click its cell in `column`.
+
+    The row is looked up again just before the click, with the window already active (no
+    events run in between): a list that reloads meanwhile has no row to miss.
+    """
+    handle_of(view)
+    qtbot.waitUntil(lambda: row_of() is not None)
+    row = row_of()
+    assert row is not None
+    click_cell(view, view.model().index(row, column))
+
+
+def choose(combo: QComboBox, text: str) -> None:
+    """Pick the item of a (not editable) drop-down whose text is `text` from the keyboard:
+    Home, then Down until it shows, as a person does with the box focused."""
+    assert combo.findText(text) >= 0, f"{text!r} is not among {combo!r}'s items"
+    press(combo, Qt.Key.Key_Home)
+    for _ in range(combo.count()):
+        if combo.currentText() == text:
+            return
+        press(combo, Qt.Key.Key_Down)
+    assert combo.currentText() == text, f"the keyboard cannot reach {text!r} in {combo!r}"
+
+
+def clear(widget: QWidget) -> None:
+    """Select everything in a text box and delete it."""
+    press(widget, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    press(widget, Qt.Key.Key_Delete)
 
 
 def clear_and_type(widget: QWidget, text: str) -> None:
     """Select everything in a text box and type over it."""
-    press(widget, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    press(widget, Qt.Key.Key_Delete)
+    clear(widget)
     type_text(widget, text)

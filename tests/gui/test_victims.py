@@ -14,6 +14,7 @@ from pcso_desk.domain.enums import CaseStatus
 from pcso_desk.domain.schedule import LONDON, add_local_months
 from pcso_desk.gui.screens.definitions import when
 from pcso_desk.gui.screens.victims import OVERDUE_COLOUR, CaseDetail, victims_screen
+from tests.gui import real_input
 
 NOW = datetime.now(UTC).replace(second=0, microsecond=0)
 
@@ -59,42 +60,38 @@ def detail_of(screen: Any) -> CaseDetail:
     return found
 
 
+def list_cell(screen: Any, case_id: str, column: int) -> Any:
+    """The list's cell for the case, read afresh (None while the windowed list refetches)."""
+    row = screen.model.row_of(case_id)
+    return None if row is None else screen.model.index(row, column).data()
+
+
 def open_case(qtbot: Any, screen: Any, case_id: str) -> CaseDetail:
     """Click the case's row in the list, as a user would, and wait for its detail."""
-    qtbot.waitUntil(lambda: screen.model.row_of(case_id) is not None)
-    index = screen.model.index(screen.model.row_of(case_id), 1)
-    rect = screen.table.visualRect(index)
-    qtbot.mouseClick(screen.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    real_input.click_row(qtbot, screen.table, lambda: screen.model.row_of(case_id), column=1)
     detail = detail_of(screen)
     qtbot.waitUntil(lambda: detail.record.get("id") == case_id and detail.currentIndex() == 1)
     return detail
 
 
-def typed(qtbot: Any, widget: Any, text: str) -> None:
-    """Select what the field holds and type over it."""
-    widget.setFocus()
-    qtbot.keyClick(widget, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    qtbot.keyClick(widget, Qt.Key.Key_Delete)
-    qtbot.keyClicks(widget, text)
-
-
 def save(qtbot: Any, dialog: Any) -> None:
-    button = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitExposed(dialog)
+    real_input.click(dialog.buttons.button(QDialogButtonBox.StandardButton.Save))
 
 
 def record_contact(qtbot: Any, detail: CaseDetail, at: datetime, made: bool, notes: str) -> None:
-    qtbot.mouseClick(detail.record_button, Qt.MouseButton.LeftButton)
+    real_input.click(detail.record_button)
     dialog = detail.dialog
     assert dialog is not None and dialog.isVisible()
+    qtbot.waitExposed(dialog)
     qtbot.waitUntil(lambda: dialog.ready)
     editors = dialog.form.editors
-    typed(qtbot, editors["contacted_at"].input, at.astimezone(LONDON).strftime("%Y-%m-%d %H:%M"))
+    typed = at.astimezone(LONDON).strftime("%Y-%m-%d %H:%M")
+    real_input.clear_and_type(editors["contacted_at"].input, typed)
     if not made:  # "Contact was made" starts ticked
-        editors["successful"].input.setFocus()
-        qtbot.keyClick(editors["successful"].input, Qt.Key.Key_Space)
+        real_input.press(editors["successful"].input, Qt.Key.Key_Space)
     assert editors["successful"].input.isChecked() is made
-    qtbot.keyClicks(editors["notes"].input, notes)
+    real_input.type_text(editors["notes"].input, notes)
     with qtbot.waitSignal(dialog.saved, timeout=5000):
         save(qtbot, dialog)
 
@@ -117,8 +114,8 @@ def test_successful_contact_moves_the_next_due_date(qtbot, desk, services, world
     qtbot.waitUntil(lambda: detail.timeline.rowCount() == 1)
     cells = [detail.timeline.index(0, c).data() for c in range(detail.timeline.columnCount())]
     assert cells[3] == "Made" and cells[5] == "Spoke at the door; reassured."
-    row = screen.model.row_of(case)
-    qtbot.waitUntil(lambda: screen.model.index(row, 0).data() == when(expected, {}))
+    # The windowed list refetches after the save: find the case's row afresh on every look.
+    qtbot.waitUntil(lambda: list_cell(screen, case, 0) == when(expected, {}))
 
 
 def test_unsuccessful_attempt_does_not_move_it(qtbot, desk, services, world) -> None:  # type: ignore[no-untyped-def]
@@ -167,7 +164,7 @@ def test_closing_a_case(qtbot, desk, services, world) -> None:  # type: ignore[n
     case = make_case(services, world, "Alex Sample", "41/52345/26", opened_days_ago=2)
     screen = show_screen(qtbot, desk)
     detail = open_case(qtbot, screen, case)
-    qtbot.mouseClick(detail.close_button, Qt.MouseButton.LeftButton)
+    real_input.click(detail.close_button)
     dialog = detail.dialog
     assert dialog is not None
     qtbot.waitUntil(lambda: dialog.ready)
@@ -178,12 +175,10 @@ def test_closing_a_case(qtbot, desk, services, world) -> None:  # type: ignore[n
     assert "why" in error.text().lower()
     assert services["victim_cases"].get(case)["status"] == CaseStatus.OPEN
 
-    qtbot.keyClicks(
-        dialog.form.editors["closing_reason"].input, "Offender charged; victim content."
-    )
+    reason = dialog.form.editors["closing_reason"].input
+    real_input.type_text(reason, "Offender charged; victim content.")
     satisfaction = dialog.form.editors["satisfaction"].input
-    satisfaction.setFocus()
-    qtbot.keyClicks(satisfaction, "4")  # type-to-select "4 — satisfied"
+    real_input.type_text(satisfaction, "4")  # type-to-select "4 — satisfied"
     assert satisfaction.currentData() == "4"
     with qtbot.waitSignal(dialog.saved, timeout=5000):
         save(qtbot, dialog)
