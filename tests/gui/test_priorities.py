@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QDialogButtonBox, QStyleOptionViewItem
 
@@ -17,6 +16,7 @@ from pcso_desk.gui.screens.priorities import (
     priorities_screen,
 )
 from pcso_desk.gui.screens.victims import OVERDUE_COLOUR, SOON_COLOUR
+from tests.gui import real_input
 
 TODAY = date(2026, 3, 20)
 STATUS_COLUMN = REVIEW_COLUMN + 1
@@ -44,9 +44,7 @@ def show_screen(qtbot: Any, desk: Any) -> Any:
 
 
 def open_priority(qtbot: Any, screen: Any, priority: str) -> PriorityDetail:
-    qtbot.waitUntil(lambda: screen.model.row_of(priority) is not None)
-    rect = screen.table.visualRect(screen.model.index(screen.model.row_of(priority), 0))
-    qtbot.mouseClick(screen.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    real_input.click_row(qtbot, screen.table, lambda: screen.model.row_of(priority))
     detail = screen.findChild(PriorityDetail)
     assert detail is not None
     qtbot.waitUntil(lambda: detail.view is not None and detail.view.record["id"] == priority)
@@ -59,30 +57,22 @@ def status_in_list(screen: Any, priority: str) -> str:
     return "" if row is None else str(screen.model.index(row, STATUS_COLUMN).data())
 
 
-def typed(qtbot: Any, widget: Any, text: str) -> None:
-    """Select what the field holds and type over it."""
-    widget.setFocus()
-    qtbot.keyClick(widget, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    qtbot.keyClick(widget, Qt.Key.Key_Delete)
-    qtbot.keyClicks(widget, text)
-
-
 def click_save(qtbot: Any, dialog: Any) -> None:
     qtbot.waitExposed(dialog)
-    button = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    real_input.click(dialog.buttons.button(QDialogButtonBox.StandardButton.Save))
 
 
 def review(qtbot: Any, detail: PriorityDetail, drop: bool, reason: str, on: str) -> ReviewDialog:
-    qtbot.mouseClick(detail.review_button, Qt.MouseButton.LeftButton)
+    real_input.click(detail.review_button)
     dialog = detail.dialog
     assert isinstance(dialog, ReviewDialog) and dialog.isVisible()
     qtbot.waitExposed(dialog)
     assert dialog.keep.isChecked()  # keeping is the usual decision
     if drop:
-        qtbot.mouseClick(dialog.drop, Qt.MouseButton.LeftButton)
-    qtbot.keyClicks(dialog.reason, reason)
-    typed(qtbot, dialog.on, on)
+        real_input.click(dialog.drop)
+        assert dialog.drop.isChecked()
+    real_input.type_text(dialog.reason, reason)
+    real_input.clear_and_type(dialog.on, on)
     click_save(qtbot, dialog)
     return dialog
 
@@ -93,19 +83,20 @@ def test_add_action_appears_in_the_timeline(qtbot, desk, services, world) -> Non
     detail = open_priority(qtbot, screen, priority)
     assert "No actions recorded yet" in detail.timeline.toPlainText()
 
-    qtbot.mouseClick(detail.action_button, Qt.MouseButton.LeftButton)
+    real_input.click(detail.action_button)
     dialog = detail.dialog
     assert dialog is not None
+    qtbot.waitExposed(dialog)
     qtbot.waitUntil(lambda: dialog.ready)  # type: ignore[attr-defined]
     editors = dialog.form.editors  # type: ignore[attr-defined]
     assert editors["action_on"].input.text() == "2026-03-20"
-    typed(qtbot, editors["action_on"].input, "2026-03-18")
-    qtbot.keyClicks(editors["public_text"].input, "We patrolled the skate park every Friday.")
-    qtbot.keyClicks(editors["description"].input, "Spoke to six youths; names to schools.")
+    real_input.clear_and_type(editors["action_on"].input, "2026-03-18")
+    text = "We patrolled the skate park every Friday."
+    real_input.type_text(editors["public_text"].input, text)
+    real_input.type_text(editors["description"].input, "Spoke to six youths; names to schools.")
     with qtbot.waitSignal(dialog.saved, timeout=5000):  # type: ignore[attr-defined]
         click_save(qtbot, dialog)
 
-    text = "We patrolled the skate park every Friday."
     qtbot.waitUntil(lambda: text in detail.timeline.toPlainText())
     shown = detail.timeline.toPlainText()
     assert "Wed 18 Mar 2026" in shown
@@ -175,8 +166,8 @@ def test_a_review_needs_a_reason_and_a_date(qtbot, desk, services, world) -> Non
     dialog = review(qtbot, detail, drop=True, reason="", on="2026-03-19")
     assert dialog.isVisible()
     assert dialog.message.text() == "Say why the priority is being kept or dropped."
-    qtbot.keyClicks(dialog.reason, "No reports.")
-    typed(qtbot, dialog.on, "19/03/2026")
+    real_input.type_text(dialog.reason, "No reports.")
+    real_input.clear_and_type(dialog.on, "19/03/2026")
     click_save(qtbot, dialog)
     assert dialog.message.text() == "Enter the date of the decision as YYYY-MM-DD."
     qtbot.waitUntil(lambda: desk.runner.idle)
