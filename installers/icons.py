@@ -1,9 +1,9 @@
-"""Render the master icon (resources/icons/pcso-desk.svg) into the PNG sizes and the .ico.
+"""Render the master icon (pcso_desk/resources/icons/pcso-desk.svg) into PNG sizes and the .ico.
 
     python installers/icons.py            # regenerate the files that differ
     python installers/icons.py --check    # exit 1 if a committed file is missing or stale
 
-Outputs, all under resources/icons/:
+Outputs, all under pcso_desk/resources/icons/:
   pcso-desk-16.png ... pcso-desk-512.png   one PNG per size in PNG_SIZES
   pcso-desk.ico                            the Windows icon (sizes in ICO_SIZES), used by the
                                            PyInstaller build and the Inno Setup installer
@@ -26,7 +26,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-ICONS = ROOT / "resources" / "icons"
+ICONS = ROOT / "pcso_desk" / "resources" / "icons"
 MASTER = ICONS / "pcso-desk.svg"
 ICO_FILE = ICONS / "pcso-desk.ico"
 

@@ -56,9 +56,14 @@ class DataPaths:
 
 
 def resource_path(*parts: str) -> Path:
-    """A file under resources/: beside the package in a source tree, or in a frozen bundle."""
-    import sys
+    """A file the app ships under pcso_desk/resources/ (style, icons, advice texts, help).
 
-    frozen_root = getattr(sys, "_MEIPASS", None)
-    base = Path(frozen_root) if frozen_root else Path(__file__).resolve().parent.parent
-    return base.joinpath("resources", *parts)
+    Read through importlib.resources, so it is found wherever the package is: a source tree,
+    an editable or wheel install, or the frozen app (whose bundle keeps pcso_desk/resources/
+    beside its modules). Qt and reportlab want real files, and every one of those installs
+    keeps the package unzipped on disk, which `as_file` would otherwise have to extract.
+    """
+    from importlib.resources import files
+
+    base = Path(str(files("pcso_desk") / "resources"))
+    return base.joinpath(*parts)

@@ -24,7 +24,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-ICONS = ROOT / "resources" / "icons"
+ICONS = ROOT / "pcso_desk" / "resources" / "icons"
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 DEPENDS = (
     "libc6, libfontconfig1, libfreetype6, libglib2.0-0, libgl1, libegl1, libdbus-1-3, "

@@ -53,7 +53,7 @@ ArchitecturesInstallIn64BitMode=x64compatible
 MinVersion=10.0
 
 ; --- Look and output -----------------------------------------------------------------------
-SetupIconFile={#RepoRoot}\resources\icons\pcso-desk.ico
+SetupIconFile={#RepoRoot}\pcso_desk\resources\icons\pcso-desk.ico
 UninstallDisplayIcon={app}\{#AppExe}
 UninstallDisplayName={#AppName}
 WizardStyle=modern

@@ -1,4 +1,4 @@
-"""The app's look: one calm stylesheet and the window icon, both read from resources/."""
+"""The app's look: one calm stylesheet and the window icon, both read from pcso_desk/resources/."""
 
 from __future__ import annotations
 

@@ -88,7 +88,7 @@ def when(starts: datetime, ends: datetime | None) -> str:
 
 
 def read_advice(category: str) -> tuple[str, tuple[str, ...]]:
-    """The heading and bullet points of resources/advice/<category>.md (editable text)."""
+    """The heading and bullet points of pcso_desk/resources/advice/<category>.md (editable text)."""
     path = resource_path("advice", f"{category}.md")
     if not path.exists():
         return "", ()

@@ -15,6 +15,8 @@ from xml.etree import ElementTree
 
 import pytest
 
+from tests.installers.first_start import app_stays_up_on_a_new_folder
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -85,6 +87,14 @@ def test_the_installed_app_passes_its_self_test(installed: Path, tmp_path: Path)
     assert version_line.strip() == f"pcso-desk {version()}"
 
 
+def test_the_installed_app_opens_on_a_data_folder_that_does_not_exist(
+    installed: Path, tmp_path: Path
+) -> None:
+    app_stays_up_on_a_new_folder(
+        [str(installed / "usr" / "bin" / "pcso-desk")], _clean_env(tmp_path), tmp_path
+    )
+
+
 def test_menu_entry_icons_and_metadata_are_installed_and_valid(installed: Path) -> None:
     share = installed / "usr" / "share"
     desktop = share / "applications" / "pcso-desk.desktop"
@@ -101,7 +111,7 @@ def test_menu_entry_icons_and_metadata_are_installed_and_valid(installed: Path) 
     )  # fmt: skip
     assert checked.returncode == 0, checked.stdout + checked.stderr
     bundled = installed / "opt" / "pcso-desk" / "_internal"
-    for needed in ("resources/style.qss", "resources/help/guide.md",
+    for needed in ("pcso_desk/resources/style.qss", "pcso_desk/resources/help/guide.md",
                    "pcso_desk/store/migrations/versions/0005_erasure_and_review.py",
                    "pcso_desk/sync/hub_migrations/env.py"):  # fmt: skip
         assert (bundled / needed).is_file(), needed
