@@ -50,6 +50,31 @@ if [ ${#need_tools[@]} -gt 0 ]; then
   fi
 fi
 
+# The acceptance tests (tests/acceptance) start the app as its own process on a virtual X
+# screen (Xvfb), type and click with xdotool and keep screenshots from xwd; Qt's xcb platform
+# plugin needs these xcb libraries. Without them those tests skip (under CI=true they fail).
+need_x=()
+for tool in Xvfb:xvfb xdotool:xdotool xwd:x11-apps; do
+  command -v "${tool%%:*}" >/dev/null || need_x+=("${tool##*:}")
+done
+for lib in libX11-xcb.so.1:libx11-xcb1 libxcb-cursor.so.0:libxcb-cursor0 \
+  libxcb-icccm.so.4:libxcb-icccm4 libxcb-image.so.0:libxcb-image0 \
+  libxcb-keysyms.so.1:libxcb-keysyms1 libxcb-randr.so.0:libxcb-randr0 \
+  libxcb-render-util.so.0:libxcb-render-util0 libxcb-shape.so.0:libxcb-shape0 \
+  libxcb-sync.so.1:libxcb-sync1 libxcb-xfixes.so.0:libxcb-xfixes0 libxcb-xkb.so.1:libxcb-xkb1 \
+  libxkbcommon-x11.so.0:libxkbcommon-x11-0; do
+  ldconfig -p | grep -q "${lib%%:*}" || need_x+=("${lib##*:}")
+done
+if [ ${#need_x[@]} -gt 0 ]; then
+  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    [ -n "${apt_updated:-}" ] || apt-get update -qq
+    apt_updated=1
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_x[@]}" >/dev/null
+  else
+    echo "Missing for the acceptance tests: install ${need_x[*]}." >&2
+  fi
+fi
+
 PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]"
