@@ -1,0 +1,243 @@
+"""PCSO Desk as a person meets it: its own process on an X screen, keyboard and mouse only.
+
+Each test starts from a data folder that does not exist yet (or one the command line just
+made), drives the app through the X server (tests/acceptance/harness.py) and checks what
+happened from outside: window titles, the screen, and the store through `pcso-desk`.
+"""
+
+from __future__ import annotations
+
+import csv
+import secrets
+from pathlib import Path
+
+import pytest
+
+from tests.acceptance.harness import STEP_TIMEOUT, App, Harness, NotYet, Window
+
+pytestmark = pytest.mark.acceptance
+
+DEMO_PASSWORD = "demo-password"  # what `pcso-desk demo` gives every demo account
+ADMIN = "station.admin"
+ADMIN_PASSWORD = "kettle on the third floor"
+MAIN = r"^PCSO Desk( — |$)"  # the main window; dialogs read "<their title> — PCSO Desk"
+SIGN_IN = r"^Sign in to PCSO Desk"
+WELCOME = r"^Welcome to PCSO Desk"
+LOCK_NAVY = "#1f3a5f"  # the lock screen's cover (gui/signin.py LockScreen)
+MESSAGE_RED = "#8c1d18"  # a form's message line (style.qss QLabel#formMessage)
+
+
+# -- what a person does, step by step ---------------------------------------------------------
+
+
+def set_up_station(app: App, team: dict[str, str] | None = None) -> Window:
+    """First run: choose "Set up this station", create the admin, fill or skip the team."""
+    choice = app.window(WELCOME)
+    app.key(choice, "alt+s")  # &Set up this station
+    form = app.window(r"^Create the first administrator account")
+    app.type(form, ADMIN)  # the user name has the focus
+    app.key(form, "Tab")
+    app.type(form, ADMIN_PASSWORD)
+    app.key(form, "Tab")
+    app.type(form, ADMIN_PASSWORD)
+    app.key(form, "Return")
+    step = app.window(r"^Your team")
+    if team is None:
+        app.key(step, "alt+k")  # S&kip for now
+    else:
+        app.type(step, team["team"])  # the team name has the focus
+        for field in ("district", "neighbourhood", "station", "wards"):
+            app.key(step, "Tab")
+            app.type(step, team[field])
+        app.key(step, "alt+v")  # Sa&ve and continue
+    return app.window(MAIN)
+
+
+def sign_in(
+    app: App, form: Window, user: str, password: str, main: str = MAIN, mine: bool = True
+) -> Window:
+    """Sign in on the sign-in form with the keyboard; the main window that opens."""
+    app.key(form, "alt+u")  # &User name: its text is selected, typing replaces it
+    app.type(form, user)
+    app.key(form, "alt+p")  # &Password
+    app.type(form, password)
+    app.key(form, "Return")
+    return app.window(main, mine=mine)
+
+
+def exported(world: Harness, data_dir: Path, table: str, user: str) -> list[dict[str, str]]:
+    """`pcso-desk --data-dir D --user U export TABLE --format csv --out F`: F's rows."""
+    out = world.folder / f"{table}-{secrets.token_hex(3)}.csv"
+    done = world.cli(
+        data_dir, "export", table, "--format", "csv", "--out", str(out),
+        user=user, password=DEMO_PASSWORD,
+    )  # fmt: skip
+    assert done.returncode == 0, f"export {table} as {user} failed: {done.stderr}"
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def lock_state(world: Harness, window: Window) -> tuple[float, int]:
+    """(share of the window the lock's navy covers, width of the red message line)."""
+    shot = world.x.screenshot()
+    area = world.x.geometry(window)
+    return shot.share(LOCK_NAVY, area), shot.span(MESSAGE_RED, area)
+
+
+# -- the scenarios ---------------------------------------------------------------------------
+
+
+def test_first_start_sets_up_the_station_and_opens_today(harness: Harness) -> None:
+    data = harness.folder / "station"
+    assert not data.exists()
+    app = harness.start(data)
+
+    choice = app.window(WELCOME)
+    assert app.title(choice).startswith("Welcome to PCSO Desk")
+    team = {
+        "team": "Quayside Safer Neighbourhood Team",
+        "district": "Examplefield",
+        "neighbourhood": "Quayside",
+        "station": "Quayside Police Station",
+        "wards": "Quayside Central, QSC\nLock Meadow",
+    }
+    main = set_up_station(app, team)
+    assert app.title(main) == "PCSO Desk"
+    assert app.quit(main) == 0
+
+    check = harness.cli(data, "check")
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "Integrity check: ok" in check.stdout
+    # The export is refused for the role only after the password was accepted: the account
+    # typed into the app exists, with that password, as an administrator.
+    contacts = harness.cli(
+        data, "export", "contacts", "--format", "csv", "--out", str(harness.folder / "c.csv"),
+        user=ADMIN, password=ADMIN_PASSWORD,
+    )  # fmt: skip
+    assert "An Admin account cannot export data" in contacts.stderr, contacts.stderr
+
+
+def _demo_kept_apart() -> bool:
+    """Whether the code under test builds the first-run demo in its own folder (D/demo)."""
+    from pcso_desk.paths import DataPaths
+
+    return hasattr(DataPaths, "demo")
+
+
+@pytest.mark.xfail(
+    not _demo_kept_apart(), strict=True, reason="demo apart from real work not yet on main"
+)
+def test_demo_opens_apart_from_the_real_store(harness: Harness) -> None:
+    data = harness.folder / "station"
+    app = harness.start(data)
+    choice = app.window(WELCOME)
+    app.focus(choice)
+    width = app.x.geometry(choice)[2]
+    app.click(choice, width // 2, 183)  # "Explore with demo data", under "Set up this station"
+    form = app.window(SIGN_IN, timeout=180, mine=False)  # building the demo takes a while
+    title = app.title(form)
+    assert "DEMO" in title, f"the demo's sign-in form does not say DEMO: {title!r}"
+    if form.pid != app.pid:
+        harness.adopt(form)
+    assert form.pid != app.pid, "the demo opened in the first app, not in its own"
+    assert app.wait_exit() == 0, "the first app did not quit after opening the demo"
+
+    main = sign_in(app, form, "pcso", DEMO_PASSWORD, r"^PCSO Desk — DEMO", mine=False)
+    assert main.pid == form.pid
+
+    demo = data / "demo"
+    assert exported(harness, demo, "contacts", "sergeant"), "the demo store has no contacts"
+    real = harness.cli(data, "check")
+    assert "Contacts: 0" in real.stdout, real.stdout + real.stderr
+    refused = harness.cli(
+        data, "export", "contacts", "--format", "csv", "--out", str(harness.folder / "r.csv"),
+        user="sergeant", password=DEMO_PASSWORD,
+    )  # fmt: skip
+    assert refused.returncode != 0, "a demo account can sign in to the real store"
+
+    app.x.focus(main)
+    app.x.key("ctrl+q")
+    assert main.pid is not None
+    harness.wait_gone(main.pid)
+
+
+def test_lock_takes_the_typed_password(harness: Harness, demo_store: Path) -> None:
+    app = harness.start(demo_store)
+    main = sign_in(app, app.window(SIGN_IN), "pcso", DEMO_PASSWORD)
+    before, _red = lock_state(harness, main)  # the navigation pane is navy too
+    assert before < 0.4, f"the main window looks locked before Ctrl+Shift+L ({before:.0%} navy)"
+
+    app.key(main, "ctrl+shift+l")
+
+    def locked() -> float:
+        navy, _red = lock_state(harness, main)
+        if navy < 0.6:
+            raise NotYet(f"{navy:.0%} of the window is the lock's navy")
+        return navy
+
+    harness.evidence.wait(locked, STEP_TIMEOUT, "the lock screen to cover the window")
+    harness.evidence.screenshot("locked")
+
+    app.type(main, "not-the-" + DEMO_PASSWORD)
+    app.key(main, "Return")
+
+    def refused() -> None:
+        navy, red = lock_state(harness, main)
+        if navy < 0.6:
+            raise AssertionError(f"a wrong password unlocked the app ({navy:.0%} navy left)")
+        if red < 150:  # "Checking…" is a short line; the refusal is a whole sentence
+            raise NotYet(f"the message line is {red} px wide")
+
+    harness.evidence.wait(refused, STEP_TIMEOUT, "the lock screen to refuse a wrong password")
+
+    app.type(main, DEMO_PASSWORD)
+    app.key(main, "Return")
+
+    def unlocked() -> None:
+        navy, _red = lock_state(harness, main)
+        if navy > before + 0.05:
+            raise NotYet(f"{navy:.0%} of the window is navy ({before:.0%} before locking)")
+
+    harness.evidence.wait(unlocked, STEP_TIMEOUT, "the right password to unlock the window")
+    app.key(main, "ctrl+l")  # blocked while locked: works again only once unlocked
+    quick = app.window(r"^Log engagement", timeout=STEP_TIMEOUT)
+    app.key(quick, "Escape")
+    assert app.quit(main) == 0
+
+
+def test_quick_log_from_the_keyboard_reaches_the_store(harness: Harness, demo_store: Path) -> None:
+    app = harness.start(demo_store)
+    main = sign_in(app, app.window(SIGN_IN), "pcso", DEMO_PASSWORD)
+    summary = f"Acceptance {secrets.token_hex(4)}: fly-tipped sofa reported on Lantern Walk"
+
+    app.key(main, "ctrl+l")
+    quick = app.window(r"^Log engagement", timeout=STEP_TIMEOUT)
+    app.key(quick, "alt+s")  # &Summary
+    app.type(quick, summary)
+    app.key(quick, "ctrl+Return")
+
+    def logged() -> dict[str, str]:
+        rows = exported(harness, demo_store, "engagements", "sergeant")  # a PCSO may not export
+        found = [r for r in rows if r["Summary"] == summary]
+        if not found:
+            raise NotYet(f"{len(rows)} engagements, none with the summary typed")
+        return found[0]
+
+    row = harness.evidence.wait(logged, 60, "the engagement typed in the quick log")
+    assert row["Channel"] == "patrol"  # the quick log's default
+    assert row["Ward"], "the engagement was logged without the officer's own ward"
+    app.key(quick, "Escape")
+    assert app.quit(main) == 0
+
+
+def test_second_start_asks_to_sign_in(harness: Harness) -> None:
+    data = harness.folder / "station"
+    app = harness.start(data)
+    main = set_up_station(app)
+    assert app.quit(main) == 0
+
+    again = harness.start(data)
+    first = again.window(f"{SIGN_IN}|{WELCOME}")
+    assert again.title(first).startswith("Sign in to PCSO Desk"), again.title(first)
+    main = sign_in(again, first, ADMIN, ADMIN_PASSWORD)
+    assert again.quit(main) == 0
