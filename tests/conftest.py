@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.pg_server import PgServer, running_pg_server
+from tests.store_template import TemplateStores
 
 # Before any Qt import: tests never need a display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -21,6 +22,29 @@ def _isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.delenv("PCSO_DESK_PASSWORD", raising=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def store_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TemplateStores]:
+    """Every new store in this session (this worker) is a copy of one migrated template.
+
+    See tests/store_template.py; `@pytest.mark.real_migrations` runs Alembic instead.
+    """
+    from pcso_desk.store import migrate
+
+    stores = TemplateStores(tmp_path_factory.mktemp("store-template"), migrate.upgrade)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(migrate, "upgrade", stores.upgrade)
+        yield stores
+
+
+@pytest.fixture(autouse=True)
+def _real_migrations_when_marked(
+    request: pytest.FixtureRequest, store_template: TemplateStores
+) -> Iterator[None]:
+    store_template.enabled = request.node.get_closest_marker("real_migrations") is None
+    yield
+    store_template.enabled = True
 
 
 @pytest.fixture
@@ -44,6 +68,14 @@ def ctx(store):  # type: ignore[no-untyped-def]
     from pcso_desk.services.context import Context
 
     return Context.open(store)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "real_migrations: a new store runs the Alembic migrations, not a copy of the template"
+        " (tests/store_template.py)",
+    )
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

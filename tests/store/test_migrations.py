@@ -14,6 +14,9 @@ from pcso_desk.store import migrate
 from pcso_desk.store.models import Base
 from pcso_desk.store.session import open_store
 
+# Every store in this module is built by the migrations themselves (tests/store_template.py).
+pytestmark = pytest.mark.real_migrations
+
 
 def test_models_and_migrations_agree(store) -> None:  # type: ignore[no-untyped-def]
     with store.engine.connect() as conn:
