@@ -2,7 +2,10 @@
 
 A child process commits contacts in a loop through the real write path (WAL,
 synchronous=FULL, BEGIN IMMEDIATE, the clock high-water mark) and reports each commit once
-`create` has returned; it is killed at a random moment, 200+ times, one child per kill. After
+`create` has returned; it is killed at a random moment, 200+ times, one child per kill: while
+it opens the store, or as soon as it has reported a random number (0-4) of commits, when it
+is already inside the next one. The moment is a condition seen, never a time slept, so a
+busy machine does not move the kills out of the writes. After
 every kill the store passes SQLite's integrity and foreign-key checks and holds every
 contact a child reported; at the end the app's own `check` finds the store healthy.
 """
@@ -18,7 +21,6 @@ import sqlite3
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -29,7 +31,7 @@ from pcso_desk.services.maintenance import check_store, init_store
 
 KILLS = 220
 EARLY_SHARE = 0.1  # kills that may land while the child is still opening the store
-WINDOW_S = 0.05  # other kills land 0-50 ms after the child is ready: mostly mid-commit
+MOST_COMMITS = 4  # other kills land once the child has reported 0-4 commits: mid-commit
 CHILD = Path(__file__).with_name("crash_child.py")
 
 pytestmark = [
@@ -96,11 +98,11 @@ def kill_one(server: Server, rng: random.Random) -> tuple[int, list[str]]:
     """Fork a writer, kill it at a random moment; its wait status and the ids it reported."""
     server.fork()
     early = rng.random() < EARLY_SHARE
-    delay = rng.uniform(0.0, WINDOW_S)
+    commits = rng.randint(0, MOST_COMMITS)
     pid = 0
     ready = False
     reported: list[str] = []
-    while not pid or (not early and not ready):
+    while not pid or (not early and (not ready or len(reported) < commits)):
         event, who, detail = server.next()
         if event == "child":
             pid = server.child = who
@@ -108,7 +110,6 @@ def kill_one(server: Server, rng: random.Random) -> tuple[int, list[str]]:
             ready = True
         elif event == "commit":
             reported.append(detail)
-    time.sleep(delay)
     os.kill(pid, signal.SIGKILL)
     while True:
         event, who, detail = server.next()
