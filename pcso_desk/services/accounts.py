@@ -19,6 +19,7 @@ from pcso_desk.domain.errors import NotFoundError, PermissionDenied, ValidationE
 from pcso_desk.domain.permissions import Action
 from pcso_desk.services import audit
 from pcso_desk.services.context import Actor, Changes, Context
+from pcso_desk.services.names import no_such
 from pcso_desk.store.base import utcnow
 from pcso_desk.store.models import Officer, User
 
@@ -58,6 +59,14 @@ def _clean_username(username: str) -> str:
     name = username.strip().lower()
     if not name or len(name) > 64 or any(c.isspace() for c in name):
         raise ValidationError("A user name is one word of up to 64 characters.", "username")
+    return name
+
+
+def check_new_account(username: str, password: str | None = None) -> str:
+    """The cleaned user name, once the name (and password) would be accepted; writes nothing."""
+    name = _clean_username(username)
+    if password is not None:
+        _check_password(password)
     return name
 
 
@@ -270,6 +279,35 @@ def list_accounts(ctx: Context) -> list[Account]:
             )
             for u in users
         ]
+
+
+def find_account(ctx: Context, username: str) -> Account:
+    """The account called `username` (admins only); an unknown name is refused in one sentence."""
+    accounts = list_accounts(ctx)
+    wanted = username.strip().lower()
+    for account in accounts:
+        if account.username == wanted:
+            return account
+    names = [account.username for account in accounts]
+    raise NotFoundError(no_such("account called", username, names))
+
+
+def officer_by_collar(ctx: Context, collar: str) -> str:
+    """The id of the officer with that collar number (spaces and case do not matter)."""
+    ctx.require(Action.MANAGE_USERS, "users")
+    with ctx.store.read() as session:
+        officers = session.execute(
+            select(Officer.id, Officer.collar_number).where(Officer.deleted_at.is_(None))
+        ).all()
+    for officer_id, number in officers:
+        if _fold(number) == _fold(collar):
+            return str(officer_id)
+    numbers = [str(number) for _id, number in officers]
+    raise NotFoundError(no_such("officer with the collar number", collar, numbers))
+
+
+def _fold(text: str) -> str:
+    return "".join(text.split()).casefold()
 
 
 def _user(session: Session, user_id: str) -> User:

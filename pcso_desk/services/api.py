@@ -163,3 +163,9 @@ class Services:
         from pcso_desk.services.maintenance import check_store
 
         return check_store(self.ctx)
+
+    def meeting_list(self, **filters: Any) -> list[Any]:
+        """Meetings soonest first, by ward or neighbourhood and dates (services/meeting_list)."""
+        from pcso_desk.services.meeting_list import list_meetings
+
+        return list_meetings(self.ctx, **filters)

@@ -1,4 +1,4 @@
-"""Setting up a new store and checking an existing one (integrity, schema version)."""
+"""Setting up a new store (or finishing a half-made one) and checking one (integrity, schema)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,12 @@ from sqlalchemy import Connection, func, select
 from pcso_desk.domain.errors import ValidationError
 from pcso_desk.services import audit
 from pcso_desk.services.context import TEAM_KEY, Context, meta_value, set_meta
+from pcso_desk.services.team_setup import NAME_MAX
 from pcso_desk.store import migrate
 from pcso_desk.store import models as m
 from pcso_desk.store.backup import DamagedStoreError, newest_good_backup
+
+DEFAULT_TEAM = "Neighbourhood Team"
 
 
 @dataclass(frozen=True)
@@ -44,15 +47,65 @@ class CheckReport:
         return out
 
 
+def team_name(team: str | None) -> str:
+    """The team's name as it is stored (whitespace tidied; the default when none is given)."""
+    if team is None:
+        return DEFAULT_TEAM
+    name = " ".join(team.split())
+    if not name:
+        raise ValidationError("Give the team a name.", "team")
+    if len(name) > NAME_MAX:
+        raise ValidationError(f"The team name can be at most {NAME_MAX} characters.", "team")
+    return name
+
+
+@dataclass(frozen=True)
+class SetupState:
+    """How far a store was set up: its team (if named) and whether it has user accounts."""
+
+    team: str | None
+    accounts: bool
+
+    @property
+    def half_made(self) -> bool:
+        """Named for a team but without an account: `init` finishes it by adding the admin."""
+        return bool(self.team) and not self.accounts
+
+
+def setup_state(ctx: Context) -> SetupState:
+    with ctx.store.read() as session:
+        team = meta_value(session, TEAM_KEY)
+        users = session.scalar(
+            select(func.count()).select_from(m.User).where(m.User.deleted_at.is_(None))
+        )
+    return SetupState(team or None, bool(users))
+
+
+def check_init(state: SetupState, team: str | None) -> None:
+    """Refuse, in one sentence, an `init` that would not set up or finish this store."""
+    if state.accounts:
+        named = f" for team '{state.team}'" if state.team else ""
+        raise ValidationError(
+            f"This store is already set up{named} with user accounts; nothing was changed."
+        )
+    wanted = team_name(team) if team is not None else None
+    if state.team and wanted and wanted.casefold() != state.team.casefold():
+        raise ValidationError(
+            f"This store is already set up for team '{state.team}', not '{wanted}'; leave out "
+            "--team to finish setting it up.",
+            "team",
+        )
+
+
 def init_store(ctx: Context, team: str | None) -> str:
     """Name the team on a new store; refuses a store that already has a team."""
+    name = team_name(team)
     with ctx.store.write() as session:
         existing = meta_value(session, TEAM_KEY)
         if existing:
             raise ValidationError(
                 f"This store is already set up for team '{existing}'; nothing was changed."
             )
-        name = " ".join((team or "Neighbourhood Team").split())
         set_meta(session, TEAM_KEY, name)
     from pcso_desk.services.syncing import ensure_identity
 
