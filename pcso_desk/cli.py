@@ -1,4 +1,4 @@
-"""The `pcso-desk` command line: argparse over the services (PRODUCT.md §8 is the contract)."""
+"""The `pcso-desk` command line: argparse over the services; each command in a few lines."""
 
 from __future__ import annotations
 
@@ -8,7 +8,16 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from pcso_desk import cli_backup, cli_documents, cli_packs, cli_sync
+from pcso_desk import (
+    cli_accounts,
+    cli_backup,
+    cli_common,
+    cli_documents,
+    cli_meetings,
+    cli_packs,
+    cli_sync,
+)
+from pcso_desk.domain.errors import PcsoDeskError, ValidationError
 
 if TYPE_CHECKING:
     from pcso_desk.services.api import Services
@@ -34,49 +43,61 @@ def build_parser() -> argparse.ArgumentParser:
         "With no command it opens the desktop app.",
     )
     parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
-    parser.add_argument(
-        "--data-dir",
-        metavar="DIR",
-        help="folder that holds the store, backups, keys and logs "
-        "(default: $PCSO_DESK_DATA_DIR or the local app-data folder)",
-    )
+    parser.add_argument("--data-dir", metavar="DIR", help=cli_common.DATA_DIR_HELP)
     parser.add_argument(
         "--self-test",
         action="store_true",
         help="check this installation in a temporary store (no display needed) and exit",
     )
-    parser.add_argument(
-        "--user",
-        metavar="NAME",
-        help="sign in as NAME (password from $PCSO_DESK_PASSWORD or a prompt); needed once "
-        "the store has user accounts",
+    parser.add_argument("--user", metavar="NAME", help=cli_common.USER_HELP)
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", help="what to do (none: open the desktop app)"
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    init = commands.add_parser("init", help="create an empty store")
+    init = commands.add_parser(
+        "init", help="create an empty store, or finish one that has no administrator yet"
+    )
     init.add_argument("--team", metavar="NAME", help="the neighbourhood team's name")
     demo = commands.add_parser("demo", help="create a store full of realistic synthetic data")
     demo.add_argument("--seed", type=int, default=1, metavar="N")
     demo.add_argument("--scale", choices=("small", "county"), default="small")
     commands.add_parser("check", help="integrity check and schema version")
     _add_import(commands)
-    export = commands.add_parser("export", help="export a table as CSV or XLSX")
-    export.add_argument(
-        "table", choices=EXPORT_TABLES, metavar="TABLE", help="one of: " + ", ".join(EXPORT_TABLES)
-    )
-    export.add_argument("--format", choices=("csv", "xlsx"), required=True)
-    export.add_argument("--out", type=Path, required=True, metavar="FILE")
+    _add_export(commands)
+    cli_meetings.add_parsers(commands)
     cli_documents.add_parsers(commands)
     cli_packs.add_parsers(commands)
     cli_sync.add_parsers(commands)
     cli_backup.add_parsers(commands)
+    cli_accounts.add_parsers(commands)
+    cli_common.add_everywhere(parser)
     return parser
+
+
+def _add_export(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    export = commands.add_parser("export", help="export a table as CSV or XLSX")
+    export.add_argument(
+        "table", choices=EXPORT_TABLES, metavar="TABLE", help="one of: " + ", ".join(EXPORT_TABLES)
+    )
+    export.add_argument(
+        "--format", choices=("csv", "xlsx"), required=True, help="csv or xlsx (Excel)"
+    )
+    export.add_argument(
+        "--out", type=Path, required=True, metavar="FILE", help="the file to write (.csv or .xlsx)"
+    )
 
 
 def _add_import(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     importer = commands.add_parser("import", help="import contacts or crime figures from CSV")
-    kinds = importer.add_subparsers(dest="kind", metavar="KIND", required=True)
-    contacts = kinds.add_parser("contacts", help="contacts from a CSV file (Excel or UTF-8)")
-    contacts.add_argument("file", type=Path, metavar="FILE.csv")
+    kinds = importer.add_subparsers(
+        dest="kind", metavar="KIND", required=True, help="what the file holds"
+    )
+    contacts = kinds.add_parser(
+        "contacts",
+        help="contacts from a CSV file (Excel or UTF-8)",
+        epilog=_contact_columns(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    contacts.add_argument("file", type=Path, metavar="FILE.csv", help="the contacts CSV file")
     contacts.add_argument(
         "--dry-run", action="store_true", help="report what would happen and write nothing"
     )
@@ -89,12 +110,35 @@ def _add_import(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     cli_packs.add_import_crimes(kinds)
 
 
+def _contact_columns() -> str:
+    """The columns `import contacts` understands, from the table the import itself reads."""
+    import textwrap
+
+    from pcso_desk.services.csv_headers import SYNONYMS
+
+    intro = (
+        "columns it understands (case, spaces and punctuation do not matter; each row needs "
+        "a name, or a first name and last name):"
+    )
+    lines = textwrap.wrap(intro, 78)
+    for field, spellings in SYNONYMS.items():
+        text = f"{field.replace('_', ' ')}: {', '.join(spellings)}"
+        lines += textwrap.wrap(text, 76, initial_indent="  ", subsequent_indent="      ")
+    return "\n".join(lines)
+
+
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     return build_parser().parse_args(argv)
 
 
 def run(args: argparse.Namespace, open_services: OpenServices, out: TextIO | None = None) -> int:
     """Run one command; returns the exit code. Domain errors are the caller's to report."""
+    cli_common.check_outputs(args, folder=args.command == "monthly-pack" and bool(args.district))
+    _check_user_first(args, open_services)
+    if args.command == "accounts":
+        return cli_accounts.run(args, open_services, out or sys.stdout)
+    if args.command == "meetings":
+        return cli_meetings.run(args, open_services, out or sys.stdout)
     if args.command in cli_documents.COMMANDS:
         return cli_documents.run(args, open_services, out or sys.stdout)
     if args.command == "sync":
@@ -115,16 +159,26 @@ def run(args: argparse.Namespace, open_services: OpenServices, out: TextIO | Non
     return handler(args, open_services, out or sys.stdout)
 
 
+def _check_user_first(args: argparse.Namespace, open_services: OpenServices) -> None:
+    """A --user given to a command that can run without a store is checked all the same."""
+    from pcso_desk.paths import DataPaths
+
+    if not args.user or args.command not in ("init", "demo", "restore"):
+        return
+    store = DataPaths.resolve(args.data_dir).store
+    if not store.exists():
+        raise PcsoDeskError(
+            f"There is no store at {store} yet, so --user {args.user} cannot be checked; "
+            "leave it out."
+        )
+    if args.command == "demo":
+        open_services(False)  # signs in as --user: the demo itself asks no one to sign in
+
+
 def _init(args: argparse.Namespace, open_services: OpenServices, out: TextIO) -> int:
-    from pcso_desk.services.maintenance import init_store
+    from pcso_desk import cli_init
 
-    services = open_services(True)
-    team = init_store(services.ctx, args.team)
-    print(f"Created an empty store for {team} at {services.ctx.store.path}.", file=out)
-    from pcso_desk.cli_accounts import first_admin
-
-    first_admin(services, out)
-    return 0
+    return cli_init.run(args, open_services, out)
 
 
 def _demo(args: argparse.Namespace, open_services: OpenServices, out: TextIO) -> int:
@@ -163,6 +217,12 @@ def _import(args: argparse.Namespace, open_services: OpenServices, out: TextIO) 
 
 
 def _export(args: argparse.Namespace, open_services: OpenServices, out: TextIO) -> int:
+    if args.out.suffix.lower() != f".{args.format}":
+        raise ValidationError(
+            f"'{args.out.name}' does not suit --format {args.format}; give a file name ending "
+            f"in .{args.format}.",
+            "out",
+        )
     rows = open_services(False).export_table(args.table, args.format, args.out)
     print(f"Exported {rows:,} {args.table} to {args.out}.", file=out)
     return 0

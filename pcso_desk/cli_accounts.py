@@ -1,4 +1,4 @@
-"""Accounts on the command line: the first admin at `init`, demo accounts, and `--user` sign-in."""
+"""Accounts on the command line: `--user` sign-in, the `accounts` command, demo accounts."""
 
 from __future__ import annotations
 
@@ -6,42 +6,100 @@ import argparse
 import getpass
 import os
 import sys
-from typing import TYPE_CHECKING, TextIO
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TextIO
 
+from pcso_desk.domain.enums import UserRole
 from pcso_desk.domain.errors import PcsoDeskError
 
 if TYPE_CHECKING:
+    from pcso_desk.services.accounts import Account
     from pcso_desk.services.api import Services
 
-ADMIN_USER = "PCSO_DESK_ADMIN_USER"
-ADMIN_PASSWORD = "PCSO_DESK_ADMIN_PASSWORD"
+OpenServices = Callable[[bool], "Services"]
 PASSWORD = "PCSO_DESK_PASSWORD"
+NEW_PASSWORD = "PCSO_DESK_NEW_PASSWORD"
 # What may run without signing in on a store with accounts: nothing here shows personal data.
+# A --user given to them is still checked: a wrong password is refused by every command.
 OPEN_COMMANDS = frozenset({"init", "demo", "check"})
 OPEN_SYNC = frozenset({"identity", "status"})
 
 
-def first_admin(services: Services, out: TextIO) -> None:
-    """Create the first admin from the environment, or by asking on a terminal."""
-    from pcso_desk.services.accounts import create_account, has_accounts
+def add_parsers(commands: Any) -> None:
+    """`accounts add|list|disable|enable|reset-password` (admins only)."""
+    accounts = commands.add_parser(
+        "accounts", help="add, list, disable, enable user accounts, reset passwords (admins)"
+    )
+    actions = accounts.add_subparsers(
+        dest="accounts_command", metavar="ACTION", required=True, help="what to do"
+    )
+    add = actions.add_parser(
+        "add", help=f"create an account; its password from ${NEW_PASSWORD} or asked twice"
+    )
+    add.add_argument("name", metavar="NAME", help="the new account's user name (one word)")
+    add.add_argument(
+        "--role", choices=[r.value for r in UserRole], required=True, help="what the account may do"
+    )
+    add.add_argument(
+        "--officer", metavar="COLLAR", help="the collar number of the officer who will use it"
+    )
+    actions.add_parser("list", help="every account: user name, role, state and officer")
+    for action, what in (
+        ("disable", "stop an account signing in (its records stay)"),
+        ("enable", "let a disabled account sign in again"),
+        ("reset-password", f"give an account a new password (from ${NEW_PASSWORD} or asked)"),
+    ):
+        parser = actions.add_parser(action, help=what)
+        parser.add_argument("name", metavar="NAME", help="the account's user name")
 
-    if has_accounts(services.ctx):
-        return
-    name, password = os.environ.get(ADMIN_USER), os.environ.get(ADMIN_PASSWORD)
-    if not (name and password) and sys.stdin.isatty():
-        name = input("First administrator's user name: ").strip()
-        password = getpass.getpass("Their password (at least 10 characters): ")
-        if getpass.getpass("The password again: ") != password:
-            raise PcsoDeskError("The two passwords differ; run 'pcso-desk init' again.")
-    if not (name and password):
-        print(
-            "No administrator account yet: the app asks for one when it first opens "
-            f"(or set {ADMIN_USER} and {ADMIN_PASSWORD} and run init).",
-            file=out,
-        )
-        return
-    create_account(services.ctx, name, password, "admin")
-    print(f"Created the administrator account {name.strip().lower()}.", file=out)
+
+def run(args: argparse.Namespace, open_services: OpenServices, out: TextIO) -> int:
+    from pcso_desk.domain.permissions import Action
+    from pcso_desk.services import accounts
+
+    ctx = open_services(False).ctx
+    ctx.require(Action.MANAGE_USERS, "users")  # before a new password is asked for
+    if args.accounts_command == "list":
+        _print_accounts(accounts.list_accounts(ctx), out)
+    elif args.accounts_command == "add":
+        officer = accounts.officer_by_collar(ctx, args.officer) if args.officer else None
+        name = accounts.check_new_account(args.name)
+        accounts.create_account(ctx, name, _new_password(name), args.role, officer)
+        print(f"Created the {args.role} account {name}.", file=out)
+    else:
+        account = accounts.find_account(ctx, args.name)
+        if args.accounts_command == "reset-password":
+            accounts.reset_password(ctx, account.id, _new_password(account.username))
+            print(f"Set a new password for {account.username}.", file=out)
+        else:
+            enable = args.accounts_command == "enable"
+            accounts.set_active(ctx, account.id, enable)
+            print(f"{'Enabled' if enable else 'Disabled'} {account.username}.", file=out)
+    return 0
+
+
+def _print_accounts(found: list[Account], out: TextIO) -> None:
+    from pcso_desk.cli_common import print_table
+    from pcso_desk.domain.permissions import ROLE_NAMES
+
+    rows = [("USER", "ROLE", "STATE", "OFFICER")] + [
+        (a.username, ROLE_NAMES[a.role], "active" if a.active else "disabled", a.officer)
+        for a in found
+    ]
+    print_table(rows, out)
+
+
+def _new_password(name: str) -> str:
+    """A new account's password: from the environment, or typed twice on a terminal."""
+    password = os.environ.get(NEW_PASSWORD)
+    if password is not None:
+        return password
+    if not sys.stdin.isatty():
+        raise PcsoDeskError(f"Set {NEW_PASSWORD}, or run on a terminal to type the new password.")
+    password = getpass.getpass(f"New password for {name}: ")
+    if getpass.getpass("The new password again: ") != password:
+        raise PcsoDeskError("The two passwords differ; nothing was changed.")
+    return password
 
 
 def demo_accounts(services: Services, out: TextIO) -> None:
@@ -64,15 +122,20 @@ def needs_sign_in(args: argparse.Namespace) -> bool:
 
 
 def sign_in(services: Services, args: argparse.Namespace) -> None:
-    """On a store with accounts, sign in as --user (password from the environment or asked)."""
+    """Check --user whenever it is given; on a store with accounts most commands need it."""
     from pcso_desk.services.accounts import sign_in as check
 
-    if not services.ctx.accounts or not needs_sign_in(args):
-        return
     if not args.user:
+        if services.ctx.accounts and needs_sign_in(args):
+            raise PcsoDeskError(
+                f"This store has user accounts: give --user NAME (with the password in "
+                f"{PASSWORD} or typed when asked)."
+            )
+        return
+    if not services.ctx.accounts:
         raise PcsoDeskError(
-            f"This store has user accounts: give --user NAME (with the password in {PASSWORD} "
-            "or typed when asked)."
+            f"This store has no user accounts yet, so --user {args.user} cannot be checked; "
+            "leave it out."
         )
     password = os.environ.get(PASSWORD)
     if password is None:

@@ -24,10 +24,16 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         "--neighbourhood", metavar="NAME_OR_CODE", help="a neighbourhood's name or code"
     )
     briefing.add_argument("--large-print", action="store_true", help="the large-print variant")
-    briefing.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
+    briefing.add_argument(
+        "--out", type=Path, required=True, metavar="FILE.pdf", help="the PDF file to write"
+    )
     pack = commands.add_parser("meeting-pack", help="a meeting's agenda and sign-in sheet as PDF")
-    pack.add_argument("--meeting", required=True, metavar="ID", help="the meeting's id")
-    pack.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
+    pack.add_argument(
+        "--meeting", required=True, metavar="ID", help="the meeting's id (see: pcso-desk meetings)"
+    )
+    pack.add_argument(
+        "--out", type=Path, required=True, metavar="FILE.pdf", help="the PDF file to write"
+    )
 
 
 def run(args: argparse.Namespace, open_services: OpenServices, out: TextIO) -> int:

@@ -18,22 +18,28 @@ OpenServices = Callable[[bool], "Services"]
 
 def add_parsers(commands: Any) -> None:
     sync = commands.add_parser("sync", help="keep the team's station PCs in step")
-    actions = sync.add_subparsers(dest="sync_command", metavar="ACTION", required=True)
+    actions = sync.add_subparsers(
+        dest="sync_command", metavar="ACTION", required=True, help="what to do"
+    )
     identity = actions.add_parser("identity", help="write this station's public identity")
-    identity.add_argument("--out", type=Path, required=True, metavar="FILE")
+    identity.add_argument(
+        "--out", type=Path, required=True, metavar="FILE", help="the identity file to write"
+    )
     trust = actions.add_parser("trust", help="register a peer station from its identity file")
-    trust.add_argument("file", type=Path, metavar="FILE")
+    trust.add_argument("file", type=Path, metavar="FILE", help="the peer's identity file")
     trust.add_argument(
         "--yes", action="store_true", help="do not ask to confirm the fingerprint (for scripts)"
     )
     actions.add_parser("status", help="this station, its peers, hubs and open conflicts")
     export = actions.add_parser("export", help="write a bundle of changes for the team")
-    export.add_argument("--out", type=Path, required=True, metavar="FILE")
+    export.add_argument(
+        "--out", type=Path, required=True, metavar="FILE", help="the bundle file to write"
+    )
     export.add_argument(
         "--full", action="store_true", help="every record, not just what peers have not confirmed"
     )
     imported = actions.add_parser("import", help="merge a bundle from a trusted station")
-    imported.add_argument("file", type=Path, metavar="FILE")
+    imported.add_argument("file", type=Path, metavar="FILE", help="the bundle file to read")
     hub = actions.add_parser("hub", help="two-way sync with the team's PostgreSQL hub")
     hub.add_argument("url", metavar="URL", help="e.g. postgresql://user@host/database")
 

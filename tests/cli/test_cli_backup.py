@@ -47,6 +47,7 @@ def test_backup_writes_a_verified_file(tmp_path: Path, capsys: pytest.CaptureFix
     """`backup --out FILE` writes a file that verifies; plain `backup` keeps a manual one."""
     paths = store_with_a_contact(tmp_path / "d")
     out = tmp_path / "usb" / "copy.sqlite"
+    out.parent.mkdir()  # the stick is plugged in
     code, said, err = run(capsys, "--data-dir", str(paths.root), "backup", "--out", str(out))
     assert code == 0 and str(out) in said and "verifies" in said, err
     assert problem_with_backup(out) is None and names(out) == ["Robin Sample"]

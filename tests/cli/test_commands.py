@@ -1,4 +1,4 @@
-"""The command-line contract of PRODUCT.md §8: names, options, exit codes, one-sentence errors."""
+"""The command-line contract: names, options, exit codes, one-sentence errors."""
 
 from __future__ import annotations
 
