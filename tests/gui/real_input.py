@@ -8,9 +8,11 @@ keys while tests that typed into its password box passed).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtGui import QWindow
 from PySide6.QtTest import QTest
@@ -27,16 +29,68 @@ from PySide6.QtWidgets import (
 )
 
 
+def _poll(done: Callable[[], bool], timeout_ms: int = 5000) -> bool:
+    """Let Qt run until `done()` holds (or the time is up): activation and focus take a
+    trip through the window system's event queue."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    QApplication.processEvents()
+    while not done():
+        if time.monotonic() > deadline:
+            return False
+        QTest.qWait(5)
+    return True
+
+
+def _window_of(widget: QWidget) -> QWindow | None:
+    """`widget`'s native window, None before it is first shown."""
+    handle = widget.windowHandle()
+    assert handle is None or shiboken6.isValid(handle), f"PySide lost {widget!r}'s window"
+    return handle
+
+
 def handle_of(widget: QWidget) -> QWindow:
-    """The native window that holds `widget`, activated so that it receives the keys."""
+    """The native window that holds `widget`, activated so that it receives the keys.
+
+    The offscreen platform has no window manager: a popup that closes, or another window
+    that opens, can leave no window active, where a desktop would give the activation back
+    (or the person would click the window before typing into it). While a popup is open it
+    holds the keyboard, so nothing is activated under it.
+    """
     top = widget.window()
-    handle = top.windowHandle()
+    handle = _window_of(top)
     assert handle is not None, f"{top!r} is not shown: it has no window to send events to"
-    if QApplication.activeWindow() is not top:
+    if QApplication.activePopupWidget() is None and not top.isActiveWindow():
         top.activateWindow()
         handle.requestActivate()
-        QApplication.processEvents()
+        assert _poll(top.isActiveWindow), f"{top!r} cannot be made the active window"
     return handle
+
+
+def _key(handle: QWindow, key: Qt.Key | str, modifiers: Qt.KeyboardModifier) -> None:
+    """Press and release `key` in `handle`, or in an open popup's own window (a drop-down's
+    list, a completer), which holds the keyboard grab on a desktop.
+
+    Checked against X (Xvfb, keys from xdotool): Enter that takes a contact picker's match
+    closes its popup and goes no further. Sent to the dialog's window instead, the same key
+    press would go on, once the popup had closed, to the dialog's default button.
+
+    The press and the release each go where the keyboard is at that moment: a press can
+    close the popup, and the release then goes to the window under it, as on a desktop.
+    """
+    for send in (QTest.keyPress, QTest.keyRelease):
+        # Held while the key is sent: PySide drops the wrapper of a popup's window together
+        # with the popup's own wrapper, though both live on in Qt.
+        popup = QApplication.activePopupWidget()
+        target = handle if popup is None else _window_of(popup.window())
+        assert target is not None and shiboken6.isValid(target), "the key would go nowhere"
+        try:
+            send(target, key, modifiers)  # type: ignore[call-overload]
+        except RuntimeError:
+            if shiboken6.isValid(target):
+                raise
+            # Qt destroyed the popup's window while it handled the key: PySide says so
+            # when the call returns. The key was delivered.
+        del popup, target
 
 
 def focus(widget: QWidget) -> QWindow:
@@ -44,16 +98,16 @@ def focus(widget: QWidget) -> QWindow:
     handle = handle_of(widget)
     if not widget.hasFocus():
         widget.setFocus(Qt.FocusReason.OtherFocusReason)
-        QApplication.processEvents()
+        _poll(widget.hasFocus)
     assert widget.hasFocus(), f"{widget!r} cannot take the keyboard focus"
     return handle
 
 
 def type_text(widget: QWidget, text: str) -> None:
-    """Type `text` into `widget` key by key, through its window."""
+    """Type `text` into `widget` key by key, through its window (or a popup it opens)."""
     handle = focus(widget)
     for char in text:  # QTest.keyClicks takes only widgets: one QWindow key event a char
-        QTest.keyClick(handle, char)
+        _key(handle, char, Qt.KeyboardModifier.NoModifier)
 
 
 def press(
@@ -62,7 +116,7 @@ def press(
     modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier,
 ) -> None:
     """Press and release one key (with modifiers) while `widget` has the focus."""
-    QTest.keyClick(focus(widget), key, modifiers)
+    _key(focus(widget), key, modifiers)
 
 
 def press_in_window(
@@ -70,8 +124,9 @@ def press_in_window(
     key: Qt.Key,
     modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier,
 ) -> None:
-    """Press a key in `window` wherever its focus is (a shortcut, say)."""
-    QTest.keyClick(handle_of(window), key, modifiers)
+    """Press a key in `window` wherever its focus is (a shortcut, say), or in the popup that
+    is open over it."""
+    _key(handle_of(window), key, modifiers)
 
 
 def _window_point(widget: QWidget, at: QPoint) -> QPoint:

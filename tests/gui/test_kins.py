@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QStyleOptionViewItem
 
 from pcso_desk.gui.screens.kins import KinDetail, kins_screen, london_today, short_date
 from pcso_desk.gui.screens.victims import OVERDUE_COLOUR
+from tests.gui import real_input
 
 TODAY = london_today()
 NAME, NEXT_DUE, LAST = 0, 1, 2
@@ -53,9 +54,7 @@ def show_screen(qtbot: Any, desk: Any) -> Any:
 
 
 def open_network(qtbot: Any, screen: Any, kin: str, members: int) -> KinDetail:
-    qtbot.waitUntil(lambda: screen.model.row_of(kin) is not None)
-    rect = screen.table.visualRect(screen.model.index(screen.model.row_of(kin), 0))
-    qtbot.mouseClick(screen.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    real_input.click_row(qtbot, screen.table, lambda: screen.model.row_of(kin))
     detail = screen.findChild(KinDetail)
     assert detail is not None
     qtbot.waitUntil(lambda: detail.record.get("id") == kin and detail.members.rowCount() == members)
@@ -69,18 +68,29 @@ def cell(detail: KinDetail, name: str, column: int) -> str:
     return "" if row is None else str(detail.members.index(row, column).data())
 
 
-def click_member(qtbot: Any, detail: KinDetail, name: str) -> None:
+def row_named(detail: KinDetail, name: str) -> int | None:
     rows = range(detail.members.rowCount())
-    row = next(r for r in rows if detail.members.index(r, NAME).data() == name)
-    rect = detail.members_view.visualRect(detail.members.index(row, NAME))
-    qtbot.mouseClick(detail.members_view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    return next((r for r in rows if detail.members.index(r, NAME).data() == name), None)
+
+
+def click_member(qtbot: Any, detail: KinDetail, name: str) -> None:
+    real_input.click_row(qtbot, detail.members_view, lambda: row_named(detail, name), NAME)
     qtbot.waitUntil(lambda: detail.checkin_button.isEnabled())
+
+
+def open_dialog(qtbot: Any, detail: KinDetail, button: Any) -> Any:
+    real_input.click(button)
+    dialog = detail.dialog
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    qtbot.waitUntil(lambda: dialog.ready)
+    return dialog
 
 
 def save(qtbot: Any, dialog: Any) -> None:
     button = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
     with qtbot.waitSignal(dialog.saved, timeout=5000):
-        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        real_input.click(button)
 
 
 def test_overdue_member_is_marked(qtbot, desk, services, world) -> None:  # type: ignore[no-untyped-def]
@@ -108,22 +118,15 @@ def test_check_in_moves_next_due(qtbot, desk, services, world) -> None:  # type:
     assert cell(detail, "Ahmed Shopkeeper", LAST) == "Never"
     click_member(qtbot, detail, "Ahmed Shopkeeper")
 
-    qtbot.mouseClick(detail.checkin_button, Qt.MouseButton.LeftButton)
-    dialog = detail.dialog
-    assert dialog is not None
-    qtbot.waitUntil(lambda: dialog.ready)
+    dialog = open_dialog(qtbot, detail, detail.checkin_button)
     checked = TODAY - timedelta(days=2)
     when = dialog.form.editors["checked_on"].input
     assert when.text() == TODAY.isoformat()
-    when.setFocus()
-    qtbot.keyClick(when, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    qtbot.keyClicks(when, checked.isoformat())
-    score = dialog.form.editors["safety_score"].input
-    score.setFocus()
-    qtbot.keyClicks(score, "2")
-    qtbot.keyClicks(
-        dialog.form.editors["concerns"].input, "Youths gathering by the shops at night."
-    )
+    real_input.press(when, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    real_input.type_text(when, checked.isoformat())  # over the selected date
+    real_input.type_text(dialog.form.editors["safety_score"].input, "2")
+    concerns = dialog.form.editors["concerns"].input
+    real_input.type_text(concerns, "Youths gathering by the shops at night.")
     save(qtbot, dialog)
 
     stored = services["kin_members"].get(ahmed)
@@ -153,8 +156,8 @@ def test_coverage_lists_exactly_the_uncovered_streets(qtbot, desk, services, wor
     assert gaps() == ["Station Road", "Canal Close"]
     assert panel.summary.text().startswith("2 of 4 streets and communities have a member")
 
-    panel.ward.setFocus()  # choose the other ward from the keyboard: it lists no streets
-    qtbot.keyClick(panel.ward, Qt.Key.Key_Down)
+    # Choose the other ward from the keyboard: it lists no streets.
+    real_input.press(panel.ward, Qt.Key.Key_Down)
     qtbot.waitUntil(lambda: "no streets or communities listed" in panel.summary.text())
     assert gaps() == []
 
@@ -166,17 +169,13 @@ def test_adding_a_member_closes_a_coverage_gap(qtbot, desk, services, world) -> 
     panel = detail.coverage
     qtbot.waitUntil(lambda: panel.gaps.count() == 4)
 
-    qtbot.mouseClick(detail.add_button, Qt.MouseButton.LeftButton)
-    dialog = detail.dialog
-    assert dialog is not None
-    qtbot.waitUntil(lambda: dialog.ready)
+    dialog = open_dialog(qtbot, detail, detail.add_button)
     picker = dialog.form.editors["contact_id"].input
-    picker.setFocus()
-    qtbot.keyClicks(picker.lineEdit(), "Dana")
-    qtbot.waitUntil(lambda: picker.count() == 1)
-    qtbot.keyClick(picker.view(), Qt.Key.Key_Return)  # take the match from the popup
+    real_input.type_text(picker, "Dana")
+    qtbot.waitUntil(lambda: picker.count() == 1 and picker.view().isVisible())
+    real_input.press_in_window(dialog, Qt.Key.Key_Return)  # the popup takes the match
     qtbot.waitUntil(lambda: dialog.form.editors["contact_id"].value() is not None)
-    qtbot.keyClicks(dialog.form.editors["represents"].input, "Station Road")
+    real_input.type_text(dialog.form.editors["represents"].input, "Station Road")
     save(qtbot, dialog)
 
     qtbot.waitUntil(lambda: detail.members.rowCount() == 1)
