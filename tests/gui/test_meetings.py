@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from pcso_desk.gui.screens.meetings import MeetingDetail, PickDialog, meetings_screen
+from tests.gui import real_input
 
 STARTS = datetime(2026, 3, 10, 19, 0, tzinfo=UTC)  # GMT: the same wall clock in London
 PRIORITY, STATUS, AGREED, REVIEW = 0, 1, 2, 3
@@ -36,9 +37,7 @@ def open_meeting(qtbot: Any, desk: Any, meeting: str) -> MeetingDetail:
     screen.resize(1300, 760)
     screen.show()
     qtbot.waitExposed(screen)
-    qtbot.waitUntil(lambda: screen.model.row_of(meeting) is not None)
-    rect = screen.table.visualRect(screen.model.index(screen.model.row_of(meeting), 1))
-    qtbot.mouseClick(screen.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    real_input.click_row(qtbot, screen.table, lambda: screen.model.row_of(meeting), column=1)
     detail = screen.findChild(MeetingDetail)
     assert detail is not None
     qtbot.waitUntil(lambda: detail.view is not None and detail.currentIndex() == 1)
@@ -68,20 +67,21 @@ def test_agree_a_priority_reviewed_three_months_on(qtbot, desk, services, world)
     detail = open_meeting(qtbot, desk, meeting)
     assert detail.agreed.rowCount() == 0
 
-    qtbot.mouseClick(detail.agree_button, Qt.MouseButton.LeftButton)
+    real_input.click(detail.agree_button)
     dialog = detail.dialog
     assert dialog is not None and dialog.isVisible()
+    qtbot.waitExposed(dialog)
     qtbot.waitUntil(lambda: dialog.ready)
     editors = dialog.form.editors
     assert "agreed_on" not in editors  # the meeting dates it
     assert editors["neighbourhood_id"].value() == world.neighbourhood
     assert editors["ward_id"].value() == world.ward  # the meeting's only ward
     assert editors["review_on"].value() == "2026-06-10"  # three months on, shown before saving
-    qtbot.keyClicks(editors["title"].input, "Speeding on Station Road")
-    qtbot.keyClicks(editors["public_wording"].input, "Tackle speeding near the school.")
+    real_input.type_text(editors["title"].input, "Speeding on Station Road")
+    real_input.type_text(editors["public_wording"].input, "Tackle speeding near the school.")
     button = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
     with qtbot.waitSignal(dialog.saved, timeout=5000):
-        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        real_input.click(button)
 
     qtbot.waitUntil(lambda: detail.agreed.rowCount() == 1)
     cells = [detail.agreed.index(0, c).data() for c in (PRIORITY, STATUS, AGREED, REVIEW)]
@@ -109,7 +109,7 @@ def test_add_and_remove_wards_and_officers_present(qtbot, desk, services, world,
     meeting = make_meeting(services, world)
     detail = open_meeting(qtbot, desk, meeting)
 
-    qtbot.mouseClick(detail.wards.add_button, Qt.MouseButton.LeftButton)
+    real_input.click(detail.wards.add_button)
     qtbot.waitUntil(lambda: isinstance(detail.dialog, PickDialog) and detail.dialog.isVisible())
     dialog = detail.dialog
     assert isinstance(dialog, PickDialog)
@@ -118,27 +118,23 @@ def test_add_and_remove_wards_and_officers_present(qtbot, desk, services, world,
     assert [dialog.choice.itemText(i) for i in range(dialog.choice.count())] == [
         "Riverside East — RIV-E"
     ]
-    qtbot.mouseClick(
-        dialog.buttons.button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton
-    )
+    real_input.click(dialog.buttons.button(QDialogButtonBox.StandardButton.Save))
     qtbot.waitUntil(lambda: listed(detail.wards) == ["Riverside Central", "Riverside East"])
 
-    qtbot.mouseClick(detail.officers.add_button, Qt.MouseButton.LeftButton)
+    real_input.click(detail.officers.add_button)
     qtbot.waitUntil(lambda: detail.dialog is not dialog and detail.dialog.isVisible())
     officer_dialog = detail.dialog
     assert isinstance(officer_dialog, PickDialog)
     qtbot.waitExposed(officer_dialog)
-    officer_dialog.choice.setFocus()
-    qtbot.keyClick(officer_dialog.choice, Qt.Key.Key_Return)  # Enter saves, like a click
+    real_input.press(officer_dialog.choice, Qt.Key.Key_Return)  # Enter saves, like a click
     qtbot.waitUntil(lambda: listed(detail.officers) == ["PCSO Alex Example"])
     officers = services["meeting_officers"].page().rows
     assert [(o["meeting_id"], o["officer_id"]) for o in officers] == [(meeting, world.officer)]
 
     items = detail.wards.items
-    rect = items.visualItemRect(items.item(1))
-    qtbot.mouseClick(items.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    real_input.click_cell(items, items.item(1))
     assert detail.wards.remove_button.isEnabled()
-    qtbot.mouseClick(detail.wards.remove_button, Qt.MouseButton.LeftButton)
+    real_input.click(detail.wards.remove_button)
     assert answers.questions == ["Remove Riverside East from this meeting?"]
     qtbot.waitUntil(lambda: listed(detail.wards) == ["Riverside Central"])
     left = services["meeting_wards"].page().rows
@@ -150,7 +146,7 @@ def test_no_ward_left_to_add_says_so(qtbot, desk, services, world, answers) -> N
     meeting = make_meeting(services, world)
     services["meeting_wards"].create({"meeting_id": meeting, "ward_id": world.other_ward})
     detail = open_meeting(qtbot, desk, meeting)
-    qtbot.mouseClick(detail.wards.add_button, Qt.MouseButton.LeftButton)
+    real_input.click(detail.wards.add_button)
     qtbot.waitUntil(lambda: answers.messages == ["Every ward is already listed."])
     assert detail.dialog is None
     qtbot.waitUntil(lambda: desk.runner.idle)
