@@ -17,6 +17,7 @@ from pcso_desk.gui.screens.messages import (
     messages_screen,
 )
 from pcso_desk.gui.screens.victims import OVERDUE_COLOUR, SOON_COLOUR
+from tests.gui import real_input
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 
@@ -50,9 +51,7 @@ def clock_cell(screen: Any, message_id: str) -> str:
 
 
 def open_message(qtbot: Any, screen: Any, message_id: str) -> MessageDetail:
-    qtbot.waitUntil(lambda: screen.model.row_of(message_id) is not None)
-    rect = screen.table.visualRect(screen.model.index(screen.model.row_of(message_id), 2))
-    qtbot.mouseClick(screen.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    real_input.click_row(qtbot, screen.table, lambda: screen.model.row_of(message_id), column=2)
     detail = screen.findChild(MessageDetail)
     assert detail is not None
     qtbot.waitUntil(lambda: detail.record.get("id") == message_id and detail.currentIndex() == 1)
@@ -120,7 +119,7 @@ def test_mark_responded(qtbot, desk, services) -> None:  # type: ignore[no-untyp
     assert detail.clock_box.words.text() == "Reply by Wed 11 Mar 2026 07:00"
     assert detail.respond_button.isEnabled()
 
-    qtbot.mouseClick(detail.respond_button, Qt.MouseButton.LeftButton)
+    real_input.click(detail.respond_button)
 
     qtbot.waitUntil(lambda: detail.clock_box.big.text() == "Answered in 5 h")
     stored = services["messages"].get(waiting)
@@ -156,12 +155,12 @@ def test_only_unanswered_hides_answered_messages(qtbot, desk, services) -> None:
     message(services, "Thanks for the surgery", timedelta(hours=10), timedelta(hours=3))
     screen = show_screen(qtbot, desk)
     qtbot.waitUntil(lambda: screen.model.rowCount() == 2)
-    qtbot.mouseClick(screen.unanswered_only, Qt.MouseButton.LeftButton)
+    real_input.click(screen.unanswered_only)
     qtbot.waitUntil(lambda: screen.model.rowCount() == 1)
     assert screen.model.row_id(0) == waiting
-    qtbot.keyClicks(screen.filter, "surgery")  # the typed filter keeps the box's choice
+    real_input.type_text(screen.filter, "surgery")  # the typed filter keeps the box's choice
     qtbot.waitUntil(lambda: screen.model.query.text == "surgery" and not screen.model.loading)
     assert screen.model.rowCount() == 0
-    screen.filter.clear()
-    qtbot.mouseClick(screen.unanswered_only, Qt.MouseButton.LeftButton)
+    real_input.clear(screen.filter)
+    real_input.click(screen.unanswered_only)
     qtbot.waitUntil(lambda: screen.model.rowCount() == 2)

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from pcso_desk.gui.screens.patrol import PatrolScreen, patrol_screen
+from tests.gui import real_input
 
 TODAY = date(2026, 3, 20)
 EIGHTY = "80% of logged time in the locality (target 80%)"
@@ -74,7 +75,7 @@ def test_previous_and_next_month(qtbot, desk, services, world) -> None:  # type:
     panel = screen.locality
     qtbot.waitUntil(lambda: panel.line.text() == EIGHTY)
 
-    qtbot.mouseClick(panel.previous_button, Qt.MouseButton.LeftButton)
+    real_input.click(panel.previous_button)
     qtbot.waitUntil(lambda: panel.line.text().startswith("No patrol or abstraction"))
     assert panel.line.text() == (
         "No patrol or abstraction time logged in February 2026 (target 80%)"
@@ -82,17 +83,17 @@ def test_previous_and_next_month(qtbot, desk, services, world) -> None:  # type:
     assert panel.month_label.text() == "February 2026"
     assert panel.bar.share is None
 
-    qtbot.mouseClick(panel.previous_button, Qt.MouseButton.LeftButton)
+    real_input.click(panel.previous_button)
     qtbot.waitUntil(lambda: panel.month_label.text() == "January 2026")
     qtbot.waitUntil(lambda: panel.line.text().startswith("100%"))
 
-    qtbot.mouseClick(panel.this_month_button, Qt.MouseButton.LeftButton)
+    real_input.click(panel.this_month_button)
     qtbot.waitUntil(lambda: panel.line.text() == EIGHTY)
     assert not panel.this_month_button.isEnabled()
-    qtbot.mouseClick(panel.previous_button, Qt.MouseButton.LeftButton)
+    real_input.click(panel.previous_button)
     qtbot.waitUntil(lambda: panel.line.text().startswith("No patrol or abstraction"))
     assert panel.next_button.isEnabled()
-    qtbot.mouseClick(panel.next_button, Qt.MouseButton.LeftButton)
+    real_input.click(panel.next_button)
     qtbot.waitUntil(lambda: panel.line.text() == EIGHTY)
     assert panel.month_label.text() == "March 2026"
 
@@ -109,8 +110,7 @@ def test_one_officers_share(qtbot, desk, services, world) -> None:  # type: igno
     panel = screen.locality
     qtbot.waitUntil(lambda: panel.line.text().startswith("50%"))  # 32 of 64 hours
 
-    panel.scope.setFocus()
-    qtbot.keyClick(panel.scope, Qt.Key.Key_End)  # officers come last, by name
+    real_input.press(panel.scope, Qt.Key.Key_End)  # officers come last, by name
     assert panel.scope.currentText() == "Officer: PCSO Alex Example — PCSO 9001"
     qtbot.waitUntil(lambda: panel.line.text() == EIGHTY)
 
@@ -126,11 +126,9 @@ def test_deleting_a_patrol_updates_the_share(qtbot, desk, services, world, answe
     screen = show_screen(qtbot, desk)
     panel, listing = screen.locality, screen.patrols
     qtbot.waitUntil(lambda: panel.line.text() == EIGHTY)
-    qtbot.waitUntil(lambda: listing.model.row_of(patrols[0]) is not None)
 
-    rect = listing.table.visualRect(listing.model.index(listing.model.row_of(patrols[0]), 0))
-    qtbot.mouseClick(listing.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    qtbot.mouseClick(listing.delete_button, Qt.MouseButton.LeftButton)
+    real_input.click_row(qtbot, listing.table, lambda: listing.model.row_of(patrols[0]))
+    real_input.click(listing.delete_button)
 
     assert answers.questions == ["Delete this patrol? This cannot be undone here."]
     qtbot.waitUntil(lambda: panel.line.text().startswith("75%"))  # 24 of 32 hours
