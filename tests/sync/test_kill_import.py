@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from pcso_desk.app import build_services
@@ -14,11 +16,14 @@ from pcso_desk.services.maintenance import check_store, init_store
 from pcso_desk.store.clocks import synced_tables
 from tests.stations import dump
 
-# An import of the small demo takes about 5 s here: start-up and decryption take about 3 s,
-# then one merge transaction. Kills after fixed delays land before, inside or after it; the
-# "writing" kill comes once the transaction has written over 1 MB to the write-ahead log.
-WRITING = "writing"
-KILL_MOMENTS: tuple[float | str, ...] = (0.3, 2.0, WRITING, 4.5)
+# An import of the small demo is start-up, decryption, then one merge transaction. Each kill
+# comes on a condition seen, never after a fixed delay (a busy machine would move a delay to
+# another phase): as soon as the process starts; once it has opened the store (its
+# write-ahead log exists); inside the transaction (over 1 MB written to the log); and once
+# the merge is committed (another connection sees the contacts).
+STARTED, OPENED, WRITING, COMMITTED = "started", "opened", "writing", "committed"
+KILL_MOMENTS = (STARTED, OPENED, WRITING, COMMITTED)
+DEADLINE_S = 300.0  # no condition takes this long even on a loaded machine
 
 
 def _open(root: Path) -> Services:
@@ -46,21 +51,38 @@ def _import(data: Path, bundle: Path) -> subprocess.Popen[bytes]:
     )
 
 
-def _run_and_kill(data: Path, bundle: Path, moment: float | str) -> bool:
+def _committed(store: Path) -> bool:
+    """Whether another connection sees contacts in the store (the merge has committed)."""
+    conn = sqlite3.connect(store, timeout=30)
+    try:
+        return conn.execute("SELECT 1 FROM contacts LIMIT 1").fetchone() is not None
+    except sqlite3.OperationalError:  # no schema yet
+        return False
+    finally:
+        conn.close()
+
+
+def _reached(data: Path, moment: str) -> bool:
+    wal = data / "pcso-desk.sqlite-wal"
+    if moment == STARTED:
+        return True
+    if moment == OPENED:
+        return wal.exists()
+    if moment == WRITING:
+        return wal.exists() and wal.stat().st_size > 1_000_000
+    assert moment == COMMITTED
+    return _committed(data / "pcso-desk.sqlite")
+
+
+def _run_and_kill(data: Path, bundle: Path, moment: str) -> bool:
     """Run an import and SIGKILL it at `moment`; whether it was killed (not finished first)."""
     process = _import(data, bundle)
-    wal = data / "pcso-desk.sqlite-wal"
+    deadline = time.monotonic() + DEADLINE_S
     try:
-        if moment == WRITING:
-            while process.poll() is None:
-                if wal.exists() and wal.stat().st_size > 1_000_000:
-                    break
-                with contextlib.suppress(subprocess.TimeoutExpired):
-                    process.wait(timeout=0.01)
-        else:
-            assert isinstance(moment, float)
+        while process.poll() is None and not _reached(data, moment):
+            assert time.monotonic() < deadline, f"the import never reached {moment!r}"
             with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=moment)
+                process.wait(timeout=0.01)
         killed = process.poll() is None
         process.kill()  # SIGKILL on POSIX: no clean-up of any kind
         process.wait()
@@ -104,8 +126,10 @@ def test_an_import_killed_at_any_moment_leaves_all_or_nothing_and_can_be_run_aga
             after.ctx.store.close()
         assert counts in (empty, full), f"killed at {moment}: {counts} rows, not all or none"
         outcomes.append((moment, killed, counts == full))
-    # The kill inside the merge transaction left nothing, so a kill did land before the end.
+    # The kill inside the merge transaction left nothing, so a kill did land before the end;
+    # the kill after the commit left everything.
     assert (WRITING, True, False) in outcomes, outcomes
+    assert outcomes[-1][0] == COMMITTED and outcomes[-1][2], outcomes
 
     finished = subprocess.run(
         [
