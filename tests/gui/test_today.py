@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 
 from pcso_desk.gui.screens.today import SECTIONS, TodayScreen, today_screen
 from tests.factories import utc
+from tests.gui import real_input
 from tests.services.test_today import NOW, build_day
 
 
@@ -14,6 +15,7 @@ def _screen(qtbot, desk, opened: list[tuple[str, str]], now=lambda: NOW) -> Toda
     qtbot.addWidget(screen)
     screen.resize(1030, 720)
     screen.show()
+    qtbot.waitExposed(screen)
     qtbot.waitUntil(lambda: screen.summary is not None)
     return screen
 
@@ -36,10 +38,9 @@ def test_overdue_victim_contacts_come_first_and_open_cases(qtbot, desk, services
     assert first.list.item(1).foreground().color().name() == "#b3261e"
     assert first.list.item(1).font().bold()
     assert "#b3261e" in first.styleSheet()  # the whole section is framed in red
-    first.list.setFocus()
-    qtbot.keyClick(first.list, Qt.Key.Key_Down)
-    qtbot.keyClick(first.list, Qt.Key.Key_Down)
-    qtbot.keyClick(first.list, Qt.Key.Key_Return)
+    real_input.press(first.list, Qt.Key.Key_Down)
+    real_input.press(first.list, Qt.Key.Key_Down)
+    real_input.press(first.list, Qt.Key.Key_Return)
     assert opened == [("victim_cases", day.overdue_case)]
 
 
@@ -65,13 +66,11 @@ def test_every_section_lists_its_records_with_counts(qtbot, desk, services, worl
         ("messages", "messages", day.near_message),
     ):
         listing = screen.sections[key].list
-        item = listing.item(listing.count() - 1)
-        rect = listing.visualItemRect(item)
-        # A double-click as Qt sees it: a press (which picks the row), then the double-click.
-        qtbot.mouseClick(listing.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-        qtbot.mouseDClick(listing.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        # A double-click as the mouse makes it: press and release (which pick the row), then
+        # a second press that Qt makes the double-click, and its release.
+        real_input.double_click_cell(listing, listing.item(listing.count() - 1))
         assert opened[-1] == (kind, record)
-    assert len(opened) == 4  # one record opened per double-click, none by the single press
+    assert len(opened) == 4  # one record opened per double-click, none by its first press
 
 
 def test_an_empty_day_says_so(qtbot, desk) -> None:  # type: ignore[no-untyped-def]
@@ -98,7 +97,7 @@ def test_refresh_button_reads_again_at_the_new_time(qtbot, desk, services, world
     screen = _screen(qtbot, desk, [], now=lambda: clock[0])
     assert len(_rows(screen, "messages")) == 2
     clock[0] = utc(2026, 3, 10, 15)  # the towpath message's clock has now run out too
-    qtbot.mouseClick(screen.refresh_button, Qt.MouseButton.LeftButton)
+    real_input.click(screen.refresh_button)
     qtbot.waitUntil(lambda: screen.updated.text() == "Updated 15:00")
     assert all(row.startswith("⚠ Reply overdue") for row in _rows(screen, "messages"))
 
