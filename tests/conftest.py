@@ -70,14 +70,6 @@ def ctx(store):  # type: ignore[no-untyped-def]
     return Context.open(store)
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers",
-        "real_migrations: a new store runs the Alembic migrations, not a copy of the template"
-        " (tests/store_template.py)",
-    )
-
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/gui" in str(item.fspath).replace(os.sep, "/"):
