@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QLabel
 
 from pcso_desk.gui.screens.reports import ReportsScreen
 from tests.factories import d, utc
+from tests.gui import real_input
 from tests.reports import page_texts
 
 TODAY = date(2026, 11, 24)
@@ -94,7 +95,7 @@ def test_preview_then_save_writes_the_previewed_pdf(qtbot, desk, services, world
     assert len(_pages_shown(screen)) == len(page_texts(tab.pdf or b"")) >= 1
     assert "page" in tab.status.text()
 
-    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    real_input.click(tab.save_button)
     saved = tmp_path / "chosen.pdf"
     qtbot.waitUntil(saved.exists, timeout=10_000)
     assert saved.read_bytes() == tab.pdf
@@ -109,14 +110,14 @@ def test_print_paints_the_previewed_pages(qtbot, desk, services, world, tmp_path
     dialogs = Dialogs(tmp_path)
     screen = _screen(qtbot, desk, dialogs)
     tab = screen.briefings
-    qtbot.mouseClick(tab.print_button, Qt.MouseButton.LeftButton)
+    real_input.click(tab.print_button)  # the print dialog answers as the test says
     printed = PdfReader(io.BytesIO(dialogs.print_to.read_bytes()))
     assert len(printed.pages) == len(_pages_shown(screen))
     assert "to the printer" in tab.status.text()
 
     dialogs.accept_print = False
     dialogs.print_to.unlink()
-    qtbot.mouseClick(tab.print_button, Qt.MouseButton.LeftButton)
+    real_input.click(tab.print_button)
     assert not dialogs.print_to.exists()
 
 
@@ -127,14 +128,13 @@ def test_choosing_another_document_rebuilds_the_preview(
     screen = _screen(qtbot, desk, Dialogs(tmp_path))
     tab = screen.briefings
     first = tab.pdf
-    tab.document.setFocus()
-    qtbot.keyClick(tab.document, Qt.Key.Key_Down)  # the large-print handout
+    real_input.press(tab.document, Qt.Key.Key_Down)  # the large-print handout
     assert tab.document.currentIndex() == 1
     qtbot.waitUntil(lambda: tab.pdf != first and tab.save_button.isEnabled(), timeout=10_000)
     assert len(_pages_shown(screen)) > len(page_texts(first or b""))
     assert "large print" in tab.status.text()
 
-    qtbot.keyClick(tab.document, Qt.Key.Key_Down)  # the meeting pack
+    real_input.press(tab.document, Qt.Key.Key_Down)  # the meeting pack
     qtbot.waitUntil(lambda: "Meeting pack" in tab.status.text(), timeout=10_000)
     assert tab.target.currentText().endswith("Riverside PACT")
     assert "Sign-in sheet" in " ".join(page_texts(tab.pdf or b""))
@@ -144,8 +144,12 @@ def test_choosing_another_document_rebuilds_the_preview(
 def test_nothing_to_make_disables_save_and_print(qtbot, desk, world, tmp_path) -> None:  # type: ignore[no-untyped-def]
     screen = ReportsScreen(desk, today=lambda: TODAY, save=Dialogs(tmp_path).save)
     qtbot.addWidget(screen)
+    screen.resize(1200, 800)
+    screen.show()
+    qtbot.waitExposed(screen)
     tab = screen.briefings
-    tab.document.setCurrentIndex(3)  # KIN call list: the world has no KIN
+    real_input.choose(tab.document, tab.document.itemText(3))  # KIN call list: the world has no KIN
+    assert tab.document.currentIndex() == 3
     qtbot.waitUntil(lambda: "nothing to make" in tab.status.text(), timeout=10_000)
     assert not tab.save_button.isEnabled() and not tab.print_button.isEnabled()
     assert screen.add_tab(QLabel("Monthly packs"), "Monthly packs") == 1
