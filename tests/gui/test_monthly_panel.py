@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QUrl
 
 from pcso_desk.gui.screens.monthly import MonthlyPackPanel
+from tests.gui import real_input
 from tests.services.test_monthly import MONTH, Known, known  # noqa: F401 - the fixture
 
 
@@ -18,9 +19,10 @@ def make(qtbot, desk, folder: Path) -> MonthlyPackPanel:  # type: ignore[no-unty
     qtbot.addWidget(panel)
     panel.resize(640, 420)
     panel.show()
+    qtbot.waitExposed(panel)
     qtbot.waitUntil(lambda: panel.area.count() > 0)
-    panel.folder.clear()
-    qtbot.keyClicks(panel.folder, str(folder))
+    real_input.clear_and_type(panel.folder, str(folder))
+    assert panel.folder.text() == str(folder)
     return panel
 
 
@@ -31,25 +33,24 @@ def test_build_a_public_pack_and_open_its_folder(qtbot, desk, known: Known, tmp_
     assert not panel.open_folder.isEnabled()
     opened: list[QUrl] = []
     panel.open_url = opened.append
-    qtbot.mouseClick(panel.build, Qt.MouseButton.LeftButton)
+    real_input.click(panel.build)
     qtbot.waitUntil(lambda: panel.open_folder.isEnabled(), timeout=10_000)
     target = tmp_path / f"riverside-snt-{MONTH}.zip"
     assert panel.status.text() == f"Saved 1 pack: {target.name} in {tmp_path}."
     assert f"riverside-snt-{MONTH}.pdf" in zipfile.ZipFile(target).namelist()
     if os.environ.get("PCSO_SHOTS"):
         panel.grab().save("/tmp/shots/monthly_panel.png")
-    qtbot.mouseClick(panel.open_folder, Qt.MouseButton.LeftButton)
+    real_input.click(panel.open_folder)
     assert opened == [QUrl.fromLocalFile(str(tmp_path))]
 
 
 def test_internal_packs_for_a_whole_district(qtbot, desk, known: Known, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     panel = make(qtbot, desk, tmp_path)
-    panel.kind.setFocus()
-    qtbot.keyClick(panel.kind, Qt.Key.Key_End)  # the last choice: every neighbourhood
+    real_input.press(panel.kind, Qt.Key.Key_End)  # the last choice: every neighbourhood
     qtbot.waitUntil(lambda: panel.area.currentText() == "Testshire North")
-    qtbot.mouseClick(panel.internal, Qt.MouseButton.LeftButton)
+    real_input.click(panel.internal)
     assert panel.internal.isChecked()
-    qtbot.mouseClick(panel.build, Qt.MouseButton.LeftButton)
+    real_input.click(panel.build)
     qtbot.waitUntil(lambda: panel.open_folder.isEnabled(), timeout=10_000)
     assert (tmp_path / f"riverside-snt-{MONTH}-internal.zip").exists()
     assert panel.status.text() == f"Saved 1 pack: riverside-snt-{MONTH}-internal.zip in {tmp_path}."
@@ -63,7 +64,7 @@ def test_a_missing_folder_is_one_sentence(
     tmp_path: Path,
 ) -> None:  # type: ignore[no-untyped-def]
     panel = make(qtbot, desk, tmp_path / "nowhere")
-    qtbot.mouseClick(panel.build, Qt.MouseButton.LeftButton)
+    real_input.click(panel.build)
     qtbot.waitUntil(lambda: bool(answers.messages), timeout=10_000)
     assert answers.messages == [f"The folder '{tmp_path / 'nowhere'}' does not exist."]
     assert panel.build.isEnabled() and not panel.open_folder.isEnabled()
