@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from pcso_desk.gui.search_box import ID_ROLE, SearchBox, SearchResultsModel, rows_for
 from pcso_desk.services.search import SearchHit
 from tests.factories import d, utc
+from tests.gui import real_input
 
 windows: list[QWidget] = []
 
@@ -89,7 +90,7 @@ def test_a_word_finds_each_kind_grouped_and_enter_opens_it(qtbot, desk, services
     box = _box(qtbot, desk)
     assert box.placeholderText() == "Search contacts, meetings, priorities (Ctrl+K)"
     with qtbot.waitSignal(box.results_shown) as shown:
-        qtbot.keyClicks(box, "mill")
+        real_input.type_text(box, "mill")
     assert shown.args == ["mill"]
     assert box.popup.isVisible()
     assert _shown(box) == [
@@ -101,11 +102,11 @@ def test_a_word_finds_each_kind_grouped_and_enter_opens_it(qtbot, desk, services
         "    Speeding on Mill Lane — You told us cars speed past the school on Mill Lane.",
     ]
     assert box.popup.view.currentIndex().data(ID_ROLE) == found.shop  # the first hit
-    qtbot.keyClick(box, Qt.Key.Key_Down)  # over the "Meetings" heading to the meeting
-    qtbot.keyClick(box, Qt.Key.Key_Down)
-    qtbot.keyClick(box, Qt.Key.Key_Up)
+    real_input.press(box, Qt.Key.Key_Down)  # over the "Meetings" heading to the meeting
+    real_input.press(box, Qt.Key.Key_Down)
+    real_input.press(box, Qt.Key.Key_Up)
     with qtbot.waitSignal(box.opened) as opened:
-        qtbot.keyClick(box, Qt.Key.Key_Return)
+        real_input.press(box, Qt.Key.Key_Return)
     assert opened.args == ["meetings", found.briefing]
     assert not box.popup.isVisible()
 
@@ -114,7 +115,7 @@ def test_a_postcode_finds_the_contact_and_the_meeting_there(qtbot, desk, service
     found = _records(services, world)
     box = _box(qtbot, desk)
     with qtbot.waitSignal(box.results_shown):
-        qtbot.keyClicks(box, "AL1 3EX")
+        real_input.type_text(box, "AL1 3EX")
     assert _shown(box) == [
         "Contacts (1)",
         "    Pat Patrolled — AL1 3EX",
@@ -122,13 +123,13 @@ def test_a_postcode_finds_the_contact_and_the_meeting_there(qtbot, desk, service
         "    Riverside PACT meeting — Riverside Community Centre, AL1 3EX",
     ]
     with qtbot.waitSignal(box.opened) as opened:
-        qtbot.keyClick(box, Qt.Key.Key_Enter)
+        real_input.press(box, Qt.Key.Key_Enter)
     assert opened.args == ["contacts", found.pat]
-    qtbot.keyClicks(box, " ")  # typing on brings the results back; Escape closes them
+    real_input.type_text(box, " ")  # typing on brings the results back; Escape closes them
     qtbot.waitUntil(box.popup.isVisible)
-    qtbot.keyClick(box, Qt.Key.Key_Escape)
+    real_input.press(box, Qt.Key.Key_Escape)
     assert not box.popup.isVisible() and box.text() == "AL1 3EX "
-    qtbot.keyClick(box, Qt.Key.Key_Escape)  # a second Escape empties the box
+    real_input.press(box, Qt.Key.Key_Escape)  # a second Escape empties the box
     assert box.text() == ""
 
 
@@ -136,10 +137,10 @@ def test_nothing_found_is_said_and_cannot_be_opened(qtbot, desk, services, world
     _records(services, world)
     box = _box(qtbot, desk)
     with qtbot.waitSignal(box.results_shown):
-        qtbot.keyClicks(box, "zebra crossing")
+        real_input.type_text(box, "zebra crossing")
     assert _shown(box) == ["No contacts, meetings or priorities match “zebra crossing”"]
     with qtbot.assertNotEmitted(box.opened):
-        qtbot.keyClick(box, Qt.Key.Key_Return)
+        real_input.press(box, Qt.Key.Key_Return)
 
 
 def test_a_slow_stale_answer_does_not_replace_a_newer_one(qtbot, desk, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -161,10 +162,10 @@ def test_a_slow_stale_answer_does_not_replace_a_newer_one(qtbot, desk, monkeypat
     box = _box(qtbot, desk, search)
     seen: list[str] = []
     box.results_shown.connect(seen.append)
-    qtbot.keyClicks(box, "riv")
+    real_input.type_text(box, "riv")
     qtbot.waitUntil(lambda: len(asked) == 1)
-    box.selectAll()
-    qtbot.keyClicks(box, "mill")  # ...and the user has typed on before it answers
+    real_input.press(box, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    real_input.type_text(box, "mill")  # ...and the user has typed on before it answers
     qtbot.waitUntil(lambda: len(asked) == 2)
     release.set()
     qtbot.waitUntil(lambda: seen == ["mill"])
@@ -177,8 +178,8 @@ def test_one_character_closes_the_results_and_does_not_search(qtbot, desk) -> No
     searched: list[str] = []
     box = _box(qtbot, desk, lambda typed: searched.append(typed) or [])
     with qtbot.waitSignal(box.results_shown):
-        qtbot.keyClicks(box, "mi")
-    qtbot.keyClick(box, Qt.Key.Key_Backspace)
+        real_input.type_text(box, "mi")
+    real_input.press(box, Qt.Key.Key_Backspace)
     assert not box.popup.isVisible()
     qtbot.waitUntil(lambda: desk.runner.idle)
     assert searched == ["mi"]
@@ -214,8 +215,8 @@ def test_results_for_a_box_that_has_gone_are_dropped(qtbot, desk) -> None:  # ty
 
     box = SearchBox(desk, slow)
     box.show()
-    box.setFocus()
-    qtbot.keyClicks(box, "riv")
+    qtbot.waitExposed(box)
+    real_input.type_text(box, "riv")
     qtbot.waitUntil(started.is_set, timeout=5000)
     box.deleteLater()
     qtbot.waitUntil(lambda: not shiboken6.isValid(box), timeout=5000)
