@@ -29,6 +29,19 @@ class DataPaths:
         chosen = data_dir or os.environ.get(ENV_DATA_DIR) or default_data_dir()
         return cls(Path(chosen).expanduser().absolute())
 
+    @classmethod
+    def for_demo(cls, data_dir: str | os.PathLike[str] | None = None) -> DataPaths:
+        """Where `pcso-desk demo` builds: a folder named by --data-dir or PCSO_DESK_DATA_DIR
+        itself, else the demo folder of the default one, never the real store."""
+        if data_dir or os.environ.get(ENV_DATA_DIR):
+            return cls.resolve(data_dir)
+        return cls.resolve().demo
+
+    @property
+    def demo(self) -> DataPaths:
+        """The demo store's own data folder, inside this one: made-up data kept apart."""
+        return DataPaths(self.root / "demo")
+
     @property
     def store(self) -> Path:
         return self.root / "pcso-desk.sqlite"

@@ -126,6 +126,13 @@ class Services:
 
         return build_demo(self.ctx, **options)
 
+    def is_demo(self) -> bool:
+        """Whether the open store is a demo store: made-up data, never real work."""
+        from pcso_desk.services.context import DEMO_KEY, meta_value
+
+        with self.ctx.store.read() as session:
+            return meta_value(session, DEMO_KEY) == "1"
+
     def set_up_team(self, setup: Any) -> Any:
         """Name the team and create its district, base station, neighbourhood and wards."""
         from pcso_desk.services.team_setup import set_up_team

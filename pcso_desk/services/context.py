@@ -27,6 +27,7 @@ from pcso_desk.store.session import Store
 STATION_KEY = "station_id"
 STATION_NAME_KEY = "station_name"
 TEAM_KEY = "team_name"
+DEMO_KEY = "demo"  # "1" on a store of made-up data built by services/demo.py
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,9 @@ Twelve months of work by every Safer Neighbourhood Team, ending on `today`. Ever
 from the seed and `today`: ids come from a seeded random.Random and timestamps and clock values
 from `today`, never from the wall clock, so the same seed and day give the same store. No record
 is created or changed after midnight at the start of `today` (London). The whole build is one
-transaction: all of it, or nothing.
+transaction: all of it, or nothing. The store is marked as a demo store (store_meta "demo"),
+so the app says DEMO wherever it is open; `make_demo_folder` builds one, with its accounts, in
+a data folder of its own.
 
 This module has the public API, the organisation (districts, councils, stations, teams, wards,
 officers), the contacts and the engagement log; `demo_activity` adds KINs, meetings, priorities
@@ -21,17 +23,19 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from faker import Faker
-from sqlalchemy import select
+from sqlalchemy import literal, select
 from sqlalchemy.orm import Session
 
 from pcso_desk.domain.enums import Channel, ContactKind, ContactMethod, LawfulBasis, Role
 from pcso_desk.domain.errors import ValidationError
+from pcso_desk.paths import DataPaths
 from pcso_desk.services import demo_activity, demo_casework
 from pcso_desk.services import demo_places as places
-from pcso_desk.services.context import TEAM_KEY, Context, meta_value, set_meta
+from pcso_desk.services.context import DEMO_KEY, TEAM_KEY, Context, meta_value, set_meta
 from pcso_desk.services.demo_activity import ISSUE
 from pcso_desk.services.demo_world import (
     SCALES,
@@ -97,7 +101,8 @@ def build_demo(
 ) -> DemoSummary:
     """Fill an empty store with twelve months of synthetic work by every team in the county.
 
-    Refuses (ValidationError) an unknown scale or a store that already holds data.
+    Refuses (ValidationError) an unknown scale or a store that already holds data: user
+    accounts or any record. A new store's name, station and keys (`init`) are not data.
     """
     if scale not in SCALES:
         raise ValidationError(f"'{scale}' is not a demo scale; use 'small' or 'county'.", "scale")
@@ -116,6 +121,7 @@ def build_demo(
             say("Saving…")
         if not meta_value(session, TEAM_KEY):
             set_meta(session, TEAM_KEY, TEAM_NAME)
+        set_meta(session, DEMO_KEY, "1")
     ctx.clock.advance_to(sink.last_clock)  # later edits here sort after the demo's records
     return DemoSummary(dict(sorted(sink.counts.items())), seed, scale)
 
@@ -129,12 +135,97 @@ def _name_pools(seed: int) -> tuple[list[str], list[str]]:
     return firsts, lasts
 
 
+NOT_DATA = frozenset({"store_meta", "audit_log"})  # a new store's name and station; its log
+
+
 def _refuse_if_not_empty(session: Session) -> None:
-    for model in (m.Contact, m.District, m.Officer):
-        if session.scalar(select(model.id).limit(1)) is not None:
-            raise ValidationError(
-                "This store already holds data; point --data-dir at a new folder for the demo."
-            )
+    if _holds_data(session):
+        raise ValidationError(
+            "This store already holds data; point --data-dir at a new folder for the demo."
+        )
+
+
+def _holds_data(session: Session) -> bool:
+    """Whether any table but the store's own settings and log has a row (accounts included)."""
+    tables = [t for t in m.Base.metadata.sorted_tables if t.name not in NOT_DATA]
+    found = (session.execute(select(literal(1)).select_from(t).limit(1)).first() for t in tables)
+    return any(row is not None for row in found)
+
+
+# --- a demo folder ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoFolder:
+    """A data folder holding a demo store with its accounts (`make_demo_folder`)."""
+
+    root: Path
+    summary: DemoSummary | None  # None: the demo store already there was kept
+    accounts: tuple[str, ...]
+
+    def open_command(self) -> str:
+        return open_command(self.root)
+
+    def accounts_line(self) -> str:
+        from pcso_desk.services.accounts import DEMO_PASSWORD
+
+        return (
+            f"Demo accounts, one per role: {', '.join(self.accounts)}; each has the password "
+            f"'{DEMO_PASSWORD}'."
+        )
+
+
+def open_command(root: Path) -> str:
+    """The command that opens the app on the data folder `root`."""
+    return f'pcso-desk --data-dir "{root}"'
+
+
+def make_demo_folder(paths: DataPaths, *, reuse: bool = False, **options: Any) -> DemoFolder:
+    """Build the demo store and its accounts in the data folder `paths` (made if need be).
+
+    With `reuse` (the app's first run) a demo store already there is kept; without (the
+    command line) it is refused. Any other store that holds data is refused (build_demo).
+    `options` are build_demo's: seed, scale, today, progress.
+    """
+    from pcso_desk.store.session import open_store
+
+    store = open_store(paths.ensure().store, paths.backups)
+    try:
+        ctx = Context.open(store)
+        summary = None
+        if not _kept_demo(ctx, paths.root, reuse):
+            summary = build_demo(ctx, **options)
+        return DemoFolder(paths.root, summary, _demo_accounts(ctx))
+    finally:
+        store.close()
+
+
+def _kept_demo(ctx: Context, root: Path, reuse: bool) -> bool:
+    """Whether the store is a demo already, to keep as it is (only with `reuse`)."""
+    with ctx.store.read() as session:
+        demo, data = meta_value(session, DEMO_KEY) == "1", _holds_data(session)
+    if demo and reuse:
+        return True
+    if demo:
+        raise ValidationError(
+            f"{root} already holds a demo store: open it with {open_command(root)}, or "
+            "delete that folder to build a new one."
+        )
+    if data and reuse:  # the app's demo folder holds something else: said in the app's words
+        raise ValidationError(
+            f"The demo folder {root} holds a store that is not a demo; move it elsewhere "
+            "to explore the demo."
+        )
+    return False
+
+
+def _demo_accounts(ctx: Context) -> tuple[str, ...]:
+    """The demo accounts, made now unless the store has accounts already."""
+    from pcso_desk.services.accounts import DEMO_ACCOUNTS, create_demo_accounts, has_accounts
+
+    if has_accounts(ctx):
+        return tuple(name for name, _role in DEMO_ACCOUNTS)
+    return tuple(create_demo_accounts(ctx))
 
 
 # --- organisation -------------------------------------------------------------------------

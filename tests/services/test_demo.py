@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, text
 
-from pcso_desk.domain.enums import CaseStatus, MeetingStatus, MeetingType, Role
+from pcso_desk.domain.enums import CaseStatus, MeetingStatus, MeetingType, Role, UserRole
 from pcso_desk.domain.errors import ValidationError
 from pcso_desk.domain.schedule import (
     LONDON,
@@ -33,10 +33,13 @@ from pcso_desk.domain.schedule import (
     priority_review_due,
 )
 from pcso_desk.domain.validation import normalise_phone, normalise_postcode
+from pcso_desk.paths import DataPaths
+from pcso_desk.services import accounts
+from pcso_desk.services.api import Services
 from pcso_desk.services.context import Context
-from pcso_desk.services.demo import DemoSummary, build_demo
+from pcso_desk.services.demo import DemoSummary, build_demo, make_demo_folder
 from pcso_desk.services.demo_world import uuid4_text
-from pcso_desk.services.maintenance import check_store
+from pcso_desk.services.maintenance import check_store, init_store
 from pcso_desk.services.search import search
 from pcso_desk.services.today import today_summary
 from pcso_desk.store import models as m
@@ -418,3 +421,60 @@ def test_an_unknown_scale_is_refused_before_anything_is_written(ctx: Context) ->
         build_demo(ctx, scale="planet")
     with ctx.store.read() as session:
         assert session.scalar(select(func.count()).select_from(m.Contact)) == 0
+
+
+def test_a_store_with_only_user_accounts_is_refused(ctx: Context) -> None:
+    accounts.create_account(ctx, "ada", "a long enough passphrase", UserRole.ADMIN)
+    with pytest.raises(ValidationError, match="already holds data"):
+        build_demo(ctx, scale="small", today=TODAY)
+    assert _count(ctx, "officers") == 0
+    assert not Services(ctx).is_demo()
+
+
+def test_a_store_with_any_record_is_refused(ctx: Context) -> None:
+    Services(ctx)["police_stations"].create({"name": "Riverside Police Station"})
+    with pytest.raises(ValidationError, match="already holds data"):
+        build_demo(ctx, scale="small", today=TODAY)
+    assert _count(ctx, "districts") == 0 and _count(ctx, "police_stations") == 1
+    assert not Services(ctx).is_demo()
+
+
+# -- marked as a demo, in a folder of its own ------------------------------------------------
+
+
+def test_the_demo_store_is_marked_as_a_demo(built: Built, ctx: Context) -> None:
+    assert Services(built.ctx).is_demo()
+    assert not Services(ctx).is_demo()  # a new, empty store is not
+
+
+def test_a_demo_folder_is_built_once_then_kept(tmp_path: Path) -> None:
+    """A store named at init may be filled; the demo folder is then kept, or refused."""
+    paths = DataPaths(tmp_path / "station").demo
+    store = open_store(paths.ensure().store, paths.backups)
+    init_store(Context.open(store), "Riverside Safer Neighbourhood Team")
+    store.close()
+
+    made = make_demo_folder(paths, reuse=True, seed=4, today=TODAY)
+    assert made.root == tmp_path / "station" / "demo"
+    assert made.summary is not None and made.summary.counts["contacts"] > 0
+    assert made.accounts == ("pcso", "pc", "sergeant", "admin")
+    assert made.open_command() == f'pcso-desk --data-dir "{made.root}"'
+    store = open_store(paths.store, paths.backups)
+    try:
+        ctx = Context.open(store)
+        assert Services(ctx).is_demo()
+        assert ctx.team_name() == "Riverside Safer Neighbourhood Team"  # the name it was given
+        contacts = _count(ctx, "contacts")
+        assert accounts.sign_in(ctx, "sergeant", accounts.DEMO_PASSWORD).role is UserRole.SERGEANT
+    finally:
+        store.close()
+
+    again = make_demo_folder(paths, reuse=True, seed=5, today=TODAY)
+    assert again.summary is None and again.accounts == made.accounts
+    with pytest.raises(ValidationError, match="already holds a demo store: open it with"):
+        make_demo_folder(paths, seed=5, today=TODAY)
+    store = open_store(paths.store, paths.backups)
+    try:
+        assert _count(Context.open(store), "contacts") == contacts
+    finally:
+        store.close()
