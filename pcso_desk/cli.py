@@ -57,7 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
         "init", help="create an empty store, or finish one that has no administrator yet"
     )
     init.add_argument("--team", metavar="NAME", help="the neighbourhood team's name")
-    demo = commands.add_parser("demo", help="create a store full of realistic synthetic data")
+    demo = commands.add_parser(
+        "demo",
+        help="create a demo store of realistic synthetic data: in the 'demo' folder of the "
+        "default data folder, apart from real work, or in --data-dir DIR if it holds no data",
+    )
     demo.add_argument("--seed", type=int, default=1, metavar="N")
     demo.add_argument("--scale", choices=("small", "county"), default="small")
     commands.add_parser("check", help="integrity check and schema version")
@@ -181,17 +185,21 @@ def _init(args: argparse.Namespace, open_services: OpenServices, out: TextIO) ->
     return cli_init.run(args, open_services, out)
 
 
-def _demo(args: argparse.Namespace, open_services: OpenServices, out: TextIO) -> int:
-    services = open_services(True)
+def _demo(args: argparse.Namespace, _open_services: OpenServices, out: TextIO) -> int:
+    """Build the demo in its own folder (the default one's demo folder, or the one named)."""
+    from pcso_desk.paths import DataPaths
+    from pcso_desk.services.demo import make_demo_folder
 
     def progress(message: str) -> None:
         print(message, file=out, flush=True)
 
-    summary = services.build_demo(seed=args.seed, scale=args.scale, progress=progress)
-    print(summary.line(), file=out)
-    from pcso_desk.cli_accounts import demo_accounts
-
-    demo_accounts(services, out)
+    paths = DataPaths.for_demo(args.data_dir)
+    made = make_demo_folder(paths, seed=args.seed, scale=args.scale, progress=progress)
+    if made.summary is not None:
+        print(made.summary.line(), file=out)
+    print(made.accounts_line(), file=out)
+    print(f"The demo store is in {made.root}, apart from real work.", file=out)
+    print(f"Open it with: {made.open_command()}", file=out)
     return 0
 
 
