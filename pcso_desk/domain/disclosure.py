@@ -1,4 +1,4 @@
-"""What a public document may show of a count: small numbers suppressed (PRODUCT.md §5)."""
+"""What a public document may show of a count: small numbers suppressed (the public-output rule)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`pcso-desk import contacts FILE.csv [--dry-run] [--rejects OUT.csv]` (PRODUCT.md §8).
+"""`pcso-desk import contacts FILE.csv [--dry-run] [--rejects OUT.csv]`.
 
 Reads a contacts CSV as Excel or another tool saved it (UTF-8 with or without a BOM, or
 Windows-1252; comma, semicolon or tab separated), maps its header spellings

@@ -1,6 +1,6 @@
 """Likely-duplicate contacts: in the store (import, contact editor) and within one import file.
 
-The rule (PRODUCT.md §3: "fuzzy name + postcode + phone + email"):
+The rule (the product's duplicate check: "fuzzy name + postcode + phone + email"):
 
 * names are compared with rapidfuzz's `token_sort_ratio` after `default_process` (lower case,
   punctuation to spaces), so "Smith, John" and "john smith" score 100. It is chosen over

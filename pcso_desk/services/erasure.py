@@ -1,4 +1,4 @@
-"""Erasure (DPA 2018 s.47, PRODUCT.md §7): remove a person everywhere, keep published counts.
+"""Erasure (DPA 2018 s.47): remove a person everywhere, keep published counts.
 
 Erasing a person erases every record `person_records` finds. An erased record keeps its id,
 who changed it and when, and what monthly figures count (an engagement's time, ward and

@@ -1,4 +1,4 @@
-"""`pcso-desk export TABLE --format csv|xlsx --out FILE` (PRODUCT.md §8).
+"""`pcso-desk export TABLE --format csv|xlsx --out FILE`.
 
 Exports the live rows of one table (no tombstones, no merged-away contacts) with human
 headers, names instead of ids, enum values, UK display phone numbers and lists joined with

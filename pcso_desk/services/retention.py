@@ -1,4 +1,4 @@
-"""Retention review (PRODUCT.md §7): what is due, keep with a reason, dispose; expiring notes.
+"""Retention review (DPA 2018 s.39): what is due, keep with a reason, dispose; expiring notes.
 
 The periods are the rules in `domain.retention` (printed in the README). A record is due on
 its review date: for a contact, its own review date when one is set, else two years after

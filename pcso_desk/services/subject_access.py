@@ -1,4 +1,4 @@
-"""Subject access (DPA 2018 s.45 / PRODUCT.md §7): every record holding one person's data.
+"""Subject access (DPA 2018 s.45): every record holding one person's data.
 
 Which records count as the person's is set out in `person_records`; the links between an
 engagement and its contacts are not shown, the engagements they lead to are.

@@ -1,4 +1,4 @@
-"""Every record type of PCSO Desk as a typed SQLAlchemy model (PRODUCT.md §2)."""
+"""Every record type of PCSO Desk as a typed SQLAlchemy model."""
 
 from pcso_desk.store.base import Base, Record
 from pcso_desk.store.models.audit import AuditEntry

@@ -1,4 +1,4 @@
-"""Initial schema: every record type of PRODUCT.md §2, each with its sync columns.
+"""Initial schema: every record type PCSO Desk keeps, each with its sync columns.
 
 Revision ID: 0001
 Revises: 
