@@ -1,4 +1,4 @@
-"""How long personal data is kept before someone reviews it (PRODUCT.md §7; README table).
+"""How long personal data is kept before someone reviews it (the README has the table).
 
 Each kind of record that holds personal data is due for review a set time after the event
 that ends its use. A reviewer keeps it (with a reason and a new review date) or disposes of

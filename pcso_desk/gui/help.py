@@ -1,4 +1,4 @@
-"""Help: the user guide (pcso_desk/resources/help/guide.md) in a window, and the About box's text."""
+"""Help: the user guide (resources/help/guide.md in the package) in a window, and About."""
 
 from __future__ import annotations
 
