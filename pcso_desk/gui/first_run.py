@@ -2,15 +2,19 @@
 
 Setting up: the first administrator (gui/signin.py's form), then "Your team" (district,
 neighbourhood, base station, wards), then the main window. Exploring: the demo store is
-built on the worker, then the sign-in form says which demo accounts to use.
+built on the worker in the data folder's own demo folder (never this store, which stays
+empty), then PCSO Desk starts again on that folder, where the sign-in form names the demo
+accounts, and this app quits.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QProcess, Qt, Signal
 from PySide6.QtWidgets import (
     QCommandLinkButton,
     QDialog,
@@ -26,7 +30,6 @@ from PySide6.QtWidgets import (
 
 from pcso_desk.domain.errors import PcsoDeskError
 from pcso_desk.gui.desk import Desk
-from pcso_desk.services import accounts
 from pcso_desk.services.context import Actor
 from pcso_desk.services.team_setup import TeamSetup, parse_wards
 
@@ -34,11 +37,6 @@ if TYPE_CHECKING:
     from pcso_desk.gui.signin import SessionFlow
 
 DEMO_SCALE = "small"
-DEMO_NOTE = (
-    "The demo store is ready: a year of made-up work by Hertfordshire's neighbourhood teams. "
-    "Sign in with one of the demo accounts — <b>pcso</b>, <b>pc</b>, <b>sergeant</b> or "
-    f"<b>admin</b> — each with the password <b>{accounts.DEMO_PASSWORD}</b>."
-)
 CHOICE_STYLE = (
     "QCommandLinkButton { background: #ffffff; color: #1f3a5f; border: 1px solid #c3ccd7;"
     " border-radius: 6px; padding: 10px; }"
@@ -68,6 +66,22 @@ def _message() -> QLabel:
     return label
 
 
+Launch = Callable[[str, Sequence[str]], bool]  # program, arguments -> whether it started
+
+
+def start_detached(program: str, arguments: Sequence[str]) -> bool:
+    """Start a process that outlives this one; whether it started."""
+    started, _pid = QProcess.startDetached(program, list(arguments))
+    return bool(started)
+
+
+def app_command(root: Path) -> tuple[str, list[str]]:
+    """The program and arguments that start PCSO Desk on the data folder `root`."""
+    if getattr(sys, "frozen", False):  # the installed app: its executable is PCSO Desk
+        return sys.executable, ["--data-dir", str(root)]
+    return sys.executable, ["-m", "pcso_desk", "--data-dir", str(root)]
+
+
 class _Relay(QObject):
     """Carries the demo builder's progress from the worker to the GUI thread."""
 
@@ -78,11 +92,11 @@ class FirstRunChoice(QDialog):
     """The first thing a new store shows: set this station up, or explore with demo data."""
 
     setup_chosen = Signal()
-    demo_ready = Signal()
 
     def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
+        self.launch: Launch = start_detached  # a test puts a recorder here
         self.setWindowTitle("Welcome to PCSO Desk")
         self.setAccessibleName("Welcome to PCSO Desk")
         intro = QLabel("This store has no user accounts yet. How would you like to start?")
@@ -99,8 +113,8 @@ class FirstRunChoice(QDialog):
         self.demo_button = _named(
             QCommandLinkButton(
                 "&Explore with demo data",
-                "Fill this store with a year of made-up work to try PCSO Desk out. The demo "
-                "data stays in this store: set up real work in another data folder.",
+                "Try PCSO Desk out on a separate demo store: a year of made-up work. It opens "
+                "in a new window marked DEMO; this store stays empty, ready to set up later.",
             ),
             "Explore with demo data",
         )
@@ -108,6 +122,13 @@ class FirstRunChoice(QDialog):
         for button in (self.setup_button, self.demo_button):
             button.setAutoDefault(False)  # the app's default-button navy would hide their text
         self.setStyleSheet(CHOICE_STYLE)
+        apart = QLabel(
+            "Demo data is never mixed with real work: it is kept in its own folder, "
+            f"{desk.paths.demo.root}"
+        )
+        apart.setObjectName("fieldHint")
+        apart.setWordWrap(True)
+        apart.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status = _named(QLabel(), "Progress")
         self.status.setWordWrap(True)
         self.message = _message()
@@ -122,6 +143,7 @@ class FirstRunChoice(QDialog):
         for part in (_heading("Welcome to PCSO Desk"), intro, self.setup_button):
             layout.addWidget(part)
         layout.addWidget(self.demo_button)
+        layout.addWidget(apart)
         layout.addWidget(self.status)
         layout.addWidget(self.message)
         layout.addStretch(1)
@@ -129,22 +151,38 @@ class FirstRunChoice(QDialog):
         self._relay = _Relay(self)
         self._relay.said.connect(self._progress)
         self.busy = False
-        self.resize(560, 330)
+        self.resize(580, 380)
 
     def build_demo(self) -> None:
-        """Build the demo store and its accounts on the worker; the window stays responsive."""
+        """Build the demo store and its accounts in the demo folder (one already there is
+        kept) on the worker, then open it in a new app; the window stays responsive."""
         if self.busy:
             return
         self._set_busy(True)
         self.message.clear()
         self.status.setText("Building the demo store… this takes a minute or so.")
-        services, relay = self.desk.services, self._relay
+        folder, relay = self.desk.paths.demo, self._relay
 
-        def work() -> list[str]:
-            services.build_demo(scale=DEMO_SCALE, progress=relay.said.emit)
-            return accounts.create_demo_accounts(services.ctx)
+        def work() -> Any:
+            from pcso_desk.services.demo import make_demo_folder
 
-        self.desk.runner.run(work, lambda _names: self.demo_ready.emit(), self._failed, self)
+            return make_demo_folder(folder, reuse=True, scale=DEMO_SCALE, progress=relay.said.emit)
+
+        self.desk.runner.run(work, self._open_demo, self._failed, self)
+
+    def _open_demo(self, made: Any) -> None:
+        """Start PCSO Desk on the demo folder, then quit this one (its store stays empty)."""
+        program, arguments = app_command(made.root)
+        if not self.launch(program, arguments):
+            self._set_busy(False)
+            self.status.clear()
+            self.message.setText(
+                f"The demo store is ready, but PCSO Desk could not open it by itself: "
+                f"run {made.open_command()}"
+            )
+            return
+        self.status.setText("Opening the demo store in a new window…")
+        self.reject()  # the flow quits this app
 
     def _progress(self, stage: str) -> None:
         self.status.setText(f"Building the demo store: {stage.rstrip('.…').lower()}…")
@@ -297,7 +335,6 @@ def start_first_run(flow: SessionFlow) -> None:
     """Show the choice; each way ends with someone signed in and the main window open."""
     choice = FirstRunChoice(flow.desk)
     choice.setup_chosen.connect(lambda: _admin_step(flow))
-    choice.demo_ready.connect(lambda: _demo_sign_in(flow))
     flow.present(choice)
 
 
@@ -314,18 +351,3 @@ def _team_step(flow: SessionFlow, actor: Actor) -> None:
     open_window: Callable[[], None] = lambda: flow.open_window(actor)  # noqa: E731
     dialog.done_with.connect(open_window)
     flow.present(dialog, quits=False)
-
-
-def _demo_sign_in(flow: SessionFlow) -> None:
-    from pcso_desk.gui.signin import SignInDialog
-
-    dialog = SignInDialog(flow.desk, first_run=False)
-    note = QLabel(DEMO_NOTE)
-    note.setWordWrap(True)
-    note.setAccessibleName("Demo accounts")
-    dialog.form.insertRow(0, note)
-    dialog.username.setText("sergeant")
-    dialog.password.setFocus()
-    dialog.resize(520, 320)
-    dialog.signed_in.connect(flow.open_window)
-    flow.present(dialog)

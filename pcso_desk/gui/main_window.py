@@ -18,6 +18,12 @@ from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.screens.registry import SCREEN_OF_KIND, SCREENS, build_screen
 from pcso_desk.gui.search_box import SearchBox
 
+DEMO_BADGE = "DEMO: made-up data"
+DEMO_STYLE = (
+    "QLabel#demoBadge { background: #b45309; color: #ffffff; font-weight: bold;"
+    " border-radius: 3px; padding: 2px 10px; }"
+)
+
 
 class MainWindow(QMainWindow):
     # The session (gui/signin.py) acts on these; the window only offers them.
@@ -67,6 +73,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(outer)
         self._menus()
         self._status()
+        self._mark_demo()
         self._restore_layout()
         self.nav.setCurrentRow(0)
 
@@ -175,6 +182,20 @@ class MainWindow(QMainWindow):
         self.store_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         for label in (self.officer_label, self.station_label, self.store_label):
             self.statusBar().addPermanentWidget(label)
+
+    def _mark_demo(self) -> None:
+        """A demo store says so in the title and the status bar, so no one takes it for real."""
+        services = self.desk.services
+        if not services.is_demo():
+            return
+        team = services.ctx.team_name()
+        self.setWindowTitle(" — ".join(part for part in ("PCSO Desk", "DEMO", team) if part))
+        self.demo_label = QLabel(DEMO_BADGE)
+        self.demo_label.setObjectName("demoBadge")
+        self.demo_label.setAccessibleName("Demo store")
+        self.demo_label.setToolTip("Everything in this store is made up; real work is kept apart.")
+        self.demo_label.setStyleSheet(DEMO_STYLE)
+        self.statusBar().insertPermanentWidget(0, self.demo_label)
 
     def show_guide(self) -> QWidget:
         from pcso_desk.gui.help import show_guide

@@ -39,6 +39,12 @@ from pcso_desk.services.context import Actor
 LOCK_KEY = "security/lock_minutes"
 DEFAULT_LOCK_MINUTES = 10.0
 MISMATCH = "The two passwords are not the same."
+DEMO_NOTE = (
+    "This is the <b>demo store</b>: a year of made-up work by Hertfordshire's neighbourhood "
+    "teams, kept apart from your real store. Sign in with one of the demo accounts — "
+    "<b>pcso</b>, <b>pc</b>, <b>sergeant</b> or <b>admin</b> — each with the password "
+    f"<b>{accounts.DEMO_PASSWORD}</b>."
+)
 # Input that counts as someone at the desk (and that the lock keeps from covered windows).
 ACTIVITY = frozenset(
     {
@@ -174,7 +180,9 @@ class SignInDialog(_PasswordForm):
     signed_in = Signal(object)  # Actor
 
     def __init__(self, desk: Desk, first_run: bool, parent: QWidget | None = None) -> None:
+        demo = not first_run and desk.services.is_demo()
         title = "Create the first administrator account" if first_run else "Sign in to PCSO Desk"
+        title += " — DEMO" if demo else ""
         super().__init__(desk, title, "&Create and sign in" if first_run else "&Sign in", parent)
         self.first_run = first_run
         self.cancel_button.setText("&Quit")
@@ -197,6 +205,18 @@ class SignInDialog(_PasswordForm):
             self.form.addRow("Password &again", self.again)
         self.resize(480, 340 if first_run else 250)
         self.username.setFocus()
+        if demo:
+            self._demo_note()
+
+    def _demo_note(self) -> None:
+        """A demo store's sign-in names its accounts, with the sergeant's name typed in."""
+        note = QLabel(DEMO_NOTE)
+        note.setWordWrap(True)
+        note.setAccessibleName("Demo accounts")
+        self.form.insertRow(0, note)
+        self.username.setText("sergeant")
+        self.password.setFocus()
+        self.resize(520, 320)
 
     def submit(self) -> None:
         name, password = self.username.text(), self.password.text()
