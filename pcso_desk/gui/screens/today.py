@@ -363,6 +363,7 @@ class TodayScreen(QWidget):
         self.desk.runner.run(
             lambda: today_summary(self.desk.services, now=now, officer_id=officer),
             lambda summary: self._show(asked, summary),
+            guard=self,  # signed out or closed while the summary was on its way
         )
 
     def _show(self, asked: int, summary: TodaySummary) -> None:
