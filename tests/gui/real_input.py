@@ -82,6 +82,8 @@ def _key(handle: QWindow, key: Qt.Key | str, modifiers: Qt.KeyboardModifier) -> 
         # with the popup's own wrapper, though both live on in Qt.
         popup = QApplication.activePopupWidget()
         target = handle if popup is None else _window_of(popup.window())
+        if target is handle and not shiboken6.isValid(handle):
+            break  # the press closed its window (Escape, Enter) and Qt deleted it: no release
         assert target is not None and shiboken6.isValid(target), "the key would go nowhere"
         try:
             send(target, key, modifiers)  # type: ignore[call-overload]
