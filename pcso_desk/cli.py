@@ -62,8 +62,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="create a demo store of realistic synthetic data: in the 'demo' folder of the "
         "default data folder, apart from real work, or in --data-dir DIR if it holds no data",
     )
-    demo.add_argument("--seed", type=int, default=1, metavar="N")
-    demo.add_argument("--scale", choices=("small", "county"), default="small")
+    demo.add_argument(
+        "--seed", type=int, default=1, metavar="N",
+        help="the same seed (and day) builds the same people and places (default: 1)",
+    )  # fmt: skip
+    demo.add_argument(
+        "--scale", choices=("small", "county"), default="small",
+        help="small: one district, a few seconds; county: 100,000 contacts, a few minutes",
+    )  # fmt: skip
     commands.add_parser("check", help="integrity check and schema version")
     _add_import(commands)
     _add_export(commands)

@@ -102,19 +102,6 @@ def _new_password(name: str) -> str:
     return password
 
 
-def demo_accounts(services: Services, out: TextIO) -> None:
-    from pcso_desk.services.accounts import DEMO_PASSWORD, create_demo_accounts, has_accounts
-
-    if has_accounts(services.ctx):
-        return
-    names = create_demo_accounts(services.ctx)
-    print(
-        f"Demo accounts, one per role: {', '.join(names)}; each has the password "
-        f"'{DEMO_PASSWORD}'.",
-        file=out,
-    )
-
-
 def needs_sign_in(args: argparse.Namespace) -> bool:
     if args.command in OPEN_COMMANDS:
         return False

@@ -117,16 +117,6 @@ def test_first_start_sets_up_the_station_and_opens_today(harness: Harness) -> No
     assert "An Admin account cannot export data" in contacts.stderr, contacts.stderr
 
 
-def _demo_kept_apart() -> bool:
-    """Whether the code under test builds the first-run demo in its own folder (D/demo)."""
-    from pcso_desk.paths import DataPaths
-
-    return hasattr(DataPaths, "demo")
-
-
-@pytest.mark.xfail(
-    not _demo_kept_apart(), strict=True, reason="demo apart from real work not yet on main"
-)
 def test_demo_opens_apart_from_the_real_store(harness: Harness) -> None:
     data = harness.folder / "station"
     app = harness.start(data)
