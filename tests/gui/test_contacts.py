@@ -2,25 +2,39 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import threading
 
-from pcso_desk.gui.screens.contacts import ContactsScreen
+from PySide6.QtWidgets import QDialogButtonBox, QPushButton
+
+from pcso_desk.gui.screens.contacts import ContactEditor, ContactsScreen
 from pcso_desk.services.records import ListQuery
+from tests.gui import real_input
 
 
 def _screen(qtbot, desk):  # type: ignore[no-untyped-def]
     screen = ContactsScreen(desk)
     qtbot.addWidget(screen)
+    screen.resize(1200, 700)
     screen.show()
+    qtbot.waitExposed(screen)
     return screen
 
 
-def _type_new_contact(qtbot, screen, name, postcode):  # type: ignore[no-untyped-def]
-    editor = screen.open_record(None)
+def _new_editor(qtbot, screen) -> ContactEditor:  # type: ignore[no-untyped-def]
+    """Click "New contact" and wait for its editor."""
+    real_input.click(screen.new_button)
+    [editor] = [e for e in screen.findChildren(ContactEditor) if e.isVisible()]
+    qtbot.waitExposed(editor)
     qtbot.waitUntil(lambda: editor.ready)
-    qtbot.keyClicks(editor.form.editors["name"].input, name)
-    qtbot.keyClicks(editor.form.editors["postcode"].input, postcode)
-    editor.save()
+    return editor
+
+
+def _type_new_contact(qtbot, screen, name, postcode, **more):  # type: ignore[no-untyped-def]
+    """Type a new contact, then click Save (which checks for a likely duplicate first)."""
+    editor = _new_editor(qtbot, screen)
+    for key, text in {"name": name, "postcode": postcode, **more}.items():
+        real_input.type_text(editor.form.editors[key].input, text)
+    real_input.click(editor.buttons.button(QDialogButtonBox.StandardButton.Save))
     return editor
 
 
@@ -38,7 +52,7 @@ def test_new_contact_like_an_existing_one_is_warned_then_saved_anyway(
     assert "Morgan Milne (AL1 3AB)" in editor.warning_text.text()
     assert "same postcode" in editor.warning_text.text()
     assert _names(services) == ["Morgan Milne"]  # nothing saved while the warning stands
-    qtbot.mouseClick(editor.anyway_button, Qt.MouseButton.LeftButton)
+    real_input.click(editor.anyway_button)
     qtbot.waitUntil(lambda: len(_names(services)) == 2)
     assert _names(services) == ["Morgan Miln", "Morgan Milne"]
 
@@ -54,16 +68,18 @@ def test_no_warning_for_a_different_person(qtbot, desk, services) -> None:  # ty
 def test_merge_from_the_warning_then_undo_from_the_detail_pane(qtbot, desk, services) -> None:  # type: ignore[no-untyped-def]
     existing = services.contacts.create({"name": "Morgan Milne", "postcode": "AL1 3AB"}).created[0]
     screen = _screen(qtbot, desk)
-    editor = _type_new_contact(qtbot, screen, "Morgan Milne", "AL1 3AB")
-    qtbot.keyClicks(editor.form.editors["email"].input, "morgan@example.com")
+    # Typed before Save: the warning, once it shows, takes the focus to its first button.
+    editor = _type_new_contact(qtbot, screen, "Morgan Milne", "AL1 3AB", email="morgan@example.com")
     qtbot.waitUntil(lambda: editor.warning.isVisible())
-    qtbot.mouseClick(editor.merge_button, Qt.MouseButton.LeftButton)
+    real_input.click(editor.merge_button)
     qtbot.waitUntil(lambda: screen.detail.undo_button.isEnabled())
     assert _names(services) == ["Morgan Milne"]
     assert services.contacts.get(existing)["email"] == "morgan@example.com"
-    qtbot.mouseClick(screen.detail.undo_button, Qt.MouseButton.LeftButton)
+    real_input.click(screen.detail.undo_button)
     qtbot.waitUntil(lambda: len(_names(services)) == 2)
     assert services.contacts.get(existing)["email"] == ""
+    # The store has the undo before the pane hears back from the worker: wait for that too.
+    qtbot.waitUntil(lambda: "undone" in screen.detail.status.text())
     assert "undone" in screen.detail.status.text()
 
 
@@ -74,11 +90,11 @@ def test_detail_pane_lists_duplicates_and_merges_the_chosen_one(
     services.contacts.create({"name": "Joanne Jones", "phone": "01632960111"})
     screen = _screen(qtbot, desk)
     qtbot.waitUntil(lambda: screen.model.rowCount() == 2)
-    screen.select_record(keep)
+    real_input.click_row(qtbot, screen.table, lambda: screen.model.row_of(keep))
     qtbot.waitUntil(lambda: screen.detail.duplicates.count() == 1)
     assert "Joanne Jones" in screen.detail.duplicates.item(0).text()
-    screen.detail.duplicates.setCurrentRow(0)
-    qtbot.mouseClick(screen.detail.merge_button, Qt.MouseButton.LeftButton)
+    real_input.click_cell(screen.detail.duplicates, screen.detail.duplicates.item(0))
+    real_input.click(screen.detail.merge_button)
     qtbot.waitUntil(lambda: _names(services) == ["Jo Jones"])
     qtbot.waitUntil(screen.detail.undo_button.isEnabled)  # the pane offers the undo
     assert answers.questions and "undo" in answers.questions[-1]
@@ -100,17 +116,34 @@ def test_import_csv_from_the_screen_reports_and_refreshes(
 ) -> None:  # type: ignore[no-untyped-def]
     desk.choose = lambda *_a: _csv(tmp_path, 3)
     screen = _screen(qtbot, desk)
-    qtbot.mouseClick(screen.import_button, Qt.MouseButton.LeftButton)
+    real_input.click(screen.import_button)
     qtbot.waitUntil(lambda: bool(answers.messages) and "3 added" in answers.messages[-1])
     qtbot.waitUntil(lambda: screen.model.rowCount() == 3)
     assert services.contacts.count() == 3
 
 
-def test_cancelling_an_import_changes_nothing(qtbot, desk, services, answers, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_cancelling_an_import_changes_nothing(
+    qtbot, desk, services, answers, tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     services.contacts.create({"name": "Already Here"})
     desk.choose = lambda *_a: _csv(tmp_path, 3000)
+    importing = services.import_contacts
+    reached = threading.Event()
+
+    def held(path, progress):  # type: ignore[no-untyped-def]
+        def report(stage: str, done: int, total: int) -> None:
+            reached.wait(10)  # the rows wait until the user has reached for Cancel
+            progress(stage, done, total)
+
+        return importing(path, progress=report)
+
+    monkeypatch.setattr(services, "import_contacts", held)
     screen = _screen(qtbot, desk)
-    screen.import_csv()
-    screen._import.token.cancel()  # the user presses Cancel while the rows are checked
+    real_input.click(screen.import_button)
+    dialog = screen._import.dialog
+    qtbot.waitUntil(dialog.isVisible, timeout=5000)  # shown once the work takes a while
+    [cancel] = [b for b in dialog.findChildren(QPushButton) if b.text() == "Cancel"]
+    real_input.click(cancel)  # the user presses Cancel while the rows are checked
+    reached.set()
     qtbot.waitUntil(lambda: bool(answers.messages) and "cancelled" in answers.messages[-1])
     assert services.contacts.count() == 1
