@@ -19,6 +19,7 @@ from pcso_desk.gui.screens.data_protection import DataProtectionTab, KeepDialog
 from pcso_desk.services import accounts
 from pcso_desk.services.retention import NotesSettings
 from tests.factories import utc
+from tests.gui import real_input
 
 PASSWORD = "a long enough passphrase"
 
@@ -35,8 +36,18 @@ def _shown(qtbot, desk) -> DataProtectionTab:  # type: ignore[no-untyped-def]
     qtbot.addWidget(tab)
     tab.resize(1200, 800)
     tab.show()
+    qtbot.waitExposed(tab)
     qtbot.waitUntil(lambda: desk.runner.idle, timeout=10_000)
     return tab
+
+
+def _pick_person(qtbot, tab: DataProtectionTab, typed: str, contact_id: str) -> None:  # type: ignore[no-untyped-def]
+    """Type part of a name into the person picker, then take the match from its popup."""
+    real_input.type_text(tab.person, typed)
+    qtbot.waitUntil(lambda: tab.person.view().isVisible(), timeout=5000)
+    real_input.press_in_window(tab, Qt.Key.Key_Down)
+    real_input.press_in_window(tab, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: tab.person.value() == contact_id, timeout=5000)
 
 
 def _titles(tab: DataProtectionTab) -> list[str]:
@@ -71,20 +82,21 @@ def test_a_sergeant_keeps_a_due_contact_only_with_a_reason(qtbot, desk, services
     assert _titles(tab) == ["Dora Due", "Sam Sender: Dog fouling on the green"]  # soonest first
     assert tab.count.text() == "2 records due for review"
     assert "• Contact: 24 months after the last engagement with them" in tab.rules.text()
-    tab.table.selectRow(0)
+    real_input.click_cell(tab.table, tab.table.model().index(0, 1))
     shot(tab)
 
-    qtbot.mouseClick(tab.keep_button, Qt.MouseButton.LeftButton)
+    real_input.click(tab.keep_button)
     dialog = tab.dialog
     assert isinstance(dialog, KeepDialog)
+    qtbot.waitExposed(dialog)
     until = dialog.until.date().toPython()
     assert until == date.today().replace(year=date.today().year + 1)
-    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)  # no reason given
+    real_input.click(dialog.ok)  # no reason given
     qtbot.waitUntil(lambda: dialog.message.text() == "Give a reason for keeping it.", timeout=5000)
     assert dialog.isVisible() and "Dora Due" in _titles(tab)
 
-    dialog.reason.setText("Still the contact for the street watch")
-    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    real_input.type_text(dialog.reason, "Still the contact for the street watch")
+    real_input.click(dialog.ok)
     qtbot.waitUntil(lambda: _titles(tab) == ["Sam Sender: Dog fouling on the green"], timeout=5000)
     assert not shiboken6.isValid(dialog)  # closed and deleted
     assert tab.count.text() == "1 record due for review"
@@ -98,11 +110,11 @@ def test_disposing_of_an_old_message_asks_first(qtbot, desk, services, answers) 
     _as(desk, UserRole.SERGEANT)
     tab = _shown(qtbot, desk)
     assert _titles(tab) == ["Sam Sender: Parking on the verge"]
-    tab.table.selectRow(0)
+    real_input.click_cell(tab.table, tab.table.model().index(0, 1))
     assert tab.dispose_button.toolTip().startswith("Removes the sender, subject and text")
 
     answers.yes = False
-    qtbot.mouseClick(tab.dispose_button, Qt.MouseButton.LeftButton)
+    real_input.click(tab.dispose_button)
     assert answers.questions == [
         "Dispose of message to the team “Sam Sender: Parking on the verge”? Its personal "
         "details are removed on every station; counts stay. This cannot be undone."
@@ -111,7 +123,7 @@ def test_disposing_of_an_old_message_asks_first(qtbot, desk, services, answers) 
     assert services["messages"].get(old)["subject"] == "Parking on the verge"
 
     answers.yes = True
-    qtbot.mouseClick(tab.dispose_button, Qt.MouseButton.LeftButton)
+    real_input.click(tab.dispose_button)
     qtbot.waitUntil(lambda: tab.count.text() == "Nothing is due for review.", timeout=5000)
     assert _titles(tab) == [] and not tab.dispose_button.isEnabled()
     assert (
@@ -126,16 +138,12 @@ def test_erasing_a_person_picked_by_name(qtbot, desk, services, answers) -> None
     message = _message(services, "Bins", utc(2026, 7, 6, 8), contact_id=ellis.created[0])
     _as(desk, UserRole.SERGEANT)
     tab = _shown(qtbot, desk)
-    qtbot.mouseClick(tab.erase_button, Qt.MouseButton.LeftButton)
+    real_input.click(tab.erase_button)
     assert tab.person_result.text() == "Choose a person first: type a name or postcode."
     assert answers.questions == []
 
-    qtbot.keyClicks(tab.person.lineEdit(), "Erasable")
-    qtbot.waitUntil(lambda: tab.person.view().isVisible(), timeout=5000)
-    qtbot.keyClick(tab.person.view(), Qt.Key.Key_Down)
-    qtbot.keyClick(tab.person.view(), Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: tab.person.value() == ellis.created[0], timeout=5000)
-    qtbot.mouseClick(tab.erase_button, Qt.MouseButton.LeftButton)
+    _pick_person(qtbot, tab, "Erasable", ellis.created[0])
+    real_input.click(tab.erase_button)
     [question] = answers.questions
     assert question.startswith("Erase Ellis Erasable — AL1 3EX? ")
     assert "every station and the hub" in question and "cannot be undone" in question
@@ -158,16 +166,16 @@ def test_subject_access_export_for_a_sergeant_not_an_admin(  # type: ignore[no-u
     accounts.create_account(desk.services.ctx, "sam", PASSWORD, UserRole.SERGEANT)
     accounts.sign_in(desk.services.ctx, "sam", PASSWORD)
     tab = _shown(qtbot, desk)
-    tab.person.set_choice(wilma, "Wilma Subjectson")
+    _pick_person(qtbot, tab, "Subjectson", wilma)
     tab.choose_folder = lambda *_args: str(tmp_path / "sar")
-    qtbot.mouseClick(tab.export_button, Qt.MouseButton.LeftButton)
+    real_input.click(tab.export_button)
     qtbot.waitUntil(lambda: tab.person_result.text().startswith("Saved "), timeout=20_000)
     saved = sorted(p.name for p in (tmp_path / "sar").iterdir())
     assert [name.rsplit(".", 1)[1] for name in saved] == ["json", "pdf"]
     assert tab.person_result.text() == f"Saved {saved[0]} and {saved[1]} in {tmp_path / 'sar'}."
 
     accounts.sign_in(desk.services.ctx, "admin", PASSWORD)
-    qtbot.mouseClick(tab.export_button, Qt.MouseButton.LeftButton)
+    real_input.click(tab.export_button)
     sentence = refusal(UserRole.ADMIN, Action.EXPORT)
     qtbot.waitUntil(lambda: tab.person_result.text() == sentence, timeout=5000)
 
@@ -180,9 +188,10 @@ def test_notes_expiry_is_saved_and_run(qtbot, desk, services, world) -> None:  #
     _as(desk, UserRole.SERGEANT)
     tab = _shown(qtbot, desk)
     assert (tab.notes_months.value(), tab.doorstep_days.text()) == (24, "Off")
-    tab.notes_months.setValue(12)
-    tab.doorstep_days.setValue(30)
-    qtbot.mouseClick(tab.save_notes_button, Qt.MouseButton.LeftButton)
+    real_input.clear_and_type(tab.notes_months, "12")
+    real_input.clear_and_type(tab.doorstep_days, "30")
+    assert (tab.notes_months.value(), tab.doorstep_days.value()) == (12, 30)
+    real_input.click(tab.save_notes_button)
     qtbot.waitUntil(lambda: tab.notes_result.text().startswith("Saved"), timeout=5000)
     assert tab.notes_result.text().endswith("1 expired note past the new time removed.")
     assert services.retention.notes_settings() == NotesSettings(12, 30)
@@ -190,10 +199,10 @@ def test_notes_expiry_is_saved_and_run(qtbot, desk, services, world) -> None:  #
     older = services.engagements.create(
         {"occurred_at": utc(2024, 2, 10, 10), "channel": "phone", "summary": "Older chat"}
     ).created[0]
-    qtbot.mouseClick(tab.expire_button, Qt.MouseButton.LeftButton)
+    real_input.click(tab.expire_button)
     qtbot.waitUntil(lambda: tab.notes_result.text() == "Removed 1 expired note.", timeout=5000)
     assert services.engagements.get(older)["summary"] == ""
-    qtbot.mouseClick(tab.expire_button, Qt.MouseButton.LeftButton)
+    real_input.click(tab.expire_button)
     qtbot.waitUntil(
         lambda: tab.notes_result.text() == "No notes were past their time.", timeout=5000
     )
