@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
 
 from pcso_desk.app import build_services
 from pcso_desk.gui.screens.sync import SyncScreen
@@ -18,6 +17,7 @@ from pcso_desk.services.api import Services
 from pcso_desk.services.context import STATION_NAME_KEY, Changes, set_meta
 from pcso_desk.services.maintenance import init_store
 from tests.factories import utc
+from tests.gui import real_input
 
 TEAM = "Riverside SNT"
 TAMPERED = "The bundle has been altered or damaged and was not imported."
@@ -67,8 +67,12 @@ def make(qtbot, desk, tab: int = 0) -> SyncScreen:  # type: ignore[no-untyped-de
     screen = SyncScreen(desk)
     qtbot.addWidget(screen)
     screen.resize(1200, 800)
-    screen.tabs.setCurrentIndex(tab)
     screen.show()
+    qtbot.waitExposed(screen)
+    if tab != screen.tabs.currentIndex():  # the user clicks the tab
+        bar = screen.tabs.tabBar()
+        real_input.click_at(bar, bar.tabRect(tab).center())
+        assert screen.tabs.currentIndex() == tab
     qtbot.waitUntil(lambda: screen.status is not None and desk.runner.idle, timeout=10_000)
     return screen
 
@@ -80,7 +84,7 @@ def shot(screen: SyncScreen, name: str) -> None:
 
 def click(qtbot, button) -> None:  # type: ignore[no-untyped-def]
     assert button.isEnabled()
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    real_input.click(button)
 
 
 def published(desk) -> list[Changes]:  # type: ignore[no-untyped-def]
