@@ -33,6 +33,7 @@ from pcso_desk.gui.editor import RecordEditor
 from pcso_desk.gui.recovery import offer_drafts
 from pcso_desk.gui.screens.definitions import CONTACTS
 from pcso_desk.gui.single_instance import ALREADY_OPEN, CANNOT_WRITE, SingleInstance
+from tests.gui import real_input
 
 # -- look -----------------------------------------------------------------------------------
 
@@ -179,7 +180,9 @@ def test_an_uncaught_error_in_a_slot_is_logged_and_shown(
         button = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
         qtbot.addWidget(button)
         button.accepted.connect(_synthetic_fault)
-        qtbot.mouseClick(button.buttons()[0], Qt.MouseButton.LeftButton)
+        button.show()
+        qtbot.waitExposed(button)
+        real_input.click(button.buttons()[0])
         qtbot.waitUntil(lambda: reporter.dialog is not None and reporter.dialog.isVisible())
     finally:
         sys.excepthook = previous
@@ -194,7 +197,8 @@ def test_an_uncaught_error_in_a_slot_is_logged_and_shown(
         f"Something went wrong that PCSO Desk did not expect. The details were saved to {log_file}."
     )
     assert dialog.open_button is not None
-    qtbot.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
+    qtbot.waitExposed(dialog)
+    real_input.click(dialog.open_button)
     assert opened == [str(data_paths.logs)]
 
 
@@ -206,7 +210,8 @@ def test_a_repeating_fault_shows_one_dialog_not_a_pile(qtbot, tmp_path) -> None:
     qtbot.addWidget(first)
     reporter(RuntimeError("two"), str(tmp_path / "pcso-desk.log"))
     assert reporter.dialog is first
-    qtbot.mouseClick(first.close_button, Qt.MouseButton.LeftButton)
+    qtbot.waitExposed(first)
+    real_input.click(first.close_button)
     qtbot.waitUntil(lambda: not first.isVisible())
 
 
@@ -230,7 +235,9 @@ def test_a_users_error_in_a_slot_gets_its_sentence_not_the_crash_dialog(
         button = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
         qtbot.addWidget(button)
         button.accepted.connect(refuse)
-        qtbot.mouseClick(button.buttons()[0], Qt.MouseButton.LeftButton)
+        button.show()
+        qtbot.waitExposed(button)
+        real_input.click(button.buttons()[0])
         qtbot.waitUntil(lambda: bool(answers.messages))
     finally:
         sys.excepthook = previous
@@ -257,8 +264,9 @@ def test_an_editors_draft_survives_a_kill_and_is_offered_back(
     fields = CONTACTS.fields
     editor = RecordEditor(desk, "contacts", "Edit contact", fields, contact_id, parent=host)
     editor.show()
+    qtbot.waitExposed(editor)
     qtbot.waitUntil(lambda: editor.ready)
-    qtbot.keyClicks(editor.form.editors["organisation"].input, "Mill Lane Stores")
+    real_input.type_text(editor.form.editors["organisation"].input, "Mill Lane Stores")
     draft = data_paths.drafts / f"contacts-{contact_id}.json"
     qtbot.waitUntil(lambda: _draft_values(draft).get("organisation") == "Mill Lane Stores")
 
@@ -272,14 +280,14 @@ def test_an_editors_draft_survives_a_kill_and_is_offered_back(
 
     reopened = RecordEditor(desk, "contacts", "Edit contact", fields, contact_id, parent=host)
     reopened.show()
+    qtbot.waitExposed(reopened)
     qtbot.waitUntil(lambda: reopened.ready)
     assert answers.questions[-1] == "You have unsaved changes from earlier. Restore them?"
     assert reopened.form.editors["organisation"].input.text() == "Mill Lane Stores"
     assert reopened.form.editors["name"].input.text() == "Dana Whitfield"
 
     with qtbot.waitSignal(reopened.saved, timeout=10_000):
-        save = reopened.buttons.button(QDialogButtonBox.StandardButton.Save)
-        qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+        real_input.click(reopened.buttons.button(QDialogButtonBox.StandardButton.Save))
     assert services["contacts"].get(contact_id)["organisation"] == "Mill Lane Stores"
     assert not draft.exists()
     assert offer_drafts(desk, None) == []
@@ -422,23 +430,40 @@ def test_the_app_owns_its_store_while_open_and_remembers_its_layout(
     from pcso_desk.gui.main_window import MainWindow
 
     seen: dict[str, object] = {}
+    handled: list[QWidget] = []  # each form is filled in once, as a person would
+    acting = [False]  # typing runs Qt meanwhile: the poll's next tick waits for this one
 
     def look_then_close() -> None:
+        if acting[0]:
+            return
+        acting[0] = True
+        try:
+            act()
+        finally:
+            acting[0] = False
+
+    def act() -> None:
         from pcso_desk.gui.first_run import FirstRunChoice, TeamDialog
         from pcso_desk.gui.signin import SignInDialog
 
         for form in QApplication.topLevelWidgets():  # a new store: set up this station
-            if not form.isVisible():
+            if not form.isVisible() or any(form is done for done in handled):
                 continue
             if isinstance(form, FirstRunChoice):
-                form.setup_button.click()
-            elif isinstance(form, SignInDialog) and not form.busy:  # the first admin
-                form.username.setText("ada")
-                form.password.setText("a long enough passphrase")
-                form.again.setText("a long enough passphrase")
-                form.submit()
-            elif isinstance(form, TeamDialog):  # the team can be entered later
-                form.skip_button.click()
+                handled.append(form)
+                real_input.click(form.setup_button)
+                return  # one form a tick: what it opens is looked at afresh
+            if isinstance(form, SignInDialog) and not form.busy:  # the first admin
+                handled.append(form)
+                real_input.type_text(form.username, "ada")
+                real_input.type_text(form.password, "a long enough passphrase")
+                real_input.type_text(form.again, "a long enough passphrase")
+                real_input.click(form.submit_button)
+                return
+            if isinstance(form, TeamDialog):  # the team can be entered later
+                handled.append(form)
+                real_input.click(form.skip_button)
+                return
         windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
         if not windows or not windows[0].isVisible():
             return
