@@ -131,6 +131,12 @@ def press_in_window(
     _key(handle_of(window), key, modifiers)
 
 
+def type_in_window(window: QWidget, text: str) -> None:
+    """Type `text` into `window` wherever its focus is (or into the popup open over it)."""
+    for char in text:
+        _key(handle_of(window), char, Qt.KeyboardModifier.NoModifier)
+
+
 def _window_point(widget: QWidget, at: QPoint) -> QPoint:
     """`at` (in `widget`) in its top-level window, checked to land on `widget` itself: a click
     that something else covers, or that falls outside a scrolled area, would miss it."""

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pcso_desk.gui.quick_log import DRAFT_KEY, QuickLogDialog, open_quick_log
 from pcso_desk.services.records import ListQuery
 from tests.factories import utc
+from tests.gui import real_input
 
 NOW = utc(2026, 3, 10, 12)
 
@@ -30,40 +31,18 @@ def _focus() -> QWidget:
 
 
 class Keys:
-    """Presses keys where the platform would deliver them: to an open popup, else the focus.
-
-    The offscreen platform has no window manager: when a popup closes it does not give the
-    dialog back its activation, and may even activate a hidden window. So, as Qt does on a
-    desktop, the test hands focus back to the popup's owner once its popup has closed. The
-    popups are asked for by their owners each time: PySide can keep a wrapper past its popup.
+    """A keyboard: every key goes to the dialog's window, or to the popup open over it (a
+    ward's completions, the contact matches), wherever the focus is, as a desktop delivers it.
     """
 
-    def __init__(self, qtbot, dialog: QuickLogDialog) -> None:  # type: ignore[no-untyped-def]
-        self.qtbot = qtbot
+    def __init__(self, dialog: QuickLogDialog) -> None:
         self.dialog = dialog
-        self.owner: QWidget | None = None  # whose popup took the last key
-
-    def target(self) -> QWidget:
-        dialog = self.dialog
-        for owner, popup in (
-            (dialog.ward, dialog.ward.completer().popup()),
-            (dialog.contact, dialog.contact.view()),
-        ):
-            if popup.isVisible():
-                self.owner = owner
-                return popup
-        if self.owner is not None and QApplication.activeWindow() is not dialog:
-            dialog.activateWindow()
-            self.qtbot.waitUntil(dialog.isActiveWindow)
-            self.owner.setFocus(Qt.FocusReason.PopupFocusReason)
-        self.owner = None
-        return _focus()
 
     def type(self, text: str) -> None:
-        self.qtbot.keyClicks(self.target(), text)
+        real_input.type_in_window(self.dialog, text)
 
     def press(self, key: Qt.Key, modifier=Qt.KeyboardModifier.NoModifier) -> None:  # type: ignore[no-untyped-def]
-        self.qtbot.keyClick(self.target(), key, modifier)
+        real_input.press_in_window(self.dialog, key, modifier)
 
 
 def _engagements(services):  # type: ignore[no-untyped-def]
@@ -74,7 +53,7 @@ def test_a_whole_entry_from_the_keyboard(qtbot, desk, services, world) -> None: 
     contact = services.contacts.create({"name": "Pat Patrolled", "postcode": "AL1 3EX"}).created[0]
     services.contacts.create({"name": "Robin Resident", "postcode": "AL1 3EY"})
     dialog = _dialog(qtbot, desk)
-    keys = Keys(qtbot, dialog)
+    keys = Keys(dialog)
     assert _focus() is dialog.ward
     keys.type("east")  # any part of the ward's name or code
     keys.press(Qt.Key.Key_Tab)
@@ -112,7 +91,7 @@ def test_a_whole_entry_from_the_keyboard(qtbot, desk, services, world) -> None: 
 
 def test_enter_on_the_log_button_logs_without_a_contact(qtbot, desk, services, world) -> None:  # type: ignore[no-untyped-def]
     dialog = _dialog(qtbot, desk)
-    keys = Keys(qtbot, dialog)
+    keys = Keys(dialog)
     keys.type("RIV-C")
     for _ in range(4):  # channel (patrol by default), contact, issues, summary
         keys.press(Qt.Key.Key_Tab)
@@ -128,7 +107,7 @@ def test_enter_on_the_log_button_logs_without_a_contact(qtbot, desk, services, w
 
 def test_a_missing_summary_is_said_and_nothing_is_logged(qtbot, desk, services, world) -> None:  # type: ignore[no-untyped-def]
     dialog = _dialog(qtbot, desk)
-    keys = Keys(qtbot, dialog)
+    keys = Keys(dialog)
     keys.type("Central")
     keys.press(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: "Write a line" in dialog.status.text())
@@ -138,9 +117,9 @@ def test_a_missing_summary_is_said_and_nothing_is_logged(qtbot, desk, services, 
 
 def test_an_unknown_ward_is_refused(qtbot, desk, services, world) -> None:  # type: ignore[no-untyped-def]
     dialog = _dialog(qtbot, desk)
-    keys = Keys(qtbot, dialog)
+    keys = Keys(dialog)
     keys.type("Nowhere")
-    dialog.summary.setPlainText("Spoke to a resident.")
+    real_input.type_text(dialog.summary, "Spoke to a resident.")
     keys.press(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: "Choose the ward" in dialog.status.text())
     assert _engagements(services) == []
@@ -149,7 +128,7 @@ def test_an_unknown_ward_is_refused(qtbot, desk, services, world) -> None:  # ty
 def test_typed_work_survives_a_crash_and_comes_back(qtbot, desk, services, world, answers) -> None:  # type: ignore[no-untyped-def]
     contact = services.contacts.create({"name": "Pat Patrolled", "postcode": "AL1 3EX"}).created[0]
     first = _dialog(qtbot, desk)
-    keys = Keys(qtbot, first)
+    keys = Keys(first)
     keys.type("East")
     keys.press(Qt.Key.Key_Tab)
     keys.press(Qt.Key.Key_Tab)
@@ -169,7 +148,7 @@ def test_typed_work_survives_a_crash_and_comes_back(qtbot, desk, services, world
     assert answers.questions == [
         "You have an engagement from earlier that was not logged. Restore it?"
     ]
-    qtbot.keyClick(second, Qt.Key.Key_Escape)
+    real_input.press_in_window(second, Qt.Key.Key_Escape)
     assert desk.drafts.load(DRAFT_KEY) is None  # Escape drops it, as the record editor does
 
 
