@@ -75,28 +75,32 @@ def test_first_run_creates_the_first_admin_and_signs_in(qtbot, desk, no_quit, tm
     flow = _flow(qtbot, desk)
     choice = flow.dialog
     assert isinstance(choice, FirstRunChoice)  # set up the station, or explore the demo
-    qtbot.mouseClick(choice.setup_button, Qt.MouseButton.LeftButton)
+    qtbot.waitExposed(choice)
+    real_input.click(choice.setup_button)
     dialog = flow.dialog
     assert isinstance(dialog, SignInDialog) and dialog.first_run
     qtbot.addWidget(dialog)
     dialog.resize(520, 360)
+    qtbot.waitExposed(dialog)
     shot(dialog, "first_run", tmp_path)
-    dialog.username.setText("Ada")
-    dialog.password.setText(PASSWORD)
-    dialog.again.setText(PASSWORD + "x")
-    qtbot.mouseClick(dialog.submit_button, Qt.MouseButton.LeftButton)
+    real_input.type_text(dialog.username, "Ada")
+    real_input.type_text(dialog.password, PASSWORD)
+    real_input.type_text(dialog.again, PASSWORD + "x")
+    real_input.click(dialog.submit_button)
     assert dialog.message.text() == "The two passwords are not the same."
-    dialog.password.setText("short")
-    dialog.again.setText("short")
-    qtbot.mouseClick(dialog.submit_button, Qt.MouseButton.LeftButton)
+    real_input.clear_and_type(dialog.password, "short")
+    real_input.clear_and_type(dialog.again, "short")
+    real_input.click(dialog.submit_button)
     qtbot.waitUntil(lambda: "at least 10 characters" in dialog.message.text(), timeout=5000)
     assert flow.window is None
-    dialog.password.setText(PASSWORD)
-    dialog.again.setText(PASSWORD)
-    qtbot.keyClick(dialog.again, Qt.Key.Key_Return)  # Enter submits
+    real_input.clear_and_type(dialog.password, PASSWORD)
+    real_input.clear_and_type(dialog.again, PASSWORD)
+    real_input.press(dialog.again, Qt.Key.Key_Return)  # Enter submits
     qtbot.waitUntil(lambda: isinstance(flow.dialog, TeamDialog), timeout=10_000)
-    qtbot.addWidget(flow.dialog)
-    qtbot.mouseClick(flow.dialog.skip_button, Qt.MouseButton.LeftButton)  # type: ignore[union-attr]
+    team = flow.dialog
+    qtbot.addWidget(team)
+    qtbot.waitExposed(team)
+    real_input.click(team.skip_button)  # type: ignore[union-attr]
     qtbot.waitUntil(lambda: flow.window is not None, timeout=10_000)
     actor = desk.services.ctx.actor
     assert actor is not None and actor.username == "ada" and actor.role is UserRole.ADMIN
@@ -115,17 +119,18 @@ def test_a_wrong_password_is_refused_inline_and_the_form_stays(qtbot, desk, tmp_
     dialog = SignInDialog(desk, first_run=False)
     qtbot.addWidget(dialog)
     dialog.show()
-    dialog.username.setText("ada")
-    dialog.password.setText("not the password")
+    qtbot.waitExposed(dialog)
+    real_input.type_text(dialog.username, "ada")
+    real_input.type_text(dialog.password, "not the password")
     with qtbot.assertNotEmitted(dialog.signed_in, wait=0):
-        qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+        real_input.press(dialog.password, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: dialog.message.text() == accounts.WRONG, timeout=5000)
     shot(dialog, "sign_in_refused", tmp_path)
     assert dialog.isVisible() and dialog.password.text() == ""
     assert desk.services.ctx.actor is None
-    dialog.password.setText(PASSWORD)
+    real_input.type_text(dialog.password, PASSWORD)
     with qtbot.waitSignal(dialog.signed_in, timeout=5000) as signed:
-        qtbot.mouseClick(dialog.submit_button, Qt.MouseButton.LeftButton)
+        real_input.click(dialog.submit_button)
     assert signed.args[0].username == "ada"
 
 
@@ -189,13 +194,15 @@ def test_input_keeps_the_desk_unlocked(qtbot, desk) -> None:  # type: ignore[no-
     window = MainWindow(desk)
     qtbot.addWidget(window)
     window.show()
+    qtbot.waitExposed(window)
     lock = IdleLock(window, desk, timeout_ms=400)
     for _ in range(6):  # typing every 100 ms for 600 ms: never idle for 400 ms
         real_input.press(window.search, Qt.Key.Key_A)
-        qtbot.wait(100)
+        qtbot.wait(100)  # time passing is the point here: a fixed wait, not a condition
         assert not lock.is_locked
-    window.lock_requested.connect(lock.lock)  # Account → Lock locks at once
-    window.lock_requested.emit()
+    window.lock_requested.connect(lock.lock)  # Account → Lock (Ctrl+Shift+L) locks at once
+    shift_ctrl = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    real_input.press_in_window(window, Qt.Key.Key_L, shift_ctrl)
     assert lock.is_locked
     lock.stop()
 
@@ -237,9 +244,10 @@ def test_sign_out_from_the_lock_returns_to_the_sign_in_form(qtbot, desk, no_quit
     flow = _flow(qtbot, desk)
     dialog = flow.dialog
     assert dialog is not None and not dialog.first_run
-    dialog.username.setText("ada")
-    dialog.password.setText(PASSWORD)
-    qtbot.mouseClick(dialog.submit_button, Qt.MouseButton.LeftButton)
+    qtbot.waitExposed(dialog)
+    real_input.type_text(dialog.username, "ada")
+    real_input.type_text(dialog.password, PASSWORD)
+    real_input.click(dialog.submit_button)
     qtbot.waitUntil(lambda: flow.window is not None, timeout=10_000)
     window = flow.window
     flow.lock()
