@@ -73,11 +73,11 @@ def test_work_still_queued_at_shutdown_is_dropped_quietly(qtbot) -> None:  # typ
     release = threading.Event()
     ran: list[str] = []
     runner.run(lambda: release.wait(5), lambda _r: ran.append("first"))
-    runner.run(lambda: ran.append("second"), failed=errors.append)
+    second = runner.run(lambda: ran.append("second"), failed=errors.append)
     stopper = threading.Thread(target=runner.shutdown)
     stopper.start()
-    qtbot.wait(50)
+    qtbot.waitUntil(second.cancelled)  # the shutdown has dropped the queued job
     release.set()
     stopper.join(5)
-    qtbot.wait(100)  # the deliveries arrive on the GUI thread
+    qtbot.waitUntil(lambda: runner.idle)  # both deliveries have arrived on the GUI thread
     assert "second" not in ran and errors == []
