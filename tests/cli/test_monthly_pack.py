@@ -107,7 +107,7 @@ def test_monthly_pack_for_a_district_prints_progress(
         str(tmp_path),
     )
     assert code == 0
-    assert out.splitlines() == ["[1/1] Riverside SNT", f"Wrote 1 packs for {MONTH} to {tmp_path}."]
+    assert out.splitlines() == ["[1/1] Riverside SNT", f"Wrote 1 pack for {MONTH} to {tmp_path}."]
     assert (tmp_path / f"riverside-snt-{MONTH}.zip").exists()
 
 

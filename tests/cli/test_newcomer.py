@@ -198,7 +198,7 @@ def test_a_district_pack_makes_its_folder(
         "--month", "2024-01", "--out", str(folder),
     )  # fmt: skip
     assert code == 0, err
-    assert out.splitlines()[-1] == f"Wrote 1 packs for 2024-01 to {folder}."
+    assert out.splitlines()[-1] == f"Wrote 1 pack for 2024-01 to {folder}."
     assert [p.name for p in folder.iterdir()] == ["riverside-snt-2024-01.zip"]
 
 
