@@ -107,7 +107,12 @@ def test_first_run_creates_the_first_admin_and_signs_in(qtbot, desk, no_quit, tm
     assert flow.window.officer_label.text() == "Signed in: ada (Admin)"  # type: ignore[union-attr]
     assert accounts.has_accounts(desk.services.ctx)
 
-    flow.sign_out()  # back to the sign-in form, the window and its screens gone
+    window = flow.window
+    assert window is not None
+    # Account → Sign out, from the keyboard: back to the sign-in form, the window gone.
+    real_input.press_in_window(window, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(window.account_menu.isVisible, timeout=5000)
+    real_input.press_in_window(window, Qt.Key.Key_O)
     qtbot.waitUntil(lambda: flow.window is None and flow.dialog is not None, timeout=10_000)
     assert desk.services.ctx.actor is None
     assert not flow.dialog.first_run  # type: ignore[union-attr]
@@ -250,7 +255,9 @@ def test_sign_out_from_the_lock_returns_to_the_sign_in_form(qtbot, desk, no_quit
     real_input.click(dialog.submit_button)
     qtbot.waitUntil(lambda: flow.window is not None, timeout=10_000)
     window = flow.window
-    flow.lock()
+    assert window is not None
+    shift_ctrl = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    real_input.press_in_window(window, Qt.Key.Key_L, shift_ctrl)  # Account → Lock
     assert flow.idle is not None and flow.idle.is_locked
     cover = flow.idle.covers[window]  # type: ignore[index]
     real_input.click(cover.sign_out_button)
