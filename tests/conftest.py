@@ -70,10 +70,41 @@ def ctx(store):  # type: ignore[no-untyped-def]
     return Context.open(store)
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """`-n auto` (addopts) runs a worker per core, but none when output or a debugger is
+    wanted (`-s`, `--pdb`) or only named tests run (`file.py::test`): starting workers would
+    cost more than they save."""
+    if config.option.capture == "no" or config.option.usepdb:
+        return 0
+    if config.args and all("::" in arg for arg in config.args):
+        return 0
+    return None
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
+    """The order's seed, also under -q (which hides pytest-randomly's header line)."""
+    seed = getattr(config.option, "randomly_seed", None)
+    if config.pluginmanager.hasplugin("randomly") and isinstance(seed, int):
+        terminalreporter.write_line(
+            f"Random test order: --randomly-seed={seed} repeats it, -p no:randomly turns it off."
+        )
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/gui" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.gui)
+    # Longest files first (pytest-randomly has shuffled before this hook; the sort is stable):
+    # xdist hands out whole files in this order (--dist loadfile --no-loadscope-reorder), so a
+    # build that takes minutes starts at once instead of last, and the workers end together.
+    weight: dict[Path, float] = {}
+    for item in items:
+        slow = item.get_closest_marker("slow")
+        cost = float(slow.kwargs.get("minutes", 0.5)) if slow is not None else 0.0
+        weight[item.path] = max(weight.get(item.path, 0.0), cost)
+    items.sort(key=lambda item: -weight[item.path])
 
 
 @pytest.fixture

@@ -32,7 +32,10 @@ def _build_script() -> ModuleType:
 BUILD = _build_script()
 build_main, version = BUILD.main, BUILD.version
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux package")
+pytestmark = [
+    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux package"),
+    pytest.mark.slow(minutes=7),  # the build, on a busy 2-core machine: this file runs first
+]
 
 
 @pytest.fixture(scope="module")

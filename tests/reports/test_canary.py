@@ -17,6 +17,8 @@ from pcso_desk.services import briefings
 from pcso_desk.store.base import Base
 from tests.reports import flat, page_texts
 
+pytestmark = pytest.mark.slow(minutes=0.4)
+
 TODAY = date(2026, 11, 24)
 CANARY = re.compile(r"Qz\d{6}q")
 HIDDEN = (Sensitivity.INTERNAL, Sensitivity.RESTRICTED)

@@ -35,7 +35,7 @@ MOST_COMMITS = 4  # other kills land once the child has reported 0-4 commits: mi
 CHILD = Path(__file__).with_name("crash_child.py")
 
 pytestmark = [
-    pytest.mark.slow,
+    pytest.mark.slow(minutes=0.6),
     pytest.mark.skipif(
         not hasattr(os, "fork") or not hasattr(signal, "SIGKILL"),
         reason="needs fork and SIGKILL (POSIX)",

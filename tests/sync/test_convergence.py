@@ -26,6 +26,8 @@ from pcso_desk.services.maintenance import init_store
 from pcso_desk.store.clocks import synced_tables
 from tests.pg_server import PgServer
 
+pytestmark = pytest.mark.slow(minutes=1)
+
 STATIONS = 3
 TEAM = "Property Team"
 

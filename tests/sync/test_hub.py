@@ -248,6 +248,7 @@ def _all_at_once(stations: list[Services], url: str) -> None:
             done.result(timeout=60)
 
 
+@pytest.mark.slow(minutes=0.3)
 def test_ten_stations_syncing_at_once_lose_and_duplicate_nothing(
     tmp_path: Path, hub_url: str
 ) -> None:

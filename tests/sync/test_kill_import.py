@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from pcso_desk.app import build_services
 from pcso_desk.paths import DataPaths
 from pcso_desk.services.api import Services
@@ -21,6 +23,8 @@ from tests.stations import dump
 # another phase): as soon as the process starts; once it has opened the store (its
 # write-ahead log exists); inside the transaction (over 1 MB written to the log); and once
 # the merge is committed (another connection sees the contacts).
+pytestmark = pytest.mark.slow(minutes=0.6)
+
 STARTED, OPENED, WRITING, COMMITTED = "started", "opened", "writing", "committed"
 KILL_MOMENTS = (STARTED, OPENED, WRITING, COMMITTED)
 DEADLINE_S = 300.0  # no condition takes this long even on a loaded machine
