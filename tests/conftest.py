@@ -47,6 +47,23 @@ def _real_migrations_when_marked(
     store_template.enabled = True
 
 
+@pytest.fixture(autouse=True)
+def _cheap_password_hashes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2id with the smallest cost, in this process: at the app's cost (64 MiB, three
+    passes, 0.2-0.3 s a hash or check here) the suite's 400-odd hashes and checks took a
+    sixth of its time. Hashes stay Argon2id with salts; a store whose hashes have the app's
+    cost still signs in (and is rehashed). `@pytest.mark.real_password_hashing` keeps the
+    app's cost, for the tests of the cost itself."""
+    if request.node.get_closest_marker("real_password_hashing") is not None:
+        return
+    from argon2 import PasswordHasher
+
+    from pcso_desk.services import accounts
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+    monkeypatch.setattr(accounts, "_hasher", lambda: cheap)
+
+
 @pytest.fixture
 def data_paths(tmp_path: Path):  # type: ignore[no-untyped-def]
     from pcso_desk.paths import DataPaths
@@ -102,7 +119,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     weight: dict[Path, float] = {}
     for item in items:
         slow = item.get_closest_marker("slow")
-        cost = float(slow.kwargs.get("minutes", 0.5)) if slow is not None else 0.0
+        cost = float(slow.kwargs.get("minutes", 1.0)) if slow is not None else 0.0
         weight[item.path] = max(weight.get(item.path, 0.0), cost)
     items.sort(key=lambda item: -weight[item.path])
 

@@ -211,6 +211,7 @@ def test_short_passwords_are_refused_with_one_sentence(ctx: Context, users: dict
     accounts.create_account(admin, "jo", "x" * accounts.MIN_PASSWORD, "pc")
 
 
+@pytest.mark.real_password_hashing
 def test_a_hash_made_with_weaker_parameters_is_redone_at_sign_in(
     ctx: Context, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
