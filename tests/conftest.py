@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.pg_server import PgServer, running_pg_server
-from tests.store_template import TemplateStores
+from tests.store_template import NoWaitCommits, TemplateStores
 
 # Before any Qt import: tests never need a display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -38,13 +38,27 @@ def store_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Templat
         yield stores
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_wait_commits() -> Iterator[NoWaitCommits]:
+    """Stores opened in this session commit without an fsync each (tests/store_template.py);
+    `@pytest.mark.full_sync` keeps the app's synchronous=FULL."""
+    from pcso_desk.store import engine
+
+    commits = NoWaitCommits(engine._set_pragmas)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(engine, "_set_pragmas", commits.set_pragmas)
+        yield commits
+
+
 @pytest.fixture(autouse=True)
-def _real_migrations_when_marked(
-    request: pytest.FixtureRequest, store_template: TemplateStores
+def _app_settings_when_marked(
+    request: pytest.FixtureRequest, store_template: TemplateStores, no_wait_commits: NoWaitCommits
 ) -> Iterator[None]:
     store_template.enabled = request.node.get_closest_marker("real_migrations") is None
+    no_wait_commits.full = request.node.get_closest_marker("full_sync") is not None
     yield
     store_template.enabled = True
+    no_wait_commits.full = False
 
 
 @pytest.fixture(autouse=True)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pcso_desk.store import migrate
 
@@ -70,6 +70,29 @@ class TemplateStores:
             raw.close()
         self.copies += 1
         return True
+
+
+class NoWaitCommits:
+    """Test stores commit without waiting for the disk: PRAGMA synchronous=NORMAL after the
+    app's own pragmas (pcso_desk.store.engine._set_pragmas sets FULL).
+
+    In WAL mode the two differ only when the machine itself loses power or crashes: a
+    killed process loses no commit under either (the crash tests kill real app processes,
+    which keep FULL). No test can cut the power, but every test paid an fsync per commit:
+    5-15% of tests/services' time on this 2-core machine, more when the disk is busy.
+    `@pytest.mark.full_sync` keeps FULL.
+    """
+
+    def __init__(self, real: Callable[[sqlite3.Connection, Any], None]) -> None:
+        self.real = real
+        self.full = False
+
+    def set_pragmas(self, connection: sqlite3.Connection, record: Any) -> None:
+        self.real(connection, record)
+        if not self.full:
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
 
 
 def build_template(folder: Path, real: Upgrade) -> Path:

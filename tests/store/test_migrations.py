@@ -35,6 +35,7 @@ def test_the_head_constant_is_alembics_newest_revision() -> None:
     assert migrate.head_revision() == migrate.HEAD
 
 
+@pytest.mark.full_sync
 def test_new_store_is_at_head_with_pragmas(store) -> None:  # type: ignore[no-untyped-def]
     assert migrate.current_revision(store.engine) == migrate.head_revision()
     with store.engine.connect() as conn:

@@ -89,3 +89,15 @@ def test_an_old_store_is_still_upgraded_by_alembic(
         assert migrate.current_revision(store.engine) == migrate.HEAD
     finally:
         store.close()
+
+
+def test_test_stores_commit_without_an_fsync_each(store) -> None:  # type: ignore[no-untyped-def]
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"  # still the app's
+
+
+@pytest.mark.full_sync
+def test_full_sync_keeps_the_apps_setting(store) -> None:  # type: ignore[no-untyped-def]
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
