@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 MISSING = "PostgreSQL server binaries not found (install the postgresql package)"
+PORT_ATTEMPTS = 3
 
 
 def find_bin_dir() -> Path | None:
@@ -85,14 +86,27 @@ class PgServer:
             "initdb", "-D", str(self.data), "--auth=trust", "--username=postgres",
             "--encoding=UTF8", "--no-locale", "--no-sync",
         )  # fmt: skip
-        options = (
-            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1"
-            " -c fsync=off -c max_connections=100"
-        )
         # Registered before start so a crashed session still stops the server on exit.
         atexit.register(self.stop)
-        self._running = True
-        self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.log), "-w", "start")
+        for attempt in range(PORT_ATTEMPTS):
+            options = (
+                f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1"
+                " -c fsync=off -c max_connections=100"
+            )
+            self._running = True
+            try:
+                self._run(
+                    "pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.log), "-w",
+                    "start",
+                )  # fmt: skip
+                return
+            except RuntimeError as failed:
+                self._running = False
+                # Another process (a parallel worker, another session) took the free port
+                # between _free_port() and the server binding it: try another one.
+                if "already in use" not in str(failed) or attempt == PORT_ATTEMPTS - 1:
+                    raise
+                self.port = _free_port()
 
     def stop(self) -> None:
         if self._running:
