@@ -2,10 +2,11 @@
 
 Running the six migrations takes most of a second (more on a busy machine) and hundreds of
 tests make a new store, through every path the app has (open_store, build_services,
-tests/stations.py, the CLI in-process). `install()` wraps `pcso_desk.store.migrate.upgrade`
-so that a brand-new store (no `alembic_version`, nothing in `sqlite_master`) gets the
-template's pages with SQLite's backup API; everything else (upgrading an old store, refusing
-a newer one, a store already at head) goes through the real function untouched.
+tests/stations.py, the CLI in-process). A session fixture in tests/conftest.py puts
+`TemplateStores.upgrade` in place of `pcso_desk.store.migrate.upgrade`: a brand-new store
+(no `alembic_version`, nothing in `sqlite_master`) gets the template's pages with SQLite's
+backup API; everything else (upgrading an old store, refusing a newer one, a store already
+at head) goes through the real function untouched.
 
 The template holds the schema only: migrations write no per-store value into an empty store
 (`build_template` checks it), and a store's station id, name and keys are made later, when a
