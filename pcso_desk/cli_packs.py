@@ -133,6 +133,6 @@ def _district(ctx: Any, args: argparse.Namespace, month: str, out: TextIO) -> in
     written = packs.build_district(
         ctx, args.district, month, args.out, internal=args.internal, progress=progress
     )
-    packs = "1 pack" if len(written) == 1 else f"{len(written)} packs"
-    print(f"Wrote {packs} for {month} to {args.out}.", file=out)
+    count = "1 pack" if len(written) == 1 else f"{len(written)} packs"
+    print(f"Wrote {count} for {month} to {args.out}.", file=out)
     return 0
