@@ -60,5 +60,6 @@ def apply_style(app: QApplication) -> None:
         sheet = stylesheet(points if points > 0 else 9.0)
     except OSError:  # a packaging fault: run plain rather than not at all
         log.exception("the stylesheet could not be read")
+        app.setStyleSheet("")  # plain, not half of an earlier sheet
         return
     app.setStyleSheet(sheet)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -92,8 +93,10 @@ def test_the_icon_renders_at_every_size(qapp) -> None:  # type: ignore[no-untype
 def test_a_missing_stylesheet_leaves_the_app_plain_but_running(
     styled_app, tmp_path, monkeypatch, caplog
 ) -> None:  # type: ignore[no-untyped-def]
+    styled_app.setStyleSheet("QWidget { color: red; }")  # styled before, e.g. by an earlier start
     monkeypatch.setattr(style, "resource_path", lambda *parts: tmp_path.joinpath(*parts))
-    style.apply_style(styled_app)
+    with caplog.at_level(logging.ERROR, logger=style.log.name):
+        style.apply_style(styled_app)
     assert styled_app.styleSheet() == ""
     assert "stylesheet could not be read" in caplog.text
 
