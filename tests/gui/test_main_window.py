@@ -1,4 +1,4 @@
-"""The desktop app starts over a store and offers every screen of PRODUCT.md §3."""
+"""The desktop app starts over a store and offers every screen of a neighbourhood team."""
 
 from __future__ import annotations
 

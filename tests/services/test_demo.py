@@ -85,7 +85,7 @@ POLICE_UK_TYPES = {
     "Vehicle crime",
     "Violence and sexual offences",
 }
-# Every record type of PRODUCT.md §2 (users come with a later issue's demo accounts).
+# Every record type PCSO Desk keeps (users come with the demo accounts, counted apart).
 SECTION_2_TABLES = (
     "districts",
     "councils",
