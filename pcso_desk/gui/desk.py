@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -100,11 +101,29 @@ class Desk:
         done: Callable[[Changes], None] | None = None,
         failed: Callable[[BaseException], None] | None = None,
     ) -> None:
-        """Run a mutating service call off the GUI thread and announce what it changed."""
+        """Run a mutating service call off the GUI thread and announce what it changed.
+
+        What was written is always announced; `done` and `failed` are skipped when the window
+        they belong to (an editor closed while its save was on the worker) has gone.
+        """
+
+        def alive(callback: Callable[..., None] | None) -> bool:
+            owner = getattr(callback, "__self__", None)
+            return callback is not None and (
+                not isinstance(owner, QObject) or shiboken6.isValid(owner)
+            )
 
         def finished(changes: Changes) -> None:
             self.hub.publish(changes)
-            if done is not None:
+            if done is not None and alive(done):
                 done(changes)
 
-        self.runner.run(work, finished, failed)
+        def refused(error: BaseException) -> None:
+            if failed is not None and alive(failed):
+                failed(error)
+            elif isinstance(error, PcsoDeskError):  # nobody left to show the sentence to
+                log.info("a refusal arrived after its window closed: %s", error)
+            else:
+                raise error  # a bug still reaches the crash reporter
+
+        self.runner.run(work, finished, refused if failed is not None else None)

@@ -81,3 +81,35 @@ def test_work_still_queued_at_shutdown_is_dropped_quietly(qtbot) -> None:  # typ
     stopper.join(5)
     qtbot.waitUntil(lambda: runner.idle)  # both deliveries have arrived on the GUI thread
     assert "second" not in ran and errors == []
+
+
+def test_a_write_that_lands_after_its_window_closed_is_announced_but_not_handed_back(
+    qtbot, desk
+) -> None:  # type: ignore[no-untyped-def]
+    """An editor closed while its save was on the worker: the save still tells the screens,
+    and the gone editor is not called (it raised 'Internal C++ object already deleted')."""
+    import shiboken6
+    from PySide6.QtCore import QObject
+
+    from pcso_desk.services.context import Changes
+
+    class Owner(QObject):
+        def done(self, changes: Changes) -> None:
+            handed_back.append(changes)
+
+    handed_back: list[Changes] = []
+    announced: list[Changes] = []
+    desk.hub.changed.connect(announced.append)
+    release = threading.Event()
+    owner = Owner()
+
+    def work() -> Changes:
+        release.wait(10)
+        return Changes("contacts", created=("c1",))
+
+    desk.write(work, owner.done)
+    shiboken6.delete(owner)  # the window goes while the write is on the worker
+    release.set()
+    qtbot.waitUntil(lambda: desk.runner.idle, timeout=10_000)
+    assert [c.created for c in announced] == [("c1",)]
+    assert handed_back == []
