@@ -52,7 +52,8 @@ def run(
 ) -> int:
     from pcso_desk.services import syncing
 
-    ctx = open_services(False).ctx
+    services = open_services(False)
+    ctx = services.ctx
     if args.sync_command == "identity":
         public = syncing.write_identity(ctx, args.out)
         print(f"Wrote the identity of {public.name} ({public.station_id}) to {args.out}.", file=out)
@@ -65,7 +66,7 @@ def run(
         ask = confirm or _ask_on_terminal
         if not args.yes and not ask("Does the other station show the same fingerprint?"):
             raise PcsoDeskError("The station was not trusted: the fingerprint was not confirmed.")
-        syncing.trust_peer(ctx, public)
+        services.sync.trust(public)  # the surface: it checks who may register a station
         print(f"Trusted {public.name} ({public.station_id}).", file=out)
         return 0
     if args.sync_command == "export":

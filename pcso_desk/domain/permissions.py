@@ -22,6 +22,7 @@ class Action(enum.StrEnum):
     EXPORT = "export data"
     IMPORT = "import data"
     SYNC = "sync with other stations"
+    REGISTER_PEERS = "register other stations for sync"
     RESOLVE_CONFLICTS = "settle sync conflicts"
     MANAGE_USERS = "manage user accounts"
     READ_AUDIT = "read the audit log"
@@ -48,6 +49,7 @@ PERMISSIONS: dict[UserRole, frozenset[Action]] = {
         Action.EXPORT,
         Action.IMPORT,
         Action.ORGANISATION,
+        Action.REGISTER_PEERS,
         Action.RESOLVE_CONFLICTS,
         Action.READ_AUDIT,
         Action.REVIEW,
@@ -60,6 +62,7 @@ PERMISSIONS: dict[UserRole, frozenset[Action]] = {
             Action.VIEW,
             Action.ORGANISATION,
             Action.SYNC,
+            Action.REGISTER_PEERS,
             Action.MANAGE_USERS,
             Action.READ_AUDIT,
             Action.REVIEW,

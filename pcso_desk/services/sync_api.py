@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pcso_desk.domain.permissions import Action
 from pcso_desk.services.context import Changes, Context
 
 if TYPE_CHECKING:
@@ -47,6 +48,9 @@ class Sync:
     def trust(self, peer: PublicIdentity) -> PublicIdentity:
         from pcso_desk.services.syncing import trust_peer
 
+        # A registered station's bundles are accepted here: only a sergeant or an admin
+        # decides which stations those are.
+        self.ctx.require(Action.REGISTER_PEERS, "sync", (peer.station_id,))
         return trust_peer(self.ctx, peer)
 
     def export_bundle(

@@ -149,6 +149,11 @@ def _sync(station: Station, services: Services) -> None:
     assert out.exists()
 
 
+def _register_peers(station: Station, services: Services) -> None:
+    card = station.root / "peer.identity"
+    assert services.sync.trust(services.sync.read_identity(card)).name  # again: harmless
+
+
 def _resolve(station: Station, services: Services) -> None:
     with pytest.raises(NotFoundError):  # allowed: it gets as far as looking the conflict up
         services.sync.resolve("no-such-conflict", "a")
@@ -183,6 +188,7 @@ CALLS: dict[Action, Callable[[Station, Services], None]] = {
     Action.EXPORT: _export,
     Action.IMPORT: _import,
     Action.SYNC: _sync,
+    Action.REGISTER_PEERS: _register_peers,
     Action.RESOLVE_CONFLICTS: _resolve,
     Action.MANAGE_USERS: _manage_users,
     Action.READ_AUDIT: _read_audit,
