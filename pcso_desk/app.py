@@ -5,9 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 import threading
-import traceback
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -94,14 +92,12 @@ def _auto_backup(store: Store, paths: DataPaths) -> None:
 
 
 def _log_crash(paths: DataPaths, exc: BaseException) -> str:
-    """Write the traceback to the data folder's log; return where it went."""
+    """Write the traceback (no personal data: crash_log.py) to the data folder's log; return
+    where it went."""
+    from pcso_desk.crash_log import append_crash
+
     try:
-        paths.logs.mkdir(parents=True, exist_ok=True)
-        target = paths.logs / "pcso-desk.log"
-        with target.open("a", encoding="utf-8") as handle:
-            handle.write(f"\n[{datetime.now(UTC).isoformat()}] unexpected error\n")
-            handle.write("".join(traceback.format_exception(exc)))
-        return str(target)
+        return str(append_crash(paths.logs, exc))
     except OSError:
         return "(the log could not be written)"
 

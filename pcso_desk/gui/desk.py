@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import logging
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from pcso_desk.crash_log import append_crash
 from pcso_desk.domain.errors import PcsoDeskError
 from pcso_desk.gui.drafts import DraftStore
 from pcso_desk.gui.tasks import TaskRunner
@@ -78,13 +77,9 @@ class Desk:
             self.crash(error, where)
 
     def log_crash(self, error: BaseException) -> str:
+        """The traceback to logs/pcso-desk.log, with no personal data (crash_log.py)."""
         try:
-            self.paths.logs.mkdir(parents=True, exist_ok=True)
-            target = self.paths.logs / "pcso-desk.log"
-            with target.open("a", encoding="utf-8") as out:
-                out.write(f"\n[{datetime.now(UTC).isoformat()}] unexpected error\n")
-                out.write("".join(traceback.format_exception(error)))
-            return str(target)
+            return str(append_crash(self.paths.logs, error))
         except OSError:
             log.exception("could not write the crash log")
             return ""

@@ -87,8 +87,11 @@ def hub_engine(url: str) -> tuple[Engine, str]:
     parsed = parsed.set(drivername="postgresql+psycopg")
     shown = parsed.render_as_string(hide_password=True)
     try:
-        engine = create_engine(
-            parsed, connect_args={"connect_timeout": CONNECT_TIMEOUT_S}, pool_pre_ping=True
+        engine = create_engine(  # hide_parameters: errors never carry the changes' values
+            parsed,
+            connect_args={"connect_timeout": CONNECT_TIMEOUT_S},
+            pool_pre_ping=True,
+            hide_parameters=True,
         )
     except (NoSuchModuleError, ImportError) as exc:  # pragma: no cover - a broken install
         raise HubError(
