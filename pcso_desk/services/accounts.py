@@ -2,11 +2,16 @@
 
 One message for an unknown user name and a wrong password, so sign-in does not tell who has
 an account. After MAX_FAILURES failures in a row an account waits LOCKOUT before it may try
-again; every failure is audited.
+again; every failure is audited. An unknown user name costs the same Argon2 check and is
+counted and locked out the same way, so neither the time taken nor any answer tells it apart.
 """
 
 from __future__ import annotations
 
+import hmac
+import os
+import secrets
+from base64 import b64encode
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -18,7 +23,7 @@ from pcso_desk.domain.enums import UserRole
 from pcso_desk.domain.errors import NotFoundError, PermissionDenied, ValidationError
 from pcso_desk.domain.permissions import Action
 from pcso_desk.services import audit
-from pcso_desk.services.context import Actor, Changes, Context
+from pcso_desk.services.context import Actor, Changes, Context, meta_value, set_meta
 from pcso_desk.services.names import no_such
 from pcso_desk.store.base import utcnow
 from pcso_desk.store.models import Officer, User
@@ -28,6 +33,9 @@ LOCKOUT = timedelta(minutes=15)
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1024
 WRONG = "The user name or password is not right."
+# store_meta: the secret keying the failure counts of unknown user names, and their prefix.
+TALLY_SECRET_KEY = "sign_in_tally_secret"
+TALLY_PREFIX = "sign_in_tally:"
 
 
 if TYPE_CHECKING:
@@ -150,23 +158,29 @@ def sign_in(ctx: Context, username: str, password: str) -> Actor:
         stored = session.scalar(
             select(User.password_hash).where(User.username == name, User.deleted_at.is_(None))
         )
-    verified = stored is not None and _verify(hasher, stored, password)
+    # An unknown name is checked against a decoy of the same cost: it takes as long.
+    verified = _verify(hasher, _decoy_hash(hasher) if stored is None else stored, password)
     with ctx.store.write() as session:
         user = session.scalar(select(User).where(User.username == name, User.deleted_at.is_(None)))
         if user is not None and user.password_hash != stored:  # changed meanwhile: again
             verified = _verify(hasher, user.password_hash, password)
-        if user is not None and user.locked_until and user.locked_until > now:
-            audit.append(session, ctx, "sign in", "users", (user.id,), "locked", outcome="refused")
-            until = user.locked_until.strftime("%H:%M UTC")
+        # An unknown name's failures are counted (in the store, so across processes) and
+        # locked out exactly like an account's.
+        tally = user if user is not None else _Tally.load(session, name)
+        ids = (user.id,) if user is not None else ()
+        if tally.locked_until and tally.locked_until > now:
+            audit.append(session, ctx, "sign in", "users", ids, "locked", outcome="refused")
+            until = tally.locked_until.strftime("%H:%M UTC")
             refused = PermissionDenied(
                 f"Too many failed sign-ins; this account can try again at {until}."
             )
         elif user is None or not user.active or not verified:
-            if user is not None:
-                _failed(user, now)
+            _failed(tally, now)
+            if isinstance(tally, _Tally):
+                tally.save(session)
             audit.append(
-                session, ctx, "sign in", "users", (user.id,) if user else (),
-                "wrong user name or password", outcome="refused",
+                session, ctx, "sign in", "users", ids, "wrong user name or password",
+                outcome="refused",
             )  # fmt: skip
             refused = PermissionDenied(WRONG)
         else:
@@ -190,11 +204,52 @@ def _verify(hasher: PasswordHasher, stored: str, password: str) -> bool:
         return False
 
 
-def _failed(user: User, now: datetime) -> None:
-    user.failed_attempts = (user.failed_attempts or 0) + 1
-    if user.failed_attempts >= MAX_FAILURES:
-        user.locked_until = now + LOCKOUT
-        user.failed_attempts = 0
+def _decoy_hash(hasher: PasswordHasher) -> str:
+    """An Argon2 hash with the hasher's own parameters that no password matches (its digest is
+    random), so checking against it costs what checking a real one does. Written out, not
+    hashed: making it would add a hash's time to the first unknown name of every process."""
+    from argon2.low_level import ARGON2_VERSION
+
+    salt, digest = (
+        b64encode(os.urandom(size)).decode().rstrip("=")
+        for size in (hasher.salt_len, hasher.hash_len)
+    )
+    return (
+        f"$argon2{hasher.type.name.lower()}$v={ARGON2_VERSION}$m={hasher.memory_cost},"
+        f"t={hasher.time_cost},p={hasher.parallelism}${salt}${digest}"
+    )
+
+
+@dataclass
+class _Tally:
+    """An unknown user name's failures, in store_meta under a keyed hash of the name: what
+    was typed (often a password, in the wrong box) is never kept as typed."""
+
+    key: str
+    failed_attempts: int = 0
+    locked_until: datetime | None = None
+
+    @classmethod
+    def load(cls, session: Session, name: str) -> _Tally:
+        secret = meta_value(session, TALLY_SECRET_KEY)
+        if secret is None:
+            secret = secrets.token_hex(32)
+            set_meta(session, TALLY_SECRET_KEY, secret)
+        typed = name.encode("utf-8", "surrogatepass")
+        key = TALLY_PREFIX + hmac.new(bytes.fromhex(secret), typed, "sha256").hexdigest()[:32]
+        count, _, until = (meta_value(session, key) or "0 ").partition(" ")
+        return cls(key, int(count), datetime.fromisoformat(until) if until else None)
+
+    def save(self, session: Session) -> None:
+        until = self.locked_until.isoformat() if self.locked_until else ""
+        set_meta(session, self.key, f"{self.failed_attempts} {until}")
+
+
+def _failed(tally: User | _Tally, now: datetime) -> None:
+    tally.failed_attempts = (tally.failed_attempts or 0) + 1
+    if tally.failed_attempts >= MAX_FAILURES:
+        tally.locked_until = now + LOCKOUT
+        tally.failed_attempts = 0
 
 
 def sign_out(ctx: Context) -> None:
