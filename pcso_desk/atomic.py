@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
     """Make the rename itself durable where the OS allows opening a folder (POSIX)."""
     if os.name != "posix":
         return
@@ -46,7 +46,7 @@ def write_atomic(path: Path, data: bytes, *, private: bool = False, suffix: str 
         with contextlib.suppress(OSError):
             temp.unlink()
         raise
-    _fsync_folder(path.parent)
+    fsync_folder(path.parent)
     return path
 
 
@@ -64,4 +64,4 @@ def atomic_path(target: Path, suffix: str = ".part") -> Iterator[Path]:
         with contextlib.suppress(OSError):
             temp.unlink()
         raise
-    _fsync_folder(Path(target).parent)
+    fsync_folder(Path(target).parent)

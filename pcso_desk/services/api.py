@@ -8,8 +8,9 @@ from typing import Any
 
 from pcso_desk.domain.permissions import Action
 from pcso_desk.domain.schedule import LocalityShare
-from pcso_desk.services import audit, operations, specs
+from pcso_desk.services import operations, specs
 from pcso_desk.services.context import Context
+from pcso_desk.services.gateway import Effect, note, use_case
 from pcso_desk.services.records import ListQuery, RecordService
 from pcso_desk.services.retention import Retention
 from pcso_desk.services.search import SearchHit, search
@@ -55,6 +56,7 @@ class Services:
     def meetings(self) -> RecordService:
         return self.records["meetings"]
 
+    @use_case(Action.VIEW, effect=Effect.READ)
     def options(self, kind: str) -> list[tuple[str, str]]:
         """(id, label) pairs for a small reference list: wards, officers, neighbourhoods..."""
         labels = OPTION_LABELS.get(kind, ("name",))
@@ -63,17 +65,20 @@ class Services:
             (row["id"], " — ".join(str(row[key]) for key in labels if row.get(key))) for row in rows
         ]
 
+    @use_case(None, effect=Effect.READ)
     def station_name(self) -> str:
         from pcso_desk.services.context import STATION_NAME_KEY, meta_value
 
         with self.ctx.store.read() as session:
             return meta_value(session, STATION_NAME_KEY) or "this PC"
 
+    @use_case(Action.VIEW, effect=Effect.READ, kind="contacts")
     def find_contacts(self, typed: str, limit: int = 20) -> list[tuple[str, str]]:
         """(id, "Name — POSTCODE") for a type-ahead contact picker."""
         rows = self.contacts.page(ListQuery(text=typed, limit=limit)).rows
         return [(r["id"], " — ".join(x for x in (r["name"], r["postcode"]) if x)) for r in rows]
 
+    @use_case(Action.VIEW, effect=Effect.READ, kind="contacts")
     def likely_duplicates(self, values: dict[str, Any], exclude_id: str | None = None) -> list[Any]:
         """Existing contacts that are probably the person typed in `values` (best first)."""
         from pcso_desk.domain import validation as v
@@ -98,34 +103,38 @@ class Services:
         with self.ctx.store.read() as session:
             return find_duplicates(session, candidate, exclude_id=exclude_id)
 
+    @use_case(Action.CHANGE, "merge", kind="contacts")
     def merge_contacts(self, keep_id: str, duplicate_id: str) -> Any:
         from pcso_desk.services.merge import merge_contacts
 
-        self.ctx.require(Action.CHANGE, "contacts", (keep_id, duplicate_id))
-        result = merge_contacts(self.ctx, keep_id, duplicate_id)
-        audit.record(self.ctx, "merge", "contacts", (keep_id, duplicate_id))
-        return result
+        note((keep_id, duplicate_id))
+        return merge_contacts(self.ctx, keep_id, duplicate_id)
 
+    @use_case(Action.CHANGE, "undo merge", kind="contacts")
     def undo_merge(self, undo: Any) -> Any:
+        """Put back a merged duplicate: the same right as the merge itself."""
         from pcso_desk.services.merge import undo_merge
 
         return undo_merge(self.ctx, undo)
 
+    @use_case(Action.VIEW, "search", effect=Effect.READ, kind="search")
     def search(self, typed: str, limit: int = 20) -> list[SearchHit]:
-        self.ctx.require(Action.VIEW, "search")
+        """Everything matching the words typed; audited with the count, never the words."""
         hits = search(self.ctx, typed, limit)
-        if typed.strip():  # the count, never the words searched for
-            audit.record(self.ctx, "search", "", (), f"{len(hits)} results")
+        note((), f"{len(hits)} results")
         return hits
 
+    @use_case(Action.VIEW, effect=Effect.READ, kind="patrol_sessions")
     def time_in_locality(self, month: str, **scope: str | None) -> LocalityShare:
         return operations.time_in_locality(self.ctx, month, **scope)
 
+    @use_case(Action.ORGANISATION, "build demo", kind="store")
     def build_demo(self, **options: Any) -> Any:
         from pcso_desk.services.demo import build_demo
 
         return build_demo(self.ctx, **options)
 
+    @use_case(None, effect=Effect.READ)
     def is_demo(self) -> bool:
         """Whether the open store is a demo store: made-up data, never real work."""
         from pcso_desk.services.context import DEMO_KEY, meta_value
@@ -133,44 +142,47 @@ class Services:
         with self.ctx.store.read() as session:
             return meta_value(session, DEMO_KEY) == "1"
 
+    @use_case(Action.ORGANISATION, "set up team", kind="neighbourhoods")
     def set_up_team(self, setup: Any) -> Any:
         """Name the team and create its district, base station, neighbourhood and wards."""
         from pcso_desk.services.team_setup import set_up_team
 
         return set_up_team(self.ctx, setup)
 
+    @use_case(Action.IMPORT, "import", kind="contacts")
     def import_contacts(self, path: Path, **options: Any) -> Any:
+        """Contacts from a CSV file, in one transaction with its audit entry."""
         from pcso_desk.services.contact_import import import_contacts
 
         report = import_contacts(self.ctx, path, **options)
-        if not options.get("dry_run"):
-            audit.record(
-                self.ctx,
-                "import",
-                "contacts",
-                (),
-                f"{report.added} added, {report.updated} updated",
-            )
+        done = f"{report.added} added, {report.updated} updated"
+        note((), f"dry run: {done}" if options.get("dry_run") else done)
         return report
 
+    @use_case(Action.EXPORT, "export", effect=Effect.FILE, kind_from="table", output="out")
     def export_table(self, table: str, fmt: str, out: Path) -> int:
         from pcso_desk.services.export import export_table
 
         rows: int = export_table(self.ctx, table, fmt, out)
-        audit.record(self.ctx, "export", table, (), f"{rows} row(s) as {fmt}")
+        note((), f"{rows} row(s) as {fmt}")
         return rows
 
+    @use_case(Action.EXPORT, "disclosure", effect=Effect.FOLDER, kind="contacts", output="folder")
     def export_subject_access(self, contact_id: str, folder: Path) -> tuple[Path, Path]:
         """A person's data as JSON and PDF, others' names redacted; audited as a disclosure."""
         from pcso_desk.services.subject_access import export_subject_access
 
+        note((contact_id,), "subject access export")
         return export_subject_access(self.ctx, contact_id, folder)
 
+    @use_case(None, effect=Effect.READ, kind="store")
     def check(self) -> Any:
+        """The store's health: integrity, audit chain, counts (no personal data; no role)."""
         from pcso_desk.services.maintenance import check_store
 
         return check_store(self.ctx)
 
+    @use_case(Action.VIEW, effect=Effect.READ, kind="meetings")
     def meeting_list(self, **filters: Any) -> list[Any]:
         """Meetings soonest first, by ward or neighbourhood and dates (services/meeting_list)."""
         from pcso_desk.services.meeting_list import list_meetings

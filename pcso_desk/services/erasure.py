@@ -206,9 +206,14 @@ def _with_unerased_links(session: Session, people: Sequence[str]) -> set[str]:
 
 def purge_traces(ctx: Context) -> None:
     """After an erasure: rebuild the contacts search index (dropping the erased words from
-    its segments) and checkpoint the WAL into the store and truncate it."""
+    its segments) and, once the erasure has committed, checkpoint the WAL into the store and
+    truncate it."""
     with ctx.store.write() as session:
         session.execute(text("INSERT INTO contacts_fts(contacts_fts) VALUES('optimize')"))
+    ctx.store.after_commit(lambda: _checkpoint(ctx))
+
+
+def _checkpoint(ctx: Context) -> None:
     for _attempt in range(20):
         with ctx.store.engine.connect() as conn:
             busy = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()

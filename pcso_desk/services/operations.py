@@ -23,6 +23,7 @@ from pcso_desk.domain.schedule import (
 )
 from pcso_desk.services import specs
 from pcso_desk.services.context import Changes, Context
+from pcso_desk.services.gateway import Effect, use_case
 from pcso_desk.services.records import RecordService
 from pcso_desk.store import models as m
 from pcso_desk.store.base import utcnow
@@ -60,21 +61,23 @@ class VictimCare:
         self.cases = RecordService(ctx, specs.VICTIM_CASES)
         self.contacts = RecordService(ctx, specs.VICTIM_CONTACTS)
 
+    @use_case(Action.CREATE, "create", kind="victim_contacts")
     def record_contact(self, case_id: str, values: dict[str, Any]) -> Changes:
         """Log a visit, call or letter; a successful one moves the case's next due date."""
         return self.contacts.create({**values, "case_id": case_id})
 
+    @use_case(Action.CHANGE, "change", kind="victim_cases")
     def close(self, case_id: str, reason: str, satisfaction: int | None = None) -> Changes:
         if not reason.strip():
             raise ValidationError("Say why the case is being closed.", "closing_reason")
         values = {"status": CaseStatus.CLOSED, "closed_at": utcnow(), "closing_reason": reason}
         return self.cases.update(case_id, {**values, "satisfaction": satisfaction})
 
+    @use_case(Action.VIEW, "list", effect=Effect.READ, kind="victim_cases")
     def due(
         self, now: datetime, *, within: timedelta = timedelta(days=7), officer_id: str | None = None
     ) -> list[CaseDue]:
         """Open cases overdue or due within `within`, soonest first."""
-        self.ctx.require(Action.VIEW_RESTRICTED, "victim_cases")
         stmt = (
             select(m.VictimCase, m.Contact.name)
             .join(m.Contact, m.Contact.id == m.VictimCase.victim_id)
@@ -107,14 +110,15 @@ class Kins:
         self.members = RecordService(ctx, specs.KIN_MEMBERS)
         self.checkins = RecordService(ctx, specs.KIN_CHECKINS)
 
+    @use_case(Action.CREATE, "create", kind="kin_checkins")
     def check_in(self, member_id: str, values: dict[str, Any]) -> Changes:
         return self.checkins.create({**values, "member_id": member_id})
 
+    @use_case(Action.VIEW, effect=Effect.READ, kind="kin_members")
     def due(
         self, today: date, *, within_days: int = 7, kin_id: str | None = None
     ) -> list[MemberDue]:
         """Current members whose check-in is overdue or due within `within_days`."""
-        self.ctx.require(Action.VIEW, "kin_members")
         stmt = (
             select(m.KinMember, m.Contact.name)
             .join(m.Contact, m.Contact.id == m.KinMember.contact_id)
@@ -140,9 +144,9 @@ class Kins:
                 for mem, name in session.execute(stmt)
             ]
 
+    @use_case(Action.VIEW, effect=Effect.READ, kind="kins")
     def coverage(self, ward_id: str) -> Coverage:
         """Which streets or communities of a ward no current KIN member represents."""
-        self.ctx.require(Action.VIEW, "kins")
         with self.ctx.store.read() as session:
             ward = session.get(m.Ward, ward_id)
             if ward is None or ward.deleted_at is not None:
@@ -167,6 +171,7 @@ class Priorities:
         self.actions = RecordService(ctx, specs.PRIORITY_ACTIONS)
         self.meetings = RecordService(ctx, specs.MEETINGS)
 
+    @use_case(Action.CREATE, "create", kind="priorities")
     def agree_at_meeting(self, meeting_id: str, values: dict[str, Any]) -> Changes:
         """A meeting agrees a priority: it is dated by the meeting and reviewed in 3 months."""
         meeting = self.meetings.get(meeting_id)
@@ -186,6 +191,7 @@ class Priorities:
             }
         )
 
+    @use_case(Action.CREATE, "create", kind="priority_actions")
     def add_action(self, priority_id: str, values: dict[str, Any]) -> Changes:
         """Record what was done, with its public "you said, we did" sentence."""
         changes = self.actions.create({**values, "priority_id": priority_id})
@@ -194,6 +200,7 @@ class Priorities:
             self.priorities.update(priority_id, {"status": PriorityStatus.IN_PROGRESS})
         return changes
 
+    @use_case(Action.CHANGE, "change", kind="priorities")
     def review(self, priority_id: str, decision: ReviewDecision, reason: str, on: date) -> Changes:
         """Keep (reviewed again in 3 months) or drop a priority, with the reason recorded."""
         values: dict[str, Any] = {
@@ -213,9 +220,11 @@ class Messages:
         self.ctx = ctx
         self.messages = RecordService(ctx, specs.MESSAGES)
 
+    @use_case(Action.CHANGE, "change", kind="messages")
     def respond(self, message_id: str, *, at: datetime, officer_id: str | None) -> Changes:
         return self.messages.update(message_id, {"responded_at": at, "responded_by_id": officer_id})
 
+    @use_case(Action.VIEW, effect=Effect.READ, kind="messages")
     def clock(self, message_id: str, now: datetime) -> ResponseClock:
         message = self.messages.get(message_id)
         return response_clock(message["received_at"], message["responded_at"], now)

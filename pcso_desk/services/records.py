@@ -25,10 +25,11 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.schema import Column
 
 from pcso_desk.domain.errors import NotFoundError, ValidationError
-from pcso_desk.domain.permissions import RESTRICTED_KINDS, Action
+from pcso_desk.domain.permissions import Action
 from pcso_desk.services import audit
 from pcso_desk.services.coerce import coerce, label_of
 from pcso_desk.services.context import Changes, Context
+from pcso_desk.services.gateway import Effect, note, use_case
 from pcso_desk.store.base import Base, utcnow
 
 SYSTEM_COLUMNS = frozenset(
@@ -128,6 +129,10 @@ class RecordService:
         self.ctx = ctx
         self.spec = spec
 
+    @property
+    def kind(self) -> str:
+        return self.spec.kind
+
     # -- reading ---------------------------------------------------------------------------
 
     def _load(self, session: Session, record_id: str) -> Any:
@@ -138,28 +143,29 @@ class RecordService:
             )
         return record
 
+    @use_case(Action.VIEW, "view", effect=Effect.READ, kind=None, restricted_only=True)
     def get(self, record_id: str) -> dict[str, Any]:
         """The record's values, with `<reference>_label` names for its references.
 
         Opening a restricted record (victim care) is audited.
         """
-        self.ctx.require_kind(Action.VIEW, self.spec.kind, (record_id,))
+        note((record_id,), "1 record")
         with self.ctx.store.read() as session:
             record = as_dict(self._load(session, record_id))
             self._attach_labels(session, [record])
-        if self.spec.kind in RESTRICTED_KINDS:
-            audit.record(self.ctx, "view", self.spec.kind, (record_id,))
         return record
 
+    @use_case(Action.VIEW, "count", effect=Effect.READ, kind=None, restricted_only=True)
     def count(self, query: ListQuery = ListQuery()) -> int:
-        self.ctx.require_kind(Action.VIEW, self.spec.kind)
         with self.ctx.store.read() as session:
             stmt = self._filtered(query).with_only_columns(func.count())
             return int(session.execute(stmt).scalar_one())
 
+    @use_case(Action.VIEW, "list", effect=Effect.READ, kind=None, restricted_only=True)
     def page(self, query: ListQuery = ListQuery()) -> Page:
-        """One page of rows, filtered and sorted in SQL; pass `next_after` back for the next."""
-        self.ctx.require_kind(Action.VIEW, self.spec.kind)
+        """One page of rows, filtered and sorted in SQL; pass `next_after` back for the next.
+        A list of restricted records is audited with how many rows it showed, never the
+        words typed to filter it."""
         limit = max(1, min(query.limit, MAX_PAGE))
         model = self.spec.model
         key = self._sort_key(query).label("sort_key")
@@ -181,6 +187,7 @@ class RecordService:
         next_after = (found[-1][1], rows[-1]["id"]) if len(found) == limit else None
         return Page(rows, next_after)
 
+    @use_case(Action.VIEW, "list", effect=Effect.READ, kind=None, restricted_only=True)
     def counted_page(self, query: ListQuery = ListQuery()) -> Page:
         """The first page (at `query.offset`) with the number of rows the query matches."""
         page = self.page(query)
@@ -256,6 +263,7 @@ class RecordService:
             )
         return stmt
 
+    @use_case(None, effect=Effect.READ, kind=None)
     def check_field(self, name: str, raw: Any) -> str | None:
         """Validate one typed value as the form goes (no store access): the error, or None."""
         if name not in self.spec.editable:
@@ -341,12 +349,14 @@ class RecordService:
         audit.append(session, self.ctx, "create", self.spec.kind, (str(record.id),))
         return str(record.id)
 
+    @use_case(Action.CREATE, "create", kind=None)
     def create(self, values: Mapping[str, Any]) -> Changes:
         with self.ctx.store.write() as session:
             return Changes(self.spec.kind, created=(self.create_in(session, values),))
 
+    @use_case(Action.CHANGE, "change", kind=None)
     def update(self, record_id: str, values: Mapping[str, Any]) -> Changes:
-        self.ctx.require_kind(Action.CHANGE, self.spec.kind, (record_id,))
+        note((record_id,))
         with self.ctx.store.write() as session:
             record = self._load(session, record_id)
             changed = self._apply(session, record, values)
@@ -358,9 +368,9 @@ class RecordService:
             audit.append(session, self.ctx, "change", self.spec.kind, (record.id,), detail)
             return Changes(self.spec.kind, updated=(record.id,))
 
+    @use_case(Action.DELETE, "delete", kind=None)
     def delete(self, record_id: str) -> Changes:
         """Leave a tombstone, so that the deletion reaches other stations and never comes back."""
-        self.ctx.require_kind(Action.DELETE, self.spec.kind, (record_id,))
         with self.ctx.store.write() as session:
             record = self._load(session, record_id)
             record.deleted_at = utcnow()

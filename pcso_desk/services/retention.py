@@ -22,6 +22,7 @@ from pcso_desk.domain.permissions import Action
 from pcso_desk.services import audit, erasure
 from pcso_desk.services.coerce import LONDON
 from pcso_desk.services.context import Context, meta_value, set_meta
+from pcso_desk.services.gateway import Effect, use_case
 from pcso_desk.services.person_records import person_records
 from pcso_desk.store import models as m
 from pcso_desk.store.base import utcnow
@@ -340,23 +341,30 @@ class Retention:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
 
+    @use_case(Action.REVIEW, effect=Effect.READ, kind="retention")
     def queue(self, today: date | None = None) -> ReviewQueue:
         return review_queue(self.ctx, today)
 
+    @use_case(Action.REVIEW, "review", kind="retention")
     def keep(self, kind: str, row_id: str, reason: str, until: date) -> None:
         keep(self.ctx, kind, row_id, reason, until)
 
+    @use_case(Action.REVIEW, "disposal", kind="retention")
     def dispose(self, kind: str, row_id: str) -> int:
         return dispose(self.ctx, kind, row_id)
 
+    @use_case(Action.ERASE, "erasure", kind="contacts")
     def erase_person(self, contact_id: str) -> erasure.Erasure:
         return erasure.erase_person(self.ctx, contact_id)
 
+    @use_case(Action.VIEW, effect=Effect.READ, kind="retention")
     def notes_settings(self) -> NotesSettings:
         return notes_settings(self.ctx)
 
+    @use_case(Action.REVIEW, "settings", kind="retention")
     def save_notes_settings(self, settings: NotesSettings) -> None:
         save_notes_settings(self.ctx, settings)
 
+    @use_case(Action.REVIEW, "expiry", kind="engagements")
     def expire_notes(self) -> int:
         return expire_notes(self.ctx)

@@ -38,7 +38,6 @@ from pcso_desk.reports.subject_access import (
     SubjectAccess,
     build_subject_access,
 )
-from pcso_desk.services import audit
 from pcso_desk.services.coerce import LONDON, label_of
 from pcso_desk.services.context import Context
 from pcso_desk.services.person_records import person_records, words
@@ -264,7 +263,8 @@ def _slug(text: str) -> str:
 def export_subject_access(
     ctx: Context, contact_id: str, folder: Path, *, invariant: bool = False
 ) -> tuple[Path, Path]:
-    """Write the JSON and PDF into `folder`; one "disclosure" audit entry. Returns both paths."""
+    """Write the JSON and PDF into `folder`; returns both paths. The surface's use case
+    (Services.export_subject_access) audits it as a disclosure with the files' digests."""
     data = subject_access(ctx, contact_id)
     stem = f"{_slug(data.name)}-subject-access-{data.produced_at:%Y-%m-%d}"
     text = json.dumps(to_json(data), ensure_ascii=False, indent=2)
@@ -272,5 +272,4 @@ def export_subject_access(
     folder.mkdir(parents=True, exist_ok=True)
     json_path = write_atomic(folder / f"{stem}.json", text.encode("utf-8"))
     pdf_path = write_atomic(folder / f"{stem}.pdf", pdf)
-    audit.record(ctx, "disclosure", "contacts", (contact_id,), "subject access export")
     return json_path, pdf_path

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -40,7 +40,25 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
+        """A session to read with; inside a `write()` on this thread, that unit of work's own
+        session, so that a use case reads what it has written so far."""
+        joined = getattr(self._local(), "session", None)
+        if joined is not None:
+            yield joined
+            return
         with self.sessions() as session:
+            yield session
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Session]:
+        """A read session that sees one moment throughout, however long it reads; inside a
+        `write()` on this thread, that unit of work (which is one moment already)."""
+        joined = getattr(self._local(), "session", None)
+        if joined is not None:
+            yield joined
+            return
+        with self.sessions() as session:
+            session.connection().exec_driver_sql("BEGIN")
             yield session
 
     @property
@@ -61,29 +79,49 @@ class Store:
         issued inside it is later than the high-water mark of every committed write, in this
         process or another: "changes since T" then never misses a change (see sync).
 
+        A `write()` inside another on the same thread joins it as a savepoint: a use case
+        and everything it calls commit together, or not at all.
+
         An error raised inside may carry `after_rollback`, work that must be kept although
         the unit of work is not (an audit entry for a refusal): it runs once the rollback
         has released the lock.
         """
-        if self.intact is not None and not getattr(self._local(), "depth", 0):
-            self.wait_intact()  # nothing is written to a store before it has passed its check
         local = self._local()
-        local.depth = getattr(local, "depth", 0) + 1
+        outer = getattr(local, "session", None)
+        if outer is not None:  # nested: a savepoint of the unit of work already open
+            with outer.begin_nested():
+                yield outer
+            return
+        if self.intact is not None:
+            self.wait_intact()  # nothing is written to a store before it has passed its check
+        local.depth, local.committed = 1, []
         try:
             with self.sessions() as session, session.begin():
                 session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+                local.session = session
                 floor = self._clock_floor(session)
                 yield session
                 self._raise_clock_floor(session, floor)
         except BaseException as exc:
-            local.depth -= 1
+            local.depth, local.session = 0, None
             keep = getattr(exc, "after_rollback", None)
-            if keep is not None and local.depth == 0:
+            if keep is not None:
                 exc.after_rollback = None  # type: ignore[attr-defined]
                 keep()
             raise
         else:
-            local.depth -= 1
+            local.depth, local.session = 0, None
+            done, local.committed = local.committed, []
+            for work in done:
+                work()
+
+    def after_commit(self, work: Callable[[], None]) -> None:
+        """Do `work` once the unit of work open on this thread has committed (now if none is):
+        what cannot run inside a transaction, such as a WAL checkpoint."""
+        if getattr(self._local(), "session", None) is None:
+            work()
+        else:
+            self._local().committed.append(work)
 
     def _clock_floor(self, session: Session) -> str:
         found = session.execute(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -13,8 +14,9 @@ from sqlalchemy import text
 from pcso_desk.domain.enums import UserRole
 from pcso_desk.domain.errors import NotFoundError, PermissionDenied
 from pcso_desk.services import accounts
+from pcso_desk.services.api import Services
 from pcso_desk.services.context import Context
-from pcso_desk.services.subject_access import export_subject_access, subject_access
+from pcso_desk.services.subject_access import subject_access
 from tests.person_seed import CANARIES, OTHER_NAMES, seed_person
 
 PASSWORD = "correct horse battery"
@@ -31,9 +33,7 @@ def _pdf_text(path: Path) -> str:
 
 def test_every_record_of_the_person_and_no_other_name(ctx, seeded, tmp_path) -> None:  # type: ignore[no-untyped-def]
     mine, theirs = seeded["mine"], seeded["theirs"]
-    json_path, pdf_path = export_subject_access(
-        ctx, mine["contact"], tmp_path / "out", invariant=True
-    )
+    json_path, pdf_path = Services(ctx).export_subject_access(mine["contact"], tmp_path / "out")
     assert json_path.name.startswith("wilma-subjectson-subject-access-")
     assert pdf_path.suffix == ".pdf" and json_path.suffix == ".json"
     raw = json_path.read_text(encoding="utf-8")
@@ -58,9 +58,16 @@ def test_every_record_of_the_person_and_no_other_name(ctx, seeded, tmp_path) -> 
         rows = session.execute(
             text("SELECT action, kind, record_ids, detail FROM audit_log WHERE action='disclosure'")
         ).all()
+    files = "; ".join(
+        f"{p.name}: {p.stat().st_size} bytes, sha256 {hashlib.sha256(p.read_bytes()).hexdigest()}"
+        for p in (json_path, pdf_path)
+    )  # one entry, committed before the files took their names, naming what was disclosed
     assert rows == [
-        ("disclosure", "contacts", json.dumps([mine["contact"]]), "subject access export")
+        ("disclosure", "contacts", json.dumps([mine["contact"]]), f"subject access export; {files}")
     ]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
+        [json_path.name, pdf_path.name]
+    )  # nothing left under a hidden name
 
 
 def test_a_merged_away_contact_leads_to_the_kept_one(ctx, seeded) -> None:  # type: ignore[no-untyped-def]
@@ -85,9 +92,11 @@ def test_a_pcso_is_refused_and_a_sergeant_is_not(ctx, services, seeded, tmp_path
         accounts.sign_in(signed[role], f"{role.value}-user", PASSWORD)
     for role in (UserRole.PCSO, UserRole.ADMIN):
         with pytest.raises(PermissionDenied):
-            export_subject_access(signed[role], mine["contact"], tmp_path / role.value)
+            Services(signed[role]).export_subject_access(mine["contact"], tmp_path / role.value)
         assert not (tmp_path / role.value).exists()
-    json_path, _ = export_subject_access(signed[UserRole.SERGEANT], mine["contact"], tmp_path / "s")
+    json_path, _ = Services(signed[UserRole.SERGEANT]).export_subject_access(
+        mine["contact"], tmp_path / "s"
+    )
     assert json_path.exists()
     with ctx.store.read() as session:
         actions = [r[0] for r in session.execute(text("SELECT action FROM audit_log"))]
