@@ -1,0 +1,52 @@
+"""What front ends may import from the services besides the surface itself (services/api.py):
+values that cross the surface (requests, pages, results, errors) and pure helpers that read
+no store (parsing a month, a ward list). Nothing here reads or writes data; every use case is
+a declared method of `Services` (services/gateway.py). An import-linter contract in
+pyproject.toml keeps gui/ and the command line to these two modules."""
+
+from __future__ import annotations
+
+from pcso_desk.services.accounts import MIN_PASSWORD, Account
+from pcso_desk.services.audit import AuditRow, ChainCheck
+from pcso_desk.services.backups import DamagedStoreError
+from pcso_desk.services.context import Actor, Changes
+from pcso_desk.services.csv_headers import SYNONYMS
+from pcso_desk.services.erasure import Erasure
+from pcso_desk.services.maintenance import SetupState
+from pcso_desk.services.meeting_list import MeetingLine
+from pcso_desk.services.monthly import last_complete_month, parse_month
+from pcso_desk.services.operations import Coverage
+from pcso_desk.services.records import ListQuery, Page
+from pcso_desk.services.retention import NotesSettings, ReviewItem, ReviewQueue
+from pcso_desk.services.search import SearchHit
+from pcso_desk.services.team_setup import TeamSetup, parse_wards
+from pcso_desk.services.today import REVIEW_AHEAD, LoggedEngagement, TodayItem, TodaySummary
+
+__all__ = [
+    "MIN_PASSWORD",
+    "REVIEW_AHEAD",
+    "SYNONYMS",
+    "Account",
+    "Actor",
+    "AuditRow",
+    "ChainCheck",
+    "Changes",
+    "Coverage",
+    "DamagedStoreError",
+    "Erasure",
+    "ListQuery",
+    "LoggedEngagement",
+    "MeetingLine",
+    "NotesSettings",
+    "Page",
+    "ReviewItem",
+    "ReviewQueue",
+    "SearchHit",
+    "SetupState",
+    "TeamSetup",
+    "TodayItem",
+    "TodaySummary",
+    "last_complete_month",
+    "parse_month",
+    "parse_wards",
+]
