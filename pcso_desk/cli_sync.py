@@ -50,17 +50,14 @@ def run(
     out: TextIO,
     confirm: Callable[[str], bool] | None = None,
 ) -> int:
-    from pcso_desk.services import syncing
-
     services = open_services(False)
-    ctx = services.ctx
     if args.sync_command == "identity":
-        public = syncing.write_identity(ctx, args.out)
+        public = services.sync.write_identity(args.out)
         print(f"Wrote the identity of {public.name} ({public.station_id}) to {args.out}.", file=out)
         print(f"Fingerprint: {public.fingerprint}", file=out)
         return 0
     if args.sync_command == "trust":
-        public = syncing.read_identity(args.file)
+        public = services.sync.read_identity(args.file)
         print(f"Station {public.name} of team {public.team}", file=out)
         print(f"Fingerprint: {public.fingerprint}", file=out)
         ask = confirm or _ask_on_terminal
@@ -70,12 +67,12 @@ def run(
         print(f"Trusted {public.name} ({public.station_id}).", file=out)
         return 0
     if args.sync_command == "export":
-        return _export(ctx, args, out)
+        return _export(services, args, out)
     if args.sync_command == "import":
-        return _import(ctx, args, out)
+        return _import(services, args, out)
     if args.sync_command == "hub":
-        return _hub(ctx, args, out)
-    return _status(syncing.sync_status(ctx), out)
+        return _hub(services, args, out)
+    return _status(services.sync.status(), out)
 
 
 def _when(moment: Any) -> str:
@@ -104,10 +101,8 @@ def _status(status: Any, out: TextIO) -> int:
     return 0
 
 
-def _export(ctx: Any, args: argparse.Namespace, out: TextIO) -> int:
-    from pcso_desk.services.sync_bundles import export_bundle
-
-    result = export_bundle(ctx, args.out, full=args.full)
+def _export(services: Services, args: argparse.Namespace, out: TextIO) -> int:
+    result = services.sync.export_bundle(args.out, full=args.full)
     what = "every record" if result.full else "changes not yet confirmed"
     print(
         f"Wrote {result.changes} changes ({what}) to {result.path} for "
@@ -117,10 +112,8 @@ def _export(ctx: Any, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _import(ctx: Any, args: argparse.Namespace, out: TextIO) -> int:
-    from pcso_desk.services.sync_bundles import import_bundle
-
-    result = import_bundle(ctx, args.file)
+def _import(services: Services, args: argparse.Namespace, out: TextIO) -> int:
+    result = services.sync.import_bundle(args.file)
     if result.already_imported:
         print(f"This bundle from {result.sender} was imported before; nothing changed.", file=out)
         return 0
@@ -137,10 +130,8 @@ def _import(ctx: Any, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _hub(ctx: Any, args: argparse.Namespace, out: TextIO) -> int:
-    from pcso_desk.services.sync_hub import hub_sync
-
-    result = hub_sync(ctx, args.url)
+def _hub(services: Services, args: argparse.Namespace, out: TextIO) -> int:
+    result = services.sync.hub(args.url)
     print(
         f"Synced with {result.address}: sent {result.pushed} changes ({result.hub_changed} new "
         f"there), received {result.pulled} ({result.changed} new here).",

@@ -40,6 +40,7 @@ from pcso_desk.services.duplicates import (
     find_duplicates_many,
 )
 from pcso_desk.services.export import check_target, write_csv_atomic
+from pcso_desk.services.outputs import refuse_protected
 from pcso_desk.store.base import utcnow
 from pcso_desk.store.models import Contact, Ward
 
@@ -458,7 +459,8 @@ def _stamped(ctx: Context, rows: Sequence[_Valid]) -> list[dict[str, Any]]:
     return stamped
 
 
-def _check_rejects_path(path: Path, rejects: Path) -> None:
+def _check_rejects_path(ctx: Context, path: Path, rejects: Path) -> None:
+    refuse_protected(ctx.store.path, rejects)
     check_target(rejects)
     if rejects.exists() and path.exists() and rejects.samefile(path):
         raise ValidationError(
@@ -492,7 +494,7 @@ def import_contacts(
     """
     ctx.require(Action.IMPORT, "contacts")
     if rejects is not None:
-        _check_rejects_path(path, rejects)
+        _check_rejects_path(ctx, path, rejects)
     parsed = _parse_file(path)
     if dry_run:
         with ctx.store.read() as session:
