@@ -89,6 +89,14 @@ def allowed(role: UserRole, action: Action) -> bool:
     return action in PERMISSIONS[role]
 
 
+def needed(action: Action, kind: str = "") -> tuple[Action, ...]:
+    """What a role needs to do `action` to records of `kind`: a restricted kind needs
+    VIEW_RESTRICTED as well, and changing the team's organisation needs ORGANISATION."""
+    if kind in ORGANISATION_KINDS and action in (Action.CREATE, Action.CHANGE, Action.DELETE):
+        action = Action.ORGANISATION
+    return (Action.VIEW_RESTRICTED, action) if kind in RESTRICTED_KINDS else (action,)
+
+
 def refusal(role: UserRole, action: Action) -> str:
     """One sentence for a refused action."""
     name = ROLE_NAMES[role]

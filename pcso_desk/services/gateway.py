@@ -287,3 +287,52 @@ def _retarget(value: Any, temp: Path, target: Path) -> Any:
         }
         return dataclasses.replace(value, **changes)
     return value
+
+
+# -- what the surface offers -------------------------------------------------------------------
+
+
+def _is_surface(value: Any) -> bool:
+    return (
+        hasattr(value, "ctx")
+        and not isinstance(value, type)
+        and any(declaration(getattr(type(value), name, None)) for name in dir(type(value)))
+    )
+
+
+def surfaces(root: Any, path: str = "services") -> list[tuple[str, Any]]:
+    """The root surface and every surface it holds (`services.sync`, `services["wards"]`,
+    `services.victims.cases`, ...), each once, named by how a front end reaches it."""
+    found: list[tuple[str, Any]] = [(path, root)]
+    seen = {id(root)}
+    for name, value in sorted(vars(root).items()):
+        items = (
+            [(f"{path}[{key!r}]", item) for key, item in sorted(value.items())]
+            if isinstance(value, dict)
+            else [(f"{path}.{name}", value)]
+        )
+        for where, item in items:
+            if id(item) not in seen and _is_surface(item):
+                seen.add(id(item))
+                found.extend(surfaces(item, where))
+    return found
+
+
+def public_methods(surface: Any) -> list[str]:
+    """The names a front end may call on `surface`: its public functions (not properties)."""
+    cls = type(surface)
+    return sorted(
+        name
+        for name in dir(cls)
+        if not name.startswith("_") and inspect.isfunction(inspect.getattr_static(cls, name))
+    )
+
+
+def use_cases(root: Any) -> list[tuple[str, Any, str, UseCase | None]]:
+    """(where, surface, method name, declaration) for every public method of every surface;
+    a missing declaration shows as None (a test fails on it)."""
+    return [
+        (f"{where}.{name}", surface, name, declaration(getattr(type(surface), name)))
+        for where, surface in surfaces(root)
+        for name in public_methods(surface)
+    ]

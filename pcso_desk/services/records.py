@@ -337,7 +337,7 @@ class RecordService:
         except IntegrityError as exc:
             raise ValidationError(_unique_message(self.spec, exc)) from None
 
-    def create_in(self, session: Session, values: Mapping[str, Any]) -> str:
+    def _create_in(self, session: Session, values: Mapping[str, Any]) -> str:
         """Validate, stamp and add a new record inside the caller's unit of work; its id."""
         self.ctx.require_kind(Action.CREATE, self.spec.kind)
         record = self.spec.model()
@@ -352,7 +352,7 @@ class RecordService:
     @use_case(Action.CREATE, "create", kind=None)
     def create(self, values: Mapping[str, Any]) -> Changes:
         with self.ctx.store.write() as session:
-            return Changes(self.spec.kind, created=(self.create_in(session, values),))
+            return Changes(self.spec.kind, created=(self._create_in(session, values),))
 
     @use_case(Action.CHANGE, "change", kind=None)
     def update(self, record_id: str, values: Mapping[str, Any]) -> Changes:

@@ -179,15 +179,13 @@ def set_up_team(ctx: Context, setup: TeamSetup) -> TeamSummary:
         district = _find_by_name(session, m.District, clean.district)
         if district is None:
             code = _free_code(session, m.District, _code_from(clean.district), set())
-            district = service["districts"].create_in(
-                session, {"name": clean.district, "code": code}
-            )
+            district = _new(service["districts"], {"name": clean.district, "code": code})
             created["districts"].append(district)
         station = None
         if clean.station:
             station = _find_by_name(session, m.PoliceStation, clean.station)
             if station is None:
-                station = service["police_stations"].create_in(session, {"name": clean.station})
+                station = _new(service["police_stations"], {"name": clean.station})
                 created["police_stations"].append(station)
         if _find_by_name(session, m.Neighbourhood, clean.neighbourhood) is not None:
             raise ValidationError(
@@ -195,8 +193,8 @@ def set_up_team(ctx: Context, setup: TeamSetup) -> TeamSummary:
                 "neighbourhood",
             )
         hood_code = _free_code(session, m.Neighbourhood, _code_from(clean.neighbourhood), set())
-        hood = service["neighbourhoods"].create_in(
-            session,
+        hood = _new(
+            service["neighbourhoods"],
             {
                 "name": clean.neighbourhood,
                 "code": hood_code,
@@ -233,9 +231,13 @@ def _create_wards(
         code = ward.code or _free_code(
             session, m.Ward, f"{hood_code[:7]}-{_code_from(ward.name, 6)}", taken
         )
-        ids.append(service.create_in(session, {"name": ward.name, "code": code,
-                                                "neighbourhood_id": hood}))  # fmt: skip
+        ids.append(_new(service, {"name": ward.name, "code": code, "neighbourhood_id": hood}))
     return ids
+
+
+def _new(service: RecordService, values: dict[str, object]) -> str:
+    """Create one record inside the unit of work already open (a nested write joins it)."""
+    return service.create(values).created[0]
 
 
 _SPECS = {

@@ -226,10 +226,10 @@ def log_engagement(
     entry = {"officer_id": ctx.officer_id, **values}
     engagements = RecordService(ctx, specs.ENGAGEMENTS)
     links = RecordService(ctx, specs.ENGAGEMENT_CONTACTS)
-    with ctx.store.write() as session:
-        engagement_id = engagements.create_in(session, entry)
+    with ctx.store.write():  # one unit of work: the engagement with its contacts, or none
+        engagement_id = engagements.create(entry).created[0]
         link_ids = tuple(
-            links.create_in(session, {"engagement_id": engagement_id, "contact_id": cid})
+            links.create({"engagement_id": engagement_id, "contact_id": cid}).created[0]
             for cid in dict.fromkeys(contact_ids)  # once each, in the order chosen
         )
     return LoggedEngagement(
