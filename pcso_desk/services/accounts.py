@@ -24,6 +24,7 @@ from pcso_desk.domain.errors import NotFoundError, PermissionDenied, ValidationE
 from pcso_desk.domain.permissions import Action
 from pcso_desk.services import audit
 from pcso_desk.services.context import Actor, Changes, Context, meta_value, set_meta
+from pcso_desk.services.gateway import Effect, use_case
 from pcso_desk.services.names import no_such
 from pcso_desk.store.base import utcnow
 from pcso_desk.store.models import Officer, User
@@ -370,3 +371,69 @@ def _user(session: Session, user_id: str) -> User:
     if user is None or user.deleted_at is not None:
         raise NotFoundError("That account no longer exists.")
     return user
+
+
+class Accounts:
+    """Signing in and out, one's own password, and the accounts an admin manages, for front
+    ends (`services.accounts`). The entries are the ones the functions above write."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    # Signing in and changing one's own password audit themselves, success or refusal, and
+    # commit a refusal (its entry; a sign-in's failure count, which leads to the lockout)
+    # before raising it; sign-in also checks the password before taking the write lock. A
+    # unit of work around them would roll the refusal back with the error, so the gateway
+    # only runs them.
+    @use_case(None, effect=Effect.READ, kind="users")
+    def sign_in(self, username: str, password: str) -> Actor:
+        """Check a user name and password; on success the store is used as that user."""
+        return sign_in(self.ctx, username, password)
+
+    @use_case(None, effect=Effect.READ, kind="users")
+    def change_password(self, current: str, new: str) -> None:
+        """The signed-in user's own password, the current one given first."""
+        change_own_password(self.ctx, current, new)
+
+    @use_case(None, "sign out", kind="users")
+    def sign_out(self) -> None:
+        sign_out(self.ctx)
+
+    @use_case(Action.MANAGE_USERS, effect=Effect.READ, kind="users")
+    def list_all(self) -> list[Account]:
+        """Every account, by user name."""
+        return list_accounts(self.ctx)
+
+    @use_case(Action.MANAGE_USERS, effect=Effect.READ, kind="users")
+    def find(self, username: str) -> Account:
+        """The account called `username`; an unknown name is refused in one sentence."""
+        return find_account(self.ctx, username)
+
+    @use_case(Action.MANAGE_USERS, effect=Effect.READ, kind="users")
+    def officer_by_collar(self, collar: str) -> str:
+        """The id of the officer with that collar number, to tie a new account to."""
+        return officer_by_collar(self.ctx, collar)
+
+    # On a store with no accounts yet everyone may: that makes the first admin.
+    @use_case(Action.MANAGE_USERS, "create account", kind="users")
+    def create(
+        self, username: str, password: str, role: UserRole | str, officer_id: str | None = None
+    ) -> Changes:
+        return create_account(self.ctx, username, password, role, officer_id)
+
+    @use_case(Action.MANAGE_USERS, "reset password", kind="users")
+    def reset_password(self, user_id: str, new: str) -> Changes:
+        return reset_password(self.ctx, user_id, new)
+
+    @use_case(Action.MANAGE_USERS, "disable account", kind="users")
+    def disable(self, user_id: str) -> Changes:
+        """Stop an account signing in (not the one signed in); its records stay."""
+        return set_active(self.ctx, user_id, False)
+
+    @use_case(Action.MANAGE_USERS, "enable account", kind="users")
+    def enable(self, user_id: str) -> Changes:
+        return set_active(self.ctx, user_id, True)
+
+    @use_case(Action.MANAGE_USERS, "change role", kind="users")
+    def change_role(self, user_id: str, role: UserRole | str) -> Changes:
+        return set_role(self.ctx, user_id, role)
