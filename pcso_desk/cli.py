@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 OpenServices = Callable[[bool], "Services"]
 EXPORT_TABLES = ("contacts", "engagements", "meetings", "priorities", "kin-members")
+CONTACT_COLUMNS = "(the columns of a contacts file)"  # the help shows them in its place
 
 
 class _Version(argparse.Action):
@@ -104,8 +105,8 @@ def _add_import(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     contacts = kinds.add_parser(
         "contacts",
         help="contacts from a CSV file (Excel or UTF-8)",
-        epilog=_contact_columns(),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=CONTACT_COLUMNS,
+        formatter_class=_ContactColumnsHelp,
     )
     contacts.add_argument("file", type=Path, metavar="FILE.csv", help="the contacts CSV file")
     contacts.add_argument(
@@ -120,11 +121,19 @@ def _add_import(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     cli_packs.add_import_crimes(kinds)
 
 
+class _ContactColumnsHelp(argparse.RawDescriptionHelpFormatter):
+    """Lists the columns only when the help is shown: the table comes with the services,
+    which take a moment to load, and no other command needs them before it runs."""
+
+    def add_text(self, text: str | None) -> None:
+        super().add_text(_contact_columns() if text == CONTACT_COLUMNS else text)
+
+
 def _contact_columns() -> str:
     """The columns `import contacts` understands, from the table the import itself reads."""
     import textwrap
 
-    from pcso_desk.services.csv_headers import SYNONYMS
+    from pcso_desk.services.values import SYNONYMS
 
     intro = (
         "columns it understands (case, spaces and punctuation do not matter; each row needs "
@@ -194,7 +203,7 @@ def _init(args: argparse.Namespace, open_services: OpenServices, out: TextIO) ->
 def _demo(args: argparse.Namespace, _open_services: OpenServices, out: TextIO) -> int:
     """Build the demo in its own folder (the default one's demo folder, or the one named)."""
     from pcso_desk.paths import DataPaths
-    from pcso_desk.services.demo import make_demo_folder
+    from pcso_desk.services.api import make_demo_folder
 
     def progress(message: str) -> None:
         print(message, file=out, flush=True)
@@ -210,8 +219,7 @@ def _demo(args: argparse.Namespace, _open_services: OpenServices, out: TextIO) -
 
 
 def _check(args: argparse.Namespace, open_services: OpenServices, out: TextIO) -> int:
-    from pcso_desk.services.backups import DamagedStoreError
-    from pcso_desk.services.maintenance import damaged_report
+    from pcso_desk.services.values import DamagedStoreError, damaged_report
 
     try:
         report = open_services(False).check()

@@ -13,8 +13,8 @@ from pcso_desk.domain.enums import UserRole
 from pcso_desk.domain.errors import PcsoDeskError
 
 if TYPE_CHECKING:
-    from pcso_desk.services.accounts import Account
     from pcso_desk.services.api import Services
+    from pcso_desk.services.values import Account
 
 OpenServices = Callable[[bool], "Services"]
 PASSWORD = "PCSO_DESK_PASSWORD"
@@ -54,27 +54,28 @@ def add_parsers(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace, open_services: OpenServices, out: TextIO) -> int:
-    from pcso_desk.domain.permissions import Action
-    from pcso_desk.services import accounts
+    from pcso_desk.services.values import check_new_account
 
-    ctx = open_services(False).ctx
-    ctx.require(Action.MANAGE_USERS, "users")  # before a new password is asked for
+    accounts = open_services(False).accounts
+    found = accounts.list_all()  # refused (and audited) before a new password is asked for
     if args.accounts_command == "list":
-        _print_accounts(accounts.list_accounts(ctx), out)
+        _print_accounts(found, out)
     elif args.accounts_command == "add":
-        officer = accounts.officer_by_collar(ctx, args.officer) if args.officer else None
-        name = accounts.check_new_account(args.name)
-        accounts.create_account(ctx, name, _new_password(name), args.role, officer)
+        officer = accounts.officer_by_collar(args.officer) if args.officer else None
+        name = check_new_account(args.name)
+        accounts.create(name, _new_password(name), args.role, officer)
         print(f"Created the {args.role} account {name}.", file=out)
     else:
-        account = accounts.find_account(ctx, args.name)
+        account = accounts.find(args.name)
         if args.accounts_command == "reset-password":
-            accounts.reset_password(ctx, account.id, _new_password(account.username))
+            accounts.reset_password(account.id, _new_password(account.username))
             print(f"Set a new password for {account.username}.", file=out)
+        elif args.accounts_command == "enable":
+            accounts.enable(account.id)
+            print(f"Enabled {account.username}.", file=out)
         else:
-            enable = args.accounts_command == "enable"
-            accounts.set_active(ctx, account.id, enable)
-            print(f"{'Enabled' if enable else 'Disabled'} {account.username}.", file=out)
+            accounts.disable(account.id)
+            print(f"Disabled {account.username}.", file=out)
     return 0
 
 
@@ -110,8 +111,6 @@ def needs_sign_in(args: argparse.Namespace) -> bool:
 
 def sign_in(services: Services, args: argparse.Namespace) -> None:
     """Check --user whenever it is given; on a store with accounts most commands need it."""
-    from pcso_desk.services.accounts import sign_in as check
-
     if not args.user:
         if services.ctx.accounts and needs_sign_in(args):
             raise PcsoDeskError(
@@ -129,4 +128,4 @@ def sign_in(services: Services, args: argparse.Namespace) -> None:
         if not sys.stdin.isatty():
             raise PcsoDeskError(f"Set {PASSWORD}, or run on a terminal to type the password.")
         password = getpass.getpass(f"Password for {args.user}: ")
-    check(services.ctx, args.user, password)
+    services.accounts.sign_in(args.user, password)

@@ -13,7 +13,7 @@ from pcso_desk.domain.errors import PcsoDeskError
 
 if TYPE_CHECKING:
     from pcso_desk.services.api import Services
-    from pcso_desk.services.maintenance import SetupState
+    from pcso_desk.services.values import SetupState
 
 OpenServices = Callable[[bool], "Services"]
 ADMIN_USER = "PCSO_DESK_ADMIN_USER"
@@ -23,12 +23,12 @@ ADMIN_PASSWORD = "PCSO_DESK_ADMIN_PASSWORD"
 def run(args: argparse.Namespace, open_services: OpenServices, out: TextIO) -> int:
     """Set up a new store, or finish one whose team was named but whose admin was not made."""
     from pcso_desk.paths import DataPaths
-    from pcso_desk.services.maintenance import check_init, setup_state, team_name
+    from pcso_desk.services.values import check_init, team_name
 
     services, state = None, None
     if DataPaths.resolve(args.data_dir).store.exists():
         services = open_services(False)
-        state = setup_state(services.ctx)
+        state = services.setup.state()
         check_init(state, args.team)
     team = state.team if state and state.team else team_name(args.team)
     admin = _admin_credentials()
@@ -45,18 +45,14 @@ def run(args: argparse.Namespace, open_services: OpenServices, out: TextIO) -> i
 
 
 def _name_team(services: Services, state: SetupState | None, team: str, out: TextIO) -> None:
-    from pcso_desk.services.maintenance import init_store
-
     if state and state.team:
         print(f"The store at {services.ctx.store.path} is set up for {team}.", file=out)
         return
-    init_store(services.ctx, team)
+    services.setup.init_store(team)
     print(f"Created an empty store for {team} at {services.ctx.store.path}.", file=out)
 
 
 def _make_admin(services: Services, admin: tuple[str, str] | None, out: TextIO) -> None:
-    from pcso_desk.services.accounts import create_account
-
     if admin is None:
         print(
             "No administrator account yet: the app asks for one when it first opens "
@@ -65,13 +61,13 @@ def _make_admin(services: Services, admin: tuple[str, str] | None, out: TextIO) 
         )
         return
     name, password = admin
-    create_account(services.ctx, name, password, "admin")
+    services.accounts.create(name, password, "admin")
     print(f"Created the administrator account {name}.", file=out)
 
 
 def _admin_credentials() -> tuple[str, str] | None:
     """The first admin's name and password, checked, from the environment or a terminal."""
-    from pcso_desk.services.accounts import check_new_account
+    from pcso_desk.services.values import check_new_account
 
     name, password = os.environ.get(ADMIN_USER), os.environ.get(ADMIN_PASSWORD)
     if bool(name) != bool(password):
@@ -84,7 +80,7 @@ def _admin_credentials() -> tuple[str, str] | None:
 
 
 def _ask() -> tuple[str, str]:
-    from pcso_desk.services.accounts import MIN_PASSWORD, check_new_account
+    from pcso_desk.services.values import MIN_PASSWORD, check_new_account
 
     name = input("First administrator's user name: ").strip()
     check_new_account(name)  # a name that will not do is refused before the password is asked

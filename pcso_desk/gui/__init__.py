@@ -154,12 +154,6 @@ def _after_sign_in(desk: Any, window: Any, bundle: Path | None = None) -> None:
     if bundle is not None:
         window.go_to("Sync").import_file(bundle)
 
-    def verify() -> Any:
-        from pcso_desk.services.audit import verify
-
-        with desk.services.ctx.store.read() as session:
-            return verify(session)
-
     def show(check: Any) -> None:
         if not check.ok:
             desk.inform(
@@ -169,7 +163,7 @@ def _after_sign_in(desk: Any, window: Any, bundle: Path | None = None) -> None:
                 "and keep this PC as it is.",
             )
 
-    desk.runner.run(verify, show, guard=window)
+    desk.runner.run(desk.services.audit.verify, show, guard=window)
 
 
 def bring_forward(window: QWidget) -> None:

@@ -30,8 +30,7 @@ from PySide6.QtWidgets import (
 
 from pcso_desk.domain.errors import PcsoDeskError
 from pcso_desk.gui.desk import Desk
-from pcso_desk.services.context import Actor
-from pcso_desk.services.team_setup import TeamSetup, parse_wards
+from pcso_desk.services.values import Actor, TeamSetup, parse_wards
 
 if TYPE_CHECKING:
     from pcso_desk.gui.signin import SessionFlow
@@ -164,7 +163,7 @@ class FirstRunChoice(QDialog):
         folder, relay = self.desk.paths.demo, self._relay
 
         def work() -> Any:
-            from pcso_desk.services.demo import make_demo_folder
+            from pcso_desk.services.api import make_demo_folder
 
             return make_demo_folder(folder, reuse=True, scale=DEMO_SCALE, progress=relay.said.emit)
 
@@ -259,8 +258,7 @@ class TeamDialog(QDialog):
         layout.addLayout(buttons)
         self.busy = False
         self.resize(560, 520)
-        ctx = desk.services.ctx
-        desk.runner.run(ctx.team_name, self._prefill, guard=self)
+        desk.runner.run(desk.services.setup.team, self._prefill, guard=self)
         self.team.setFocus()
 
     def _line(self, name: str, example: str) -> QLineEdit:

@@ -33,8 +33,7 @@ from pcso_desk.domain.enums import UserRole
 from pcso_desk.domain.errors import PcsoDeskError
 from pcso_desk.domain.permissions import ROLE_NAMES
 from pcso_desk.gui.desk import Desk
-from pcso_desk.services import accounts
-from pcso_desk.services.context import Actor
+from pcso_desk.services.values import DEMO_PASSWORD, MAX_PASSWORD, MIN_PASSWORD, Actor
 
 LOCK_KEY = "security/lock_minutes"
 DEFAULT_LOCK_MINUTES = 10.0
@@ -43,7 +42,7 @@ DEMO_NOTE = (
     "This is the <b>demo store</b>: a year of made-up work by Hertfordshire's neighbourhood "
     "teams, kept apart from your real store. Sign in with one of the demo accounts — "
     "<b>pcso</b>, <b>pc</b>, <b>sergeant</b> or <b>admin</b> — each with the password "
-    f"<b>{accounts.DEMO_PASSWORD}</b>."
+    f"<b>{DEMO_PASSWORD}</b>."
 )
 # Input that counts as someone at the desk (and that the lock keeps from covered windows).
 ACTIVITY = frozenset(
@@ -96,7 +95,7 @@ def _named(widget: Any, name: str) -> Any:
 def _password(name: str) -> QLineEdit:
     field = _named(QLineEdit(), name)
     field.setEchoMode(QLineEdit.EchoMode.Password)
-    field.setMaxLength(accounts.MAX_PASSWORD)
+    field.setMaxLength(MAX_PASSWORD)
     return field
 
 
@@ -194,7 +193,7 @@ class SignInDialog(_PasswordForm):
         if first_run:
             intro = QLabel(
                 "This store has no user accounts yet. The account you create now manages "
-                f"the others. Choose a password of at least {accounts.MIN_PASSWORD} "
+                f"the others. Choose a password of at least {MIN_PASSWORD} "
                 "characters; a few words make a good one."
             )
             intro.setWordWrap(True)
@@ -224,12 +223,12 @@ class SignInDialog(_PasswordForm):
             self.message.setText(MISMATCH)
             self._clear_passwords()
             return
-        ctx = self.desk.services.ctx
+        accounts = self.desk.services.accounts
 
         def work() -> Actor:
             if self.first_run:
-                accounts.create_account(ctx, name, password, UserRole.ADMIN)
-            return accounts.sign_in(ctx, name, password)
+                accounts.create(name, password, UserRole.ADMIN)
+            return accounts.sign_in(name, password)
 
         self._start(work, self._done)
 
@@ -256,8 +255,8 @@ class ChangePasswordDialog(_PasswordForm):
         if new != self.again.text():
             self.message.setText(MISMATCH)
             return
-        ctx = self.desk.services.ctx
-        self._start(lambda: accounts.change_own_password(ctx, current, new), self._done)
+        accounts = self.desk.services.accounts
+        self._start(lambda: accounts.change_password(current, new), self._done)
 
     def _done(self, _result: object) -> None:
         self.desk.inform(self.parentWidget(), "PCSO Desk", "Your password was changed.")
@@ -472,7 +471,7 @@ class IdleLock(QObject):
         if actor is None:
             self.sign_out_requested.emit()
             return
-        ctx, name = self.desk.services.ctx, actor.username
+        accounts, name = self.desk.services.accounts, actor.username
 
         def refused(error: BaseException) -> None:
             if isinstance(error, PcsoDeskError):
@@ -482,7 +481,7 @@ class IdleLock(QObject):
                 self.desk.report_error(error)
 
         self.desk.runner.run(
-            lambda: accounts.sign_in(ctx, name, password),
+            lambda: accounts.sign_in(name, password),
             lambda _actor: self.unlock(),
             refused,
             guard=cover,
@@ -588,8 +587,8 @@ class SessionFlow(QObject):
         if self._signing_out:
             return
         self._signing_out = True
-        ctx = self.desk.services.ctx
-        self.desk.runner.run(lambda: accounts.sign_out(ctx), self._signed_out, self._signed_out)
+        accounts = self.desk.services.accounts
+        self.desk.runner.run(accounts.sign_out, self._signed_out, self._signed_out)
 
     def _signed_out(self, _result: object = None) -> None:
         if self.idle is not None:

@@ -4,17 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pcso_desk.domain.permissions import Action
 from pcso_desk.domain.schedule import LocalityShare
 from pcso_desk.services import operations, specs
+from pcso_desk.services.accounts import Accounts
+from pcso_desk.services.audit_api import AuditLog
 from pcso_desk.services.context import Context
 from pcso_desk.services.gateway import Effect, note, use_case
 from pcso_desk.services.records import ListQuery, RecordService
 from pcso_desk.services.retention import Retention
 from pcso_desk.services.search import SearchHit, search
+from pcso_desk.services.setup_api import Setup
 from pcso_desk.services.sync_api import Sync
+
+if TYPE_CHECKING:  # the demo builder (Faker and all) loads only when a demo is made
+    from pcso_desk.paths import DataPaths
+    from pcso_desk.services.demo import DemoFolder
 
 OPTION_LABELS: dict[str, tuple[str, ...]] = {
     "officers": ("name", "collar_number"),
@@ -23,6 +30,14 @@ OPTION_LABELS: dict[str, tuple[str, ...]] = {
     "priorities": ("title",),
     "contacts": ("name", "postcode"),
 }
+
+
+def make_demo_folder(paths: DataPaths, **options: Any) -> DemoFolder:
+    """Build the demo store and its accounts in the data folder `paths`, a store of its own
+    (services/demo.py): it opens and closes that store itself, so it needs no `Services`."""
+    from pcso_desk.services.demo import make_demo_folder as make
+
+    return make(paths, **options)
 
 
 @dataclass
@@ -40,6 +55,9 @@ class Services:
         self.messages = operations.Messages(self.ctx)
         self.sync = Sync(self.ctx)
         self.retention = Retention(self.ctx)
+        self.accounts = Accounts(self.ctx)
+        self.audit = AuditLog(self.ctx)
+        self.setup = Setup(self.ctx)
 
     def __getitem__(self, kind: str) -> RecordService:
         return self.records[kind]

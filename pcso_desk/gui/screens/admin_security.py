@@ -6,8 +6,6 @@ allow: the refusal sentence then stands where the data would have been.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -33,19 +31,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pcso_desk.atomic import write_atomic
 from pcso_desk.domain.errors import PcsoDeskError, ValidationError
-from pcso_desk.domain.permissions import ROLE_NAMES, Action
+from pcso_desk.domain.permissions import ROLE_NAMES
 from pcso_desk.domain.schedule import LONDON
 from pcso_desk.gui.desk import Desk
-from pcso_desk.services import accounts, audit
-from pcso_desk.services.accounts import Account
-from pcso_desk.services.audit import AuditRow, ChainCheck
-from pcso_desk.services.context import Changes
+from pcso_desk.services.values import (
+    AUDIT_COLUMNS,
+    Account,
+    AuditRow,
+    ChainCheck,
+    Changes,
+    audit_cells,
+)
 
 SaveFile = Callable[[QWidget | None, str, str], str | None]
 USER_COLUMNS = ("User name", "Role", "Officer", "Active", "Last sign-in", "Locked until")
-AUDIT_COLUMNS = ("Time", "User", "Role", "Action", "Kind", "Record ids", "Detail", "Outcome")
 AUDIT_PAGE = 200
 FILTER_DELAY_MS = 300
 # The actions the services write, offered in the filter (any other can be typed).
@@ -55,7 +55,6 @@ KNOWN_ACTIONS = (
     "change password", "change role", "enable account", "disable account", "read audit",
     "trust station", "sync export", "sync import", "sync hub", "resolve conflict",
 )  # fmt: skip
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def save_file(parent: QWidget | None, title: str, suggested: str) -> str | None:
@@ -269,8 +268,8 @@ class UsersTab(Guarded):
         desk.hub.changed.connect(self._changed)
 
     def load(self) -> None:
-        ctx = self.desk.services.ctx
-        self.desk.runner.run(lambda: accounts.list_accounts(ctx), self._show, self.failed, self)
+        accounts = self.desk.services.accounts
+        self.desk.runner.run(accounts.list_all, self._show, self.failed, self)
 
     def _changed(self, changes: Changes) -> None:
         if self.loaded and changes.kind in ("users", "officers"):
@@ -317,37 +316,35 @@ class UsersTab(Guarded):
         dialog.open()
 
     def new_account(self) -> None:
-        ctx = self.desk.services.ctx
+        accounts = self.desk.services.accounts
 
         def create(v: dict[str, Any]) -> Changes:
-            return accounts.create_account(
-                ctx, v["username"], v["password"], v["role"], v["officer_id"]
-            )
+            return accounts.create(v["username"], v["password"], v["role"], v["officer_id"])
 
         parts = ("username", "role", "officer", "password", "again")
         self._open("New account", parts, create)
 
     def reset_password(self) -> None:
-        account, ctx = self.selected(), self.desk.services.ctx
+        account, accounts = self.selected(), self.desk.services.accounts
         if account is not None:
-            submit = lambda v: accounts.reset_password(ctx, account.id, v["password"])  # noqa: E731
+            submit = lambda v: accounts.reset_password(account.id, v["password"])  # noqa: E731
             self._open(f"Reset the password of {account.username}", ("password", "again"), submit)
 
     def change_role(self) -> None:
-        account, ctx = self.selected(), self.desk.services.ctx
+        account, accounts = self.selected(), self.desk.services.accounts
         if account is None:
             return
         self._open(
             f"Change the role of {account.username}",
             ("role",),
-            lambda v: accounts.set_role(ctx, account.id, v["role"]),
+            lambda v: accounts.change_role(account.id, v["role"]),
         )
         assert self.dialog is not None
         role_box = self.dialog.role  # type: ignore[attr-defined]
         role_box.setCurrentIndex(role_box.findData(account.role.value))
 
     def toggle_active(self) -> None:
-        account, ctx = self.selected(), self.desk.services.ctx
+        account, accounts = self.selected(), self.desk.services.accounts
         if account is None:
             return
         active = not account.active
@@ -358,24 +355,10 @@ class UsersTab(Guarded):
             "until it is enabled again.",
         ):
             return
-        self.desk.write(lambda: accounts.set_active(ctx, account.id, active))
+        self.desk.write(lambda: (accounts.enable if active else accounts.disable)(account.id))
 
 
 # -- Audit log --------------------------------------------------------------------------
-
-
-def _audit_cells(entry: AuditRow) -> list[str]:
-    role = {r.value: name for r, name in ROLE_NAMES.items()}.get(entry.role, entry.role)
-    return [
-        when_text(entry.at),
-        entry.username or "(no one signed in)",
-        role,
-        entry.action,
-        entry.kind,
-        ", ".join(entry.record_ids),
-        entry.detail,
-        entry.outcome,
-    ]
 
 
 def chain_sentence(check: ChainCheck) -> str:
@@ -383,10 +366,6 @@ def chain_sentence(check: ChainCheck) -> str:
         return f"The audit log is intact ({check.entries} entries)."
     reason = check.reason or f"entry {check.first_bad} was changed outside the app"
     return reason[0].upper() + reason[1:] + "."
-
-
-def _neutralise(text: str) -> str:
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 class AuditTab(Guarded):
@@ -457,11 +436,11 @@ class AuditTab(Guarded):
             self._fetch(self.entries[-1].seq, replace=False)
 
     def _fetch(self, before: int | None, replace: bool) -> None:
-        ctx, filters = self.desk.services.ctx, self._filters()
+        log, filters = self.desk.services.audit, self._filters()
         self.more_button.setEnabled(False)
 
         def work() -> list[AuditRow]:
-            return audit.entries(ctx, before_seq=before, limit=AUDIT_PAGE, **filters)
+            return log.entries(before_seq=before, limit=AUDIT_PAGE, **filters)
 
         self.desk.runner.run(work, lambda rows: self._show(rows, replace), self.failed, self)
 
@@ -473,19 +452,13 @@ class AuditTab(Guarded):
         self.entries.extend(rows)
         self.table.setRowCount(len(self.entries))
         for offset, entry in enumerate(rows):
-            set_row(self.table, start + offset, _audit_cells(entry))
+            set_row(self.table, start + offset, audit_cells(entry))
         self.more_button.setEnabled(len(rows) == AUDIT_PAGE)
         self.count.setText(f"{len(self.entries)} entries shown")
         self.pages.setCurrentWidget(self.content)
 
     def check_chain(self) -> None:
-        ctx = self.desk.services.ctx
         self.chain.setText("Checking the chain…")
-
-        def work() -> ChainCheck:
-            ctx.require(Action.READ_AUDIT, "audit_log")
-            with ctx.store.read() as session:
-                return audit.verify(session)
 
         def done(check: ChainCheck) -> None:
             self.chain.setText(chain_sentence(check))
@@ -496,41 +469,22 @@ class AuditTab(Guarded):
             self.chain.clear()
             self.desk.report_error(error, self)
 
-        self.desk.runner.run(work, done, failed, self)
+        self.desk.runner.run(self.desk.services.audit.verify, done, failed, self)
 
     def export(self) -> None:
         stamp = datetime.now(LONDON).strftime("%Y-%m-%d")
         chosen = self.save_file(self, "Export the audit log", f"audit-log-{stamp}.csv")
         if not chosen:
             return
-        ctx, filters, target = self.desk.services.ctx, self._filters(), Path(chosen)
+        log, filters, target = self.desk.services.audit, self._filters(), Path(chosen)
 
         def work() -> int:
-            rows: list[AuditRow] = []
-            while True:
-                before = rows[-1].seq if rows else None
-                page = audit.entries(ctx, before_seq=before, limit=1000, **filters)
-                rows.extend(page)
-                if len(page) < 1000:
-                    break
-            write_atomic(target, _csv(rows).encode("utf-8-sig"))
-            audit.record(ctx, "export", "audit_log", (), f"{len(rows)} entries to CSV")
-            return len(rows)
+            return log.export_csv(target, **filters)
 
         def done(count: int) -> None:
             self.desk.inform(self, "Export", f"{count} audit entries were saved to {target}.")
 
         self.desk.runner.run(work, done, lambda e: self.desk.report_error(e, self), self)
-
-
-def _csv(rows: list[AuditRow]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["Seq", *AUDIT_COLUMNS])
-    for entry in rows:
-        cells = [when_text(entry.at), *_audit_cells(entry)[1:]]
-        writer.writerow([entry.seq, *(_neutralise(c) for c in cells)])
-    return out.getvalue()
 
 
 def users_tab(desk: Desk) -> QWidget:
