@@ -37,20 +37,16 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 
 def run(args: argparse.Namespace, open_services: OpenServices, out: TextIO) -> int:
-    """Write the document; domain errors (an unknown ward) raise for the app to report."""
-    from pcso_desk.reports.common import write_atomic
-    from pcso_desk.services import briefings
-
-    services = open_services(False)
+    """Write the document (audited as a print, with the file's size and SHA-256); domain
+    errors (an unknown ward) raise for the app to report."""
+    documents = open_services(False).documents
     if args.command == "briefing":
         kind = "ward" if args.ward else "neighbourhood"
-        area = briefings.find_area(services.ctx, kind, args.ward or args.neighbourhood)
-        data = briefings.handout(services.ctx, area, date.today())
-        pdf = briefings.handout_pdf(data, large_print=args.large_print)
+        area = documents.find_area(kind, args.ward or args.neighbourhood)
+        documents.save_handout(area, date.today(), args.out, large_print=args.large_print)
         label = f"street briefing for {area.name}"
     else:
-        pdf = briefings.meeting_pack_pdf(services.ctx, args.meeting)
+        documents.save_meeting_pack(args.meeting, args.out)
         label = "meeting pack"
-    write_atomic(args.out, pdf)
     print(f"Wrote the {label} to {args.out}.", file=out)
     return 0

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from pcso_desk.domain.errors import NotFoundError, ValidationError
+from pcso_desk.domain.errors import ValidationError
 
 if TYPE_CHECKING:
     from pcso_desk.services.api import Services
@@ -62,9 +62,7 @@ def add_parsers(commands: Any) -> None:
 
 
 def run_import_crimes(args: argparse.Namespace, open_services: OpenServices, out: TextIO) -> int:
-    from pcso_desk.services.crimes import import_crimes
-
-    report = import_crimes(open_services(False).ctx, args.file)
+    report = open_services(False).packs.import_crimes(args.file)
     print(report.summary(), file=out)
     for line in report.rejects:
         print(line, file=out)
@@ -77,24 +75,23 @@ def run_monthly_pack(
     out: TextIO,
     today: date | None = None,
 ) -> int:
-    from pcso_desk.services import packs
-
     month = _month(args.month, today or date.today())
-    ctx = open_services(False).ctx
+    services = open_services(False)
     if args.district:
-        return _district(ctx, args, month, out)
+        return _district(services, args, month, out)
+    packs = services.packs
     kind, name = next(
         (k, getattr(args, k)) for k in ("neighbourhood", "ward", "council") if getattr(args, k)
     )
-    _known_area(ctx, kind, name)
-    target = packs.build_pack(ctx, kind, name, month, args.out, internal=args.internal)
+    packs.check_area(kind, name)
+    target = packs.build_pack(kind, name, month, args.out, internal=args.internal)
     print(f"Wrote the {month} pack for {name} to {target}.", file=out)
     return 0
 
 
 def _month(typed: str | None, today: date) -> str:
     """The month asked for (refused if it has not begun), or the last complete month."""
-    from pcso_desk.services.monthly import last_complete_month, parse_month
+    from pcso_desk.services.values import last_complete_month, parse_month
 
     if not typed:
         return last_complete_month(today)
@@ -106,32 +103,20 @@ def _month(typed: str | None, today: date) -> str:
     return month
 
 
-def _known_area(ctx: Any, kind: str, name: str) -> None:
-    """Refuse an unknown area name in one sentence that offers the close ones."""
-    from pcso_desk.services.monthly import area_names
-    from pcso_desk.services.names import no_such
-
-    names = area_names(ctx, kind)
-    if name.strip().lower() not in {n.lower() for n in names}:  # as monthly.find_area looks
-        raise NotFoundError(no_such(f"{kind} called", name, names))
-
-
-def _district(ctx: Any, args: argparse.Namespace, month: str, out: TextIO) -> int:
-    """A pack per neighbourhood into the --out folder, made once the district is known."""
+def _district(services: Services, args: argparse.Namespace, month: str, out: TextIO) -> int:
+    """A pack per neighbourhood into the --out folder, made once the district is known (and
+    by the use case, once the export right is checked)."""
     from pcso_desk.cli_common import check_folder
-    from pcso_desk.domain.permissions import Action
-    from pcso_desk.services import packs
 
     def progress(done: int, total: int, name: str) -> None:
         if name:
             print(f"[{done + 1}/{total}] {name}", file=out, flush=True)
 
-    _known_area(ctx, "district", args.district)
-    ctx.require(Action.EXPORT, "monthly_pack")  # before the folder is made
+    packs = services.packs
+    packs.check_area("district", args.district)
     check_folder(args.out)
-    args.out.mkdir(exist_ok=True)
     written = packs.build_district(
-        ctx, args.district, month, args.out, internal=args.internal, progress=progress
+        args.district, month, args.out, internal=args.internal, progress=progress
     )
     count = "1 pack" if len(written) == 1 else f"{len(written)} packs"
     print(f"Wrote {count} for {month} to {args.out}.", file=out)

@@ -27,8 +27,7 @@ from pcso_desk.domain.errors import ValidationError
 from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.forms import RecordPicker, choices_of
 from pcso_desk.services.api import Services
-from pcso_desk.services.records import ListQuery
-from pcso_desk.services.today import LoggedEngagement, log_engagement
+from pcso_desk.services.values import ListQuery, LoggedEngagement
 
 Clock = Callable[[], datetime]
 DRAFT_KEY = "quick-log"
@@ -296,7 +295,9 @@ class QuickLogDialog(QDialog):
         self.log_button.setEnabled(False)
         self._say("Logging…")
         self.desk.runner.run(
-            lambda: log_engagement(self.desk.services, values, contacts), self._saved, self._failed
+            lambda: self.desk.services.today.log_engagement(values, contacts),
+            self._saved,
+            self._failed,
         )
 
     def _saved(self, logged: LoggedEngagement) -> None:

@@ -12,12 +12,15 @@ from pcso_desk.services import operations, specs
 from pcso_desk.services.accounts import Accounts
 from pcso_desk.services.audit_api import AuditLog
 from pcso_desk.services.context import Context
+from pcso_desk.services.documents_api import Documents
 from pcso_desk.services.gateway import Effect, note, use_case
+from pcso_desk.services.packs_api import Packs
 from pcso_desk.services.records import ListQuery, RecordService
 from pcso_desk.services.retention import Retention
 from pcso_desk.services.search import SearchHit, search
 from pcso_desk.services.setup_api import Setup
 from pcso_desk.services.sync_api import Sync
+from pcso_desk.services.today_api import Today
 
 if TYPE_CHECKING:  # the demo builder (Faker and all) loads only when a demo is made
     from pcso_desk.paths import DataPaths
@@ -58,6 +61,9 @@ class Services:
         self.accounts = Accounts(self.ctx)
         self.audit = AuditLog(self.ctx)
         self.setup = Setup(self.ctx)
+        self.documents = Documents(self.ctx)
+        self.packs = Packs(self.ctx)
+        self.today = Today(self.ctx)
 
     def __getitem__(self, kind: str) -> RecordService:
         return self.records[kind]

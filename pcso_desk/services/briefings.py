@@ -25,7 +25,6 @@ from pcso_desk.reports.briefing import (
 )
 from pcso_desk.reports.internal import KinCallList, KinRow, VictimCard, VisitLine
 from pcso_desk.reports.meeting_pack import MeetingPack
-from pcso_desk.services import audit
 from pcso_desk.services.context import Context
 from pcso_desk.store import models as m
 
@@ -81,9 +80,10 @@ def _no_such(kind: str, text: str, names: list[str]) -> str:
 
 
 def _printing(ctx: Context, kind: str, record_id: str) -> None:
-    """Printing is checked against the role, and audited, when a document's data is built."""
+    """Printing is checked against the role when a document's data is built. What the log says
+    of it (shown on screen: "preview"; written or printed: "print") is declared by the use
+    case that builds it (services/documents_api.py), not here."""
     ctx.require(Action.PRINT, kind, (record_id,))
-    audit.record(ctx, "print", kind, (record_id,))
 
 
 def handout(ctx: Context, area: Area, today: date) -> Handout:

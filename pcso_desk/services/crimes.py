@@ -25,7 +25,6 @@ from sqlalchemy import insert, select
 
 from pcso_desk.domain.errors import ValidationError
 from pcso_desk.domain.permissions import Action
-from pcso_desk.services import audit
 from pcso_desk.services.contact_import import read_text
 from pcso_desk.services.context import Context
 from pcso_desk.store.base import new_id, utcnow
@@ -178,9 +177,9 @@ def import_crimes(ctx: Context, path: Path) -> CrimeImportReport:
         parsed.append(values)
     if rejects and not parsed:
         raise _refuse(path, "none of its rows could be read")
-    report = _store(ctx, parsed, tuple(rejects))
-    audit.record(ctx, "import", "crime_records", (), "street-level crimes file")
-    return report
+    # Called as the use case (services/packs_api.py) this runs inside its unit of work: the
+    # rows join it and commit with the import's audit entry, or neither does.
+    return _store(ctx, parsed, tuple(rejects))
 
 
 def _store(

@@ -29,7 +29,6 @@ from pcso_desk.domain.disclosure import (
 from pcso_desk.domain.errors import ValidationError
 from pcso_desk.domain.permissions import Action
 from pcso_desk.reports.monthly_pack import PackTable, render_monthly_pack
-from pcso_desk.services import audit
 from pcso_desk.services.context import Context
 from pcso_desk.services.export import atomic_path, csv_cell, neutralise
 from pcso_desk.services.monthly import (
@@ -246,12 +245,12 @@ def write_pack(ctx: Context, area: Area, month: str, target: Path, *, internal: 
     """Build the pack for `area` and `month` into the zip `target`; returns `target`.
 
     The PDF, workbook and CSVs are made in memory and written straight into the zip, which
-    is written under a temporary name, fsynced and renamed: one durable write per pack."""
-    if target.suffix.lower() != ".zip":
-        raise ValidationError(f"'{target.name}' should end in .zip.", field="out")
+    is written under a temporary name, fsynced and renamed: one durable write per pack.
+    The export's audit entry is the use case's (services/packs_api.py): written with the
+    zip's size and SHA-256, it commits before the zip takes its name."""
+    if target.suffix.lower() != ".zip":  # `target` may be the gateway's hidden name: not shown
+        raise ValidationError("The pack's file name should end in .zip.", field="out")
     ctx.require(Action.EXPORT, "monthly_pack")
-    which = "internal" if internal else "public"
-    audit.record(ctx, "export", "monthly_pack", area.ward_ids, f"{area.name} {month} {which}")
     figures = monthly_figures(ctx, area, month)
     tables = pack_tables(figures, public=not internal)
     name = pack_name(area, figures.month, internal=internal)

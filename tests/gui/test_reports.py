@@ -1,4 +1,5 @@
-"""Reports screen: choose a document, preview its pages, save the same PDF, print those pages."""
+"""Reports screen: choose a document, preview its pages, save the same document as a PDF, print
+it; the preview is audited as a preview, the saved file and the printout as prints."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QLabel
+from sqlalchemy import text
 
 from pcso_desk.gui.screens.reports import ReportsScreen
 from tests.factories import d, utc
@@ -77,6 +79,15 @@ def _screen(qtbot: Any, desk: Any, dialogs: Dialogs) -> ReportsScreen:
     return screen
 
 
+def _audited(services: Any) -> list[tuple[str, str]]:
+    """(event, detail) of each briefing's audit entry, oldest first; a file by its name."""
+    with services.ctx.store.read() as session:
+        rows = session.execute(
+            text("SELECT action, detail FROM audit_log WHERE kind = 'briefing' ORDER BY seq")
+        )
+        return [(action, detail.split(":")[0]) for action, detail in rows]
+
+
 def _pages_shown(screen: ReportsScreen) -> list[QLabel]:
     return [
         label
@@ -85,7 +96,7 @@ def _pages_shown(screen: ReportsScreen) -> list[QLabel]:
     ]
 
 
-def test_preview_then_save_writes_the_previewed_pdf(qtbot, desk, services, world, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_preview_then_save_writes_the_same_document(qtbot, desk, services, world, tmp_path) -> None:  # type: ignore[no-untyped-def]
     _content(services, world)
     dialogs = Dialogs(tmp_path)
     screen = _screen(qtbot, desk, dialogs)
@@ -98,11 +109,12 @@ def test_preview_then_save_writes_the_previewed_pdf(qtbot, desk, services, world
     real_input.click(tab.save_button)
     saved = tmp_path / "chosen.pdf"
     qtbot.waitUntil(saved.exists, timeout=10_000)
-    assert saved.read_bytes() == tab.pdf
+    assert page_texts(saved.read_bytes()) == page_texts(tab.pdf or b"")
     text = " ".join(page_texts(saved.read_bytes()))
     assert "Stop parking on the pavement in Mill Lane." in text and "Riverside PACT" in text
     assert dialogs.suggested == ["street-briefing-handout-ward-riverside-central-riv-c.pdf"]
     qtbot.waitUntil(lambda: tab.status.text() == f"Saved to {saved}.")
+    assert _audited(services)[-2:] == [("preview", ""), ("print", "chosen.pdf")]
 
 
 def test_print_paints_the_previewed_pages(qtbot, desk, services, world, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -111,14 +123,17 @@ def test_print_paints_the_previewed_pages(qtbot, desk, services, world, tmp_path
     screen = _screen(qtbot, desk, dialogs)
     tab = screen.briefings
     real_input.click(tab.print_button)  # the print dialog answers as the test says
+    qtbot.waitUntil(lambda: tab.status.text().startswith("Sent "), timeout=10_000)
+    assert "to the printer" in tab.status.text()
     printed = PdfReader(io.BytesIO(dialogs.print_to.read_bytes()))
     assert len(printed.pages) == len(_pages_shown(screen))
-    assert "to the printer" in tab.status.text()
+    assert _audited(services)[-2:] == [("preview", ""), ("print", "for a printer")]
 
     dialogs.accept_print = False
     dialogs.print_to.unlink()
     real_input.click(tab.print_button)
     assert not dialogs.print_to.exists()
+    assert _audited(services)[-1] == ("print", "for a printer")  # nothing more: not printed
 
 
 def test_choosing_another_document_rebuilds_the_preview(

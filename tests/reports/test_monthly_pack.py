@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import zipfile
 from datetime import datetime
@@ -11,11 +12,13 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
+from sqlalchemy import select
 
 from pcso_desk.domain.disclosure import SMALL
 from pcso_desk.domain.errors import ValidationError
 from pcso_desk.services.api import Services
 from pcso_desk.services.packs import build_district, build_pack
+from pcso_desk.store.models import AuditEntry
 from tests.services.test_monthly import MONTH, Known, known  # noqa: F401 - the fixture
 
 CANARIES = (
@@ -232,3 +235,57 @@ def test_a_month_with_no_data(services: Services, known: Known, tmp_path: Path) 
     text = " ".join(" ".join(pdf_pages(files[f"{base}.pdf"])).split())
     assert "June 2027" in text and "Nothing to report this month." in text
     assert "No patrol or abstraction time was recorded this month." in text
+
+
+def _exports(services: Services) -> list[tuple[str, str]]:
+    with services.ctx.store.read() as session:
+        found = session.execute(
+            select(AuditEntry.record_ids, AuditEntry.detail).where(
+                AuditEntry.action == "export", AuditEntry.kind == "monthly_pack"
+            )
+        )
+        return [(ids, detail) for ids, detail in found]
+
+
+def _file(path: Path) -> str:
+    data = path.read_bytes()
+    return f"{path.name}: {len(data)} bytes, sha256 {hashlib.sha256(data).hexdigest()}"
+
+
+def test_a_pack_written_is_one_export_entry_with_its_size_and_digest(
+    services: Services,
+    known: Known,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "packs"
+    folder.mkdir()
+    out = services.packs.build_pack(
+        "ward", "Riverside Central", MONTH, folder / "w.zip", internal=True
+    )
+    assert out == folder / "w.zip"
+    ids = f'["{known.world.ward}"]'
+    assert _exports(services) == [(ids, f"Riverside Central {MONTH} internal; {_file(out)}")]
+    assert [p.name for p in folder.iterdir()] == ["w.zip"]  # no hidden copy left behind
+
+
+def test_a_district_is_one_entry_naming_every_pack_and_keeps_none_if_it_fails(
+    services: Services,
+    known: Known,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "packs"
+    folder.mkdir()
+
+    def stopped(done: int, total: int, _name: str) -> None:
+        if done == total:
+            raise KeyboardInterrupt  # cancelled once every pack was written
+
+    with pytest.raises(KeyboardInterrupt):
+        services.packs.build_district(
+            "Testshire North", MONTH, folder, internal=False, progress=stopped
+        )
+    assert list(folder.iterdir()) == [] and _exports(services) == []
+
+    written = services.packs.build_district("Testshire North", MONTH, folder, internal=False)
+    assert written == [folder / f"riverside-snt-{MONTH}.zip"]
+    assert _exports(services) == [("[]", f"Testshire North {MONTH} public; {_file(written[0])}")]

@@ -15,7 +15,7 @@ from sqlalchemy import text
 from pcso_desk.app import build_services, main
 from pcso_desk.domain.errors import PermissionDenied
 from pcso_desk.paths import DataPaths
-from pcso_desk.services import accounts, briefings
+from pcso_desk.services import accounts
 from pcso_desk.services.api import Services
 from pcso_desk.services.context import Context
 from pcso_desk.services.maintenance import init_store
@@ -129,14 +129,46 @@ def test_export_import_and_print_each_write_one_entry(desk: Desk) -> None:
     source.write_text("Full Name,Post Code\nZebedee Canarybird,SG1 1AA\nOtto Finch,WD17 1AA\n")
     entry = desk.one_entry(lambda: desk.services.import_contacts(source))
     assert (entry["action"], entry["kind"]) == ("import", "contacts")
-    area = briefings.find_area(desk.services.ctx, "ward", "RIV-C")
-    entry = desk.one_entry(lambda: briefings.handout(desk.services.ctx, area, date(2026, 7, 1)))
+    documents = desk.services.documents
+    area = documents.find_area("ward", "RIV-C")
+    entry = desk.one_entry(lambda: documents.print_handout(area, date(2026, 7, 1)))
     assert (entry["action"], entry["kind"], entry["record_ids"]) == (
         "print",
         "briefing",
         f'["{desk.world.ward}"]',
     )
     _no_canary(desk.rows())
+
+
+def test_a_preview_on_screen_is_a_preview_not_a_print(desk: Desk) -> None:
+    documents = desk.services.documents
+    area = documents.find_area("ward", "RIV-C")
+    pdf: list[bytes] = []
+    entry = desk.one_entry(lambda: pdf.append(documents.preview_handout(area, date(2026, 7, 1))))
+    assert pdf[0].startswith(b"%PDF")
+    assert (entry["action"], entry["kind"], entry["record_ids"]) == (
+        "preview",
+        "briefing",
+        f'["{desk.world.ward}"]',
+    )
+
+
+def test_a_pdf_written_to_a_file_is_a_print_with_its_size_and_digest(desk: Desk) -> None:
+    documents = desk.services.documents
+    area = documents.find_area("ward", "RIV-C")
+    out = desk.root / "handout.pdf"
+    entry = desk.one_entry(
+        lambda: documents.save_handout(area, date(2026, 7, 1), out, large_print=True)
+    )
+    digest = hashlib.sha256(out.read_bytes()).hexdigest()
+    size = out.stat().st_size
+    assert (entry["action"], entry["kind"], entry["record_ids"]) == (
+        "print",
+        "briefing",
+        f'["{desk.world.ward}"]',
+    )
+    assert entry["detail"] == f"large print; handout.pdf: {size} bytes, sha256 {digest}"
+    assert [p.name for p in desk.root.iterdir() if "handout" in p.name] == ["handout.pdf"]
 
 
 def test_a_sign_in_writes_one_entry(desk: Desk) -> None:

@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import func, select
 
 from pcso_desk.domain.errors import ValidationError
+from pcso_desk.services import audit
 from pcso_desk.services.api import Services
-from pcso_desk.services.crimes import HEADER, import_crimes
-from pcso_desk.store.models import CrimeRecord
+from pcso_desk.services.crimes import HEADER
+from pcso_desk.store.models import AuditEntry, CrimeRecord
 from tests.factories import World
 
 HEAD = ",".join(HEADER)
@@ -61,7 +62,7 @@ def test_a_file_with_every_kind_of_row_gives_exact_counts(
         "ddd444,March 2026,x,x,,,On or near Nowhere,E01000001,n,Burglary,,",  # bad month
         row("eee555", "E01000001", ""),  # no crime type
     )
-    report = import_crimes(services.ctx, path)
+    report = services.packs.import_crimes(path)
     assert (report.added, report.already_held, report.rejected) == (5, 0, 2)
     assert report.unmapped == 1 and report.unmapped_lsoas == ("E01009999",)
     assert report.rejects == (
@@ -89,16 +90,16 @@ def test_importing_the_same_file_twice_changes_nothing(
         row("", "E01000001", "Anti-social behaviour"),
     )
     path = write(tmp_path, *lines, row("", "E01000001", "Anti-social behaviour"))
-    import_crimes(services.ctx, path)
+    services.packs.import_crimes(path)
     before = [(r.id, r.row_key) for r in records(services)]
-    again = import_crimes(services.ctx, path)
+    again = services.packs.import_crimes(path)
     assert (again.added, again.already_held, again.rejected) == (0, 3, 0)
     assert [(r.id, r.row_key) for r in records(services)] == before
     # A later file holding one of the two ASB rows adds nothing; a third identical one is new.
     more = write(
         tmp_path, *lines, *[row("", "E01000001", "Anti-social behaviour")] * 2, name="b.csv"
     )
-    assert import_crimes(services.ctx, more).added == 1
+    assert services.packs.import_crimes(more).added == 1
 
 
 def test_a_repeated_crime_id_in_one_file_is_rejected(
@@ -110,7 +111,7 @@ def test_a_repeated_crime_id_in_one_file_is_rejected(
         row("aaa111", "E01000001", "Burglary"),
         row("aaa111", "E01000001", "Burglary"),
     )
-    report = import_crimes(services.ctx, path)
+    report = services.packs.import_crimes(path)
     assert report.added == 1
     assert report.rejects == ("Row 3 was not imported: it repeats the Crime ID of row 2.",)
 
@@ -133,7 +134,7 @@ def test_a_file_not_in_the_format_is_refused_and_nothing_changes(
     path = tmp_path / "wrong.csv"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ValidationError) as raised:
-        import_crimes(services.ctx, path)
+        services.packs.import_crimes(path)
     assert "'wrong.csv' is not a data.police.uk street-level crime file" in str(raised.value)
     assert why in str(raised.value)
     with services.ctx.store.read() as session:
@@ -148,5 +149,34 @@ def test_a_windows_1252_file_with_a_bom_free_header_is_read(
         HEAD + "\n" + row("fff666", "E01000001", "Other theft").replace("High Street", "Café Row")
     )
     path.write_bytes(text.encode("cp1252"))
-    assert import_crimes(services.ctx, path).added == 1
+    assert services.packs.import_crimes(path).added == 1
     assert records(services)[0].location == "On or near Café Row"
+
+
+def _entries(services: Services) -> list[tuple[str, str, str]]:
+    with services.ctx.store.read() as session:
+        found = session.execute(select(AuditEntry.action, AuditEntry.kind, AuditEntry.detail))
+        return [(action, kind, detail) for action, kind, detail in found]
+
+
+def test_the_rows_and_the_import_entry_commit_together(
+    services: Services, mapped: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path, HEAD, row("aaa111", "E01000001", "Burglary"), "broken,row")
+    before = _entries(services)
+
+    def no_entry(*_args: object, **_kwargs: object) -> None:
+        raise OSError("the disk is full")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(audit, "append", no_entry)
+        with pytest.raises(OSError):
+            services.packs.import_crimes(path)
+    assert records(services) == [] and _entries(services) == before  # neither was kept
+
+    assert services.packs.import_crimes(path).added == 1
+    added = _entries(services)[len(before) :]
+    detail = "street-level crimes file: 1 added, 1 rejected"
+    assert added == [("import", "crime_records", detail)]
+    services.packs.import_crimes(path)  # everything already held: nothing changed, nothing logged
+    assert _entries(services)[len(before) :] == added

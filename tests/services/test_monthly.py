@@ -12,7 +12,7 @@ import pytest
 from pcso_desk.domain.disclosure import SMALL, WITHHELD, shown_change, shown_count
 from pcso_desk.domain.errors import NotFoundError, ValidationError
 from pcso_desk.services.api import Services
-from pcso_desk.services.crimes import HEADER, import_crimes
+from pcso_desk.services.crimes import HEADER
 from pcso_desk.services.monthly import (
     MonthlyFigures,
     district_neighbourhoods,
@@ -187,7 +187,7 @@ def _victims(services: Services, w: World) -> None:
 def known(services: Services, world: World, tmp_path: Path) -> Known:
     for code, ward in (("E01000001", world.ward), ("E01000002", world.other_ward)):
         services["lsoa_wards"].create({"lsoa_code": code, "ward_id": ward})
-    import_crimes(services.ctx, _crime_file(tmp_path))
+    services.packs.import_crimes(_crime_file(tmp_path))
     # Hand counts: used where nothing was imported for that ward and month, ignored otherwise.
     services["crime_counts"].create(
         {"ward_id": world.other_ward, "month": "2025-03", "crime_type": "Shoplifting", "count": 4}

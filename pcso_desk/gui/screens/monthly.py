@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pcso_desk.domain.errors import ValidationError
 from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.progress import ProgressTask
-from pcso_desk.services import monthly, packs
+from pcso_desk.services.values import last_complete_month, month_title, shift_month
 
 KINDS = (
     ("Neighbourhood", "neighbourhood"),
@@ -36,8 +37,8 @@ MONTHS_OFFERED = 24
 
 
 def _months(today: date) -> list[str]:
-    last = monthly.last_complete_month(today)
-    return [monthly.shift_month(last, -back) for back in range(MONTHS_OFFERED)]
+    last = last_complete_month(today)
+    return [shift_month(last, -back) for back in range(MONTHS_OFFERED)]
 
 
 class MonthlyPackPanel(QWidget):
@@ -62,7 +63,7 @@ class MonthlyPackPanel(QWidget):
         self.area = QComboBox()
         self.month = QComboBox()
         for month in _months(today):
-            self.month.addItem(monthly.month_title(month), month)
+            self.month.addItem(month_title(month), month)
         self.internal = QCheckBox("Internal version for the sergeant (OFFICIAL-SENSITIVE)")
         self.folder = QLineEdit(str(Path.home()))
         self.choose = QPushButton("Choose…")
@@ -116,10 +117,9 @@ class MonthlyPackPanel(QWidget):
         column.addStretch(1)
 
     def _load_areas(self) -> None:
-        kind = self.kind.currentData()
-        ctx = self.desk.services.ctx
+        kind, packs = self.kind.currentData(), self.desk.services.packs
         self.area.setEnabled(False)
-        self.desk.runner.run(lambda: monthly.area_names(ctx, kind), self._show_areas, guard=self)
+        self.desk.runner.run(lambda: packs.area_names(kind), self._show_areas, guard=self)
 
     def _show_areas(self, names: list[str]) -> None:
         self.area.clear()
@@ -138,14 +138,15 @@ class MonthlyPackPanel(QWidget):
         if not name:
             self.desk.inform(self, "Monthly pack", "Choose an area first.")
             return
-        ctx = self.desk.services.ctx
+        packs = self.desk.services.packs
         task = ProgressTask(self.desk, self, "Building monthly packs")
         self.build.setEnabled(False)
 
         def work(report: Callable[[str, int, int], None]) -> list[Path]:
+            if not folder.is_dir():  # the packs go into a folder the user already has
+                raise ValidationError(f"The folder '{folder}' does not exist.", field="out")
             if kind == "district":
                 return packs.build_district(
-                    ctx,
                     name,
                     month,
                     folder,
@@ -153,7 +154,7 @@ class MonthlyPackPanel(QWidget):
                     progress=lambda done, total, area: report(area or "Done", done, total),
                 )
             report(name, 0, 1)
-            return [packs.build_into(ctx, kind, name, month, folder, internal=internal)]
+            return [packs.build_into(kind, name, month, folder, internal=internal)]
 
         task.start(work, self._built, self._failed, lambda: self.build.setEnabled(True))
 

@@ -1,4 +1,9 @@
-"""The Reports screen: choose a document, preview its PDF pages, print them or save the PDF."""
+"""The Reports screen: choose a document, preview its PDF pages, print them or save the PDF.
+
+Showing a document is audited as a preview; saving it to a file or sending it to a printer is
+audited as a print (services.documents): each makes the document afresh from what was chosen
+for the preview.
+"""
 
 from __future__ import annotations
 
@@ -25,14 +30,14 @@ from PySide6.QtWidgets import (
 
 from pcso_desk.domain.schedule import LONDON
 from pcso_desk.gui.desk import Desk
-from pcso_desk.services import briefings
-from pcso_desk.services.context import Changes
+from pcso_desk.services.values import Changes
 
 PREVIEW_DPI = 80
 PRINT_DPI = 200
 SaveFile = Callable[[QWidget | None, str, str], str | None]
 PrintDialog = Callable[[QPrinter, QWidget | None], bool]
 Today = Callable[[], date]
+Made = tuple[str, str, date]  # what a preview was made of: document key, target, day
 
 
 @dataclass(frozen=True)
@@ -116,6 +121,7 @@ class BriefingsTab(QWidget):
         super().__init__()
         self.desk, self.today, self.save, self.ask_print = desk, today, save, ask_print
         self.pdf: bytes | None = None
+        self.made: Made | None = None
         self.pages: list[QImage] = []
         self.choices: dict[str, tuple[tuple[str, str], ...]] = {}
         self._request = 0
@@ -181,15 +187,16 @@ class BriefingsTab(QWidget):
         layout.addWidget(self.preview, 1)
 
     def _load_choices(self) -> dict[str, tuple[tuple[str, str], ...]]:
-        ctx, today = self.desk.services.ctx, self.today()
+        documents = self.desk.services.documents
         areas = tuple(
             (f"{kind}:{c.label.rsplit('(', 1)[-1].rstrip(')')}", f"{kind.capitalize()}: {c.label}")
             for kind in ("ward", "neighbourhood")
-            for c in briefings.choices(ctx, kind, today)
+            for c in documents.choices(kind)
         )
         loaded = {"area": areas}
-        for what in ("meeting", "kin", "case"):
-            loaded[what] = tuple((c.id, c.label) for c in briefings.choices(ctx, what, today))
+        for what in ("meeting", "kin"):
+            loaded[what] = tuple((c.id, c.label) for c in documents.choices(what))
+        loaded["case"] = tuple((c.id, c.label) for c in documents.open_cases())
         return loaded
 
     def _choices_loaded(self, loaded: dict[str, tuple[tuple[str, str], ...]]) -> None:
@@ -214,41 +221,65 @@ class BriefingsTab(QWidget):
         """Build the chosen document on the worker; a newer choice makes older results stale."""
         value = self.target.currentData()
         self._set_ready(False)
+        self.made = None
         if value is None:
             self.status.setText("There is nothing to make this document for yet.")
             self._show([])
             return
         self._request += 1
-        request, key, today = self._request, self.kind().key, self.today()
+        request, made = self._request, (self.kind().key, str(value), self.today())
         self.status.setText("Making the document\u2026")
 
         def work() -> tuple[bytes, list[QImage]]:
-            pdf = self._build(key, str(value), today)
+            pdf = self._pdf("preview", made)
             return pdf, render_pages(pdf, PREVIEW_DPI)
 
         def done(result: tuple[bytes, list[QImage]]) -> None:
             if request == self._request:
-                self._made(*result)
+                self._made(made, *result)
 
         self.desk.runner.run(work, done, guard=self)
 
-    def _build(self, key: str, value: str, today: date) -> bytes:
-        """On the worker: the PDF bytes of the chosen document."""
-        from pcso_desk.reports.internal import build_kin_call_list, build_victim_card
-
-        ctx = self.desk.services.ctx
+    def _pdf(self, use: str, made: Made) -> bytes:
+        """On the worker: the chosen document's PDF to show ("preview") or to send to a
+        printer ("print"); each is its own audited use case."""
+        key, value, today = made
+        documents = self.desk.services.documents
+        printing = use == "print"
         if key in ("handout", "large"):
             kind, code = value.split(":", 1)
-            data = briefings.handout(ctx, briefings.find_area(ctx, kind, code), today)
-            return briefings.handout_pdf(data, large_print=key == "large")
+            area, large = documents.find_area(kind, code), key == "large"
+            if printing:
+                return documents.print_handout(area, today, large_print=large)
+            return documents.preview_handout(area, today, large_print=large)
         if key == "pack":
-            return briefings.meeting_pack_pdf(ctx, value)
+            if printing:
+                return documents.print_meeting_pack(value)
+            return documents.preview_meeting_pack(value)
         if key == "kin":
-            return build_kin_call_list(briefings.kin_call_list(ctx, value, today))
-        return build_victim_card(briefings.victim_card(ctx, value, today))
+            if printing:
+                return documents.print_kin_call_list(value, today)
+            return documents.preview_kin_call_list(value, today)
+        if printing:
+            return documents.print_victim_card(value, today)
+        return documents.preview_victim_card(value, today)
 
-    def _made(self, pdf: bytes, pages: list[QImage]) -> None:
-        self.pdf, self.pages = pdf, pages
+    def _save_pdf(self, made: Made, out: Path) -> Path:
+        """On the worker: the chosen document written to `out` (audited as a print)."""
+        key, value, today = made
+        documents = self.desk.services.documents
+        if key in ("handout", "large"):
+            kind, code = value.split(":", 1)
+            area = documents.find_area(kind, code)
+            return documents.save_handout(area, today, out, large_print=key == "large")
+        if key == "pack":
+            return documents.save_meeting_pack(value, out)
+        if key == "kin":
+            return documents.save_kin_call_list(value, today, out)
+        return documents.save_victim_card(value, today, out)
+
+    def _made(self, made: Made, pdf: bytes, pages: list[QImage]) -> None:
+        self.made, self.pdf, self.pages = made, pdf, pages
         self._show(pages)
         plural = "page" if len(pages) == 1 else "pages"
         self.status.setText(f"{self.kind().label}: {len(pages)} {plural}.")
@@ -277,29 +308,38 @@ class BriefingsTab(QWidget):
         return "-".join(part for part in cleaned.split("-") if part)[:80] + ".pdf"
 
     def _save(self) -> None:
-        from pcso_desk.reports.common import write_atomic
-
-        pdf = self.pdf
+        """Save the previewed document as a PDF file (made again, and audited as a print)."""
+        made = self.made
         chosen = self.save(self, "Save as PDF", self._suggested_name())
-        if pdf is None or not chosen:
+        if made is None or not chosen:
             return
         target = Path(chosen if chosen.lower().endswith(".pdf") else chosen + ".pdf")
 
         def done(_path: Path) -> None:
             self.status.setText(f"Saved to {target}.")
 
-        self.desk.runner.run(lambda: write_atomic(target, pdf), done, guard=self)
+        self.desk.runner.run(lambda: self._save_pdf(made, target), done, guard=self)
 
     def _print(self) -> None:
-        """Print the same PDF as previewed: its pages rendered again at printing resolution."""
-        if self.pdf is None:
+        """Print the previewed document (made again, and audited as a print), its pages
+        rendered at printing resolution."""
+        made = self.made
+        if made is None:
             return
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setDocName(self.kind().label)
         if not self.ask_print(printer, self):
             return
-        print_pages(render_pages(self.pdf, PRINT_DPI), printer)
-        self.status.setText(f"Sent {len(self.pages)} page(s) to the printer.")
+        self.status.setText("Sending the document to the printer\u2026")
+
+        def work() -> list[QImage]:
+            return render_pages(self._pdf("print", made), PRINT_DPI)
+
+        def done(pages: list[QImage]) -> None:
+            print_pages(pages, printer)
+            self.status.setText(f"Sent {len(pages)} page(s) to the printer.")
+
+        self.desk.runner.run(work, done, guard=self)
 
 
 class ReportsScreen(QTabWidget):

@@ -22,8 +22,7 @@ from PySide6.QtWidgets import (
 
 from pcso_desk.domain.schedule import LOCALITY_TARGET, LONDON, LocalityShare
 from pcso_desk.gui.desk import Desk
-from pcso_desk.services.context import Changes
-from pcso_desk.services.today import TodayItem, TodaySummary, today_summary
+from pcso_desk.services.values import Changes, TodayItem, TodaySummary
 
 Clock = Callable[[], datetime]
 OpenRecord = Callable[[str, str], None]
@@ -360,8 +359,9 @@ class TodayScreen(QWidget):
         self._asked += 1
         asked, now = self._asked, self._now()
         officer = self.desk.services.ctx.officer_id
+        today = self.desk.services.today
         self.desk.runner.run(
-            lambda: today_summary(self.desk.services, now=now, officer_id=officer),
+            lambda: today.summary(now, officer_id=officer),
             lambda summary: self._show(asked, summary),
             guard=self,  # signed out or closed while the summary was on its way
         )
