@@ -17,7 +17,7 @@ from pcso_desk.gui.drafts import DraftStore
 from pcso_desk.gui.tasks import TaskRunner
 from pcso_desk.paths import DataPaths
 from pcso_desk.services.api import Services
-from pcso_desk.services.context import Changes
+from pcso_desk.services.values import Changes
 
 log = logging.getLogger(__name__)
 

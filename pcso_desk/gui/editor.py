@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QScrollArea, QV
 from pcso_desk.domain.errors import ValidationError
 from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.forms import FieldDef, RecordForm
-from pcso_desk.services.context import Changes
+from pcso_desk.services.values import Changes
 
 DRAFT_DELAY_MS = 300
 

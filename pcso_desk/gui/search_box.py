@@ -20,7 +20,7 @@ from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QLineEdit, QListView, QVBoxLayout, QWidget
 
 from pcso_desk.gui.desk import Desk
-from pcso_desk.services.search import SearchHit
+from pcso_desk.services.values import SearchHit
 
 Search = Callable[[str], list[SearchHit]]
 Index = QModelIndex | QPersistentModelIndex

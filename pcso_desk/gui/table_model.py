@@ -22,7 +22,7 @@ from PySide6.QtCore import (
 )
 
 from pcso_desk.gui.tasks import TaskRunner
-from pcso_desk.services.records import ListQuery, Page
+from pcso_desk.services.values import ListQuery, Page
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 2

@@ -21,7 +21,7 @@ from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.editor import RecordEditor
 from pcso_desk.gui.screens import definitions as d
 from pcso_desk.gui.screens.records import RecordScreen
-from pcso_desk.services.context import Changes
+from pcso_desk.services.values import Changes
 
 
 def _describe(match: Any) -> str:

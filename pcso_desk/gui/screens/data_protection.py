@@ -41,9 +41,7 @@ from pcso_desk.gui.screens.admin_security import (
     push_button,
     set_row,
 )
-from pcso_desk.services.context import Changes
-from pcso_desk.services.erasure import Erasure
-from pcso_desk.services.retention import NotesSettings, ReviewItem, ReviewQueue
+from pcso_desk.services.values import Changes, Erasure, NotesSettings, ReviewItem, ReviewQueue
 
 ChooseFolder = Callable[[QWidget | None, str], str | None]
 QUEUE_COLUMNS = ("Kind", "Record", "Due", "Deleted?")

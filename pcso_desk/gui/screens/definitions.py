@@ -11,7 +11,7 @@ from pcso_desk.domain.validation import format_phone
 from pcso_desk.gui.forms import FieldDef, choices_of
 from pcso_desk.gui.screens.records import ScreenDef
 from pcso_desk.gui.table_model import ColumnDef
-from pcso_desk.services.records import ListQuery
+from pcso_desk.services.values import ListQuery
 
 
 def label(key: str) -> Any:

@@ -33,9 +33,7 @@ from pcso_desk.gui.screens.victims import (
     small_table,
 )
 from pcso_desk.gui.table_model import RECORD_ROLE, ColumnDef, RecordTableModel
-from pcso_desk.services.context import Changes
-from pcso_desk.services.operations import Coverage
-from pcso_desk.services.records import ListQuery
+from pcso_desk.services.values import Changes, Coverage, ListQuery
 
 Today = Callable[[], date]
 SOON = timedelta(days=7)

@@ -33,8 +33,7 @@ from pcso_desk.gui.screens.detail import load_for
 from pcso_desk.gui.screens.records import RecordScreen
 from pcso_desk.gui.screens.victims import heading, open_editor, share_with_detail, small_table
 from pcso_desk.gui.table_model import ColumnDef, RecordTableModel
-from pcso_desk.services.context import Changes
-from pcso_desk.services.records import ListQuery
+from pcso_desk.services.values import Changes, ListQuery
 
 # The meeting dates the priority and the service files it under the meeting: not asked for.
 AGREE_FIELDS = [f for f in d.PRIORITY_FIELDS if f.key not in ("agreed_on", "meeting_id")]

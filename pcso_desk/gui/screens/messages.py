@@ -28,7 +28,7 @@ from pcso_desk.gui.screens.detail import load_for
 from pcso_desk.gui.screens.records import RecordScreen
 from pcso_desk.gui.screens.victims import DueDelegate, heading, share_with_detail
 from pcso_desk.gui.table_model import ColumnDef
-from pcso_desk.services.context import Changes
+from pcso_desk.services.values import Changes
 
 Clock = Callable[[], datetime]
 CLOCK_COLUMN = 1

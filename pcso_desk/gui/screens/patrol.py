@@ -24,7 +24,7 @@ from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.screens import definitions as d
 from pcso_desk.gui.screens.kins import london_today
 from pcso_desk.gui.screens.records import RecordScreen
-from pcso_desk.services.context import Changes
+from pcso_desk.services.values import Changes
 
 Today = Callable[[], date]
 Scopes = tuple[list[tuple[str, str]], list[tuple[str, str]]]

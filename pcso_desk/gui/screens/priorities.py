@@ -45,9 +45,7 @@ from pcso_desk.gui.screens.victims import (
     share_with_detail,
 )
 from pcso_desk.gui.table_model import ColumnDef
-from pcso_desk.services.context import Changes
-from pcso_desk.services.records import ListQuery
-from pcso_desk.services.today import REVIEW_AHEAD
+from pcso_desk.services.values import REVIEW_AHEAD, Changes, ListQuery
 
 Today = Callable[[], date]
 FINISHED = (PriorityStatus.RESOLVED, PriorityStatus.DROPPED)

@@ -24,8 +24,7 @@ from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.editor import RecordEditor
 from pcso_desk.gui.forms import FieldDef
 from pcso_desk.gui.table_model import ColumnDef, WindowedTableModel
-from pcso_desk.services.context import Changes
-from pcso_desk.services.records import ListQuery
+from pcso_desk.services.values import Changes, ListQuery
 
 FILTER_DELAY_MS = 120
 

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from pcso_desk.domain.schedule import LONDON
 from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.progress import ProgressTask
-from pcso_desk.services.context import Changes
+from pcso_desk.services.values import Changes
 
 SaveFile = Callable[[QWidget | None, str, str], str | None]
 Progress = Callable[[str], None]

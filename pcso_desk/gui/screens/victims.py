@@ -36,8 +36,7 @@ from pcso_desk.gui.screens import definitions as d
 from pcso_desk.gui.screens.detail import load_for
 from pcso_desk.gui.screens.records import RecordScreen
 from pcso_desk.gui.table_model import RECORD_ROLE, ColumnDef, RecordTableModel
-from pcso_desk.services.context import Changes
-from pcso_desk.services.records import ListQuery
+from pcso_desk.services.values import Changes, ListQuery
 
 Clock = Callable[[], datetime]
 OVERDUE_COLOUR = "#b3261e"
