@@ -4,6 +4,9 @@ Once a store has accounts both need `--user`: `backup --out` takes personal data
 data folder, so it needs the export right; `restore` replaces every record, so it needs the
 import right. A damaged store cannot be opened to sign in to, so its restore needs no
 sign-in: the backup holds nothing its holder could not read from the file itself.
+
+A restore is audited in the restored store, as done by the signed-in user (no one, for a
+damaged store), and keeps the audit entries made since the backup (services/backups.py).
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ def _restore(args: argparse.Namespace, open_services: OpenServices, out: TextIO)
     from pcso_desk.services.backups import DamagedStoreError, restore
 
     paths = DataPaths.resolve(args.data_dir)
+    actor = None
     if paths.store.exists():
         try:
             services = open_services(False)
@@ -58,7 +62,8 @@ def _restore(args: argparse.Namespace, open_services: OpenServices, out: TextIO)
             pass  # nothing to sign in to: recovering is open to whoever is at the PC
         else:
             services.ctx.require(Action.IMPORT, "restore")
+            actor = services.ctx.actor
             services.ctx.store.close()  # the file is about to be replaced
-    result = restore(paths, args.file)
+    result = restore(paths, args.file, actor=actor)
     print(result.line(), file=out)
     return 0

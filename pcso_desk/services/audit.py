@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,6 +28,13 @@ _HASHED = (
     "seq", "at", "station_id", "user_id", "username", "role", "action", "kind",
     "record_ids", "detail", "outcome",
 )  # fmt: skip
+COLUMNS = (*_HASHED, "prev_hash", "hash")
+# The triggers that make the table append-only (migration 0004), as SQLite keeps their SQL.
+GUARDS = {
+    name: f"CREATE TRIGGER {name} BEFORE {verb} ON audit_log "
+    "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
+    for name, verb in (("audit_log_no_update", "UPDATE"), ("audit_log_no_delete", "DELETE"))
+}
 
 
 def _digest(prev_hash: str, fields: dict[str, Any]) -> str:
@@ -79,6 +87,53 @@ def record(
     """Add one entry in a transaction of its own (views, searches, prints, refusals)."""
     with ctx.store.write() as session:
         append(session, ctx, action, kind, ids, detail, outcome=outcome)
+
+
+def head(session: Session) -> tuple[int, str]:
+    """The newest entry's (seq, hash); (0, GENESIS) for an empty log."""
+    last = session.execute(
+        select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
+    ).first()
+    return (int(last[0]), str(last[1])) if last else (0, GENESIS)
+
+
+def hash_at(session: Session, seq: int) -> str | None:
+    """The hash of entry `seq` (GENESIS for 0), or None if the log has no such entry."""
+    if seq == 0:
+        return GENESIS
+    found = session.scalar(select(AuditEntry.hash).where(AuditEntry.seq == seq))
+    return None if found is None else str(found)
+
+
+def missing_guards(session: Session) -> list[str]:
+    """The names of the append-only triggers that are gone or no longer as the app made them."""
+    rows = session.connection().exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'"
+    )
+    found = {str(name): " ".join(str(sql).split()) for name, sql in rows}
+    return [name for name, sql in GUARDS.items() if found.get(name) != sql]
+
+
+def raw_head(conn: sqlite3.Connection) -> tuple[int, str]:
+    """`head` of a store opened with plain sqlite3 (a backup, a store being restored)."""
+    row = conn.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+    return (int(row[0]), str(row[1])) if row else (0, GENESIS)
+
+
+def raw_append(conn: sqlite3.Connection, fields: dict[str, Any]) -> tuple[int, str]:
+    """Chain one entry onto the log of a store opened with plain sqlite3; its (seq, hash).
+
+    `fields` holds every hashed field but seq; `at` is text as `append` writes it.
+    """
+    seq, prev = raw_head(conn)
+    values = {**fields, "seq": seq + 1}
+    hashed = {k: "None" if values[k] is None else values[k] for k in _HASHED}
+    digest = _digest(prev, hashed)
+    conn.execute(
+        f"INSERT INTO audit_log ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
+        [values[k] for k in _HASHED] + [prev, digest],
+    )
+    return seq + 1, digest
 
 
 @dataclass(frozen=True)

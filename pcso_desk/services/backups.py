@@ -9,6 +9,13 @@ is never backed up over a good backup.
 `restore` checks the backup first; then it moves the current store (with its -wal and -shm)
 aside to ``backups/set-aside-<UTC stamp>/`` (kept, never deleted), puts a copy of the backup
 in its place with one rename, and marks sync as needing a fresh exchange in that copy.
+
+The audit log never goes backwards: the entries the replaced store holds after the backup's
+last one are appended to the copy's log, unchanged when that log continues the backup's (so
+every head witnessed before still matches; see audit_witness.py), else re-chained with their
+detail marked "carried from before restore"; then a "restore" entry names the backup and
+what was carried. Every backup carries the signed head of its own log, and each backup and
+restore rewrites the station's signed head sidecar.
 """
 
 from __future__ import annotations
@@ -19,15 +26,17 @@ import shutil
 import sqlite3
 import sys
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from pcso_desk.domain.errors import PcsoDeskError
 from pcso_desk.domain.permissions import Action
 from pcso_desk.paths import DataPaths
-from pcso_desk.services import audit
-from pcso_desk.services.context import Context
+from pcso_desk.services import audit, audit_witness
+from pcso_desk.services.context import STATION_KEY, Actor, Context
 from pcso_desk.store.backup import (
     MANUAL,
     STAMP,
@@ -56,6 +65,8 @@ __all__ = [
     "restore",
 ]
 
+CARRIED = "carried from before restore"
+
 RECOVERY_LOG = "recovery.log"
 
 
@@ -65,6 +76,11 @@ def _now(now: datetime | None) -> datetime:
 
 def _backups_folder(store: Store) -> Path:
     return store.backups or store.path.with_name("backups")
+
+
+def _stamp(store: Store) -> Callable[[sqlite3.Connection], None]:
+    """Sign the head of a backup copy's audit log into the copy (its own witness)."""
+    return lambda conn: audit_witness.stamp_backup(conn, audit_witness.keys_folder(store))
 
 
 def make_backup(ctx: Context, out: Path | None = None, now: datetime | None = None) -> Backup:
@@ -78,8 +94,9 @@ def make_backup(ctx: Context, out: Path | None = None, now: datetime | None = No
         target = Path(out)
     else:
         target = free_name(_backups_folder(ctx.store), MANUAL, moment)
-    write_backup(ctx.store.path, target)
+    write_backup(ctx.store.path, target, _stamp(ctx.store))
     audit.record(ctx, "backup", "store", (), "to a file" if out is not None else "manual")
+    audit_witness.witness(ctx.store, "backup")
     return Backup(target, MANUAL, moment)
 
 
@@ -91,10 +108,12 @@ def auto_backup(store: Store, now: datetime | None = None) -> Backup | None:
     kind = due_kind(existing, moment)
     if kind is None:
         return None
-    made = Backup(write_backup(store.path, free_name(folder, kind, moment)), kind, moment)
+    target = free_name(folder, kind, moment)
+    made = Backup(write_backup(store.path, target, _stamp(store)), kind, moment)
     for old in to_prune([made, *existing]):
         with contextlib.suppress(FileNotFoundError):
             old.path.unlink()
+    audit_witness.witness(store, "automatic backup")
     return made
 
 
@@ -103,6 +122,7 @@ class RestoreResult:
     backup: Path
     set_aside: Path | None  # the folder now holding the store it replaced (None: no store)
     made_at: datetime | None  # when the backup was made, if its name says
+    carried: int = 0  # audit entries made after the backup, carried into the restored log
 
     def line(self) -> str:
         when = f" (made {self.made_at:%d %b %Y %H:%M} UTC)" if self.made_at else ""
@@ -111,17 +131,25 @@ class RestoreResult:
             if self.set_aside is not None
             else ""
         )
+        carried = (
+            f" The {self.carried} audit log entries made since the backup were kept."
+            if self.carried
+            else ""
+        )
         return (
-            f"Restored the store from {self.backup}{when}{kept}. Sync will send this "
+            f"Restored the store from {self.backup}{when}{kept}.{carried} Sync will send this "
             "station's changes in full next time; ask each trusted station for a full bundle "
             "(sync export --full)."
         )
 
 
-def restore(paths: DataPaths, backup: Path, now: datetime | None = None) -> RestoreResult:
+def restore(
+    paths: DataPaths, backup: Path, now: datetime | None = None, *, actor: Actor | None = None
+) -> RestoreResult:
     """Put a verified backup in place of the store; a refusal leaves everything as it was.
 
     The store must be closed (by this process); another PCSO Desk holding it is refused.
+    The restore is audited as done by `actor` (None: no one could sign in to a damaged store).
     """
     backup = Path(backup)
     problem = problem_with_backup(backup)
@@ -137,6 +165,7 @@ def restore(paths: DataPaths, backup: Path, now: datetime | None = None) -> Rest
     try:
         shutil.copyfile(backup, temp)
         _mark_sync_for_fresh_exchange(temp)
+        carried = _carry_audit(paths.store, temp, backup, actor)
         problem = problem_with_backup(temp)
         if problem is not None:  # pragma: no cover - the copy of a good file went bad
             raise PcsoDeskError(
@@ -154,8 +183,100 @@ def restore(paths: DataPaths, backup: Path, now: datetime | None = None) -> Rest
     finally:
         temp.unlink(missing_ok=True)
     _log(paths, f"restored {backup}; the store it replaced is in {aside or '(none)'}")
+    _witness_restored(paths)
     found = read_backup_name(backup)
-    return RestoreResult(backup, aside, found.made_at if found else None)
+    return RestoreResult(backup, aside, found.made_at if found else None, carried)
+
+
+def _carry_audit(store: Path, temp: Path, backup: Path, actor: Actor | None) -> int:
+    """Append the replaced store's later audit entries and a "restore" entry to the copy's
+    log (see the module's docstring); how many entries were carried."""
+    older = _audit_rows(store)
+    conn = sqlite3.connect(temp)
+    try:
+        tables = {str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master")}
+        if "audit_log" not in tables:
+            return 0  # a backup from before the audit log: its store starts one when opened
+        with conn:
+            end, digest = audit.raw_head(conn)
+            station = conn.execute(
+                "SELECT value FROM store_meta WHERE key = ?", (STATION_KEY,)
+            ).fetchone()
+            fields = {
+                "at": _entry_time(),
+                "station_id": station[0] if station else "",
+                "user_id": actor.user_id if actor else None,
+                "username": actor.username if actor else "",
+                "role": actor.role.value if actor else "",
+                "action": "restore",
+                "kind": "store",
+                "record_ids": "[]",
+                "outcome": "ok",
+            }
+            carried, how = _carry(conn, older, end, digest)
+            detail = f"from {backup.name}, whose log ends at entry {end}; {how}"
+            audit.raw_append(conn, {**fields, "detail": detail})
+            conn.execute("DELETE FROM store_meta WHERE key = ?", (audit_witness.BACKUP_KEY,))
+    finally:
+        conn.close()
+    return carried
+
+
+def _entry_time() -> str:
+    return datetime.now(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="seconds")
+
+
+def _audit_rows(store: Path) -> list[tuple[Any, ...]] | None:
+    """Every audit entry of the store about to be replaced (None: it cannot be read)."""
+    if not store.exists():
+        return []
+    try:
+        conn = sqlite3.connect(store.absolute().as_uri() + "?mode=ro", uri=True)
+        try:
+            sql = f"SELECT {', '.join(audit.COLUMNS)} FROM audit_log ORDER BY seq"
+            return [tuple(row) for row in conn.execute(sql)]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+
+
+def _carry(
+    conn: sqlite3.Connection, older: list[tuple[Any, ...]] | None, end: int, digest: str
+) -> tuple[int, str]:
+    """Carry the replaced store's entries past the backup's last one into `conn`'s log."""
+    if older is None:
+        return 0, "the replaced store's log could not be read (it is kept aside)"
+    hashes = {row[-1] for row in older}
+    if end == 0 or digest in hashes:  # its log continues the backup's: carry entries as they are
+        later = [row for row in older if row[0] > end]
+        marks = ", ".join("?" * len(audit.COLUMNS))
+        conn.executemany(
+            f"INSERT INTO audit_log ({', '.join(audit.COLUMNS)}) VALUES ({marks})", later
+        )
+        if not later:
+            return 0, "no later entries to carry"
+        return len(later), f"entries {later[0][0]}–{later[-1][0]} were carried as they were"
+    # The logs parted before the backup's end: each entry the backup lacks becomes a new one.
+    known = {str(row[0]) for row in conn.execute("SELECT hash FROM audit_log")}
+    later = [row for row in older if row[-1] not in known]
+    for row in later:
+        entry = dict(zip(audit.COLUMNS, row, strict=True))
+        entry["detail"] = f"{CARRIED} (entry {row[0]}, {row[-1][:16]}): {entry['detail']}"
+        audit.raw_append(conn, {k: entry[k] for k in audit.COLUMNS[1:-2]})
+    return len(later), f"{len(later)} entries of the replaced store were carried as new entries"
+
+
+def _witness_restored(paths: DataPaths) -> None:
+    """Sign the restored log's head into the sidecar (never backwards: audit_witness.py)."""
+    try:
+        conn = sqlite3.connect(paths.store.absolute().as_uri() + "?mode=ro", uri=True)
+        try:
+            audit_witness.advance_sidecar(paths.keys, conn, "restore")
+        finally:
+            conn.close()
+    except (OSError, sqlite3.Error, PcsoDeskError) as exc:
+        _log(paths, f"the restored audit log's head was not witnessed: {exc}")
 
 
 def _set_aside(paths: DataPaths, moment: datetime) -> Path | None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, func, select
 
 from pcso_desk.domain.errors import ValidationError
-from pcso_desk.services import audit
+from pcso_desk.services import audit, audit_witness
 from pcso_desk.services.context import TEAM_KEY, Context, meta_value, set_meta
 from pcso_desk.services.team_setup import NAME_MAX
 from pcso_desk.store import migrate
@@ -114,7 +114,9 @@ def init_store(ctx: Context, team: str | None) -> str:
 
 
 def check_store(ctx: Context) -> CheckReport:
-    """SQLite's integrity and foreign-key checks, and the schema version against this release."""
+    """SQLite's integrity and foreign-key checks, the schema version against this release, and
+    the audit log: its chain, its guard triggers, and every head witnessed outside the store
+    (services/audit_witness.py)."""
     problems: list[str] = []
     with ctx.store.engine.connect() as conn:
         integrity = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check")]
@@ -135,8 +137,12 @@ def check_store(ctx: Context) -> CheckReport:
             select(func.count()).select_from(m.Contact).where(m.Contact.deleted_at.is_(None))
         )
         chain = audit.verify(session) if schema == head else None
-    if chain is not None and not chain.ok:
-        problems.append(f"audit log: {chain.reason} (the first bad entry is {chain.first_bad}).")
+        if chain is not None and not chain.ok:
+            problems.append(
+                f"audit log: {chain.reason} (the first bad entry is {chain.first_bad})."
+            )
+        if chain is not None:
+            problems.extend(audit_witness.problems(ctx.store, session))
     folder = ctx.store.backups or ctx.store.path.with_name("backups")
     newest = newest_good_backup(folder)
     return CheckReport(

@@ -27,7 +27,7 @@ import re
 import shlex
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -129,15 +129,22 @@ def _uri(path: Path, *options: str) -> str:
     return path.absolute().as_uri() + "?" + "&".join(options)
 
 
-def write_backup(source: Path, target: Path) -> Path:
+def write_backup(
+    source: Path, target: Path, stamp: Callable[[sqlite3.Connection], None] | None = None
+) -> Path:
     """Copy the store at `source` to `target` with SQLite's online backup API, consistently
-    even while the app writes; the file appears under its name only once it verifies."""
+    even while the app writes; the file appears under its name only once it verifies.
+
+    `stamp` may add to the copy before it is checked (the signed head of its audit log)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(target, ".part") as temp:
         src = sqlite3.connect(source)
         dst = sqlite3.connect(temp)
         try:
             src.backup(dst)
+            if stamp is not None:
+                with dst:
+                    stamp(dst)
             # One self-contained file: no -wal is needed (or made) to read it later.
             dst.execute("PRAGMA journal_mode=DELETE")
         finally:
