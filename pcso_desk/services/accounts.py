@@ -380,17 +380,16 @@ class Accounts:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
 
-    # Signing in and changing one's own password audit themselves, success or refusal, and
-    # commit a refusal (its entry; a sign-in's failure count, which leads to the lockout)
-    # before raising it; sign-in also checks the password before taking the write lock. A
-    # unit of work around them would roll the refusal back with the error, so the gateway
-    # only runs them.
-    @use_case(None, effect=Effect.READ, kind="users")
+    # Signing in and changing one's own password commit a refusal (its entry; a sign-in's
+    # failure count, which leads to the lockout) before raising it, and sign-in checks the
+    # password before taking the write lock: a unit of work around them would roll the
+    # refusal back with the error (Effect.OWN_COMMITS).
+    @use_case(None, "sign in", effect=Effect.OWN_COMMITS, kind="users")
     def sign_in(self, username: str, password: str) -> Actor:
         """Check a user name and password; on success the store is used as that user."""
         return sign_in(self.ctx, username, password)
 
-    @use_case(None, effect=Effect.READ, kind="users")
+    @use_case(None, "change password", effect=Effect.OWN_COMMITS, kind="users")
     def change_password(self, current: str, new: str) -> None:
         """The signed-in user's own password, the current one given first."""
         change_own_password(self.ctx, current, new)

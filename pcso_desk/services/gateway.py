@@ -57,6 +57,10 @@ class Effect(Enum):
     CHANGE = "change"  # changes the store: one unit of work with its entry
     FILE = "file"  # writes the file named by the `output` argument
     FOLDER = "folder"  # writes files into the folder named by the `output` argument
+    # Commits its own entries, a refusal's included, before it raises: signing in, where a
+    # wrong password must be logged and counted although the call fails. The gateway holds
+    # no unit of work around it and adds the entry only if the body wrote none.
+    OWN_COMMITS = "own commits"
 
 
 @dataclass(frozen=True)
@@ -196,6 +200,15 @@ def _run(
                     _rows_changed(session) != rows  # a call that changed nothing logs nothing
                 ):
                     audit.append(session, ctx, str(declared.event), kind, entry.ids, entry.detail)
+            return result
+        if declared.effect is Effect.OWN_COMMITS:
+            with ctx.store.read() as session:
+                before = _last_seq(session)
+            result = method(surface, *args, **kwargs)
+            with ctx.store.read() as session:
+                done = _written(session, before, str(declared.event))
+            if not done:
+                audit.record(ctx, str(declared.event), kind, entry.ids, entry.detail)
             return result
         return _write_output(declared, kind, method, bound, entry)
     finally:
