@@ -200,8 +200,11 @@ def test_input_keeps_the_desk_unlocked(qtbot, desk) -> None:  # type: ignore[no-
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
-    lock = IdleLock(window, desk, timeout_ms=400)
-    for _ in range(6):  # typing every 100 ms for 600 ms: never idle for 400 ms
+    # Typing every 100 ms for 1.2 s against a 1 s idle timeout: only input that restarts the
+    # count keeps it unlocked. (At 400 ms a busy CI machine once stalled the event loop
+    # long enough between two presses to lock it.)
+    lock = IdleLock(window, desk, timeout_ms=1000)
+    for _ in range(12):
         real_input.press(window.search, Qt.Key.Key_A)
         qtbot.wait(100)  # time passing is the point here: a fixed wait, not a condition
         assert not lock.is_locked
