@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session
 from pcso_desk.domain.errors import PcsoDeskError
 from pcso_desk.domain.hlc import Hlc
 from pcso_desk.domain.permissions import Action
-from pcso_desk.services import audit, erasure
+from pcso_desk.services import audit, audit_witness, erasure
 from pcso_desk.services.context import Context
+from pcso_desk.services.gateway import note
 from pcso_desk.services.sync_apply import apply_changes, integrity_message, journal
 from pcso_desk.services.syncing import ensure_identity, keys_folder
 from pcso_desk.store.base import utcnow
@@ -71,8 +72,7 @@ def export_bundle(
         )
     progress("Gathering changes")
     ctx.clock_checkpoint()
-    with ctx.store.read() as session:
-        session.connection().exec_driver_sql("BEGIN")  # one snapshot for everything read
+    with ctx.store.snapshot() as session:  # one moment for everything read
         through = ctx.store.high_water(session)
         known = {p.station_id: p for p in session.scalars(select(SyncPeer))}
         acks = [known[p.station_id].acked_through if p.station_id in known else None for p in peers]
@@ -84,13 +84,15 @@ def export_bundle(
         items = [item for item in items if not all(has(item) for has in seen)]
     payload = Payload(me.station_id, through, since is None, received, items)
     progress(f"Encrypting {len(items)} changes")
-    data = seal(encode_payload(payload), me, peers, bundle_id=new_bundle_id())
+    head = audit_witness.committed_head(ctx.store)  # the recipients keep it (audit_witness.py)
+    data = seal(encode_payload(payload), me, peers, bundle_id=new_bundle_id(), audit_head=head)
     write_bundle_atomic(out, data)
     with ctx.store.write() as session:
         for peer in peers:
             _peer_row(session, peer).last_export_at = utcnow()
     journal(ctx, f"exported {len(items)} changes to {out} for {len(peers)} station(s)")
-    audit.record(ctx, "sync export", "sync", (), f"{len(items)} changes")
+    note((), f"{len(items)} changes")  # the entry is the use case's (Sync.export_bundle)
+    audit_witness.witness(ctx.store, "sync export")
     return ExportResult(out, len(items), since is None, tuple(p.name for p in peers))
 
 
@@ -130,6 +132,8 @@ def _import(ctx: Context, path: Path, progress: Progress) -> ImportResult:
         with ctx.store.write() as session:
             applied = apply_changes(ctx, session, payload.items)
             _record(session, sender, payload, ctx)
+            if opened.audit_head is not None:
+                audit_witness.keep_head(session, sender.station_id, opened.audit_head, "bundle")
             session.add(
                 SyncBundle(
                     bundle_id=opened.bundle_id,

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from pcso_desk.domain.hlc import Hlc
 from pcso_desk.domain.permissions import Action
-from pcso_desk.services import audit, erasure
+from pcso_desk.services import audit, audit_witness, erasure
 from pcso_desk.services.context import Context
 from pcso_desk.services.sync_apply import apply_changes, integrity_message, journal
 from pcso_desk.services.syncing import ensure_identity
@@ -50,6 +50,7 @@ def hub_sync(ctx: Context, url: str, *, progress: Progress = _quiet) -> HubResul
         progress(f"Connecting to {hub.address}")
         hub_id = hub.prepare(me.team, me.station_id, me.name)
         pushed, hub_changed = _push(ctx, hub, hub_id, me.station_id, progress)
+        _exchange_heads(ctx, hub, me.station_id)
         pulled, applied = _pull(ctx, hub, hub_id, progress)
     except (HubError, ChangeError) as exc:
         journal(ctx, f"hub sync with {hub.address} failed: {exc.message}")
@@ -63,6 +64,7 @@ def hub_sync(ctx: Context, url: str, *, progress: Progress = _quiet) -> HubResul
         f"{applied.new_conflicts} new conflicts",
     )
     audit.record(ctx, "sync hub", "sync", (), f"sent {pushed}, received {pulled}")
+    audit_witness.witness(ctx.store, "hub sync")
     return HubResult(
         hub.address,
         pushed,
@@ -87,8 +89,7 @@ def _state(ctx: Context, hub_id: str, address: str) -> tuple[str | None, int]:
 def _push(ctx: Context, hub: Hub, hub_id: str, station: str, progress: Progress) -> tuple[int, int]:
     since, _ = _state(ctx, hub_id, hub.address)
     ctx.clock_checkpoint()
-    with ctx.store.read() as session:
-        session.connection().exec_driver_sql("BEGIN")  # one snapshot
+    with ctx.store.snapshot() as session:  # one moment for everything read
         through = ctx.store.high_water(session)
         items = list(read_changes(session, since))
     progress(f"Sending {len(items)} changes")
@@ -98,6 +99,15 @@ def _push(ctx: Context, hub: Hub, hub_id: str, station: str, progress: Progress)
         assert row is not None
         row.pushed_through = max(row.pushed_through or "", through)
     return len(items), changed
+
+
+def _exchange_heads(ctx: Context, hub: Hub, station: str) -> None:
+    """Give the hub this station's audit head; keep every station's head the hub holds (one
+    of this station's higher than its own log is what `check` reports as entries missing)."""
+    heads = hub.exchange_heads(station, audit_witness.committed_head(ctx.store))
+    with ctx.store.write() as session:
+        for station_id, head in heads.items():
+            audit_witness.keep_head(session, station_id, head, "the hub")
 
 
 def _pull(ctx: Context, hub: Hub, hub_id: str, progress: Progress) -> tuple[int, Applied]:

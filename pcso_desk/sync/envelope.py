@@ -36,7 +36,8 @@ from pcso_desk.sync.identity import (
 )
 
 MAGIC = b"PCSOSYNC"
-VERSION = 1
+VERSION = 2  # 2 added the sender's audit head to the header; version 1 bundles still open
+READABLE = (1, 2)
 MAX_BUNDLE_BYTES = 256 * 1024 * 1024
 MAX_HEADER_BYTES = 1024 * 1024
 MAX_RECIPIENTS = 1000
@@ -62,6 +63,8 @@ NEWER = "The bundle was made by a newer version of PCSO Desk; update this statio
 _HEADER_KEYS = frozenset(
     {"format", "version", "team", "sender", "bundle_id", "created", "payload_length", "recipients"}
 )
+_HEAD_KEYS = frozenset({"seq", "hash"})
+NO_HEAD = (0, "0" * 64)  # the head of an empty audit log
 _RECIPIENT_KEYS = frozenset({"station_id", "ephemeral_key", "wrapped_key"})
 
 
@@ -78,6 +81,7 @@ class Opened:
     payload: bytes
     created: str
     payload_sha256: str
+    audit_head: tuple[int, str] | None = None  # the sender's (seq, hash); None from version 1
 
 
 def _canonical(header: dict[str, Any]) -> bytes:
@@ -122,8 +126,10 @@ def seal(
     recipients: Sequence[PublicIdentity],
     *,
     bundle_id: str,
+    audit_head: tuple[int, str] = NO_HEAD,
 ) -> bytes:
-    """Encrypt ``payload`` for every recipient and sign the whole bundle as ``sender``."""
+    """Encrypt ``payload`` for every recipient and sign the whole bundle as ``sender``, whose
+    audit log's head (seq, hash) goes into the signed header for the recipients to keep."""
     if not _valid_bundle_id(bundle_id):
         raise BundleError(
             "A bundle id must be 1 to 128 letters, digits, dots, dashes or underscores."
@@ -166,6 +172,7 @@ def seal(
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
             "payload_length": len(payload),
             "recipients": entries,
+            "audit_head": {"seq": audit_head[0], "hash": audit_head[1]},
         }
     )
     if len(header) > MAX_HEADER_BYTES:
@@ -231,7 +238,7 @@ def _open(data: bytes, me: StationIdentity, trusted: TrustStore) -> Opened:
     if reader.take(len(MAGIC)) != MAGIC:
         raise BundleError(NOT_A_BUNDLE)
     version = reader.take(1)[0]
-    if version != VERSION:
+    if version not in READABLE:
         raise BundleError(NEWER if version > VERSION else ALTERED)
     # 3. The unsigned routing fields: who signed it, for which team, and how long it is.
     (sender_length,) = struct.unpack(">B", reader.take(1))
@@ -268,7 +275,7 @@ def _open(data: bytes, me: StationIdentity, trusted: TrustStore) -> Opened:
     # 6. Only now: parse the (authentic) header and check it agrees with the routing fields.
     header_start = reader.offset
     header_raw = reader.take(header_length)
-    header = _parse_header(header_raw)
+    header = _parse_header(header_raw, version)
     if (
         header["team"] != team
         or header["sender"] != sender_id
@@ -298,6 +305,7 @@ def _open(data: bytes, me: StationIdentity, trusted: TrustStore) -> Opened:
         payload=payload,
         created=header["created"],
         payload_sha256=hashlib.sha256(payload).hexdigest(),
+        audit_head=_audit_head(header.get("audit_head")) if version >= 2 else None,
     )
 
 
@@ -324,15 +332,19 @@ def _decode_key(value: object, length: int) -> bytes:
     return raw
 
 
-def _parse_header(raw: bytes) -> dict[str, Any]:
-    """The signed header, held to its exact shape and canonical encoding."""
+def _parse_header(raw: bytes, version: int) -> dict[str, Any]:
+    """The signed header, held to its exact shape (that of the prefix's version) and
+    canonical encoding."""
     header = json.loads(raw.decode("ascii"), object_pairs_hook=_no_duplicates)
-    if not isinstance(header, dict) or set(header) != _HEADER_KEYS:
+    keys = _HEADER_KEYS if version == 1 else _HEADER_KEYS | {"audit_head"}
+    if not isinstance(header, dict) or set(header) != keys:
         raise BundleError(ALTERED)
     if header["format"] != HEADER_FORMAT or type(header["version"]) is not int:
         raise BundleError(ALTERED)
-    if header["version"] != VERSION:
+    if header["version"] != version:
         raise BundleError(ALTERED)
+    if version >= 2:
+        _audit_head(header["audit_head"])
     if _canonical(header) != raw:
         raise BundleError(ALTERED)
     bundle_id = header["bundle_id"]
@@ -354,6 +366,18 @@ def _parse_header(raw: bytes) -> dict[str, Any]:
         if not isinstance(entry["station_id"], str):
             raise BundleError(ALTERED)
     return header
+
+
+def _audit_head(value: object) -> tuple[int, str]:
+    """The sender's audit head: a seq of 0 or more and a SHA-256 in lower-case hex."""
+    if not isinstance(value, dict) or set(value) != _HEAD_KEYS:
+        raise BundleError(ALTERED)
+    seq, digest = value["seq"], value["hash"]
+    if type(seq) is not int or seq < 0 or not isinstance(digest, str) or len(digest) != 64:
+        raise BundleError(ALTERED)
+    if not set(digest) <= set("0123456789abcdef"):
+        raise BundleError(ALTERED)
+    return seq, digest
 
 
 def new_bundle_id() -> str:

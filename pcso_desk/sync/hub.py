@@ -5,6 +5,9 @@ last change. A station pushes its changes (merged into the hub's rows under one 
 lock, so sequence numbers become visible strictly in order and "everything after N" never
 skips a change) and pulls every row whose number is past the last one it saw. Its schema is
 created and upgraded by Alembic, like a station's store.
+
+The hub is also a witness of each station's audit log: it keeps the highest head (seq,
+hash) each station has pushed, in one hub_meta row, and hands every station all of them.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ MIGRATIONS = Path(__file__).with_name("hub_migrations")
 PUSH_LOCK = 7_277_274  # pg_advisory_xact_lock key: one push at a time, in sequence order
 CHUNK = 500
 CONNECT_TIMEOUT_S = 10
+HEADS_KEY = "audit_heads"  # hub_meta: {station id: [seq, hash]}, the highest of each
 
 HUB_METADATA = MetaData()
 Table(
@@ -183,6 +187,26 @@ class Hub:
                 changed += _merge_chunk(conn, chunk[0].table, chunk, station_id, {})
         return changed, len(conflicts)
 
+    def exchange_heads(self, station_id: str, head: tuple[int, str]) -> dict[str, tuple[int, str]]:
+        """Keep `head` as this station's audit head unless the hub holds a higher one of it;
+        every station's highest head as the hub now holds it (this station's included)."""
+        with self._connect() as conn:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PUSH_LOCK})
+            raw = conn.execute(
+                text("SELECT value FROM hub_meta WHERE key = :k"), {"k": HEADS_KEY}
+            ).scalar()
+            heads = _heads(raw)
+            if head[0] > heads.get(station_id, (-1, ""))[0]:
+                heads[station_id] = head
+                conn.execute(
+                    text(
+                        "INSERT INTO hub_meta (key, value) VALUES (:k, :v) "
+                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+                    ),
+                    {"k": HEADS_KEY, "v": json.dumps({k: list(v) for k, v in heads.items()})},
+                )
+        return heads
+
     def pull(self, after: int) -> tuple[list[Item], int]:
         """Every row changed on the hub after sequence `after`, and the newest sequence seen."""
         with self._connect() as conn:
@@ -195,6 +219,19 @@ class Hub:
                 items.append(_decode(table, row_id, body))
                 last = max(last, int(seq))
         return items, last
+
+
+def _heads(raw: object) -> dict[str, tuple[int, str]]:
+    """The hub's audit heads; an entry that is not a (seq, hash) pair is left out."""
+    try:
+        loaded: Any = json.loads(str(raw)) if raw else {}
+    except ValueError:
+        return {}
+    heads = {}
+    for station, head in loaded.items() if isinstance(loaded, dict) else ():
+        if isinstance(head, list) and len(head) == 2 and type(head[0]) is int:
+            heads[str(station)] = (head[0], str(head[1]))
+    return heads
 
 
 def _by_table(items: Sequence[Item]) -> dict[str, list[Item]]:

@@ -16,6 +16,7 @@ from pcso_desk.sync.envelope import (
     MAGIC,
     NOT_FOR_ME,
     UNKNOWN_SENDER,
+    VERSION,
     BundleError,
     new_bundle_id,
     open_bundle,
@@ -202,9 +203,10 @@ def test_a_team_name_that_cannot_be_shown_is_not_echoed(world: World, small: byt
 
 
 def test_rubbish_and_other_files_are_refused(world: World) -> None:
-    for data in (b"", b"PK\x03\x04zipfile", os.urandom(300), MAGIC + b"\x02" + bytes(40)):
+    newer = MAGIC + bytes([VERSION + 1]) + bytes(40)
+    for data in (b"", b"PK\x03\x04zipfile", os.urandom(300), newer):
         _refused(data, world.south)
-    assert "newer version" in _refused(MAGIC + b"\x02" + bytes(40), world.south)
+    assert "newer version" in _refused(newer, world.south)
 
 
 def test_an_oversized_length_field_is_refused(world: World, small: bytes) -> None:
