@@ -12,7 +12,7 @@ from pcso_desk.domain.errors import ValidationError
 
 if TYPE_CHECKING:
     from pcso_desk.services.api import Services
-    from pcso_desk.services.meeting_list import MeetingLine
+    from pcso_desk.services.values import MeetingLine
 
 OpenServices = Callable[[bool], "Services"]
 

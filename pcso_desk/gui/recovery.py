@@ -50,7 +50,7 @@ def offer_restore(error: Any, paths: DataPaths, parent: QWidget | None = None) -
     from PySide6.QtWidgets import QMessageBox
 
     from pcso_desk.domain.errors import PcsoDeskError
-    from pcso_desk.services.backups import restore
+    from pcso_desk.services.api import restore_backup as restore
 
     backup = error.newest_backup
     if backup is None:

@@ -212,3 +212,13 @@ class Services:
         from pcso_desk.services.meeting_list import list_meetings
 
         return list_meetings(self.ctx, **filters)
+
+
+def restore_backup(paths: Any, backup: Path) -> Any:
+    """Put a backup in place of the store, before any store is open (the app's start-up offer
+    of the newest good backup, `pcso-desk restore`): not a use case of an open store, so it
+    is not a method of Services; the restore writes its own audit entry into the store it
+    puts back (services/backups.py)."""
+    from pcso_desk.services.backups import restore
+
+    return restore(paths, backup)

@@ -18,10 +18,11 @@ officer asks about:
     killed process leaves an audited export or none, never an export nobody logged. The
     target is refused, in one sentence, when it is something the app lives on (outputs.py).
 
-One thing a person does is one entry: a use case called from inside another is checked but
-adds no entry of its own. A change that changed no row (a bundle imported before, a form
-saved unchanged) leaves the store exactly as it was, log included.
-A body may fill in its entry (which records, a detail) with `note`.
+One thing a person does is one entry: a use case called from inside another that writes an
+entry is checked but adds no entry of its own (inside an unaudited read it audits as usual).
+A change that changed no row (a bundle imported before, a form saved unchanged) leaves the
+store exactly as it was, log included. A body may fill in its entry (which records, a
+detail) with `note`.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ import shutil
 import threading
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -44,6 +45,7 @@ from typing import Any, TypeVar, cast
 from sqlalchemy import func, select
 
 from pcso_desk.atomic import fsync_folder
+from pcso_desk.domain.errors import ValidationError
 from pcso_desk.domain.permissions import RESTRICTED_KINDS, Action
 from pcso_desk.services import audit
 from pcso_desk.services.outputs import refuse_protected
@@ -129,8 +131,16 @@ def declaration(method: Any) -> UseCase | None:
 
 @dataclass
 class _Entry:
+    event: str | None = None
+    kind: str = ""
+    written: bool = False  # whether this use case writes an entry (covering those it calls)
     ids: tuple[str, ...] = ()
     detail: str = ""
+    parts: list[str] = field(default_factory=list)  # what the use cases it called did
+
+    @property
+    def full_detail(self) -> str:
+        return "; ".join(part for part in (self.detail, *self.parts) if part)
 
 
 _frames = threading.local()
@@ -148,6 +158,22 @@ def note(ids: Sequence[str] = (), detail: str = "") -> None:
     if stack:
         entry = stack[-1]
         entry.ids, entry.detail = tuple(ids) or entry.ids, detail or entry.detail
+
+
+def record_change(
+    session: Any, ctx: Any, event: str, kind: str, ids: Sequence[str], detail: str = ""
+) -> None:
+    """A record created, changed or deleted: an entry of its own, or, when a use case that
+    writes an entry called it (a priority's action moving the priority on), a part of that
+    one: the records join its ids and what was done its detail."""
+    stack = _stack()
+    cover = next((frame for frame in stack[:-1] if frame.written), None)
+    if cover is None:
+        audit.append(session, ctx, event, kind, ids, detail)
+        return
+    cover.ids += tuple(i for i in ids if i not in cover.ids)
+    if (event, kind) != (cover.event, cover.kind) or detail:
+        cover.parts.append(f"{event} {kind}" + (f" ({detail})" if detail else ""))
 
 
 def rows_read(result: Any) -> int | None:
@@ -180,17 +206,20 @@ def _run(
     if declared.action is not None:
         ctx.require_kind(declared.action, kind)
     stack = _stack()
-    entry = _Entry()
+    writes = declared.effect is not Effect.READ or declared.audits(kind)
+    entry = _Entry(declared.event, kind, writes)
     stack.append(entry)
     try:
-        if len(stack) > 1:  # inside another use case: checked, and covered by its entry
+        if any(outer.written for outer in stack[:-1]):  # covered by the entry of its caller
             return method(surface, *args, **kwargs)
         if declared.effect is Effect.READ:
             result = method(surface, *args, **kwargs)
             if declared.audits(kind):
                 read = rows_read(result)
                 counted = "" if read is None else f"{read} row(s)"
-                audit.record(ctx, str(declared.event), kind, entry.ids, entry.detail or counted)
+                audit.record(
+                    ctx, str(declared.event), kind, entry.ids, entry.full_detail or counted
+                )
             return result
         if declared.effect is Effect.CHANGE:
             with ctx.store.write() as session:
@@ -199,7 +228,9 @@ def _run(
                 if not _written(session, before, str(declared.event)) and (
                     _rows_changed(session) != rows  # a call that changed nothing logs nothing
                 ):
-                    audit.append(session, ctx, str(declared.event), kind, entry.ids, entry.detail)
+                    audit.append(
+                        session, ctx, str(declared.event), kind, entry.ids, entry.full_detail
+                    )
             return result
         if declared.effect is Effect.OWN_COMMITS:
             with ctx.store.read() as session:
@@ -208,7 +239,7 @@ def _run(
             with ctx.store.read() as session:
                 done = _written(session, before, str(declared.event))
             if not done:
-                audit.record(ctx, str(declared.event), kind, entry.ids, entry.detail)
+                audit.record(ctx, str(declared.event), kind, entry.ids, entry.full_detail)
             return result
         return _write_output(declared, kind, method, bound, entry)
     finally:
@@ -244,6 +275,7 @@ def _write_output(
     target = Path(bound.arguments[name])
     folder = declared.effect is Effect.FOLDER
     refuse_protected(ctx.store.path, target, folder=folder)
+    _check_target(target, folder=folder)
     hidden = f".{uuid.uuid4().hex[:12]}.part"
     temp = target / hidden if folder else target.with_name(f"{hidden}.{target.name}")
     if folder:
@@ -254,7 +286,7 @@ def _write_output(
             result = method(*bound.args, **bound.kwargs)
             made = sorted(p for p in temp.iterdir() if p.is_file()) if folder else [temp]
             files = "; ".join(_describe(path, target if not folder else None) for path in made)
-            detail = f"{entry.detail}; {files}" if entry.detail else files
+            detail = f"{entry.full_detail}; {files}" if entry.full_detail else files
             audit.append(session, ctx, str(declared.event), kind, entry.ids, detail)
         # The entry is committed: only now does the output take its name.
         if folder:
@@ -270,6 +302,20 @@ def _write_output(
                 shutil.rmtree(temp)
             else:
                 temp.unlink()
+
+
+def _check_target(target: Path, *, folder: bool) -> None:
+    """One sentence for an output that cannot be made: its folder missing, a folder where a
+    file is meant or a file where a folder is."""
+    if not target.parent.is_dir():
+        raise ValidationError(
+            f"The folder '{target.parent}' does not exist; create it first or choose another.",
+            "out",
+        )
+    if folder and target.exists() and not target.is_dir():
+        raise ValidationError(f"'{target}' is a file; choose a folder.", "out")
+    if not folder and target.is_dir():
+        raise ValidationError(f"'{target}' is a folder; give a file name.", "out")
 
 
 def _describe(path: Path, final: Path | None) -> str:

@@ -26,10 +26,9 @@ from sqlalchemy.sql.schema import Column
 
 from pcso_desk.domain.errors import NotFoundError, ValidationError
 from pcso_desk.domain.permissions import Action
-from pcso_desk.services import audit
 from pcso_desk.services.coerce import coerce, label_of
 from pcso_desk.services.context import Changes, Context
-from pcso_desk.services.gateway import Effect, note, use_case
+from pcso_desk.services.gateway import Effect, note, record_change, use_case
 from pcso_desk.store.base import Base, utcnow
 
 SYSTEM_COLUMNS = frozenset(
@@ -39,6 +38,7 @@ SYSTEM_COLUMNS = frozenset(
         "updated_at",
         "created_by",
         "updated_by",
+        "updated_role",
         "station_id",
         "hlc",
         "deleted_at",
@@ -346,7 +346,7 @@ class RecordService:
         self.ctx.stamp(record, creating=True)
         session.add(record)
         self._flush(session, record)
-        audit.append(session, self.ctx, "create", self.spec.kind, (str(record.id),))
+        record_change(session, self.ctx, "create", self.spec.kind, (str(record.id),))
         return str(record.id)
 
     @use_case(Action.CREATE, "create", kind=None)
@@ -365,7 +365,7 @@ class RecordService:
             self.ctx.stamp(record, creating=False)
             self._flush(session, record)
             detail = "fields: " + ", ".join(sorted(changed))  # the names, never the values
-            audit.append(session, self.ctx, "change", self.spec.kind, (record.id,), detail)
+            record_change(session, self.ctx, "change", self.spec.kind, (record.id,), detail)
             return Changes(self.spec.kind, updated=(record.id,))
 
     @use_case(Action.DELETE, "delete", kind=None)
@@ -377,5 +377,5 @@ class RecordService:
             self.ctx.stamp(record, creating=False)
             if self.spec.after_write:
                 self.spec.after_write(session, record)
-            audit.append(session, self.ctx, "delete", self.spec.kind, (record.id,))
+            record_change(session, self.ctx, "delete", self.spec.kind, (record.id,))
             return Changes(self.spec.kind, deleted=(record.id,))

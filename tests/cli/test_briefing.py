@@ -24,6 +24,9 @@ def _run(services, *argv: str) -> tuple[int, str]:  # type: ignore[no-untyped-de
 
 def test_briefing_for_a_ward_by_code(services, world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     target = tmp_path / "out" / "riverside.pdf"
+    with pytest.raises(ValidationError, match="does not exist; create it first"):
+        _run(services, "briefing", "--ward", "riv-c", "--out", str(target))  # as every --out
+    target.parent.mkdir()
     code, said = _run(services, "briefing", "--ward", "riv-c", "--out", str(target))
     assert code == 0
     assert said == f"Wrote the street briefing for Riverside Central to {target}.\n"
