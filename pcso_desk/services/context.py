@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from pcso_desk.domain.enums import UserRole
 from pcso_desk.domain.errors import PermissionDenied
@@ -165,12 +166,17 @@ class Context:
         self.require(action, kind, ids)
 
     def stamp(self, record: Any, *, creating: bool, now: datetime | None = None) -> None:
-        """Mark a record as changed here and now: clock, station, officer."""
+        """Mark a record as changed here and now: clock, station, officer, role."""
         moment = now or utcnow()
         record.hlc = self.clock.now().encode()
         record.station_id = self.station_id
         record.updated_by = self.officer_id
         record.updated_at = moment
+        # The role travels with the change, and a receiving station checks the change against
+        # it: flagged even when unchanged, so that its field clock is always this change's.
+        record.updated_role = self.actor.role if self.actor else None
+        if not creating:
+            flag_modified(record, "updated_role")
         if creating:
             record.created_by = self.officer_id
             record.created_at = moment

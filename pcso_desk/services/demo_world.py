@@ -136,6 +136,7 @@ class Sink:
             updated_at=updated,
             created_by=by,
             updated_by=by,
+            updated_role=None,  # made up, by no one signed in
             station_id=self.station,
             hlc=f"{clock[0]:015d}-{clock[1]:06d}-{self.station}",
             deleted_at=None,

@@ -52,7 +52,7 @@ REDACTION_RULE = (
 # Columns that are structure or sync bookkeeping rather than the person's data.
 SKIP = frozenset(
     {
-        "id", "hlc", "field_clocks", "station_id", "created_by", "updated_by",
+        "id", "hlc", "field_clocks", "station_id", "created_by", "updated_by", "updated_role",
         "merged_into_id", "contact_id", "victim_id", "case_id", "member_id", "engagement_id",
     }
 )  # fmt: skip

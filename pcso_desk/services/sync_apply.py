@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from pcso_desk.domain.hlc import Hlc
 from pcso_desk.services import derived, erasure
 from pcso_desk.services.context import Context
+from pcso_desk.services.sync_screen import Screen, record_label
 from pcso_desk.store import models as m
 from pcso_desk.store.clocks import erased_fields
 from pcso_desk.sync.changes import Item
@@ -24,18 +25,29 @@ def apply_changes(ctx: Context, session: Session, items: Sequence[Item]) -> Appl
     """Merge `items` in the caller's write transaction, then bring derived fields up to date.
 
     References are checked at commit (deferred), so a bundle's rows may arrive in any order.
+    Each change is screened first (`sync_screen`): one its role could not have made, or with
+    a value a local edit could not hold, is refused (`Applied.refused`, audited, in
+    logs/sync.log) and the rest still merges.
     """
     connection = session.connection()
     connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
     newest = max((item.newest for item in items), default="")
     if newest:
         ctx.clock.observe(Hlc.decode(newest))  # later local edits sort after what arrived
+    screen = Screen(ctx, session, lambda line: journal(ctx, line))
     with _large_cache(session, len(items)):
-        applied = apply_items(session, items, ctx.clock)
+        applied = apply_items(session, items, ctx.clock, screen)
         applied.erased = _arrived_erased(session, applied.changed)
         for table, ids in erasure.enforce_erasures(ctx, session).items():
             applied.erased += len(ids)
             applied.changed.setdefault(table, []).extend(i for i in ids if i not in applied.changed)
+        excused = screen.settle()  # held erasures of records this station has now erased too
+        if excused:
+            late = apply_items(session, excused, ctx.clock, screen)
+            for table, ids in late.changed.items():
+                applied.changed.setdefault(table, []).extend(ids)
+            applied.new_conflicts += late.new_conflicts
+        applied.refused = screen.refused
         refresh_derived(session, applied.changed)
     return applied
 
@@ -103,14 +115,6 @@ def refresh_derived(session: Session, changed: dict[str, list[str]]) -> None:
         for member in session.scalars(select(m.KinMember).where(m.KinMember.id.in_(members))):
             derived.refresh_member(session, member)
     session.flush()
-
-
-def record_label(table: str) -> str:
-    """How a user names a record of `table` ("victim case", "priority")."""
-    from pcso_desk.services.specs import ALL_SPECS
-
-    found = next((s.label for s in ALL_SPECS if s.model.__tablename__ == table), None)
-    return found or table.replace("_", " ")
 
 
 def integrity_message(exc: IntegrityError) -> str:

@@ -123,7 +123,10 @@ def _import(ctx: Context, path: Path, progress: Progress) -> ImportResult:
                 "this copy was not imported."
             )
         return ImportResult(sender.name, seen.changes, 0, 0, already_imported=True)
-    payload = parse_payload(opened.payload)
+    try:
+        payload = parse_payload(opened.payload)
+    except ChangeError as exc:  # the signer is the one to ask about a change it sent
+        raise ChangeError(f"{exc.message.removesuffix('.')} (from {sender.name}).") from exc
     if payload.station != sender.station_id:
         raise BundleError("The changes in the bundle do not come from the station that signed it.")
     _check_clocks(ctx, payload, sender)

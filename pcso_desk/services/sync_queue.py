@@ -21,7 +21,8 @@ from pcso_desk.domain.permissions import Action
 from pcso_desk.services import audit
 from pcso_desk.services.coerce import label_of
 from pcso_desk.services.context import STATION_NAME_KEY, Changes, Context, meta_value
-from pcso_desk.services.sync_apply import record_label, refresh_derived
+from pcso_desk.services.sync_apply import refresh_derived
+from pcso_desk.services.sync_screen import record_label
 from pcso_desk.store import models as m
 from pcso_desk.store.base import utcnow
 from pcso_desk.store.clocks import synced_table
@@ -79,8 +80,9 @@ def resolve_conflict(ctx: Context, conflict_id: str, choice: str) -> Changes:
         now = utcnow()
         now_text = now.replace(tzinfo=None).isoformat(sep=" ", timespec="seconds")
         edits = _edits(row, choice)
+        role = ctx.actor.role.value if ctx.actor else None
         changed = write_local_change(
-            session, target, edits, ctx.clock, officer=ctx.officer_id, now_text=now_text
+            session, target, edits, ctx.clock, officer=ctx.officer_id, role=role, now_text=now_text
         )
         if changed:
             session.expire_all()
@@ -89,7 +91,13 @@ def resolve_conflict(ctx: Context, conflict_id: str, choice: str) -> Changes:
         assert entry is not None
         resolution = {"chosen": choice, "resolved_at": now_text, "resolved_by": ctx.officer_id}
         write_local_change(
-            session, entry, resolution, ctx.clock, officer=ctx.officer_id, now_text=now_text
+            session,
+            entry,
+            resolution,
+            ctx.clock,
+            officer=ctx.officer_id,
+            role=role,
+            now_text=now_text,
         )
         audit.append(session, ctx, "resolve conflict", row.table_name, (row.row_id,), choice)
         kind = row.table_name

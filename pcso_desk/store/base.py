@@ -9,8 +9,8 @@ from typing import Any, ClassVar
 from sqlalchemy import JSON, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from pcso_desk.domain.enums import Sensitivity
-from pcso_desk.store.types import UTCDateTime
+from pcso_desk.domain.enums import Sensitivity, UserRole
+from pcso_desk.store.types import UTCDateTime, enum_column
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -48,7 +48,8 @@ class Record:
     row (made here, or received by sync): string-ordered, it is what "changes since" means.
     `field_clocks` holds the clock of each field's last change where the fields differ
     ({"*": clock of the rest, field: [clock, clock it replaced]}); NULL means every field
-    changed at `hlc`. `station_id` is the station PC that made the last change;
+    changed at `hlc`. `station_id` is the station PC that made the last change, and
+    `updated_role` the role of the user who made it;
     `deleted_at` marks a tombstone: deleted records stay as tombstones so that a deletion
     propagates and never comes back. `erased_at` marks a record whose personal data was
     erased (a person's erasure, or a disposal at review): the fields its model lists in
@@ -62,6 +63,9 @@ class Record:
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by: Mapped[str | None] = mapped_column(String(36))
     updated_by: Mapped[str | None] = mapped_column(String(36))
+    # NULL: no one signed in made the change (no accounts yet, the app itself, or a change
+    # older than revision 0007). A receiving station checks a change against this role.
+    updated_role: Mapped[UserRole | None] = mapped_column(enum_column(UserRole, 16), default=None)
     station_id: Mapped[str | None] = mapped_column(String(36))
     hlc: Mapped[str] = mapped_column(String(64), default="", index=True)
     deleted_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -33,6 +33,9 @@ ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _PAYLOAD_KEYS = frozenset({"format", "version", "station", "through", "full", "received", "items"})
 _ITEM_KEYS = frozenset({"t", "id", "v", "c"})
 DAMAGED = "The changes in the bundle are not in a form this station can read."
+# The role a change was made in (a synced column of every record). A station older than the
+# column sends items without it, and the hub may still hold such items: they carry no role.
+ROLE = "updated_role"
 
 
 class ChangeError(ValidationError):
@@ -157,6 +160,8 @@ def parse_item(entry: Any) -> Item:
         raise ChangeError(DAMAGED)
     values, clocks = entry["v"], entry["c"]
     names, name_set, checks = _plan(table)
+    if isinstance(values, dict) and ROLE not in values and values.keys() | {ROLE} == name_set:
+        values = {**values, ROLE: None}
     if not isinstance(values, dict) or values.keys() != name_set:
         raise ChangeError(DAMAGED)
     checked = {name: check(values[name]) for name, check in checks}

@@ -9,7 +9,7 @@ rollback leaves the store as it was.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring_ascii
 from typing import Any
@@ -20,9 +20,12 @@ from sqlalchemy.orm import Session
 from pcso_desk.domain.hlc import HybridClock
 from pcso_desk.store.clocks import STAR, synced_columns, synced_tables
 from pcso_desk.sync.changes import Item
-from pcso_desk.sync.merge import CONFLICTS_TABLE, Conflict, merge
+from pcso_desk.sync.merge import CONFLICTS_TABLE, Conflict, Merged, merge
 
 CHUNK = 500  # ids per SELECT ... IN (...): well under SQLite's variable limit
+# Looks at each merge before it is written: (state here, change received, their merge) ->
+# the merge to write, another one, or None to leave the record as it is here.
+Screen = Callable[[Item | None, Item, Merged], Merged | None]
 
 
 @dataclass
@@ -36,6 +39,7 @@ class Applied:
     new_conflicts: int = 0
     # Records that arrived erased, or were erased here on arrival (linked to an erased one).
     erased: int = 0
+    refused: list[str] = field(default_factory=list)  # one sentence per change refused
 
     @property
     def changed_count(self) -> int:
@@ -113,8 +117,11 @@ def _clocks_text(clocks: dict[str, Any]) -> str:
     return json.dumps(clocks)
 
 
-def apply_items(session: Session, items: Iterable[Item], clock: HybridClock) -> Applied:
-    """Merge `items` into the store, parents first; found conflicts join the conflict queue."""
+def apply_items(
+    session: Session, items: Iterable[Item], clock: HybridClock, screen: Screen | None = None
+) -> Applied:
+    """Merge `items` into the store, parents first; found conflicts join the conflict queue.
+    `screen`, when given, sees every merge first and may change or drop it."""
     applied = Applied()
     by_table: dict[str, list[Item]] = {}
     for item in items:
@@ -123,7 +130,7 @@ def apply_items(session: Session, items: Iterable[Item], clock: HybridClock) -> 
     mark = clock.now().encode()  # "stored here at": what the next export compares against
     applied.mark = mark
     for table in synced_tables():
-        _apply_table(session, table, by_table.get(table.name, []), mark, applied)
+        _apply_table(session, table, by_table.get(table.name, []), mark, applied, screen)
     if applied.conflicts:
         queue = next(t for t in synced_tables() if t.name == CONFLICTS_TABLE)
         entries = list({c.key(): c.item() for c in applied.conflicts}.values())
@@ -134,7 +141,12 @@ def apply_items(session: Session, items: Iterable[Item], clock: HybridClock) -> 
 
 
 def _apply_table(
-    session: Session, table: Table, items: list[Item], mark: str, applied: Applied
+    session: Session,
+    table: Table,
+    items: list[Item],
+    mark: str,
+    applied: Applied,
+    screen: Screen | None = None,
 ) -> None:
     # In id order (stable: a record's repeated items keep their order): each chunk's lookup
     # and writes then walk the id index forwards instead of jumping about it.
@@ -144,7 +156,13 @@ def _apply_table(
         known = _load(session, table, sorted({item.id for item in chunk}))
         to_write: dict[str, Item] = {}
         for item in chunk:
-            result = merge(known.get(item.id), item)
+            here = known.get(item.id)
+            result = merge(here, item)
+            if screen is not None:
+                screened = screen(here, item, result)
+                if screened is None:
+                    continue
+                result = screened
             applied.conflicts.extend(result.conflicts)
             if result.changed:
                 known[item.id] = to_write[item.id] = result.item
@@ -169,6 +187,7 @@ def write_local_change(
     clock: HybridClock,
     *,
     officer: str | None,
+    role: str | None,
     now_text: str,
 ) -> bool:
     """Change stored values of one record as a local edit: new clocks for what changed.
@@ -182,7 +201,13 @@ def write_local_change(
     stamp = clock.now().encode()
     clocks = dict(item.clocks)
     values = dict(item.values)
-    edits = {**changed, "updated_at": now_text, "updated_by": officer, "station_id": clock.station}
+    edits = {
+        **changed,
+        "updated_at": now_text,
+        "updated_by": officer,
+        "updated_role": role,  # always given a new clock: it is this change's role
+        "station_id": clock.station,
+    }
     for name, value in edits.items():
         clocks[name] = [stamp, item.clock(name)[0]]
         values[name] = value

@@ -6,8 +6,9 @@ any other, written only by a delete (or by a sergeant restoring a record), so an
 edit can never bring a deleted record back.
 
 Erasure is absorbing: once either side has erased a record (`erased_at`), the fields its
-model lists in `__erase__` take the erased side's values whatever the clocks say, so a station
-that still holds the person's data, or edits it afterwards, can never bring it back.
+model lists in `__erase__` (and the role the erasure was made in) take the erased side's
+values whatever the clocks say, so a station that still holds the person's data, or edits it
+afterwards, can never bring it back.
 
 Two things are not settled silently but also recorded as a `Conflict`, with the losing
 value kept: two stations giving one field of a victim case different values without either
@@ -33,12 +34,12 @@ from pcso_desk.store.clocks import (
     synced_columns,
     synced_table,
 )
-from pcso_desk.sync.changes import Item
+from pcso_desk.sync.changes import ROLE, Item
 
 CONFLICTS_TABLE = "sync_conflicts"
 # Bookkeeping every change touches: merged, never a conflict on its own.
 SYSTEM_FIELDS = frozenset(
-    {"created_at", "created_by", "updated_at", "updated_by", "station_id", "deleted_at"}
+    {"created_at", "created_by", "updated_at", "updated_by", ROLE, "station_id", "deleted_at"}
 )
 _NAMESPACE = uuid.UUID("6f0c1c8e-4a53-4c1e-9b8e-0d5a7c2f9e11")
 
@@ -86,6 +87,7 @@ class Conflict:
             "updated_at": stamp,
             "created_by": None,
             "updated_by": None,
+            ROLE: None,  # found by sync itself, alike on every station
             "station_id": Hlc.decode(clock).station,
             "deleted_at": None,
             "erased_at": None,
@@ -113,7 +115,9 @@ def merge(local: Item | None, incoming: Item) -> Merged:
     values: dict[str, Any] = {}
     clocks: dict[str, Any] = {STAR: star}
     erased = _erased_side(local, incoming)
-    owned = erased_fields(local.table) if erased is not None else frozenset()
+    # The erasure's role stays with it, whatever later edits arrive: it is what a station
+    # that has not yet heard of the erasure checks it against.
+    owned = erased_fields(local.table) | {ROLE} if erased is not None else frozenset()
     for name in names:
         winner = erased if name in owned and erased is not None else _later(local, incoming, name)
         values[name] = winner.values[name]
