@@ -33,7 +33,12 @@ class _Target:
 
 TARGETS = (
     _Target(
-        "contacts", m.Contact, "contacts_fts", "name", "postcode", ("name", "postcode"),
+        "contacts",
+        m.Contact,
+        "contacts_fts",
+        "name",
+        "postcode",
+        ("name", "postcode"),
         capitals=("postcode",),
     ),
     _Target("meetings", m.Meeting, "meetings_fts", "title", "venue", ("title", "venue")),

@@ -127,4 +127,3 @@ def w1(bench: Bench) -> Result:
 
 
 WORKLOADS = [("W1", w1)]
-

@@ -109,6 +109,4 @@ def test_the_installed_wheel_passes_its_self_test(fresh_venv: Path, tmp_path: Pa
 def test_the_installed_wheel_opens_on_a_data_folder_that_does_not_exist(
     fresh_venv: Path, tmp_path: Path
 ) -> None:
-    app_stays_up_on_a_new_folder(
-        [str(fresh_venv / BIN / "pcso-desk")], _env(tmp_path), tmp_path
-    )
+    app_stays_up_on_a_new_folder([str(fresh_venv / BIN / "pcso-desk")], _env(tmp_path), tmp_path)
