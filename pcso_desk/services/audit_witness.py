@@ -37,6 +37,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from pcso_desk.atomic import write_atomic
@@ -112,8 +113,9 @@ def sign(identity: StationIdentity, head: tuple[int, str], event: str) -> str:
     return json.dumps(document, sort_keys=True, indent=1) + "\n"
 
 
-def read_signed(text: str | bytes, public: PublicIdentity, source: str) -> Witness:
-    """The head a signed document holds; ValueError unless this station signed it as it is."""
+def read_signed(text: str | bytes, public: PublicIdentity, source: str | None = None) -> Witness:
+    """The head a signed document holds (its `source`: the event it names, unless given);
+    ValueError unless this station signed it as it is."""
     document = json.loads(text)
     if not isinstance(document, dict) or set(document) != _KEYS:
         raise ValueError("not an audit head")
@@ -127,7 +129,7 @@ def read_signed(text: str | bytes, public: PublicIdentity, source: str) -> Witne
     seq, digest, at = document["seq"], document["hash"], document["at"]
     if document["station_id"] != public.station_id or not _valid_head(seq, digest):
         raise ValueError("not this station's head")
-    return Witness(seq, digest, str(at), source.format(event=document["event"]))
+    return Witness(seq, digest, str(at), source or str(document["event"]))
 
 
 def witness(store: Store, event: str) -> None:
@@ -155,7 +157,7 @@ def _witness(store: Store, event: str) -> None:
             if not _sidecar_held(folder, identity.public(), session):
                 return
         write_atomic(folder / SIDECAR, sign(identity, head, event).encode("utf-8"))
-    except (OSError, PcsoDeskError) as exc:
+    except (OSError, PcsoDeskError, SQLAlchemyError) as exc:
         _log.warning("the audit head was not witnessed after %s: %s", event, exc)
 
 
@@ -164,7 +166,10 @@ def advance_sidecar(folder: Path, conn: sqlite3.Connection, event: str) -> None:
     identity = StationIdentity.load(folder)
     if identity is None:
         return
-    current = _read_sidecar(folder, identity.public())
+    try:
+        current = _read_sidecar(folder, identity.public())
+    except ValueError:
+        return  # altered: keep it for `check` to report
     if current is not None:
         row = conn.execute("SELECT hash FROM audit_log WHERE seq = ?", (current.seq,)).fetchone()
         if current.seq and (row is None or row[0] != current.hash):
@@ -179,7 +184,7 @@ def _read_sidecar(folder: Path, public: PublicIdentity) -> Witness | None:
         text = (folder / SIDECAR).read_bytes()
     except FileNotFoundError:
         return None
-    return read_signed(text, public, "{event}")
+    return read_signed(text, public)
 
 
 def _sidecar_held(folder: Path, public: PublicIdentity, session: Session) -> bool:

@@ -417,3 +417,17 @@ def test_inside_a_unit_of_work_the_head_is_witnessed_once_it_commits(
         assert _sidecar(station)["seq"] == _rows(station)[-1][0]
     finally:
         store.close()
+
+
+def test_a_restore_keeps_a_forged_sidecar_for_check_to_name(
+    station: Station, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert as_user(capsys, monkeypatch, station, "sergeant", "backup")[0] == 0
+    (manual,) = [b for b in list_backups(station.root / "backups") if b.kind == "manual"]
+    sidecar = station.root / "keys" / audit_witness.SIDECAR
+    forged = sidecar.read_text().replace('"seq": ', '"seq": 1')
+    sidecar.write_text(forged)
+    code, _, err = as_user(capsys, monkeypatch, station, "sergeant", "restore", str(manual.path))
+    assert code == 0, err
+    assert sidecar.read_text() == forged
+    assert "is not signed by this station's key" in _check(capsys, station)[1][0]
