@@ -123,6 +123,20 @@ def _bundle_argument(arguments: list[str]) -> Path | None:
     return None
 
 
+def _close(store: Store) -> None:
+    """Close a store the command or the app opened, signing its audit head into the sidecar
+    first (services/audit_witness.py): entries written since the last export, sync or backup
+    can then not be cut away unseen either. A store that cannot be witnessed (damaged, demo,
+    being replaced by a restore) still closes."""
+    from pcso_desk.services.audit_witness import witness
+
+    try:
+        if store.path.exists():
+            witness(store, "close")
+    finally:
+        store.close()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from pcso_desk import cli
     from pcso_desk.domain.errors import PcsoDeskError
@@ -170,4 +184,4 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         _finish_daily_care()
         for opened in services:
-            opened.ctx.store.close()
+            _close(opened.ctx.store)

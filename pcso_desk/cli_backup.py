@@ -41,17 +41,16 @@ def run(args: argparse.Namespace, open_services: OpenServices, out: TextIO) -> i
 
 
 def _backup(args: argparse.Namespace, open_services: OpenServices, out: TextIO) -> int:
-    from pcso_desk.services.backups import make_backup
-
-    made = make_backup(open_services(False).ctx, args.out)
+    services = open_services(False)
+    made = services.backup() if args.out is None else services.backup_to(args.out)
     print(f"Backed up the store to {made.path}; the backup verifies.", file=out)
     return 0
 
 
 def _restore(args: argparse.Namespace, open_services: OpenServices, out: TextIO) -> int:
-    from pcso_desk.domain.permissions import Action
     from pcso_desk.paths import DataPaths
-    from pcso_desk.services.backups import DamagedStoreError, restore
+    from pcso_desk.services.api import restore_backup
+    from pcso_desk.services.values import DamagedStoreError
 
     paths = DataPaths.resolve(args.data_dir)
     actor = None
@@ -61,9 +60,8 @@ def _restore(args: argparse.Namespace, open_services: OpenServices, out: TextIO)
         except DamagedStoreError:
             pass  # nothing to sign in to: recovering is open to whoever is at the PC
         else:
-            services.ctx.require(Action.IMPORT, "restore")
-            actor = services.ctx.actor
+            actor = services.restorer()
             services.ctx.store.close()  # the file is about to be replaced
-    result = restore(paths, args.file, actor=actor)
+    result = restore_backup(paths, args.file, actor)
     print(result.line(), file=out)
     return 0

@@ -199,6 +199,27 @@ class Services:
         note((contact_id,), "subject access export")
         return export_subject_access(self.ctx, contact_id, folder)
 
+    @use_case(Action.VIEW, "backup", kind="store")
+    def backup(self) -> Any:
+        """A backup into the backups folder now (never rotated away)."""
+        from pcso_desk.services.backups import make_backup
+
+        return make_backup(self.ctx)
+
+    @use_case(Action.EXPORT, "backup", effect=Effect.FILE, kind="store", output="out")
+    def backup_to(self, out: Path) -> Any:
+        """A copy of the store outside the data folder: personal data leaving it, so the
+        export right; the entry carries the copy's size and SHA-256."""
+        from pcso_desk.services.backups import make_backup
+
+        return make_backup(self.ctx, out)
+
+    @use_case(Action.IMPORT, effect=Effect.READ, kind="store")
+    def restorer(self) -> Any:
+        """The signed-in user, once allowed to restore (it replaces every record, so the import
+        right); `restore_backup` then puts the backup in place with no store open."""
+        return self.ctx.actor
+
     @use_case(None, effect=Effect.READ, kind="store")
     def check(self) -> Any:
         """The store's health: integrity, audit chain, counts (no personal data; no role)."""
@@ -214,11 +235,11 @@ class Services:
         return list_meetings(self.ctx, **filters)
 
 
-def restore_backup(paths: Any, backup: Path) -> Any:
+def restore_backup(paths: Any, backup: Path, actor: Any = None) -> Any:
     """Put a backup in place of the store, before any store is open (the app's start-up offer
     of the newest good backup, `pcso-desk restore`): not a use case of an open store, so it
     is not a method of Services; the restore writes its own audit entry into the store it
     puts back (services/backups.py)."""
     from pcso_desk.services.backups import restore
 
-    return restore(paths, backup)
+    return restore(paths, backup, actor=actor)

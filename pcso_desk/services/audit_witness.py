@@ -154,7 +154,7 @@ def _witness(store: Store, event: str) -> None:
             return  # a store being set up: no keys to sign with yet
         with store.sessions() as session:  # committed entries only, even inside a write
             head = audit.head(session)
-            if not _sidecar_held(folder, identity.public(), session):
+            if not _sidecar_held(folder, identity.public(), session, head):
                 return
         write_atomic(folder / SIDECAR, sign(identity, head, event).encode("utf-8"))
     except (OSError, PcsoDeskError, SQLAlchemyError) as exc:
@@ -187,13 +187,20 @@ def _read_sidecar(folder: Path, public: PublicIdentity) -> Witness | None:
     return read_signed(text, public)
 
 
-def _sidecar_held(folder: Path, public: PublicIdentity, session: Session) -> bool:
-    """Whether the log holds the sidecar's head, so that a newer head may replace it."""
+def _sidecar_held(
+    folder: Path, public: PublicIdentity, session: Session, head: tuple[int, str] | None = None
+) -> bool:
+    """Whether the log holds the sidecar's head, so that a newer head may replace it (not
+    the same head again: the sidecar keeps naming the event that first witnessed it)."""
     try:
         current = _read_sidecar(folder, public)
     except ValueError:
         return False  # altered: keep it for `check` to report
-    return current is None or audit.hash_at(session, current.seq) == current.hash
+    if current is None:
+        return True
+    if head is not None and head[0] <= current.seq:
+        return False
+    return audit.hash_at(session, current.seq) == current.hash
 
 
 def stamp_backup(conn: sqlite3.Connection, folder: Path) -> None:

@@ -37,6 +37,7 @@ from pcso_desk.domain.permissions import Action
 from pcso_desk.paths import DataPaths
 from pcso_desk.services import audit, audit_witness
 from pcso_desk.services.context import STATION_KEY, Actor, Context
+from pcso_desk.services.gateway import note
 from pcso_desk.store.backup import (
     MANUAL,
     STAMP,
@@ -95,7 +96,10 @@ def make_backup(ctx: Context, out: Path | None = None, now: datetime | None = No
     else:
         target = free_name(_backups_folder(ctx.store), MANUAL, moment)
     write_backup(ctx.store.path, target, _stamp(ctx.store))
-    audit.record(ctx, "backup", "store", (), "to a file" if out is not None else "manual")
+    if out is None:
+        audit.record(ctx, "backup", "store", (), "manual")
+    else:  # the use case (Services.backup_to) writes the entry, with the copy's digest
+        note((), "to a file")
     audit_witness.witness(ctx.store, "backup")
     return Backup(target, MANUAL, moment)
 

@@ -375,6 +375,9 @@ def _disable_then_enable(station: Station, surface: Any) -> Callable[[], object]
 
 CALLS: dict[str, Call] = {
     "Services.build_demo": lambda st, s: _cannot,  # refused on a store with data: see below
+    "Services.backup": lambda st, s: s.backup,
+    "Services.backup_to": lambda st, s: lambda: s.backup_to(st.root / f"copy-{_n(st)}.sqlite"),
+    "Services.restorer": lambda st, s: s.restorer,
     "Services.check": lambda st, s: s.check,
     "Services.export_subject_access": lambda st, s: (
         lambda: s.export_subject_access(st.contact, st.root / f"sar-{_n(st)}")

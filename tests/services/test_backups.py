@@ -146,9 +146,9 @@ def test_a_backup_taken_away_needs_the_export_right(
     for role in ("pcso", "pc"):
         accounts.create_account(admin, role, PASSWORD, role)
     with pytest.raises(PermissionDenied):
-        make_backup(_as(store, "pcso"), tmp_path / "out.sqlite")
+        Services(_as(store, "pcso")).backup_to(tmp_path / "out.sqlite")
     assert not (tmp_path / "out.sqlite").exists()
-    made = make_backup(_as(store, "pc"), tmp_path / "out.sqlite")
+    made = Services(_as(store, "pc")).backup_to(tmp_path / "out.sqlite")
     assert problem_with_backup(made.path) is None
     with store.read() as session:
         done = session.query(AuditEntry).filter_by(action="backup", username="pc").count()
