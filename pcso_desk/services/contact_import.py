@@ -41,6 +41,7 @@ from pcso_desk.services.duplicates import (
 )
 from pcso_desk.services.export import check_target, write_csv_atomic
 from pcso_desk.services.outputs import refuse_protected
+from pcso_desk.services.specs import CONTACT_FILLABLE
 from pcso_desk.store.base import utcnow
 from pcso_desk.store.models import Contact, Ward
 
@@ -48,19 +49,7 @@ Progress = Callable[[str, int, int], None]
 PROGRESS_EVERY = 1000
 BATCH = 2000
 # Fields an import may fill on an existing contact when they are blank there; never overwritten.
-FILLABLE = (
-    "organisation",
-    "role_title",
-    "address",
-    "postcode",
-    "ward_id",
-    "phone",
-    "email",
-    "preferred_method",
-    "preferred_times",
-    "tags",
-    "notes",
-)
+FILLABLE = CONTACT_FILLABLE
 # Longest text the store's columns hold, with the field's name in a sentence.
 LIMITS = {
     "organisation": ("organisation", 200),

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from pcso_desk.domain.errors import NotFoundError, ValidationError
 from pcso_desk.services.context import Changes, Context
+from pcso_desk.services.specs import CONTACT_FILLABLE
 from pcso_desk.store import models as m
 
 # Every place a contact is referred to: (model, column).
@@ -20,17 +21,7 @@ REFERENCES: tuple[tuple[Any, str], ...] = (
     (m.VictimCase, "victim_id"),
     (m.Message, "contact_id"),
 )
-FILLABLE = (
-    "organisation",
-    "role_title",
-    "address",
-    "postcode",
-    "ward_id",
-    "phone",
-    "email",
-    "preferred_times",
-    "notes",
-)
+FILLABLE = CONTACT_FILLABLE
 
 
 @dataclass(frozen=True)

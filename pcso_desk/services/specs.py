@@ -175,6 +175,22 @@ OFFICER_WARDS = RecordSpec(
     "updated",
     filters={"officer": "officer_id", "ward": "ward_id"},
 )
+# What another record of the same person may fill in on a contact where it is blank, and
+# never overwrite: a merged duplicate (merge.py) and a matching imported row
+# (contact_import.py) both use this one list, so neither can drop what the other carries.
+CONTACT_FILLABLE = (
+    "organisation",
+    "role_title",
+    "address",
+    "postcode",
+    "ward_id",
+    "phone",
+    "email",
+    "preferred_method",
+    "preferred_times",
+    "tags",
+    "notes",
+)
 CONTACTS = RecordSpec(
     "contacts",
     "contact",

@@ -47,6 +47,36 @@ def test_merge_moves_history_fills_blanks_and_hides_the_duplicate(services, worl
         services.merge_contacts(keep, dup)
 
 
+def test_merge_carries_every_field_an_import_would_fill(services, world) -> None:  # type: ignore[no-untyped-def]
+    """Tags and the preferred way to make contact were once dropped by a merge (its field
+    list had drifted from the import's); both now use specs.CONTACT_FILLABLE."""
+    from pcso_desk.services.specs import CONTACT_FILLABLE
+
+    keep = services.contacts.create({"name": "Fay Fields"}).created[0]
+    values = {
+        "organisation": "Mill Lane Residents",
+        "role_title": "Chair",
+        "address": "1 Mill Lane",
+        "postcode": "AL1 3AB",
+        "ward_id": world.ward,
+        "phone": "01632 960001",
+        "email": "fay@example.com",
+        "preferred_method": "email",
+        "preferred_times": "evenings",
+        "tags": ["kin", "pact"],
+        "notes": "Runs the residents' group.",
+    }
+    assert set(values) == set(CONTACT_FILLABLE)
+    dup = services.contacts.create({"name": "Fay Fields", **values}).created[0]
+    stored = services.contacts.get(dup)  # as cleaned: the phone in E.164, and so on
+    services.merge_contacts(keep, dup)
+    kept = services.contacts.get(keep)
+    assert {name: kept[name] for name in values} == {name: stored[name] for name in values}
+    assert (
+        kept["tags"] == ["kin", "pact"] and kept["preferred_method"] == stored["preferred_method"]
+    )
+
+
 def test_undo_restores_both_contacts_exactly(services, world) -> None:  # type: ignore[no-untyped-def]
     from pcso_desk.services.merge import MergeUndo
 
