@@ -67,10 +67,10 @@ class RecordEditor(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(holder)
-        layout = QVBoxLayout(self)
-        layout.addWidget(scroll)
-        layout.addWidget(self.message)
-        layout.addWidget(self.buttons)
+        self.column = QVBoxLayout(self)  # the form, the message, the buttons
+        self.column.addWidget(scroll)
+        self.column.addWidget(self.message)
+        self.column.addWidget(self.buttons)
         self.resize(640, min(140 + 46 * len(fields), 720))
         self._defaults = {f.key: f.default for f in fields if f.default is not None}
         self._ready = False
@@ -128,7 +128,7 @@ class RecordEditor(QDialog):
             return
         values = self.values()
         if self._save is not None:
-            work = lambda: self._save(values)  # type: ignore[misc]  # noqa: E731
+            work = lambda: self._save(values)  # noqa: E731
         elif self.record_id is None:
             work = lambda: self.service.create(values)  # noqa: E731
         else:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from pcso_desk.domain.errors import PcsoDeskError
 from pcso_desk.gui.desk import Desk
+from pcso_desk.gui.widgets import named
 from pcso_desk.services.values import Actor, TeamSetup, parse_wards
 
 if TYPE_CHECKING:
@@ -46,11 +47,6 @@ CHOICE_STYLE = (
 WARDS_HINT = "One ward a line: its name, then a comma and its code if it has one."
 
 
-def _named(widget: Any, name: str) -> Any:
-    widget.setAccessibleName(name)
-    return widget
-
-
 def _heading(text: str) -> QLabel:
     label = QLabel(text)
     label.setObjectName("screenTitle")
@@ -59,7 +55,7 @@ def _heading(text: str) -> QLabel:
 
 
 def _message() -> QLabel:
-    label = _named(QLabel(), "Message")
+    label = named(QLabel(), "Message")
     label.setObjectName("formMessage")
     label.setWordWrap(True)
     return label
@@ -100,7 +96,7 @@ class FirstRunChoice(QDialog):
         self.setAccessibleName("Welcome to PCSO Desk")
         intro = QLabel("This store has no user accounts yet. How would you like to start?")
         intro.setWordWrap(True)
-        self.setup_button = _named(
+        self.setup_button = named(
             QCommandLinkButton(
                 "&Set up this station",
                 "Create the first administrator account, then enter your team's district, "
@@ -109,7 +105,7 @@ class FirstRunChoice(QDialog):
             "Set up this station",
         )
         self.setup_button.clicked.connect(self.setup_chosen)
-        self.demo_button = _named(
+        self.demo_button = named(
             QCommandLinkButton(
                 "&Explore with demo data",
                 "Try PCSO Desk out on a separate demo store: a year of made-up work. It opens "
@@ -128,10 +124,10 @@ class FirstRunChoice(QDialog):
         apart.setObjectName("fieldHint")
         apart.setWordWrap(True)
         apart.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.status = _named(QLabel(), "Progress")
+        self.status = named(QLabel(), "Progress")
         self.status.setWordWrap(True)
         self.message = _message()
-        self.quit_button = _named(QPushButton("&Quit"), "Quit")
+        self.quit_button = named(QPushButton("&Quit"), "Quit")
         self.quit_button.setAutoDefault(False)
         self.quit_button.clicked.connect(self.reject)
         buttons = QHBoxLayout()
@@ -220,7 +216,7 @@ class TeamDialog(QDialog):
         self.district = self._line("District", "e.g. Dacorum")
         self.neighbourhood = self._line("Neighbourhood", "e.g. Riverside")
         self.station = self._line("Base police station", "e.g. Riverside Police Station")
-        self.wards = _named(QPlainTextEdit(), "Wards")
+        self.wards = named(QPlainTextEdit(), "Wards")
         self.wards.setPlaceholderText("Riverside Central, RIV-C\nRiverside East\nMill Green")
         self.wards.setTabChangesFocus(True)
         self.wards.setMinimumHeight(110)
@@ -238,10 +234,10 @@ class TeamDialog(QDialog):
             form.addRow(label, field)
         form.addRow("", hint)
         self.message = _message()
-        self.skip_button = _named(QPushButton("S&kip for now"), "Skip for now")
+        self.skip_button = named(QPushButton("S&kip for now"), "Skip for now")
         self.skip_button.setAutoDefault(False)
         self.skip_button.clicked.connect(self.skip)
-        self.save_button = _named(QPushButton("Sa&ve and continue"), "Save and continue")
+        self.save_button = named(QPushButton("Sa&ve and continue"), "Save and continue")
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.submit)
         buttons = QHBoxLayout()
@@ -262,7 +258,7 @@ class TeamDialog(QDialog):
         self.team.setFocus()
 
     def _line(self, name: str, example: str) -> QLineEdit:
-        field = _named(QLineEdit(), name)
+        field = named(QLineEdit(), name)
         field.setPlaceholderText(example)
         field.setMaxLength(160)
         return field

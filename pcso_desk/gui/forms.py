@@ -6,6 +6,7 @@ import enum
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from pcso_desk.domain.schedule import LONDON
+from pcso_desk.gui.widgets import line_edit_of
 
 Check = Callable[[str, Any], str | None]
 
@@ -96,7 +98,7 @@ class FieldEditor(QWidget):
         if kind == "pick" and self._lookup is not None:
             picker = RecordPicker(self._lookup, self.spec.required)
             picker.currentIndexChanged.connect(self.changed)
-            picker.lineEdit().textEdited.connect(self.changed)
+            line_edit_of(picker).textEdited.connect(self.changed)
             return picker
         if kind == "multiline":
             edit = QPlainTextEdit()
@@ -208,27 +210,28 @@ class RecordPicker(QComboBox):
         super().__init__()
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.lineEdit().setPlaceholderText("Type a name or postcode…")
+        self._edit = line_edit_of(self)
+        self._edit.setPlaceholderText("Type a name or postcode…")
         self._lookup = lookup
         self._required = required
         self._timer = QTimer(self, singleShot=True, interval=150)
         self._timer.timeout.connect(self._search)
-        self.lineEdit().textEdited.connect(lambda _text: self._timer.start())
+        self._edit.textEdited.connect(lambda _text: self._timer.start())
 
     def _search(self) -> None:
-        typed = self.lineEdit().text()
+        typed = self._edit.text()
         if len(typed.strip()) >= 2:
-            self._lookup(typed, lambda found, typed=typed: self._show(typed, found))
+            self._lookup(typed, partial(self._show, typed))
 
     def _show(self, typed: str, found: list[tuple[str, str]]) -> None:
-        if self.lineEdit().text() != typed:
+        if self._edit.text() != typed:
             return  # the user typed on; a newer lookup is on its way
         self.blockSignals(True)
         self.clear()
         for record_id, label in found:
             self.addItem(label, record_id)
         self.setCurrentIndex(-1)
-        self.lineEdit().setText(typed)
+        self._edit.setText(typed)
         self.blockSignals(False)
         if found:
             self.showPopup()
@@ -245,7 +248,8 @@ class RecordPicker(QComboBox):
         index = self.currentIndex()
         if index < 0 or self.itemText(index) != self.currentText():
             return None
-        return self.itemData(index)
+        record_id: str = self.itemData(index)
+        return record_id
 
 
 class RecordForm(QWidget):

@@ -47,10 +47,12 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(170)
         self.stack = QStackedWidget()
         self.screens: dict[str, QWidget] = {}
+        self._holders: list[QHBoxLayout] = []
         for _name in SCREENS:  # placeholders; each screen is built on its first visit
             holder = QWidget()
-            holder.setLayout(QHBoxLayout())
-            holder.layout().setContentsMargins(0, 0, 0, 0)
+            holder_layout = QHBoxLayout(holder)
+            holder_layout.setContentsMargins(0, 0, 0, 0)
+            self._holders.append(holder_layout)
             self.stack.addWidget(holder)
         self.nav.currentRowChanged.connect(self.go_to_row)
         body = QWidget()
@@ -86,7 +88,7 @@ class MainWindow(QMainWindow):
         if name not in self.screens:
             screen = build_screen(name, self.desk)
             self.screens[name] = screen
-            self.stack.widget(row).layout().addWidget(screen)
+            self._holders[row].addWidget(screen)
         self.stack.setCurrentIndex(row)
 
     def go_to(self, name: str) -> QWidget:
@@ -122,7 +124,7 @@ class MainWindow(QMainWindow):
         search_action.triggered.connect(self.focus_search)
         file_menu.addAction(search_action)
         file_menu.addSeparator()
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action = QAction("&Quit", self, shortcut=QKeySequence(QKeySequence.StandardKey.Quit))
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
         self._account_menu()

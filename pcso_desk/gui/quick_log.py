@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
+    QCompleter,
     QDialog,
     QFormLayout,
     QHBoxLayout,
@@ -26,6 +27,7 @@ from pcso_desk.domain.enums import Channel, IssueCategory
 from pcso_desk.domain.errors import ValidationError
 from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.forms import RecordPicker, choices_of
+from pcso_desk.gui.widgets import completer_of, line_edit_of
 from pcso_desk.services.api import Services
 from pcso_desk.services.values import ListQuery, LoggedEngagement
 
@@ -59,11 +61,11 @@ class WardBox(QComboBox):
         super().__init__()
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.lineEdit().setPlaceholderText("Type a ward name or code…")
-        completer = self.completer()
+        line_edit_of(self).setPlaceholderText("Type a ward name or code…")
+        completer = completer_of(self)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setCompletionMode(completer.CompletionMode.PopupCompletion)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
 
     def value(self) -> str | None:
         """The chosen ward's id: the exact item shown, or the only one matching what was typed."""
@@ -76,7 +78,7 @@ class WardBox(QComboBox):
         ]
         return str(self.itemData(matches[0])) if typed and len(matches) == 1 else None
 
-    def focusOutEvent(self, event: Any) -> None:
+    def focusOutEvent(self, event: QFocusEvent) -> None:
         super().focusOutEvent(event)
         self.settle()
 
@@ -85,7 +87,9 @@ class WardBox(QComboBox):
         chosen = self.value()
         if chosen is not None and self.currentIndex() != self.findData(chosen):
             self.setCurrentIndex(self.findData(chosen))
-        self.completer().popup().hide()
+        popup = completer_of(self).popup()
+        if popup is not None:
+            popup.hide()
 
 
 class IssueList(QListWidget):
@@ -111,7 +115,7 @@ class IssueList(QListWidget):
             return
         super().keyPressEvent(event)
 
-    def focusInEvent(self, event: Any) -> None:
+    def focusInEvent(self, event: QFocusEvent) -> None:
         super().focusInEvent(event)
         if self.currentRow() < 0 and self.count():
             self.setCurrentRow(0)  # so that Space ticks something straight away

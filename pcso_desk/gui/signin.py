@@ -8,7 +8,7 @@ them, so an editor's typed work is still there after unlocking.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeGuard
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
@@ -33,6 +33,7 @@ from pcso_desk.domain.enums import UserRole
 from pcso_desk.domain.errors import PcsoDeskError
 from pcso_desk.domain.permissions import ROLE_NAMES
 from pcso_desk.gui.desk import Desk
+from pcso_desk.gui.widgets import named
 from pcso_desk.services.values import DEMO_PASSWORD, MAX_PASSWORD, MIN_PASSWORD, Actor
 
 LOCK_KEY = "security/lock_minutes"
@@ -87,20 +88,15 @@ def lock_minutes(settings: QSettings | None) -> float:
     return max(1.0, minutes)
 
 
-def _named(widget: Any, name: str) -> Any:
-    widget.setAccessibleName(name)
-    return widget
-
-
 def _password(name: str) -> QLineEdit:
-    field = _named(QLineEdit(), name)
+    field = named(QLineEdit(), name)
     field.setEchoMode(QLineEdit.EchoMode.Password)
     field.setMaxLength(MAX_PASSWORD)
     return field
 
 
 def _message() -> QLabel:
-    label = _named(QLabel(), "Message")
+    label = named(QLabel(), "Message")
     label.setObjectName("formMessage")
     label.setWordWrap(True)
     return label
@@ -119,10 +115,10 @@ class _PasswordForm(QDialog):
         self.heading.setWordWrap(True)
         self.form = QFormLayout()
         self.message = _message()
-        self.submit_button = _named(QPushButton(submit), submit.replace("&", ""))
+        self.submit_button = named(QPushButton(submit), submit.replace("&", ""))
         self.submit_button.setDefault(True)  # Enter in any field submits
         self.submit_button.clicked.connect(self.submit)
-        self.cancel_button = _named(QPushButton("Cancel"), "Cancel")
+        self.cancel_button = named(QPushButton("Cancel"), "Cancel")
         self.cancel_button.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -186,7 +182,7 @@ class SignInDialog(_PasswordForm):
         self.first_run = first_run
         self.cancel_button.setText("&Quit")
         self.cancel_button.setAccessibleName("Quit")
-        self.username = _named(QLineEdit(), "User name")
+        self.username = named(QLineEdit(), "User name")
         self.username.setMaxLength(64)
         self.password = _password("Password")
         self.again = _password("Password again")
@@ -288,9 +284,9 @@ class LockScreen(QFrame):
         self.password = _password("Password to unlock")
         self.password.returnPressed.connect(self._unlock)
         self.message = _message()
-        self.unlock_button = _named(QPushButton("&Unlock"), "Unlock")
+        self.unlock_button = named(QPushButton("&Unlock"), "Unlock")
         self.unlock_button.clicked.connect(self._unlock)
-        self.sign_out_button = _named(QPushButton("Sign &out"), "Sign out")
+        self.sign_out_button = named(QPushButton("Sign &out"), "Sign out")
         self.sign_out_button.setToolTip("Sign out so that someone else can sign in")
         self.sign_out_button.clicked.connect(self.sign_out_requested)
         card = QFrame()
@@ -387,9 +383,9 @@ class IdleLock(QObject):
                 self._timer.start()
             return False
         if kind == QEvent.Type.Resize and watched in self.covers:
-            self._place(watched)  # type: ignore[arg-type]
+            self._place(watched)
         elif kind == QEvent.Type.Show and self._needs_cover(watched):
-            self._cover(watched)  # type: ignore[arg-type]  # a window that opened meanwhile
+            self._cover(watched)  # a window that opened meanwhile
         elif kind == QEvent.Type.Close and watched in self.covers and watched is not self.window:
             event.ignore()  # closing a covered editor would drop its typed work
             return True
@@ -399,14 +395,14 @@ class IdleLock(QObject):
             return not self._inside_cover(watched)
         return False
 
-    def _inside_cover(self, obj: QObject) -> bool:
+    def _inside_cover(self, obj: QObject | None) -> bool:
         while obj is not None:
             if isinstance(obj, LockScreen):
                 return True
             obj = obj.parent()
         return False
 
-    def _needs_cover(self, obj: QObject) -> bool:
+    def _needs_cover(self, obj: QObject) -> TypeGuard[QWidget]:
         if not isinstance(obj, QWidget) or not obj.isWindow() or obj in self.covers:
             return False
         popup = obj.windowType() in (Qt.WindowType.Popup, Qt.WindowType.ToolTip)
@@ -425,7 +421,8 @@ class IdleLock(QObject):
         while (popup := QApplication.activePopupWidget()) is not None:
             popup.close()
         main = self.window
-        self._hidden = [w for w in (main.centralWidget(), main.menuBar()) if w.isVisible()]
+        parts = (main.centralWidget(), main.menuBar())
+        self._hidden = [w for w in parts if w is not None and w.isVisible()]
         for widget in self._hidden:
             widget.hide()
         label = getattr(main, "officer_label", None)
@@ -461,7 +458,7 @@ class IdleLock(QObject):
 
     def _focus_cover(self) -> None:
         modal = QApplication.activeModalWidget()
-        cover = self.covers.get(modal) if modal is not None else None  # type: ignore[call-overload]
+        cover = self.covers.get(modal) if modal is not None else None
         cover = cover or self.covers.get(self.window)
         if cover is not None:
             cover.password.setFocus()

@@ -40,7 +40,7 @@ def wants_high_contrast(app: QApplication) -> bool:
     accessibility = getattr(hints, "accessibility", None)
     if accessibility is None:  # Qt before 6.10 cannot tell us
         return False
-    preference = accessibility().contrastPreference()
+    preference: Qt.ContrastPreference = accessibility().contrastPreference()
     return preference == Qt.ContrastPreference.HighContrast
 
 

@@ -35,6 +35,7 @@ from pcso_desk.domain.errors import PcsoDeskError, ValidationError
 from pcso_desk.domain.permissions import ROLE_NAMES
 from pcso_desk.domain.schedule import LONDON
 from pcso_desk.gui.desk import Desk
+from pcso_desk.gui.widgets import line_edit_of, named
 from pcso_desk.services.values import (
     AUDIT_COLUMNS,
     Account,
@@ -64,11 +65,6 @@ def save_file(parent: QWidget | None, title: str, suggested: str) -> str | None:
 
 def when_text(moment: datetime | None) -> str:
     return "" if moment is None else moment.astimezone(LONDON).strftime("%d %b %Y %H:%M:%S")
-
-
-def named(widget: Any, name: str) -> Any:
-    widget.setAccessibleName(name)
-    return widget
 
 
 def push_button(text: str) -> QPushButton:
@@ -378,7 +374,7 @@ class AuditTab(Guarded):
         self.action = named(QComboBox(), "Action")
         self.action.setEditable(True)
         self.action.addItems(["", *sorted(KNOWN_ACTIONS)])
-        self.action.lineEdit().setPlaceholderText("Any action")
+        line_edit_of(self.action).setPlaceholderText("Any action")
         self.action.setMinimumContentsLength(16)
         self.user = named(QLineEdit(), "User name")
         self.user.setPlaceholderText("Any user")
@@ -403,8 +399,9 @@ class AuditTab(Guarded):
 
     def _layout(self) -> None:
         filters = QHBoxLayout()
-        filters.addWidget(QLabel("&Action"))
-        filters.itemAt(0).widget().setBuddy(self.action)  # type: ignore[attr-defined]
+        action_label = QLabel("&Action")
+        action_label.setBuddy(self.action)
+        filters.addWidget(action_label)
         filters.addWidget(self.action)
         user_label = QLabel("&User")
         user_label.setBuddy(self.user)

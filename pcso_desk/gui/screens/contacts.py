@@ -37,7 +37,7 @@ class ContactEditor(RecordEditor):
         super().__init__(
             screen.desk, "contacts", title, d.CONTACTS.fields, record_id, parent=screen, **kwargs
         )
-        self.screen = screen
+        self.list_screen = screen
         self.matches: list[Any] = []
         self.warning = QWidget()
         self.warning.setObjectName("duplicateWarning")
@@ -54,7 +54,7 @@ class ContactEditor(RecordEditor):
         box.addWidget(self.warning_text)
         box.addLayout(row)
         self.warning.hide()
-        self.layout().insertWidget(1, self.warning)
+        self.column.insertWidget(1, self.warning)
         self.open_button.clicked.connect(self._open_existing)
         self.merge_button.clicked.connect(self._merge_into_existing)
         self.anyway_button.clicked.connect(lambda: RecordEditor.save(self))
@@ -82,7 +82,7 @@ class ContactEditor(RecordEditor):
     def _open_existing(self) -> None:
         existing = self.matches[0].contact_id
         self.reject()
-        self.screen.open_record(existing)
+        self.list_screen.open_record(existing)
 
     def _merge_into_existing(self) -> None:
         """Save what was typed, then fold it into the existing contact (undoable)."""
@@ -97,7 +97,7 @@ class ContactEditor(RecordEditor):
         self.desk.runner.run(work, self._merged, self._save_failed)
 
     def _merged(self, result: Any) -> None:
-        self.screen.merged(result)
+        self.list_screen.merged(result)
         self._saved(result.changes)
 
 
@@ -106,7 +106,7 @@ class ContactDetail(QWidget):
 
     def __init__(self, screen: ContactsScreen) -> None:
         super().__init__()
-        self.screen = screen
+        self.list_screen = screen
         self.desk = screen.desk
         self.contact_id: str | None = None
         self.title = QLabel("Choose a contact")
@@ -187,7 +187,7 @@ class ContactDetail(QWidget):
             return
         self.desk.runner.run(
             lambda: self.desk.services.merge_contacts(keep, duplicate),
-            self.screen.merged,
+            self.list_screen.merged,
             guard=self,  # the pane may be closed before the merge comes back
         )
 

@@ -37,10 +37,10 @@ from pcso_desk.gui.screens.admin_security import (
     Guarded,
     data_table,
     form_footer,
-    named,
     push_button,
     set_row,
 )
+from pcso_desk.gui.widgets import named
 from pcso_desk.services.values import Changes, Erasure, NotesSettings, ReviewItem, ReviewQueue
 
 ChooseFolder = Callable[[QWidget | None, str], str | None]
@@ -149,7 +149,8 @@ class KeepDialog(QDialog):
         self.resize(480, 220)
 
     def submit(self) -> None:
-        reason, until = self.reason.text(), self.until.date().toPython()
+        picked = self.until.date()  # QDate.toPython() is typed as object: build the date
+        reason, until = self.reason.text(), date(picked.year(), picked.month(), picked.day())
         self.ok.setEnabled(False)
         self.desk.runner.run(
             lambda: self._submit(reason, until), lambda _r: self.accept(), self._failed, self

@@ -112,8 +112,8 @@ class PickDialog(QDialog):
         self.setAccessibleName(title)
         self.choice = QComboBox()
         self.choice.setAccessibleName(caption)
-        for record_id, label in choices:
-            self.choice.addItem(label, record_id)
+        for record_id, name in choices:
+            self.choice.addItem(name, record_id)
         self.message = QLabel()
         self.message.setObjectName("formMessage")
         self.message.setWordWrap(True)
@@ -196,7 +196,10 @@ class LinkList(QGroupBox):
 
     def selected_link(self) -> str | None:
         item = self.items.currentItem()
-        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        if item is None:
+            return None
+        link: str | None = item.data(Qt.ItemDataRole.UserRole)
+        return link
 
 
 class MeetingDetail(QStackedWidget):

@@ -286,10 +286,9 @@ class BriefingsTab(QWidget):
         self._set_ready(True)
 
     def _show(self, pages: list[QImage]) -> None:
-        while self.page_layout.count():
-            item = self.page_layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+        while (item := self.page_layout.takeAt(0)) is not None:
+            if (widget := item.widget()) is not None:
+                widget.deleteLater()
         for number, image in enumerate(pages, start=1):
             label = QLabel()
             label.setPixmap(QPixmap.fromImage(image))

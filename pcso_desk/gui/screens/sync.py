@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from pcso_desk.domain.schedule import LONDON
 from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.progress import ProgressTask
+from pcso_desk.gui.widgets import named
 from pcso_desk.services.values import Changes
 
 SaveFile = Callable[[QWidget | None, str, str], str | None]
@@ -65,14 +66,9 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "station"
 
 
-def _named(widget: Any, name: str) -> Any:
-    widget.setAccessibleName(name)
-    return widget
-
-
 def _label(text: str = "", name: str = "", scale: float = 0.0) -> QLabel:
     """A wrapping label; with `scale`, a bold one that much larger than the user's font."""
-    label = _named(QLabel(text), name or text)
+    label = named(QLabel(text), name or text)
     label.setWordWrap(True)
     if scale:
         label.setFont(_bold(label.font(), scale))
@@ -99,7 +95,7 @@ def _box(layout: QBoxLayout, *parts: QWidget | QLayout | int) -> QBoxLayout:
 
 def _table(name: str, headers: tuple[str, ...]) -> QTableWidget:
     """A read-only table of a few rows; columns share the width (no resize-to-contents)."""
-    table = _named(QTableWidget(0, len(headers)), name)
+    table = named(QTableWidget(0, len(headers)), name)
     table.setHorizontalHeaderLabels(list(headers))
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -132,7 +128,7 @@ class StationBox(QGroupBox):
         self.fingerprint = _label(name="Fingerprint")
         self.fingerprint.setFont(_bold(_mono(), 1.6))
         self.fingerprint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.save = _named(QPushButton("Save identity file…"), "Save identity file")
+        self.save = named(QPushButton("Save identity file…"), "Save identity file")
         self.saved = _label(name="Identity file status")
         form = QFormLayout(self)
         form.addRow("Name", self.name)
@@ -160,7 +156,7 @@ class PeersBox(QGroupBox):
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
         widest = QFontMetrics(_mono()).horizontalAdvance("-".join(["MMMM"] * 6))
         self.table.setColumnWidth(1, widest + 24)
-        self.trust = _named(QPushButton("Trust a station…"), "Trust a station")
+        self.trust = named(QPushButton("Trust a station…"), "Trust a station")
         self.note = _label(name="Trust status")
         row = _box(QHBoxLayout(), self.trust, self.note)
         row.setStretch(1, 1)
@@ -173,7 +169,8 @@ class PeersBox(QGroupBox):
             for p in peers
         ])  # fmt: skip
         for row in range(len(peers)):
-            self.table.item(row, 1).setFont(_mono())
+            if (fingerprint := self.table.item(row, 1)) is not None:
+                fingerprint.setFont(_mono())
 
 
 class ExchangeBox(QGroupBox):
@@ -181,15 +178,15 @@ class ExchangeBox(QGroupBox):
 
     def __init__(self) -> None:
         super().__init__("Exchange")
-        self.make = _named(QPushButton("Make sync bundle…"), "Make sync bundle")
-        self.full = _named(QCheckBox("Everything (full)"), "Everything (full)")
+        self.make = named(QPushButton("Make sync bundle…"), "Make sync bundle")
+        self.full = named(QCheckBox("Everything (full)"), "Everything (full)")
         self.full.setToolTip("Every record, not only what the other stations have not confirmed")
-        self.load = _named(QPushButton("Import sync bundle…"), "Import sync bundle")
-        self.address = _named(QLineEdit(), "Hub address")
+        self.load = named(QPushButton("Import sync bundle…"), "Import sync bundle")
+        self.address = named(QLineEdit(), "Hub address")
         self.address.setPlaceholderText("postgresql://user@host/database")
-        self.hub = _named(QPushButton("Sync with hub"), "Sync with hub")
-        self.working = _named(QLabel(""), "Working on")
-        self.bar = _named(QProgressBar(), "Progress")
+        self.hub = named(QPushButton("Sync with hub"), "Sync with hub")
+        self.working = named(QLabel(""), "Working on")
+        self.bar = named(QProgressBar(), "Progress")
         self.bar.setRange(0, 0)  # the services report stages, not amounts: a busy bar
         self.bar.setMaximumWidth(200)
         self.result = _label(name="Result")
@@ -240,7 +237,7 @@ class SidePane(QGroupBox):
         self.choice = choice
         self.value = _label(name=f"{title}: value", scale=1.3)
         self.who, self.when = _label(name=f"{title}: who"), _label(name=f"{title}: when")
-        self.keep = _named(QPushButton("Keep this"), f"Keep this: {title.lower()}")
+        self.keep = named(QPushButton("Keep this"), f"Keep this: {title.lower()}")
         _box(QVBoxLayout(self), self.value, self.who, self.when, 1, self.keep)
 
     def show_side(self, side: Any, chosen: bool, settled: bool) -> None:
@@ -274,7 +271,7 @@ class ConflictsTab(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.views: list[Any] = []
-        self.settled = _named(QCheckBox("Show settled"), "Show settled conflicts")
+        self.settled = named(QCheckBox("Show settled"), "Show settled conflicts")
         self.table = _table("Conflicts", CONFLICT_COLUMNS)
         self.heading = _label(name="Conflict", scale=1.2)
         self.sides = {choice: SidePane(choice) for choice in ("a", "b")}
@@ -359,7 +356,7 @@ class SyncScreen(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(stations)
-        self.tabs = _named(QTabWidget(), "Stations and conflicts")
+        self.tabs = named(QTabWidget(), "Stations and conflicts")
         self.tabs.addTab(scroll, "Stations")
         self.tabs.addTab(self.conflicts, "Conflicts")
         title = QLabel("Sync")
