@@ -9,9 +9,12 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication, QWidget
 
+    from pcso_desk.gui.desk import Desk
+    from pcso_desk.gui.signin import SessionFlow
     from pcso_desk.gui.single_instance import SingleInstance
     from pcso_desk.paths import DataPaths
     from pcso_desk.services.api import Services
+    from pcso_desk.services.values import ChainCheck
 
 
 def run_app(
@@ -117,7 +120,7 @@ def _run_window(
     return code
 
 
-def _watch_integrity(app: QApplication, desk: Any, flow: Any) -> None:
+def _watch_integrity(app: QApplication, desk: Desk, flow: SessionFlow) -> None:
     """The store's integrity check runs while the app starts; if it fails, say so and stop.
 
     Nothing was written (the store refuses writes until the check passes), and the store is
@@ -142,7 +145,7 @@ def _watch_integrity(app: QApplication, desk: Any, flow: Any) -> None:
     desk.runner.run(desk.services.ctx.store.wait_intact, None, damaged)
 
 
-def _after_sign_in(desk: Any, window: Any, bundle: Path | None = None) -> None:
+def _after_sign_in(desk: Desk, window: Any, bundle: Path | None = None) -> None:
     """Offer unsaved drafts, import a bundle the app was opened with, and check the audit
     chain (off the GUI thread) at start-up."""
     from pcso_desk.gui.drafts import DraftStore, drafts_folder
@@ -154,7 +157,7 @@ def _after_sign_in(desk: Any, window: Any, bundle: Path | None = None) -> None:
     if bundle is not None:
         window.go_to("Sync").import_file(bundle)
 
-    def show(check: Any) -> None:
+    def show(check: ChainCheck) -> None:
         if not check.ok:
             desk.inform(
                 window,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QObject, Signal
@@ -18,6 +18,9 @@ from pcso_desk.gui.tasks import TaskRunner
 from pcso_desk.paths import DataPaths
 from pcso_desk.services.api import Services
 from pcso_desk.services.values import Changes
+
+if TYPE_CHECKING:
+    from pcso_desk.gui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +64,7 @@ class Desk:
     inform: Callable[[QWidget | None, str, str], None] = tell
     choose: Callable[[QWidget | None, str, str], str | None] = choose_file
     crash: Callable[[BaseException, str], None] | None = None
-    window: Any = None
+    window: MainWindow | None = None
 
     def __post_init__(self) -> None:
         self.runner = TaskRunner(self.report_error)

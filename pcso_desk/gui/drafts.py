@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from pcso_desk.atomic import write_atomic
+from pcso_desk.services.values import Actor
 
 
 class DraftStore:
@@ -47,6 +48,6 @@ class DraftStore:
         return found
 
 
-def drafts_folder(root: Path, actor: Any) -> Path:
+def drafts_folder(root: Path, actor: Actor | None) -> Path:
     """Where the signed-in user's drafts live (the shared folder while a store has no accounts)."""
     return root if actor is None else root / str(actor.user_id)

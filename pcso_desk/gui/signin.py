@@ -81,9 +81,12 @@ def lock_minutes(settings: QSettings | None) -> float:
     """The idle time before the lock, from the settings file (at least one minute)."""
     if settings is None:
         return DEFAULT_LOCK_MINUTES
+    stored = settings.value(LOCK_KEY, DEFAULT_LOCK_MINUTES)
+    if not isinstance(stored, str | int | float):
+        return DEFAULT_LOCK_MINUTES
     try:
-        minutes = float(settings.value(LOCK_KEY, DEFAULT_LOCK_MINUTES))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        minutes = float(stored)
+    except ValueError:
         return DEFAULT_LOCK_MINUTES
     return max(1.0, minutes)
 

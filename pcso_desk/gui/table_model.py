@@ -28,6 +28,7 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 2
 BATCH = 200
 Index = QModelIndex | QPersistentModelIndex
+Show = Callable[[Any, dict[str, Any]], str]  # a cell's text from its value and its row
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class ColumnDef:
 
     key: str
     header: str
-    show: Callable[[Any, dict[str, Any]], str] | None = None
+    show: Show | None = None
     sort: str | None = None
 
 

@@ -335,8 +335,8 @@ class UsersTab(Guarded):
             ("role",),
             lambda v: accounts.change_role(account.id, v["role"]),
         )
-        assert self.dialog is not None
-        role_box = self.dialog.role  # type: ignore[attr-defined]
+        assert isinstance(self.dialog, AccountDialog)  # the one _open just made
+        role_box = self.dialog.role
         role_box.setCurrentIndex(role_box.findData(account.role.value))
 
     def toggle_active(self) -> None:

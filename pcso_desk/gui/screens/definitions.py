@@ -10,11 +10,11 @@ from pcso_desk.domain.schedule import LONDON
 from pcso_desk.domain.validation import format_phone
 from pcso_desk.gui.forms import FieldDef, choices_of
 from pcso_desk.gui.screens.records import ScreenDef
-from pcso_desk.gui.table_model import ColumnDef
+from pcso_desk.gui.table_model import ColumnDef, Show
 from pcso_desk.services.values import ListQuery
 
 
-def label(key: str) -> Any:
+def label(key: str) -> Show:
     return lambda _value, row: row.get(f"{key}_label", "")
 
 

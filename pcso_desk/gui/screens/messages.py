@@ -258,7 +258,13 @@ class MessageDetail(QStackedWidget):
         self.desk.report_error(error, self)
 
 
-def messages_screen(desk: Desk, now: Clock = now_utc) -> RecordScreen:
+class MessagesScreen(RecordScreen):
+    """The messages list, with a tick box that shows only those still waiting for an answer."""
+
+    unanswered_only: QCheckBox
+
+
+def messages_screen(desk: Desk, now: Clock = now_utc) -> MessagesScreen:
     """Messages: the list with each one's 24-hour clock, and the chosen message."""
     clock_column = ColumnDef(
         "received_at", "24-hour clock", lambda _v, row: clock_text(row, now()), "responded"
@@ -267,7 +273,7 @@ def messages_screen(desk: Desk, now: Clock = now_utc) -> RecordScreen:
     columns.insert(CLOCK_COLUMN, clock_column)
     definition = replace(d.MESSAGES, columns=columns)
     detail = MessageDetail(desk, now)
-    screen = RecordScreen(desk, definition, detail=detail)
+    screen = MessagesScreen(desk, definition, detail=detail)
     screen.table.setItemDelegateForColumn(
         CLOCK_COLUMN, DueDelegate(lambda row: urgent(row, now()), screen.table)
     )
@@ -279,7 +285,7 @@ def messages_screen(desk: Desk, now: Clock = now_utc) -> RecordScreen:
     waiting.setAccessibleName("Show only messages still waiting for an answer")
     waiting.toggled.connect(lambda on: screen.set_extra_filters({"responded": None} if on else {}))
     screen.bar.insertWidget(1, waiting)
-    screen.unanswered_only = waiting  # type: ignore[attr-defined]
+    screen.unanswered_only = waiting
     # The clock moves on its own: repaint the list and the detail every minute.
     timer = QTimer(screen, interval=TICK_MS)
     timer.timeout.connect(screen.table.viewport().update)

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QLabel, QTabWidget, QWidget
 
 from pcso_desk.gui.desk import Desk
+
+if TYPE_CHECKING:
+    from pcso_desk.gui.screens.records import ScreenDef
 
 SCREENS = (
     "Today",
@@ -53,19 +57,20 @@ def _factory(where: str) -> Callable[[Desk], QWidget]:
     return build
 
 
-def _tabs(desk: Desk, name: str, pages: dict[str, object]) -> QTabWidget:
+def _tabs(desk: Desk, name: str, pages: dict[str, ScreenDef]) -> QTabWidget:
     from pcso_desk.gui.screens.records import RecordScreen
 
     tabs = QTabWidget()
     tabs.setAccessibleName(name)
     for title, definition in pages.items():
-        tabs.addTab(RecordScreen(desk, definition), title)  # type: ignore[arg-type]
+        tabs.addTab(RecordScreen(desk, definition), title)
     return tabs
 
 
 def _today(desk: Desk) -> QWidget:
     from pcso_desk.gui.screens.today import today_screen
 
+    assert desk.window is not None  # the main window builds its screens
     return today_screen(desk, desk.window.open_record)
 
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -88,7 +88,9 @@ def due_text(value: Any, row: dict[str, Any], now: datetime | None = None) -> st
 class DueDelegate(QStyledItemDelegate):
     """Paints a due-date cell red and bold when overdue, amber when due soon."""
 
-    def __init__(self, state_of: Callable[[dict[str, Any]], DueState | None], parent: Any) -> None:
+    def __init__(
+        self, state_of: Callable[[dict[str, Any]], DueState | None], parent: QObject | None
+    ) -> None:
         super().__init__(parent)
         self._state_of = state_of
 
