@@ -15,9 +15,26 @@ Report = Callable[[str, int, int], None]
 
 
 class _Relay(QObject):
-    """Carries progress from the worker thread to the dialog on the GUI thread."""
+    """Carries progress from the worker thread to the dialog on the GUI thread.
+
+    A child of the dialog, so it lives exactly as long as the dialog does: a report still
+    queued when the work has finished (and the ProgressTask is gone) reaches a live relay
+    or, once the dialog is deleted, nothing — never a Python object already collected.
+    """
 
     moved = Signal(str, int, int)
+
+    def __init__(self, dialog: QProgressDialog, token: CancelToken) -> None:
+        super().__init__(dialog)
+        self.dialog, self.token = dialog, token
+        self.moved.connect(self.show)
+
+    def show(self, stage: str, done: int, total: int) -> None:
+        if self.token.cancelled:
+            return
+        self.dialog.setLabelText(f"{stage}…")
+        self.dialog.setMaximum(max(total, 1))
+        self.dialog.setValue(min(done, max(total, 1)))
 
 
 class ProgressTask:
@@ -33,15 +50,7 @@ class ProgressTask:
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
         self.dialog.setMinimumDuration(300)  # quick work never flashes a dialog
         self.dialog.canceled.connect(self.token.cancel)
-        self._relay = _Relay(self.dialog)  # dies with the dialog: no late updates
-        self._relay.moved.connect(self._show)
-
-    def _show(self, stage: str, done: int, total: int) -> None:
-        if self.token.cancelled:
-            return
-        self.dialog.setLabelText(f"{stage}…")
-        self.dialog.setMaximum(max(total, 1))
-        self.dialog.setValue(min(done, max(total, 1)))
+        self._relay = _Relay(self.dialog, self.token)  # dies with the dialog: no late updates
 
     def report(self, stage: str, done: int, total: int) -> None:
         """Called on the worker thread."""
