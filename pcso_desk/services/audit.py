@@ -57,9 +57,12 @@ def append(
         select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
     ).first()
     actor = ctx.actor
+    # One reading of the clock, hashed and stored: two readings a second boundary apart once
+    # made an entry that `check` called "changed outside the app".
+    now = utcnow().replace(microsecond=0)
     fields: dict[str, Any] = {
         "seq": (last[0] + 1) if last else 1,
-        "at": utcnow().replace(tzinfo=None).isoformat(sep=" ", timespec="seconds"),
+        "at": now.replace(tzinfo=None).isoformat(sep=" ", timespec="seconds"),
         "station_id": ctx.station_id,
         "user_id": actor.user_id if actor else None,
         "username": actor.username if actor else "",
@@ -71,7 +74,7 @@ def append(
         "outcome": outcome,
     }
     prev = last[1] if last else GENESIS
-    entry = AuditEntry(**{**fields, "at": utcnow()}, prev_hash=prev, hash=_digest(prev, fields))
+    entry = AuditEntry(**{**fields, "at": now}, prev_hash=prev, hash=_digest(prev, fields))
     session.add(entry)
 
 

@@ -219,6 +219,26 @@ def _tamper(desk: Desk, sql: str) -> None:
         connection.close()
 
 
+def test_an_entry_written_across_a_second_boundary_still_verifies(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The clock is read once per entry: a busy machine once wrote an entry whose hash was
+    taken at one second and whose time was stored at the next, and `check` called it
+    changed outside the app (a SIGKILL durability run found it)."""
+    from datetime import UTC, datetime, timedelta
+
+    from pcso_desk.services import audit
+
+    ticks = iter(datetime(2026, 7, 1, 9, 0, 0, 999_999, UTC) + timedelta(microseconds=i)
+                 for i in range(1000))  # fmt: skip
+    monkeypatch.setattr(audit, "utcnow", lambda: next(ticks))
+    desk.contact()
+    desk.services.search("Zebedee")
+    monkeypatch.undo()
+    report = desk.services.check()
+    assert report.ok, report.problems
+
+
 def test_the_app_itself_cannot_change_or_delete_an_entry(desk: Desk) -> None:
     connection = sqlite3.connect(desk.paths.store)
     try:
