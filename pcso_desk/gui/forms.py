@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import partial
 from typing import Any
@@ -24,36 +22,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pcso_desk.domain.kinds import Field
 from pcso_desk.domain.schedule import LONDON
 from pcso_desk.gui.widgets import line_edit_of
 
 Check = Callable[[str, Any], str | None]
 
 
-@dataclass(frozen=True)
-class FieldDef:
-    """One form field. kind: text, multiline, choice, multi, date, datetime, bool, ref."""
-
-    key: str
-    label: str
-    kind: str = "text"
-    choices: Sequence[tuple[str, str]] = ()
-    ref: str | None = None
-    required: bool = False
-    placeholder: str = ""
-    default: Any = None
-    help: str = field(default="")
-
-
-def choices_of(
-    enum_cls: type[enum.Enum], labels: dict[Any, str] | None = None
-) -> list[tuple[str, str]]:
-    """(value, label) pairs for an enum: 'in_person' -> 'In person' unless labelled."""
-    out = []
-    for member in enum_cls:
-        label = (labels or {}).get(member) or str(member.value).replace("_", " ").capitalize()
-        out.append((str(member.value), label))
-    return out
+# A form field is a record kind's declared field (domain/kinds): the form reads the same
+# declaration the service cleans with and the export and the merge are derived from.
+FieldDef = Field
 
 
 def to_text(value: Any, kind: str) -> str:

@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
 
 from pcso_desk.domain.enums import Channel, IssueCategory
 from pcso_desk.domain.errors import ValidationError
+from pcso_desk.domain.kinds import choices_of
 from pcso_desk.gui.desk import Desk
-from pcso_desk.gui.forms import RecordPicker, choices_of
+from pcso_desk.gui.forms import RecordPicker
 from pcso_desk.gui.widgets import completer_of, line_edit_of
 from pcso_desk.services.api import Services
 from pcso_desk.services.values import ListQuery, LoggedEngagement

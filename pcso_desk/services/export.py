@@ -34,8 +34,10 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import QueryableAttribute, Session, aliased
 
 from pcso_desk.atomic import atomic_path as replace_via
+from pcso_desk.domain import validation
 from pcso_desk.domain.enums import Sensitivity
 from pcso_desk.domain.errors import ValidationError
+from pcso_desk.domain.kinds import CONTACTS, Kind
 from pcso_desk.domain.permissions import Action
 from pcso_desk.domain.validation import format_phone
 from pcso_desk.services.context import Context
@@ -105,41 +107,34 @@ def _links(link: Any, owner: Any, target_key: Any, target: Any, label: Any) -> L
 # -- the tables ----------------------------------------------------------------------------
 
 
+def _declared(kind: Kind, model: Any) -> tuple[list[Col], list[tuple[Any, Any]]]:
+    """A declared kind's exported columns, in its form's order, and the joins their
+    references need: a reference shows the name of the record it points at."""
+    tables = {mapper.class_.__tablename__: mapper.class_ for mapper in m.Base.registry.mappers}
+    cols, joins = [], []
+    for f in kind.exported():
+        attr = getattr(model, f.key)
+        if f.kind in ("ref", "pick") and f.ref:
+            target = aliased(tables[f.ref])
+            joins.append((target, target.id == attr))
+            attr = target.name
+        cols.append(Col(f.header, attr, phone=f.normalise is validation.normalise_phone))
+    return cols, joins
+
+
 def _contacts() -> Table:
-    c, ward = m.Contact, aliased(m.Ward)
-    cols = (
-        Col("Name", c.name),
-        Col("Type", c.kind),
-        Col("Organisation", c.organisation),
-        Col("Role", c.role_title),
-        Col("Address", c.address),
-        Col("Postcode", c.postcode),
-        Col("Ward", ward.name),
-        Col("Phone", c.phone, phone=True),
-        Col("Email", c.email),
-        Col("Preferred method", c.preferred_method),
-        Col("Preferred times", c.preferred_times),
-        Col("Lawful basis", c.lawful_basis),
-        Col("Consent given by", c.consent_by),
-        Col("Consent given on", c.consent_at),
-        Col("Consent given how", c.consent_how),
-        Col("Told at consent", c.consent_told),
-        Col("Consent withdrawn on", c.consent_withdrawn_at),
-        Col("Tags", c.tags),
-        Col("Notes", c.notes),
-        Col("Review date", c.review_date),
-        Col("Created", c.created_at),
-        Col("Updated", c.updated_at),
-    )
+    c = m.Contact
+    cols, joins = _declared(CONTACTS, c)
+    cols += [Col("Created", c.created_at), Col("Updated", c.updated_at)]
 
     def shape(stmt: Select[Any]) -> Select[Any]:
-        return (
-            stmt.outerjoin(ward, ward.id == c.ward_id)
-            .where(c.deleted_at.is_(None), c.merged_into_id.is_(None))
-            .order_by(c.name.collate("NOCASE"), c.id)
+        for target, on in joins:
+            stmt = stmt.outerjoin(target, on)
+        return stmt.where(c.deleted_at.is_(None), c.merged_into_id.is_(None)).order_by(
+            c.name.collate("NOCASE"), c.id
         )
 
-    return Table(c.id, cols, shape)
+    return Table(c.id, tuple(cols), shape)
 
 
 def _engagements() -> Table:

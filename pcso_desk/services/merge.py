@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +33,7 @@ class MergeUndo:
     duplicate_id: str
     moved: dict[str, list[str]] = field(default_factory=dict)  # table -> row ids re-pointed
     filled: dict[str, Any] = field(default_factory=dict)  # field -> value copied onto keep
+    was: dict[str, Any] = field(default_factory=dict)  # field -> keep's blank before (None, "", [])
 
     def to_json(self) -> str:
         return json.dumps(self.__dict__)
@@ -45,6 +47,11 @@ class MergeUndo:
 class MergeResult:
     changes: Changes
     undo: MergeUndo
+
+
+def _plain(value: Any) -> Any:
+    """A field's value as JSON keeps it: an enum member as its value."""
+    return value.value if isinstance(value, enum.Enum) else value
 
 
 def _live_contact(session: Session, contact_id: str) -> m.Contact:
@@ -71,15 +78,16 @@ def merge_contacts(ctx: Context, keep_id: str, duplicate_id: str) -> MergeResult
                 ctx.stamp(row, creating=False)
             if rows:
                 moved[model.__tablename__] = [row.id for row in rows]
-        filled = {}
+        filled, was = {}, {}
         for name in FILLABLE:
             if not getattr(keep, name) and getattr(duplicate, name):
-                filled[name] = getattr(duplicate, name)
+                was[name] = getattr(keep, name)
+                filled[name] = _plain(getattr(duplicate, name))
                 setattr(keep, name, getattr(duplicate, name))
         duplicate.merged_into_id = keep_id
         ctx.stamp(keep, creating=False)
         ctx.stamp(duplicate, creating=False)
-    undo = MergeUndo(keep_id, duplicate_id, moved, filled)
+    undo = MergeUndo(keep_id, duplicate_id, moved, filled, {n: _plain(v) for n, v in was.items()})
     return MergeResult(Changes("contacts", updated=(keep_id, duplicate_id)), undo)
 
 
@@ -98,8 +106,8 @@ def undo_merge(ctx: Context, undo: MergeUndo) -> Changes:
                     setattr(row, column, undo.duplicate_id)
                     ctx.stamp(row, creating=False)
         for name, value in undo.filled.items():
-            if getattr(keep, name) == value:
-                setattr(keep, name, "" if name != "ward_id" else None)
+            if _plain(getattr(keep, name)) == value:
+                setattr(keep, name, undo.was.get(name, None if name == "ward_id" else ""))
         duplicate.merged_into_id = None
         ctx.stamp(keep, creating=False)
         ctx.stamp(duplicate, creating=False)

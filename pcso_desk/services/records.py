@@ -42,6 +42,9 @@ SYSTEM_COLUMNS = frozenset(
         "station_id",
         "hlc",
         "deleted_at",
+        # Set by an erasure and by sync alone: a save that named them was refused.
+        "erased_at",
+        "field_clocks",
     }
 )
 MAX_PAGE = 1000

@@ -8,6 +8,7 @@ from typing import Any, cast
 from sqlalchemy import Column
 from sqlalchemy.orm import Session
 
+from pcso_desk.domain import kinds as k
 from pcso_desk.domain import validation as v
 from pcso_desk.domain.errors import ValidationError
 from pcso_desk.domain.schedule import ContactFrequency, priority_review_due
@@ -43,41 +44,20 @@ def _in_order(start: str, end: str, start_label: str, end_label: str) -> Callabl
     return check
 
 
-def _clean_contact(_s: Session, values: dict[str, Any], _r: Any) -> dict[str, Any]:
-    return _normalise(
-        values,
-        {
-            "name": v.normalise_name,
-            "postcode": v.normalise_postcode,
-            "phone": v.normalise_phone,
-            "email": v.normalise_email,
-        },
-    )
+def _declared(
+    kind: k.Kind, model: type[Any], sorts: dict[str, str], default_sort: str, **kw: Any
+) -> RecordSpec:
+    """The spec of a declared kind: its table, noun, searched text and each field's cleaning,
+    then the kind's own cleaning rule (`clean=`), if it has one."""
+    rules = kind.normalisers()
+    then: Any = kw.pop("clean", None)
 
+    def clean(session: Session, values: dict[str, Any], record: Any) -> dict[str, Any]:
+        values = _normalise(values, rules)
+        return then(session, values, record) if then else values
 
-def _clean_officer(_s: Session, values: dict[str, Any], _r: Any) -> dict[str, Any]:
-    return _normalise(
-        values,
-        {
-            "name": v.normalise_name,
-            "work_phone": v.normalise_phone,
-            "work_email": v.normalise_email,
-        },
-    )
-
-
-def _clean_station(_s: Session, values: dict[str, Any], _r: Any) -> dict[str, Any]:
-    return _normalise(values, {"postcode": v.normalise_postcode, "phone": v.normalise_phone})
-
-
-def _clean_neighbourhood(_s: Session, values: dict[str, Any], _r: Any) -> dict[str, Any]:
-    return _normalise(
-        values, {"name": v.normalise_name, "phone": v.normalise_phone, "email": v.normalise_email}
-    )
-
-
-def _clean_named(_s: Session, values: dict[str, Any], _r: Any) -> dict[str, Any]:
-    return _normalise(values, {"name": v.normalise_name, "title": v.normalise_name})
+    kw["clean"] = clean
+    return RecordSpec(kind.table, kind.noun, model, sorts, default_sort, kind.search, **kw)
 
 
 def _clean_checkin(_s: Session, values: dict[str, Any], _r: Any) -> dict[str, Any]:
@@ -86,7 +66,6 @@ def _clean_checkin(_s: Session, values: dict[str, Any], _r: Any) -> dict[str, An
 
 
 def _clean_case(_s: Session, values: dict[str, Any], _r: Any) -> dict[str, Any]:
-    _normalise(values, {"crime_reference": v.normalise_crime_reference})
     if values.get("contact_frequency"):
         values["contact_frequency"] = str(ContactFrequency.parse(str(values["contact_frequency"])))
     _score(values, "satisfaction", "Satisfaction")
@@ -94,7 +73,6 @@ def _clean_case(_s: Session, values: dict[str, Any], _r: Any) -> dict[str, Any]:
 
 
 def _clean_priority(_s: Session, values: dict[str, Any], record: Any) -> dict[str, Any]:
-    _normalise(values, {"title": v.normalise_name})
     agreed = values.get("agreed_on")
     if agreed and not values.get("review_on") and (record is None or record.review_on is None):
         column = cast(Column[Any], m.Priority.__table__.c.agreed_on)
@@ -115,61 +93,34 @@ def _month_text(_s: Session, values: dict[str, Any], _r: Any) -> dict[str, Any]:
 
 _NAMED = {"name": "name", "updated": "updated_at"}
 
-DISTRICTS = RecordSpec(
-    "districts", "district", m.District, _NAMED, "name", ("name", "code"), clean=_clean_named
+DISTRICTS = _declared(k.DISTRICTS, m.District, _NAMED, "name")
+COUNCILS = _declared(
+    k.COUNCILS, m.Council, _NAMED, "name", filters={"district": "district_id", "kind": "kind"}
 )
-COUNCILS = RecordSpec(
-    "councils",
-    "council",
-    m.Council,
-    _NAMED,
-    "name",
-    ("name",),
-    filters={"district": "district_id", "kind": "kind"},
-    clean=_clean_named,
-)
-STATIONS = RecordSpec(
-    "police_stations",
-    "police station",
-    m.PoliceStation,
-    _NAMED,
-    "name",
-    ("name", "address", "postcode"),
-    clean=_clean_station,
-)
-NEIGHBOURHOODS = RecordSpec(
-    "neighbourhoods",
-    "neighbourhood",
+STATIONS = _declared(k.POLICE_STATIONS, m.PoliceStation, _NAMED, "name")
+NEIGHBOURHOODS = _declared(
+    k.NEIGHBOURHOODS,
     m.Neighbourhood,
     {**_NAMED, "code": "code"},
     "name",
-    ("name", "code"),
     filters={"district": "district_id"},
-    clean=_clean_neighbourhood,
 )
-WARDS = RecordSpec(
-    "wards",
-    "ward",
+WARDS = _declared(
+    k.WARDS,
     m.Ward,
     {**_NAMED, "code": "code"},
     "name",
-    ("name", "code"),
     filters={"neighbourhood": "neighbourhood_id", "council": "council_id"},
-    clean=_clean_named,
 )
-OFFICERS = RecordSpec(
-    "officers",
-    "officer",
+OFFICERS = _declared(
+    k.OFFICERS,
     m.Officer,
     {**_NAMED, "collar_number": "collar_number", "role": "role"},
     "name",
-    ("name", "collar_number"),
     filters={"neighbourhood": "neighbourhood_id", "role": "role", "active": "active"},
-    clean=_clean_officer,
 )
-OFFICER_WARDS = RecordSpec(
-    "officer_wards",
-    "ward attachment",
+OFFICER_WARDS = _declared(
+    k.OFFICER_WARDS,
     m.OfficerWard,
     {"updated": "updated_at"},
     "updated",
@@ -177,23 +128,10 @@ OFFICER_WARDS = RecordSpec(
 )
 # What another record of the same person may fill in on a contact where it is blank, and
 # never overwrite: a merged duplicate (merge.py) and a matching imported row
-# (contact_import.py) both use this one list, so neither can drop what the other carries.
-CONTACT_FILLABLE = (
-    "organisation",
-    "role_title",
-    "address",
-    "postcode",
-    "ward_id",
-    "phone",
-    "email",
-    "preferred_method",
-    "preferred_times",
-    "tags",
-    "notes",
-)
-CONTACTS = RecordSpec(
-    "contacts",
-    "contact",
+# (contact_import.py) both read this, and it is the contact declaration's `fills` fields.
+CONTACT_FILLABLE = k.CONTACTS.fills()
+CONTACTS = _declared(
+    k.CONTACTS,
     m.Contact,
     {
         **_NAMED,
@@ -203,19 +141,15 @@ CONTACTS = RecordSpec(
         "review": "review_date",
     },
     "name",
-    ("name", "organisation", "postcode", "email"),
     fts="contacts_fts",
     filters={"ward": "ward_id", "kind": "kind", "postcode": "postcode"},
     derived=frozenset({"merged_into_id"}),
-    clean=_clean_contact,
 )
-ENGAGEMENTS = RecordSpec(
-    "engagements",
-    "engagement",
+ENGAGEMENTS = _declared(
+    k.ENGAGEMENTS,
     m.Engagement,
     {"occurred": "occurred_at", "follow_up": "follow_up_due", "updated": "updated_at"},
     "occurred",
-    ("summary",),
     filters={"officer": "officer_id", "ward": "ward_id", "channel": "channel"},
 )
 ENGAGEMENT_CONTACTS = RecordSpec(
@@ -226,19 +160,15 @@ ENGAGEMENT_CONTACTS = RecordSpec(
     "updated",
     filters={"engagement": "engagement_id", "contact": "contact_id"},
 )
-KINS = RecordSpec(
-    "kins",
-    "Key Individual Network",
+KINS = _declared(
+    k.KINS,
     m.Kin,
     _NAMED,
     "name",
-    ("name",),
     filters={"neighbourhood": "neighbourhood_id", "ward": "ward_id"},
-    clean=_clean_named,
 )
-KIN_MEMBERS = RecordSpec(
-    "kin_members",
-    "KIN member",
+KIN_MEMBERS = _declared(
+    k.KIN_MEMBERS,
     m.KinMember,
     {
         "joined": "joined_on",
@@ -247,33 +177,27 @@ KIN_MEMBERS = RecordSpec(
         "updated": "updated_at",
     },
     "next_due",
-    ("represents",),
     filters={"kin": "kin_id", "contact": "contact_id"},
     derived=frozenset({"last_checkin_on", "next_checkin_due"}),
     check=_in_order("joined_on", "left_on", "joined", "left"),
     after_write=derived.refresh_member,
 )
-KIN_CHECKINS = RecordSpec(
-    "kin_checkins",
-    "KIN check-in",
+KIN_CHECKINS = _declared(
+    k.KIN_CHECKINS,
     m.KinCheckIn,
     {"checked": "checked_on", "updated": "updated_at"},
     "checked",
-    ("concerns", "suggested_priorities"),
     filters={"member": "member_id", "officer": "officer_id"},
     clean=_clean_checkin,
     after_write=derived.refresh_member_of_checkin,
 )
-MEETINGS = RecordSpec(
-    "meetings",
-    "meeting",
+MEETINGS = _declared(
+    k.MEETINGS,
     m.Meeting,
     {"starts": "starts_at", "title": "title", "status": "status", "updated": "updated_at"},
     "starts",
-    ("title", "venue"),
     fts="meetings_fts",
     filters={"neighbourhood": "neighbourhood_id", "status": "status", "type": "meeting_type"},
-    clean=_clean_named,
     check=_in_order("starts_at", "ends_at", "start", "end"),
 )
 MEETING_WARDS = RecordSpec(
@@ -292,9 +216,8 @@ MEETING_OFFICERS = RecordSpec(
     "updated",
     filters={"meeting": "meeting_id", "officer": "officer_id"},
 )
-PRIORITIES = RecordSpec(
-    "priorities",
-    "priority",
+PRIORITIES = _declared(
+    k.PRIORITIES,
     m.Priority,
     {
         "title": "title",
@@ -304,7 +227,6 @@ PRIORITIES = RecordSpec(
         "updated": "updated_at",
     },
     "review",
-    ("title", "public_wording"),
     fts="priorities_fts",
     filters={
         "neighbourhood": "neighbourhood_id",
@@ -317,18 +239,15 @@ PRIORITIES = RecordSpec(
     filled_by_clean=frozenset({"review_on"}),
     check=_in_order("agreed_on", "review_on", "agreed", "review"),
 )
-PRIORITY_ACTIONS = RecordSpec(
-    "priority_actions",
-    "action",
+PRIORITY_ACTIONS = _declared(
+    k.PRIORITY_ACTIONS,
     m.PriorityAction,
     {"date": "action_on", "updated": "updated_at"},
     "date",
-    ("description", "public_text"),
     filters={"priority": "priority_id"},
 )
-VICTIM_CASES = RecordSpec(
-    "victim_cases",
-    "victim care case",
+VICTIM_CASES = _declared(
+    k.VICTIM_CASES,
     m.VictimCase,
     {
         "due": "next_contact_due",
@@ -337,7 +256,6 @@ VICTIM_CASES = RecordSpec(
         "updated": "updated_at",
     },
     "due",
-    ("crime_reference", "offence_type"),
     filters={
         "officer": "officer_id",
         "ward": "ward_id",
@@ -349,43 +267,35 @@ VICTIM_CASES = RecordSpec(
     clean=_clean_case,
     after_write=derived.refresh_case,
 )
-VICTIM_CONTACTS = RecordSpec(
-    "victim_contacts",
-    "victim contact",
+VICTIM_CONTACTS = _declared(
+    k.VICTIM_CONTACTS,
     m.VictimContact,
     {"when": "contacted_at", "updated": "updated_at"},
     "when",
-    ("notes",),
     filters={"case": "case_id", "officer": "officer_id"},
     after_write=derived.refresh_case_of_contact,
 )
-PATROLS = RecordSpec(
-    "patrol_sessions",
-    "patrol session",
+PATROLS = _declared(
+    k.PATROLS,
     m.PatrolSession,
     {"starts": "starts_at", "updated": "updated_at"},
     "starts",
-    ("notes",),
     filters={"officer": "officer_id", "ward": "ward_id", "mode": "mode"},
     check=_in_order("starts_at", "ends_at", "start", "end"),
 )
-ABSTRACTIONS = RecordSpec(
-    "abstractions",
-    "abstraction",
+ABSTRACTIONS = _declared(
+    k.ABSTRACTIONS,
     m.Abstraction,
     {"starts": "starts_at", "updated": "updated_at"},
     "starts",
-    ("notes",),
     filters={"officer": "officer_id", "reason": "reason"},
     check=_in_order("starts_at", "ends_at", "start", "end"),
 )
-MESSAGES = RecordSpec(
-    "messages",
-    "message",
+MESSAGES = _declared(
+    k.MESSAGES,
     m.Message,
     {"received": "received_at", "responded": "responded_at", "updated": "updated_at"},
     "received",
-    ("subject", "from_name"),
     # "responded": None lists the messages still waiting for an answer (IS NULL).
     filters={
         "neighbourhood": "neighbourhood_id",
@@ -395,22 +305,18 @@ MESSAGES = RecordSpec(
     },
     check=_in_order("received_at", "responded_at", "received", "responded"),
 )
-LSOA_WARDS = RecordSpec(
-    "lsoa_wards",
-    "LSOA mapping",
+LSOA_WARDS = _declared(
+    k.LSOA_WARDS,
     m.LsoaWard,
     {"code": "lsoa_code", "updated": "updated_at"},
     "code",
-    ("lsoa_code", "lsoa_name"),
     filters={"ward": "ward_id"},
 )
-CRIME_COUNTS = RecordSpec(
-    "crime_counts",
-    "crime count",
+CRIME_COUNTS = _declared(
+    k.CRIME_COUNTS,
     m.CrimeCount,
     {"month": "month", "updated": "updated_at"},
     "month",
-    ("crime_type",),
     filters={"ward": "ward_id", "month": "month"},
     clean=_month_text,
 )

@@ -147,3 +147,14 @@ def test_cancelling_an_import_changes_nothing(
     reached.set()
     qtbot.waitUntil(lambda: bool(answers.messages) and "cancelled" in answers.messages[-1])
     assert services.contacts.count() == 1
+
+
+def test_the_contact_form_shows_every_declared_field(qtbot, desk) -> None:  # type: ignore[no-untyped-def]
+    """The form is built from the contact declaration (domain/kinds): a field added there
+    appears here, labelled as declared."""
+    from pcso_desk.domain.kinds import CONTACTS
+
+    editor = _new_editor(qtbot, _screen(qtbot, desk))
+    assert list(editor.form.editors) == [f.key for f in CONTACTS.fields]
+    for f in CONTACTS.fields:
+        assert editor.form.editors[f.key].input.isVisible(), f.key

@@ -100,3 +100,26 @@ def test_cannot_merge_a_contact_into_itself(services) -> None:  # type: ignore[n
     with pytest.raises(ValidationError, match="into itself"):
         services.merge_contacts(only, only)
     assert services.contacts.get(only)["merged_into_id"] is None
+
+
+def test_undo_puts_back_the_blanks_it_filled_whatever_their_type(services, world) -> None:  # type: ignore[no-untyped-def]
+    """An undone merge once wrote "" into every field it had filled: a preferred method (a
+    choice) and tags (a list) came back as text. Each now gets back the blank it had."""
+    keep = services.contacts.create({"name": "Gil Gaps"}).created[0]
+    before = services.contacts.get(keep)
+    dup = services.contacts.create(
+        {
+            "name": "Gil Gaps",
+            "preferred_method": "phone",
+            "tags": ["pact"],
+            "ward_id": world.ward,
+            "notes": "Met at the PACT.",
+        }
+    ).created[0]
+    undo = services.merge_contacts(keep, dup).undo
+    assert services.contacts.get(keep)["tags"] == ["pact"]
+    services.undo_merge(undo)
+    after = services.contacts.get(keep)
+    for name in ("preferred_method", "tags", "ward_id", "notes"):
+        assert after[name] == before[name], name
+    assert services.contacts.get(dup)["tags"] == ["pact"]
