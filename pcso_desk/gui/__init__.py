@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication, QWidget
 
     from pcso_desk.gui.desk import Desk
-    from pcso_desk.gui.signin import SessionFlow
+    from pcso_desk.gui.session import SessionFlow
     from pcso_desk.gui.single_instance import SingleInstance
     from pcso_desk.paths import DataPaths
     from pcso_desk.services.api import Services
@@ -93,7 +93,7 @@ def _run_window(
     from pcso_desk.gui.crash import CrashReporter, install_excepthook
     from pcso_desk.gui.desk import Desk
     from pcso_desk.gui.main_window import MainWindow
-    from pcso_desk.gui.signin import SessionFlow
+    from pcso_desk.gui.session import SessionFlow
 
     desk = Desk(services, paths)
     desk.crash = CrashReporter(lambda: desk.window)

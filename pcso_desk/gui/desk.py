@@ -5,11 +5,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 
 from pcso_desk.crash_log import append_crash
 from pcso_desk.domain.errors import PcsoDeskError
@@ -19,10 +18,19 @@ from pcso_desk.paths import DataPaths
 from pcso_desk.services.api import Services
 from pcso_desk.services.values import Changes
 
-if TYPE_CHECKING:
-    from pcso_desk.gui.main_window import MainWindow
-
 log = logging.getLogger(__name__)
+
+
+class DeskWindow(QMainWindow):
+    """The main window as the screens see it; gui/main_window.py's MainWindow is the one.
+
+    Declared here so that the desk (which every screen imports) does not import the window
+    that imports every screen.
+    """
+
+    def open_record(self, kind: str, record_id: str) -> None:
+        """Show a record wherever it came from (Today, search): its screen, then its editor."""
+        raise NotImplementedError
 
 
 class ChangeHub(QObject):
@@ -64,7 +72,7 @@ class Desk:
     inform: Callable[[QWidget | None, str, str], None] = tell
     choose: Callable[[QWidget | None, str, str], str | None] = choose_file
     crash: Callable[[BaseException, str], None] | None = None
-    window: MainWindow | None = None
+    window: DeskWindow | None = None
 
     def __post_init__(self) -> None:
         self.runner = TaskRunner(self.report_error)

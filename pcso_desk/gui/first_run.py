@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QProcess, Qt, Signal
 from PySide6.QtWidgets import (
@@ -30,11 +30,20 @@ from PySide6.QtWidgets import (
 
 from pcso_desk.domain.errors import PcsoDeskError
 from pcso_desk.gui.desk import Desk
+from pcso_desk.gui.signin import SignInDialog
 from pcso_desk.gui.widgets import named
 from pcso_desk.services.values import Actor, TeamSetup, parse_wards
 
-if TYPE_CHECKING:
-    from pcso_desk.gui.signin import SessionFlow
+
+class Flow(Protocol):
+    """What the steps need of the session that runs them (gui/session.py's SessionFlow)."""
+
+    desk: Desk
+
+    def present(self, dialog: QDialog, quits: bool = True) -> None: ...
+
+    def open_window(self, actor: Actor) -> None: ...
+
 
 DEMO_SCALE = "small"
 CHOICE_STYLE = (
@@ -325,22 +334,20 @@ class TeamDialog(QDialog):
         self.skip()
 
 
-def start_first_run(flow: SessionFlow) -> None:
+def start_first_run(flow: Flow) -> None:
     """Show the choice; each way ends with someone signed in and the main window open."""
     choice = FirstRunChoice(flow.desk)
     choice.setup_chosen.connect(lambda: _admin_step(flow))
     flow.present(choice)
 
 
-def _admin_step(flow: SessionFlow) -> None:
-    from pcso_desk.gui.signin import SignInDialog
-
+def _admin_step(flow: Flow) -> None:
     dialog = SignInDialog(flow.desk, first_run=True)
     dialog.signed_in.connect(lambda actor: _team_step(flow, actor))
     flow.present(dialog)
 
 
-def _team_step(flow: SessionFlow, actor: Actor) -> None:
+def _team_step(flow: Flow, actor: Actor) -> None:
     dialog = TeamDialog(flow.desk)
     open_window: Callable[[], None] = lambda: flow.open_window(actor)  # noqa: E731
     dialog.done_with.connect(open_window)

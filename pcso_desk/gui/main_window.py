@@ -8,13 +8,12 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
-    QMainWindow,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from pcso_desk.gui.desk import Desk
+from pcso_desk.gui.desk import Desk, DeskWindow
 from pcso_desk.gui.screens.registry import SCREEN_OF_KIND, SCREENS, build_screen
 from pcso_desk.gui.search_box import SearchBox
 
@@ -25,8 +24,8 @@ DEMO_STYLE = (
 )
 
 
-class MainWindow(QMainWindow):
-    # The session (gui/signin.py) acts on these; the window only offers them.
+class MainWindow(DeskWindow):
+    # The session (gui/session.py) acts on these; the window only offers them.
     sign_out_requested = Signal()
     lock_requested = Signal()
     closed = Signal()

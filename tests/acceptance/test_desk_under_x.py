@@ -23,7 +23,7 @@ ADMIN_PASSWORD = "kettle on the third floor"
 MAIN = r"^PCSO Desk( — |$)"  # the main window; dialogs read "<their title> — PCSO Desk"
 SIGN_IN = r"^Sign in to PCSO Desk"
 WELCOME = r"^Welcome to PCSO Desk"
-LOCK_NAVY = "#1f3a5f"  # the lock screen's cover (gui/signin.py LockScreen)
+LOCK_NAVY = "#1f3a5f"  # the lock screen's cover (gui/lock.py LockScreen)
 MESSAGE_RED = "#8c1d18"  # a form's message line (style.qss QLabel#formMessage)
 
 

@@ -51,9 +51,9 @@ import pcso_desk.gui as gui  # the package only: Qt and the app's code load as t
 run_window = gui._run_window
 
 def driven(*args, **kwargs):  # the app's own window code, with a user at the sign-in form
-    from pcso_desk.gui import signin
+    from pcso_desk.gui import session, signin
 
-    present, open_window = signin.SessionFlow.present, signin.SessionFlow.open_window
+    present, open_window = session.SessionFlow.present, session.SessionFlow.open_window
 
     def typed_in(flow, dialog, quits=True):
         present(flow, dialog, quits)
@@ -74,8 +74,8 @@ def driven(*args, **kwargs):  # the app's own window code, with a user at the si
 
         QTimer.singleShot(0, ready)
 
-    signin.SessionFlow.present = typed_in
-    signin.SessionFlow.open_window = shown
+    session.SessionFlow.present = typed_in
+    session.SessionFlow.open_window = shown
     return run_window(*args, **kwargs)
 
 gui._run_window = driven

@@ -17,7 +17,8 @@ from pcso_desk.domain.enums import UserRole
 from pcso_desk.gui import first_run
 from pcso_desk.gui.first_run import FirstRunChoice, TeamDialog
 from pcso_desk.gui.main_window import MainWindow
-from pcso_desk.gui.signin import SessionFlow, SignInDialog
+from pcso_desk.gui.session import SessionFlow
+from pcso_desk.gui.signin import SignInDialog
 from pcso_desk.paths import DataPaths
 from pcso_desk.services import accounts
 from pcso_desk.services.api import Services

@@ -14,9 +14,11 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication, QLabel, QLineEdit
 from pcso_desk.domain.enums import UserRole
 from pcso_desk.gui.editor import RecordEditor
 from pcso_desk.gui.first_run import FirstRunChoice, TeamDialog
+from pcso_desk.gui.lock import IdleLock, LockScreen
 from pcso_desk.gui.main_window import MainWindow
 from pcso_desk.gui.screens import definitions as d
-from pcso_desk.gui.signin import IdleLock, LockScreen, SessionFlow, SignInDialog
+from pcso_desk.gui.session import SessionFlow
+from pcso_desk.gui.signin import SignInDialog
 from pcso_desk.services import accounts
 from tests.gui import real_input
 
