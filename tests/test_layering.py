@@ -45,3 +45,28 @@ def test_import_linter_contracts_hold() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert "3 kept, 0 broken" in result.stdout
     assert "Front ends reach the services only through the Services surface" in result.stdout
+
+
+def test_no_module_is_longer_than_600_lines() -> None:
+    """A module past 600 lines holds more than one idea: split it by what it is about."""
+    package = Path(__file__).resolve().parents[1] / "pcso_desk"
+    long = {
+        str(path.relative_to(package)): n
+        for path in package.rglob("*.py")
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > 600
+    }
+    assert long == {}
+
+
+def test_the_gui_modules_do_not_import_each_other_in_a_circle() -> None:
+    import grimp
+
+    graph = grimp.build_graph("pcso_desk")
+    gui = sorted(m for m in graph.modules if m.startswith("pcso_desk.gui"))
+    circles = [
+        (a, b)
+        for a in gui
+        for b in graph.find_modules_directly_imported_by(a)
+        if b.startswith("pcso_desk.gui") and graph.chain_exists(b, a) and a < b
+    ]
+    assert circles == []
