@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 import sys
-import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pcso_desk.crash_log import configure_logging
 from pcso_desk.paths import DataPaths
 from pcso_desk.services.api import Services
 
@@ -19,87 +20,39 @@ log = logging.getLogger("pcso_desk")
 BUNDLE_SUFFIX = ".pcsosync"  # what the Sync screen names the sync bundles it makes
 
 
-def build_services(paths: DataPaths, create: bool = True, background: bool = False) -> Services:
+def build_services(
+    paths: DataPaths,
+    create: bool = True,
+    background: bool = False,
+    begun: Future[None] | None = None,
+) -> Services:
     """Open (creating and migrating as needed) the store under `paths` and wrap it in Services.
 
-    An existing store then gets its daily care: today's automatic backup (of a store that
-    passed its integrity check) and the removal of notes past their retention time. With
-    `background` (the desktop app) the integrity check and that care run on a thread while
-    the app starts, so a county-sized store does not hold up the sign-in form; the store
-    takes no write before the check has passed (store/session.py).
+    An existing store then gets its daily care (services/care.py). With `background` (the
+    desktop app) the integrity check and that care run on threads while the app starts, so a
+    county-sized store does not hold up the sign-in form; the store takes no write before the
+    check has passed (store/session.py). `begun` is a check `begin_check` already started.
     """
+    from pcso_desk.services.care import DailyCare
     from pcso_desk.services.context import Context
     from pcso_desk.store.session import open_store
 
     if create:
         paths.ensure()
     existed = paths.store.exists()
-    store = open_store(paths.store, paths.backups, create=create, check_later=background)
+    store = open_store(
+        paths.store, paths.backups, create=create, check_later=background, begun=begun
+    )
     services = Services(Context.open(store))
-    if not existed:
-        return services
-    if background:
-        care = threading.Thread(
-            target=_daily_care, args=(services, paths), name="daily-care", daemon=True
-        )
-        _CARE.append(care)
-        care.start()
-    else:
-        _daily_care(services, paths)
+    if existed:
+        DailyCare(services.ctx, paths.logs).start(background)
     return services
 
 
-_CARE: list[threading.Thread] = []  # daily care still running on its thread (background)
-
-
-def _finish_daily_care() -> None:
-    """Let a backup under way finish before the store closes (a cut-off one would leave a
-    large '.part' file behind); the first start of a day may take a few seconds to end."""
-    while _CARE:
-        _CARE.pop().join()
-
-
-def _daily_care(services: Services, paths: DataPaths) -> None:
-    """Today's backup, then expired notes; a damaged store gets neither (the app says why)."""
-    from pcso_desk.store.backup import DamagedStoreError
-
-    try:
-        services.ctx.store.wait_intact()
-    except DamagedStoreError:
-        return
-    _auto_backup(services.ctx.store, paths)
-    _expire_notes(services, paths)
-
-
-def _expire_notes(services: Services, paths: DataPaths) -> None:
-    """Notes past their retention time go when a store opens; a failure is logged only."""
-    from pcso_desk.services.retention import expire_notes
-
-    try:
-        expire_notes(services.ctx)
-    except Exception as exc:  # a locked store: the next opening tries again
-        _log_crash(paths, exc)
-
-
-def _auto_backup(store: Store, paths: DataPaths) -> None:
-    """A failed automatic backup is logged, never a reason to stop the user working."""
-    from pcso_desk.services.backups import auto_backup
-
-    try:
-        auto_backup(store)
-    except Exception as exc:  # disk full, backups folder read-only: the log says which
-        _log_crash(paths, exc)
-
-
 def _log_crash(paths: DataPaths, exc: BaseException) -> str:
-    """Write the traceback (no personal data: crash_log.py) to the data folder's log; return
-    where it went."""
-    from pcso_desk.crash_log import append_crash
+    from pcso_desk.services.care import log_crash
 
-    try:
-        return str(append_crash(paths.logs, exc))
-    except OSError:
-        return "(the log could not be written)"
+    return log_crash(paths.logs, exc)
 
 
 def _open_or_recover(open_services: Callable[[bool], Services], paths: DataPaths) -> Services:
@@ -131,6 +84,7 @@ def _close(store: Store) -> None:
     from pcso_desk.services.audit_witness import witness
 
     try:
+        store.let_finish()  # the daily care's backup, before the head is signed
         if store.path.exists():
             witness(store, "close")
     finally:
@@ -149,10 +103,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_self_test()
     paths = DataPaths.resolve(args.data_dir)
+    configure_logging(paths.logs)
     services: list[Services] = []
+    early: list[Future[None]] = []  # the integrity check begun before the app's code loaded
 
     def open_services(create: bool) -> Services:
-        services.append(build_services(paths, create, background=args.command is None))
+        begun = early.pop() if early else None  # once: a restored store is checked anew
+        services.append(build_services(paths, create, args.command is None, begun))
         if args.command is not None:
             from pcso_desk.cli_accounts import sign_in
 
@@ -163,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             from pcso_desk.store.backup import begin_check
 
-            begin_check(paths.store, paths.backups)  # runs while the app's code loads
+            early.extend(filter(None, [begin_check(paths.store, paths.backups)]))
             from pcso_desk.gui import run_app
 
             return run_app(lambda: _open_or_recover(open_services, paths), paths, bundle)
@@ -182,6 +139,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 1
     finally:
-        _finish_daily_care()
         for opened in services:
             _close(opened.ctx.store)

@@ -1,4 +1,5 @@
-"""The crash log (logs/pcso-desk.log): where an unexpected error happened, never the data it held.
+"""The logs folder: the crash log (pcso-desk.log), where an unexpected error happened, never
+the data it held; and the app's running log (events.log), configured once at start-up.
 
 A traceback's frames name files, lines and functions of PCSO Desk itself, so they are kept. An
 exception's message is kept only when the program writes it (a missing attribute, a wrong
@@ -11,6 +12,8 @@ which names tables, columns and constraints but never the values.
 
 from __future__ import annotations
 
+import logging
+import logging.handlers
 import sqlite3
 import traceback
 from datetime import UTC, datetime
@@ -19,6 +22,9 @@ from pathlib import Path
 from sqlalchemy.exc import StatementError
 
 LOG_NAME = "pcso-desk.log"
+EVENTS_NAME = "events.log"
+EVENTS_BYTES = 1_000_000  # then events.log.1 ... .3, the oldest dropped
+HANDLER_NAME = "pcso-desk-events"
 WITHHELD = "(message withheld: it may hold personal data)"
 # Exceptions whose message the program (Python, Qt, this code, SQLite) writes, not the data.
 _KEPT_MESSAGES: tuple[type[BaseException], ...] = (
@@ -89,3 +95,48 @@ def _message(error: BaseException | None) -> str:
     if isinstance(error, _KEPT_MESSAGES):
         return str(error)
     return WITHHELD
+
+
+class _FolderMadeOnUse(logging.handlers.RotatingFileHandler):
+    """Creates the logs folder with its first line: a command that logs nothing (or fails
+    on a data folder that does not exist) leaves no folder behind."""
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        Path(self.baseFilename).parent.mkdir(parents=True, exist_ok=True)
+        return super()._open()
+
+
+class _NoPersonalData(logging.Formatter):
+    """Every exception in a log line, as an argument or with its traceback, is shown as the
+    crash log shows it (`describe`): its message only where the program wrote it."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                f"{_kind(a)}: {_message(a)}" if isinstance(a, BaseException) else a
+                for a in record.args
+            )
+        return super().format(record)
+
+    def formatException(self, ei) -> str:  # type: ignore[no-untyped-def]
+        return describe(ei[1]).rstrip("\n") if ei[1] is not None else ""
+
+
+def configure_logging(logs: Path, level: int = logging.INFO) -> None:
+    """Send the app's log (the `pcso_desk` logger) to logs/events.log, rotated at 1 MB.
+
+    Called once at start-up by app.main; calling it again (a test, another data folder)
+    replaces the handler it made before. Log calls pass exceptions and words the program
+    chose as arguments, never a value someone typed: exceptions are cleaned here.
+    """
+    logger = logging.getLogger("pcso_desk")
+    for old in [h for h in logger.handlers if h.get_name() == HANDLER_NAME]:
+        logger.removeHandler(old)
+        old.close()
+    handler = _FolderMadeOnUse(
+        logs / EVENTS_NAME, maxBytes=EVENTS_BYTES, backupCount=3, encoding="utf-8", delay=True
+    )
+    handler.set_name(HANDLER_NAME)
+    handler.setFormatter(_NoPersonalData("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(level)

@@ -128,7 +128,7 @@ class Desk:
             if failed is not None and alive(failed):
                 failed(error)
             elif isinstance(error, PcsoDeskError):  # nobody left to show the sentence to
-                log.info("a refusal arrived after its window closed: %s", error)
+                log.info("a refusal arrived after its window closed: %s", type(error).__name__)
             else:
                 raise error  # a bug still reaches the crash reporter
 

@@ -246,17 +246,14 @@ def check_intact(path: Path, backups: Path) -> None:
     damage_mark(path).unlink(missing_ok=True)
 
 
-_BEGUN: dict[Path, Future[None]] = {}  # checks started before the store opens (begin_check)
-
-
-def begin_check(path: Path, backups: Path) -> None:
-    """Start the whole-file check of an existing store now, for `check_intact_later` to pick
-    up when the store opens: the app starts it first thing, so it runs while Python imports
-    the rest of the app. Anything wrong is left for the opening to find and report."""
-    with contextlib.suppress(Exception):
-        found = check_intact_later(path, backups)
-        if found is not None:
-            _BEGUN[path] = found
+def begin_check(path: Path, backups: Path) -> Future[None] | None:
+    """Start the whole-file check of an existing store now, to hand to `open_store(begun=)`:
+    the app starts it first thing, so it runs while Python imports the rest of the app.
+    Anything wrong is left for the opening to find and report (None: nothing begun)."""
+    try:
+        return check_intact_later(path, backups)
+    except Exception:
+        return None
 
 
 def check_intact_later(path: Path, backups: Path) -> Future[None] | None:
@@ -266,9 +263,6 @@ def check_intact_later(path: Path, backups: Path) -> Future[None] | None:
     was checked in full now: a new store, or one an earlier background check found damaged.
     A failed background check leaves the mark, so the next opening checks in full first.
     """
-    begun = _BEGUN.pop(path, None)
-    if begun is not None:
-        return begun
     if damage_mark(path).exists() or not path.exists() or path.stat().st_size == 0:
         check_intact(path, backups)
         return None

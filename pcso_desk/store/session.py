@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine, text
@@ -32,6 +32,8 @@ class Store:
     _thread: threading.local | None = None
     backups: Path | None = None  # the folder of this store's backups
     intact: Future[None] | None = None  # the integrity check still running (open_store)
+    # Work on other threads that must end before the store closes (a backup under way).
+    pending: list[Callable[[], None]] = field(default_factory=list)
 
     def wait_intact(self) -> None:
         """Wait for a background integrity check; raise DamagedStoreError if it failed."""
@@ -149,7 +151,13 @@ class Store:
         ).scalar()
         return str(found or "")
 
+    def let_finish(self) -> None:
+        """Wait for the work registered in `pending` (its own thread's join, say)."""
+        while self.pending:
+            self.pending.pop()()
+
     def close(self) -> None:
+        self.let_finish()
         self.engine.dispose()
 
 
@@ -163,7 +171,12 @@ def _check_is_sqlite(path: Path) -> None:
 
 
 def open_store(
-    path: Path, backups: Path, *, create: bool = True, check_later: bool = False
+    path: Path,
+    backups: Path,
+    *,
+    create: bool = True,
+    check_later: bool = False,
+    begun: Future[None] | None = None,
 ) -> Store:
     """Open (and migrate) the store at `path`; with create=False a missing store is an error.
 
@@ -172,6 +185,7 @@ def open_store(
     thread while the store opens for reading, and the first `write()` waits for it: a damaged
     store is still never written to. A store found damaged that way is marked, so that the
     next opening checks it first and offers the newest good backup (store/backup.py).
+    `begun` is that background check already started (store/backup.py's begin_check).
     """
     if not create and not path.exists():
         raise StoreError(
@@ -183,7 +197,7 @@ def open_store(
     _check_is_sqlite(path)
     intact = None
     if check_later:
-        intact = check_intact_later(path, backups)
+        intact = begun if begun is not None else check_intact_later(path, backups)
     else:
         check_intact(path, backups)
     engine = make_engine(path)

@@ -122,17 +122,14 @@ def test_the_apps_daily_backup_runs_behind_the_start_and_is_finished_before_it_c
     tmp_path: Path,
 ) -> None:
     """The desktop app opens an existing store with its check, backup and notes expiry on a
-    thread; the backup is whole (verified, no '.part' left) once the app has finished."""
-    from pcso_desk.app import _finish_daily_care
-
+    thread; the backup is whole (verified, no '.part' left) once the store has closed."""
     paths = store_with_a_contact(tmp_path / "d")
     assert list_backups(paths.backups) == []
     services = build_services(paths, create=False, background=True)
     try:
         services.contacts.create({"name": "Sam Later", "postcode": "AL1 3AB"})  # waits, writes
     finally:
-        _finish_daily_care()
-        services.ctx.store.close()
+        services.ctx.store.close()  # waits for the care under way (Store.pending)
     made = list_backups(paths.backups)
     assert len(made) == 1 and problem_with_backup(made[0].path) is None
     assert not list(paths.backups.glob("*.part"))
