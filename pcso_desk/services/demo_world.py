@@ -97,6 +97,7 @@ class Sink:
         self.cap = cap
         self.ids = random.Random(f"pcso-desk-demo:{seed}:ids")
         self.plans: dict[str, tuple[str, list[tuple[str, Converter]]]] = {}
+        self.blanks: dict[str, dict[str, Any]] = {}
         self.buffers: dict[str, list[tuple[Any, ...]]] = {}
         self.counts: dict[str, int] = {}
         self.texts: dict[datetime, str] = {}
@@ -146,7 +147,12 @@ class Sink:
         name = model.__tablename__
         columns = self.plans[name][1] if name in self.plans else self._plan(name)[1]
         rows = self.buffers.setdefault(name, [])
-        rows.append(tuple([row[c] if f is None else f(row[c]) for c, f in columns]))
+        # A column the demo does not fill (one added since) gets its model default.
+        blank = self.blanks[name]
+        values = [row.get(c, blank[c]) for c, _f in columns]
+        rows.append(
+            tuple([v if f is None else f(v) for v, (_c, f) in zip(values, columns, strict=True)])
+        )
         if len(rows) >= BATCH:
             self.flush()
         return str(row["id"])
@@ -162,6 +168,7 @@ class Sink:
         names = ", ".join(c for c, _ in columns)
         marks = ", ".join("?" for _ in columns)
         self.plans[name] = (f"INSERT INTO {name} ({names}) VALUES ({marks})", columns)
+        self.blanks[name] = {c.name: _model_default(c) for c in table.columns}
         return self.plans[name]
 
     def flush(self) -> None:
@@ -176,6 +183,16 @@ class Sink:
     @property
     def last_clock(self) -> Hlc:
         return Hlc(self.top[0], self.top[1], self.station)
+
+
+def _model_default(column: Any) -> Any:
+    """What the model would store in `column` when a new record leaves it out."""
+    default = column.default
+    if default is None:
+        return None
+    if default.is_callable:
+        return default.arg(None)
+    return default.arg if default.is_scalar else None
 
 
 class Weighted(Generic[T]):
