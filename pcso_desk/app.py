@@ -111,7 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         begun = early.pop() if early else None  # once: a restored store is checked anew
         services.append(build_services(paths, create, args.command is None, begun))
         if args.command is not None:
-            from pcso_desk.cli_accounts import sign_in
+            from pcso_desk.cli.accounts import sign_in
 
             sign_in(services[-1], args)
         return services[-1]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pcso_desk import cli_documents
+from pcso_desk.cli import documents as cli_documents
 from pcso_desk.domain.errors import ValidationError
 from tests.factories import utc
 from tests.reports import page_texts

@@ -1,4 +1,4 @@
-"""`import crimes` and `monthly-pack` on the command line (as the lead wires them into cli.py)."""
+"""`import crimes` and `monthly-pack` on the command line (as cli/__init__.py wires them in)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pcso_desk.cli_packs import add_import_crimes, add_parsers, run_import_crimes, run_monthly_pack
+from pcso_desk.cli.packs import add_import_crimes, add_parsers, run_import_crimes, run_monthly_pack
 from pcso_desk.domain.errors import NotFoundError, ValidationError
 from pcso_desk.services.api import Services
 from pcso_desk.services.crimes import HEADER

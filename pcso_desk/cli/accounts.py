@@ -80,7 +80,7 @@ def run(args: argparse.Namespace, open_services: OpenServices, out: TextIO) -> i
 
 
 def _print_accounts(found: list[Account], out: TextIO) -> None:
-    from pcso_desk.cli_common import print_table
+    from pcso_desk.cli.common import print_table
     from pcso_desk.domain.permissions import ROLE_NAMES
 
     rows = [("USER", "ROLE", "STATE", "OFFICER")] + [

@@ -1,8 +1,8 @@
 """Command line for crime figures and monthly packs: `import crimes` and `monthly-pack`.
 
-cli.py calls `add_import_crimes(kinds)` under its `import` command, `add_parsers(commands)`
-for `monthly-pack`, and dispatches to `run_import_crimes` (when args.kind == "crimes") and
-`run_monthly_pack`; both return the exit code.
+The command line (cli/__init__.py) calls `add_import_crimes(kinds)` under its `import`
+command, `add_parsers(commands)` for `monthly-pack`, and dispatches to `run_import_crimes`
+(when args.kind == "crimes") and `run_monthly_pack`; both return the exit code.
 """
 
 from __future__ import annotations
@@ -106,7 +106,7 @@ def _month(typed: str | None, today: date) -> str:
 def _district(services: Services, args: argparse.Namespace, month: str, out: TextIO) -> int:
     """A pack per neighbourhood into the --out folder, made once the district is known (and
     by the use case, once the export right is checked)."""
-    from pcso_desk.cli_common import check_folder
+    from pcso_desk.cli.common import check_folder
 
     def progress(done: int, total: int, name: str) -> None:
         if name:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any, TextIO
 
-from pcso_desk.cli_common import print_table
+from pcso_desk.cli.common import print_table
 from pcso_desk.domain.errors import ValidationError
 
 if TYPE_CHECKING:

@@ -8,15 +8,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from pcso_desk import (
-    cli_accounts,
-    cli_backup,
-    cli_common,
-    cli_documents,
-    cli_meetings,
-    cli_packs,
-    cli_sync,
-)
+from pcso_desk.cli import accounts as cli_accounts
+from pcso_desk.cli import backup as cli_backup
+from pcso_desk.cli import common as cli_common
+from pcso_desk.cli import documents as cli_documents
+from pcso_desk.cli import meetings as cli_meetings
+from pcso_desk.cli import packs as cli_packs
+from pcso_desk.cli import sync as cli_sync
 from pcso_desk.domain.errors import PcsoDeskError, ValidationError
 
 if TYPE_CHECKING:
@@ -195,7 +193,7 @@ def _check_user_first(args: argparse.Namespace, open_services: OpenServices) -> 
 
 
 def _init(args: argparse.Namespace, open_services: OpenServices, out: TextIO) -> int:
-    from pcso_desk import cli_init
+    from pcso_desk.cli import init as cli_init
 
     return cli_init.run(args, open_services, out)
 
