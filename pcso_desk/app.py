@@ -28,13 +28,13 @@ def build_services(
 ) -> Services:
     """Open (creating and migrating as needed) the store under `paths` and wrap it in Services.
 
-    An existing store then gets its daily care (services/care.py). With `background` (the
+    An existing store then gets its daily care (services/protection/care.py). With `background` (the
     desktop app) the integrity check and that care run on threads while the app starts, so a
     county-sized store does not hold up the sign-in form; the store takes no write before the
     check has passed (store/session.py). `begun` is a check `begin_check` already started.
     """
-    from pcso_desk.services.care import DailyCare
     from pcso_desk.services.context import Context
+    from pcso_desk.services.protection.care import DailyCare
     from pcso_desk.store.session import open_store
 
     if create:
@@ -50,14 +50,14 @@ def build_services(
 
 
 def _log_crash(paths: DataPaths, exc: BaseException) -> str:
-    from pcso_desk.services.care import log_crash
+    from pcso_desk.services.protection.care import log_crash
 
     return log_crash(paths.logs, exc)
 
 
 def _open_or_recover(open_services: Callable[[bool], Services], paths: DataPaths) -> Services:
     """The app's store; a damaged one is offered its newest good backup (it asks first)."""
-    from pcso_desk.services.backups import DamagedStoreError
+    from pcso_desk.services.protection.backups import DamagedStoreError
 
     try:
         return open_services(True)
@@ -78,10 +78,10 @@ def _bundle_argument(arguments: list[str]) -> Path | None:
 
 def _close(store: Store) -> None:
     """Close a store the command or the app opened, signing its audit head into the sidecar
-    first (services/audit_witness.py): entries written since the last export, sync or backup
-    can then not be cut away unseen either. A store that cannot be witnessed (damaged, demo,
-    being replaced by a restore) still closes."""
-    from pcso_desk.services.audit_witness import witness
+    first (services/protection/audit_witness.py): entries written since the last export, sync
+    or backup can then not be cut away unseen either. A store that cannot be witnessed
+    (damaged, demo, being replaced by a restore) still closes."""
+    from pcso_desk.services.protection.audit_witness import witness
 
     try:
         store.let_finish()  # the daily care's backup, before the head is signed

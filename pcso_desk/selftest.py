@@ -137,7 +137,7 @@ def _store(root: Path) -> tuple[Any, Step]:
 
 
 def _briefing(services: Any) -> str:
-    from pcso_desk.services import briefings
+    from pcso_desk.services.documents import briefings
 
     area = briefings.find_area(services.ctx, "ward", "Selftest Ward")
     pdf = briefings.handout_pdf(briefings.handout(services.ctx, area, date.today()))
@@ -147,7 +147,7 @@ def _briefing(services: Any) -> str:
 
 
 def _pack(services: Any, root: Path) -> str:
-    from pcso_desk.services import packs
+    from pcso_desk.services.documents import packs
 
     target = packs.build_pack(
         services.ctx, "neighbourhood", "Selftest SNT", LAST_MONTH, root / "pack.zip", internal=False

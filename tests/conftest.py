@@ -72,7 +72,7 @@ def _cheap_password_hashes(request: pytest.FixtureRequest, monkeypatch: pytest.M
         return
     from argon2 import PasswordHasher
 
-    from pcso_desk.services import accounts
+    from pcso_desk.services.protection import accounts
 
     cheap = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
     monkeypatch.setattr(accounts, "_hasher", lambda: cheap)

@@ -10,10 +10,10 @@ from sqlalchemy import text
 from pcso_desk.app import build_services
 from pcso_desk.domain.enums import UserRole
 from pcso_desk.paths import DataPaths
-from pcso_desk.services import accounts
 from pcso_desk.services.api import Services
 from pcso_desk.services.context import Context
 from pcso_desk.services.maintenance import init_store
+from pcso_desk.services.protection import accounts
 from tests.factories import World, make_world, utc
 
 PASSWORD = "correct horse battery"

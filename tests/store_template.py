@@ -10,7 +10,7 @@ at head) goes through the real function untouched.
 
 The template holds the schema only: migrations write no per-store value into an empty store
 (`build_template` checks it), and a store's station id, name and keys are made later, when a
-Context first opens it (services/context.py ensure_station, services/syncing.py
+Context first opens it (services/context.py ensure_station, services/sync/stations.py
 ensure_identity), so no two copies share an identity.
 
 Tests that exercise migrating itself opt out with `@pytest.mark.real_migrations`.

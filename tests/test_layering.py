@@ -12,8 +12,8 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_services_and_cli_do_not_load_qt() -> None:
     code = (
         "import sys, pcso_desk.services.api, pcso_desk.cli, pcso_desk.app, pcso_desk.store.models;"
-        "import pcso_desk.services.demo, pcso_desk.services.contact_import;"
-        "import pcso_desk.services.export;"
+        "import pcso_desk.demo.builder, pcso_desk.services.records.contact_import;"
+        "import pcso_desk.services.records.export;"
         "loaded = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))];"
         "print(loaded); sys.exit(1 if loaded else 0)"
     )

@@ -6,7 +6,7 @@ import right. A damaged store cannot be opened to sign in to, so its restore nee
 sign-in: the backup holds nothing its holder could not read from the file itself.
 
 A restore is audited in the restored store, as done by the signed-in user (no one, for a
-damaged store), and keeps the audit entries made since the backup (services/backups.py).
+damaged store), and keeps the audit entries made since the backup (services/protection/backups.py).
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from pcso_desk.reports.common import (
     styles,
 )
 
-# -- what a pack shows (filled by pcso_desk.services.monthly and .packs) --------------------
+# -- what a pack shows (filled by pcso_desk.services.documents.monthly and .packs) ----------
 
 
 def month_title(month: str) -> str:

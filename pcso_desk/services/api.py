@@ -8,23 +8,24 @@ from typing import TYPE_CHECKING, Any
 
 from pcso_desk.domain.permissions import Action
 from pcso_desk.domain.schedule import LocalityShare
-from pcso_desk.services import operations, specs
-from pcso_desk.services.accounts import Accounts
-from pcso_desk.services.audit_api import AuditLog
+from pcso_desk.services.casework import operations
+from pcso_desk.services.casework.today_api import Today
 from pcso_desk.services.context import Context
-from pcso_desk.services.documents_api import Documents
+from pcso_desk.services.documents.api import Documents
+from pcso_desk.services.documents.packs_api import Packs
 from pcso_desk.services.gateway import Effect, note, use_case
-from pcso_desk.services.packs_api import Packs
-from pcso_desk.services.records import ListQuery, RecordService
-from pcso_desk.services.retention import Retention
-from pcso_desk.services.search import SearchHit, search
+from pcso_desk.services.protection.accounts import Accounts
+from pcso_desk.services.protection.audit_api import AuditLog
+from pcso_desk.services.protection.retention import Retention
+from pcso_desk.services.records import specs
+from pcso_desk.services.records.search import SearchHit, search
+from pcso_desk.services.records.service import ListQuery, RecordService
 from pcso_desk.services.setup_api import Setup
-from pcso_desk.services.sync_api import Sync
-from pcso_desk.services.today_api import Today
+from pcso_desk.services.sync.api import Sync
 
 if TYPE_CHECKING:  # the demo builder (Faker and all) loads only when a demo is made
+    from pcso_desk.demo.builder import DemoFolder
     from pcso_desk.paths import DataPaths
-    from pcso_desk.services.demo import DemoFolder
 
 OPTION_LABELS: dict[str, tuple[str, ...]] = {
     "officers": ("name", "collar_number"),
@@ -37,8 +38,8 @@ OPTION_LABELS: dict[str, tuple[str, ...]] = {
 
 def make_demo_folder(paths: DataPaths, **options: Any) -> DemoFolder:
     """Build the demo store and its accounts in the data folder `paths`, a store of its own
-    (services/demo.py): it opens and closes that store itself, so it needs no `Services`."""
-    from pcso_desk.services.demo import make_demo_folder as make
+    (demo/builder.py): it opens and closes that store itself, so it needs no `Services`."""
+    from pcso_desk.demo.builder import make_demo_folder as make
 
     return make(paths, **options)
 
@@ -107,7 +108,7 @@ class Services:
         """Existing contacts that are probably the person typed in `values` (best first)."""
         from pcso_desk.domain import validation as v
         from pcso_desk.domain.errors import ValidationError
-        from pcso_desk.services.duplicates import Candidate, find_duplicates
+        from pcso_desk.services.records.duplicates import Candidate, find_duplicates
 
         def clean(rule: Any, key: str) -> str:
             try:
@@ -129,7 +130,7 @@ class Services:
 
     @use_case(Action.CHANGE, "merge", kind="contacts")
     def merge_contacts(self, keep_id: str, duplicate_id: str) -> Any:
-        from pcso_desk.services.merge import merge_contacts
+        from pcso_desk.services.records.merge import merge_contacts
 
         note((keep_id, duplicate_id))
         return merge_contacts(self.ctx, keep_id, duplicate_id)
@@ -137,7 +138,7 @@ class Services:
     @use_case(Action.CHANGE, "undo merge", kind="contacts")
     def undo_merge(self, undo: Any) -> Any:
         """Put back a merged duplicate: the same right as the merge itself."""
-        from pcso_desk.services.merge import undo_merge
+        from pcso_desk.services.records.merge import undo_merge
 
         return undo_merge(self.ctx, undo)
 
@@ -154,7 +155,7 @@ class Services:
 
     @use_case(Action.ORGANISATION, "build demo", kind="store")
     def build_demo(self, **options: Any) -> Any:
-        from pcso_desk.services.demo import build_demo
+        from pcso_desk.demo.builder import build_demo
 
         return build_demo(self.ctx, **options)
 
@@ -176,7 +177,7 @@ class Services:
     @use_case(Action.IMPORT, "import", kind="contacts")
     def import_contacts(self, path: Path, **options: Any) -> Any:
         """Contacts from a CSV file, in one transaction with its audit entry."""
-        from pcso_desk.services.contact_import import import_contacts
+        from pcso_desk.services.records.contact_import import import_contacts
 
         report = import_contacts(self.ctx, path, **options)
         done = f"{report.added} added, {report.updated} updated"
@@ -185,7 +186,7 @@ class Services:
 
     @use_case(Action.EXPORT, "export", effect=Effect.FILE, kind_from="table", output="out")
     def export_table(self, table: str, fmt: str, out: Path) -> int:
-        from pcso_desk.services.export import export_table
+        from pcso_desk.services.records.export import export_table
 
         rows: int = export_table(self.ctx, table, fmt, out)
         note((), f"{rows} row(s) as {fmt}")
@@ -194,7 +195,7 @@ class Services:
     @use_case(Action.EXPORT, "disclosure", effect=Effect.FOLDER, kind="contacts", output="folder")
     def export_subject_access(self, contact_id: str, folder: Path) -> tuple[Path, Path]:
         """A person's data as JSON and PDF, others' names redacted; audited as a disclosure."""
-        from pcso_desk.services.subject_access import export_subject_access
+        from pcso_desk.services.protection.subject_access import export_subject_access
 
         note((contact_id,), "subject access export")
         return export_subject_access(self.ctx, contact_id, folder)
@@ -202,7 +203,7 @@ class Services:
     @use_case(Action.VIEW, "backup", kind="store")
     def backup(self) -> Any:
         """A backup into the backups folder now (never rotated away)."""
-        from pcso_desk.services.backups import make_backup
+        from pcso_desk.services.protection.backups import make_backup
 
         return make_backup(self.ctx)
 
@@ -210,7 +211,7 @@ class Services:
     def backup_to(self, out: Path) -> Any:
         """A copy of the store outside the data folder: personal data leaving it, so the
         export right; the entry carries the copy's size and SHA-256."""
-        from pcso_desk.services.backups import make_backup
+        from pcso_desk.services.protection.backups import make_backup
 
         return make_backup(self.ctx, out)
 
@@ -230,7 +231,7 @@ class Services:
     @use_case(Action.VIEW, effect=Effect.READ, kind="meetings")
     def meeting_list(self, **filters: Any) -> list[Any]:
         """Meetings soonest first, by ward or neighbourhood and dates (services/meeting_list)."""
-        from pcso_desk.services.meeting_list import list_meetings
+        from pcso_desk.services.casework.meeting_list import list_meetings
 
         return list_meetings(self.ctx, **filters)
 
@@ -239,7 +240,7 @@ def restore_backup(paths: Any, backup: Path, actor: Any = None) -> Any:
     """Put a backup in place of the store, before any store is open (the app's start-up offer
     of the newest good backup, `pcso-desk restore`): not a use case of an open store, so it
     is not a method of Services; the restore writes its own audit entry into the store it
-    puts back (services/backups.py)."""
-    from pcso_desk.services.backups import restore
+    puts back (services/protection/backups.py)."""
+    from pcso_desk.services.protection.backups import restore
 
     return restore(paths, backup, actor=actor)

@@ -28,7 +28,7 @@ from pcso_desk.store.session import Store
 STATION_KEY = "station_id"
 STATION_NAME_KEY = "station_name"
 TEAM_KEY = "team_name"
-DEMO_KEY = "demo"  # "1" on a store of made-up data built by services/demo.py
+DEMO_KEY = "demo"  # "1" on a store of made-up data built by demo/builder.py
 
 
 @dataclass(frozen=True)
@@ -145,7 +145,7 @@ class Context:
         """Refuse (audited, one sentence) what the actor's role does not allow."""
         if self.may(action):
             return
-        from pcso_desk.services import audit
+        from pcso_desk.services.protection import audit
 
         def keep() -> None:
             audit.record(self, "refused", kind, ids, action.value, outcome="refused")

@@ -47,8 +47,8 @@ from sqlalchemy import func, select
 from pcso_desk.atomic import fsync_folder
 from pcso_desk.domain.errors import ValidationError
 from pcso_desk.domain.permissions import RESTRICTED_KINDS, Action
-from pcso_desk.services import audit
-from pcso_desk.services.outputs import refuse_protected
+from pcso_desk.services.protection import audit
+from pcso_desk.services.protection.outputs import refuse_protected
 from pcso_desk.store.models import AuditEntry
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, func, select
 
 from pcso_desk.domain.errors import ValidationError
-from pcso_desk.services import audit, audit_witness
 from pcso_desk.services.context import TEAM_KEY, Context, meta_value, set_meta
+from pcso_desk.services.protection import audit, audit_witness
 from pcso_desk.services.team_setup import NAME_MAX
 from pcso_desk.store import migrate
 from pcso_desk.store import models as m
@@ -107,7 +107,7 @@ def init_store(ctx: Context, team: str | None) -> str:
                 f"This store is already set up for team '{existing}'; nothing was changed."
             )
         set_meta(session, TEAM_KEY, name)
-    from pcso_desk.services.syncing import ensure_identity
+    from pcso_desk.services.sync.stations import ensure_identity
 
     ensure_identity(ctx)  # the station's sync keys are made with the store
     return name
@@ -116,7 +116,7 @@ def init_store(ctx: Context, team: str | None) -> str:
 def check_store(ctx: Context) -> CheckReport:
     """SQLite's integrity and foreign-key checks, the schema version against this release, and
     the audit log: its chain, its guard triggers, and every head witnessed outside the store
-    (services/audit_witness.py)."""
+    (services/protection/audit_witness.py)."""
     problems: list[str] = []
     with ctx.store.engine.connect() as conn:
         integrity = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check")]

@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session
 
 from pcso_desk.domain.errors import ValidationError
 from pcso_desk.domain.permissions import Action
-from pcso_desk.services import audit, specs
 from pcso_desk.services.context import TEAM_KEY, Changes, Context, meta_value, set_meta
-from pcso_desk.services.records import RecordService
+from pcso_desk.services.protection import audit
+from pcso_desk.services.records import specs
+from pcso_desk.services.records.service import RecordService
 from pcso_desk.store import models as m
 
 CODE_MAX = 16  # the code columns of districts, neighbourhoods and wards
@@ -152,7 +153,7 @@ def _find_by_name(session: Session, model: Any, name: str) -> str | None:
 
 def _check_team_name(ctx: Context, session: Session, team: str) -> None:
     """The team name is part of this station's sync identity once its keys exist."""
-    from pcso_desk.services.syncing import keys_folder
+    from pcso_desk.services.sync.stations import keys_folder
     from pcso_desk.sync.identity import StationIdentity
 
     current = meta_value(session, TEAM_KEY)
@@ -206,7 +207,7 @@ def set_up_team(ctx: Context, setup: TeamSetup) -> TeamSummary:
         created["wards"] = _create_wards(session, service["wards"], hood, hood_code, clean.wards)
         set_meta(session, TEAM_KEY, clean.team)
         audit.append(session, ctx, "set up team", "neighbourhoods", (hood,))
-    from pcso_desk.services.syncing import ensure_identity
+    from pcso_desk.services.sync.stations import ensure_identity
 
     ensure_identity(ctx)  # made now (if not yet) so that it carries the team's name
     changes = tuple(Changes(kind, created=tuple(ids)) for kind, ids in created.items() if ids)

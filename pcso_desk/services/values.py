@@ -6,28 +6,38 @@ pyproject.toml keeps gui/ and the command line to these two modules."""
 
 from __future__ import annotations
 
-from pcso_desk.services.accounts import (
+from pcso_desk.services.casework.meeting_list import MeetingLine
+from pcso_desk.services.casework.operations import Coverage
+from pcso_desk.services.casework.today import (
+    REVIEW_AHEAD,
+    LoggedEngagement,
+    TodayItem,
+    TodaySummary,
+)
+from pcso_desk.services.context import Actor, Changes
+from pcso_desk.services.documents.monthly import (
+    last_complete_month,
+    month_title,
+    parse_month,
+    shift_month,
+)
+from pcso_desk.services.maintenance import SetupState, check_init, damaged_report, team_name
+from pcso_desk.services.protection.accounts import (
     DEMO_PASSWORD,
     MAX_PASSWORD,
     MIN_PASSWORD,
     Account,
     check_new_account,
 )
-from pcso_desk.services.audit import AuditRow, ChainCheck
-from pcso_desk.services.audit_api import AUDIT_COLUMNS, audit_cells
-from pcso_desk.services.backups import DamagedStoreError
-from pcso_desk.services.context import Actor, Changes
-from pcso_desk.services.csv_headers import SYNONYMS
-from pcso_desk.services.erasure import Erasure
-from pcso_desk.services.maintenance import SetupState, check_init, damaged_report, team_name
-from pcso_desk.services.meeting_list import MeetingLine
-from pcso_desk.services.monthly import last_complete_month, month_title, parse_month, shift_month
-from pcso_desk.services.operations import Coverage
-from pcso_desk.services.records import ListQuery, Page
-from pcso_desk.services.retention import NotesSettings, ReviewItem, ReviewQueue
-from pcso_desk.services.search import SearchHit
+from pcso_desk.services.protection.audit import AuditRow, ChainCheck
+from pcso_desk.services.protection.audit_api import AUDIT_COLUMNS, audit_cells
+from pcso_desk.services.protection.backups import DamagedStoreError
+from pcso_desk.services.protection.erasure import Erasure
+from pcso_desk.services.protection.retention import NotesSettings, ReviewItem, ReviewQueue
+from pcso_desk.services.records.csv_headers import SYNONYMS
+from pcso_desk.services.records.search import SearchHit
+from pcso_desk.services.records.service import ListQuery, Page
 from pcso_desk.services.team_setup import TeamSetup, parse_wards
-from pcso_desk.services.today import REVIEW_AHEAD, LoggedEngagement, TodayItem, TodaySummary
 
 __all__ = [
     "AUDIT_COLUMNS",

@@ -9,7 +9,8 @@ neighbourhood until it has ten wards — the "ten-ward neighbourhood" of the bud
 is the demo's last complete month (February 2026: the demo's today is 15 March 2026).
 
 W6 — street briefing handout (budget: at most 0.3 s). Workload: exactly what
-`pcso-desk briefing --ward NAME --out FILE.pdf` does through `pcso_desk.services.briefings`:
+`pcso-desk briefing --ward NAME --out FILE.pdf` does through
+`pcso_desk.services.documents.briefings`:
 find the ward by name, gather the handout (permission check and "print" audit entry, team,
 officers, streets, live priorities with their latest public actions, planned meetings), build
 the PDF with reportlab platypus and write it atomically (fsync, rename). The ward is the
@@ -22,11 +23,11 @@ W7 — monthly pack of the ten-ward neighbourhood, and the district batch (budge
 page at most 20× a bare reportlab canvas's seconds per page). Workloads: exactly what
 `pcso-desk monthly-pack --neighbourhood NAME --month 2026-02 --out FILE.zip` and
 `pcso-desk monthly-pack --district NAME --month 2026-02 --out DIR` do through
-`pcso_desk.services.packs`: the export permission check and audit entry, every figure of the
-month computed from the store, the public tables (small-number suppression), five CSVs, a
-workbook and the PDF (cover, tables, three charts), all zipped and written atomically; the
-batch does that for every neighbourhood of the ten-ward neighbourhood's district. Pages are
-counted from the PDFs inside the zips written.
+`pcso_desk.services.documents.packs`: the export permission check and audit entry, every
+figure of the month computed from the store, the public tables (small-number suppression),
+five CSVs, a workbook and the PDF (cover, tables, three charts), all zipped and written
+atomically; the batch does that for every neighbourhood of the ten-ward neighbourhood's
+district. Pages are counted from the PDFs inside the zips written.
 
 Reference: a bare `reportlab.pdfgen.canvas.Canvas` writing the same number of A4 pages to a
 file in the same folder, each page a title line (Helvetica-Bold 16 pt) and 40 lines of plain
@@ -176,7 +177,7 @@ def _bare_seconds(bench: Bench, folder: Path, pages: int) -> Any:
 
 def w6(bench: Bench) -> Result:
     from pcso_desk.reports.common import write_atomic
-    from pcso_desk.services import briefings
+    from pcso_desk.services.documents import briefings
 
     folder, hood, _district = _documents_store(bench)
     ward = _busiest_ward(folder, hood)
@@ -230,7 +231,7 @@ def _per_page(
 
 
 def w7(bench: Bench) -> Result:
-    from pcso_desk.services import packs
+    from pcso_desk.services.documents import packs
 
     folder, hood, district = _documents_store(bench)
     services = open_signed_in(folder)

@@ -153,7 +153,7 @@ def build_demo_folder(folder: Path, scale: str) -> None:
     """A data folder with the seeded demo store and the demo accounts (password known)."""
     from pcso_desk.app import build_services
     from pcso_desk.paths import DataPaths
-    from pcso_desk.services.accounts import create_demo_accounts
+    from pcso_desk.services.protection.accounts import create_demo_accounts
 
     services = build_services(DataPaths(folder).ensure())
     try:
@@ -167,7 +167,7 @@ def open_signed_in(folder: Path, username: str = "sergeant") -> Any:
     """The app's services over an existing data folder, signed in as a demo account."""
     from pcso_desk.app import build_services
     from pcso_desk.paths import DataPaths
-    from pcso_desk.services.accounts import DEMO_PASSWORD, sign_in
+    from pcso_desk.services.protection.accounts import DEMO_PASSWORD, sign_in
 
     services = build_services(DataPaths(folder), create=False)
     sign_in(services.ctx, username, DEMO_PASSWORD)

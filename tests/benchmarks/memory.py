@@ -4,7 +4,7 @@ Workload, in a fresh child process (so nothing else this harness did is counted)
 copy of the county store signed in as a sergeant (the app's services, Qt offscreen), show
 the Contacts screen (1200×800), page through the list — down 30 pages, then to the end —
 and read the resident set size (VmRSS). Then make five monthly packs in a row for the
-busiest neighbourhood (services/packs.py, internal edition, the same month each time) and
+busiest neighbourhood (services/documents/packs.py, internal edition, the same month each time) and
 read the resident set after each.
 
 Budgets: ≤ 300 MB after opening and scrolling and after the packs; and no growth across
@@ -64,7 +64,7 @@ with services.ctx.store.read() as session:
     hood = session.execute(text(
         "SELECT n.name FROM neighbourhoods n JOIN wards w ON w.neighbourhood_id = n.id "
         "GROUP BY n.id ORDER BY count(*) DESC, n.name LIMIT 1")).scalar_one()
-from pcso_desk.services import packs
+from pcso_desk.services.documents import packs
 out = folder / "packs"
 out.mkdir(exist_ok=True)
 for number in range(1, 6):

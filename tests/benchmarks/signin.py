@@ -21,8 +21,8 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from pcso_desk.domain.errors import PermissionDenied
-from pcso_desk.services import accounts
 from pcso_desk.services.context import Context
+from pcso_desk.services.protection import accounts
 from pcso_desk.store.session import Store, open_store
 
 

@@ -45,9 +45,9 @@ def _open_signed_in(folder: Path) -> Any:
     """The exporter's services, signed in as the demo sergeant (no automatic backup: the copy
     is thrown away, and a backup of 420 MB would only slow the untimed setup)."""
     from pcso_desk.paths import DataPaths
-    from pcso_desk.services.accounts import DEMO_PASSWORD, sign_in
     from pcso_desk.services.api import Services
     from pcso_desk.services.context import Context
+    from pcso_desk.services.protection.accounts import DEMO_PASSWORD, sign_in
     from pcso_desk.store.session import open_store
 
     paths = DataPaths(folder)

@@ -9,8 +9,8 @@ import pytest
 
 from pcso_desk.app import build_services, main
 from pcso_desk.paths import DataPaths
-from pcso_desk.services import accounts
 from pcso_desk.services.maintenance import init_store
+from pcso_desk.services.protection import accounts
 from tests.factories import make_world, utc
 
 PASSWORDS = {

@@ -8,7 +8,7 @@ import pytest
 
 from pcso_desk.app import build_services
 from pcso_desk.paths import DataPaths
-from pcso_desk.services import accounts, audit
+from pcso_desk.services.protection import accounts, audit
 from tests.cli.station import PASSWORDS, Station, as_user, build_station, one_sentence, run
 
 NEW = "new sergeant horse battery"

@@ -14,7 +14,7 @@ from pcso_desk.app import build_services, main
 from pcso_desk.domain.enums import UserRole
 from pcso_desk.domain.errors import PermissionDenied
 from pcso_desk.paths import DataPaths
-from pcso_desk.services import accounts
+from pcso_desk.services.protection import accounts
 
 ADMIN_PASSWORD = "admin staple battery"
 PC_PASSWORD = "pc horse battery staple"

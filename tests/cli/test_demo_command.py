@@ -11,8 +11,8 @@ import pytest
 from pcso_desk.app import build_services, main
 from pcso_desk.domain.enums import UserRole
 from pcso_desk.paths import DataPaths
-from pcso_desk.services import accounts
 from pcso_desk.services.api import Services
+from pcso_desk.services.protection import accounts
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

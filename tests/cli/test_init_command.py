@@ -8,8 +8,8 @@ import pytest
 
 from pcso_desk.app import build_services
 from pcso_desk.paths import DataPaths
-from pcso_desk.services import accounts
 from pcso_desk.services.maintenance import setup_state
+from pcso_desk.services.protection import accounts
 from tests.cli.station import one_sentence, run
 
 GOOD = "admin staple battery"

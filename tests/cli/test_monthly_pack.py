@@ -13,7 +13,7 @@ import pytest
 from pcso_desk.cli.packs import add_import_crimes, add_parsers, run_import_crimes, run_monthly_pack
 from pcso_desk.domain.errors import NotFoundError, ValidationError
 from pcso_desk.services.api import Services
-from pcso_desk.services.crimes import HEADER
+from pcso_desk.services.documents.crimes import HEADER
 from tests.services.test_monthly import MONTH, Known, known  # noqa: F401 - the fixture
 
 

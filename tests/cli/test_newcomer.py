@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from pcso_desk import cli
-from pcso_desk.services import accounts
-from pcso_desk.services.csv_headers import SYNONYMS
+from pcso_desk.services.protection import accounts
+from pcso_desk.services.records.csv_headers import SYNONYMS
 from tests.cli.station import PASSWORDS, Station, as_user, build_station, one_sentence, run
 
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from pcso_desk.app import main
-from pcso_desk.services.accounts import DEMO_PASSWORD
-from pcso_desk.services.demo import TEAM_NAME
+from pcso_desk.demo.builder import TEAM_NAME
+from pcso_desk.services.protection.accounts import DEMO_PASSWORD
 from pcso_desk.store.clocks import synced_tables
 from tests.pg_server import PgServer
 

@@ -12,7 +12,7 @@ import pytest
 
 from pcso_desk.app import build_services
 from pcso_desk.paths import DataPaths
-from pcso_desk.services import accounts
+from pcso_desk.services.protection import accounts
 from tests.cli.station import PASSWORDS, Station, build_station
 
 pty = pytest.importorskip("pty")  # not on Windows

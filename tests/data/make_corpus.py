@@ -21,7 +21,7 @@ script works for any revision) gets two synthetic rows: a full one (every column
 value) and a sparse one (every nullable column NULL); contacts also get a tombstone and one
 merged into another. Foreign keys point at the rows made here; enum columns take values the
 newest models accept; the audit log (from 0004) holds a short hash chain made the way
-services/audit.py makes it. Everything is made up: "Corpus Person 0003", ZZ99 postcodes,
+services/protection/audit.py makes it. Everything is made up: "Corpus Person 0003", ZZ99 postcodes,
 01632 960xxx phone numbers (Ofcom's drama range), example.org addresses, no password hash.
 """
 
@@ -271,7 +271,7 @@ def _length(declared: str) -> int | None:
 
 def fill_audit(conn: sqlite3.Connection) -> None:
     """A short chain: a change by a signed-in user, a refusal, an action before accounts."""
-    from pcso_desk.services.audit import raw_append
+    from pcso_desk.services.protection.audit import raw_append
 
     actor: dict[str, Any] = {
         "user_id": record_id("users", 1),

@@ -13,8 +13,8 @@ import csv
 import pytest
 
 from pcso_desk.domain import kinds as k
-from pcso_desk.services import specs
-from pcso_desk.services.export import export_table
+from pcso_desk.services.records import specs
+from pcso_desk.services.records.export import export_table
 
 DECLARED = {kind.table: kind for kind in vars(k).values() if isinstance(kind, k.Kind)}
 LINK_TABLES = {"engagement_contacts", "meeting_wards", "meeting_officers"}
@@ -57,7 +57,7 @@ def test_the_contacts_export_has_a_column_for_each_declared_field(ctx, tmp_path)
 
 
 def test_a_merge_and_an_import_fill_the_declared_fields() -> None:
-    from pcso_desk.services import contact_import, merge
+    from pcso_desk.services.records import contact_import, merge
 
     assert merge.FILLABLE == contact_import.FILLABLE == k.CONTACTS.fills()
     assert {"tags", "preferred_method", "notes"} <= set(k.CONTACTS.fills())

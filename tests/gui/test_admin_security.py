@@ -14,7 +14,7 @@ from pcso_desk.domain.enums import UserRole
 from pcso_desk.domain.permissions import Action, refusal
 from pcso_desk.gui.screens import admin_security
 from pcso_desk.gui.screens.admin_security import AccountDialog, AuditTab, UsersTab
-from pcso_desk.services import accounts
+from pcso_desk.services.protection import accounts
 from tests.gui import real_input
 
 PASSWORD = "a long enough passphrase"

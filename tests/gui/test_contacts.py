@@ -7,7 +7,7 @@ import threading
 from PySide6.QtWidgets import QDialogButtonBox, QPushButton
 
 from pcso_desk.gui.screens.contacts import ContactEditor, ContactsScreen
-from pcso_desk.services.records import ListQuery
+from pcso_desk.services.records.service import ListQuery
 from tests.gui import real_input
 
 

@@ -16,8 +16,8 @@ from pcso_desk.domain.enums import UserRole
 from pcso_desk.domain.errors import NotFoundError
 from pcso_desk.domain.permissions import Action, refusal
 from pcso_desk.gui.screens.data_protection import DataProtectionTab, KeepDialog
-from pcso_desk.services import accounts
-from pcso_desk.services.retention import NotesSettings
+from pcso_desk.services.protection import accounts
+from pcso_desk.services.protection.retention import NotesSettings
 from tests.factories import utc
 from tests.gui import real_input
 

@@ -20,10 +20,10 @@ from pcso_desk.gui.main_window import MainWindow
 from pcso_desk.gui.session import SessionFlow
 from pcso_desk.gui.signin import SignInDialog
 from pcso_desk.paths import DataPaths
-from pcso_desk.services import accounts
 from pcso_desk.services.api import Services
 from pcso_desk.services.context import DEMO_KEY, Context, set_meta
-from pcso_desk.services.records import ListQuery
+from pcso_desk.services.protection import accounts
+from pcso_desk.services.records.service import ListQuery
 from pcso_desk.store import models as m
 from pcso_desk.store.session import open_store
 from tests.factories import make_world

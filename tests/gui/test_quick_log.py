@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from pcso_desk.gui.quick_log import DRAFT_KEY, QuickLogDialog, open_quick_log
-from pcso_desk.services.records import ListQuery
+from pcso_desk.services.records.service import ListQuery
 from tests.factories import utc
 from tests.gui import real_input
 

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from pcso_desk.gui.search_box import ID_ROLE, SearchBox, SearchResultsModel, rows_for
-from pcso_desk.services.search import SearchHit
+from pcso_desk.services.records.search import SearchHit
 from tests.factories import d, utc
 from tests.gui import real_input
 

@@ -19,7 +19,7 @@ from pcso_desk.gui.main_window import MainWindow
 from pcso_desk.gui.screens import definitions as d
 from pcso_desk.gui.session import SessionFlow
 from pcso_desk.gui.signin import SignInDialog
-from pcso_desk.services import accounts
+from pcso_desk.services.protection import accounts
 from tests.gui import real_input
 
 PASSWORD = "a long enough passphrase"

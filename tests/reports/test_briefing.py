@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from pcso_desk.domain.errors import ValidationError
 from pcso_desk.paths import resource_path
 from pcso_desk.reports.briefing import build_handout, read_advice
-from pcso_desk.services import briefings
+from pcso_desk.services.documents import briefings
 from tests.factories import d, utc
 from tests.reports import flat, page_texts
 

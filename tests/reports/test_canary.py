@@ -13,7 +13,7 @@ from sqlalchemy import JSON, String, Text, func, literal_column, select, update
 from pcso_desk.domain.enums import Sensitivity
 from pcso_desk.reports.briefing import build_handout
 from pcso_desk.reports.internal import build_kin_call_list
-from pcso_desk.services import briefings
+from pcso_desk.services.documents import briefings
 from pcso_desk.store.base import Base
 from tests.reports import flat, page_texts
 

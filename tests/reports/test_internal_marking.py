@@ -8,7 +8,7 @@ import pytest
 
 from pcso_desk.reports.common import MARKING
 from pcso_desk.reports.internal import build_kin_call_list, build_victim_card
-from pcso_desk.services import briefings
+from pcso_desk.services.documents import briefings
 from tests.factories import d, utc
 from tests.reports import page_texts
 

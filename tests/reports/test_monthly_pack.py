@@ -17,7 +17,7 @@ from sqlalchemy import select
 from pcso_desk.domain.disclosure import SMALL
 from pcso_desk.domain.errors import ValidationError
 from pcso_desk.services.api import Services
-from pcso_desk.services.packs import build_district, build_pack
+from pcso_desk.services.documents.packs import build_district, build_pack
 from pcso_desk.store.models import AuditEntry
 from tests.services.test_monthly import MONTH, Known, known  # noqa: F401 - the fixture
 

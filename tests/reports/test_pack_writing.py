@@ -17,8 +17,8 @@ from openpyxl import load_workbook
 from pcso_desk.domain.disclosure import SMALL
 from pcso_desk.reports.common import DocumentInfo, paragraph_class, render_pdf, styles
 from pcso_desk.reports.monthly_pack import PackTable
-from pcso_desk.services.export import write_csv_atomic
-from pcso_desk.services.packs import csv_bytes, write_workbook
+from pcso_desk.services.documents.packs import csv_bytes, write_workbook
+from pcso_desk.services.records.export import write_csv_atomic
 
 TRICKY = PackTable(
     "tricky",

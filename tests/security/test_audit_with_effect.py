@@ -20,9 +20,9 @@ from sqlalchemy import text
 
 from pcso_desk.app import build_services
 from pcso_desk.paths import DataPaths
-from pcso_desk.services import audit
 from pcso_desk.services.api import Services
 from pcso_desk.services.maintenance import init_store
+from pcso_desk.services.protection import audit
 
 
 class Killed(BaseException):

@@ -16,7 +16,7 @@ import pytest
 
 from pcso_desk.app import build_services
 from pcso_desk.paths import DataPaths
-from pcso_desk.services import audit, audit_witness
+from pcso_desk.services.protection import audit, audit_witness
 from pcso_desk.store.backup import list_backups
 from pcso_desk.sync import envelope
 from pcso_desk.sync.identity import StationIdentity, TrustStore

@@ -26,7 +26,7 @@ from pcso_desk.paths import DataPaths
 from pcso_desk.services.api import Services
 from pcso_desk.services.context import Context
 from pcso_desk.services.gateway import UseCase, use_cases
-from pcso_desk.services.records import ListQuery
+from pcso_desk.services.records.service import ListQuery
 from pcso_desk.services.values import NotesSettings
 from tests.role_station import PASSWORD, Station
 

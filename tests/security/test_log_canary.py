@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from pcso_desk import app
 from pcso_desk.app import build_services
 from pcso_desk.paths import DataPaths
-from pcso_desk.services import accounts
+from pcso_desk.services.protection import accounts
 from tests.cli.station import PASSWORDS, Station, as_user, build_station, run
 
 NAME, POSTCODE, NOTES, PHONE = "Zqxcanary Smith", "ZE9 9ZX", "canary-note-7781", "07700 900781"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from pcso_desk.domain.errors import ValidationError
-from pcso_desk.services.outputs import protected_reason, refuse_protected
+from pcso_desk.services.protection.outputs import protected_reason, refuse_protected
 
 
 def _cli(data: Path, *argv: str) -> subprocess.CompletedProcess[str]:

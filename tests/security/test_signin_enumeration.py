@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from pcso_desk.domain.errors import PermissionDenied
 from pcso_desk.paths import DataPaths
-from pcso_desk.services import accounts
 from pcso_desk.services.context import Context
+from pcso_desk.services.protection import accounts
 from pcso_desk.store.models import StoreMeta, User
 from pcso_desk.store.session import Store, open_store
 

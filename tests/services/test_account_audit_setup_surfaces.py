@@ -18,10 +18,10 @@ import pytest
 from sqlalchemy import text
 
 from pcso_desk.domain.errors import PermissionDenied, ValidationError
-from pcso_desk.services import accounts as account_module
 from pcso_desk.services.api import Services
 from pcso_desk.services.context import Context
 from pcso_desk.services.gateway import declaration
+from pcso_desk.services.protection import accounts as account_module
 from pcso_desk.services.values import AUDIT_COLUMNS, SetupState
 from pcso_desk.store.session import Store
 

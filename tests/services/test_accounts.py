@@ -13,9 +13,9 @@ from sqlalchemy import select, text
 
 from pcso_desk.domain.errors import PermissionDenied, ValidationError
 from pcso_desk.paths import DataPaths
-from pcso_desk.services import accounts
 from pcso_desk.services.api import Services
 from pcso_desk.services.context import Context
+from pcso_desk.services.protection import accounts
 from pcso_desk.store.base import utcnow
 from pcso_desk.store.models import User
 from pcso_desk.store.session import Store
@@ -112,7 +112,7 @@ def test_repeated_failures_lock_the_account_until_the_wait_is_over(
     with pytest.raises(PermissionDenied, match=r"^Too many failed sign-ins"):
         accounts.sign_in(_fresh(ctx.store), "alex", PASSWORD)
     later = utcnow() + accounts.LOCKOUT + timedelta(seconds=1)
-    monkeypatch.setattr("pcso_desk.services.accounts.utcnow", lambda: later)
+    monkeypatch.setattr("pcso_desk.services.protection.accounts.utcnow", lambda: later)
     assert accounts.sign_in(_fresh(ctx.store), "alex", PASSWORD).username == "alex"
 
 
@@ -135,7 +135,7 @@ def test_a_locked_account_is_refused_even_with_the_right_password(
     with pytest.raises(PermissionDenied, match=r"^Too many failed sign-ins; .* try again at "):
         accounts.sign_in(_fresh(ctx.store), "alex", PASSWORD)
     later = utcnow() + accounts.LOCKOUT + timedelta(seconds=1)
-    monkeypatch.setattr("pcso_desk.services.accounts.utcnow", lambda: later)
+    monkeypatch.setattr("pcso_desk.services.protection.accounts.utcnow", lambda: later)
     assert accounts.sign_in(_fresh(ctx.store), "alex", PASSWORD).username == "alex"
 
 

@@ -15,10 +15,10 @@ from sqlalchemy import text
 from pcso_desk.app import build_services, main
 from pcso_desk.domain.errors import PermissionDenied
 from pcso_desk.paths import DataPaths
-from pcso_desk.services import accounts
 from pcso_desk.services.api import Services
 from pcso_desk.services.context import Context
 from pcso_desk.services.maintenance import init_store
+from pcso_desk.services.protection import accounts
 from tests.factories import World, make_world, utc
 
 PASSWORD = "correct horse battery"
@@ -227,7 +227,7 @@ def test_an_entry_written_across_a_second_boundary_still_verifies(
     changed outside the app (a SIGKILL durability run found it)."""
     from datetime import UTC, datetime, timedelta
 
-    from pcso_desk.services import audit
+    from pcso_desk.services.protection import audit
 
     ticks = iter(datetime(2026, 7, 1, 9, 0, 0, 999_999, UTC) + timedelta(microseconds=i)
                  for i in range(1000))  # fmt: skip

@@ -12,10 +12,10 @@ import pytest
 
 from pcso_desk.domain.errors import PcsoDeskError, PermissionDenied
 from pcso_desk.paths import DataPaths
-from pcso_desk.services import accounts
 from pcso_desk.services.api import Services
-from pcso_desk.services.backups import auto_backup, list_backups, make_backup, restore
 from pcso_desk.services.context import Context
+from pcso_desk.services.protection import accounts
+from pcso_desk.services.protection.backups import auto_backup, list_backups, make_backup, restore
 from pcso_desk.store.backup import KEEP, problem_with_backup
 from pcso_desk.store.models import SyncBundle, SyncHub, SyncPeer
 from pcso_desk.store.session import Store, open_store

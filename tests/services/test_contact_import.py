@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 from pcso_desk.domain.errors import ValidationError
-from pcso_desk.services import contact_import
-from pcso_desk.services.contact_import import import_contacts
+from pcso_desk.services.records import contact_import
+from pcso_desk.services.records.contact_import import import_contacts
 from pcso_desk.store.models import Contact
 
 EXCEL_HEADER = (

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from pcso_desk.domain.errors import ValidationError
-from pcso_desk.services import audit
 from pcso_desk.services.api import Services
-from pcso_desk.services.crimes import HEADER
+from pcso_desk.services.documents.crimes import HEADER
+from pcso_desk.services.protection import audit
 from pcso_desk.store.models import AuditEntry, CrimeRecord
 from tests.factories import World
 

@@ -21,6 +21,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, text
 
+from pcso_desk.demo.builder import DemoSummary, build_demo, make_demo_folder
+from pcso_desk.demo.world import uuid4_text
 from pcso_desk.domain.enums import CaseStatus, MeetingStatus, MeetingType, Role, UserRole
 from pcso_desk.domain.errors import ValidationError
 from pcso_desk.domain.schedule import (
@@ -34,14 +36,12 @@ from pcso_desk.domain.schedule import (
 )
 from pcso_desk.domain.validation import normalise_phone, normalise_postcode
 from pcso_desk.paths import DataPaths
-from pcso_desk.services import accounts
 from pcso_desk.services.api import Services
+from pcso_desk.services.casework.today import today_summary
 from pcso_desk.services.context import Context
-from pcso_desk.services.demo import DemoSummary, build_demo, make_demo_folder
-from pcso_desk.services.demo_world import uuid4_text
 from pcso_desk.services.maintenance import check_store, init_store
-from pcso_desk.services.search import search
-from pcso_desk.services.today import today_summary
+from pcso_desk.services.protection import accounts
+from pcso_desk.services.records.search import search
 from pcso_desk.store import models as m
 from pcso_desk.store.session import Store, open_store
 
@@ -365,7 +365,7 @@ import sys
 from datetime import date
 from pathlib import Path
 from pcso_desk.services.context import Context
-from pcso_desk.services.demo import build_demo
+from pcso_desk.demo.builder import build_demo
 from pcso_desk.store.session import open_store
 root = Path(sys.argv[1])
 store = open_store(root / "store.db", root / "backups")

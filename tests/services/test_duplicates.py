@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from sqlalchemy import insert
 
-from pcso_desk.services.duplicates import (
+from pcso_desk.services.records.duplicates import (
     _BY_KEYS,
     _BY_NAME,
     Candidate,

@@ -13,8 +13,8 @@ from sqlalchemy import create_engine, text
 
 from pcso_desk.domain.errors import ValidationError
 from pcso_desk.services.api import Services
-from pcso_desk.services.monthly import find_area, monthly_figures
-from pcso_desk.services.syncing import ensure_identity, keys_folder
+from pcso_desk.services.documents.monthly import find_area, monthly_figures
+from pcso_desk.services.sync.stations import ensure_identity, keys_folder
 from pcso_desk.sync.envelope import open_bundle
 from pcso_desk.sync.files import read_bundle
 from pcso_desk.sync.identity import TrustStore

@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 
 from pcso_desk.domain.enums import Sensitivity
 from pcso_desk.domain.errors import ValidationError
-from pcso_desk.services import export
-from pcso_desk.services.contact_import import import_contacts
-from pcso_desk.services.export import EXPORTABLE, export_table
+from pcso_desk.services.records import export
+from pcso_desk.services.records.contact_import import import_contacts
+from pcso_desk.services.records.export import EXPORTABLE, export_table
 from pcso_desk.store import models as m
 from tests.factories import d, utc
 

@@ -11,9 +11,9 @@ from sqlalchemy import event, select
 
 from pcso_desk.domain.enums import ContactKind, ContactMethod, LawfulBasis
 from pcso_desk.domain.errors import ValidationError
-from pcso_desk.services import contact_import
-from pcso_desk.services.contact_import import import_contacts
-from pcso_desk.services.csv_headers import map_headers, parse_choice
+from pcso_desk.services.records import contact_import
+from pcso_desk.services.records.contact_import import import_contacts
+from pcso_desk.services.records.csv_headers import map_headers, parse_choice
 from pcso_desk.store.models import Contact
 
 HEADER = "Name,Postcode,Phone,Email,Ward,Type,Preferred method,Lawful basis,Tags,Notes"

@@ -26,7 +26,7 @@ def _contact_with_history(services, world, name, **extra):  # type: ignore[no-un
 
 
 def _links(services, contact_id):  # type: ignore[no-untyped-def]
-    from pcso_desk.services.records import ListQuery
+    from pcso_desk.services.records.service import ListQuery
 
     ec = services["engagement_contacts"].count(ListQuery(filters={"contact": contact_id}))
     vc = services["victim_cases"].count(ListQuery(filters={"victim": contact_id}))
@@ -76,7 +76,7 @@ def test_merge_carries_every_field_an_import_would_fill(services, world) -> None
 
 
 def test_undo_restores_both_contacts_exactly(services, world) -> None:  # type: ignore[no-untyped-def]
-    from pcso_desk.services.merge import MergeUndo
+    from pcso_desk.services.records.merge import MergeUndo
 
     keep = _contact_with_history(services, world, "Eli Example", postcode="AL1 3AB")
     dup = _contact_with_history(services, world, "Eli Exampel", email="eli@example.com")

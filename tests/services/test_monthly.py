@@ -12,8 +12,8 @@ import pytest
 from pcso_desk.domain.disclosure import SMALL, WITHHELD, shown_change, shown_count
 from pcso_desk.domain.errors import NotFoundError, ValidationError
 from pcso_desk.services.api import Services
-from pcso_desk.services.crimes import HEADER
-from pcso_desk.services.monthly import (
+from pcso_desk.services.documents.crimes import HEADER
+from pcso_desk.services.documents.monthly import (
     MonthlyFigures,
     district_neighbourhoods,
     find_area,
@@ -22,7 +22,7 @@ from pcso_desk.services.monthly import (
     parse_month,
     shift_month,
 )
-from pcso_desk.services.packs import pack_tables
+from pcso_desk.services.documents.packs import pack_tables
 from tests.factories import World, d, utc
 
 LONDON = ZoneInfo("Europe/London")

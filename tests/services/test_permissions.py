@@ -13,9 +13,10 @@ import pytest
 from pcso_desk.domain.enums import UserRole
 from pcso_desk.domain.errors import NotFoundError, PermissionDenied
 from pcso_desk.domain.permissions import ROLE_NAMES, Action, allowed, permission_rows, refusal
-from pcso_desk.services import accounts, audit, briefings
 from pcso_desk.services.api import Services
 from pcso_desk.services.context import Context
+from pcso_desk.services.documents import briefings
+from pcso_desk.services.protection import accounts, audit
 from tests.role_station import Station
 
 README = Path(__file__).resolve().parents[2] / "README.md"

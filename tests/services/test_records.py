@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from pcso_desk.domain.errors import NotFoundError, ValidationError
-from pcso_desk.services.records import ListQuery
+from pcso_desk.services.records.service import ListQuery
 from tests.factories import d, utc
 
 

@@ -10,11 +10,11 @@ from sqlalchemy import text
 
 from pcso_desk.domain.enums import UserRole
 from pcso_desk.domain.errors import ValidationError
-from pcso_desk.services import accounts
 from pcso_desk.services.api import Services
 from pcso_desk.services.context import Context
-from pcso_desk.services.monthly import find_area, monthly_figures
-from pcso_desk.services.retention import NotesSettings, expire_notes
+from pcso_desk.services.documents.monthly import find_area, monthly_figures
+from pcso_desk.services.protection import accounts
+from pcso_desk.services.protection.retention import NotesSettings, expire_notes
 from tests.factories import d, make_world, utc
 
 PASSWORD = "correct horse battery"

@@ -13,10 +13,10 @@ from sqlalchemy import text
 
 from pcso_desk.domain.enums import UserRole
 from pcso_desk.domain.errors import NotFoundError, PermissionDenied
-from pcso_desk.services import accounts
 from pcso_desk.services.api import Services
 from pcso_desk.services.context import Context
-from pcso_desk.services.subject_access import subject_access
+from pcso_desk.services.protection import accounts
+from pcso_desk.services.protection.subject_access import subject_access
 from tests.person_seed import CANARIES, OTHER_NAMES, seed_person
 
 PASSWORD = "correct horse battery"

@@ -15,7 +15,7 @@ from sqlalchemy import text
 from pcso_desk.domain.errors import PcsoDeskError
 from pcso_desk.domain.hlc import Hlc
 from pcso_desk.services.api import Services
-from pcso_desk.services.syncing import ensure_identity, keys_folder
+from pcso_desk.services.sync.stations import ensure_identity, keys_folder
 from pcso_desk.store.clocks import CLOCK_KEY, STAR
 from pcso_desk.sync.changes import Item, Payload, encode_payload
 from pcso_desk.sync.envelope import BundleError, new_bundle_id, open_bundle, seal

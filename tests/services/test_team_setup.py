@@ -6,9 +6,9 @@ import pytest
 
 from pcso_desk.domain.enums import UserRole
 from pcso_desk.domain.errors import PermissionDenied, ValidationError
-from pcso_desk.services import accounts
 from pcso_desk.services.api import Services
-from pcso_desk.services.records import ListQuery
+from pcso_desk.services.protection import accounts
+from pcso_desk.services.records.service import ListQuery
 from pcso_desk.services.team_setup import TeamSetup, WardLine, parse_wards
 
 PASSWORD = "a long enough passphrase"

@@ -9,8 +9,8 @@ import pytest
 
 from pcso_desk.domain.errors import ValidationError
 from pcso_desk.services.api import Services
-from pcso_desk.services.records import ListQuery
-from pcso_desk.services.today import log_engagement, today_summary
+from pcso_desk.services.casework.today import log_engagement, today_summary
+from pcso_desk.services.records.service import ListQuery
 from tests.factories import World, d, utc
 
 NOW = utc(2026, 3, 10, 12)  # a Tuesday, London on GMT

@@ -20,10 +20,10 @@ import pytest
 from sqlalchemy import select
 
 from pcso_desk.domain.enums import UserRole
-from pcso_desk.services import audit
 from pcso_desk.services.api import Services
 from pcso_desk.services.context import Actor, Context
-from pcso_desk.services.records import ListQuery
+from pcso_desk.services.protection import audit
+from pcso_desk.services.records.service import ListQuery
 from pcso_desk.store import migrate
 from pcso_desk.store.models import Base
 from pcso_desk.store.session import Store, open_store

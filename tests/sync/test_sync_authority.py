@@ -16,9 +16,9 @@ from sqlalchemy import select, text
 
 from pcso_desk.domain.enums import UserRole
 from pcso_desk.domain.errors import PermissionDenied
-from pcso_desk.services import accounts, erasure
 from pcso_desk.services.api import Services
 from pcso_desk.services.context import Context
+from pcso_desk.services.protection import accounts, erasure
 from pcso_desk.store import models as m
 from pcso_desk.store.clocks import STAR, synced_columns, synced_table
 from pcso_desk.sync.changes import ROLE, Item

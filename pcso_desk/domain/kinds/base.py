@@ -4,8 +4,9 @@ A record kind is stored by a SQLAlchemy model (`store/models`) created by an Ale
 migration; everything else about it is declared here, and read from here by:
 
 - the editor's form (`gui/screens/definitions.py` takes `Kind.fields` as they are),
-- the service's cleaning (`services/specs.py`: each field's `normalise`) and free-text search,
-- the contacts export's columns (`services/export.py`: every field not `export=None`),
+- the service's cleaning (`services/records/specs.py`: each field's `normalise`) and its
+  free-text search,
+- the contacts export's columns (`services/records/export.py`: every field not `export=None`),
 - what a merged duplicate or a matching imported row may fill in (`fills=True`).
 
 Adding an optional field to a kind therefore touches three places: the model, a migration

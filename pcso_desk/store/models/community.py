@@ -66,7 +66,7 @@ class Contact(Record, Base):
     merged_into_id: Mapped[str | None] = mapped_column(String(36), default=None)
 
 
-# Search's one- and two-letter prefixes (services/search.py) read this, not every name.
+# Search's one- and two-letter prefixes (services/records/search.py) read this, not every name.
 Index("ix_contacts_name_nocase", Contact.name.collate("NOCASE"))
 
 

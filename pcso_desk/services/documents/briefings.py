@@ -1,0 +1,355 @@
+"""What printed documents show, gathered from the store (public documents: public fields only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from pcso_desk.domain.enums import CaseStatus, IssueCategory, MeetingStatus, PriorityStatus
+from pcso_desk.domain.errors import ValidationError
+from pcso_desk.domain.permissions import Action
+from pcso_desk.domain.schedule import LONDON
+from pcso_desk.domain.validation import format_phone
+from pcso_desk.reports.briefing import (
+    Area,
+    Handout,
+    OfficerCard,
+    PublicEvent,
+    PublicPriority,
+    TeamBase,
+)
+from pcso_desk.reports.internal import KinCallList, KinRow, VictimCard, VisitLine
+from pcso_desk.reports.meeting_pack import MeetingPack
+from pcso_desk.services.context import Context
+from pcso_desk.store import models as m
+
+MEETING_LABELS = {
+    "pact": "PACT meeting",
+    "ward_panel": "Ward panel",
+    "surgery": "Police surgery",
+    "street_briefing": "Street briefing",
+    "mobile_station": "Mobile police station",
+    "community_event": "Community event",
+}
+LIVE_PRIORITIES = (PriorityStatus.OPEN, PriorityStatus.IN_PROGRESS)
+MAX_EVENTS = 12
+MAX_ACTIONS = 3
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: str
+    label: str
+
+
+def local(moment: datetime) -> datetime:
+    """A stored (UTC) instant as Europe/London wall time."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(LONDON)
+
+
+def _live(model: Any) -> Any:
+    return model.deleted_at.is_(None)
+
+
+def find_area(ctx: Context, kind: str, text: str) -> Area:
+    """The ward or neighbourhood named (or coded) `text`, case-insensitive; else a helpful error."""
+    model: Any = m.Ward if kind == "ward" else m.Neighbourhood
+    wanted = text.strip().casefold()
+    with ctx.store.read() as session:
+        rows = session.scalars(select(model).where(_live(model))).all()
+        for row in rows:
+            if wanted in (row.name.casefold(), row.code.casefold()):
+                hood = row.neighbourhood_id if kind == "ward" else row.id
+                return Area(kind, row.id, row.name, row.code, hood)
+        names = [row.name for row in rows]
+    raise ValidationError(_no_such(kind, text, names), field=kind)
+
+
+def _no_such(kind: str, text: str, names: list[str]) -> str:
+    near = [hit[0] for hit in process.extract(text, names, scorer=fuzz.WRatio, limit=3)]
+    if not near:
+        return f"There is no {kind} called '{text}', and the store has none yet."
+    listed = near[0] if len(near) == 1 else ", ".join(near[:-1]) + " or " + near[-1]
+    return f"There is no {kind} called '{text}'; did you mean {listed}?"
+
+
+def _printing(ctx: Context, kind: str, record_id: str) -> None:
+    """Printing is checked against the role when a document's data is built. What the log says
+    of it (shown on screen: "preview"; written or printed: "print") is declared by the use
+    case that builds it (services/documents/api.py), not here."""
+    ctx.require(Action.PRINT, kind, (record_id,))
+
+
+def handout(ctx: Context, area: Area, today: date) -> Handout:
+    """Everything the public street briefing shows for a ward or neighbourhood."""
+    _printing(ctx, "briefing", area.id)
+    with ctx.store.read() as session:
+        hood = session.get(m.Neighbourhood, area.neighbourhood_id)
+        assert hood is not None
+        streets: tuple[str, ...] = ()
+        if area.kind == "ward":
+            ward = session.get(m.Ward, area.id)
+            streets = tuple(ward.areas or ()) if ward else ()
+        return Handout(
+            area=area,
+            team=_team(session, hood),
+            officers=_officers(session, area),
+            streets=streets,
+            priorities=_priorities(session, area),
+            events=_events(session, area, today),
+            issued_on=today,
+        )
+
+
+def _team(session: Session, hood: m.Neighbourhood) -> TeamBase:
+    station = session.get(m.PoliceStation, hood.base_station_id) if hood.base_station_id else None
+    return TeamBase(
+        team_name=hood.name,
+        phone=_phone(hood.phone),
+        email=hood.email,
+        station_name=station.name if station else "",
+        station_address=station.address if station else "",
+        station_postcode=station.postcode if station else "",
+        station_phone=_phone(station.phone) if station else "",
+        opening_hours=station.opening_hours if station else "",
+        photo_path=hood.photo_path,
+    )
+
+
+def _phone(stored: str) -> str:
+    return format_phone(stored) if stored else ""
+
+
+def _officers(session: Session, area: Area) -> tuple[OfficerCard, ...]:
+    """The team's active officers; for a ward, its own attached PCSOs first."""
+    rows = session.scalars(
+        select(m.Officer)
+        .where(_live(m.Officer), m.Officer.active.is_(True))
+        .where(m.Officer.neighbourhood_id == area.neighbourhood_id)
+        .order_by(m.Officer.name)
+    ).all()
+    attached: set[str] = set()
+    if area.kind == "ward":
+        attached = set(
+            session.scalars(
+                select(m.OfficerWard.officer_id).where(
+                    _live(m.OfficerWard), m.OfficerWard.ward_id == area.id
+                )
+            )
+        )
+    ordered = sorted(rows, key=lambda row: (row.id not in attached, row.name))
+    return tuple(
+        OfficerCard(o.name, o.collar_number, str(o.role), _phone(o.work_phone), o.work_email)
+        for o in ordered
+    )
+
+
+def _priorities(session: Session, area: Area) -> tuple[PublicPriority, ...]:
+    query = select(m.Priority).where(
+        _live(m.Priority),
+        m.Priority.neighbourhood_id == area.neighbourhood_id,
+        m.Priority.status.in_(LIVE_PRIORITIES),
+    )
+    if area.kind == "ward":
+        query = query.where(or_(m.Priority.ward_id.is_(None), m.Priority.ward_id == area.id))
+    rows = session.scalars(
+        query.order_by(m.Priority.agreed_on, m.Priority.title, m.Priority.id)
+    ).all()
+    return tuple(
+        PublicPriority(row.public_wording or row.title, str(row.category), _done(session, row.id))
+        for row in rows
+    )
+
+
+def _done(session: Session, priority_id: str) -> tuple[str, ...]:
+    texts = session.scalars(
+        select(m.PriorityAction.public_text)
+        .where(_live(m.PriorityAction), m.PriorityAction.priority_id == priority_id)
+        .where(m.PriorityAction.public_text != "")
+        .order_by(m.PriorityAction.action_on.desc(), m.PriorityAction.id)
+        .limit(MAX_ACTIONS)
+    )
+    return tuple(texts)
+
+
+def _events(session: Session, area: Area, today: date) -> tuple[PublicEvent, ...]:
+    since = datetime.combine(today, time(0), tzinfo=LONDON).astimezone(UTC)
+    query = select(m.Meeting).where(
+        _live(m.Meeting), m.Meeting.status == MeetingStatus.PLANNED, m.Meeting.starts_at >= since
+    )
+    if area.kind == "ward":
+        in_ward = select(m.MeetingWard.meeting_id).where(
+            _live(m.MeetingWard), m.MeetingWard.ward_id == area.id
+        )
+        query = query.where(
+            or_(m.Meeting.id.in_(in_ward), m.Meeting.neighbourhood_id == area.neighbourhood_id)
+        )
+    else:
+        query = query.where(m.Meeting.neighbourhood_id == area.neighbourhood_id)
+    rows = session.scalars(query.order_by(m.Meeting.starts_at, m.Meeting.id).limit(MAX_EVENTS))
+    return tuple(_event(row) for row in rows)
+
+
+def _event(row: m.Meeting) -> PublicEvent:
+    return PublicEvent(
+        kind=MEETING_LABELS.get(str(row.meeting_type), str(row.meeting_type)),
+        title=row.title,
+        venue=row.venue,
+        starts=local(row.starts_at),
+        ends=local(row.ends_at) if row.ends_at else None,
+    )
+
+
+def meeting_pack(ctx: Context, meeting_id: str) -> MeetingPack:
+    """The agenda's facts for one meeting: public fields only (it is handed round the room)."""
+    _printing(ctx, "meetings", meeting_id)
+    with ctx.store.read() as session:
+        row = session.get(m.Meeting, meeting_id)
+        if row is None or row.deleted_at is not None:
+            raise ValidationError("That meeting no longer exists.", field="meeting")
+        hood = session.get(m.Neighbourhood, row.neighbourhood_id) if row.neighbourhood_id else None
+        wards = session.scalars(
+            select(m.Ward.name)
+            .join(m.MeetingWard, m.MeetingWard.ward_id == m.Ward.id)
+            .where(m.MeetingWard.meeting_id == row.id, _live(m.MeetingWard))
+            .order_by(m.Ward.name)
+        )
+        officers = session.scalars(
+            select(m.Officer.name)
+            .join(m.MeetingOfficer, m.MeetingOfficer.officer_id == m.Officer.id)
+            .where(m.MeetingOfficer.meeting_id == row.id, _live(m.MeetingOfficer))
+            .order_by(m.Officer.name)
+        )
+        priorities: tuple[str, ...] = ()
+        if hood is not None:
+            area = Area("neighbourhood", hood.id, hood.name, hood.code, hood.id)
+            priorities = tuple(p.wording for p in _priorities(session, area))
+        return MeetingPack(
+            meeting=_event(row),
+            team_name=hood.name if hood else "",
+            areas=tuple(wards),
+            officers=tuple(officers),
+            priorities=priorities,
+            next_date=_next_meeting(session, row),
+        )
+
+
+def _next_meeting(session: Session, row: m.Meeting) -> datetime | None:
+    after = session.scalars(
+        select(m.Meeting.starts_at)
+        .where(_live(m.Meeting), m.Meeting.status == MeetingStatus.PLANNED)
+        .where(m.Meeting.meeting_type == row.meeting_type, m.Meeting.starts_at > row.starts_at)
+        .where(m.Meeting.neighbourhood_id == row.neighbourhood_id)
+        .order_by(m.Meeting.starts_at)
+        .limit(1)
+    ).first()
+    return local(after) if after else None
+
+
+def kin_call_list(ctx: Context, kin_id: str, today: date) -> KinCallList:
+    """INTERNAL: one KIN's current members with their phones and check-in dates."""
+    _printing(ctx, "kins", kin_id)
+    with ctx.store.read() as session:
+        kin = session.get(m.Kin, kin_id)
+        if kin is None or kin.deleted_at is not None:
+            raise ValidationError("That KIN no longer exists.", field="kin")
+        hood = session.get(m.Neighbourhood, kin.neighbourhood_id)
+        pairs = session.execute(
+            select(m.KinMember, m.Contact)
+            .join(m.Contact, m.Contact.id == m.KinMember.contact_id)
+            .where(m.KinMember.kin_id == kin.id, _live(m.KinMember))
+            .where(or_(m.KinMember.left_on.is_(None), m.KinMember.left_on > today))
+            .order_by(m.KinMember.next_checkin_due, m.Contact.name)
+        ).all()
+        rows = tuple(
+            KinRow(
+                name=contact.name,
+                represents=member.represents,
+                phone=_phone(contact.phone),
+                last_checkin=member.last_checkin_on,
+                next_due=member.next_checkin_due,
+                overdue=member.next_checkin_due is not None and member.next_checkin_due < today,
+            )
+            for member, contact in pairs
+        )
+        return KinCallList(kin.name, hood.name if hood else "", rows, today)
+
+
+def victim_card(ctx: Context, case_id: str, today: date) -> VictimCard:
+    """RESTRICTED: one victim care case as a visit card (no visit notes: a card gets left about)."""
+    ctx.require(Action.VIEW_RESTRICTED, "victim_cases", (case_id,))
+    _printing(ctx, "victim_cases", case_id)
+    with ctx.store.read() as session:
+        case = session.get(m.VictimCase, case_id)
+        if case is None or case.deleted_at is not None:
+            raise ValidationError("That victim care case no longer exists.", field="case")
+        victim = session.get(m.Contact, case.victim_id)
+        visits = session.scalars(
+            select(m.VictimContact)
+            .where(m.VictimContact.case_id == case.id, _live(m.VictimContact))
+            .order_by(m.VictimContact.contacted_at.desc(), m.VictimContact.id)
+            .limit(5)
+        ).all()
+        return VictimCard(
+            crime_reference=case.crime_reference,
+            offence=case.offence_type,
+            victim_name=victim.name if victim else "",
+            phone=_phone(victim.phone) if victim else "",
+            contact_method=str(case.contact_method or ""),
+            safe_contact=case.safe_contact_notes,
+            next_contact_due=local(case.next_contact_due) if case.next_contact_due else None,
+            visits=tuple(
+                VisitLine(local(v.contacted_at), str(v.visit_type), str(v.method), v.successful)
+                for v in visits
+            ),
+            issued_on=today,
+        )
+
+
+def choices(ctx: Context, what: str, today: date) -> tuple[Choice, ...]:
+    """What a document can be made for: wards, neighbourhoods, meetings, KINs or open cases."""
+    known = what in ("ward", "neighbourhood", "meeting", "kin")
+    ctx.require(Action.VIEW if known else Action.VIEW_RESTRICTED, what)
+    with ctx.store.read() as session:
+        if what in ("ward", "neighbourhood"):
+            model: Any = m.Ward if what == "ward" else m.Neighbourhood
+            rows = session.scalars(select(model).where(_live(model)).order_by(model.name))
+            return tuple(Choice(r.id, f"{r.name} ({r.code})") for r in rows)
+        if what == "meeting":
+            meetings = session.scalars(
+                select(m.Meeting).where(_live(m.Meeting)).order_by(m.Meeting.starts_at.desc())
+            )
+            return tuple(Choice(r.id, f"{local(r.starts_at):%d %b %Y} {r.title}") for r in meetings)
+        if what == "kin":
+            kins = session.scalars(select(m.Kin).where(_live(m.Kin)).order_by(m.Kin.name))
+            return tuple(Choice(r.id, r.name) for r in kins)
+        cases = session.scalars(
+            select(m.VictimCase)
+            .where(_live(m.VictimCase), m.VictimCase.status == CaseStatus.OPEN)
+            .order_by(m.VictimCase.crime_reference)
+        )
+        return tuple(Choice(r.id, r.crime_reference) for r in cases)
+
+
+def advice_categories(handout_: Handout) -> tuple[IssueCategory, ...]:
+    """The distinct issue categories of the handout's priorities, in first-seen order."""
+    seen: dict[str, None] = {p.category: None for p in handout_.priorities}
+    return tuple(IssueCategory(c) for c in seen)
+
+
+def handout_pdf(data: Handout, *, large_print: bool = False, invariant: bool = False) -> bytes:
+    from pcso_desk.reports.briefing import build_handout
+
+    return build_handout(data, large_print=large_print, invariant=invariant)
+
+
+def meeting_pack_pdf(ctx: Context, meeting_id: str, *, invariant: bool = False) -> bytes:
+    from pcso_desk.reports.meeting_pack import build_meeting_pack
+
+    return build_meeting_pack(meeting_pack(ctx, meeting_id), invariant=invariant)

@@ -1,0 +1,435 @@
+"""The figures of a monthly update pack for one area and month, computed in SQL.
+
+An area is a neighbourhood, a single ward, or a parish/town council's wards. Everything is
+counted over the area's wards, except what belongs to the team rather than a ward (messages
+to the team, time in the locality), which is counted for the neighbourhood(s) the wards
+belong to. The dataclasses here hold exact numbers; what a public document may show of them
+is decided when the tables are made (`pcso_desk.domain.disclosure`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, literal_column, or_, select
+from sqlalchemy.orm import Session
+
+from pcso_desk.domain.enums import CaseStatus, MeetingStatus
+from pcso_desk.domain.errors import NotFoundError, ValidationError
+from pcso_desk.domain.permissions import Action
+from pcso_desk.domain.schedule import RESPONSE_WINDOW, add_months
+from pcso_desk.reports.monthly_pack import (
+    Area,
+    CrimeLine,
+    MeetingLine,
+    MonthlyFigures,
+    PriorityLine,
+    SafetyPoint,
+    month_title,
+)
+from pcso_desk.services.casework.operations import month_bounds, time_in_locality
+from pcso_desk.services.context import Context
+from pcso_desk.store import models as m
+
+__all__ = [
+    "Area",
+    "CrimeLine",
+    "MeetingLine",
+    "MonthlyFigures",
+    "PriorityLine",
+    "SafetyPoint",
+    "area_names",
+    "district_neighbourhoods",
+    "find_area",
+    "last_complete_month",
+    "month_title",
+    "monthly_figures",
+    "parse_month",
+    "shift_month",
+]
+
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+TREND_MONTHS = 12
+AREA_KINDS = ("neighbourhood", "ward", "council")
+
+
+# -- months ----------------------------------------------------------------------------------
+
+
+def parse_month(text: str) -> str:
+    """Return a YYYY-MM month as typed, or refuse it in one sentence."""
+    cleaned = text.strip()
+    if not _MONTH.match(cleaned):
+        raise ValidationError(f"'{text}' is not a month; give it as YYYY-MM.", field="month")
+    return cleaned
+
+
+def shift_month(month: str, months: int) -> str:
+    """Return the month `months` after (or before, if negative) a YYYY-MM month."""
+    return add_months(date.fromisoformat(f"{month}-01"), months).strftime("%Y-%m")
+
+
+def last_complete_month(today: date) -> str:
+    """Return the month before the one `today` falls in."""
+    return shift_month(today.strftime("%Y-%m"), -1)
+
+
+# -- areas -----------------------------------------------------------------------------------
+
+
+def find_area(ctx: Context, kind: str, name: str) -> Area:
+    """The area of that kind with that name (case-insensitive), or a NotFoundError."""
+    ctx.require(Action.VIEW, kind)
+    model: Any = {"neighbourhood": m.Neighbourhood, "ward": m.Ward, "council": m.Council}[kind]
+    with ctx.store.read() as session:
+        row = session.scalars(
+            select(model).where(
+                model.deleted_at.is_(None), func.lower(model.name) == name.strip().lower()
+            )
+        ).first()
+        if row is None:
+            raise NotFoundError(f"There is no {kind} called '{name}'.")
+        return _area(session, kind, row.name, row.id)
+
+
+def _area(session: Session, kind: str, name: str, area_id: str) -> Area:
+    column = {"neighbourhood": m.Ward.neighbourhood_id, "ward": m.Ward.id}.get(
+        kind, m.Ward.council_id
+    )
+    wards = session.execute(
+        select(m.Ward.id, m.Ward.neighbourhood_id)
+        .where(m.Ward.deleted_at.is_(None), column == area_id)
+        .order_by(m.Ward.name)
+    ).all()
+    hoods = sorted({hood for _ward, hood in wards})
+    if kind == "neighbourhood":
+        hoods = [area_id]
+    return Area(kind, name, tuple(ward for ward, _hood in wards), tuple(hoods))
+
+
+def area_names(ctx: Context, kind: str) -> list[str]:
+    """Names of every neighbourhood, ward, council or district, for a picker."""
+    ctx.require(Action.VIEW, kind)
+    model: Any = {
+        "neighbourhood": m.Neighbourhood,
+        "ward": m.Ward,
+        "council": m.Council,
+        "district": m.District,
+    }[kind]
+    with ctx.store.read() as session:
+        return list(
+            session.scalars(
+                select(model.name).where(model.deleted_at.is_(None)).order_by(model.name)
+            )
+        )
+
+
+def district_neighbourhoods(ctx: Context, district: str) -> list[Area]:
+    """Every neighbourhood of the named district, by name."""
+    with ctx.store.read() as session:
+        found = session.scalars(
+            select(m.District).where(
+                m.District.deleted_at.is_(None),
+                func.lower(m.District.name) == district.strip().lower(),
+            )
+        ).first()
+        if found is None:
+            raise NotFoundError(f"There is no district called '{district}'.")
+        hoods = session.execute(
+            select(m.Neighbourhood.id, m.Neighbourhood.name)
+            .where(m.Neighbourhood.deleted_at.is_(None), m.Neighbourhood.district_id == found.id)
+            .order_by(m.Neighbourhood.name)
+        ).all()
+        return [_area(session, "neighbourhood", name, hood) for hood, name in hoods]
+
+
+# -- the figures -----------------------------------------------------------------------------
+
+
+def monthly_figures(ctx: Context, area: Area, month: str) -> MonthlyFigures:
+    """Every figure of the pack for `area` and `month`."""
+    month = parse_month(month)
+    start, end = month_bounds(month)
+    wards = list(area.ward_ids)
+    with ctx.store.read() as session:
+        check_ins = _check_ins_by_month(session, area, shift_month(month, 1 - TREND_MONTHS), month)
+        figures: dict[str, Any] = {
+            "crime": _crime(session, wards, month),
+            "meetings": _meetings(session, area, start, end),
+            "priorities": _priorities(session, area, start, end),
+            "kin_check_ins": _kin_check_ins(check_ins, month),
+            "safety": _safety(check_ins, month),
+        }
+        figures.update(_counts(session, area, start, end))
+        figures.update(_messages(session, area, start, end))
+    locality, away = 0, 0
+    for hood in area.neighbourhood_ids:
+        share = time_in_locality(ctx, month, neighbourhood_id=hood)
+        locality += share.locality_minutes
+        away += share.abstracted_minutes
+    return MonthlyFigures(
+        area=area, month=month, locality_minutes=locality, abstracted_minutes=away, **figures
+    )
+
+
+def _crime_counts(session: Session, wards: list[str], months: list[str]) -> dict[Any, int]:
+    """(ward, month, type) -> count: imported rows, or hand counts where none were imported."""
+    imported = session.execute(
+        select(m.CrimeRecord.ward_id, m.CrimeRecord.month, m.CrimeRecord.crime_type, func.count())
+        .where(
+            m.CrimeRecord.deleted_at.is_(None),
+            m.CrimeRecord.ward_id.in_(wards),
+            m.CrimeRecord.month.in_(months),
+        )
+        .group_by(m.CrimeRecord.ward_id, m.CrimeRecord.month, m.CrimeRecord.crime_type)
+    ).all()
+    counts = {(w, mo, t): n for w, mo, t, n in imported}
+    covered = {(w, mo) for w, mo, _t in counts}
+    typed = session.execute(
+        select(
+            m.CrimeCount.ward_id, m.CrimeCount.month, m.CrimeCount.crime_type, m.CrimeCount.count
+        ).where(
+            m.CrimeCount.deleted_at.is_(None),
+            m.CrimeCount.ward_id.in_(wards),
+            m.CrimeCount.month.in_(months),
+        )
+    ).all()
+    for w, mo, t, n in typed:
+        if (w, mo) not in covered:
+            counts[(w, mo, t)] = counts.get((w, mo, t), 0) + n
+    return counts
+
+
+def _crime(session: Session, wards: list[str], month: str) -> tuple[CrimeLine, ...]:
+    months = [month, shift_month(month, -1), shift_month(month, -12)]
+    per: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for (_ward, mo, crime_type), count in _crime_counts(session, wards, months).items():
+        per[crime_type][months.index(mo)] += count
+    lines = [CrimeLine(t, *counts) for t, counts in per.items()]
+    return tuple(sorted(lines, key=lambda line: (-line.this_month, line.category)))
+
+
+def _counts(session: Session, area: Area, start: datetime, end: datetime) -> dict[str, int]:
+    """The area's single numbers, each a subquery of one SELECT (one round trip)."""
+    wards = list(area.ward_ids)
+    cases, contacted = _victims(wards, start, end)
+    row = session.execute(
+        select(
+            _engagements(wards, start, end),
+            _patrol_minutes(wards, start, end),
+            _kin_members(area, end),
+            cases,
+            contacted,
+        )
+    ).one()
+    engagements, patrol, members, total, reached = row
+    return {
+        "engagements": engagements or 0,
+        "patrol_minutes": round(patrol or 0),
+        "kin_members": members or 0,
+        "victim_cases": total or 0,
+        "victim_cases_contacted": reached or 0,
+    }
+
+
+def _patrol_minutes(wards: list[str], start: datetime, end: datetime) -> Any:
+    span = (
+        func.julianday(m.PatrolSession.ends_at) - func.julianday(m.PatrolSession.starts_at)
+    ) * 1440
+    return (
+        select(func.coalesce(func.sum(span), 0))
+        .where(
+            m.PatrolSession.deleted_at.is_(None),
+            m.PatrolSession.ward_id.in_(wards),
+            m.PatrolSession.starts_at >= start,
+            m.PatrolSession.starts_at < end,
+        )
+        .scalar_subquery()
+    )
+
+
+def _meetings(
+    session: Session, area: Area, start: datetime, end: datetime
+) -> tuple[MeetingLine, ...]:
+    in_wards = select(m.MeetingWard.meeting_id).where(
+        m.MeetingWard.deleted_at.is_(None), m.MeetingWard.ward_id.in_(area.ward_ids)
+    )
+    scope: Any = m.Meeting.id.in_(in_wards)
+    if area.kind == "neighbourhood":
+        scope = or_(scope, m.Meeting.neighbourhood_id.in_(area.neighbourhood_ids))
+    rows = session.scalars(
+        select(m.Meeting)
+        .where(
+            m.Meeting.deleted_at.is_(None),
+            m.Meeting.status == MeetingStatus.HELD,
+            m.Meeting.starts_at >= start,
+            m.Meeting.starts_at < end,
+            scope,
+        )
+        .order_by(m.Meeting.starts_at)
+    ).all()
+    return tuple(
+        MeetingLine(
+            _local_date(r.starts_at), r.title, r.meeting_type.value.replace("_", " "), r.attendance
+        )
+        for r in rows
+    )
+
+
+def _local_date(moment: datetime) -> date:
+    from pcso_desk.domain.schedule import LONDON
+
+    return moment.astimezone(LONDON).date()
+
+
+def _priority_scope(area: Area) -> Any:
+    if area.kind == "neighbourhood":
+        return m.Priority.neighbourhood_id.in_(area.neighbourhood_ids)
+    return m.Priority.ward_id.in_(area.ward_ids)
+
+
+def _priorities(
+    session: Session, area: Area, start: datetime, end: datetime
+) -> tuple[PriorityLine, ...]:
+    first, last = _local_date(start), _local_date(end) - timedelta(days=1)
+    rows = session.scalars(
+        select(m.Priority)
+        .where(m.Priority.deleted_at.is_(None), m.Priority.agreed_on <= last, _priority_scope(area))
+        .order_by(m.Priority.agreed_on, m.Priority.title)
+    ).all()
+    done_in_month: dict[str, list[str]] = defaultdict(list)
+    if rows:  # every priority's public actions of the month, in one statement
+        actions = session.execute(
+            select(m.PriorityAction.priority_id, m.PriorityAction.public_text)
+            .where(
+                m.PriorityAction.deleted_at.is_(None),
+                m.PriorityAction.priority_id.in_([row.id for row in rows]),
+                m.PriorityAction.action_on >= first,
+                m.PriorityAction.action_on <= last,
+                m.PriorityAction.public_text != "",
+            )
+            .order_by(m.PriorityAction.action_on, literal_column("priority_actions.rowid"))
+        )
+        for priority_id, text in actions:
+            done_in_month[priority_id].append(text)
+    lines = []
+    for row in rows:
+        done = tuple(done_in_month.get(row.id, ()))
+        closed = row.status.value in ("resolved", "dropped")
+        if closed and not done and (row.review_decided_on is None or row.review_decided_on < first):
+            continue  # closed before this month and nothing done in it: not news
+        said = row.public_wording or row.title
+        lines.append(PriorityLine(said, row.status.value.replace("_", " "), done))
+    return tuple(lines)
+
+
+def _engagements(wards: list[str], start: datetime, end: datetime) -> Any:
+    return (
+        select(func.count())
+        .where(
+            m.Engagement.deleted_at.is_(None),
+            m.Engagement.ward_id.in_(wards),
+            m.Engagement.occurred_at >= start,
+            m.Engagement.occurred_at < end,
+        )
+        .scalar_subquery()
+    )
+
+
+def _kin_scope(area: Area) -> Any:
+    if area.kind == "neighbourhood":
+        return m.Kin.neighbourhood_id.in_(area.neighbourhood_ids)
+    return m.Kin.ward_id.in_(area.ward_ids)
+
+
+def _check_ins_by_month(session: Session, area: Area, first: str, last: str) -> dict[str, Any]:
+    month = func.strftime("%Y-%m", m.KinCheckIn.checked_on)
+    rows = session.execute(
+        select(month, func.count(), func.avg(m.KinCheckIn.safety_score))
+        .join(m.KinMember, m.KinMember.id == m.KinCheckIn.member_id)
+        .join(m.Kin, m.Kin.id == m.KinMember.kin_id)
+        .where(
+            m.KinCheckIn.deleted_at.is_(None),
+            m.Kin.deleted_at.is_(None),
+            _kin_scope(area),
+            month >= first,
+            month <= last,
+        )
+        .group_by(month)
+    ).all()
+    return {mo: (n, avg) for mo, n, avg in rows}
+
+
+def _kin_check_ins(by_month: dict[str, Any], month: str) -> int:
+    found = by_month.get(month)
+    return int(found[0]) if found else 0
+
+
+def _safety(by_month: dict[str, Any], month: str) -> tuple[SafetyPoint, ...]:
+    """The last TREND_MONTHS months' check-ins (`by_month` covers them), oldest first."""
+    points = []
+    for back in range(TREND_MONTHS - 1, -1, -1):
+        mo = shift_month(month, -back)
+        n, avg = by_month.get(mo, (0, None))
+        points.append(SafetyPoint(mo, int(n), None if avg is None else round(float(avg), 2)))
+    return tuple(points)
+
+
+def _kin_members(area: Area, end: datetime) -> Any:
+    last = _local_date(end) - timedelta(days=1)
+    return (
+        select(func.count())
+        .select_from(m.KinMember)
+        .join(m.Kin, m.Kin.id == m.KinMember.kin_id)
+        .where(
+            m.KinMember.deleted_at.is_(None),
+            m.Kin.deleted_at.is_(None),
+            _kin_scope(area),
+            or_(m.KinMember.left_on.is_(None), m.KinMember.left_on > last),
+        )
+        .scalar_subquery()
+    )
+
+
+def _victims(wards: list[str], start: datetime, end: datetime) -> tuple[Any, Any]:
+    """Cases open at some time in the month, and how many had a successful contact in it."""
+    cases = select(m.VictimCase.id).where(
+        m.VictimCase.deleted_at.is_(None),
+        m.VictimCase.ward_id.in_(wards),
+        m.VictimCase.opened_at < end,
+        or_(m.VictimCase.status == CaseStatus.OPEN, m.VictimCase.closed_at >= start),
+    )
+    total = select(func.count()).select_from(cases.subquery()).scalar_subquery()
+    contacted = (
+        select(func.count(func.distinct(m.VictimContact.case_id)))
+        .where(
+            m.VictimContact.deleted_at.is_(None),
+            m.VictimContact.successful.is_(True),
+            m.VictimContact.case_id.in_(cases),
+            m.VictimContact.contacted_at >= start,
+            m.VictimContact.contacted_at < end,
+        )
+        .scalar_subquery()
+    )
+    return total, contacted
+
+
+def _messages(session: Session, area: Area, start: datetime, end: datetime) -> dict[str, int]:
+    """Messages to the team received in the month, and how many were answered within 24 h."""
+    received = session.execute(
+        select(m.Message.received_at, m.Message.responded_at).where(
+            m.Message.deleted_at.is_(None),
+            m.Message.neighbourhood_id.in_(area.neighbourhood_ids),
+            m.Message.received_at >= start,
+            m.Message.received_at < end,
+        )
+    ).all()
+    in_time = sum(
+        1
+        for got, answered in received
+        if answered is not None and answered - got <= RESPONSE_WINDOW
+    )
+    return {"messages": len(received), "messages_in_time": in_time}
