@@ -6,6 +6,8 @@ QWindow first), so a real keyboard unlocks it as well as a test does.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import TypeGuard
 
 import shiboken6
@@ -156,23 +158,34 @@ class LockScreen(QFrame):
 class IdleLock(QObject):
     """Locks every window of the app after `timeout_ms` without keyboard or mouse input.
 
-    An application-wide event filter sees all input: it restarts the idle timer, and while
-    locked it lets through only what is aimed at a lock screen.
+    An application-wide event filter sees all input: it notes the time of the last input, and
+    while locked it lets through only what is aimed at a lock screen. A timer looks at the
+    quiet time every second (sooner for a shorter timeout); the time comes from `clock`
+    (monotonic seconds), which a test replaces to move time on without waiting.
     """
 
     locked = Signal()
     unlocked = Signal()
     sign_out_requested = Signal()
 
-    def __init__(self, window: QMainWindow, desk: Desk, timeout_ms: int) -> None:
+    def __init__(
+        self,
+        window: QMainWindow,
+        desk: Desk,
+        timeout_ms: int,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         super().__init__(window)
         self.window = window
         self.desk = desk
         self.covers: dict[QWidget, LockScreen] = {}
         self._hidden: list[QWidget] = []
         self._status_text = ""
-        self._timer = QTimer(self, singleShot=True, interval=max(1, timeout_ms))
-        self._timer.timeout.connect(self.lock)
+        self._clock = clock
+        self._timeout = max(1, timeout_ms) / 1000
+        self._last_input = clock()
+        self._timer = QTimer(self, interval=min(1000, max(1, timeout_ms)))
+        self._timer.timeout.connect(self.check)
         app = QApplication.instance()
         assert app is not None
         app.installEventFilter(self)
@@ -194,7 +207,7 @@ class IdleLock(QObject):
         kind = event.type()
         if not self.covers:
             if kind in ACTIVITY:
-                self._timer.start()
+                self._last_input = self._clock()
             return False
         if kind == QEvent.Type.Resize and watched in self.covers:
             self._place(watched)
@@ -223,6 +236,11 @@ class IdleLock(QObject):
         if popup:
             QTimer.singleShot(0, obj.hide)
         return not popup
+
+    def check(self) -> None:
+        """Lock if there has been no input for the timeout."""
+        if not self.covers and self._clock() - self._last_input >= self._timeout:
+            self.lock()
 
     # -- locking -------------------------------------------------------------------------
 
@@ -313,5 +331,6 @@ class IdleLock(QObject):
         label = getattr(self.window, "officer_label", None)
         if isinstance(label, QLabel):
             label.setText(self._status_text)
+        self._last_input = self._clock()
         self._timer.start()
         self.unlocked.emit()

@@ -202,14 +202,23 @@ def test_input_keeps_the_desk_unlocked(qtbot, desk) -> None:  # type: ignore[no-
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
-    # Typing every 100 ms for 1.2 s against a 1 s idle timeout: only input that restarts the
-    # count keeps it unlocked. (At 400 ms a busy CI machine once stalled the event loop
-    # long enough between two presses to lock it.)
-    lock = IdleLock(window, desk, timeout_ms=1000)
-    for _ in range(12):
+    # The lock's clock is the test's: time moves on without waiting, so a busy machine cannot
+    # stall the event loop into a lock (real waits once did, at 400 ms a press).
+    now = [1000.0]
+    lock = IdleLock(window, desk, timeout_ms=1000, clock=lambda: now[0])
+    for _ in range(12):  # a key every 0.4 s for 4.8 s: each press restarts the count
         real_input.press(window.search, Qt.Key.Key_A)
-        qtbot.wait(100)  # time passing is the point here: a fixed wait, not a condition
+        now[0] += 0.4
+        lock.check()
         assert not lock.is_locked
+    now[0] += 0.7  # 1.1 s since the last press, and no input since
+    lock.check()
+    assert lock.is_locked
+    real_input.clear_and_type(lock.covers[window].password, PASSWORD)
+    with qtbot.waitSignal(lock.unlocked, timeout=5000):
+        real_input.press(lock.covers[window].password, Qt.Key.Key_Return)
+    lock.check()
+    assert not lock.is_locked  # unlocking starts the count again
     window.lock_requested.connect(lock.lock)  # Account → Lock (Ctrl+Shift+L) locks at once
     shift_ctrl = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
     real_input.press_in_window(window, Qt.Key.Key_L, shift_ctrl)
