@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject, Signal
@@ -19,6 +20,22 @@ from pcso_desk.services.api import Services
 from pcso_desk.services.values import Changes
 
 log = logging.getLogger(__name__)
+
+
+R = TypeVar("R")
+
+
+def changes_in(result: object) -> tuple[Changes, ...]:
+    """What a use case's result says it changed: a `Changes`, or the result's `changes` (one
+    or several), as the services return them (MergeResult, ImportResult, Disposal, ...)."""
+    if isinstance(result, Changes):
+        return (result,)
+    found = getattr(result, "changes", None)
+    if isinstance(found, Changes):
+        return (found,)
+    if isinstance(found, tuple):
+        return tuple(c for c in found if isinstance(c, Changes))
+    return ()
 
 
 class DeskWindow(QMainWindow):
@@ -103,26 +120,33 @@ class Desk:
 
     def write(
         self,
-        work: Callable[[], Changes],
-        done: Callable[[Changes], None] | None = None,
+        work: Callable[[], R],
+        done: Callable[[R], None] | None = None,
         failed: Callable[[BaseException], None] | None = None,
+        guard: QObject | None = None,
     ) -> None:
         """Run a mutating service call off the GUI thread and announce what it changed.
 
-        What was written is always announced; `done` and `failed` are skipped when the window
-        they belong to (an editor closed while its save was on the worker) has gone.
+        Every GUI mutation goes through here. What the service says it changed (`changes_in`)
+        is always announced to every screen; `done` and `failed` are skipped when the window
+        they belong to (an editor closed while its save was on the worker, or `guard`) has
+        gone.
         """
 
         def alive(callback: Callable[..., None] | None) -> bool:
             owner = getattr(callback, "__self__", None)
-            return callback is not None and (
-                not isinstance(owner, QObject) or shiboken6.isValid(owner)
+            gone = guard is not None and not shiboken6.isValid(guard)
+            return (
+                callback is not None
+                and not gone
+                and (not isinstance(owner, QObject) or shiboken6.isValid(owner))
             )
 
-        def finished(changes: Changes) -> None:
-            self.hub.publish(changes)
+        def finished(result: R) -> None:
+            for changes in changes_in(result):
+                self.hub.publish(changes)
             if done is not None and alive(done):
-                done(changes)
+                done(result)
 
         def refused(error: BaseException) -> None:
             if failed is not None and alive(failed):

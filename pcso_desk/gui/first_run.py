@@ -172,7 +172,7 @@ class FirstRunChoice(QDialog):
 
             return make_demo_folder(folder, reuse=True, scale=DEMO_SCALE, progress=relay.said.emit)
 
-        self.desk.runner.run(work, self._open_demo, self._failed, self)
+        self.desk.write(work, self._open_demo, self._failed, self)
 
     def _open_demo(self, made: Any) -> None:
         """Start PCSO Desk on the demo folder, then quit this one (its store stays empty)."""
@@ -291,13 +291,11 @@ class TeamDialog(QDialog):
         self._set_busy(True)
         self.message.setText("Saving…")
         services, setup = self.desk.services, self.setup()
-        self.desk.runner.run(lambda: services.set_up_team(setup), self._saved, self._refused, self)
+        self.desk.write(lambda: services.set_up_team(setup), self._saved, self._refused, self)
 
     def _saved(self, summary: Any) -> None:
         self._set_busy(False)
         self.message.clear()
-        for changes in summary.changes:
-            self.desk.hub.publish(changes)
         self.done_with.emit()
         self.accept()
 

@@ -309,7 +309,7 @@ class IdleLock(QObject):
                 cover.refused("")
                 self.desk.report_error(error)
 
-        self.desk.runner.run(
+        self.desk.write(
             lambda: accounts.sign_in(name, password),
             lambda _actor: self.unlock(),
             refused,

@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from pcso_desk.gui.desk import Desk
+from pcso_desk.gui.desk import Desk, changes_in
 from pcso_desk.gui.tasks import CancelToken
 
 Report = Callable[[str, int, int], None]
@@ -71,6 +71,8 @@ class ProgressTask:
 
         def finish(result: Any) -> None:
             self.dialog.reset()
+            for changes in changes_in(result):  # as Desk.write announces them
+                self.desk.hub.publish(changes)
             done(result)
 
         def fail(error: BaseException) -> None:

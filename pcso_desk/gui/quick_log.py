@@ -299,7 +299,7 @@ class QuickLogDialog(QDialog):
         self._saving = True
         self.log_button.setEnabled(False)
         self._say("Logging…")
-        self.desk.runner.run(
+        self.desk.write(
             lambda: self.desk.services.today.log_engagement(values, contacts),
             self._saved,
             self._failed,
@@ -309,8 +309,6 @@ class QuickLogDialog(QDialog):
         self._saving = False
         self.log_button.setEnabled(True)
         self.logged.append(logged)
-        self.desk.hub.publish(logged.engagement)
-        self.desk.hub.publish(logged.links)
         self._draft_timer.stop()
         self.desk.drafts.discard(DRAFT_KEY)
         self._clear()

@@ -95,7 +95,7 @@ class SessionFlow(QObject):
             return
         self._signing_out = True
         accounts = self.desk.services.accounts
-        self.desk.runner.run(accounts.sign_out, self._signed_out, self._signed_out)
+        self.desk.write(accounts.sign_out, self._signed_out, self._signed_out)
 
     def _signed_out(self, _result: object = None) -> None:
         if self.idle is not None:

@@ -98,7 +98,7 @@ class _PasswordForm(QDialog):
         self.busy = True
         self.submit_button.setEnabled(False)
         self.message.setText("Checking…")
-        self.desk.runner.run(work, lambda result: self._finished(done, result), self._refused)
+        self.desk.write(work, lambda result: self._finished(done, result), self._refused)
 
     def _finished(self, done: Callable[[Any], None], result: Any) -> None:
         self.busy = False

@@ -33,7 +33,12 @@ from pcso_desk.services.protection.audit import AuditRow, ChainCheck
 from pcso_desk.services.protection.audit_api import AUDIT_COLUMNS, audit_cells
 from pcso_desk.services.protection.backups import DamagedStoreError
 from pcso_desk.services.protection.erasure import Erasure
-from pcso_desk.services.protection.retention import NotesSettings, ReviewItem, ReviewQueue
+from pcso_desk.services.protection.retention import (
+    Disposal,
+    NotesSettings,
+    ReviewItem,
+    ReviewQueue,
+)
 from pcso_desk.services.records.csv_headers import SYNONYMS
 from pcso_desk.services.records.search import SearchHit
 from pcso_desk.services.records.service import ListQuery, Page
@@ -53,6 +58,7 @@ __all__ = [
     "Changes",
     "Coverage",
     "DamagedStoreError",
+    "Disposal",
     "Erasure",
     "ListQuery",
     "LoggedEngagement",

@@ -101,9 +101,9 @@ def test_disposing_keeps_the_counts_and_removes_the_details(services: Services) 
     area = find_area(services.ctx, "neighbourhood", "Riverside SNT")
     months = ("2026-01", "2026-02")
     before = [monthly_figures(services.ctx, area, mo) for mo in months]
-    assert services.retention.dispose("victim_cases", made["case"]) == 2
-    assert services.retention.dispose("kin_members", made["member"]) == 1
-    assert services.retention.dispose("messages", made["message"]) == 1
+    assert services.retention.dispose("victim_cases", made["case"]).erased == 2
+    assert services.retention.dispose("kin_members", made["member"]).erased == 1
+    assert services.retention.dispose("messages", made["message"]).erased == 1
     assert [monthly_figures(services.ctx, area, mo) for mo in months] == before
     case = services["victim_cases"].get(made["case"])
     assert (case["crime_reference"], case["safe_contact_notes"], case["status"]) == (

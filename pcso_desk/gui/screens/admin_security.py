@@ -481,7 +481,7 @@ class AuditTab(Guarded):
         def done(count: int) -> None:
             self.desk.inform(self, "Export", f"{count} audit entries were saved to {target}.")
 
-        self.desk.runner.run(work, done, lambda e: self.desk.report_error(e, self), self)
+        self.desk.write(work, done, lambda e: self.desk.report_error(e, self), self)
 
 
 def users_tab(desk: Desk) -> QWidget:

@@ -94,7 +94,7 @@ class ContactEditor(RecordEditor):
             new_id = services.contacts.create(values).created[0]
             return services.merge_contacts(existing, new_id)
 
-        self.desk.runner.run(work, self._merged, self._save_failed)
+        self.desk.write(work, self._merged, self._save_failed)
 
     def _merged(self, result: Any) -> None:
         self.list_screen.merged(result)
@@ -185,7 +185,7 @@ class ContactDetail(QWidget):
         question = f"Merge '{item.text().split(' — ')[0]}' into this contact? You can undo it."
         if not self.desk.ask(self, "Merge contacts", question):
             return
-        self.desk.runner.run(
+        self.desk.write(
             lambda: self.desk.services.merge_contacts(keep, duplicate),
             self.list_screen.merged,
             guard=self,  # the pane may be closed before the merge comes back
@@ -250,8 +250,8 @@ class ContactsScreen(RecordScreen):
         return ContactEditor(self, record_id, initial=initial)
 
     def merged(self, result: Any) -> None:
-        """A merge happened (from the editor or the detail pane): refresh, and offer undo."""
-        self.desk.hub.publish(result.changes)
+        """A merge happened (from the editor or the detail pane): offer its undo (Desk.write
+        has announced what it changed)."""
         if self.detail is not None:
             self.detail.remember(result)
             self.detail.show_contact(self.detail.contact_id)

@@ -41,7 +41,14 @@ from pcso_desk.gui.screens.admin_security import (
     set_row,
 )
 from pcso_desk.gui.widgets import named
-from pcso_desk.services.values import Changes, Erasure, NotesSettings, ReviewItem, ReviewQueue
+from pcso_desk.services.values import (
+    Changes,
+    Disposal,
+    Erasure,
+    NotesSettings,
+    ReviewItem,
+    ReviewQueue,
+)
 
 ChooseFolder = Callable[[QWidget | None, str], str | None]
 QUEUE_COLUMNS = ("Kind", "Record", "Due", "Deleted?")
@@ -118,7 +125,7 @@ class KeepDialog(QDialog):
         self,
         desk: Desk,
         item: ReviewItem,
-        submit: Callable[[str, date], None],
+        submit: Callable[[str, date], Changes],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -152,7 +159,7 @@ class KeepDialog(QDialog):
         picked = self.until.date()  # QDate.toPython() is typed as object: build the date
         reason, until = self.reason.text(), date(picked.year(), picked.month(), picked.day())
         self.ok.setEnabled(False)
-        self.desk.runner.run(
+        self.desk.write(
             lambda: self._submit(reason, until), lambda _r: self.accept(), self._failed, self
         )
 
@@ -277,7 +284,7 @@ class DataProtectionTab(Guarded):
             else:
                 self.desk.report_error(error, self)
 
-        self.desk.runner.run(work, done, failed, self)
+        self.desk.write(work, done, failed, self)
 
     # -- the review queue ---------------------------------------------------------------
 
@@ -331,8 +338,8 @@ class DataProtectionTab(Guarded):
             return
         retention = self.desk.services.retention
 
-        def submit(reason: str, until: date) -> None:
-            retention.keep(item.kind, item.row_id, reason, until)
+        def submit(reason: str, until: date) -> Changes:
+            return retention.keep(item.kind, item.row_id, reason, until)
 
         dialog = KeepDialog(self.desk, item, submit, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -342,7 +349,6 @@ class DataProtectionTab(Guarded):
 
     def _kept(self, item: ReviewItem) -> None:
         _say(self.queue_result, f"Kept: {item.title}.")
-        self.desk.hub.publish(Changes(item.kind, updated=(item.row_id,)))
 
     def dispose(self) -> None:
         item = self.selected()
@@ -355,10 +361,10 @@ class DataProtectionTab(Guarded):
             return
         retention = self.desk.services.retention
 
-        def done(erased: int) -> None:
+        def done(disposal: Disposal) -> None:
+            erased = disposal.erased
             noun = "record" if erased == 1 else "records"
             _say(self.queue_result, f"Disposed of {item.title}: {erased} {noun} erased.")
-            self.desk.hub.publish(Changes(item.kind, updated=(item.row_id,)))
 
         self._run(lambda: retention.dispose(item.kind, item.row_id), done, self.queue_result)
 
@@ -439,7 +445,6 @@ class DataProtectionTab(Guarded):
                 "other stations with the next sync.",
             )
             self.person.set_choice(None, "")
-            self.desk.hub.publish(Changes("contacts", deleted=(contact_id,)))
 
         self._run(lambda: retention.erase_person(contact_id), done, self.person_result)
 

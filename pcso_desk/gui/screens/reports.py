@@ -317,7 +317,7 @@ class BriefingsTab(QWidget):
         def done(_path: Path) -> None:
             self.status.setText(f"Saved to {target}.")
 
-        self.desk.runner.run(lambda: self._save_pdf(made, target), done, guard=self)
+        self.desk.write(lambda: self._save_pdf(made, target), done, guard=self)
 
     def _print(self) -> None:
         """Print the previewed document (made again, and audited as a print), its pages
@@ -338,7 +338,7 @@ class BriefingsTab(QWidget):
             print_pages(pages, printer)
             self.status.setText(f"Sent {len(pages)} page(s) to the printer.")
 
-        self.desk.runner.run(work, done, guard=self)
+        self.desk.write(work, done, guard=self)  # a print is audited: a write
 
 
 class ReportsScreen(QTabWidget):

@@ -39,7 +39,6 @@ from pcso_desk.domain.schedule import LONDON
 from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.progress import ProgressTask
 from pcso_desk.gui.widgets import named
-from pcso_desk.services.values import Changes
 
 SaveFile = Callable[[QWidget | None, str, str], str | None]
 Progress = Callable[[str], None]
@@ -405,7 +404,7 @@ class SyncScreen(QWidget):
         if not chosen:
             return
         saved = f"Saved to {chosen}. Give it to the other station and read out the fingerprint."
-        self.desk.runner.run(
+        self.desk.write(
             lambda: self.sync.write_identity(Path(chosen)),
             lambda _public: self.station.saved.setText(saved),
             guard=self,
@@ -431,7 +430,7 @@ class SyncScreen(QWidget):
             self.peers.note.setText(f"Trusted {public.name}.")
             self.refresh()
 
-        self.desk.runner.run(lambda: self.sync.trust(public), trusted, guard=self)
+        self.desk.write(lambda: self.sync.trust(public), trusted, guard=self)
 
     # -- bundles and the hub -----------------------------------------------------------------
 
@@ -493,17 +492,11 @@ class SyncScreen(QWidget):
     def _imported(self, result: Any) -> str:
         if result.already_imported:
             return "This bundle was imported before; nothing changed."
-        self._publish(result.changed_ids)
         applied = result.changed
         return (
             f"Imported {result.received} changes from {result.sender}: {applied} applied, "
             f"{result.received - applied} already here.{_conflicts_text(result.new_conflicts)}"
         )
-
-    def _publish(self, changed: dict[str, tuple[str, ...]]) -> None:
-        """Tell every screen which records sync changed, kind by kind."""
-        for kind, ids in changed.items():
-            self.desk.hub.publish(Changes(kind, updated=ids))
 
     def sync_hub(self) -> None:
         url, sync = self.exchange.address.text().strip(), self.sync
@@ -513,7 +506,6 @@ class SyncScreen(QWidget):
         self._long("Syncing with hub", lambda report: sync.hub(url, progress=report), self._synced)
 
     def _synced(self, result: Any) -> str:
-        self._publish(result.changed_ids)
         return (
             f"Synced with {result.address}: sent {result.pushed} changes ({result.hub_changed} "
             f"new there), received {result.pulled} ({result.changed} new here)."

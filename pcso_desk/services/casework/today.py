@@ -199,6 +199,10 @@ class LoggedEngagement:
     engagement: Changes
     links: Changes
 
+    @property
+    def changes(self) -> tuple[Changes, ...]:
+        return (self.engagement, self.links)
+
 
 def _check_quick_log(values: Mapping[str, Any]) -> None:
     """The quick log's own minimum: a ward, a line of summary, and known issue categories."""

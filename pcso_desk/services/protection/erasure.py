@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 from pcso_desk.domain.enums import CaseStatus
 from pcso_desk.domain.errors import ValidationError
 from pcso_desk.domain.permissions import Action
-from pcso_desk.services.context import Context
+from pcso_desk.services.context import Changes, Context
 from pcso_desk.services.protection import audit
 from pcso_desk.services.protection.person_records import person_records
 from pcso_desk.services.records import derived
@@ -60,6 +60,11 @@ class Erasure:
     @property
     def total(self) -> int:
         return sum(self.counts.values())
+
+    @property
+    def changes(self) -> Changes:
+        """The person leaves every list (what hangs off them goes with them)."""
+        return Changes("contacts", deleted=(self.contact_id,))
 
 
 def _blank(column: Any) -> Any:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from pcso_desk.domain import retention as rules
 from pcso_desk.domain.errors import NotFoundError, ValidationError
 from pcso_desk.domain.permissions import Action
-from pcso_desk.services.context import Context, meta_value, set_meta
+from pcso_desk.services.context import Changes, Context, meta_value, set_meta
 from pcso_desk.services.gateway import Effect, use_case
 from pcso_desk.services.protection import audit, erasure
 from pcso_desk.services.protection.person_records import person_records
@@ -200,7 +200,7 @@ def _record(session: Session, kind: str, row_id: str) -> Any:
 
 def keep(
     ctx: Context, kind: str, row_id: str, reason: str, until: date, today: date | None = None
-) -> None:
+) -> Changes:
     """Keep a record: a reason and the date of its next review (after today, within 5 years)."""
     ctx.require(Action.REVIEW, kind, (row_id,))
     day = today or _today()
@@ -225,6 +225,7 @@ def keep(
             row.review_date = until
             ctx.stamp(row, creating=False)
         audit.append(session, ctx, "review", kind, (row_id,), "kept")
+    return Changes(kind, updated=(row_id,))
 
 
 def _disposal_rows(session: Session, kind: str, row: Any) -> list[Any]:
@@ -239,8 +240,16 @@ def _disposal_rows(session: Session, kind: str, row: Any) -> list[Any]:
     return [row]
 
 
-def dispose(ctx: Context, kind: str, row_id: str, today: date | None = None) -> int:
-    """Dispose of a record at review: erase it (and what hangs off it). Returns how many."""
+@dataclass(frozen=True)
+class Disposal:
+    """What a disposal erased: how many records, starting from the one reviewed."""
+
+    erased: int
+    changes: Changes
+
+
+def dispose(ctx: Context, kind: str, row_id: str, today: date | None = None) -> Disposal:
+    """Dispose of a record at review: erase it (and what hangs off it)."""
     ctx.require(Action.REVIEW, kind, (row_id,))
     if kind == "contacts":
         ctx.require(Action.ERASE, kind, (row_id,))
@@ -256,7 +265,7 @@ def dispose(ctx: Context, kind: str, row_id: str, today: date | None = None) -> 
         total = sum(len(ids) for table, ids in erased.items() if table != "retention_reviews")
         audit.append(session, ctx, "disposal", kind, (row_id,), f"{total} records erased")
     erasure.purge_traces(ctx)
-    return total
+    return Disposal(total, Changes(kind, updated=(row_id,)))
 
 
 def notes_settings(ctx: Context) -> NotesSettings:
@@ -346,11 +355,11 @@ class Retention:
         return review_queue(self.ctx, today)
 
     @use_case(Action.REVIEW, "review", kind="retention")
-    def keep(self, kind: str, row_id: str, reason: str, until: date) -> None:
-        keep(self.ctx, kind, row_id, reason, until)
+    def keep(self, kind: str, row_id: str, reason: str, until: date) -> Changes:
+        return keep(self.ctx, kind, row_id, reason, until)
 
     @use_case(Action.REVIEW, "disposal", kind="retention")
-    def dispose(self, kind: str, row_id: str) -> int:
+    def dispose(self, kind: str, row_id: str) -> Disposal:
         return dispose(self.ctx, kind, row_id)
 
     @use_case(Action.ERASE, "erasure", kind="contacts")

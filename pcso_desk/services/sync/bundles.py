@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from pcso_desk.domain.errors import PcsoDeskError
 from pcso_desk.domain.hlc import Hlc
 from pcso_desk.domain.permissions import Action
-from pcso_desk.services.context import Context
+from pcso_desk.services.context import Changes, Context
 from pcso_desk.services.gateway import note
 from pcso_desk.services.protection import audit, audit_witness, erasure
 from pcso_desk.services.sync.apply import apply_changes, integrity_message, journal
@@ -53,6 +53,11 @@ class ImportResult:
     new_conflicts: int
     already_imported: bool = False
     changed_ids: dict[str, tuple[str, ...]] = field(default_factory=dict)  # table -> ids
+
+    @property
+    def changes(self) -> tuple[Changes, ...]:
+        """What it changed here, kind by kind, for the screens to refresh."""
+        return tuple(Changes(table, updated=ids) for table, ids in self.changed_ids.items())
 
 
 def _no_progress(_message: str) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from pcso_desk.domain.hlc import Hlc
 from pcso_desk.domain.permissions import Action
-from pcso_desk.services.context import Context
+from pcso_desk.services.context import Changes, Context
 from pcso_desk.services.protection import audit, audit_witness, erasure
 from pcso_desk.services.sync.apply import apply_changes, integrity_message, journal
 from pcso_desk.services.sync.stations import ensure_identity
@@ -36,6 +36,11 @@ class HubResult:
     changed: int  # of those, how many were new here
     new_conflicts: int
     changed_ids: dict[str, tuple[str, ...]] = field(default_factory=dict)  # table -> ids
+
+    @property
+    def changes(self) -> tuple[Changes, ...]:
+        """What it changed here, kind by kind, for the screens to refresh."""
+        return tuple(Changes(table, updated=ids) for table, ids in self.changed_ids.items())
 
 
 def _quiet(_message: str) -> None:
