@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -29,7 +28,7 @@ from pcso_desk.domain.schedule import priority_review_due
 from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.editor import RecordEditor
 from pcso_desk.gui.screens import definitions as d
-from pcso_desk.gui.screens.detail import load_for
+from pcso_desk.gui.screens.detail import DetailPane
 from pcso_desk.gui.screens.records import RecordScreen
 from pcso_desk.gui.screens.victims import heading, open_editor, share_with_detail, small_table
 from pcso_desk.gui.table_model import ColumnDef, RecordTableModel
@@ -202,20 +201,20 @@ class LinkList(QGroupBox):
         return link
 
 
-class MeetingDetail(QStackedWidget):
+class MeetingDetail(DetailPane):
     """The selected meeting's facts, who and where, and the priorities it agreed."""
 
+    kind = "meetings"
+    related = frozenset(LINK_KINDS)
+
     def __init__(self, desk: Desk) -> None:
-        super().__init__()
-        self.desk = desk
-        self.meeting_id: str | None = None
+        super().__init__(
+            desk,
+            "Meeting detail",
+            "Choose a meeting to see who was there and the priorities it agreed.",
+        )
         self.view: MeetingView | None = None
         self.dialog: QDialog | None = None
-        self.setAccessibleName("Meeting detail")
-        empty = QLabel("Choose a meeting to see who was there and the priorities it agreed.")
-        empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        empty.setWordWrap(True)
-        self.addWidget(empty)
         self.addWidget(self._build_page())
         self._wire()
 
@@ -278,44 +277,25 @@ class MeetingDetail(QStackedWidget):
         self.wards.remove_button.clicked.connect(lambda: self.remove_link(self.wards))
         self.officers.remove_button.clicked.connect(lambda: self.remove_link(self.officers))
         self.agreed.failed.connect(self.desk.report_error)
-        self.desk.hub.changed.connect(self._on_changes)
 
     # -- showing a meeting --------------------------------------------------------------
 
-    def show_meeting(self, meeting_id: str | None) -> None:
-        self.meeting_id = meeting_id
-        if meeting_id is None:
-            self.view = None
-            self.setCurrentIndex(0)
-            return
-        self.agreed.set_query(ListQuery(filters={"meeting": meeting_id}, sort="agreed"))
-        self.reload()
+    def cleared(self) -> None:
+        self.view = None
 
-    def reload(self) -> None:
-        meeting_id = self.meeting_id
-        if meeting_id is None:
-            return
+    def chosen(self, record_id: str) -> None:
+        self.agreed.set_query(ListQuery(filters={"meeting": record_id}, sort="agreed"))
+
+    def load(self, record_id: str) -> MeetingView:
         services = self.desk.services
-        links = ListQuery(filters={"meeting": meeting_id}, limit=1000)
-
-        def work() -> MeetingView:
-            return MeetingView(
-                services.meetings.get(meeting_id),
-                services["meeting_wards"].page(links).rows,
-                services["meeting_officers"].page(links).rows,
-            )
-
-        load_for(
-            self,
-            self.desk,
-            lambda: self.meeting_id,
-            meeting_id,
-            work,
-            self._fill,
-            lambda: self.show_meeting(None),
+        links = ListQuery(filters={"meeting": record_id}, limit=1000)
+        return MeetingView(
+            services.meetings.get(record_id),
+            services["meeting_wards"].page(links).rows,
+            services["meeting_officers"].page(links).rows,
         )
 
-    def _fill(self, view: MeetingView) -> None:
+    def fill(self, view: MeetingView) -> None:
         record = view.record
         self.view = view
         self.title.setText(record["title"])
@@ -328,23 +308,16 @@ class MeetingDetail(QStackedWidget):
         self.facts["partners"].setText(record.get("partners_present") or "—")
         self.wards.show_rows(view.wards)
         self.officers.show_rows(view.officers)
-        self.setCurrentIndex(1)
 
-    def _on_changes(self, changes: Changes) -> None:
-        if self.meeting_id is None:
-            return
+    def changed(self, changes: Changes) -> None:
         if changes.kind == "priorities":
             self.agreed.reload()
-        elif changes.kind in LINK_KINDS or (
-            changes.kind == "meetings" and self.meeting_id in changes.ids
-        ):
-            self.reload()
 
     # -- actions ------------------------------------------------------------------------
 
     def agree_priority(self) -> RecordEditor | None:
         """The priority is dated by the meeting and reviewed three months on (the service)."""
-        meeting_id, view = self.meeting_id, self.view
+        meeting_id, view = self.record_id, self.view
         if meeting_id is None or view is None:
             return None
         priorities = self.desk.services.priorities
@@ -372,7 +345,7 @@ class MeetingDetail(QStackedWidget):
 
     def add_link(self, link: LinkKind) -> None:
         """Load the choices off the GUI thread, then offer those not already on the meeting."""
-        if self.meeting_id is None:
+        if self.record_id is None:
             return
         options = self.desk.services.options
         self.desk.runner.run(
@@ -380,7 +353,7 @@ class MeetingDetail(QStackedWidget):
         )
 
     def _pick(self, link: LinkKind, found: list[tuple[str, str]]) -> None:
-        meeting_id = self.meeting_id
+        meeting_id = self.record_id
         if meeting_id is None:
             return
         shown = self.wards if link is WARDS else self.officers
@@ -431,5 +404,5 @@ def meetings_screen(desk: Desk) -> RecordScreen:
     screen = RecordScreen(desk, replace(d.MEETINGS, columns=columns), detail=detail)
     screen.table.setColumnWidth(0, 170)
     share_with_detail(screen, 640, 620)
-    screen.selected.connect(detail.show_meeting)
+    screen.selected.connect(detail.show_record)
     return screen

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -24,11 +23,10 @@ from PySide6.QtWidgets import (
 from pcso_desk.domain.schedule import DueState, ResponseClock, ResponseState, response_clock
 from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.screens import definitions as d
-from pcso_desk.gui.screens.detail import load_for
+from pcso_desk.gui.screens.detail import DetailPane
 from pcso_desk.gui.screens.records import RecordScreen
 from pcso_desk.gui.screens.victims import DueDelegate, heading, share_with_detail
 from pcso_desk.gui.table_model import ColumnDef
-from pcso_desk.services.values import Changes
 
 Clock = Callable[[], datetime]
 CLOCK_COLUMN = 1
@@ -142,21 +140,16 @@ class ClockBox(QFrame):
         )
 
 
-class MessageDetail(QStackedWidget):
+class MessageDetail(DetailPane):
     """The selected message: its clock, who it is from, what it says, and Mark responded."""
 
+    kind = "messages"
+
     def __init__(self, desk: Desk, now: Clock = now_utc) -> None:
-        super().__init__()
-        self.desk = desk
+        super().__init__(desk, "Message detail", "Choose a message to see its 24-hour reply clock.")
         self.now = now
-        self.message_id: str | None = None
         self.record: dict[str, Any] = {}
-        self.setAccessibleName("Message detail")
-        empty = QLabel("Choose a message to see its 24-hour reply clock.")
-        empty.setWordWrap(True)
-        self.addWidget(empty)
         self.addWidget(self._build_page())
-        self.desk.hub.changed.connect(self._on_changes)
 
     def _build_page(self) -> QWidget:
         self.subject = heading("", "messageTitle")
@@ -193,30 +186,13 @@ class MessageDetail(QStackedWidget):
         layout.addWidget(self.body, 1)
         return page
 
-    def show_message(self, message_id: str | None) -> None:
-        self.message_id = message_id
-        if message_id is None:
-            self.record = {}
-            self.setCurrentIndex(0)
-            return
-        self.reload()
+    def cleared(self) -> None:
+        self.record = {}
 
-    def reload(self) -> None:
-        message_id = self.message_id
-        if message_id is None:
-            return
-        service = self.desk.services["messages"]
-        load_for(
-            self,
-            self.desk,
-            lambda: self.message_id,
-            message_id,
-            lambda: service.get(message_id),
-            self._fill,
-            lambda: self.show_message(None),
-        )
+    def load(self, record_id: str) -> dict[str, Any]:
+        return self.desk.services["messages"].get(record_id)
 
-    def _fill(self, record: dict[str, Any]) -> None:
+    def fill(self, record: dict[str, Any]) -> None:
         self.record = record
         self.subject.setText(record["subject"])
         sender = record.get("from_name") or ""
@@ -230,18 +206,13 @@ class MessageDetail(QStackedWidget):
         self.body.setPlainText(record.get("body") or "")
         self.respond_button.setEnabled(record.get("responded_at") is None)
         self.tick()
-        self.setCurrentIndex(1)
 
     def tick(self) -> None:
         if self.record:
             self.clock_box.show_clock(self.record, self.now())
 
-    def _on_changes(self, changes: Changes) -> None:
-        if changes.kind == "messages" and self.message_id in changes.ids:
-            self.reload()
-
     def mark_responded(self) -> None:
-        message_id = self.message_id
+        message_id = self.record_id
         if message_id is None or self.record.get("responded_at") is not None:
             return
         at = self.now()
@@ -280,7 +251,7 @@ def messages_screen(desk: Desk, now: Clock = now_utc) -> MessagesScreen:
     screen.table.setColumnWidth(0, 170)
     screen.table.setColumnWidth(CLOCK_COLUMN, 150)
     share_with_detail(screen, 700, 560)
-    screen.selected.connect(detail.show_message)
+    screen.selected.connect(detail.show_record)
     waiting = QCheckBox("Only &unanswered")
     waiting.setAccessibleName("Show only messages still waiting for an answer")
     waiting.toggled.connect(lambda on: screen.set_extra_filters({"responded": None} if on else {}))

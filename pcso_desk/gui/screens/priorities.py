@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
-    QStackedWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -33,7 +32,7 @@ from pcso_desk.domain.schedule import DueState
 from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.editor import RecordEditor
 from pcso_desk.gui.screens import definitions as d
-from pcso_desk.gui.screens.detail import load_for
+from pcso_desk.gui.screens.detail import DetailPane
 from pcso_desk.gui.screens.kins import london_today
 from pcso_desk.gui.screens.meetings import name_buttons
 from pcso_desk.gui.screens.records import RecordScreen
@@ -45,7 +44,7 @@ from pcso_desk.gui.screens.victims import (
     share_with_detail,
 )
 from pcso_desk.gui.table_model import ColumnDef
-from pcso_desk.services.values import REVIEW_AHEAD, Changes, ListQuery
+from pcso_desk.services.values import REVIEW_AHEAD, ListQuery
 
 Today = Callable[[], date]
 FINISHED = (PriorityStatus.RESOLVED, PriorityStatus.DROPPED)
@@ -252,23 +251,22 @@ class ReviewDialog(QDialog):
             self.desk.report_error(error, self)
 
 
-class PriorityDetail(QStackedWidget):
+class PriorityDetail(DetailPane):
     """The selected priority: wording, review, the actions taken and the review decision."""
 
+    kind = "priorities"
+    related = frozenset({"priority_actions"})
+
     def __init__(self, desk: Desk, today: Today = london_today) -> None:
-        super().__init__()
-        self.desk = desk
+        super().__init__(
+            desk,
+            "Priority detail",
+            "Choose a priority to see what has been done and when it is reviewed.",
+        )
         self.today = today
-        self.priority_id: str | None = None
         self.view: PriorityView | None = None
         self.dialog: QDialog | None = None
-        self.setAccessibleName("Priority detail")
-        empty = QLabel("Choose a priority to see what has been done and when it is reviewed.")
-        empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        empty.setWordWrap(True)
-        self.addWidget(empty)
         self.addWidget(self._build_page())
-        self.desk.hub.changed.connect(self._on_changes)
 
     def _build_page(self) -> QWidget:
         self.title = heading("", "priorityTitle")
@@ -320,37 +318,17 @@ class PriorityDetail(QStackedWidget):
 
     # -- showing a priority -------------------------------------------------------------
 
-    def show_priority(self, priority_id: str | None) -> None:
-        self.priority_id = priority_id
-        if priority_id is None:
-            self.view = None
-            self.setCurrentIndex(0)
-            return
-        self.reload()
+    def cleared(self) -> None:
+        self.view = None
 
-    def reload(self) -> None:
-        priority_id = self.priority_id
-        if priority_id is None:
-            return
+    def load(self, record_id: str) -> PriorityView:
         services = self.desk.services
-        actions = ListQuery(filters={"priority": priority_id}, sort="date", descending=True)
+        actions = ListQuery(filters={"priority": record_id}, sort="date", descending=True)
+        record = services["priorities"].get(record_id)
+        rows = services["priority_actions"].page(replace(actions, limit=1000)).rows
+        return PriorityView(record, rows)
 
-        def work() -> PriorityView:
-            record = services["priorities"].get(priority_id)
-            rows = services["priority_actions"].page(replace(actions, limit=1000)).rows
-            return PriorityView(record, rows)
-
-        load_for(
-            self,
-            self.desk,
-            lambda: self.priority_id,
-            priority_id,
-            work,
-            self._fill,
-            lambda: self.show_priority(None),
-        )
-
-    def _fill(self, view: PriorityView) -> None:
+    def fill(self, view: PriorityView) -> None:
         record = view.record
         self.view = view
         self.title.setText(record["title"])
@@ -363,21 +341,12 @@ class PriorityDetail(QStackedWidget):
         self.review_box.show_review(record, self.today())
         self.timeline.setHtml(timeline_html(view.actions))
         self.review_button.setEnabled(record["status"] not in FINISHED)
-        self.setCurrentIndex(1)
-
-    def _on_changes(self, changes: Changes) -> None:
-        if self.priority_id is None:
-            return
-        if changes.kind == "priority_actions" or (
-            changes.kind == "priorities" and self.priority_id in changes.ids
-        ):
-            self.reload()
 
     # -- actions ------------------------------------------------------------------------
 
     def add_action(self) -> RecordEditor | None:
         """What was done, with its public sentence; a first action starts the priority."""
-        priority_id, view = self.priority_id, self.view
+        priority_id, view = self.record_id, self.view
         if priority_id is None or view is None:
             return None
         priorities = self.desk.services.priorities
@@ -395,7 +364,7 @@ class PriorityDetail(QStackedWidget):
         return open_editor(self.dialog)
 
     def record_review(self) -> ReviewDialog | None:
-        priority_id, view = self.priority_id, self.view
+        priority_id, view = self.record_id, self.view
         if priority_id is None or view is None:
             return None
         dialog = ReviewDialog(self.desk, priority_id, view.record["title"], self.today(), self)
@@ -436,5 +405,5 @@ def priorities_screen(desk: Desk, today: Today = london_today) -> RecordScreen:
     screen.table.setColumnWidth(REVIEW_COLUMN, 215)
     screen.table.setColumnWidth(REVIEW_COLUMN + 1, 100)
     share_with_detail(screen, 640, 620)
-    screen.selected.connect(detail.show_priority)
+    screen.selected.connect(detail.show_record)
     return screen

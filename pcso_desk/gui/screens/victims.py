@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QSplitter,
-    QStackedWidget,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
@@ -33,7 +32,7 @@ from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.editor import RecordEditor
 from pcso_desk.gui.forms import FieldDef
 from pcso_desk.gui.screens import definitions as d
-from pcso_desk.gui.screens.detail import load_for
+from pcso_desk.gui.screens.detail import DetailPane
 from pcso_desk.gui.screens.records import RecordScreen
 from pcso_desk.gui.table_model import RECORD_ROLE, ColumnDef, RecordTableModel
 from pcso_desk.services.values import Changes, ListQuery
@@ -214,23 +213,20 @@ def _state_words(state: DueState, due: datetime, now: datetime) -> str:
     return "On track"
 
 
-class CaseDetail(QStackedWidget):
+class CaseDetail(DetailPane):
     """The selected case: who, what, the next contact due, its visits, and what to do next."""
 
+    kind = "victim_cases"
+    related = frozenset({"victim_contacts"})
+
     def __init__(self, desk: Desk, clock: Clock = now_utc) -> None:
-        super().__init__()
-        self.desk = desk
+        super().__init__(
+            desk, "Victim care case", "Choose a case to see its next contact due and its visits."
+        )
         self.clock = clock
-        self.case_id: str | None = None
         self.record: dict[str, Any] = {}
         self.dialog: RecordEditor | None = None
-        self.setAccessibleName("Victim care case")
-        self.empty = QLabel("Choose a case to see its next contact due and its visits.")
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setWordWrap(True)
-        self.addWidget(self.empty)
         self.addWidget(self._build_page())
-        self.desk.hub.changed.connect(self._on_changes)
 
     def _build_page(self) -> QWidget:
         self.victim = heading("", "caseTitle")
@@ -314,32 +310,17 @@ class CaseDetail(QStackedWidget):
 
     # -- showing a case -----------------------------------------------------------------
 
-    def show_case(self, case_id: str | None) -> None:
-        self.case_id = case_id
-        if case_id is None:
-            self.record = {}
-            self.setCurrentIndex(0)
-            return
-        self.reload()
-        query = ListQuery(filters={"case": case_id}, sort="when", descending=True)
+    def cleared(self) -> None:
+        self.record = {}
+
+    def chosen(self, record_id: str) -> None:
+        query = ListQuery(filters={"case": record_id}, sort="when", descending=True)
         self.timeline.set_query(query)
 
-    def reload(self) -> None:
-        case_id = self.case_id
-        if case_id is None:
-            return
-        service = self.desk.services["victim_cases"]
-        load_for(
-            self,
-            self.desk,
-            lambda: self.case_id,
-            case_id,
-            lambda: service.get(case_id),
-            self._fill,
-            lambda: self.show_case(None),
-        )
+    def load(self, record_id: str) -> dict[str, Any]:
+        return self.desk.services["victim_cases"].get(record_id)
 
-    def _fill(self, record: dict[str, Any]) -> None:
+    def fill(self, record: dict[str, Any]) -> None:
         self.record = record
         self.victim.setText(record.get("victim_id_label") or "Unknown victim")
         self.due_box.show_due(record, self.clock())
@@ -353,22 +334,18 @@ class CaseDetail(QStackedWidget):
         is_open = record["status"] == CaseStatus.OPEN
         self.record_button.setEnabled(is_open)
         self.close_button.setEnabled(is_open)
-        self.setCurrentIndex(1)
 
-    def _on_changes(self, changes: Changes) -> None:
-        if self.case_id is None:
-            return
-        if changes.kind == "victim_contacts" or (
-            changes.kind == "victim_cases" and self.case_id in changes.ids
+    def changed(self, changes: Changes) -> None:
+        if changes.kind in self.related or (
+            changes.kind == self.kind and self.record_id in changes.ids
         ):
-            self.reload()
             self.timeline.reload()
 
     # -- actions ------------------------------------------------------------------------
 
     def record_contact(self) -> RecordEditor | None:
         """Log a visit, call or letter; the service moves the due date if contact was made."""
-        case_id = self.case_id
+        case_id = self.record_id
         if case_id is None or not self.record:
             return None
         victims = self.desk.services.victims
@@ -387,7 +364,7 @@ class CaseDetail(QStackedWidget):
         return open_editor(self.dialog)
 
     def close_case(self) -> RecordEditor | None:
-        case_id = self.case_id
+        case_id = self.record_id
         if case_id is None or not self.record:
             return None
         victims = self.desk.services.victims
@@ -455,5 +432,5 @@ def victims_screen(desk: Desk, clock: Clock = now_utc) -> RecordScreen:
     screen.table.setColumnWidth(1, 100)
     screen.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # overdue first
     share_with_detail(screen, 620, 640)
-    screen.selected.connect(detail.show_case)
+    screen.selected.connect(detail.show_record)
     return screen
