@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from pcso_desk import __version__
+from pcso_desk.domain.months import last_complete_month
 from pcso_desk.paths import DataPaths
 
 Step = Callable[[], str]
 NOW = datetime.now(UTC).replace(microsecond=0)
-LAST_MONTH = (NOW.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+LAST_MONTH = last_complete_month(NOW.date())
 
 
 def _records(services: Any) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from pcso_desk.domain.errors import ValidationError
+from pcso_desk.domain.months import month_of
 
 if TYPE_CHECKING:
     from pcso_desk.services.api import Services
@@ -96,7 +97,7 @@ def _month(typed: str | None, today: date) -> str:
     if not typed:
         return last_complete_month(today)
     month = parse_month(typed)
-    if month > today.strftime("%Y-%m"):
+    if month > month_of(today):
         raise ValidationError(
             f"{month} has not begun yet; give this month or an earlier one.", field="month"
         )

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from pcso_desk.domain.disclosure import SMALL, cells_to_hide, is_small
+from pcso_desk.domain.months import month_title
 from pcso_desk.reports.common import (
     MARKING,
     NAVY,
@@ -23,11 +24,6 @@ from pcso_desk.reports.common import (
 )
 
 # -- what a pack shows (filled by pcso_desk.services.documents.monthly and .packs) ----------
-
-
-def month_title(month: str) -> str:
-    """'2026-03' as 'March 2026'."""
-    return date.fromisoformat(f"{month}-01").strftime("%B %Y")
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pcso_desk.domain.schedule import LOCALITY_TARGET, LocalityShare, add_months
+from pcso_desk.domain.months import month_of, month_title, shift_month
+from pcso_desk.domain.schedule import LOCALITY_TARGET, LocalityShare
 from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.screens import definitions as d
 from pcso_desk.gui.screens.kins import london_today
@@ -35,18 +36,6 @@ WARN_INK = "#8a5a00"
 TRACK = "#dde3ea"
 
 
-def month_of(day: date) -> str:
-    return day.strftime("%Y-%m")
-
-
-def shift_month(month: str, months: int) -> str:
-    return month_of(add_months(date.fromisoformat(f"{month}-01"), months))
-
-
-def month_name(month: str) -> str:
-    return date.fromisoformat(f"{month}-01").strftime("%B %Y")
-
-
 def hours(minutes: int) -> str:
     whole, rest = divmod(minutes, 60)
     return f"{whole} h {rest:02d} min" if rest else f"{whole} h"
@@ -55,7 +44,7 @@ def hours(minutes: int) -> str:
 def share_line(share: LocalityShare, month: str) -> str:
     target = f"target {LOCALITY_TARGET:.0%}"
     if share.share is None:
-        return f"No patrol or abstraction time logged in {month_name(month)} ({target})"
+        return f"No patrol or abstraction time logged in {month_title(month)} ({target})"
     return f"{share.share:.0%} of logged time in the locality ({target})"
 
 
@@ -219,7 +208,7 @@ class LocalityPanel(QFrame):
     def refresh(self) -> None:
         self._asked += 1
         asked, month = self._asked, self.month
-        self.month_label.setText(month_name(month))
+        self.month_label.setText(month_title(month))
         self.next_button.setEnabled(month < month_of(self.today()))
         self.this_month_button.setEnabled(month != month_of(self.today()))
         kind, _, record_id = str(self.scope.currentData() or "").partition(":")

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pcso_desk.domain.months import month_title
 from pcso_desk.domain.schedule import LOCALITY_TARGET, LONDON, LocalityShare
 from pcso_desk.gui.desk import Desk
 from pcso_desk.services.values import Changes, TodayItem, TodaySummary
@@ -288,7 +289,7 @@ class LocalityPanel(QFrame):
         layout.addStretch(1)
 
     def show_share(self, share: LocalityShare, month: str) -> None:
-        self.heading.setText(f"Time in the locality — {_month_name(month)}")
+        self.heading.setText(f"Time in the locality — {month_title(month)}")
         text, ink = locality_line(share)
         self.line.setText(text)
         big = QFont(self.line.font())
@@ -297,10 +298,6 @@ class LocalityPanel(QFrame):
         self.line.setFont(big)
         self.line.setStyleSheet(f"color: {ink};")
         self.detail.setText(locality_detail(share) if share.share is not None else "")
-
-
-def _month_name(month: str) -> str:
-    return date.fromisoformat(f"{month}-01").strftime("%B %Y")
 
 
 class TodayScreen(QWidget):

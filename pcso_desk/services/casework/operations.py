@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from pcso_desk.domain.enums import CaseStatus, PriorityStatus, ReviewDecision
 from pcso_desk.domain.errors import ValidationError
+from pcso_desk.domain.months import month_bounds
 from pcso_desk.domain.permissions import Action
 from pcso_desk.domain.schedule import (
     DueState,
@@ -228,17 +229,6 @@ class Messages:
     def clock(self, message_id: str, now: datetime) -> ResponseClock:
         message = self.messages.get(message_id)
         return response_clock(message["received_at"], message["responded_at"], now)
-
-
-def month_bounds(month: str) -> tuple[datetime, datetime]:
-    """The first instant of a YYYY-MM month and of the next, in UTC-aware datetimes."""
-    from pcso_desk.domain.schedule import LONDON, add_months
-
-    first = date.fromisoformat(f"{month}-01")
-    nxt = add_months(first, 1)
-    start = datetime(first.year, first.month, 1, tzinfo=LONDON)
-    end = datetime(nxt.year, nxt.month, 1, tzinfo=LONDON)
-    return start, end
 
 
 def _minutes(

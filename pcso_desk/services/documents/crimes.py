@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from pcso_desk.domain.errors import ValidationError
+from pcso_desk.domain.months import is_month
 from pcso_desk.domain.permissions import Action
 from pcso_desk.services.context import Context
 from pcso_desk.services.records.contact_import import read_text
@@ -44,7 +44,6 @@ HEADER = (
     "Last outcome category",
     "Context",
 )
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _BATCH = 1000
 _KIND = "data.police.uk street-level crime file"
 
@@ -113,7 +112,7 @@ def _values(cells: list[str]) -> dict[str, Any]:
     if len(cells) != len(HEADER):
         raise ValueError(f"it has {len(cells)} cells, not {len(HEADER)}")
     c = [cell.strip() for cell in cells]
-    if not _MONTH.match(c[1]):
+    if not is_month(c[1]):
         raise ValueError(f"the month '{c[1]}' is not YYYY-MM")
     if not c[9]:
         raise ValueError("the crime type is blank")

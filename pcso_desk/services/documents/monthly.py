@@ -9,7 +9,6 @@ is decided when the tables are made (`pcso_desk.domain.disclosure`).
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -18,9 +17,16 @@ from sqlalchemy import func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from pcso_desk.domain.enums import CaseStatus, MeetingStatus
-from pcso_desk.domain.errors import NotFoundError, ValidationError
+from pcso_desk.domain.errors import NotFoundError
+from pcso_desk.domain.months import (
+    last_complete_month,
+    month_bounds,
+    month_title,
+    parse_month,
+    shift_month,
+)
 from pcso_desk.domain.permissions import Action
-from pcso_desk.domain.schedule import RESPONSE_WINDOW, add_months
+from pcso_desk.domain.schedule import RESPONSE_WINDOW
 from pcso_desk.reports.monthly_pack import (
     Area,
     CrimeLine,
@@ -28,9 +34,8 @@ from pcso_desk.reports.monthly_pack import (
     MonthlyFigures,
     PriorityLine,
     SafetyPoint,
-    month_title,
 )
-from pcso_desk.services.casework.operations import month_bounds, time_in_locality
+from pcso_desk.services.casework.operations import time_in_locality
 from pcso_desk.services.context import Context
 from pcso_desk.store import models as m
 
@@ -51,30 +56,11 @@ __all__ = [
     "shift_month",
 ]
 
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 TREND_MONTHS = 12
 AREA_KINDS = ("neighbourhood", "ward", "council")
 
 
 # -- months ----------------------------------------------------------------------------------
-
-
-def parse_month(text: str) -> str:
-    """Return a YYYY-MM month as typed, or refuse it in one sentence."""
-    cleaned = text.strip()
-    if not _MONTH.match(cleaned):
-        raise ValidationError(f"'{text}' is not a month; give it as YYYY-MM.", field="month")
-    return cleaned
-
-
-def shift_month(month: str, months: int) -> str:
-    """Return the month `months` after (or before, if negative) a YYYY-MM month."""
-    return add_months(date.fromisoformat(f"{month}-01"), months).strftime("%Y-%m")
-
-
-def last_complete_month(today: date) -> str:
-    """Return the month before the one `today` falls in."""
-    return shift_month(today.strftime("%Y-%m"), -1)
 
 
 # -- areas -----------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from pcso_desk.domain.disclosure import (
     shown_count,
 )
 from pcso_desk.domain.errors import ValidationError
+from pcso_desk.domain.months import last_complete_month
 from pcso_desk.domain.permissions import Action
 from pcso_desk.reports.monthly_pack import PackTable, render_monthly_pack
 from pcso_desk.services.context import Context
@@ -309,6 +310,4 @@ def build_district(
 
 def default_month(today: date) -> str:
     """The last complete month."""
-    from pcso_desk.services.documents.monthly import last_complete_month
-
     return last_complete_month(today)

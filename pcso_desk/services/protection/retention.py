@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from pcso_desk.domain import retention as rules
 from pcso_desk.domain.errors import NotFoundError, ValidationError
 from pcso_desk.domain.permissions import Action
+from pcso_desk.domain.schedule import add_months
 from pcso_desk.services.context import Changes, Context, meta_value, set_meta
 from pcso_desk.services.gateway import Effect, use_case
 from pcso_desk.services.protection import audit, erasure
@@ -293,13 +294,6 @@ def save_notes_settings(ctx: Context, settings: NotesSettings) -> None:
         )  # fmt: skip
 
 
-def _shift_months(day: date, months: int) -> date:
-    total = day.year * 12 + day.month - 1 - months
-    year, month = divmod(total, 12)
-    last = (date(year + (month + 1) // 12, (month + 1) % 12 + 1, 1) - timedelta(days=1)).day
-    return date(year, month + 1, min(day.day, last))
-
-
 def expire_notes(ctx: Context, now: datetime | None = None) -> int:
     """Blank engagement summaries and KIN check-in notes past their time (see the settings).
     Automatic (the app and commands run it whenever a store opens): needs no role, writes
@@ -307,7 +301,7 @@ def expire_notes(ctx: Context, now: datetime | None = None) -> int:
     moment = now or utcnow()
     settings = notes_settings(ctx)
     day = moment.astimezone(LONDON).date()
-    cutoff = _shift_months(day, settings.notes_months)
+    cutoff = add_months(day, -settings.notes_months)
     old = datetime.combine(cutoff, datetime.min.time(), LONDON)
     e, k = m.Engagement, m.KinCheckIn
     expired = or_(e.occurred_at < old)

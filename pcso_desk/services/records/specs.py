@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from pcso_desk.domain import kinds as k
 from pcso_desk.domain import validation as v
 from pcso_desk.domain.errors import ValidationError
+from pcso_desk.domain.months import parse_month
 from pcso_desk.domain.schedule import ContactFrequency, priority_review_due
 from pcso_desk.services.records import derived
 from pcso_desk.services.records.coerce import coerce
@@ -81,13 +82,8 @@ def _clean_priority(_s: Session, values: dict[str, Any], record: Any) -> dict[st
 
 
 def _month_text(_s: Session, values: dict[str, Any], _r: Any) -> dict[str, Any]:
-    month = values.get("month")
-    if month is not None:
-        text = str(month).strip()
-        if len(text) != 7 or text[4] != "-" or not (text[:4] + text[5:]).isdigit():
-            raise ValidationError(f"'{text}' is not a month; use YYYY-MM.", "month")
-        if not 1 <= int(text[5:]) <= 12:
-            raise ValidationError(f"'{text}' is not a month; use YYYY-MM.", "month")
+    if values.get("month") is not None:
+        values["month"] = parse_month(str(values["month"]))
     return values
 
 
