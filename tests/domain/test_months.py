@@ -22,7 +22,7 @@ from pcso_desk.domain.schedule import LONDON
 def test_months_read_write_and_move() -> None:
     assert parse_month(" 2026-03 ") == "2026-03" and is_month("2026-12")
     assert not is_month("2026-13") and not is_month("26-03") and not is_month("2026-3")
-    with pytest.raises(ValidationError, match="'March' is not a month; give it as YYYY-MM."):
+    with pytest.raises(ValidationError, match=r"'March' is not a month; give it as YYYY-MM\."):
         parse_month("March")
     assert month_of(date(2026, 3, 31)) == "2026-03"
     assert shift_month("2026-01", -1) == "2025-12" and shift_month("2026-03", 12) == "2027-03"
