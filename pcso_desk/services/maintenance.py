@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, func, select
 
 from pcso_desk.domain.errors import ValidationError
+from pcso_desk.domain.wording import counted
 from pcso_desk.services.context import TEAM_KEY, Context, meta_value, set_meta
 from pcso_desk.services.protection import audit, audit_witness
 from pcso_desk.services.team_setup import NAME_MAX
@@ -40,7 +41,10 @@ class CheckReport:
             out.append(f"Schema version: {self.schema} ({state})")
         out.append(f"Integrity check: {self.integrity}")
         if not self.damaged:
-            out += [f"Contacts: {self.contacts:,}", f"Audit log: {self.audit_entries:,} entries"]
+            out += [
+                f"Contacts: {self.contacts:,}",
+                f"Audit log: {counted(self.audit_entries, 'entry', 'entries')}",
+            ]
         out.append(f"Newest good backup: {self.newest_backup or 'none'}")
         out += [f"Problem: {problem}" for problem in self.problems]
         out.append("Store is healthy." if self.ok else "Store has problems.")

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from pcso_desk.domain.errors import ValidationError
 from pcso_desk.domain.permissions import Action
+from pcso_desk.domain.wording import counted
 from pcso_desk.services.context import TEAM_KEY, Changes, Context, meta_value, set_meta
 from pcso_desk.services.protection import audit
 from pcso_desk.services.records import specs
@@ -58,7 +59,7 @@ class TeamSummary:
 
     def line(self) -> str:
         count = len(self.ward_ids)
-        return f"Set up {self.team} with {count} ward{'s' if count != 1 else ''}."
+        return f"Set up {self.team} with {counted(count, 'ward')}."
 
 
 def parse_wards(text: str) -> tuple[WardLine, ...]:

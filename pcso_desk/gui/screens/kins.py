@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from pcso_desk.domain.schedule import LONDON, DueState
+from pcso_desk.domain.wording import counted
 from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.editor import RecordEditor
 from pcso_desk.gui.screens import definitions as d
@@ -286,7 +287,7 @@ class KinDetail(QWidget):
         self.title.setText(record["name"])
         area = record.get("ward_id_label") or "the whole neighbourhood"
         self.where.setText(f"{area} — {record.get('neighbourhood_id_label', '')}")
-        people = f"{count} member{'s' if count != 1 else ''}"
+        people = counted(count, "member")
         late = f"⚠ {overdue} overdue for a check-in" if overdue else "none overdue for a check-in"
         self.summary.setText(f"{people} · {late}")
         self.summary.setStyleSheet(f"color: {'#b3261e' if overdue else 'palette(text)'};")

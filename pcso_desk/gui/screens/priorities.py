@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from pcso_desk.domain.enums import PriorityStatus, ReviewDecision
 from pcso_desk.domain.errors import PcsoDeskError
 from pcso_desk.domain.schedule import DueState
+from pcso_desk.domain.wording import counted
 from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.editor import RecordEditor
 from pcso_desk.gui.screens import definitions as d
@@ -80,11 +81,11 @@ def review_words(row: dict[str, Any], today: date) -> str:
     days = (row["review_on"] - today).days
     if state is DueState.OVERDUE:
         late = -days
-        return f"⚠ Review overdue by {late} day{'s' if late != 1 else ''} — review it now"
+        return f"⚠ Review overdue by {counted(late, 'day')} — review it now"
     if days == 0:
         return "Review due today"
     soon = "Review due soon — " if state is DueState.DUE_SOON else "Next review "
-    return f"{soon}in {days} day{'s' if days != 1 else ''}"
+    return f"{soon}in {counted(days, 'day')}"
 
 
 def decision_words(row: dict[str, Any]) -> str:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from pcso_desk.domain.months import month_title
 from pcso_desk.domain.schedule import LOCALITY_TARGET, LONDON, LocalityShare
+from pcso_desk.domain.wording import counted
 from pcso_desk.gui.desk import Desk
 from pcso_desk.services.values import Changes, TodayItem, TodaySummary
 
@@ -61,9 +62,9 @@ def _ago(due: datetime | date, now: datetime) -> str:
     assert isinstance(due, datetime)  # victim contacts and reply deadlines are instants
     late = now - due
     if late >= timedelta(days=1):
-        return f"{late.days} day{'s' if late.days != 1 else ''}"
+        return counted(late.days, "day")
     hours = late // timedelta(hours=1)
-    return f"{hours} hour{'s' if hours != 1 else ''}" if hours else "minutes"
+    return counted(hours, "hour") if hours else "minutes"
 
 
 def _left(deadline: datetime, now: datetime) -> str:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from pcso_desk.domain.enums import CaseStatus, ServiceLevel
 from pcso_desk.domain.schedule import LONDON, DueState, due_state
+from pcso_desk.domain.wording import counted
 from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.editor import RecordEditor
 from pcso_desk.gui.forms import FieldDef
@@ -206,7 +207,7 @@ class DueBox(QFrame):
 def _state_words(state: DueState, due: datetime, now: datetime) -> str:
     if state is DueState.OVERDUE:
         days = (now - due).days
-        late = f"by {days} day{'s' if days != 1 else ''}" if days >= 1 else "since today"
+        late = f"by {counted(days, 'day')}" if days >= 1 else "since today"
         return f"⚠ Overdue {late} — contact the victim now"
     if state is DueState.DUE_SOON:
         return "Due soon — within the next week"

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from pcso_desk.domain.wording import counted
 from pcso_desk.store.base import utcnow
 from pcso_desk.store.models import AuditEntry
 
@@ -216,7 +217,7 @@ def entries(
             )
             for e in session.scalars(stmt)
         ]
-    record(ctx, "read audit", "audit_log", (), f"{len(found)} entries")
+    record(ctx, "read audit", "audit_log", (), counted(len(found), "entry", "entries"))
     return found
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from pcso_desk.domain.permissions import ROLE_NAMES, Action
 from pcso_desk.domain.schedule import LONDON
+from pcso_desk.domain.wording import counted
 from pcso_desk.services.context import Context
 from pcso_desk.services.gateway import Effect, note, use_case
 from pcso_desk.services.protection import audit
@@ -45,7 +46,7 @@ class AuditLog:
     ) -> list[AuditRow]:
         """The newest entries first, filtered; pass the last seq back as `before_seq` for more."""
         found = _entries(self.ctx, action, username, before_seq, limit)
-        note((), f"{len(found)} entries")
+        note((), counted(len(found), "entry", "entries"))
         return found
 
     # Whether the chain is whole names no one and holds no personal data: anyone may ask (the
@@ -64,7 +65,7 @@ class AuditLog:
         from pcso_desk.services.records.export import write_csv_atomic
 
         count = write_csv_atomic(out, _csv_rows(self.ctx, action, username))
-        note((), f"{count} entries to CSV")
+        note((), f"{counted(count, 'entry', 'entries')} to CSV")
         return count
 
 

@@ -34,6 +34,7 @@ from typing import Any
 
 from pcso_desk.domain.errors import PcsoDeskError
 from pcso_desk.domain.permissions import Action
+from pcso_desk.domain.wording import counted
 from pcso_desk.paths import DataPaths
 from pcso_desk.services.context import STATION_KEY, Actor, Context
 from pcso_desk.services.gateway import note
@@ -268,7 +269,8 @@ def _carry(
         entry = dict(zip(audit.COLUMNS, row, strict=True))
         entry["detail"] = f"{CARRIED} (entry {row[0]}, {row[-1][:16]}): {entry['detail']}"
         audit.raw_append(conn, {k: entry[k] for k in audit.COLUMNS[1:-2]})
-    return len(later), f"{len(later)} entries of the replaced store were carried as new entries"
+    carried = counted(len(later), "entry", "entries")
+    return len(later), f"{carried} of the replaced store were carried as new"
 
 
 def _witness_restored(paths: DataPaths) -> None:
