@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QPushButton,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -24,7 +23,7 @@ from pcso_desk.domain.wording import counted
 from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.editor import RecordEditor
 from pcso_desk.gui.screens import definitions as d
-from pcso_desk.gui.screens.detail import load_for
+from pcso_desk.gui.screens.detail import DetailPane
 from pcso_desk.gui.screens.records import RecordScreen
 from pcso_desk.gui.screens.victims import (
     DueDelegate,
@@ -176,17 +175,22 @@ class CoveragePanel(QGroupBox):
             self.load_wards()
 
 
-class KinDetail(QWidget):
-    """The selected network's members, who is overdue a check-in, and the coverage of a ward."""
+class KinDetail(DetailPane):
+    """The selected network's members and who is overdue a check-in. Its `coverage` panel
+    (a ward's coverage) sits below it on the screen and follows the network's ward."""
+
+    kind = "kins"
+    related = MEMBER_KINDS
 
     def __init__(self, desk: Desk, today: Today = london_today) -> None:
-        super().__init__()
-        self.desk = desk
+        super().__init__(
+            desk,
+            "Network detail",
+            "Choose a network to see its members and who is due a check-in.",
+        )
         self.today = today
-        self.kin_id: str | None = None
         self.record: dict[str, Any] = {}
         self.dialog: RecordEditor | None = None
-        self.setAccessibleName("Network detail")
         self.members = RecordTableModel(
             desk.runner, desk.services["kin_members"].page, member_columns(today), parent=self
         )
@@ -198,20 +202,8 @@ class KinDetail(QWidget):
         for column, width in enumerate((150, 200, 120, 130)):
             self.members_view.setColumnWidth(column, width)
         self.coverage = CoveragePanel(desk)
-        self.pages = QStackedWidget()
-        self.pages.addWidget(self._placeholder())
-        self.pages.addWidget(self._members_page())
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 0, 0, 0)
-        layout.addWidget(self.pages, 3)
-        layout.addWidget(self.coverage, 1)
+        self.addWidget(self._members_page())
         self._wire()
-
-    def _placeholder(self) -> QWidget:
-        label = QLabel("Choose a network to see its members and who is due a check-in.")
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        label.setWordWrap(True)
-        return label
 
     def _members_page(self) -> QWidget:
         self.title = heading("", "kinTitle")
@@ -245,43 +237,24 @@ class KinDetail(QWidget):
         self.members_view.activated.connect(lambda _index: self.check_in())
         self.members_view.selectionModel().currentRowChanged.connect(self._member_changed)
         self.members.modelReset.connect(lambda: self._member_changed(QModelIndex(), QModelIndex()))
-        self.desk.hub.changed.connect(self._on_changes)
         self._member_changed(QModelIndex(), QModelIndex())
 
     # -- showing a network --------------------------------------------------------------
 
-    def show_kin(self, kin_id: str | None) -> None:
-        self.kin_id = kin_id
-        if kin_id is None:
-            self.record = {}
-            self.pages.setCurrentIndex(0)
-            return
-        self.members.set_query(ListQuery(filters={"kin": kin_id}, sort="next_due"))
-        self.reload()
+    def cleared(self) -> None:
+        self.record = {}
 
-    def reload(self) -> None:
-        kin_id = self.kin_id
-        if kin_id is None:
-            return
-        services, today = self.desk.services, self.today()
+    def chosen(self, record_id: str) -> None:
+        self.members.set_query(ListQuery(filters={"kin": record_id}, sort="next_due"))
 
-        def work() -> tuple[dict[str, Any], int, int]:
-            record = services["kins"].get(kin_id)
-            count = services["kin_members"].count(ListQuery(filters={"kin": kin_id}))
-            due = services.kins.due(today, within_days=0, kin_id=kin_id)
-            return record, count, sum(1 for member in due if member.overdue)
+    def load(self, record_id: str) -> tuple[dict[str, Any], int, int]:
+        services = self.desk.services
+        record = services["kins"].get(record_id)
+        count = services["kin_members"].count(ListQuery(filters={"kin": record_id}))
+        due = services.kins.due(self.today(), within_days=0, kin_id=record_id)
+        return record, count, sum(1 for member in due if member.overdue)
 
-        load_for(
-            self,
-            self.desk,
-            lambda: self.kin_id,
-            kin_id,
-            work,
-            self._fill,
-            lambda: self.show_kin(None),
-        )
-
-    def _fill(self, loaded: tuple[dict[str, Any], int, int]) -> None:
+    def fill(self, loaded: tuple[dict[str, Any], int, int]) -> None:
         record, count, overdue = loaded
         self.record = record
         self.title.setText(record["name"])
@@ -293,16 +266,10 @@ class KinDetail(QWidget):
         self.summary.setStyleSheet(f"color: {'#b3261e' if overdue else 'palette(text)'};")
         if record.get("ward_id"):
             self.coverage.choose(record["ward_id"])
-        self.pages.setCurrentIndex(1)
 
-    def _on_changes(self, changes: Changes) -> None:
-        if self.kin_id is None:
-            return
+    def changed(self, changes: Changes) -> None:
         if changes.kind in MEMBER_KINDS:
             self.members.reload()
-            self.reload()
-        elif changes.kind == "kins" and self.kin_id in changes.ids:
-            self.reload()
 
     def _member_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self.checkin_button.setEnabled(current.isValid())
@@ -316,7 +283,7 @@ class KinDetail(QWidget):
     # -- actions ------------------------------------------------------------------------
 
     def add_member(self) -> RecordEditor | None:
-        kin_id = self.kin_id
+        kin_id = self.record_id
         if kin_id is None:
             return None
         members = self.desk.services["kin_members"]
@@ -367,7 +334,12 @@ class KinDetail(QWidget):
 def kins_screen(desk: Desk, today: Today = london_today) -> RecordScreen:
     """Key Individual Networks: the networks, each one's members and check-ins, and coverage."""
     detail = KinDetail(desk, today)
-    screen = RecordScreen(desk, d.KINS, detail=detail)
+    beside = QWidget()  # the network above, the coverage of a ward below it
+    layout = QVBoxLayout(beside)
+    layout.setContentsMargins(8, 0, 0, 0)
+    layout.addWidget(detail, 3)
+    layout.addWidget(detail.coverage, 1)
+    screen = RecordScreen(desk, d.KINS, detail=beside)
     share_with_detail(screen, 560, 700)
-    screen.selected.connect(detail.show_kin)
+    screen.selected.connect(detail.show_record)
     return screen
