@@ -92,12 +92,16 @@ class DetailPane(QStackedWidget):
         self.fill(loaded)
         self.setCurrentIndex(1)
 
+    def concerns(self, changes: Changes) -> bool:
+        """Whether a change touches the record shown: itself, or a related kind."""
+        return changes.kind in self.related or (
+            changes.kind == self.kind and self.record_id in changes.ids
+        )
+
     def _on_changes(self, changes: Changes) -> None:
         if self.record_id is None:
             return
-        if changes.kind in self.related or (
-            changes.kind == self.kind and self.record_id in changes.ids
-        ):
+        if self.concerns(changes):
             self.reload()
         self.changed(changes)
 

@@ -337,9 +337,7 @@ class CaseDetail(DetailPane):
         self.close_button.setEnabled(is_open)
 
     def changed(self, changes: Changes) -> None:
-        if changes.kind in self.related or (
-            changes.kind == self.kind and self.record_id in changes.ids
-        ):
+        if self.concerns(changes):
             self.timeline.reload()
 
     # -- actions ------------------------------------------------------------------------
