@@ -24,7 +24,9 @@ def test_every_record_kind_but_the_link_tables_is_declared() -> None:
     assert {spec.kind for spec in specs.ALL_SPECS} - set(DECLARED) == LINK_TABLES
 
 
-@pytest.mark.parametrize("spec", [s for s in specs.ALL_SPECS if s.kind in DECLARED], ids=str)
+@pytest.mark.parametrize(
+    "spec", [s for s in specs.ALL_SPECS if s.kind in DECLARED], ids=lambda s: s.kind
+)
 def test_the_declaration_accounts_for_every_column_a_save_may_set(spec) -> None:  # type: ignore[no-untyped-def]
     kind = DECLARED[spec.kind]
     declared = [f.key for f in kind.fields] + list(kind.elsewhere)
