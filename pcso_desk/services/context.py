@@ -110,6 +110,8 @@ class Context:
     officer_id: str | None = None
     actor: Actor | None = None
     accounts: bool = False  # the store had user accounts when this context opened
+    # The wall clock (UTC) of rules that wait, such as a sign-in lockout; a test passes its own.
+    now: Callable[[], datetime] = utcnow
 
     def __post_init__(self) -> None:
         # One clock per open store, shared by every context on it: never two clocks racing.
@@ -118,8 +120,10 @@ class Context:
         self.clock = self.store.clock
 
     @classmethod
-    def open(cls, store: Store, officer_id: str | None = None) -> Context:
-        ctx = cls(store, ensure_station(store), officer_id)
+    def open(
+        cls, store: Store, officer_id: str | None = None, now: Callable[[], datetime] = utcnow
+    ) -> Context:
+        ctx = cls(store, ensure_station(store), officer_id, now=now)
         with store.read() as session:
             ctx.accounts = (
                 session.execute(

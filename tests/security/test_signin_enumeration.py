@@ -29,19 +29,20 @@ def station(ctx: Context, data_paths: DataPaths) -> DataPaths:
     return data_paths
 
 
+CLOCK = [NOON]  # sign-in's clock, held still (a "try again at" must not straddle a minute)
+
+
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[datetime]]:
-    """Sign-in's clock, held still (a lockout's "try again at" must not straddle a minute)."""
-    now = [NOON]
-    monkeypatch.setattr(accounts, "utcnow", lambda: now[0])
-    yield now
+def clock() -> Iterator[list[datetime]]:
+    CLOCK[0] = NOON
+    yield CLOCK
 
 
 def _answer(paths: DataPaths, name: str, password: str) -> str:
     """One sign-in as a separate run of the command line would make it: its own store opening."""
     store = open_store(paths.store, paths.backups)
     try:
-        accounts.sign_in(Context.open(store), name, password)
+        accounts.sign_in(Context.open(store, now=lambda: CLOCK[0]), name, password)
     except PermissionDenied as refused:
         return str(refused)
     finally:

@@ -38,9 +38,9 @@ def users(services: Services, world: World) -> dict[str, str]:
     }  # fmt: skip
 
 
-def _fresh(store: Store) -> Context:
+def _fresh(store: Store, now: Callable[[], datetime] = utcnow) -> Context:
     """A new session at the desk: the store has accounts and no one is signed in yet."""
-    return Context.open(store)
+    return Context.open(store, now=now)
 
 
 def _hash(store: Store, username: str) -> str:
@@ -104,7 +104,7 @@ def test_a_good_sign_in_before_the_limit_clears_the_count(
 
 
 def test_repeated_failures_lock_the_account_until_the_wait_is_over(
-    ctx: Context, users: dict[str, str], monkeypatch: pytest.MonkeyPatch
+    ctx: Context, users: dict[str, str]
 ) -> None:
     for _ in range(accounts.MAX_FAILURES):
         with pytest.raises(PermissionDenied, match=accounts.WRONG):
@@ -112,8 +112,7 @@ def test_repeated_failures_lock_the_account_until_the_wait_is_over(
     with pytest.raises(PermissionDenied, match=r"^Too many failed sign-ins"):
         accounts.sign_in(_fresh(ctx.store), "alex", PASSWORD)
     later = utcnow() + accounts.LOCKOUT + timedelta(seconds=1)
-    monkeypatch.setattr("pcso_desk.services.protection.accounts.utcnow", lambda: later)
-    assert accounts.sign_in(_fresh(ctx.store), "alex", PASSWORD).username == "alex"
+    assert accounts.sign_in(_fresh(ctx.store, lambda: later), "alex", PASSWORD).username == "alex"
 
 
 def test_every_failed_sign_in_is_audited(ctx: Context, users: dict[str, str]) -> None:
@@ -125,7 +124,7 @@ def test_every_failed_sign_in_is_audited(ctx: Context, users: dict[str, str]) ->
 
 
 def test_a_locked_account_is_refused_even_with_the_right_password(
-    ctx: Context, users: dict[str, str], monkeypatch: pytest.MonkeyPatch
+    ctx: Context, users: dict[str, str]
 ) -> None:
     """The lock itself, set directly: a locked account waits out LOCKOUT."""
     with ctx.store.write() as session:
@@ -135,8 +134,7 @@ def test_a_locked_account_is_refused_even_with_the_right_password(
     with pytest.raises(PermissionDenied, match=r"^Too many failed sign-ins; .* try again at "):
         accounts.sign_in(_fresh(ctx.store), "alex", PASSWORD)
     later = utcnow() + accounts.LOCKOUT + timedelta(seconds=1)
-    monkeypatch.setattr("pcso_desk.services.protection.accounts.utcnow", lambda: later)
-    assert accounts.sign_in(_fresh(ctx.store), "alex", PASSWORD).username == "alex"
+    assert accounts.sign_in(_fresh(ctx.store, lambda: later), "alex", PASSWORD).username == "alex"
 
 
 def test_an_admin_reset_sets_a_new_password_and_clears_the_lock(

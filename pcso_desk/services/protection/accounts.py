@@ -26,7 +26,6 @@ from pcso_desk.services.context import Actor, Changes, Context, meta_value, set_
 from pcso_desk.services.gateway import Effect, use_case
 from pcso_desk.services.protection import audit
 from pcso_desk.services.records.names import no_such
-from pcso_desk.store.base import utcnow
 from pcso_desk.store.models import Officer, User
 
 MAX_FAILURES = 5
@@ -147,7 +146,7 @@ def create_demo_accounts(ctx: Context) -> list[str]:
 
 def sign_in(ctx: Context, username: str, password: str) -> Actor:
     """Check a user name and password; on success the context acts as that user."""
-    now = utcnow()
+    now = ctx.now()
     name = username.strip().lower()
     # A refusal is committed (the failure count, the audit entry) and raised afterwards.
     refused: PermissionDenied | None = None
