@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from pcso_desk.domain.errors import ValidationError
 from pcso_desk.domain.months import month_of
+from pcso_desk.domain.wording import counted
 
 if TYPE_CHECKING:
     from pcso_desk.services.api import Services
@@ -119,6 +120,6 @@ def _district(services: Services, args: argparse.Namespace, month: str, out: Tex
     written = packs.build_district(
         args.district, month, args.out, internal=args.internal, progress=progress
     )
-    count = "1 pack" if len(written) == 1 else f"{len(written)} packs"
+    count = counted(len(written), "pack")
     print(f"Wrote {count} for {month} to {args.out}.", file=out)
     return 0

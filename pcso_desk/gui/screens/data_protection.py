@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from pcso_desk.domain.errors import PcsoDeskError
 from pcso_desk.domain.retention import RULE_OF, RULES
+from pcso_desk.domain.wording import counted
 from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.forms import RecordPicker
 from pcso_desk.gui.screens.admin_security import (
@@ -74,14 +75,14 @@ def rules_text() -> str:
 def count_text(queue: ReviewQueue) -> str:
     if not queue.total:
         return "Nothing is due for review."
-    noun = "record" if queue.total == 1 else "records"
+    due = counted(queue.total, "record")
     if queue.total > len(queue.items):
-        return f"{queue.total} {noun} due for review (the first {len(queue.items)} shown)"
-    return f"{queue.total} {noun} due for review"
+        return f"{due} due for review (the first {len(queue.items)} shown)"
+    return f"{due} due for review"
 
 
 def _notes(count: int) -> str:
-    return f"{count} expired note" + ("" if count == 1 else "s")
+    return counted(count, "expired note")
 
 
 def notes_text(settings: NotesSettings) -> str:
@@ -362,9 +363,8 @@ class DataProtectionTab(Guarded):
         retention = self.desk.services.retention
 
         def done(disposal: Disposal) -> None:
-            erased = disposal.erased
-            noun = "record" if erased == 1 else "records"
-            _say(self.queue_result, f"Disposed of {item.title}: {erased} {noun} erased.")
+            erased = counted(disposal.erased, "record")
+            _say(self.queue_result, f"Disposed of {item.title}: {erased} erased.")
 
         self._run(lambda: retention.dispose(item.kind, item.row_id), done, self.queue_result)
 
@@ -438,11 +438,10 @@ class DataProtectionTab(Guarded):
         retention = self.desk.services.retention
 
         def done(erasure: Erasure) -> None:
-            noun = "record" if erasure.total == 1 else "records"
             _say(
                 self.person_result,
-                f"Erased: {erasure.total} {noun} on this station; the erasure goes to the "
-                "other stations with the next sync.",
+                f"Erased: {counted(erasure.total, 'record')} on this station; the erasure goes "
+                "to the other stations with the next sync.",
             )
             self.person.set_choice(None, "")
 

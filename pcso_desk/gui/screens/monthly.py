@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from pcso_desk.domain.errors import ValidationError
+from pcso_desk.domain.wording import counted
 from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.progress import ProgressTask
 from pcso_desk.services.values import last_complete_month, month_title, shift_month
@@ -161,7 +162,7 @@ class MonthlyPackPanel(QWidget):
     def _built(self, written: list[Path]) -> None:
         self.build.setEnabled(True)
         self.saved = written[0].parent if written else Path(self.folder.text())
-        count = "1 pack" if len(written) == 1 else f"{len(written)} packs"
+        count = counted(len(written), "pack")
         shown = written[0].name if len(written) == 1 else "the folder"
         self.status.setText(f"Saved {count}: {shown} in {self.saved}.")
         self.open_folder.setEnabled(True)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from pcso_desk.domain.schedule import LONDON
+from pcso_desk.domain.wording import counted
 from pcso_desk.gui.desk import Desk
 from pcso_desk.services.values import Changes
 
@@ -281,8 +282,7 @@ class BriefingsTab(QWidget):
     def _made(self, made: Made, pdf: bytes, pages: list[QImage]) -> None:
         self.made, self.pdf, self.pages = made, pdf, pages
         self._show(pages)
-        plural = "page" if len(pages) == 1 else "pages"
-        self.status.setText(f"{self.kind().label}: {len(pages)} {plural}.")
+        self.status.setText(f"{self.kind().label}: {counted(len(pages), 'page')}.")
         self._set_ready(True)
 
     def _show(self, pages: list[QImage]) -> None:

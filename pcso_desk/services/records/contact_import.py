@@ -31,6 +31,7 @@ from pcso_desk.domain import validation as v
 from pcso_desk.domain.enums import ContactKind, ContactMethod, LawfulBasis
 from pcso_desk.domain.errors import ValidationError
 from pcso_desk.domain.permissions import Action
+from pcso_desk.domain.wording import counted
 from pcso_desk.services.context import Context
 from pcso_desk.services.protection.outputs import refuse_protected
 from pcso_desk.services.records.csv_headers import HeaderMap, map_headers, parse_choice
@@ -99,10 +100,9 @@ class ImportReport:
                 f"skip {self.skipped:,}, reject {self.rejected:,}{see}; nothing was written."
             )
         else:
-            imported = self.added + self.updated
-            noun = "contact" if imported == 1 else "contacts"
+            imported = counted(self.added + self.updated, "contact")
             line = (
-                f"Imported {imported:,} {noun}: {self.added:,} added, {self.updated:,} updated, "
+                f"Imported {imported}: {self.added:,} added, {self.updated:,} updated, "
                 f"{self.skipped:,} skipped, {self.rejected:,} rejected{see}."
             )
         if self.ignored_columns:
