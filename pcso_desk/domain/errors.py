@@ -32,3 +32,11 @@ class StoreError(PcsoDeskError):
 
 class PermissionDenied(PcsoDeskError):
     """The signed-in user's role does not allow the action."""
+
+
+class StoreBusyError(PcsoDeskError):
+    """Another command (or the app) held the store's write lock longer than a write waits."""
+
+    def __init__(self, holder: str) -> None:
+        super().__init__(f"The store is busy with {holder}; try again in a moment.")
+        self.holder = holder

@@ -18,6 +18,10 @@ officer asks about:
     killed process leaves an audited export or none, never an export nobody logged. The
     target is refused, in one sentence, when it is something the app lives on (outputs.py).
 
+A use case that cannot have the store's write lock in time (another command or the app holds
+it longer than the busy timeout) raises StoreBusyError, one sentence naming the holder,
+instead of SQLite's "database is locked" (store/busy.py).
+
 One thing a person does is one entry: a use case called from inside another that writes an
 entry is checked but adds no entry of its own (inside an unaudited read it audits as usual).
 A change that changed no row (a bundle imported before, a form saved unchanged) leaves the
@@ -49,6 +53,7 @@ from pcso_desk.domain.errors import ValidationError
 from pcso_desk.domain.permissions import RESTRICTED_KINDS, Action
 from pcso_desk.services.protection import audit
 from pcso_desk.services.protection.outputs import refuse_protected
+from pcso_desk.store import busy
 from pcso_desk.store.models import AuditEntry
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -114,7 +119,14 @@ def use_case(
 
         @functools.wraps(method)
         def run(surface: Any, *args: Any, **kwargs: Any) -> Any:
-            return _run(declared, signature, method, surface, args, kwargs)
+            try:
+                return _run(declared, signature, method, surface, args, kwargs)
+            except Exception as exc:
+                if not busy.is_busy(exc):
+                    raise
+                # SQLite's "database is locked", wherever in the use case it came: one
+                # sentence naming what holds the store (store/busy.py).
+                raise busy.busy_error(surface.ctx.store.path) from exc
 
         setattr(run, DECLARATION, declared)
         return cast(F, run)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-BUSY_TIMEOUT_MS = 5000
+BUSY_TIMEOUT_MS = 30000  # a writer waits this long for the lock, then StoreBusyError
 
 
 def _set_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:

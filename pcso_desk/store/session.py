@@ -99,11 +99,14 @@ class Store:
         local.depth, local.committed = 1, []
         try:
             with self.sessions() as session, session.begin():
-                session.connection().exec_driver_sql("BEGIN IMMEDIATE")
-                local.session = session
-                floor = self._clock_floor(session)
-                yield session
-                self._raise_clock_floor(session, floor)
+                from pcso_desk.store import busy  # a lock held too long: StoreBusyError
+
+                busy.begin_immediate(session.connection(), self.path)
+                with busy.holding(self.path):  # the note of what holds the lock (busy.py)
+                    local.session = session
+                    floor = self._clock_floor(session)
+                    yield session
+                    self._raise_clock_floor(session, floor)
         except BaseException as exc:
             local.depth, local.session = 0, None
             keep = getattr(exc, "after_rollback", None)
