@@ -103,6 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_self_test()
     paths = DataPaths.resolve(args.data_dir)
+    paths.prepare(args)  # POSIX umask 077 and private modes, leftovers swept (private.py)
     configure_logging(paths.logs)
     services: list[Services] = []
     early: list[Future[None]] = []  # the integrity check begun before the app's code loaded

@@ -62,6 +62,16 @@ class DataPaths:
     def drafts(self) -> Path:
         return self.root / "drafts"
 
+    def prepare(self, args: object = None) -> DataPaths:
+        """What each process does first with its data folder (private.py `start`): it makes
+        only private files from now on (POSIX), the folder's files are made private, what
+        killed processes left is swept, and what this process does (`args`, its command
+        line) is noted for a busy store's message."""
+        from pcso_desk.private import start
+
+        start(self, args)
+        return self
+
     def ensure(self) -> DataPaths:
         for folder in (self.root, self.backups, self.logs, self.keys, self.drafts):
             folder.mkdir(parents=True, exist_ok=True)
