@@ -20,6 +20,7 @@ emails only at example.com/.org/.net, officers at example.police.uk.
 from __future__ import annotations
 
 import random
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -187,16 +188,41 @@ def make_demo_folder(paths: DataPaths, *, reuse: bool = False, **options: Any) -
     With `reuse` (the app's first run) a demo store already there is kept; without (the
     command line) it is refused. Any other store that holds data is refused (build_demo).
     `options` are build_demo's: seed, scale, today, progress.
+
+    Whole or not at all: a folder without a store is built in a sibling folder of its own
+    (`<folder>.building-<pid>`) and moved into place only once the store and its accounts
+    are made, so a build cut short (a killed process, a full disk) leaves no demo store, and
+    the next start removes what it left (private.py). A store already there (empty, as `init`
+    left it) is filled in one transaction with its accounts.
     """
+    from pcso_desk.private import building_folder, move_into_place, remove_stale_builds
+
+    remove_stale_builds(paths.root)
+    if paths.store.exists():
+        return _fill(paths, paths.root, reuse, options)
+    building = DataPaths(building_folder(paths.root))
+    try:
+        made = _fill(building, paths.root, reuse, options)
+        move_into_place(building.root, paths.root, last=paths.store.name)
+    finally:
+        shutil.rmtree(building.root, ignore_errors=True)
+    return made
+
+
+def _fill(paths: DataPaths, root: Path, reuse: bool, options: dict[str, Any]) -> DemoFolder:
+    """The demo in the store under `paths`, with its accounts, in one unit of work; `root`
+    is the folder the user knows it by."""
     from pcso_desk.store.session import open_store
 
     store = open_store(paths.ensure().store, paths.backups)
     try:
         ctx = Context.open(store)
-        summary = None
-        if not _kept_demo(ctx, paths.root, reuse):
+        if _kept_demo(ctx, root, reuse):
+            return DemoFolder(root, None, _demo_accounts(ctx))
+        with store.write():  # the records and the accounts that sign in to them, or neither
             summary = build_demo(ctx, **options)
-        return DemoFolder(paths.root, summary, _demo_accounts(ctx))
+            accounts = _demo_accounts(ctx)
+        return DemoFolder(root, summary, accounts)
     finally:
         store.close()
 
