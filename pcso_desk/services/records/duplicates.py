@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
 from sqlalchemy import bindparam, literal_column, or_, select, text
 from sqlalchemy.orm import Session
@@ -41,6 +41,12 @@ KEY_ROWS_CAP = 5000
 NAME_ROWS_CAP = 300
 KEYS = ("postcode", "phone", "email")
 IN_CHUNK = 500  # values per IN list: well under SQLite's oldest limit of 999 parameters
+ANY_ROWID = 2**63 - 1  # SQLite's largest rowid: "every contact"
+# Within one file: the latest rows of a key block each row is compared with, and the rows kept
+# per name word of a large block (its first and its latest), so that a postcode shared by
+# thousands of rows costs a bounded number of comparisons per row, not one per earlier row.
+BLOCK_CAP = 64
+WORD_CAP = 16
 
 # Words that say nothing about who someone is: "Mrs Priya Placeholder" is "Priya Placeholder".
 TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "rev", "revd", "prof", "sir", "dame"})
@@ -119,10 +125,13 @@ def _score(similarity: float, shared: Sequence[str]) -> float:
 # equals anything, so one statement serves every mix of keys and SQLite still uses the index of
 # each column (a multi-index OR).
 _COLUMNS = (Contact.id, Contact.name, Contact.postcode, Contact.phone, Contact.email)
+# `r` is the highest rowid looked at (an import leaves out the rows it added itself); the
+# unary + keeps SQLite from choosing a rowid range over the key and name indexes.
 _LIVE = (
     Contact.deleted_at.is_(None),
     Contact.merged_into_id.is_(None),
     Contact.id != bindparam("x"),
+    literal_column("+contacts.rowid") <= bindparam("r"),
 )
 _BY_KEYS = (
     select(*_COLUMNS)
@@ -141,9 +150,11 @@ _BY_NAME = (
 )
 
 
-def _key_rows(session: Session, candidate: Candidate, exclude_id: str | None) -> Sequence[_Row]:
+def _key_rows(
+    session: Session, candidate: Candidate, exclude_id: str | None, upto_rowid: int = ANY_ROWID
+) -> Sequence[_Row]:
     """Live contacts sharing a key with the candidate, or its surname when it has no key."""
-    params: dict[str, Any] = {"x": exclude_id or ""}
+    params: dict[str, Any] = {"x": exclude_id or "", "r": upto_rowid}
     keys = candidate.keys()
     if keys:
         params |= {key: keys.get(key) for key in KEYS}
@@ -196,12 +207,14 @@ def find_duplicates(
     *,
     exclude_id: str | None = None,
     limit: int = 5,
+    upto_rowid: int = ANY_ROWID,
 ) -> list[DuplicateMatch]:
     """Live contacts that are likely the same person as `candidate`, best first.
 
-    `exclude_id` leaves out the contact being edited. At most `limit` matches are returned.
+    `exclude_id` leaves out the contact being edited; `upto_rowid` the contacts added after
+    that rowid (an import's own). At most `limit` matches are returned.
     """
-    return _best(candidate, _key_rows(session, candidate, exclude_id), limit)
+    return _best(candidate, _key_rows(session, candidate, exclude_id, upto_rowid), limit)
 
 
 def _best(candidate: Candidate, rows: Iterable[_Row], limit: int) -> list[DuplicateMatch]:
@@ -212,7 +225,11 @@ def _best(candidate: Candidate, rows: Iterable[_Row], limit: int) -> list[Duplic
 
 
 def find_duplicates_many(
-    session: Session, candidates: Sequence[Candidate], *, limit: int = 5
+    session: Session,
+    candidates: Sequence[Candidate],
+    *,
+    limit: int = 5,
+    upto_rowid: int = ANY_ROWID,
 ) -> list[list[DuplicateMatch]]:
     """`find_duplicates` for each of many candidates (an import), in the same order.
 
@@ -220,12 +237,12 @@ def find_duplicates_many(
     large IN queries rather than one query per candidate: at 100,000 rows the per-query cost
     would dominate the import. Candidates with no key are looked up by name one by one.
     """
-    by_key = _rows_by_key(session, candidates)
+    by_key = _rows_by_key(session, candidates, upto_rowid)
     found: list[list[DuplicateMatch]] = []
     for candidate in candidates:
         keys = candidate.keys()
         if not keys:
-            found.append(find_duplicates(session, candidate, limit=limit))
+            found.append(find_duplicates(session, candidate, limit=limit, upto_rowid=upto_rowid))
             continue
         rows = {row[0]: row for item in keys.items() for row in by_key.get(item, ())}
         found.append(_best(candidate, rows.values(), limit))
@@ -233,7 +250,7 @@ def find_duplicates_many(
 
 
 def _rows_by_key(
-    session: Session, candidates: Sequence[Candidate]
+    session: Session, candidates: Sequence[Candidate], upto_rowid: int
 ) -> dict[tuple[str, str], list[_Row]]:
     """Live contacts by (key, value), for every key value any candidate has."""
     by_key: dict[tuple[str, str], list[_Row]] = defaultdict(list)
@@ -242,21 +259,76 @@ def _rows_by_key(
         values = sorted({value for c in candidates if (value := getattr(c, key))})
         for start in range(0, len(values), IN_CHUNK):
             chunk = values[start : start + IN_CHUNK]
-            for row in connection.execute(_BY_VALUES[key], {"v": chunk, "x": ""}).tuples():
+            params = {"v": chunk, "x": "", "r": upto_rowid}
+            for row in connection.execute(_BY_VALUES[key], params).tuples():
                 by_key[key, row[index]].append(row)
     return by_key
+
+
+_Entry = tuple[int, str, str, str, str]  # row number, name key, postcode, phone, email
+_FIELD = {"postcode": 2, "phone": 3, "email": 4}
+
+
+class _Block:
+    """The earlier rows of a file sharing one key value, once there are two or more.
+
+    While the block is small every row is kept and compared. Past `BLOCK_CAP` rows it keeps
+    the latest `BLOCK_CAP`, the first row of each name, and per word of the names the first
+    row with it and the latest `WORD_CAP - 1`: a bounded set that still holds every earlier
+    row with the same name and the rows most like a new one.
+    """
+
+    __slots__ = ("names", "recent", "words")
+
+    def __init__(self, entries: list[_Entry]) -> None:
+        self.recent = entries
+        self.words: dict[str, list[_Entry]] | None = None
+        self.names: dict[str, _Entry] = {}
+
+    def add(self, entry: _Entry) -> None:
+        self.recent.append(entry)
+        if self.words is not None:
+            self._index(entry)
+        elif len(self.recent) > BLOCK_CAP:
+            self.words = {}
+            for earlier in self.recent:
+                self._index(earlier)
+        if len(self.recent) > BLOCK_CAP:
+            del self.recent[0]
+
+    def _index(self, entry: _Entry) -> None:
+        assert self.words is not None
+        self.names.setdefault(entry[1], entry)
+        for word in set(entry[1].split()):
+            kept = self.words.setdefault(word, [])
+            kept.append(entry)
+            if len(kept) > WORD_CAP:
+                del kept[1]  # keep the first row with the word, and the latest ones
+
+    def candidates(self, key: str, into: dict[int, _Entry]) -> None:
+        for entry in self.recent:
+            into.setdefault(entry[0], entry)
+        if self.words is None:
+            return
+        if (same := self.names.get(key)) is not None:
+            into.setdefault(same[0], same)
+        for word in set(key.split()):
+            for entry in self.words.get(word, ()):
+                into.setdefault(entry[0], entry)
 
 
 class DuplicateIndex:
     """Within-file duplicate detection over the rows of one import, in memory.
 
-    Rows are indexed by postcode, phone and email and compared with the same rule as the store;
-    a row with none of those duplicates an earlier row only when the names are the same (after
-    `name_key`): comparing it fuzzily with every earlier row would be quadratic.
+    Rows are blocked by postcode, phone and email and compared with the same rule as the
+    store, against a bounded set of earlier rows of each block (`_Block`), the names scored
+    by rapidfuzz in one call; a row with none of those keys duplicates an earlier row only
+    when the names are the same (after `name_key`): comparing it fuzzily with every earlier
+    row would be quadratic. One row costs one tuple and its strings, shared by its blocks.
     """
 
     def __init__(self) -> None:
-        self._by_key: dict[tuple[str, str], list[tuple[int, str, Candidate]]] = defaultdict(list)
+        self._blocks: dict[str, dict[str, _Entry | _Block]] = {key: {} for key in KEYS}
         self._by_name: dict[str, int] = {}
 
     def __len__(self) -> int:
@@ -264,30 +336,60 @@ class DuplicateIndex:
 
     def add(self, key_row_number: int, candidate: Candidate) -> None:
         """Remember a row (by its row number in the file) for later rows to be checked against."""
-        key = name_key(candidate.name)
-        self._by_name.setdefault(key, key_row_number)
-        for field, value in candidate.keys().items():
-            self._by_key[field, value].append((key_row_number, key, candidate))
+        self._add(key_row_number, name_key(candidate.name), candidate)
 
     def match(self, candidate: Candidate) -> int | None:
         """The earliest remembered row that `candidate` duplicates, or None."""
+        return self._match(name_key(candidate.name), candidate)
+
+    def match_and_add(self, row_number: int, candidate: Candidate) -> int | None:
+        """`match`, then `add`: the earlier row this one duplicates, if any."""
         key = name_key(candidate.name)
+        found = self._match(key, candidate)
+        self._add(row_number, key, candidate)
+        return found
+
+    def _add(self, row_number: int, key: str, candidate: Candidate) -> None:
+        self._by_name.setdefault(key, row_number)
+        entry = (row_number, key, candidate.postcode, candidate.phone, candidate.email)
+        for field, value in candidate.keys().items():
+            blocks = self._blocks[field]
+            found = blocks.get(value)
+            if found is None:
+                blocks[value] = entry
+            elif isinstance(found, _Block):
+                found.add(entry)
+            else:
+                blocks[value] = _Block([found, entry])
+
+    def _match(self, key: str, candidate: Candidate) -> int | None:
         keys = candidate.keys()
         if not keys:
             return self._by_name.get(key)
-        rows = self._earlier(keys.items())
-        found = [
-            row
-            for row, other_key, other in rows
-            if is_likely_duplicate(
-                name_similarity(key, other_key), shared_keys(candidate, other), True
-            )
+        earlier: dict[int, _Entry] = {}
+        for field, value in keys.items():
+            found = self._blocks[field].get(value)
+            if isinstance(found, _Block):
+                found.candidates(key, earlier)
+            elif found is not None:
+                earlier.setdefault(found[0], found)
+        if not earlier:
+            return None
+        entries = list(earlier.values())
+        scores = process.extract(
+            key,
+            [entry[1] for entry in entries],
+            scorer=fuzz.token_sort_ratio,
+            score_cutoff=NAME_WITH_PHONE_OR_EMAIL_THRESHOLD,
+            limit=None,
+        )
+        rows = [
+            entries[index][0]
+            for _name, score, index in scores
+            if is_likely_duplicate(score, _shared(keys, entries[index]), True)
         ]
-        return min(found, default=None)
+        return min(rows, default=None)
 
-    def _earlier(self, keys: Iterable[tuple[str, str]]) -> list[tuple[int, str, Candidate]]:
-        seen: dict[int, tuple[int, str, Candidate]] = {}
-        for item in keys:
-            for entry in self._by_key.get(item, ()):
-                seen.setdefault(entry[0], entry)
-        return list(seen.values())
+
+def _shared(keys: dict[str, str], entry: _Entry) -> tuple[str, ...]:
+    return tuple(field for field, value in keys.items() if entry[_FIELD[field]] == value)
