@@ -1,13 +1,20 @@
 """`pcso-desk import contacts FILE.csv [--dry-run] [--rejects OUT.csv]`.
 
-Reads a contacts CSV as Excel or another tool saved it (UTF-8 with or without a BOM, or
-Windows-1252; comma, semicolon or tab separated), maps its header spellings
-(`csv_headers`), validates every row, and then in ONE transaction adds the new contacts and
-fills blank fields of contacts the store already has. A row is rejected, with one sentence
-saying why, when a value is invalid, when it repeats an earlier row of the file, or when it
-looks like an existing contact without being certainly the same person. Nothing is written
-on a dry run, or when anything fails part-way; a file that is not a contacts CSV at all is
-refused with a ValidationError and changes nothing.
+Reads a contacts CSV as Excel or another tool saved it (UTF-8 with or without a BOM, UTF-16
+with a BOM, or Windows-1252; comma, semicolon or tab separated, an Excel `sep=` line
+honoured) as a stream (`csv_reading`: what is refused, how the encoding and delimiter are
+found, and how quoting errors reject a row rather than merge rows), maps its header
+spellings (`csv_headers`), and then, in ONE transaction, reads, checks and inserts the rows
+`BATCH` at a time, and fills blank fields of contacts the store already has. Memory does not
+grow with the file, except for the within-file duplicate index (a few hundred bytes a row).
+
+A row is rejected, with one sentence saying why, when it cannot be read as a row of the
+header's shape, when a value is invalid, when it repeats an earlier row of the file, or when
+it looks like an existing contact without being certainly the same person. The store's
+duplicates are looked for among the contacts it held before the import (rows the import
+added are the file's, and the within-file check judges those). Nothing is written on a dry
+run, or when anything fails part-way (the transaction is rolled back); a file that is not a
+contacts CSV at all is refused with a ValidationError, before the store is touched.
 
 Row numbers are those a spreadsheet shows: the header is row 1, and blank lines count.
 """
@@ -15,14 +22,15 @@ Row numbers are those a spreadsheet shows: the header is row 1, and blank lines 
 from __future__ import annotations
 
 import csv
-import io
-import re
+import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, cast
+from typing import IO, Any, cast
 
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
@@ -35,6 +43,17 @@ from pcso_desk.domain.wording import counted
 from pcso_desk.services.context import Context
 from pcso_desk.services.protection.outputs import refuse_protected
 from pcso_desk.services.records.csv_headers import HeaderMap, map_headers, parse_choice
+from pcso_desk.services.records.csv_reading import (
+    BINARY,
+    CONTROL,
+    MAGIC,
+    SNIFF_CHARS,
+    Record,
+    RowReader,
+    detect_encoding,
+    open_regular,
+    refuse,
+)
 from pcso_desk.services.records.duplicates import (
     Candidate,
     DuplicateIndex,
@@ -47,8 +66,8 @@ from pcso_desk.store.base import utcnow
 from pcso_desk.store.models import Contact, Ward
 
 Progress = Callable[[str, int, int], None]
-PROGRESS_EVERY = 1000
-BATCH = 2000
+BATCH = 2000  # rows read, checked and written at a time
+KEPT_REJECTS = 1000  # rejected rows the report holds; the rejects file has them all
 # Fields an import may fill on an existing contact when they are blank there; never overwritten.
 FILLABLE = CONTACT_FILLABLE
 # Longest text the store's columns hold, with the field's name in a sentence.
@@ -57,16 +76,6 @@ LIMITS = {
     "role_title": ("role", 120),
     "preferred_times": ("preferred times", 200),
 }
-
-_MAGIC = (
-    (b"%PDF", "it is a PDF document"),
-    (b"PK\x03\x04", "it is an Excel workbook or a zip file; save it from Excel as CSV first"),
-    (b"\xd0\xcf\x11\xe0", "it is an Excel 97 or Word file; save it from Excel as CSV first"),
-    (b"{\\rtf", "it is a Word (RTF) document"),
-)
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f]")
-_SNIFF_CHARS = 65536
-BINARY = "it holds binary data, not text"
 
 
 @dataclass(frozen=True)
@@ -86,7 +95,7 @@ class ImportReport:
     updated: int
     skipped: int
     rejected: int
-    rejects: list[RejectedRow]
+    rejects: list[RejectedRow]  # the first KEPT_REJECTS of them, in file order
     dry_run: bool
     ignored_columns: tuple[str, ...] = ()
     rejects_file: Path | None = None
@@ -121,39 +130,72 @@ class _Valid:
 
 @dataclass
 class _Plan:
-    """What the rows will do to the store; filled in before anything is written."""
+    """What the rows do to the store, decided a batch at a time in file order."""
 
-    creates: list[_Valid] = field(default_factory=list)
+    creates: list[_Valid] = field(default_factory=list)  # the batch's new contacts
+    added: int = 0
     fills: dict[str, dict[str, Any]] = field(default_factory=dict)  # contact id -> new values
     updated: int = 0
     skipped: int = 0
-    rejects: list[RejectedRow] = field(default_factory=list)
+
+
+class _Rejects:
+    """Every rejected row: the first `KEPT_REJECTS` kept for the report, and all of them in a
+    temporary file beside the rejects file (when one was asked for) until it is written."""
+
+    def __init__(self, target: Path | None) -> None:
+        self.count = 0
+        self.kept: list[RejectedRow] = []
+        self._spool: IO[str] | None = None
+        if target is not None:
+            try:
+                self._spool = tempfile.TemporaryFile(  # noqa: SIM115 - closed by close()
+                    "w+", encoding="utf-8", newline="", dir=target.parent
+                )
+            except OSError as exc:
+                raise ValidationError(
+                    f"The rejects file cannot be written in '{target.parent}': {exc.strerror}.",
+                    field="rejects",
+                ) from None
+
+    def add(self, rows: list[RejectedRow]) -> None:
+        """A batch's rejected rows (any order)."""
+        rows.sort(key=lambda rejected: rejected.row)
+        self.count += len(rows)
+        self.kept.extend(rows[: max(0, KEPT_REJECTS - len(self.kept))])
+        if self._spool is not None:
+            csv.writer(self._spool).writerows((r.row, r.reason, *r.values) for r in rows)
+
+    def write(self, path: Path, headers: HeaderMap) -> None:
+        """The rejected rows, as in the file, after a `row` and a `reason` column."""
+        assert self._spool is not None
+        self._spool.flush()
+        self._spool.seek(0)
+        header = ("row", "reason", *headers.headers)
+        write_csv_atomic(path, chain([header], csv.reader(self._spool)))
+
+    def close(self) -> None:
+        if self._spool is not None:
+            self._spool.close()
 
 
 # -- reading the file ----------------------------------------------------------------------
 
 
-def _refuse(path: Path, why: str) -> ValidationError:
-    return ValidationError(f"'{path.name}' is not a contacts CSV file: {why}.", field="file")
-
-
 def read_text(path: Path) -> str:
-    """The file's text: UTF-8 (BOM or not), UTF-16 with a BOM, or else Windows-1252."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ValidationError(f"There is no file '{path}'.", field="file") from None
-    except OSError as exc:
-        raise ValidationError(f"'{path}' cannot be read: {exc.strerror}.", field="file") from None
-    for magic, why in _MAGIC:
+    """The whole text of a small CSV (the crimes import): UTF-8 (BOM or not), UTF-16 with a
+    BOM, or else Windows-1252; refuses what is not a regular text file."""
+    with open_regular(path) as handle:
+        data = handle.read()
+    for magic, why in MAGIC:
         if data.startswith(magic):
-            raise _refuse(path, why)
+            raise refuse(path, why)
     text = _decode(path, data)
     if not text.strip():
-        raise _refuse(path, "it is empty")
-    sample = text[:_SNIFF_CHARS]
-    if "\x00" in text or len(_CONTROL.findall(sample)) * 100 > len(sample):
-        raise _refuse(path, BINARY)
+        raise refuse(path, "it is empty")
+    sample = text[:SNIFF_CHARS]
+    if "\x00" in text or len(CONTROL.findall(sample)) * 100 > len(sample):
+        raise refuse(path, BINARY)
     return text
 
 
@@ -161,7 +203,7 @@ def _decode(path: Path, data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode Text"
         return data.decode("utf-16", errors="replace")
     if b"\x00" in data:
-        raise _refuse(path, BINARY)
+        raise refuse(path, BINARY)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -169,29 +211,7 @@ def _decode(path: Path, data: bytes) -> str:
     try:  # what Excel on Windows saves as "CSV (Comma delimited)"
         return data.decode("cp1252")
     except UnicodeDecodeError:  # the five bytes Windows-1252 leaves undefined
-        raise _refuse(path, BINARY) from None
-
-
-def _delimiter(text: str) -> str:
-    """A comma, unless the header line has none: then a sniffed semicolon, tab or pipe."""
-    header = next((line for line in io.StringIO(text) if line.strip()), "")
-    if "," in header:
-        return ","
-    try:
-        return csv.Sniffer().sniff(header, delimiters=";\t|").delimiter
-    except csv.Error:
-        return ","
-
-
-def _records(path: Path, text: str) -> Iterator[tuple[int, list[str]]]:
-    """(row number, cells) for every record; a blank line is a row with no cells."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    number = 0
-    try:
-        for number, cells in enumerate(reader, start=1):
-            yield number, cells
-    except csv.Error as exc:
-        raise _refuse(path, f"row {number + 1} cannot be read ({exc})") from None
+        raise refuse(path, BINARY) from None
 
 
 def _is_blank(cells: Sequence[str]) -> bool:
@@ -317,18 +337,19 @@ def _same_person(candidate: Candidate, match: DuplicateMatch) -> bool:
 class _Planner:
     """Decides, row by row, whether a valid row adds, updates, skips or is rejected."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, upto: int) -> None:
         self.session = session
+        self.upto = upto  # the store's contacts before the import: the rowids up to this one
         self.index = DuplicateIndex()
         self.plan = _Plan()
+        self.rejected: list[RejectedRow] = []  # the current batch's
         self._current: dict[str, dict[str, Any]] = {}  # contact id -> values with planned fills
 
     def take(self, row: _Valid, cells: tuple[str, ...], matches: list[DuplicateMatch]) -> None:
         """Decide what a valid row does, given the store's likely duplicates of it."""
-        earlier = self.index.match(row.candidate)
-        self.index.add(row.row, row.candidate)
+        earlier = self.index.match_and_add(row.row, row.candidate)
         if earlier is not None:
-            self.reject(row.row, cells, f"Duplicate of row {earlier} in this file.")
+            self.reject(row.row, cells, f"Duplicate of row {earlier:,} in this file.")
             return
         same = next((m for m in matches if _same_person(row.candidate, m)), None)
         if same is not None:
@@ -339,7 +360,7 @@ class _Planner:
             self.plan.creates.append(row)
 
     def reject(self, number: int, cells: tuple[str, ...], reason: str) -> None:
-        self.plan.rejects.append(RejectedRow(number, cells, reason))
+        self.rejected.append(RejectedRow(number, cells, reason))
 
     def _fill_blanks(self, contact_id: str, values: dict[str, Any]) -> None:
         current = self._current.get(contact_id)
@@ -365,55 +386,89 @@ def _likely_duplicate(match: DuplicateMatch) -> str:
 
 
 @dataclass(frozen=True)
-class _Parsed:
+class _Source:
+    """The file being imported: its reader, header map and the rows after the header."""
+
+    reader: RowReader
     headers: HeaderMap
-    rows: list[tuple[int, list[str]]]
+    rows: Iterator[Record]
 
 
-def _parse_file(path: Path) -> _Parsed:
-    """The header map and the non-blank data rows; refuses a file that is not a contacts CSV."""
-    records = (item for item in _records(path, read_text(path)) if not _is_blank(item[1]))
-    first = next(records, None)
-    if first is None:
-        raise _refuse(path, "it is empty")
-    headers = map_headers(first[1])
-    if not headers.has_name:
-        raise _refuse(
-            path, "its first row has no Name column (or First name and Last name columns)"
-        )
-    return _Parsed(headers, list(records))
+def _open_rows(path: Path) -> _Source:
+    """The file, read up to its header; refuses a file that is not a contacts CSV (before
+    anything is written)."""
+    reader = RowReader(path, detect_encoding(path))
+    try:
+        rows = (record for record in reader if record.problem or not record.blank)
+        first = next(rows, None)
+        if first is None:
+            raise refuse(path, "it is empty")
+        if first.problem is not None:
+            raise ValidationError(first.problem, field="file")
+        headers = map_headers(first.cells)
+        if not headers.has_name:
+            raise refuse(
+                path, "its first row has no Name column (or First name and Last name columns)"
+            )
+    except BaseException:
+        reader.close()
+        raise
+    return _Source(reader, headers, rows)
 
 
-def _plan(session: Session, parsed: _Parsed, progress: Progress) -> _Plan:
-    """Validate every row, then decide in file order what each valid row does."""
-    total = len(parsed.rows)
+def _last_rowid(session: Session) -> int:
+    """The contacts table's highest rowid before the import: rows after it are the import's."""
+    found = session.connection().exec_driver_sql(f"SELECT max(rowid) FROM {_TABLE.name}")
+    return int(found.scalar() or 0)
+
+
+def _run(
+    ctx: Context, session: Session, source: _Source, rejects: _Rejects, *, write: bool,
+    progress: Progress,
+) -> _Plan:  # fmt: skip
+    """Check, decide and (unless `write` is False) insert the rows a batch at a time."""
+    reader, headers, rows = source.reader, source.headers, source.rows
     wards = _Wards(session)
-    planner = _Planner(session)
-    width = len(parsed.headers.headers)
-    valid: list[tuple[_Valid, tuple[str, ...]]] = []
-    for done, (number, cells) in enumerate(parsed.rows):
-        if done % PROGRESS_EVERY == 0:
-            progress("Checking rows", done, total)
-        original = tuple(cells[:width] if _is_blank(cells[width:]) else cells)
-        try:
-            values = contact_values(parsed.headers, cells, wards)
-        except ValidationError as exc:
-            planner.reject(number, original, exc.message)
-            continue
-        valid.append((_Valid(number, values, _candidate(values)), original))
-    progress("Looking for duplicates in the store", total, total)
-    in_store = find_duplicates_many(session, [row.candidate for row, _ in valid], limit=20)
-    for (row, original), matches in zip(valid, in_store, strict=True):
-        planner.take(row, original, matches)
-    planner.plan.rejects.sort(key=lambda rejected: rejected.row)
+    planner = _Planner(session, _last_rowid(session))
+    width = len(headers.headers)
+    while batch := list(islice(rows, BATCH)):
+        progress("Checking rows", reader.position, reader.size)
+        valid: list[tuple[_Valid, tuple[str, ...]]] = []
+        rejected = planner.rejected = []
+        for record in batch:
+            cells = record.cells
+            if record.problem is not None:
+                rejected.append(RejectedRow(record.number, tuple(cells), record.problem))
+                continue
+            original = tuple(cells[:width] if _is_blank(cells[width:]) else cells)
+            try:
+                values = contact_values(headers, cells, wards)
+            except ValidationError as exc:
+                rejected.append(RejectedRow(record.number, original, exc.message))
+                continue
+            valid.append((_Valid(record.number, values, _candidate(values)), original))
+        in_store = find_duplicates_many(
+            session, [row.candidate for row, _ in valid], limit=20, upto_rowid=planner.upto
+        )
+        for (row, original), matches in zip(valid, in_store, strict=True):
+            planner.take(row, original, matches)
+        rejects.add(rejected)
+        plan = planner.plan
+        creates, plan.creates = plan.creates, []
+        plan.added += len(creates)
+        if write and creates:
+            progress("Saving contacts", reader.position, reader.size)
+            session.connection().execute(_INSERT, _stamped(ctx, creates))
+    progress("Checking rows", reader.size, reader.size)
     return planner.plan
 
 
 # -- writing -------------------------------------------------------------------------------
 
 
-def _apply(ctx: Context, session: Session, plan: _Plan, progress: Progress) -> None:
-    """Fill the planned blanks, then add the new contacts in batches."""
+def _fill_blanks(ctx: Context, session: Session, plan: _Plan) -> None:
+    """Fill the planned blanks of existing contacts (after the inserts: the duplicate checks
+    saw the store as it was before the import)."""
     for contact_id, fills in plan.fills.items():
         contact = session.get(Contact, contact_id)
         assert contact is not None
@@ -421,17 +476,14 @@ def _apply(ctx: Context, session: Session, plan: _Plan, progress: Progress) -> N
             setattr(contact, name, value)
         ctx.stamp(contact, creating=False)
     session.flush()
-    connection = session.connection()
-    for start in range(0, len(plan.creates), BATCH):
-        progress("Saving contacts", start, len(plan.creates))
-        connection.execute(_INSERT, _stamped(ctx, plan.creates[start : start + BATCH]))
 
 
 # A Core insert of the contacts table. Every row of a batch has the same keys (None included),
 # so each batch is ONE executemany. (An ORM bulk insert, `insert(Contact)`, leaves out the keys
 # whose value is None, groups consecutive rows by the keys left, and at 100,000 rows made some
 # 57,000 small statements of the batches: most of the import's time.)
-_INSERT = insert(cast(Table, Contact.__table__))
+_TABLE = cast(Table, Contact.__table__)
+_INSERT = insert(_TABLE)
 
 
 def _stamped(ctx: Context, rows: Sequence[_Valid]) -> list[dict[str, Any]]:
@@ -457,13 +509,6 @@ def _check_rejects_path(ctx: Context, path: Path, rejects: Path) -> None:
         )
 
 
-def _write_rejects(path: Path, headers: HeaderMap, rejects: Sequence[RejectedRow]) -> None:
-    """The rejected rows, as in the file, after a `row` and a `reason` column."""
-    rows = [("row", "reason", *headers.headers)]
-    rows.extend((str(r.row), r.reason, *r.values) for r in rejects)
-    write_csv_atomic(path, rows)
-
-
 def _silent(_stage: str, _done: int, _total: int) -> None:
     return None
 
@@ -484,25 +529,27 @@ def import_contacts(
     ctx.require(Action.IMPORT, "contacts")
     if rejects is not None:
         _check_rejects_path(ctx, path, rejects)
-    parsed = _parse_file(path)
-    if dry_run:
-        with ctx.store.read() as session:
-            plan = _plan(session, parsed, progress)
-    else:
-        with ctx.store.write() as session:
-            plan = _plan(session, parsed, progress)
-            _apply(ctx, session, plan, progress)
-            if rejects is not None:  # inside the transaction: a failure here undoes the import
-                _write_rejects(rejects, parsed.headers, plan.rejects)
-    if dry_run and rejects is not None:
-        _write_rejects(rejects, parsed.headers, plan.rejects)
+    source = _open_rows(path)
+    headers = source.headers
+    with source.reader, closing(_Rejects(rejects)) as kept:
+        if dry_run:
+            with ctx.store.read() as session:
+                plan = _run(ctx, session, source, kept, write=False, progress=progress)
+            if rejects is not None:
+                kept.write(rejects, headers)
+        else:
+            with ctx.store.write() as session:
+                plan = _run(ctx, session, source, kept, write=True, progress=progress)
+                _fill_blanks(ctx, session, plan)
+                if rejects is not None:  # inside the transaction: a failure here undoes it
+                    kept.write(rejects, headers)
     return ImportReport(
-        added=len(plan.creates),
+        added=plan.added,
         updated=plan.updated,
         skipped=plan.skipped,
-        rejected=len(plan.rejects),
-        rejects=plan.rejects,
+        rejected=kept.count,
+        rejects=kept.kept,
         dry_run=dry_run,
-        ignored_columns=parsed.headers.ignored,
+        ignored_columns=headers.ignored,
         rejects_file=rejects,
     )
