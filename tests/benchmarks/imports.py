@@ -385,4 +385,89 @@ def w2(bench: Bench) -> Result:
     )
 
 
-WORKLOADS = [("W2", w2)]
+# -- W10: a postcode shared by thousands of rows ----------------------------------------------
+#
+# The file. `BLOCK_ROWS` rows (200,000; 3,000 in quick mode) made as W2 makes its new rows,
+# written twice: once with a different postcode on every row (the reference), once with the
+# same rows spread over nine postcodes (thousands of rows a postcode: a quadratic within-file
+# duplicate check took 825 s on such a file and was killed). The same rows otherwise, so the
+# ratio is the cost of the shared postcodes alone. Each is imported, as W2 imports, into a
+# fresh copy of the small demo store; budget: at most twice the reference.
+
+BLOCK_ROWS = 200_000
+SHARED_POSTCODES = tuple(f"SG{n} 1AA" for n in range(1, 10))
+
+
+def write_block_files(folder: Path, rows: int, store: Path) -> tuple[Path, Path]:
+    """The two seeded files (distinct postcodes, nine postcodes) described above."""
+    distinct, shared = folder / f"w10-distinct-{rows}.csv", folder / f"w10-shared-{rows}.csv"
+    if distinct.exists() and shared.exists():
+        return distinct, shared
+    rng = random.Random(SEED * 1000 + rows + 10)
+    wards, _existing = _store_facts(store)
+    pools = _name_pools()
+    made = [_new_row(rng, pools, wards) for _ in range(rows)]
+    per_outward = 10 * len(INWARD_LETTERS) ** 2
+    for path, postcode in (
+        (distinct, lambda n: _nth_postcode(n, per_outward)),
+        (shared, lambda n: SHARED_POSTCODES[n % len(SHARED_POSTCODES)]),
+    ):
+        tmp = path.with_suffix(".tmp")
+        with tmp.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(HEADER)
+            for number, row in enumerate(made):
+                writer.writerow([*row[:6], postcode(number), *row[7:]])
+        tmp.replace(path)
+    return distinct, shared
+
+
+def _nth_postcode(number: int, per_outward: int) -> str:
+    """A different postcode for each number (51 outward codes × 4,000 inward codes)."""
+    outward, inward = OUTWARD[number // per_outward], number % per_outward
+    letters = len(INWARD_LETTERS)
+    first, second = divmod(inward % letters**2, letters)
+    return f"{outward} {inward // letters**2}{INWARD_LETTERS[first]}{INWARD_LETTERS[second]}"
+
+
+def w10(bench: Bench) -> Result:
+    demo = _small_demo(bench)
+    rows = 3_000 if bench.quick else BLOCK_ROWS
+    distinct, shared = write_block_files(bench.work, rows, demo / "pcso-desk.sqlite")
+    state: dict[str, Any] = {}
+
+    def close() -> None:
+        services = state.pop("services", None)
+        if services is not None:
+            services.ctx.store.close()
+
+    def setup() -> None:
+        close()
+        state["services"] = open_signed_in(_fresh(bench, demo, "w10-import"))
+
+    def run(source: Path) -> None:
+        state[source.name] = state["services"].import_contacts(source)
+
+    runs = 2 if bench.quick else min(bench.runs, 3)
+    reference = bench.times(lambda: run(distinct), setup, runs=runs, warmups=0)
+    timing = bench.times(lambda: run(shared), setup, runs=runs, warmups=0)
+    close()
+    report, reference_report = state[shared.name], state[distinct.name]
+    return slower_ratio(
+        "W10",
+        f"import {rows:,} rows over 9 postcodes",
+        timing.median,
+        reference.median,
+        2,
+        reference_title=f"the same {rows:,} rows, a different postcode on each",
+        rows=rows,
+        added=report.added,
+        rejected=report.rejected,
+        reference_added=reference_report.added,
+        reference_rejected=reference_report.rejected,
+        runs=[round(t, 3) for t in timing.runs],
+        reference_runs=[round(t, 3) for t in reference.runs],
+    )
+
+
+WORKLOADS = [("W2", w2), ("W10", w10)]
