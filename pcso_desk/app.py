@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable, Sequence
-from concurrent.futures import Future
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pcso_desk.crash_log import configure_logging
 from pcso_desk.paths import DataPaths
-from pcso_desk.services.api import Services
+from pcso_desk.services.api import Door, Services
 
 if TYPE_CHECKING:
     from pcso_desk.store.session import Store
@@ -24,14 +23,16 @@ def build_services(
     paths: DataPaths,
     create: bool = True,
     background: bool = False,
-    begun: Future[None] | None = None,
+    key: bytes | None = None,
 ) -> Services:
-    """Open (creating and migrating as needed) the store under `paths` and wrap it in Services.
+    """Open (creating and migrating as needed) the store under `paths` with its data `key`
+    (None: a plain store) and wrap it in Services, with no one signed in: for tools and
+    tests that hold the key. The app and the commands go through a `Door`, which unwraps the
+    key with a password (services/unlock.py).
 
-    An existing store then gets its daily care (services/protection/care.py). With `background` (the
-    desktop app) the integrity check and that care run on threads while the app starts, so a
-    county-sized store does not hold up the sign-in form; the store takes no write before the
-    check has passed (store/session.py). `begun` is a check `begin_check` already started.
+    An existing store then gets its daily care (services/protection/care.py). With
+    `background` the integrity check and that care run on threads; the store takes no write
+    before the check has passed (store/session.py).
     """
     from pcso_desk.services.context import Context
     from pcso_desk.services.protection.care import DailyCare
@@ -40,9 +41,7 @@ def build_services(
     if create:
         paths.ensure()
     existed = paths.store.exists()
-    store = open_store(
-        paths.store, paths.backups, create=create, check_later=background, begun=begun
-    )
+    store = open_store(paths.store, paths.backups, create=create, check_later=background, key=key)
     services = Services(Context.open(store))
     if existed:
         DailyCare(services.ctx, paths.logs).start(background)
@@ -55,18 +54,16 @@ def _log_crash(paths: DataPaths, exc: BaseException) -> str:
     return log_crash(paths.logs, exc)
 
 
-def _open_or_recover(open_services: Callable[[bool], Services], paths: DataPaths) -> Services:
-    """The app's store; a damaged one is offered its newest good backup (it asks first)."""
-    from pcso_desk.services.protection.backups import DamagedStoreError
-
-    try:
-        return open_services(True)
-    except DamagedStoreError as exc:
-        from pcso_desk.gui.recovery import offer_restore
-
-        if not offer_restore(exc, paths):
-            raise
-    return open_services(True)
+def _tell_recovery_code(opened: list[Services]) -> None:
+    """A store made (or encrypted) by this command: its recovery code, printed once."""
+    for services in opened:
+        code, services.recovery_code = services.recovery_code, None
+        if code:
+            print(
+                f"Recovery code: {code}\nPrint it or write it down now and lock it away, "
+                "apart from this PC: if every password is lost it is the only way into the "
+                "store ('pcso-desk recover'), and it is not shown again."
+            )
 
 
 def _bundle_argument(arguments: list[str]) -> Path | None:
@@ -106,26 +103,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     paths.prepare(args)  # POSIX umask 077 and private modes, leftovers swept (private.py)
     configure_logging(paths.logs)
     services: list[Services] = []
-    early: list[Future[None]] = []  # the integrity check begun before the app's code loaded
+    door = Door(paths, background=args.command is None)
 
     def open_services(create: bool) -> Services:
-        begun = early.pop() if early else None  # once: a restored store is checked anew
-        services.append(build_services(paths, create, args.command is None, begun))
-        if args.command is not None:
-            from pcso_desk.cli.accounts import sign_in
+        from pcso_desk.cli.accounts import open_for_command
 
-            sign_in(services[-1], args)
+        services.append(open_for_command(door, args, create))
         return services[-1]
 
     try:
         if args.command is None:
-            from pcso_desk.store.backup import begin_check
-
-            early.extend(filter(None, [begin_check(paths.store, paths.backups)]))
             from pcso_desk.gui import run_app
 
-            return run_app(lambda: _open_or_recover(open_services, paths), paths, bundle)
-        return cli.run(args, open_services)
+            try:
+                return run_app(door, paths, bundle)
+            finally:
+                if door.opened is not None:
+                    services.append(door.opened)
+        code = cli.run(args, open_services)
+        _tell_recovery_code(services)
+        return code
     except PcsoDeskError as exc:
         print(f"pcso-desk: {exc}", file=sys.stderr)
         return 1
@@ -140,5 +137,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 1
     finally:
+        closed: list[Store] = []  # a sign-in may hand back a store already opened
         for opened in services:
-            _close(opened.ctx.store)
+            if all(store is not opened.ctx.store for store in closed):
+                closed.append(opened.ctx.store)
+                _close(opened.ctx.store)

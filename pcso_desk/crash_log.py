@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy.exc import StatementError
+from sqlcipher3 import dbapi2 as driver
 
 LOG_NAME = "pcso-desk.log"
 EVENTS_NAME = "events.log"
@@ -37,6 +38,7 @@ _KEPT_MESSAGES: tuple[type[BaseException], ...] = (
     RuntimeError,
     TypeError,
     sqlite3.Error,
+    driver.Error,
 )
 
 

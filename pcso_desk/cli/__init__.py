@@ -78,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_sync.add_parsers(commands)
     cli_backup.add_parsers(commands)
     cli_accounts.add_parsers(commands)
+    cli_accounts.add_recover_parser(commands)
     cli_common.add_everywhere(parser)
     return parser
 
@@ -154,6 +155,8 @@ def run(args: argparse.Namespace, open_services: OpenServices, out: TextIO | Non
     _check_user_first(args, open_services)
     if args.command == "accounts":
         return cli_accounts.run(args, open_services, out or sys.stdout)
+    if args.command == "recover":
+        return cli_accounts.run_recover(args, out or sys.stdout)
     if args.command == "meetings":
         return cli_meetings.run(args, open_services, out or sys.stdout)
     if args.command in cli_documents.COMMANDS:

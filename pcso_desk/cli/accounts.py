@@ -13,15 +13,17 @@ from pcso_desk.domain.enums import UserRole
 from pcso_desk.domain.errors import PcsoDeskError
 
 if TYPE_CHECKING:
-    from pcso_desk.services.api import Services
+    from pcso_desk.services.api import Door, Services
     from pcso_desk.services.values import Account
 
 OpenServices = Callable[[bool], "Services"]
 PASSWORD = "PCSO_DESK_PASSWORD"
 NEW_PASSWORD = "PCSO_DESK_NEW_PASSWORD"
-# What may run without signing in on a store with accounts: nothing here shows personal data.
-# A --user given to them is still checked: a wrong password is refused by every command.
-OPEN_COMMANDS = frozenset({"init", "demo", "check"})
+RECOVERY_CODE = "PCSO_DESK_RECOVERY_CODE"
+# What may run without signing in on a plain store (one made before stores were encrypted)
+# with accounts: nothing here shows personal data. An encrypted store opens only to a
+# password. A --user given to them is still checked: a wrong password is refused by all.
+OPEN_COMMANDS = frozenset({"init", "demo", "check", "recover"})
 OPEN_SYNC = frozenset({"identity", "status"})
 
 
@@ -51,6 +53,38 @@ def add_parsers(commands: Any) -> None:
     ):
         parser = actions.add_parser(action, help=what)
         parser.add_argument("name", metavar="NAME", help="the account's user name")
+
+
+def add_recover_parser(commands: Any) -> None:
+    recover = commands.add_parser(
+        "recover",
+        help=f"every password lost: give an administrator a new password with the store's "
+        f"recovery code (from ${RECOVERY_CODE} or asked; the password from ${NEW_PASSWORD} "
+        "or asked twice)",
+    )
+    recover.add_argument("name", metavar="NAME", help="the administrator account's user name")
+
+
+def run_recover(args: argparse.Namespace, out: TextIO) -> int:
+    """`pcso-desk recover NAME`: the recovery code unwraps the store's key; the administrator
+    NAME gets a new password (audited in the store as a recovery)."""
+    from pcso_desk.paths import DataPaths
+    from pcso_desk.services.api import Door
+
+    code = os.environ.get(RECOVERY_CODE)
+    if code is None:
+        if not sys.stdin.isatty():
+            raise PcsoDeskError(f"Set {RECOVERY_CODE}, or run on a terminal to type the code.")
+        code = getpass.getpass("The store's recovery code: ")
+    door = Door(DataPaths.resolve(args.data_dir))
+    services = door.recover(args.name, code, _new_password(args.name.strip().lower()))
+    services.ctx.store.close()
+    print(
+        f"Set a new password for the administrator {args.name.strip().lower()} with the "
+        "recovery code; the code still opens the store, so keep it locked away.",
+        file=out,
+    )
+    return 0
 
 
 def run(args: argparse.Namespace, open_services: OpenServices, out: TextIO) -> int:
@@ -109,23 +143,58 @@ def needs_sign_in(args: argparse.Namespace) -> bool:
     return not (args.command == "sync" and args.sync_command in OPEN_SYNC)
 
 
-def sign_in(services: Services, args: argparse.Namespace) -> None:
-    """Check --user whenever it is given; on a store with accounts most commands need it."""
+def _password(user: str) -> str:
+    password = os.environ.get(PASSWORD)
+    if password is None:
+        if not sys.stdin.isatty():
+            raise PcsoDeskError(f"Set {PASSWORD}, or run on a terminal to type the password.")
+        password = getpass.getpass(f"Password for {user}: ")
+    return password
+
+
+def open_for_command(door: Door, args: argparse.Namespace, create: bool) -> Services:
+    """The store a command works on, signed in as --user when given (always checked).
+
+    An encrypted store opens only to a password (its key is wrapped for each account), so
+    a store with accounts needs --user for every command, those that show no personal data
+    included; a store being set up (no account yet) opens without one.
+    """
+    from pcso_desk.domain.errors import StoreError
+    from pcso_desk.services.api import Stage
+
+    stage = door.stage()
+    if stage is Stage.NEW:
+        if not create:
+            raise StoreError(
+                f"There is no store at {door.paths.store}; run 'pcso-desk init' or "
+                "'pcso-desk demo' first."
+            )
+        if args.user:
+            raise PcsoDeskError(
+                f"There is no store at {door.paths.store} yet, so --user {args.user} cannot "
+                "be checked; leave it out."
+            )
+        return door.create()
+    if stage is Stage.LOCKED:
+        if not args.user and args.command == "check":
+            door.check_unsigned()  # what shows without the key: a file gone, empty, cut short
+        if not args.user:
+            raise PcsoDeskError(
+                f"This store has user accounts: give --user NAME (with the password in "
+                f"{PASSWORD} or typed when asked)."
+            )
+        return door.sign_in(args.user, _password(args.user))
+    services = door.open_unsigned()
     if not args.user:
         if services.ctx.accounts and needs_sign_in(args):
             raise PcsoDeskError(
                 f"This store has user accounts: give --user NAME (with the password in "
                 f"{PASSWORD} or typed when asked)."
             )
-        return
+        return services
     if not services.ctx.accounts:
         raise PcsoDeskError(
             f"This store has no user accounts yet, so --user {args.user} cannot be checked; "
             "leave it out."
         )
-    password = os.environ.get(PASSWORD)
-    if password is None:
-        if not sys.stdin.isatty():
-            raise PcsoDeskError(f"Set {PASSWORD}, or run on a terminal to type the password.")
-        password = getpass.getpass(f"Password for {args.user}: ")
-    services.accounts.sign_in(args.user, password)
+    return door.sign_in(args.user, _password(args.user))

@@ -2,8 +2,9 @@
 
 Once a store has accounts both need `--user`: `backup --out` takes personal data out of the
 data folder, so it needs the export right; `restore` replaces every record, so it needs the
-import right. A damaged store cannot be opened to sign in to, so its restore needs no
-sign-in: the backup holds nothing its holder could not read from the file itself.
+import right. A damaged store cannot be opened to check a role, so its restore needs no
+role: a plain (older) store's needs no sign-in at all, and an encrypted store's needs only a
+password that unwraps its key (the backup is checked with that key before it is put back).
 
 A restore is audited in the restored store, as done by the signed-in user (no one, for a
 damaged store), and keeps the audit entries made since the backup (services/protection/backups.py).
@@ -48,20 +49,22 @@ def _backup(args: argparse.Namespace, open_services: OpenServices, out: TextIO) 
 
 
 def _restore(args: argparse.Namespace, open_services: OpenServices, out: TextIO) -> int:
+    from pcso_desk.cli.accounts import open_for_command
     from pcso_desk.paths import DataPaths
-    from pcso_desk.services.api import restore_backup
+    from pcso_desk.services.api import Door, Stage, restore_backup
     from pcso_desk.services.values import DamagedStoreError
 
     paths = DataPaths.resolve(args.data_dir)
+    door = Door(paths)
     actor = None
-    if paths.store.exists():
+    if door.stage() is not Stage.NEW:
         try:
-            services = open_services(False)
+            services = open_for_command(door, args, False)
         except DamagedStoreError:
-            pass  # nothing to sign in to: recovering is open to whoever is at the PC
+            pass  # a damaged store has no accounts to check: its key (if any) is enough
         else:
             actor = services.restorer()
             services.ctx.store.close()  # the file is about to be replaced
-    result = restore_backup(paths, args.file, actor)
+    result = restore_backup(paths, args.file, actor, door.key)
     print(result.line(), file=out)
     return 0

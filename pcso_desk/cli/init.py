@@ -26,6 +26,7 @@ def run(args: argparse.Namespace, open_services: OpenServices, out: TextIO) -> i
     from pcso_desk.services.values import check_init, team_name
 
     services, state = None, None
+    _refuse_if_locked(args)
     if DataPaths.resolve(args.data_dir).store.exists():
         services = open_services(False)
         state = services.setup.state()
@@ -42,6 +43,19 @@ def run(args: argparse.Namespace, open_services: OpenServices, out: TextIO) -> i
     _name_team(services, state, team, out)
     _make_admin(services, admin, out)
     return 0
+
+
+def _refuse_if_locked(args: argparse.Namespace) -> None:
+    """An encrypted store with accounts is set up: init says so without opening it."""
+    from pcso_desk.paths import DataPaths
+    from pcso_desk.services.api import Door, Stage
+
+    door = Door(DataPaths.resolve(args.data_dir))
+    if door.stage() is Stage.LOCKED and not args.user:
+        raise PcsoDeskError(
+            f"The store at {door.paths.store} is already set up (it has user accounts); "
+            "nothing was changed."
+        )
 
 
 def _name_team(services: Services, state: SetupState | None, team: str, out: TextIO) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,19 +12,18 @@ if TYPE_CHECKING:
     from pcso_desk.gui.session import SessionFlow
     from pcso_desk.gui.single_instance import SingleInstance
     from pcso_desk.paths import DataPaths
-    from pcso_desk.services.api import Services
+    from pcso_desk.services.api import Door
     from pcso_desk.services.values import ChainCheck
 
 
-def run_app(
-    services: Services | Callable[[], Services], paths: DataPaths, bundle: Path | None = None
-) -> int:
-    """Start Qt, show the main window, run until it closes; returns the exit code.
+def run_app(door: Door, paths: DataPaths, bundle: Path | None = None) -> int:
+    """Start Qt, show the sign-in form, run until the app quits; returns the exit code.
 
-    A second start on a store that is already open asks the first window to come forward,
-    prints why it stopped, and returns 1 — before it opens (or migrates) the store, which is
-    why `services` may be given as a function that opens it. A `bundle` (a sync bundle
-    opened from the desktop) is imported on the Sync screen once someone has signed in.
+    The store is encrypted: it opens when someone signs in (the form unlocks it through the
+    `door`, services/unlock.py), never before. A second start on a store that is already open
+    asks the first window to come forward, prints why it stopped, and returns 1. A `bundle`
+    (a sync bundle opened from the desktop) is imported on the Sync screen once someone has
+    signed in.
     """
     import sys
 
@@ -47,8 +45,7 @@ def run_app(
             _tell(refused)
         return 1
     try:
-        opened = services() if callable(services) else services
-        return _run_window(app, opened, paths, instance, bundle)
+        return _run_window(app, door, paths, instance, bundle)
     finally:
         instance.release()
 
@@ -81,7 +78,7 @@ def _application() -> QApplication:
 
 def _run_window(
     app: QApplication,
-    services: Services,
+    door: Door,
     paths: DataPaths,
     instance: SingleInstance,
     bundle: Path | None = None,
@@ -95,22 +92,25 @@ def _run_window(
     from pcso_desk.gui.main_window import MainWindow
     from pcso_desk.gui.session import SessionFlow
 
-    desk = Desk(services, paths)
+    desk = Desk(None, paths, door=door)
     desk.crash = CrashReporter(lambda: desk.window)
     previous_hook = install_excepthook(desk)
     settings = QSettings(str(paths.root / "window.ini"), QSettings.Format.IniFormat)
     # Sign in (or create the first admin) before any window shows data; sign-out comes back.
+    # Signing in opens the store: its integrity check runs then, and is watched once.
+    watched: list[object] = []
+
+    def after_sign_in(window: Any) -> None:
+        if desk.opened is not None and all(w is not desk.opened for w in watched):
+            watched.append(desk.opened)
+            _watch_integrity(app, desk, flow)
+        QTimer.singleShot(0, lambda: _after_sign_in(desk, window, bundle))
+
     flow = SessionFlow(
-        desk,
-        settings,
-        lambda: MainWindow(desk, settings),
-        after_sign_in=lambda window: QTimer.singleShot(
-            0, lambda: _after_sign_in(desk, window, bundle)
-        ),
+        desk, settings, lambda: MainWindow(desk, settings), after_sign_in=after_sign_in
     )
     instance.raise_requested.connect(lambda: _bring_forward_if(flow.front()))
     flow.start()
-    _watch_integrity(app, desk, flow)
     try:
         code: int = app.exec()
     finally:

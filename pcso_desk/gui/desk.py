@@ -16,7 +16,7 @@ from pcso_desk.domain.errors import PcsoDeskError
 from pcso_desk.gui.drafts import DraftStore
 from pcso_desk.gui.tasks import TaskRunner
 from pcso_desk.paths import DataPaths
-from pcso_desk.services.api import Services
+from pcso_desk.services.api import Door, Services
 from pcso_desk.services.values import Changes
 
 log = logging.getLogger(__name__)
@@ -78,9 +78,13 @@ def choose_file(parent: QWidget | None, title: str, pattern: str) -> str | None:
 
 @dataclass
 class Desk:
-    """Passed to every screen instead of globals; tests build their own."""
+    """Passed to every screen instead of globals; tests build their own.
 
-    services: Services
+    The app starts with no store open (`opened` None): the sign-in form unlocks it through
+    the `door` (services/unlock.py) and sets `opened`; every screen after it uses `services`.
+    """
+
+    opened: Services | None
     paths: DataPaths
     runner: TaskRunner = field(init=False)
     hub: ChangeHub = field(default_factory=ChangeHub)
@@ -90,6 +94,31 @@ class Desk:
     choose: Callable[[QWidget | None, str, str], str | None] = choose_file
     crash: Callable[[BaseException, str], None] | None = None
     window: DeskWindow | None = None
+    door: Door | None = None
+
+    @property
+    def services(self) -> Services:
+        if self.opened is None:
+            raise RuntimeError("no store is open yet: the sign-in form opens it")
+        return self.opened
+
+    def needs_setup(self) -> bool:
+        """Whether no account exists yet (a new store, or one being set up): first run."""
+        if self.opened is not None:
+            return not self.opened.ctx.accounts
+        assert self.door is not None
+        from pcso_desk.services.api import Stage
+
+        stage = self.door.stage()
+        if stage is Stage.PLAIN:  # made before encryption: open it to see
+            self.opened = self.door.open_unsigned()
+            return not self.opened.ctx.accounts
+        return stage in (Stage.NEW, Stage.SETTING_UP)
+
+    def is_demo(self) -> bool:
+        if self.opened is not None:
+            return self.opened.is_demo()
+        return self.door is not None and self.door.is_demo()
 
     def __post_init__(self) -> None:
         self.runner = TaskRunner(self.report_error)

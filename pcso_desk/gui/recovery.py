@@ -41,11 +41,14 @@ def offer_drafts(desk: Desk, parent: QWidget | None) -> list[tuple[str, str]]:
 RESTORE_TITLE = "The store is damaged"
 
 
-def offer_restore(error: Any, paths: DataPaths, parent: QWidget | None = None) -> bool:
+def offer_restore(
+    error: Any, paths: DataPaths, parent: QWidget | None = None, key: bytes | None = None
+) -> bool:
     """At start-up, before the store opens: offer the newest good backup of a damaged store.
 
     Returns True once the backup is in place (the caller opens the store again); False if
-    there is none, the user declined, or the restore was refused (it says why).
+    there is none, the user declined, or the restore was refused (it says why). `key` is the
+    store's data key, unwrapped by the sign-in that found the damage (None: a plain store).
     """
     from PySide6.QtWidgets import QMessageBox
 
@@ -66,7 +69,7 @@ def offer_restore(error: Any, paths: DataPaths, parent: QWidget | None = None) -
     if answer != QMessageBox.StandardButton.Yes:
         return False
     try:
-        result = restore(paths, backup.path)
+        result = restore(paths, backup.path, key=key)
     except PcsoDeskError as exc:
         QMessageBox.warning(parent, RESTORE_TITLE, str(exc))
         return False

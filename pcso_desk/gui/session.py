@@ -44,7 +44,7 @@ class SessionFlow(QObject):
         self._ask()
 
     def _ask(self) -> None:
-        if not self.desk.services.ctx.accounts:  # set up, or explore the demo (first_run.py)
+        if self.desk.needs_setup():  # set up, or explore the demo (first_run.py)
             start_first_run(self)
             return
         dialog = SignInDialog(self.desk, first_run=False)

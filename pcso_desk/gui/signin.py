@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -27,6 +27,7 @@ from pcso_desk.domain.errors import PcsoDeskError
 from pcso_desk.domain.permissions import ROLE_NAMES
 from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.widgets import named
+from pcso_desk.services.api import Services, Stage
 from pcso_desk.services.values import DEMO_PASSWORD, MAX_PASSWORD, MIN_PASSWORD, Actor
 
 MISMATCH = "The two passwords are not the same."
@@ -36,6 +37,27 @@ DEMO_NOTE = (
     "<b>pcso</b>, <b>pc</b>, <b>sergeant</b> or <b>admin</b> — each with the password "
     f"<b>{DEMO_PASSWORD}</b>."
 )
+
+
+RECOVERY_TITLE = "Your store's recovery code"
+
+
+def show_recovery_code(parent: QWidget | None, code: str) -> None:
+    """The recovery code, shown once: the only way back in if every password is lost."""
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(parent)
+    box.setWindowTitle(RECOVERY_TITLE)
+    box.setIcon(QMessageBox.Icon.Information)
+    box.setText(
+        "This store is encrypted. If every password is lost, this recovery code is the only "
+        "way back in. Print it or write it down now and lock it away, apart from this PC: "
+        "it is shown only this once."
+    )
+    box.setInformativeText(f"<p style='font-size:16pt'><b><tt>{code}</tt></b></p>")
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    box.setAccessibleName(RECOVERY_TITLE)
+    box.exec()
 
 
 def actor_text(actor: Actor | None) -> str:
@@ -131,7 +153,7 @@ class SignInDialog(_PasswordForm):
     signed_in = Signal(object)  # Actor
 
     def __init__(self, desk: Desk, first_run: bool, parent: QWidget | None = None) -> None:
-        demo = not first_run and desk.services.is_demo()
+        demo = not first_run and desk.is_demo()
         title = "Create the first administrator account" if first_run else "Sign in to PCSO Desk"
         title += " — DEMO" if demo else ""
         super().__init__(desk, title, "&Create and sign in" if first_run else "&Sign in", parent)
@@ -175,16 +197,49 @@ class SignInDialog(_PasswordForm):
             self.message.setText(MISMATCH)
             self._clear_passwords()
             return
-        accounts = self.desk.services.accounts
+        desk, first_run = self.desk, self.first_run
 
-        def work() -> Actor:
-            if self.first_run:
-                accounts.create(name, password, UserRole.ADMIN)
-            return accounts.sign_in(name, password)
+        def work() -> Services:
+            door = desk.door
+            if door is None:  # a desk given its services (tests): the store is open
+                if first_run:
+                    desk.services.accounts.create(name, password, UserRole.ADMIN)
+                desk.services.accounts.sign_in(name, password)
+                return desk.services
+            if first_run:
+                opened = desk.opened or (
+                    door.create() if door.stage() is Stage.NEW else door.open_unsigned()
+                )
+                desk.opened = opened
+                opened.accounts.create(name, password, UserRole.ADMIN)
+            return door.sign_in(name, password)
 
         self._start(work, self._done)
 
-    def _done(self, actor: Actor) -> None:
+    def _refused(self, error: BaseException) -> None:
+        from pcso_desk.services.values import DamagedStoreError
+
+        door = self.desk.door
+        if isinstance(error, DamagedStoreError) and door is not None:
+            self.busy = False
+            self.submit_button.setEnabled(True)
+            self.message.clear()
+            from pcso_desk.gui.recovery import offer_restore
+
+            if offer_restore(error, self.desk.paths, self, key=door.key):
+                self.message.setText("The backup is in place; sign in again to open it.")
+            else:
+                self.message.setText(error.message)
+            self._clear_passwords()
+            return
+        super()._refused(error)
+
+    def _done(self, services: Services) -> None:
+        self.desk.opened = services
+        if services.recovery_code:
+            code, services.recovery_code = services.recovery_code, None
+            show_recovery_code(self, code)
+        actor = services.ctx.actor
         self.signed_in.emit(actor)  # before accept: a window is up before this one goes
         self.accept()
 

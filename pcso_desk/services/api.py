@@ -22,6 +22,9 @@ from pcso_desk.services.records.search import SearchHit, search
 from pcso_desk.services.records.service import ListQuery, RecordService
 from pcso_desk.services.setup_api import Setup
 from pcso_desk.services.sync.api import Sync
+from pcso_desk.services.unlock import Door, Stage
+
+__all__ = ["Door", "Services", "Stage", "make_demo_folder", "restore_backup"]
 
 if TYPE_CHECKING:  # the demo builder (Faker and all) loads only when a demo is made
     from pcso_desk.demo.builder import DemoFolder
@@ -50,6 +53,9 @@ class Services:
 
     ctx: Context
     records: dict[str, RecordService] = field(init=False)
+    # The recovery code made when this store was created or encrypted as it opened
+    # (services/unlock.py): the front end shows it once, then forgets it.
+    recovery_code: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.records = {spec.kind: RecordService(self.ctx, spec) for spec in specs.ALL_SPECS}
@@ -236,11 +242,11 @@ class Services:
         return list_meetings(self.ctx, **filters)
 
 
-def restore_backup(paths: Any, backup: Path, actor: Any = None) -> Any:
+def restore_backup(paths: Any, backup: Path, actor: Any = None, key: bytes | None = None) -> Any:
     """Put a backup in place of the store, before any store is open (the app's start-up offer
     of the newest good backup, `pcso-desk restore`): not a use case of an open store, so it
     is not a method of Services; the restore writes its own audit entry into the store it
     puts back (services/protection/backups.py)."""
     from pcso_desk.services.protection.backups import restore
 
-    return restore(paths, backup, actor=actor)
+    return restore(paths, backup, actor=actor, key=key)

@@ -124,6 +124,9 @@ def check_store(ctx: Context) -> CheckReport:
     problems: list[str] = []
     with ctx.store.engine.connect() as conn:
         integrity = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check")]
+        if ctx.store.encrypted:  # every page's HMAC, free pages too
+            pages = conn.exec_driver_sql("PRAGMA cipher_integrity_check").fetchall()
+            integrity = [str(row[0]) for row in pages] or integrity
         fk_faults = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
         fts_ok = _fts_in_step(conn)
     if integrity != ["ok"]:
@@ -148,7 +151,7 @@ def check_store(ctx: Context) -> CheckReport:
         if chain is not None:
             problems.extend(audit_witness.problems(ctx.store, session))
     folder = ctx.store.backups or ctx.store.path.with_name("backups")
-    newest = newest_good_backup(folder)
+    newest = newest_good_backup(folder, ctx.store.key)
     return CheckReport(
         str(ctx.store.path),
         schema,

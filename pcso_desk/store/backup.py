@@ -4,7 +4,9 @@ and the start-up check that keeps a damaged store from ever being written to.
 Each backup is one SQLite file in the data folder's ``backups/``, named
 ``pcso-desk-<kind>-<YYYYMMDDTHHMMSSZ>.sqlite`` (UTC). It is written under a temporary name,
 checked (`problem_with_backup`: it opens read-only, ``PRAGMA integrity_check`` says ok, and
-it carries a schema version this release knows) and only then renamed into place.
+it carries a schema version this release knows) and only then renamed into place. A backup of
+an encrypted store is encrypted with the store's own key (SQLite's backup API copies the
+encrypted pages as they are), so it opens to whoever can open the store, and to no one else.
 
 Automatic backups are made at most once a calendar day (UTC): the first of a calendar month
 is a *monthly* backup, otherwise the first of an ISO week a *weekly* one, otherwise a *daily*
@@ -13,11 +15,15 @@ backups (`KEEP`). Backups made on request (`pcso-desk backup`, kind *manual*) an
 ``pre-upgrade-*.sqlite`` copies that migrate.py makes before a schema upgrade are never
 rotated.
 
-A store is *damaged* (`problem_with_store`) when a read-only ``PRAGMA quick_check`` fails or
-cannot run, when it has tables but no schema version, or when its write-ahead log has gone
-(a ``-shm`` file without its ``-wal``: SQLite deletes the ``-shm`` first on a clean close, so
-only a lost log leaves it alone). A lost log whose ``-shm`` went too cannot be told from a
-store that was closed cleanly before its latest changes.
+A store is *damaged* (`problem_with_store`) when it is empty (a new store never exists as an
+empty file: it is made whole under another name and renamed into place) or cut short (not a
+whole number of pages), when its key does not open it (a damaged first page reads the same
+as a wrong key), when a read-only ``PRAGMA integrity_check`` (and, encrypted,
+``PRAGMA cipher_integrity_check``, every page's HMAC) fails or cannot run, when it has
+tables but no schema version, or when its write-ahead log has gone (a ``-shm`` file without
+its ``-wal``: SQLite deletes the ``-shm`` first on a clean close, so only a lost log leaves it
+alone). A lost log whose ``-shm`` went too cannot be told from a store that was closed
+cleanly before its latest changes.
 """
 
 from __future__ import annotations
@@ -25,23 +31,25 @@ from __future__ import annotations
 import contextlib
 import re
 import shlex
-import sqlite3
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from pcso_desk.atomic import atomic_path
 from pcso_desk.domain.errors import StoreError
 from pcso_desk.store import migrate
+from pcso_desk.store.engine import DatabaseError, connect
 
 KEEP: dict[str, int] = {"daily": 7, "weekly": 4, "monthly": 12}
 MANUAL = "manual"
 PRE_UPGRADE = "pre-upgrade"
 STAMP = "%Y%m%dT%H%M%SZ"
 SQLITE_HEADER = b"SQLite format 3\x00"
+PAGE = 4096  # SQLCipher's and the app's page size: a store is a whole number of them
 _NAME = re.compile(r"pcso-desk-(daily|weekly|monthly|manual)-(\d{8}T\d{6}Z)(?:-\d+)?\.sqlite")
 _PRE_UPGRADE = re.compile(r"pre-upgrade-.+-(\d{8}T\d{6}Z)\.sqlite")
 
@@ -130,16 +138,20 @@ def _uri(path: Path, *options: str) -> str:
 
 
 def write_backup(
-    source: Path, target: Path, stamp: Callable[[sqlite3.Connection], None] | None = None
+    source: Path,
+    target: Path,
+    stamp: Callable[[Any], None] | None = None,
+    key: bytes | None = None,
 ) -> Path:
     """Copy the store at `source` to `target` with SQLite's online backup API, consistently
     even while the app writes; the file appears under its name only once it verifies.
 
-    `stamp` may add to the copy before it is checked (the signed head of its audit log)."""
+    `stamp` may add to the copy before it is checked (the signed head of its audit log).
+    `key` is the store's: the copy is encrypted with it as the store is."""
     target.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(target, ".part") as temp:
-        src = sqlite3.connect(source)
-        dst = sqlite3.connect(temp)
+        src = connect(source, key)
+        dst = connect(temp, key)
         try:
             src.backup(dst)
             if stamp is not None:
@@ -150,41 +162,71 @@ def write_backup(
         finally:
             dst.close()
             src.close()
-        problem = problem_with_backup(temp)
+        problem = problem_with_backup(temp, key)
         if problem is not None:
             raise StoreError(f"The backup of {source} did not verify ({problem}); none was kept.")
     return target
 
 
-def problem_with_backup(path: Path) -> str | None:
+def problem_with_backup(path: Path, key: bytes | None = None) -> str | None:
     """Why `path` is not a good backup of a PCSO Desk store, or None if it is one.
 
     It is opened read-only and immutable: nothing is written to it or beside it.
     """
     if not path.is_file():
         return "there is no such file"
-    with path.open("rb") as handle:
-        if handle.read(16) != SQLITE_HEADER:
-            return "it is not an SQLite database"
+    problem = _shape_problem(path, key)
+    if problem is not None:
+        return problem
     try:
-        conn = sqlite3.connect(_uri(path, "mode=ro", "immutable=1"), uri=True)
+        conn = connect(_uri(path, "mode=ro", "immutable=1"), key, uri=True)
         try:
-            return _problem_in(conn, quick=False) or _schema_problem(conn, required=True)
+            return _problem_in(conn, key) or _schema_problem(conn, required=True)
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
-        return f"it cannot be read: {exc}"
+    except DatabaseError as exc:
+        return _unreadable(exc, key)
 
 
-def _problem_in(conn: sqlite3.Connection, *, quick: bool) -> str | None:
-    pragma = "quick_check" if quick else "integrity_check"
-    rows = [str(row[0]) for row in conn.execute(f"PRAGMA {pragma}")]
+def _shape_problem(path: Path, key: bytes | None) -> str | None:
+    """What is wrong with the file as a file, before SQLite reads it: empty, cut short, or
+    (a plain store) without SQLite's header."""
+    size = path.stat().st_size
+    if size == 0:
+        return "it is empty"
+    page = PAGE
+    if key is None:
+        with path.open("rb") as handle:
+            header = handle.read(18)
+        if header[:16] != SQLITE_HEADER:
+            return "its first page is damaged (it is not an SQLite database)"
+        found = int.from_bytes(header[16:18], "big")
+        page = 65536 if found == 1 else found or PAGE
+    if size % page:
+        return "it is cut short (not a whole number of pages)"
+    return None
+
+
+def _unreadable(exc: BaseException, key: bytes | None) -> str:
+    if key is not None and "not a database" in str(exc):
+        return "its key does not open it: its first page is damaged or it is another store's"
+    return f"it cannot be read: {exc}"
+
+
+def _problem_in(conn: Any, key: bytes | None) -> str | None:
+    if key is not None:  # every page's HMAC: a changed bit anywhere, free pages too
+        rows = [str(row[0]) for row in conn.execute("PRAGMA cipher_integrity_check")]
+        if rows and re.search(r"\bpage 1\b", rows[0]):
+            return "its key does not open it: its first page is damaged or it is another store's"
+        if rows:
+            return f"a page fails its check: {rows[0]}"
+    rows = [str(row[0]) for row in conn.execute("PRAGMA integrity_check")]
     if rows != ["ok"]:
         return f"its integrity check failed: {rows[0]}"
     return None
 
 
-def _schema_problem(conn: sqlite3.Connection, *, required: bool) -> str | None:
+def _schema_problem(conn: Any, *, required: bool) -> str | None:
     tables = {str(row[0]) for row in conn.execute("SELECT name FROM sqlite_master")}
     if "alembic_version" not in tables:
         if not required and not tables:
@@ -203,32 +245,38 @@ def sidecars(path: Path) -> tuple[Path, Path]:
     return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
 
 
-def problem_with_store(path: Path, *, whole_file: bool = True) -> str | None:
+def problem_with_store(
+    path: Path, key: bytes | None = None, *, whole_file: bool = True
+) -> str | None:
     """Why the store at `path` must not be opened for writing, or None if it may be.
 
     Only a read-only connection touches it, so a damaged store is never written to. Without
-    `whole_file`, only what is quick to see: the write-ahead log, the schema, the version.
+    `whole_file`, only what is quick to see: the file's shape, the key, the write-ahead log,
+    the schema, the version. A store that does not exist is a new one; an empty file is not.
     """
-    if not path.exists() or path.stat().st_size == 0:
+    if not path.exists():
         return None  # a new store
     wal, shm = sidecars(path)
     if shm.exists() and not wal.exists():
         return "its write-ahead log (the -wal file) has gone, so recent changes may be lost"
+    problem = _shape_problem(path, key)
+    if problem is not None:
+        return problem
     try:
-        conn = sqlite3.connect(_uri(path, "mode=ro"), uri=True)
+        conn = connect(_uri(path, "mode=ro"), key, uri=True)
         try:
-            whole = _problem_in(conn, quick=True) if whole_file else None
+            whole = _problem_in(conn, key) if whole_file else None
             return whole or _schema_problem(conn, required=False)
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
-        return f"it cannot be read: {exc}"
+    except DatabaseError as exc:
+        return _unreadable(exc, key)
 
 
-def newest_good_backup(folder: Path) -> Backup | None:
+def newest_good_backup(folder: Path, key: bytes | None = None) -> Backup | None:
     """The newest backup in `folder` that verifies (older ones are tried in turn)."""
     for backup in list_backups(folder):
-        if problem_with_backup(backup.path) is None:
+        if problem_with_backup(backup.path, key) is None:
             return backup
     return None
 
@@ -238,25 +286,23 @@ def damage_mark(path: Path) -> Path:
     return path.with_name(path.name + "-damaged")
 
 
-def check_intact(path: Path, backups: Path) -> None:
+def damaged(path: Path, key: bytes | None, problem: str, backups: Path) -> DamagedStoreError:
+    """The error for a damaged store, naming the newest good backup; the store is marked, so
+    that `restore` knows it may replace it (services/protection/backups.py)."""
+    with contextlib.suppress(OSError):
+        damage_mark(path).write_text(problem + "\n", encoding="utf-8")
+    return DamagedStoreError(path, problem, newest_good_backup(backups, key))
+
+
+def check_intact(path: Path, backups: Path, key: bytes | None = None) -> None:
     """Raise DamagedStoreError, naming the newest good backup, if the store is damaged."""
-    problem = problem_with_store(path)
+    problem = problem_with_store(path, key)
     if problem is not None:
-        raise DamagedStoreError(path, problem, newest_good_backup(backups))
+        raise damaged(path, key, problem, backups)
     damage_mark(path).unlink(missing_ok=True)
 
 
-def begin_check(path: Path, backups: Path) -> Future[None] | None:
-    """Start the whole-file check of an existing store now, to hand to `open_store(begun=)`:
-    the app starts it first thing, so it runs while Python imports the rest of the app.
-    Anything wrong is left for the opening to find and report (None: nothing begun)."""
-    try:
-        return check_intact_later(path, backups)
-    except Exception:
-        return None
-
-
-def check_intact_later(path: Path, backups: Path) -> Future[None] | None:
+def check_intact_later(path: Path, backups: Path, key: bytes | None = None) -> Future[None] | None:
     """The cheap checks now, the whole-file integrity check on a thread of its own.
 
     Returns the check's future (its result raises DamagedStoreError), or None when the store
@@ -264,21 +310,19 @@ def check_intact_later(path: Path, backups: Path) -> Future[None] | None:
     A failed background check leaves the mark, so the next opening checks in full first.
     """
     if damage_mark(path).exists() or not path.exists() or path.stat().st_size == 0:
-        check_intact(path, backups)
+        check_intact(path, backups, key)
         return None
-    problem = problem_with_store(path, whole_file=False)
+    problem = problem_with_store(path, key, whole_file=False)
     if problem is not None:
-        raise DamagedStoreError(path, problem, newest_good_backup(backups))
+        raise damaged(path, key, problem, backups)
     found: Future[None] = Future()
 
     def run() -> None:
-        problem = problem_with_store(path)
+        problem = problem_with_store(path, key)
         if problem is None:
             found.set_result(None)
             return
-        with contextlib.suppress(OSError):
-            damage_mark(path).write_text(problem + "\n", encoding="utf-8")
-        found.set_exception(DamagedStoreError(path, problem, newest_good_backup(backups)))
+        found.set_exception(damaged(path, key, problem, backups))
 
     threading.Thread(target=run, name="store-integrity-check", daemon=True).start()
     return found

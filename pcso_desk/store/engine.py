@@ -1,18 +1,63 @@
-"""The SQLite engine with the pragmas PCSO Desk relies on, and the session factory."""
+"""The SQLite engine with the pragmas PCSO Desk relies on, and the session factory.
+
+Every store is opened through SQLCipher (the `sqlcipher3` package: SQLite with SQLCipher
+built in, with binary wheels for Windows x64 and Linux x86-64). A store with a key is
+encrypted page by page (AES-256, and an HMAC on every page, so a changed page is reported,
+not read); a store opened without one is a plain SQLite file (one made before the store was
+encrypted, converted at the first sign-in: services/unlock.py).
+
+One SQLite library per process: the app never opens a store through Python's own `sqlite3`
+as well. Two copies of SQLite in one process do not see each other's POSIX locks, and closing
+a file in one drops the locks the other holds on it.
+"""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
+from sqlcipher3 import dbapi2 as driver
 
 BUSY_TIMEOUT_MS = 30000  # a writer waits this long for the lock, then StoreBusyError
+KEY_BYTES = 32  # a 256-bit data key
+
+# The driver's errors (what code that talks to a raw connection catches).
+Error = driver.Error
+DatabaseError = driver.DatabaseError
+OperationalError = driver.OperationalError
+Connection = driver.Connection
 
 
-def _set_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+def key_pragma(key: bytes) -> str:
+    """SQLCipher's raw-key form: the 256-bit key itself, no passphrase derivation."""
+    if len(key) != KEY_BYTES:
+        raise ValueError("a store key is 32 bytes")
+    return f"x'{key.hex()}'"
+
+
+def connect(
+    path: Path | str, key: bytes | None, *, uri: bool = False, timeout: float | None = None
+) -> Any:
+    """A DB-API connection to the store at `path` (a file name or, with `uri`, a file: URI),
+    unlocked with `key` when it has one. Reading it is what tells whether the key is right:
+    a wrong key (or a damaged first page) raises DatabaseError "file is not a database"."""
+    seconds = BUSY_TIMEOUT_MS / 1000 if timeout is None else timeout
+    conn = driver.connect(str(path), uri=uri, timeout=seconds)
+    _quiet(conn)
+    if key is not None:
+        conn.execute(f'PRAGMA key = "{key_pragma(key)}"')
+    return conn
+
+
+def _quiet(conn: Any) -> None:
+    """SQLCipher writes its own errors (a failed page HMAC) to stderr; the app reports them."""
+    conn.execute("PRAGMA cipher_log_level = NONE")
+
+
+def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     # WAL lets screens read while one writer writes; FULL survives power loss on a station PC.
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -24,12 +69,32 @@ def _set_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(path: Path) -> Engine:
+def make_engine(path: Path, key: bytes | None = None) -> Engine:
+    """The engine of the store at `path`: encrypted with `key` (SQLAlchemy's pysqlcipher
+    dialect), or a plain store without one."""
     # hide_parameters: a failed statement's error names the SQL, never the values it carried
     # (names, postcodes, notes), so a crash log or a printed error holds no personal data.
-    engine = create_engine(f"sqlite:///{path}", future=True, hide_parameters=True)
+    if key is None:
+        engine = create_engine(
+            f"sqlite:///{path}", module=driver, future=True, hide_parameters=True
+        )
+        event.listen(engine, "connect", lambda conn, _record: _quiet(conn), insert=True)
+    else:
+        url = URL.create("sqlite+pysqlcipher", password=key_pragma(key), database=str(path))
+        # The dialect's own pool keeps a connection per thread for ever; the app's worker
+        # threads come and go, so it gets the pool a plain file store has.
+        engine = create_engine(url, future=True, hide_parameters=True, poolclass=QueuePool)
+        event.listen(engine, "connect", lambda conn, _record: _quiet(conn), insert=True)
     event.listen(engine, "connect", _set_pragmas)
     return engine
+
+
+def key_of(engine: Engine) -> bytes | None:
+    """The key an engine made by `make_engine` opens its store with (None: a plain store)."""
+    secret = engine.url.password
+    if engine.url.get_driver_name() != "pysqlcipher" or not secret:
+        return None
+    return bytes.fromhex(str(secret)[2:-1])
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

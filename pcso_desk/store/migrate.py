@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -54,11 +53,14 @@ def current_revision(engine: Engine) -> str | None:
         return None if row is None else str(row[0])
 
 
-def backup_file(source: Path, target: Path) -> Path:
-    """Copy a live SQLite store consistently with SQLite's online backup API."""
+def backup_file(source: Path, target: Path, key: bytes | None = None) -> Path:
+    """Copy a live SQLite store consistently with SQLite's online backup API (encrypted with
+    the store's `key`, as the store is)."""
+    from pcso_desk.store.engine import connect
+
     target.parent.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(source)
-    dst = sqlite3.connect(target)
+    src = connect(source, key)
+    dst = connect(target, key)
     try:
         src.backup(dst)
     finally:
@@ -80,7 +82,10 @@ def upgrade(engine: Engine, store_path: Path, backups: Path) -> str | None:
     backup: str | None = None
     if current is not None:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        backup = str(backup_file(store_path, backups / f"pre-upgrade-{current}-{stamp}.sqlite"))
+        from pcso_desk.store.engine import key_of
+
+        target = backups / f"pre-upgrade-{current}-{stamp}.sqlite"
+        backup = str(backup_file(store_path, target, key_of(engine)))
     from alembic import command
 
     config = _config()

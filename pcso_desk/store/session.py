@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
@@ -18,7 +17,7 @@ from pcso_desk.domain.hlc import Hlc, HybridClock
 from pcso_desk.store import migrate
 from pcso_desk.store.backup import check_intact, check_intact_later
 from pcso_desk.store.clocks import CLOCK_KEY, track_field_clocks
-from pcso_desk.store.engine import make_engine, make_session_factory
+from pcso_desk.store.engine import DatabaseError, make_engine, make_session_factory
 from pcso_desk.store.location import check_location
 
 
@@ -34,6 +33,11 @@ class Store:
     intact: Future[None] | None = None  # the integrity check still running (open_store)
     # Work on other threads that must end before the store closes (a backup under way).
     pending: list[Callable[[], None]] = field(default_factory=list)
+    key: bytes | None = field(default=None, repr=False)  # None: a plain (older) store
+
+    @property
+    def encrypted(self) -> bool:
+        return self.key is not None
 
     def wait_intact(self) -> None:
         """Wait for a background integrity check; raise DamagedStoreError if it failed."""
@@ -164,31 +168,25 @@ class Store:
         self.engine.dispose()
 
 
-def _check_is_sqlite(path: Path) -> None:
-    if not path.exists() or path.stat().st_size == 0:
-        return
-    with path.open("rb") as handle:
-        header = handle.read(16)
-    if header != b"SQLite format 3\x00":
-        raise StoreError(f"{path} is not a PCSO Desk store (it is not an SQLite database).")
-
-
 def open_store(
     path: Path,
     backups: Path,
     *,
     create: bool = True,
     check_later: bool = False,
-    begun: Future[None] | None = None,
+    key: bytes | None = None,
 ) -> Store:
     """Open (and migrate) the store at `path`; with create=False a missing store is an error.
+
+    `key` is the store's data key (store/keyring.py): the store is encrypted with it, and a
+    new store is made encrypted. Without one the store is a plain SQLite file: one made
+    before stores were encrypted (services/unlock.py converts it), or a test's.
 
     The integrity check reads the whole file (a third of a second on a county store). With
     `check_later` (the desktop app, whose user is still typing a password) it runs on its own
     thread while the store opens for reading, and the first `write()` waits for it: a damaged
     store is still never written to. A store found damaged that way is marked, so that the
     next opening checks it first and offers the newest good backup (store/backup.py).
-    `begun` is that background check already started (store/backup.py's begin_check).
     """
     if not create and not path.exists():
         raise StoreError(
@@ -197,18 +195,17 @@ def open_store(
     path.parent.mkdir(parents=True, exist_ok=True)
     # Not on a network share, a synced folder or a removable drive; WAL must work here.
     check_location(path.parent)
-    _check_is_sqlite(path)
     intact = None
     if check_later:
-        intact = begun if begun is not None else check_intact_later(path, backups)
+        intact = check_intact_later(path, backups, key)
     else:
-        check_intact(path, backups)
-    engine = make_engine(path)
+        check_intact(path, backups, key)
+    engine = make_engine(path, key)
     try:
         if intact is not None and migrate.current_revision(engine) != migrate.HEAD:
             intact.result()  # an upgrade writes: the check must have passed first
         backup = migrate.upgrade(engine, path, backups)
-    except sqlite3.DatabaseError as exc:  # pragma: no cover - depends on the damage
+    except DatabaseError as exc:  # pragma: no cover - depends on the damage
         engine.dispose()
         raise StoreError(f"The store at {path} cannot be read: {exc}.") from exc
     except Exception:
@@ -216,4 +213,4 @@ def open_store(
         raise
     sessions = make_session_factory(engine)
     track_field_clocks(sessions)
-    return Store(path, engine, sessions, backup, backups=backups, intact=intact)
+    return Store(path, engine, sessions, backup, backups=backups, intact=intact, key=key)

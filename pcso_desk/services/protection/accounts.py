@@ -119,7 +119,22 @@ def create_account(
         session.add(user)
         session.flush()
         audit.append(session, ctx, "create account", "users", (user.id,), f"role {role.value}")
+        wrap_key(ctx, name, password)
     return Changes("users", created=(user.id,))
+
+
+def wrap_key(ctx: Context, username: str, password: str) -> None:
+    """Let `username`'s password open the store (an encrypted one): its key is wrapped for
+    that password in the keyring (store/keyring.py), replacing the account's old wrap.
+    Called last inside the unit of work, so a keyring that cannot be written undoes it."""
+    store = ctx.store
+    if store.key is None:
+        return
+    from pcso_desk.store import keyring
+
+    spare = keyring.spare_path(store.path, store.backups) if store.backups else None
+    with keyring.editing(keyring.keyring_path(store.path), spare) as ring:
+        ring.wrap_account(username, store.key, password)
 
 
 DEMO_PASSWORD = "demo-password"
@@ -275,6 +290,7 @@ def change_own_password(ctx: Context, current: str, new: str) -> None:
             user.password_hash = hashed
             ctx.stamp(user, creating=False)
             audit.append(session, ctx, "change password", "users", (user.id,))
+            wrap_key(ctx, user.username, new)
     if not right:
         raise PermissionDenied("The current password is not right; the password was not changed.")
 
@@ -287,6 +303,7 @@ def reset_password(ctx: Context, user_id: str, new: str) -> Changes:
         user.password_hash, user.failed_attempts, user.locked_until = hashed, 0, None
         ctx.stamp(user, creating=False)
         audit.append(session, ctx, "reset password", "users", (user.id,))
+        wrap_key(ctx, user.username, new)
     return Changes("users", updated=(user_id,))
 
 

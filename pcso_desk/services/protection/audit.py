@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -118,14 +117,14 @@ def missing_guards(session: Session) -> list[str]:
     return [name for name, sql in GUARDS.items() if found.get(name) != sql]
 
 
-def raw_head(conn: sqlite3.Connection) -> tuple[int, str]:
-    """`head` of a store opened with plain sqlite3 (a backup, a store being restored)."""
+def raw_head(conn: Any) -> tuple[int, str]:
+    """`head` of a store opened as a raw connection (a backup, a store being restored)."""
     row = conn.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
     return (int(row[0]), str(row[1])) if row else (0, GENESIS)
 
 
-def raw_append(conn: sqlite3.Connection, fields: dict[str, Any]) -> tuple[int, str]:
-    """Chain one entry onto the log of a store opened with plain sqlite3; its (seq, hash).
+def raw_append(conn: Any, fields: dict[str, Any]) -> tuple[int, str]:
+    """Chain one entry onto the log of a store opened as a raw connection; its (seq, hash).
 
     `fields` holds every hashed field but seq; `at` is text as `append` writes it.
     """

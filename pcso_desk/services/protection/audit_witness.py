@@ -27,7 +27,6 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,6 +45,8 @@ from pcso_desk.services.context import DEMO_KEY, STATION_KEY, meta_value, set_me
 from pcso_desk.services.protection import audit
 from pcso_desk.store import models as m
 from pcso_desk.store.backup import list_backups
+from pcso_desk.store.engine import Error as DriverError
+from pcso_desk.store.engine import connect
 from pcso_desk.store.session import Store
 from pcso_desk.sync.identity import PublicIdentity, StationIdentity
 
@@ -161,8 +162,8 @@ def _witness(store: Store, event: str) -> None:
         _log.warning("the audit head was not witnessed after %s: %s", event, exc)
 
 
-def advance_sidecar(folder: Path, conn: sqlite3.Connection, event: str) -> None:
-    """`witness` for a store opened with plain sqlite3 (the copy a restore puts in place)."""
+def advance_sidecar(folder: Path, conn: Any, event: str) -> None:
+    """`witness` for a store opened as a raw connection (the copy a restore puts in place)."""
     identity = StationIdentity.load(folder)
     if identity is None:
         return
@@ -203,7 +204,7 @@ def _sidecar_held(
     return audit.hash_at(session, current.seq) == current.hash
 
 
-def stamp_backup(conn: sqlite3.Connection, folder: Path) -> None:
+def stamp_backup(conn: Any, folder: Path) -> None:
     """Write the signed head of the backup copy `conn` into its own store_meta."""
     try:
         identity = StationIdentity.load(folder)
@@ -337,15 +338,15 @@ def _backup_heads(store: Store, public: PublicIdentity) -> tuple[list[Witness], 
     for backup in list_backups(folder):
         source = f"backup {backup.path.name}"
         try:
-            conn = sqlite3.connect(
-                backup.path.absolute().as_uri() + "?mode=ro&immutable=1", uri=True
+            conn = connect(
+                backup.path.absolute().as_uri() + "?mode=ro&immutable=1", store.key, uri=True
             )
             try:
                 meta = dict(conn.execute("SELECT key, value FROM store_meta").fetchall())
                 own = audit.raw_head(conn)
             finally:
                 conn.close()
-        except sqlite3.Error:
+        except DriverError:
             continue  # an older schema or a damaged file: `newest_good_backup` says which
         if meta.get(STATION_KEY) != public.station_id:
             continue  # another station's store

@@ -23,7 +23,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import sqlite3
 import sys
 import uuid
 from collections.abc import Callable
@@ -54,6 +53,8 @@ from pcso_desk.store.backup import (
     to_prune,
     write_backup,
 )
+from pcso_desk.store.engine import Error as DriverError
+from pcso_desk.store.engine import connect
 from pcso_desk.store.session import Store
 
 __all__ = [
@@ -80,7 +81,7 @@ def _backups_folder(store: Store) -> Path:
     return store.backups or store.path.with_name("backups")
 
 
-def _stamp(store: Store) -> Callable[[sqlite3.Connection], None]:
+def _stamp(store: Store) -> Callable[[Any], None]:
     """Sign the head of a backup copy's audit log into the copy (its own witness)."""
     return lambda conn: audit_witness.stamp_backup(conn, audit_witness.keys_folder(store))
 
@@ -96,7 +97,7 @@ def make_backup(ctx: Context, out: Path | None = None, now: datetime | None = No
         target = Path(out)
     else:
         target = free_name(_backups_folder(ctx.store), MANUAL, moment)
-    write_backup(ctx.store.path, target, _stamp(ctx.store))
+    write_backup(ctx.store.path, target, _stamp(ctx.store), ctx.store.key)
     if out is None:
         audit.record(ctx, "backup", "store", (), "manual")
     else:  # the use case (Services.backup_to) writes the entry, with the copy's digest
@@ -114,7 +115,7 @@ def auto_backup(store: Store, now: datetime | None = None) -> Backup | None:
     if kind is None:
         return None
     target = free_name(folder, kind, moment)
-    made = Backup(write_backup(store.path, target, _stamp(store)), kind, moment)
+    made = Backup(write_backup(store.path, target, _stamp(store), store.key), kind, moment)
     for old in to_prune([made, *existing]):
         with contextlib.suppress(FileNotFoundError):
             old.path.unlink()
@@ -149,15 +150,21 @@ class RestoreResult:
 
 
 def restore(
-    paths: DataPaths, backup: Path, now: datetime | None = None, *, actor: Actor | None = None
+    paths: DataPaths,
+    backup: Path,
+    now: datetime | None = None,
+    *,
+    actor: Actor | None = None,
+    key: bytes | None = None,
 ) -> RestoreResult:
     """Put a verified backup in place of the store; a refusal leaves everything as it was.
 
     The store must be closed (by this process); another PCSO Desk holding it is refused.
     The restore is audited as done by `actor` (None: no one could sign in to a damaged store).
+    `key` is the store's data key (None: a plain store): the backup must open with it.
     """
     backup = Path(backup)
-    problem = problem_with_backup(backup)
+    problem = problem_with_backup(backup, key)
     if problem is not None:
         raise PcsoDeskError(
             f"{backup} was not restored because it is not a good backup ({problem}); "
@@ -169,9 +176,9 @@ def restore(
     temp = paths.store.with_name(f".{paths.store.name}.{uuid.uuid4().hex}.restoring")
     try:
         shutil.copyfile(backup, temp)
-        _mark_sync_for_fresh_exchange(temp)
-        carried = _carry_audit(paths.store, temp, backup, actor)
-        problem = problem_with_backup(temp)
+        _mark_sync_for_fresh_exchange(temp, key)
+        carried = _carry_audit(paths.store, temp, backup, actor, key)
+        problem = problem_with_backup(temp, key)
         if problem is not None:  # pragma: no cover - the copy of a good file went bad
             raise PcsoDeskError(
                 f"The copy of {backup} did not verify ({problem}); nothing changed."
@@ -188,16 +195,18 @@ def restore(
     finally:
         temp.unlink(missing_ok=True)
     _log(paths, f"restored {backup}; the store it replaced is in {aside or '(none)'}")
-    _witness_restored(paths)
+    _witness_restored(paths, key)
     found = read_backup_name(backup)
     return RestoreResult(backup, aside, found.made_at if found else None, carried)
 
 
-def _carry_audit(store: Path, temp: Path, backup: Path, actor: Actor | None) -> int:
+def _carry_audit(
+    store: Path, temp: Path, backup: Path, actor: Actor | None, key: bytes | None
+) -> int:
     """Append the replaced store's later audit entries and a "restore" entry to the copy's
     log (see the module's docstring); how many entries were carried."""
-    older = _audit_rows(store)
-    conn = sqlite3.connect(temp)
+    older = _audit_rows(store, key)
+    conn = connect(temp, key)
     try:
         tables = {str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master")}
         if "audit_log" not in tables:
@@ -231,23 +240,23 @@ def _entry_time() -> str:
     return datetime.now(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="seconds")
 
 
-def _audit_rows(store: Path) -> list[tuple[Any, ...]] | None:
+def _audit_rows(store: Path, key: bytes | None) -> list[tuple[Any, ...]] | None:
     """Every audit entry of the store about to be replaced (None: it cannot be read)."""
     if not store.exists():
         return []
     try:
-        conn = sqlite3.connect(store.absolute().as_uri() + "?mode=ro", uri=True)
+        conn = connect(store.absolute().as_uri() + "?mode=ro", key, uri=True)
         try:
             sql = f"SELECT {', '.join(audit.COLUMNS)} FROM audit_log ORDER BY seq"
             return [tuple(row) for row in conn.execute(sql)]
         finally:
             conn.close()
-    except sqlite3.Error:
+    except DriverError:
         return None
 
 
 def _carry(
-    conn: sqlite3.Connection, older: list[tuple[Any, ...]] | None, end: int, digest: str
+    conn: Any, older: list[tuple[Any, ...]] | None, end: int, digest: str
 ) -> tuple[int, str]:
     """Carry the replaced store's entries past the backup's last one into `conn`'s log."""
     if older is None:
@@ -273,15 +282,15 @@ def _carry(
     return len(later), f"{carried} of the replaced store were carried as new"
 
 
-def _witness_restored(paths: DataPaths) -> None:
+def _witness_restored(paths: DataPaths, key: bytes | None) -> None:
     """Sign the restored log's head into the sidecar (never backwards: audit_witness.py)."""
     try:
-        conn = sqlite3.connect(paths.store.absolute().as_uri() + "?mode=ro", uri=True)
+        conn = connect(paths.store.absolute().as_uri() + "?mode=ro", key, uri=True)
         try:
             audit_witness.advance_sidecar(paths.keys, conn, "restore")
         finally:
             conn.close()
-    except (OSError, sqlite3.Error, PcsoDeskError) as exc:
+    except (OSError, DriverError, PcsoDeskError) as exc:
         _log(paths, f"the restored audit log's head was not witnessed: {exc}")
 
 
@@ -307,13 +316,13 @@ def _put_back(aside: Path, folder: Path) -> None:  # pragma: no cover - see rest
         os.replace(file, folder / file.name)
 
 
-def _mark_sync_for_fresh_exchange(path: Path) -> None:
+def _mark_sync_for_fresh_exchange(path: Path, key: bytes | None) -> None:
     """Forget how far sync had got: the next bundle is full and the next hub sync starts over.
 
     Peers and the hub may hold changes made after the backup that this copy lacks, and they
     believe this station has them; forgetting what was confirmed makes both sides send all.
     """
-    conn = sqlite3.connect(path)
+    conn = connect(path, key)
     try:
         tables = {str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master")}
         with conn:
