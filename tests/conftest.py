@@ -73,9 +73,24 @@ def _cheap_password_hashes(request: pytest.FixtureRequest, monkeypatch: pytest.M
     from argon2 import PasswordHasher
 
     from pcso_desk.services.protection import accounts
+    from pcso_desk.store import keyring
 
     cheap = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
     monkeypatch.setattr(accounts, "_hasher", lambda: cheap)
+    # The store key's wraps (store/keyring.py) are derived at the same low cost.
+    monkeypatch.setattr(keyring, "COST", keyring.KdfCost(1, 64, 1))
+
+
+@pytest.fixture(autouse=True)
+def _one_test_key(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every store a test makes has the key tests/keys.py names, so tests can look inside
+    the stores commands made (tests/keys.py); `@pytest.mark.real_keys` keeps random keys."""
+    if request.node.get_closest_marker("real_keys") is not None:
+        return
+    from pcso_desk.store import keyring
+    from tests.keys import TEST_KEY
+
+    monkeypatch.setattr(keyring, "new_data_key", lambda: TEST_KEY)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from typing import Any
 
 from sqlalchemy import text
 
-from pcso_desk.app import build_services
 from pcso_desk.domain.enums import UserRole
 from pcso_desk.paths import DataPaths
 from pcso_desk.services.api import Services
@@ -15,6 +14,7 @@ from pcso_desk.services.context import Context
 from pcso_desk.services.maintenance import init_store
 from pcso_desk.services.protection import accounts
 from tests.factories import World, make_world, utc
+from tests.keys import build_services
 
 PASSWORD = "correct horse battery"
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pcso_desk.app import build_services
 from pcso_desk.paths import DataPaths
 from pcso_desk.services.api import Services
 from pcso_desk.services.maintenance import init_store
 from pcso_desk.store.clocks import synced_tables
+from tests.keys import build_services
 
 TEAM = "Riverside SNT"
 Dump = dict[str, list[tuple[Any, ...]]]

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pcso_desk.store import migrate
+from pcso_desk.store.engine import connect, driver, key_of
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -40,6 +41,7 @@ class TemplateStores:
         self.enabled = True
         self.copies = 0  # stores made from the template (a test checks it is used)
         self._template: Path | None = None
+        self._encrypted: dict[bytes, Path] = {}  # the template encrypted with each key
 
     @property
     def template(self) -> Path:
@@ -48,21 +50,45 @@ class TemplateStores:
             self._template = build_template(self.folder, self.real)
         return self._template
 
+    def _template_for(self, key: bytes | None) -> Path:
+        """The template, or a copy of it encrypted with `key` (made once per key with
+        `sqlcipher_export`: SQLite's backup API copies pages only between stores that share
+        a key). Tests' stores share one key (tests/keys.py), so that is made once."""
+        if key is None:
+            return self.template
+        if key not in self._encrypted:
+            target = self.folder / f"template-{len(self._encrypted)}.sqlite"
+            conn = connect(target, key)
+            try:
+                escaped = str(self.template).replace("'", "''")
+                conn.execute(f"ATTACH DATABASE '{escaped}' AS template KEY ''")
+                conn.execute("SELECT sqlcipher_export('main', 'template')")
+                conn.execute("DETACH DATABASE template")
+                conn.commit()
+            finally:
+                conn.close()
+            self._encrypted[key] = target
+        return self._encrypted[key]
+
     def upgrade(self, engine: Engine, store_path: Path, backups: Path) -> str | None:
         if self.enabled and migrate.current_revision(engine) is None and self._copy(engine):
             return None
         return self.real(engine, store_path, backups)
 
     def _copy(self, engine: Engine) -> bool:
-        """Copy the template into the (empty) store behind `engine`; False if not empty."""
+        """Copy the template into the (empty) store behind `engine`; False if not empty.
+
+        A plain store gets the template's pages with SQLite's backup API; an encrypted one
+        (its own random key) a copy through `sqlcipher_export`, which encrypts as it writes.
+        """
         raw = engine.raw_connection()
         try:
             target = raw.driver_connection
-            assert isinstance(target, sqlite3.Connection)
+            assert isinstance(target, driver.Connection)
             if target.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] != 0:
                 return False  # something is there already: let the real code decide
-            template = self.template
-            source = sqlite3.connect(template)
+            key = key_of(engine)
+            source = connect(self._template_for(key), key)
             try:
                 source.backup(target)  # the template is never written after it is built
             finally:

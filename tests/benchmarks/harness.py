@@ -151,9 +151,9 @@ class Bench:
 
 def build_demo_folder(folder: Path, scale: str) -> None:
     """A data folder with the seeded demo store and the demo accounts (password known)."""
-    from pcso_desk.app import build_services
     from pcso_desk.paths import DataPaths
     from pcso_desk.services.protection.accounts import create_demo_accounts
+    from tests.keys import build_services
 
     services = build_services(DataPaths(folder).ensure())
     try:
@@ -165,9 +165,9 @@ def build_demo_folder(folder: Path, scale: str) -> None:
 
 def open_signed_in(folder: Path, username: str = "sergeant") -> Any:
     """The app's services over an existing data folder, signed in as a demo account."""
-    from pcso_desk.app import build_services
     from pcso_desk.paths import DataPaths
     from pcso_desk.services.protection.accounts import DEMO_PASSWORD, sign_in
+    from tests.keys import build_services
 
     services = build_services(DataPaths(folder), create=False)
     sign_in(services.ctx, username, DEMO_PASSWORD)

@@ -43,9 +43,9 @@ TITLE = "hub: stations syncing at once"
 
 def _make_station(folder: Path, count: int, label: str) -> list[str]:
     """A new station with `count` new contacts (one transaction); their ids."""
-    from pcso_desk.app import build_services
     from pcso_desk.paths import DataPaths
     from pcso_desk.services.maintenance import init_store
+    from tests.keys import build_services
 
     if folder.exists():
         shutil.rmtree(folder)
@@ -80,8 +80,8 @@ def _add_contacts(services: Any, template: str, count: int, label: str) -> list[
 
 def _station_worker(folder: str, url: str, barrier: Any, between: Any, results: Any) -> None:
     """One station's process: open, wait for the start, sync, wait for all, sync again."""
-    from pcso_desk.app import build_services
     from pcso_desk.paths import DataPaths
+    from tests.keys import build_services
 
     services = build_services(DataPaths(Path(folder)), create=False)
     try:

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from pcso_desk.app import build_services, main
+from pcso_desk.app import main
 from pcso_desk.paths import DataPaths
+from pcso_desk.services.api import Door
 from pcso_desk.services.maintenance import init_store
 from pcso_desk.services.protection import accounts
 from tests.factories import make_world, utc
@@ -28,8 +29,9 @@ class Station:
 
 
 def build_station(root: Path) -> Station:
-    """Made through the services before any account exists (so nothing needs signing in)."""
-    services = build_services(DataPaths(root))
+    """Made through the services before any account exists (so nothing needs signing in):
+    an encrypted store as `init` makes one, its key wrapped for each account made here."""
+    services = Door(DataPaths(root)).create()
     try:
         init_store(services.ctx, "Riverside SNT")
         world = make_world(services)

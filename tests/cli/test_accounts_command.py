@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from pcso_desk.app import build_services
 from pcso_desk.paths import DataPaths
 from pcso_desk.services.protection import accounts, audit
 from tests.cli.station import PASSWORDS, Station, as_user, build_station, one_sentence, run
+from tests.keys import build_services
 
 NEW = "new sergeant horse battery"
 

@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from pcso_desk.app import build_services, main
+from pcso_desk.app import main
 from pcso_desk.domain.enums import UserRole
 from pcso_desk.domain.errors import PermissionDenied
 from pcso_desk.paths import DataPaths
 from pcso_desk.services.protection import accounts
+from tests.keys import build_services
 
 ADMIN_PASSWORD = "admin staple battery"
 PC_PASSWORD = "pc horse battery staple"
@@ -141,7 +142,19 @@ def test_a_wrong_password_is_refused_and_audited(
         "--format", "csv", "--out", str(station / "contacts.csv"),
     )  # fmt: skip
     assert (code, _one_sentence(err)) == (1, accounts.WRONG)
-    assert _audit_count(station) == before + 1
+    # The store cannot be opened without a right password: the refusal waits in the keyring
+    # and goes into the audit log at the next sign-in, marked as made before it opened.
+    assert _audit_count(station) == before
+    monkeypatch.setenv("PCSO_DESK_PASSWORD", PC_PASSWORD)
+    code, _, err = run(
+        capsys, "--data-dir", str(station), "--user", "pc", "export", "contacts",
+        "--format", "csv", "--out", str(station / "contacts.csv"),
+    )  # fmt: skip
+    assert code == 0, err
+    refused = [e for e in _refused_entries(station) if e[0] == "sign in"]
+    assert [(a, u) for a, u, _ in refused] == [("sign in", "pc")]
+    assert "wrong user name or password" in refused[0][2]
+    assert "before the store opened" in refused[0][2]
 
 
 def test_a_wrong_password_is_refused_with_the_one_answer(
@@ -157,10 +170,19 @@ def test_a_wrong_password_is_refused_with_the_one_answer(
     assert not (station / "contacts.csv").exists()
 
 
-def test_check_runs_without_signing_in(station: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_of_an_encrypted_store_needs_a_user_unless_the_damage_shows(
+    station: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     code, out, err = run(capsys, "--data-dir", str(station), "check")
+    assert code == 1 and "only a signed-in user can check every page" in _one_sentence(err)
+    monkeypatch.setenv("PCSO_DESK_PASSWORD", PC_PASSWORD)
+    code, out, err = run(capsys, "--data-dir", str(station), "--user", "pc", "check")
     assert code == 0, err
     assert "Store is healthy." in out
+    (station / "pcso-desk.sqlite").write_bytes(b"")  # damage that shows without the key
+    monkeypatch.delenv("PCSO_DESK_PASSWORD")
+    code, out, err = run(capsys, "--data-dir", str(station), "check")
+    assert code == 1 and "the store is damaged: it is empty" in out
 
 
 @pytest.fixture(scope="module")

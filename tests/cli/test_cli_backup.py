@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from pathlib import Path
 
 import pytest
 
-from pcso_desk.app import build_services, main
+from pcso_desk.app import main
 from pcso_desk.paths import DataPaths
 from pcso_desk.store.backup import list_backups, problem_with_backup
+from tests.keys import build_services, raw
 from tests.store.test_backup import flip_a_page, truncate
 
 PASSWORD = "correct horse battery"
@@ -37,7 +37,7 @@ def store_with_a_contact(root: Path) -> DataPaths:
 
 
 def names(store: Path) -> list[str]:
-    with sqlite3.connect(f"file:{store}?mode=ro", uri=True) as conn:
+    with raw(f"file:{store}?mode=ro", uri=True) as conn:
         found = [str(row[0]) for row in conn.execute("SELECT name FROM contacts")]
     conn.close()
     return found

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from pcso_desk.app import build_services
 from pcso_desk.paths import DataPaths
 from pcso_desk.store.clocks import synced_tables
 from tests.cli.test_commands import run
+from tests.keys import build_services
 
 TEAM = "Riverside SNT"
 

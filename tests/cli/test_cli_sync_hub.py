@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from pcso_desk.app import build_services
 from pcso_desk.paths import DataPaths
 from tests.cli.test_commands import run
+from tests.keys import build_services
 from tests.pg_server import PgServer
 
 

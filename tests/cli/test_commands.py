@@ -10,6 +10,7 @@ import pytest
 
 from pcso_desk import __version__
 from pcso_desk.app import main
+from tests.keys import raw
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -56,11 +57,10 @@ def test_check_without_a_store_fails_cleanly(tmp_path: Path, capsys) -> None:  #
 
 
 def test_check_finds_a_damaged_search_index(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
-    import sqlite3
 
     data = tmp_path / "d"
     run(capsys, "--data-dir", str(data), "init")
-    with sqlite3.connect(data / "pcso-desk.sqlite") as conn:
+    with raw(data / "pcso-desk.sqlite") as conn:
         conn.execute("INSERT INTO contacts_fts(rowid, name) VALUES (999, 'stray')")
     code, out, _ = run(capsys, "--data-dir", str(data), "check")
     assert code == 1 and "search index of contacts is out of step" in out

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from pcso_desk.app import build_services, main
+from pcso_desk.app import main
 from pcso_desk.domain.enums import UserRole
 from pcso_desk.paths import DataPaths
 from pcso_desk.services.api import Services
 from pcso_desk.services.protection import accounts
+from tests.keys import build_services, raw
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -27,7 +27,7 @@ def opened(root: Path) -> Services:
 
 def dump(root: Path) -> list[str]:
     """Every row of the store, as SQL: equal dumps, unchanged data."""
-    with sqlite3.connect(root / "pcso-desk.sqlite") as connection:
+    with raw(root / "pcso-desk.sqlite") as connection:
         return list(connection.iterdump())
 
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from pcso_desk.app import build_services
 from pcso_desk.paths import DataPaths
 from pcso_desk.services.maintenance import setup_state
 from pcso_desk.services.protection import accounts
 from tests.cli.station import one_sentence, run
+from tests.keys import build_services
 
 GOOD = "admin staple battery"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -12,11 +11,12 @@ from pcso_desk.app import main
 from pcso_desk.demo.builder import TEAM_NAME
 from pcso_desk.services.protection.accounts import DEMO_PASSWORD
 from pcso_desk.store.clocks import synced_tables
+from tests.keys import raw
 from tests.pg_server import PgServer
 
 
 def dump(data_dir: Path) -> dict[str, list[tuple[Any, ...]]]:
-    with sqlite3.connect(data_dir / "pcso-desk.sqlite") as conn:
+    with raw(data_dir / "pcso-desk.sqlite") as conn:
         out = {}
         for table in synced_tables():
             names = [c.name for c in table.columns if c.name not in ("hlc", "field_clocks")]

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from pcso_desk.app import build_services
 from pcso_desk.paths import DataPaths
 from pcso_desk.services.protection import accounts
 from tests.cli.station import PASSWORDS, Station, build_station
+from tests.keys import build_services
 
 pty = pytest.importorskip("pty")  # not on Windows
 WAIT = 60.0  # the longest any prompt may take to appear (a busy shared machine)

@@ -18,8 +18,8 @@ pytestmark = pytest.mark.slow
 def county_paths(tmp_path_factory):  # type: ignore[no-untyped-def]
     from datetime import date
 
-    from pcso_desk.app import build_services
     from pcso_desk.paths import DataPaths
+    from tests.keys import build_services
 
     paths = DataPaths(tmp_path_factory.mktemp("county")).ensure()
     services = build_services(paths)
@@ -31,8 +31,8 @@ def county_paths(tmp_path_factory):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def county_desk(qtbot, county_paths):  # type: ignore[no-untyped-def]
-    from pcso_desk.app import build_services
     from pcso_desk.gui.desk import Desk
+    from tests.keys import build_services
 
     services = build_services(county_paths, create=False)
     desk = Desk(services, county_paths)

@@ -499,9 +499,9 @@ def test_a_store_found_damaged_while_the_app_starts_is_not_written_and_the_app_s
     a failure is said in one message, the app stops, and the next start checks first."""
     from PySide6.QtWidgets import QMessageBox
 
-    from pcso_desk.app import build_services
     from pcso_desk.gui import run_app
     from pcso_desk.store.backup import DamagedStoreError, damage_mark
+    from tests.keys import build_services
     from tests.store.test_backup import digest, flip_a_page, make_store
 
     make_store(data_paths)

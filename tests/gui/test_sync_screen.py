@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from pcso_desk.app import build_services
 from pcso_desk.gui.screens.sync import SyncScreen
 from pcso_desk.paths import DataPaths
 from pcso_desk.services.api import Services
@@ -18,6 +17,7 @@ from pcso_desk.services.context import STATION_NAME_KEY, Changes, set_meta
 from pcso_desk.services.maintenance import init_store
 from tests.factories import utc
 from tests.gui import real_input
+from tests.keys import build_services
 
 TEAM = "Riverside SNT"
 TAMPERED = "The bundle has been altered or damaged and was not imported."

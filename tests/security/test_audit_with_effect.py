@@ -18,11 +18,11 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from pcso_desk.app import build_services
 from pcso_desk.paths import DataPaths
 from pcso_desk.services.api import Services
 from pcso_desk.services.maintenance import init_store
 from pcso_desk.services.protection import audit
+from tests.keys import build_services
 
 
 class Killed(BaseException):

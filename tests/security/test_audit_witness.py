@@ -14,13 +14,13 @@ from typing import Any
 
 import pytest
 
-from pcso_desk.app import build_services
 from pcso_desk.paths import DataPaths
 from pcso_desk.services.protection import audit, audit_witness
 from pcso_desk.store.backup import list_backups
 from pcso_desk.sync import envelope
 from pcso_desk.sync.identity import StationIdentity, TrustStore
 from tests.cli.station import Station, as_user, build_station, run
+from tests.keys import build_services
 from tests.pg_server import PgServer
 
 TEAM = "Riverside SNT"

@@ -18,7 +18,6 @@ from typing import Any
 
 import pytest
 
-from pcso_desk.app import build_services
 from pcso_desk.domain.enums import ReviewDecision, UserRole
 from pcso_desk.domain.errors import PcsoDeskError, PermissionDenied
 from pcso_desk.domain.permissions import allowed, needed
@@ -28,6 +27,7 @@ from pcso_desk.services.context import Context
 from pcso_desk.services.gateway import UseCase, use_cases
 from pcso_desk.services.records.service import ListQuery
 from pcso_desk.services.values import NotesSettings
+from tests.keys import build_services
 from tests.role_station import PASSWORD, Station
 
 # A lock wait would mean a refusal's audit entry fighting its own transaction: fail fast.

@@ -13,10 +13,10 @@ import pytest
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from pcso_desk import app
-from pcso_desk.app import build_services
 from pcso_desk.paths import DataPaths
 from pcso_desk.services.protection import accounts
 from tests.cli.station import PASSWORDS, Station, as_user, build_station, run
+from tests.keys import build_services
 
 NAME, POSTCODE, NOTES, PHONE = "Zqxcanary Smith", "ZE9 9ZX", "canary-note-7781", "07700 900781"
 EMAIL, ADDRESS = "zqx.canary@example.org", "7781 Canarywharf Lane"

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from pcso_desk.app import build_services, main
+from pcso_desk.app import main
 from pcso_desk.domain.errors import PermissionDenied
 from pcso_desk.paths import DataPaths
 from pcso_desk.services.api import Services
@@ -20,6 +20,7 @@ from pcso_desk.services.context import Context
 from pcso_desk.services.maintenance import init_store
 from pcso_desk.services.protection import accounts
 from tests.factories import World, make_world, utc
+from tests.keys import build_services
 
 PASSWORD = "correct horse battery"
 CANARY = "Zebedee Canary"

@@ -160,7 +160,7 @@ def test_notes_expire_by_age_and_doorstep_notes_sooner_when_set(services: Servic
 
 
 def test_opening_a_store_expires_old_notes(data_paths: Any) -> None:
-    from pcso_desk.app import build_services
+    from tests.keys import build_services
 
     services = build_services(data_paths)
     world = make_world(services)

@@ -30,6 +30,7 @@ from pcso_desk.store.backup import (
     write_backup,
 )
 from pcso_desk.store.session import open_store
+from tests.keys import raw
 
 
 def make_store(paths: DataPaths, contacts: int = 40) -> None:
@@ -115,17 +116,24 @@ def test_files_that_are_not_good_backups_say_why(tmp_path: Path) -> None:
         conn.execute("CREATE TABLE alembic_version (version_num TEXT)")
         conn.execute("INSERT INTO alembic_version VALUES ('9999_future')")
     assert problem_with_backup(tmp_path / "missing.sqlite") == "there is no such file"
-    assert problem_with_backup(text) == "it is not an SQLite database"
+    assert problem_with_backup(text) == "its first page is damaged (it is not an SQLite database)"
     assert "no schema version" in str(problem_with_backup(other))
     assert "unknown to this release" in str(problem_with_backup(newer))
 
 
 def flip_a_page(path: Path) -> None:
     """Overwrite the b-tree header of the page that holds the contacts table (not page 1)."""
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+    from pcso_desk.store import keyring
+    from pcso_desk.store.engine import connect
+    from tests.keys import TEST_KEY
+
+    key = TEST_KEY if keyring.keyring_path(path).exists() else None
+    conn = connect(f"file:{path}?mode=ro", key, uri=True)
+    try:
         page_size = conn.execute("PRAGMA page_size").fetchone()[0]
         root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'contacts'").fetchone()
-    conn.close()
+    finally:
+        conn.close()
     assert root[0] > 1
     with path.open("r+b") as handle:
         handle.seek((root[0] - 1) * page_size)
@@ -143,7 +151,7 @@ def lose_the_wal(paths: DataPaths) -> None:
     live = paths.root.parent / "live"
     live.mkdir()
     shutil.copy(paths.store, live / paths.store.name)
-    conn = sqlite3.connect(live / paths.store.name)
+    conn = raw(live / paths.store.name)
     try:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA wal_autocheckpoint=0")
@@ -190,11 +198,14 @@ def test_a_damaged_store_is_refused_untouched(data_paths: DataPaths, how: str) -
     assert digest(data_paths.store) == before
 
 
-def test_a_healthy_or_new_store_passes(data_paths: DataPaths) -> None:
-    """A closed healthy store, a missing one and an empty file are not damaged."""
+def test_a_healthy_or_new_store_passes_and_an_empty_file_is_damage(
+    data_paths: DataPaths,
+) -> None:
+    """A closed healthy store and a missing one are not damaged; an empty file is (a new
+    store never exists as an empty file: it was cut to nothing)."""
     assert problem_with_store(data_paths.store) is None
     data_paths.store.touch()
-    assert problem_with_store(data_paths.store) is None
+    assert problem_with_store(data_paths.store) == "it is empty"
     data_paths.store.unlink()
     make_store(data_paths)
     assert problem_with_store(data_paths.store) is None
@@ -203,7 +214,7 @@ def test_a_healthy_or_new_store_passes(data_paths: DataPaths) -> None:
 def test_tables_without_a_schema_version_are_damage(data_paths: DataPaths) -> None:
     """A store that has lost its alembic_version table is not migrated over."""
     make_store(data_paths)
-    with sqlite3.connect(data_paths.store) as conn:
+    with raw(data_paths.store) as conn:
         conn.execute("DROP TABLE alembic_version")
     conn.close()
     with pytest.raises(DamagedStoreError, match="no schema version"):

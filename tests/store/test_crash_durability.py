@@ -25,9 +25,9 @@ from pathlib import Path
 
 import pytest
 
-from pcso_desk.app import build_services
 from pcso_desk.paths import DataPaths
 from pcso_desk.services.maintenance import check_store, init_store
+from tests.keys import build_services
 
 KILLS = 220
 EARLY_SHARE = 0.1  # kills that may land while the child is still opening the store

@@ -19,11 +19,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pcso_desk.app import build_services
 from pcso_desk.paths import DataPaths
 from pcso_desk.services.api import Services
 from pcso_desk.services.maintenance import init_store
 from pcso_desk.store.clocks import synced_tables
+from tests.keys import build_services
 from tests.pg_server import PgServer
 
 pytestmark = pytest.mark.slow(minutes=1)

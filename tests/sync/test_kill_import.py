@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from pcso_desk.app import build_services
 from pcso_desk.paths import DataPaths
 from pcso_desk.services.api import Services
 from pcso_desk.services.maintenance import check_store, init_store
 from pcso_desk.store.clocks import synced_tables
+from tests.keys import build_services
 from tests.stations import dump
 
 # An import of the small demo is start-up, decryption, then one merge transaction. Each kill

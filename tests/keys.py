@@ -1,0 +1,45 @@
+"""The data key of the stores tests make, and `build_services` that opens them with it.
+
+In the app every store gets a random 256-bit key (store/keyring.py `new_data_key`), wrapped
+for each account's password. Tests look inside stores that commands made (to count audit
+entries, to read a record back) without signing in, as a tool holding the key would: an
+autouse fixture in tests/conftest.py gives every store made in a test this one key, and
+`build_services` here opens an encrypted store with it. Tests of the keys themselves (each
+store its own key) opt out with `@pytest.mark.real_keys`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pcso_desk.app import build_services as _build_services
+from pcso_desk.paths import DataPaths
+from pcso_desk.store import keyring
+
+TEST_KEY = bytes(range(32))
+
+
+def is_encrypted(paths: DataPaths) -> bool:
+    return keyring.keyring_path(paths.store).exists()
+
+
+def build_services(
+    paths: DataPaths, create: bool = True, background: bool = False, key: bytes | None = None
+) -> Any:
+    """app.build_services, with the tests' key for a store that has a keyring."""
+    if key is None and is_encrypted(paths):
+        key = TEST_KEY
+    return _build_services(paths, create, background, key)
+
+
+def raw(path: object, *, uri: bool = False) -> Any:
+    """A raw connection (the app's SQLite library) to a store a test made: with the tests'
+    key when a keyring lies beside it. `path` may be a file: URI (with `uri`)."""
+    from pathlib import Path
+
+    from pcso_desk.store.engine import connect
+
+    text = str(path)
+    file = Path(text.removeprefix("file:").split("?", 1)[0]) if uri else Path(text)
+    key = TEST_KEY if keyring.keyring_path(file).exists() else None
+    return connect(text, key, uri=uri)
