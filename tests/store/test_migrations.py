@@ -43,7 +43,7 @@ def test_new_store_is_at_head_with_pragmas(store) -> None:  # type: ignore[no-un
         assert pragma("journal_mode") == "wal"
         assert pragma("synchronous") == 2  # FULL
         assert pragma("foreign_keys") == 1
-        assert pragma("busy_timeout") == 5000
+        assert pragma("busy_timeout") == 30000  # then StoreBusyError (store/busy.py)
 
 
 LOCAL_TABLES = {"store_meta", "sync_peers", "sync_bundles", "sync_hubs", "audit_log"}
