@@ -15,8 +15,12 @@ TEAM = "Riverside SNT"
 Dump = dict[str, list[tuple[Any, ...]]]
 
 
-def station(root: Path, team: str = TEAM) -> Services:
-    services = build_services(DataPaths(root).ensure())
+def station(root: Path, team: str = TEAM, *, encrypted: bool = False) -> Services:
+    """A set-up station with no account yet: plain, or `encrypted` as the app makes them."""
+    from pcso_desk.services.api import Door
+
+    paths = DataPaths(root).ensure()
+    services = Door(paths).create() if encrypted else build_services(paths)
     init_store(services.ctx, team)
     return services
 

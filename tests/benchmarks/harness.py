@@ -149,13 +149,21 @@ class Bench:
         return target
 
 
+# The app's stores are encrypted (SQLCipher); PCSO_BENCH_PLAIN=1 builds plain ones instead,
+# to measure what the encryption costs (README, "Performance").
+ENCRYPTED = os.environ.get("PCSO_BENCH_PLAIN") != "1"
+
+
 def build_demo_folder(folder: Path, scale: str) -> None:
-    """A data folder with the seeded demo store and the demo accounts (password known)."""
+    """A data folder with the seeded demo store and the demo accounts (password known):
+    encrypted, as the app makes it, unless PCSO_BENCH_PLAIN=1."""
     from pcso_desk.paths import DataPaths
+    from pcso_desk.services.api import Door
     from pcso_desk.services.protection.accounts import create_demo_accounts
     from tests.keys import build_services
 
-    services = build_services(DataPaths(folder).ensure())
+    paths = DataPaths(folder).ensure()
+    services = Door(paths).create(demo=True) if ENCRYPTED else build_services(paths)
     try:
         services.build_demo(seed=SEED, scale=scale, today=DEMO_DAY)
         create_demo_accounts(services.ctx)
@@ -164,20 +172,54 @@ def build_demo_folder(folder: Path, scale: str) -> None:
 
 
 def open_signed_in(folder: Path, username: str = "sergeant") -> Any:
-    """The app's services over an existing data folder, signed in as a demo account."""
+    """The app's services over an existing data folder, signed in as a demo account (as the
+    app signs in: the password unwraps the store's key, which opens it)."""
     from pcso_desk.paths import DataPaths
+    from pcso_desk.services.api import Door
     from pcso_desk.services.protection.accounts import DEMO_PASSWORD, sign_in
     from tests.keys import build_services
 
-    services = build_services(DataPaths(folder), create=False)
+    paths = DataPaths(folder)
+    if store_key(paths.store) is not None:
+        return Door(paths).sign_in(username, DEMO_PASSWORD)
+    services = build_services(paths, create=False)
     sign_in(services.ctx, username, DEMO_PASSWORD)
     return services
 
 
+def store_key(store: Path) -> bytes | None:
+    """The key of an encrypted bench store (unwrapped with a demo account's password, or
+    open on a station with no account yet)."""
+    from pcso_desk.services.protection.accounts import DEMO_PASSWORD
+    from pcso_desk.store import keyring
+
+    path = keyring.keyring_path(store)
+    if not path.exists():
+        return None
+    ring = keyring.Keyring.load(path)  # a station with no account yet: its key lies open
+    return ring.open_key() or ring.unwrap_account("sergeant", DEMO_PASSWORD)[0]
+
+
+def raw_connection(path: Path | str, **options: Any) -> Any:
+    """A raw connection to a bench store as a hand-written reference would open it, in the
+    app's SQLite library (SQLCipher), with the store's key when it is encrypted."""
+    from pcso_desk.store.engine import driver, key_pragma
+
+    connection = driver.connect(str(path), **options)
+    connection.execute("PRAGMA cipher_log_level = NONE")
+    key = store_key(Path(path))
+    if key is not None:
+        connection.execute(f'PRAGMA key = "{key_pragma(key)}"')
+    return connection
+
+
 @contextmanager
-def raw_sqlite(path: Path) -> Iterator[sqlite3.Connection]:
-    """A plain sqlite3 connection, as a hand-written reference would use it."""
-    connection = sqlite3.connect(path)
+def raw_sqlite(path: Path) -> Iterator[Any]:
+    """A raw connection, as a hand-written reference would use it: the app's SQLite (with
+    SQLCipher), with the store's key when it is encrypted, so both sides decrypt pages."""
+    from pcso_desk.store.engine import connect
+
+    connection = connect(path, store_key(path))
     try:
         yield connection
     finally:

@@ -29,13 +29,12 @@ from __future__ import annotations
 
 import multiprocessing
 import shutil
-import sqlite3
 import time
 import uuid
 from pathlib import Path
 from typing import Any
 
-from tests.benchmarks.harness import Bench, Result
+from tests.benchmarks.harness import Bench, Result, raw_connection
 
 TEAM = "Benchmark SNT"
 TITLE = "hub: stations syncing at once"
@@ -115,7 +114,7 @@ def _station_worker(folder: str, url: str, barrier: Any, between: Any, results: 
 
 
 def _contacts(folder: Path) -> list[str]:
-    with sqlite3.connect(folder / "pcso-desk.sqlite") as conn:
+    with raw_connection(folder / "pcso-desk.sqlite") as conn:
         return [str(r[0]) for r in conn.execute("SELECT id FROM contacts")]
 
 

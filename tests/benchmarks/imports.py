@@ -39,7 +39,6 @@ import csv
 import json
 import random
 import shutil
-import sqlite3
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -51,6 +50,7 @@ from tests.benchmarks.harness import (
     Result,
     build_demo_folder,
     open_signed_in,
+    raw_connection,
     raw_sqlite,
     slower_ratio,
 )
@@ -281,7 +281,7 @@ def _contacts_file(bench: Bench, store: Path) -> tuple[Path, dict[str, int]]:
 
 def raw_import(store: Path, source: Path) -> int:
     """csv.reader + one executemany of every data row into contacts, one transaction."""
-    connection = sqlite3.connect(store, isolation_level=None)
+    connection = raw_connection(store, isolation_level=None)
     try:
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=FULL")
@@ -385,7 +385,7 @@ def w2(bench: Bench) -> Result:
     )
 
 
-# -- W10: a postcode shared by thousands of rows ----------------------------------------------
+# -- W11: a postcode shared by thousands of rows ----------------------------------------------
 #
 # The file. `BLOCK_ROWS` rows (200,000; 3,000 in quick mode) made as W2 makes its new rows,
 # written twice: once with a different postcode on every row (the reference), once with the
@@ -400,7 +400,7 @@ SHARED_POSTCODES = tuple(f"SG{n} 1AA" for n in range(1, 10))
 
 def write_block_files(folder: Path, rows: int, store: Path) -> tuple[Path, Path]:
     """The two seeded files (distinct postcodes, nine postcodes) described above."""
-    distinct, shared = folder / f"w10-distinct-{rows}.csv", folder / f"w10-shared-{rows}.csv"
+    distinct, shared = folder / f"w11-distinct-{rows}.csv", folder / f"w11-shared-{rows}.csv"
     if distinct.exists() and shared.exists():
         return distinct, shared
     rng = random.Random(SEED * 1000 + rows + 10)
@@ -430,7 +430,7 @@ def _nth_postcode(number: int, per_outward: int) -> str:
     return f"{outward} {inward // letters**2}{INWARD_LETTERS[first]}{INWARD_LETTERS[second]}"
 
 
-def w10(bench: Bench) -> Result:
+def w11(bench: Bench) -> Result:
     demo = _small_demo(bench)
     rows = 3_000 if bench.quick else BLOCK_ROWS
     distinct, shared = write_block_files(bench.work, rows, demo / "pcso-desk.sqlite")
@@ -443,7 +443,7 @@ def w10(bench: Bench) -> Result:
 
     def setup() -> None:
         close()
-        state["services"] = open_signed_in(_fresh(bench, demo, "w10-import"))
+        state["services"] = open_signed_in(_fresh(bench, demo, "w11-import"))
 
     def run(source: Path) -> None:
         state[source.name] = state["services"].import_contacts(source)
@@ -454,7 +454,7 @@ def w10(bench: Bench) -> Result:
     close()
     report, reference_report = state[shared.name], state[distinct.name]
     return slower_ratio(
-        "W10",
+        "W11",
         f"import {rows:,} rows over 9 postcodes",
         timing.median,
         reference.median,
@@ -470,4 +470,4 @@ def w10(bench: Bench) -> Result:
     )
 
 
-WORKLOADS = [("W2", w2), ("W10", w10)]
+WORKLOADS = [("W2", w2), ("W11", w11)]

@@ -24,8 +24,18 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 from tests.benchmarks.harness import Bench, Result, table, write_json
 
 # Which module measures which workload (each module's docstring says exactly what).
-MODULES = {"W1": "startup", "W2": "imports", "W3": "sync_bench", "W4": "lists", "W5": "lists",
-           "W6": "documents", "W7": "documents", "W8": "hub", "W9": "memory"}  # fmt: skip
+MODULES = {
+    "W1": "startup",
+    "W2": "imports",
+    "W3": "sync_bench",
+    "W4": "lists",
+    "W5": "lists",
+    "W6": "documents",
+    "W7": "documents",
+    "W8": "hub",
+    "W9": "memory",
+    "W11": "imports",
+}  # fmt: skip  (W10 is the hub issue's, not yet built)
 
 
 def workloads(chosen: set[str]) -> list[tuple[str, Any]]:

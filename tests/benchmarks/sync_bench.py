@@ -26,13 +26,19 @@ warm-up, to stay within a few seconds.
 
 from __future__ import annotations
 
-import sqlite3
 import statistics
 import time
 from pathlib import Path
 from typing import Any
 
-from tests.benchmarks.harness import Bench, Result, slower_ratio
+from tests.benchmarks.harness import (
+    ENCRYPTED,
+    Bench,
+    Result,
+    raw_connection,
+    slower_ratio,
+    store_key,
+)
 from tests.stations import station as new_station
 from tests.stations import trust
 
@@ -51,7 +57,9 @@ def _open_signed_in(folder: Path) -> Any:
     from pcso_desk.store.session import open_store
 
     paths = DataPaths(folder)
-    services = Services(Context.open(open_store(paths.store, paths.backups, create=False)))
+    key = store_key(paths.store)
+    store = open_store(paths.store, paths.backups, create=False, key=key)
+    services = Services(Context.open(store))
     sign_in(services.ctx, "sergeant", DEMO_PASSWORD)
     return services
 
@@ -59,7 +67,7 @@ def _open_signed_in(folder: Path) -> Any:
 def _team(folder: Path) -> str:
     from pcso_desk.services.context import TEAM_KEY
 
-    with sqlite3.connect(folder / "pcso-desk.sqlite") as conn:
+    with raw_connection(folder / "pcso-desk.sqlite") as conn:
         found = conn.execute("SELECT value FROM store_meta WHERE key = ?", (TEAM_KEY,)).fetchone()
     return str(found[0])
 
@@ -70,7 +78,7 @@ def _fresh_station(folder: Path, team: str) -> Any:
 
     if folder.exists():
         shutil.rmtree(folder)
-    return new_station(folder, team)
+    return new_station(folder, team, encrypted=ENCRYPTED)
 
 
 class _Pair:
@@ -141,8 +149,8 @@ class _Raw:
 
         source = self.bench.county_store() / "pcso-desk.sqlite"
         rows = 0
-        reader = sqlite3.connect(source)
-        writer = sqlite3.connect(self.target / "pcso-desk.sqlite", isolation_level=None)
+        reader = raw_connection(source)
+        writer = raw_connection(self.target / "pcso-desk.sqlite", isolation_level=None)
         try:
             writer.execute("BEGIN IMMEDIATE")
             for table in synced_tables():
