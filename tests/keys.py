@@ -33,13 +33,17 @@ def build_services(
 
 
 def raw(path: object, *, uri: bool = False) -> Any:
-    """A raw connection (the app's SQLite library) to a store a test made: with the tests'
-    key when a keyring lies beside it. `path` may be a file: URI (with `uri`)."""
+    """A raw connection (the app's SQLite library) to a store or backup a test made: with
+    the tests' key unless the file is a plain SQLite one. `path` may be a file: URI (`uri`)."""
     from pathlib import Path
 
     from pcso_desk.store.engine import connect
 
     text = str(path)
     file = Path(text.removeprefix("file:").split("?", 1)[0]) if uri else Path(text)
-    key = TEST_KEY if keyring.keyring_path(file).exists() else None
-    return connect(text, key, uri=uri)
+    try:
+        with file.open("rb") as handle:
+            plain = handle.read(16) in (b"", b"SQLite format 3\x00")
+    except FileNotFoundError:
+        plain = True
+    return connect(text, None if plain else TEST_KEY, uri=uri)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -22,7 +21,7 @@ from pcso_desk.paths import DataPaths
 from pcso_desk.services.api import Services
 from pcso_desk.services.maintenance import init_store
 from pcso_desk.services.protection import audit
-from tests.keys import build_services
+from tests.keys import build_services, raw
 
 
 class Killed(BaseException):
@@ -141,6 +140,6 @@ def test_a_real_kill_during_an_export_never_leaves_an_unaudited_file(tmp_path: P
     )
     assert killed.returncode == -9, killed.stderr
     assert not out.exists()
-    with sqlite3.connect(data / "pcso-desk.sqlite") as conn:
+    with raw(data / "pcso-desk.sqlite") as conn:
         actions = [row[0] for row in conn.execute("SELECT action FROM audit_log")]
     assert "export" in actions  # committed before the file would have taken its name

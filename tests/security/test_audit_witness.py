@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import sqlite3
 import uuid
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from pcso_desk.store.backup import list_backups
 from pcso_desk.sync import envelope
 from pcso_desk.sync.identity import StationIdentity, TrustStore
 from tests.cli.station import Station, as_user, build_station, run
-from tests.keys import build_services
+from tests.keys import build_services, raw
 from tests.pg_server import PgServer
 
 TEAM = "Riverside SNT"
@@ -41,7 +40,7 @@ def _store(where: Station | Path) -> Path:
 
 def _sql(where: Station | Path, script: str) -> None:
     """Change the store as someone with a plain SQLite tool would."""
-    conn = sqlite3.connect(_store(where))
+    conn = raw(_store(where))
     try:
         conn.executescript(script)
         conn.commit()
@@ -50,7 +49,7 @@ def _sql(where: Station | Path, script: str) -> None:
 
 
 def _rows(where: Station | Path) -> list[tuple[Any, ...]]:
-    conn = sqlite3.connect(_store(where))
+    conn = raw(_store(where))
     try:
         sql = f"SELECT {', '.join(audit.COLUMNS)} FROM audit_log ORDER BY seq"
         return [tuple(row) for row in conn.execute(sql)]
@@ -59,7 +58,7 @@ def _rows(where: Station | Path) -> list[tuple[Any, ...]]:
 
 
 def _meta(where: Station | Path, key: str) -> str | None:
-    conn = sqlite3.connect(_store(where))
+    conn = raw(_store(where))
     try:
         row = conn.execute("SELECT value FROM store_meta WHERE key = ?", (key,)).fetchone()
     finally:
@@ -112,7 +111,7 @@ def _check(capsys: pytest.CaptureFixture[str], where: Station | Path) -> tuple[i
 def _rehash_from(station: Station, seq: int, detail: str) -> None:
     """Edit entry `seq` and recompute every later hash, as a tamperer with 20 lines would."""
     rows = _rows(station)
-    conn = sqlite3.connect(_store(station))
+    conn = raw(_store(station))
     try:
         conn.executescript(DROP_GUARDS)
         prev = rows[seq - 2][-1] if seq > 1 else audit.GENESIS
@@ -204,7 +203,7 @@ def test_a_table_recreated_empty_is_named_with_no_witness_left(
     with them put back (and every file that could witness deleted) the empty log of a store
     that holds records still shows."""
     assert _rows(station)
-    conn = sqlite3.connect(_store(station))
+    conn = raw(_store(station))
     create = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'audit_log'").fetchone()[0]
     conn.close()
     _sql(station, f"DROP TABLE audit_log; {create};")
@@ -264,7 +263,7 @@ def test_every_backup_carries_its_signed_head_and_check_reads_it(
 ) -> None:
     assert as_user(capsys, monkeypatch, station, "sergeant", "backup")[0] == 0
     (manual,) = [b for b in list_backups(station.root / "backups") if b.kind == "manual"]
-    conn = sqlite3.connect(manual.path)
+    conn = raw(manual.path)
     head = audit.raw_head(conn)
     (text,) = conn.execute("SELECT value FROM store_meta WHERE key = 'audit_head'").fetchone()
     conn.close()
@@ -279,7 +278,7 @@ def test_every_backup_carries_its_signed_head_and_check_reads_it(
     code, problems = _check(capsys, station)
     assert code == 1 and f"({'backup ' + manual.path.name})" in problems[0], problems
     # A backup whose signed head was altered is named.
-    conn = sqlite3.connect(manual.path)
+    conn = raw(manual.path)
     conn.execute(
         "UPDATE store_meta SET value = ? WHERE key = 'audit_head'", (text.replace('"seq"', '"x"'),)
     )

@@ -4,7 +4,6 @@ command line and of the desktop app, a refused sync bundle), and no file there h
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, cast
@@ -16,7 +15,7 @@ from pcso_desk import app
 from pcso_desk.paths import DataPaths
 from pcso_desk.services.protection import accounts
 from tests.cli.station import PASSWORDS, Station, as_user, build_station, run
-from tests.keys import build_services
+from tests.keys import build_services, raw
 
 NAME, POSTCODE, NOTES, PHONE = "Zqxcanary Smith", "ZE9 9ZX", "canary-note-7781", "07700 900781"
 EMAIL, ADDRESS = "zqx.canary@example.org", "7781 Canarywharf Lane"
@@ -47,7 +46,7 @@ def station(tmp_path: Path) -> Station:
         )  # fmt: skip
     finally:
         services.ctx.store.close()
-    with sqlite3.connect(DataPaths(made.root).store) as db:
+    with raw(DataPaths(made.root).store) as db:
         db.executescript(FAULT)
     db.close()
     return made

@@ -8,7 +8,6 @@ heard from everyone, every station holds the same data, and nothing deleted anyw
 from __future__ import annotations
 
 import shutil
-import sqlite3
 import tempfile
 import uuid
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from pcso_desk.paths import DataPaths
 from pcso_desk.services.api import Services
 from pcso_desk.services.maintenance import init_store
 from pcso_desk.store.clocks import synced_tables
-from tests.keys import build_services
+from tests.keys import build_services, raw
 from tests.pg_server import PgServer
 
 pytestmark = pytest.mark.slow(minutes=1)
@@ -35,7 +34,7 @@ TEAM = "Property Team"
 def dump(services: Services) -> dict[str, list[tuple[Any, ...]]]:
     """Every synced row, as stored, except this station's own change marks."""
     path = services.ctx.store.path
-    with sqlite3.connect(path) as conn:
+    with raw(path) as conn:
         out = {}
         for table in synced_tables():
             names = [c.name for c in table.columns if c.name not in ("hlc", "field_clocks")]
@@ -74,7 +73,7 @@ def make_world(template: Path, root: Path, hub: str | None) -> World:
     for number in range(STATIONS):
         folder = root / f"s{number}"
         shutil.copytree(template, folder)
-        with sqlite3.connect(folder / "pcso-desk.sqlite") as conn:
+        with raw(folder / "pcso-desk.sqlite") as conn:
             conn.execute(
                 "UPDATE store_meta SET value = ? WHERE key = 'station_id'", (str(uuid.uuid4()),)
             )
