@@ -202,9 +202,10 @@ def test_a_second_command_waits_or_names_the_import_that_holds_the_store(
 def test_a_lock_held_past_the_wait_gives_the_sentence_not_an_unexpected_error(
     station: Path, tmp_path: Path
 ) -> None:
-    """The app's own Store, in another process, holds the lock longer than the wait."""
+    """The app's own Store (opened through its Door), in another process, holds the lock
+    longer than the wait."""
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD, str(station)],
+        [sys.executable, "-c", HOLD, str(station), PASSWORD],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
@@ -229,12 +230,11 @@ HOLD = """
 import sys
 from pathlib import Path
 from pcso_desk.paths import DataPaths
+from pcso_desk.services.unlock import Door
 from pcso_desk.store import busy
-from pcso_desk.store.session import open_store
 
-paths = DataPaths(Path(sys.argv[1]))
 busy.set_doing(busy.describe(None, []))
-store = open_store(paths.store, paths.backups, create=False)
+store = Door(DataPaths(Path(sys.argv[1]))).sign_in("sgt", sys.argv[2]).ctx.store
 with store.write():
     print("holding", flush=True)
     sys.stdin.readline()
