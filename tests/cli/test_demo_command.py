@@ -26,9 +26,18 @@ def opened(root: Path) -> Services:
 
 
 def dump(root: Path) -> list[str]:
-    """Every row of the store, as SQL: equal dumps, unchanged data."""
-    with raw(root / "pcso-desk.sqlite") as connection:
-        return list(connection.iterdump())
+    """Every table and row of the store: equal dumps, unchanged data."""
+    with raw(root / "pcso-desk.sqlite") as connection:  # SQLCipher's has no iterdump
+        found = connection.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' "
+            "ORDER BY type, name"
+        ).fetchall()
+        rows = [repr(row) for row in found]
+        for kind, name, _sql in found:
+            if kind == "table":
+                table = connection.execute(f'SELECT * FROM "{name}"').fetchall()
+                rows += sorted(f"{name}: {row!r}" for row in table)
+        return rows
 
 
 def demo_facts(root: Path) -> tuple[bool, int, bool]:
