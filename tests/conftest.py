@@ -81,16 +81,28 @@ def _cheap_password_hashes(request: pytest.FixtureRequest, monkeypatch: pytest.M
     monkeypatch.setattr(keyring, "COST", keyring.KdfCost(1, 64, 1))
 
 
-@pytest.fixture(autouse=True)
-def _one_test_key(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every store a test makes has the key tests/keys.py names, so tests can look inside
-    the stores commands made (tests/keys.py); `@pytest.mark.real_keys` keeps random keys."""
-    if request.node.get_closest_marker("real_keys") is not None:
-        return
+@pytest.fixture(scope="session", autouse=True)
+def _one_test_key() -> Iterator[list[bool]]:
+    """Every store made in this process has the key tests/keys.py names, so tests can look
+    inside the stores commands made (module fixtures' stores too); a test marked
+    `@pytest.mark.real_keys` gets random keys, as the app does (see `_real_keys_when_marked`)."""
     from pcso_desk.store import keyring
     from tests.keys import TEST_KEY
 
-    monkeypatch.setattr(keyring, "new_data_key", lambda: TEST_KEY)
+    real = keyring.new_data_key
+    random_keys = [False]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(keyring, "new_data_key", lambda: real() if random_keys[0] else TEST_KEY)
+        yield random_keys
+
+
+@pytest.fixture(autouse=True)
+def _real_keys_when_marked(
+    request: pytest.FixtureRequest, _one_test_key: list[bool]
+) -> Iterator[None]:
+    _one_test_key[0] = request.node.get_closest_marker("real_keys") is not None
+    yield
+    _one_test_key[0] = False
 
 
 @pytest.fixture

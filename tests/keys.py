@@ -46,4 +46,18 @@ def raw(path: object, *, uri: bool = False) -> Any:
             plain = handle.read(16) in (b"", b"SQLite format 3\x00")
     except FileNotFoundError:
         plain = True
-    return connect(text, None if plain else TEST_KEY, uri=uri)
+    return connect(text, None if plain else (key_for(file) or TEST_KEY), uri=uri)
+
+
+def key_for(store: object) -> bytes | None:
+    """The key of a store a test made (None: a plain store, or no keyring beside it).
+
+    A store made in this process has the tests' key; one a child process made (a real
+    `pcso-desk init`) has its own random key, readable while the store is still being set up
+    (the keyring holds it open until the first account is made)."""
+    from pathlib import Path
+
+    path = keyring.keyring_path(Path(str(store)))
+    if not path.exists():
+        return None
+    return keyring.Keyring.load(path).open_key() or TEST_KEY

@@ -55,6 +55,7 @@ from pcso_desk.domain.enums import Channel, ContactKind, ContactMethod, LawfulBa
 from pcso_desk.domain.errors import ValidationError
 from pcso_desk.paths import DataPaths
 from pcso_desk.services.context import DEMO_KEY, TEAM_KEY, Context, meta_value, set_meta
+from pcso_desk.store import keyring
 from pcso_desk.store import models as m
 
 TEAM_NAME = "Hertfordshire Safer Neighbourhood Teams (demo)"
@@ -211,17 +212,39 @@ def make_demo_folder(paths: DataPaths, *, reuse: bool = False, **options: Any) -
 
 def _fill(paths: DataPaths, root: Path, reuse: bool, options: dict[str, Any]) -> DemoFolder:
     """The demo in the store under `paths`, with its accounts, in one unit of work; `root`
-    is the folder the user knows it by."""
-    from pcso_desk.store.session import open_store
+    is the folder the user knows it by.
 
-    store = open_store(paths.ensure().store, paths.backups)
+    The demo store is encrypted as every store is (services/unlock.py): a new one is made
+    with its keyring marked demo; an encrypted store with accounts cannot be opened without
+    a password, so it is kept (a demo, with `reuse`) or refused as it stands."""
+    from pcso_desk.services.protection.accounts import DEMO_ACCOUNTS
+    from pcso_desk.services.unlock import Door, Stage
+
+    door = Door(paths.ensure())
+    stage = door.stage()
+    if stage is Stage.LOCKED:
+        if door.is_demo() and reuse:
+            return DemoFolder(root, None, tuple(name for name, _role in DEMO_ACCOUNTS))
+        if door.is_demo():
+            raise ValidationError(
+                f"{root} already holds a demo store: open it with {open_command(root)}, or "
+                "delete that folder to build a new one."
+            )
+        raise ValidationError(
+            "This store already holds data; point --data-dir at a new folder for the demo."
+        )
+    services = door.create(demo=True) if stage is Stage.NEW else door.open_unsigned()
+    store = services.ctx.store
     try:
-        ctx = Context.open(store)
+        ctx = services.ctx
         if _kept_demo(ctx, root, reuse):
             return DemoFolder(root, None, _demo_accounts(ctx))
         with store.write():  # the records and the accounts that sign in to them, or neither
             summary = build_demo(ctx, **options)
             accounts = _demo_accounts(ctx)
+        if door.has_keyring():
+            with keyring.editing(door.ring_path, door.spare_path) as ring:
+                ring.demo = True  # the sign-in form names the demo accounts
         return DemoFolder(root, summary, accounts)
     finally:
         store.close()

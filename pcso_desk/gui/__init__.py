@@ -97,13 +97,17 @@ def _run_window(
     previous_hook = install_excepthook(desk)
     settings = QSettings(str(paths.root / "window.ini"), QSettings.Format.IniFormat)
     # Sign in (or create the first admin) before any window shows data; sign-out comes back.
-    # Signing in opens the store: its integrity check runs then, and is watched once.
+    # Signing in opens the store (a plain one opens before, to see whether it has accounts):
+    # its integrity check runs then, and is watched once.
     watched: list[object] = []
 
-    def after_sign_in(window: Any) -> None:
+    def watch() -> None:
         if desk.opened is not None and all(w is not desk.opened for w in watched):
             watched.append(desk.opened)
             _watch_integrity(app, desk, flow)
+
+    def after_sign_in(window: Any) -> None:
+        watch()
         QTimer.singleShot(0, lambda: _after_sign_in(desk, window, bundle))
 
     flow = SessionFlow(
@@ -111,6 +115,7 @@ def _run_window(
     )
     instance.raise_requested.connect(lambda: _bring_forward_if(flow.front()))
     flow.start()
+    watch()
     try:
         code: int = app.exec()
     finally:

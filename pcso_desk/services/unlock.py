@@ -113,17 +113,21 @@ class Door:
         ring.save()
         services = self._open(key, care=False)
         services.recovery_code = code
+        self.opened = services
         return services
 
     def open_unsigned(self) -> Services:
         """A store with no account yet (a new one, or a plain one being set up)."""
+        if self.opened is not None:
+            return self.opened
         stage = self.stage()
         if stage is Stage.SETTING_UP:
-            key = self.keyring().open_key()
-            return self._open(key, care=True)
-        if stage is Stage.PLAIN:
-            return self._open(None, care=True)
-        raise PermissionDenied("Sign in first: this store has user accounts.")
+            self.opened = self._open(self.keyring().open_key(), care=True)
+        elif stage is Stage.PLAIN:
+            self.opened = self._open(None, care=True)
+        else:
+            raise PermissionDenied("Sign in first: this store has user accounts.")
+        return self.opened
 
     # Signing in ---------------------------------------------------------------------------
 

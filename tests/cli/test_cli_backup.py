@@ -100,7 +100,8 @@ def test_accounts_guard_backup_and_restore(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With accounts, backup needs --user; an admin may not restore over a healthy store
-    (no import right), but anyone may restore over a damaged one."""
+    (no import right), but over a damaged one any password that opens its key will do (the
+    backup is checked with that key); without one an encrypted store cannot be restored."""
     monkeypatch.setenv("PCSO_DESK_ADMIN_USER", "admin")
     monkeypatch.setenv("PCSO_DESK_ADMIN_PASSWORD", PASSWORD)
     data = str(tmp_path / "d")
@@ -115,6 +116,9 @@ def test_accounts_guard_backup_and_restore(
     flip_a_page(Path(data) / "pcso-desk.sqlite")
     monkeypatch.delenv("PCSO_DESK_PASSWORD")
     code, said, err = run(capsys, "--data-dir", data, "restore", str(made.path))
+    assert code == 1 and "give --user" in err
+    monkeypatch.setenv("PCSO_DESK_PASSWORD", PASSWORD)
+    code, said, err = run(capsys, "--data-dir", data, "--user", "admin", "restore", str(made.path))
     assert code == 0 and "Restored" in said, err
 
 

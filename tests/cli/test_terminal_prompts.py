@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from pcso_desk.paths import DataPaths
+from pcso_desk.services.api import Door
 from pcso_desk.services.protection import accounts
 from tests.cli.station import PASSWORDS, Station, build_station
-from tests.keys import build_services
 
 pty = pytest.importorskip("pty")  # not on Windows
 WAIT = 60.0  # the longest any prompt may take to appear (a busy shared machine)
@@ -60,9 +60,10 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 
 def _names(root: Path) -> list[str]:
-    services = build_services(DataPaths(root), create=False)
+    """The accounts, as the admin sees them (signed in as the app does: the store was made
+    by another process, with a key of its own)."""
+    services = Door(DataPaths(root)).sign_in("admin", PASSWORDS["admin"])
     try:
-        accounts.sign_in(services.ctx, "admin", PASSWORDS["admin"])
         return [account.username for account in accounts.list_accounts(services.ctx)]
     finally:
         services.ctx.store.close()

@@ -28,6 +28,7 @@ from pcso_desk.store import models as m
 from pcso_desk.store.session import open_store
 from tests.factories import make_world
 from tests.gui.real_input import clear_and_type, click, press, press_in_window, type_text
+from tests.keys import key_for
 
 PASSWORD = "a long enough passphrase"
 BUILD_MS = 180_000  # the small demo store takes a few seconds; a busy shared PC, far longer
@@ -95,7 +96,7 @@ def _rows(ctx: Context) -> dict[str, int]:
 
 def _demo_store(paths: DataPaths) -> tuple[bool, list[str], int]:
     """Whether the store in `paths` is a demo, its user names, and its contacts."""
-    store = open_store(paths.store, paths.backups, create=False)
+    store = open_store(paths.store, paths.backups, create=False, key=key_for(paths.store))
     try:
         ctx = Context.open(store)
         with store.read() as session:

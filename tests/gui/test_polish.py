@@ -427,12 +427,18 @@ def test_a_second_start_prints_the_sentence_and_exits_1(
 
 
 def test_the_app_owns_its_store_while_open_and_remembers_its_layout(
-    qtbot, services, data_paths, styled_app
+    qtbot, tmp_path, styled_app
 ) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtWidgets import QMessageBox
 
     from pcso_desk.gui import run_app
     from pcso_desk.gui.main_window import MainWindow
+    from pcso_desk.gui.signin import RECOVERY_TITLE
+    from pcso_desk.paths import DataPaths
+    from pcso_desk.services.api import Door
+
+    data_paths = DataPaths(tmp_path / "a new station")  # nothing there yet: first run
 
     seen: dict[str, object] = {}
     handled: list[QWidget] = []  # each form is filled in once, as a person would
@@ -454,6 +460,11 @@ def test_the_app_owns_its_store_while_open_and_remembers_its_layout(
         for form in QApplication.topLevelWidgets():  # a new store: set up this station
             if not form.isVisible() or any(form is done for done in handled):
                 continue
+            if isinstance(form, QMessageBox) and form.windowTitle() == RECOVERY_TITLE:
+                handled.append(form)  # the new store's recovery code, shown once
+                seen["recovery code"] = "-" in form.informativeText()
+                real_input.click(form.button(QMessageBox.StandardButton.Ok))
+                return
             if isinstance(form, FirstRunChoice):
                 handled.append(form)
                 real_input.click(form.setup_button)
@@ -483,8 +494,13 @@ def test_the_app_owns_its_store_while_open_and_remembers_its_layout(
     poll.timeout.connect(look_then_close)
     poll.start()
     QTimer.singleShot(20_000, styled_app.quit)  # a safety net: never hang the suite
-    assert run_app(services, data_paths) == 0
-    assert seen == {"icon": True, "second start": ALREADY_OPEN}
+    door = Door(data_paths, background=True)
+    try:
+        assert run_app(door, data_paths) == 0
+    finally:
+        if door.opened is not None:
+            door.opened.ctx.store.close()
+    assert seen == {"recovery code": True, "icon": True, "second start": ALREADY_OPEN}
     settings = QSettings(str(data_paths.root / "window.ini"), QSettings.Format.IniFormat)
     assert settings.value("window/geometry"), "the window's size and place are remembered"
     after = SingleInstance(data_paths.store)
@@ -500,6 +516,7 @@ def test_a_store_found_damaged_while_the_app_starts_is_not_written_and_the_app_s
     from PySide6.QtWidgets import QMessageBox
 
     from pcso_desk.gui import run_app
+    from pcso_desk.services.api import Door
     from pcso_desk.store.backup import DamagedStoreError, damage_mark
     from tests.keys import build_services
     from tests.store.test_backup import digest, flip_a_page, make_store
@@ -509,11 +526,12 @@ def test_a_store_found_damaged_while_the_app_starts_is_not_written_and_the_app_s
     before = digest(data_paths.store)
     said: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a: said.append(text))
-    services = build_services(data_paths, create=False, background=True)
+    door = Door(data_paths, background=True)
     try:
-        assert run_app(services, data_paths) == 1
+        assert run_app(door, data_paths) == 1
     finally:
-        services.ctx.store.close()
+        if door.opened is not None:
+            door.opened.ctx.store.close()
     assert len(said) == 1 and "damaged" in said[0] and "restore" in said[0]
     assert digest(data_paths.store) == before
     assert damage_mark(data_paths.store).exists()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import subprocess
 import time
 from pathlib import Path
@@ -36,5 +38,10 @@ def app_stays_up_on_a_new_folder(
             app.wait(timeout=30)
     printed = log.read_text()
     assert "Traceback" not in printed and "already open" not in printed, printed
-    assert (data / "pcso-desk.sqlite").is_file(), "the app made no store in the new folder"
+    assert data.is_dir(), "the app made no data folder"
+    if os.name == "posix":
+        assert stat.S_IMODE(data.stat().st_mode) == 0o700, "the new data folder is not private"
+    # The store is made, encrypted, with the first administrator account (or the demo): a
+    # first window left unanswered writes no store and no key.
+    assert not (data / "pcso-desk.sqlite").exists(), "a store was made before anyone chose"
     return data, printed

@@ -103,8 +103,22 @@ def _export(capsys: pytest.CaptureFixture[str], mp: pytest.MonkeyPatch, station:
 
 
 def _check(capsys: pytest.CaptureFixture[str], where: Station | Path) -> tuple[int, list[str]]:
+    """What `pcso-desk check` finds, run as a tool holding the store's key would (a sign-in
+    would add its own entry to the log under examination)."""
+    from pcso_desk.services.values import DamagedStoreError, damaged_report
+
     root = where.root if isinstance(where, Station) else where
-    code, out, _ = run(capsys, "--data-dir", str(root), "check")
+    try:
+        services = build_services(DataPaths(root), create=False)
+    except DamagedStoreError as exc:
+        report = damaged_report(exc)
+    else:
+        try:
+            report = services.check()
+        finally:
+            services.ctx.store.close()
+    out = "\n".join(report.lines())
+    code = 0 if report.ok else 1
     return code, [line.removeprefix("Problem: ") for line in out.splitlines() if "Problem" in line]
 
 

