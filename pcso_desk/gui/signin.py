@@ -51,10 +51,12 @@ def show_recovery_code(parent: QWidget | None, code: str) -> None:
     box.setIcon(QMessageBox.Icon.Information)
     box.setText(
         "This store is encrypted. If every password is lost, this recovery code is the only "
-        "way back in. Print it or write it down now and lock it away, apart from this PC: "
-        "it is shown only this once."
+        "way back in. Write it down now and lock it away, apart from this PC: it is shown "
+        "only this once."
     )
-    box.setInformativeText(f"<p style='font-size:16pt'><b><tt>{code}</tt></b></p>")
+    box.setInformativeText(
+        f"<p style='font-size:16pt; white-space:nowrap'><b><tt>{code}</tt></b></p>"
+    )
     box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     box.setAccessibleName(RECOVERY_TITLE)
     box.exec()

@@ -12,7 +12,9 @@ returns the `Services` of the opened store with someone signed in:
 * `sign_in` unwraps the key with a password (a wrong one costs the same Argon2 work as an
   unknown name, and is counted towards a lockout in the keyring), opens the store with it,
   and records the sign-in there: the account must still be active, and the refusals that
-  waited in the keyring go into the audit log.
+  waited in the keyring go into the audit log. When another command holds the write lock for
+  longer than SIGN_IN_PATIENCE_MS, the sign-in is not refused for it: the account is checked
+  by reading, and the entry waits in the keyring for the next sign-in to write.
 * A store made before stores were encrypted (`Stage.PLAIN`) signs in as it always did and is
   then encrypted in place (`_convert`): a backup first, then a whole encrypted copy checked
   and renamed over it, its backups encrypted too. The account signing in gets a new wrap;
@@ -37,8 +39,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from pcso_desk.domain.errors import PermissionDenied, StoreError
+from pcso_desk.domain.errors import PermissionDenied, StoreBusyError, StoreError
 from pcso_desk.paths import DataPaths
 from pcso_desk.services.context import Actor, Context
 from pcso_desk.services.protection import accounts, audit
@@ -52,6 +55,8 @@ if TYPE_CHECKING:
     from pcso_desk.services.api import Services
 
 CONVERTING = ".encrypting"
+# How long a sign-in waits for another command's write lock before it records itself later.
+SIGN_IN_PATIENCE_MS = 2000
 
 
 class Stage(enum.Enum):
@@ -249,26 +254,35 @@ class Door:
         ctx = services.ctx
         with kr.editing(self.ring_path, self.spare_path) as ring:
             waiting = ring.take_refusals()
-        with ctx.store.write() as session:
-            for refusal in waiting:
-                ids = _user_ids(session, refusal.get("user", ""))
-                detail = f"{refusal['detail']} (at {refusal['at'][:19]}, before the store opened)"
-                audit.append(session, ctx, "sign in", "users", ids, detail, outcome="refused")
-            user = session.scalar(
-                select(User).where(User.username == name, User.deleted_at.is_(None))
-            )
-            if user is None or not user.active:
-                ids = (user.id,) if user is not None else ()
-                audit.append(
-                    session, ctx, "sign in", "users", ids, "account disabled", outcome="refused"
-                )
-                refused = True
-            else:
-                user.failed_attempts, user.locked_until, user.last_sign_in = 0, None, self.now()
+        try:
+            with ctx.store.write(patience_ms=SIGN_IN_PATIENCE_MS) as session:
+                for entry in waiting:
+                    _write_waiting(session, ctx, entry)
+                user = _account(session, name)
+                if user is not None:
+                    user.failed_attempts, user.locked_until = 0, None
+                    user.last_sign_in = self.now()
+                    ctx.sign_in(Actor(user.id, user.username, user.role, user.officer_id))
+                    audit.append(session, ctx, "sign in", "users", (user.id,))
+                else:
+                    ids = _user_ids(session, name)
+                    audit.append(
+                        session, ctx, "sign in", "users", ids, "account disabled",
+                        outcome="refused",
+                    )  # fmt: skip
+        except StoreBusyError:  # another command is writing: read, and record it later
+            with ctx.store.read() as session:
+                user = _account(session, name)
+            now = self.now()
+            with kr.editing(self.ring_path, self.spare_path) as ring:
+                ring.refusals[:0] = waiting
+                if user is None:
+                    ring.refused(now, "account disabled", name)
+                else:
+                    ring.entered(now, name)
+            if user is not None:
                 ctx.sign_in(Actor(user.id, user.username, user.role, user.officer_id))
-                audit.append(session, ctx, "sign in", "users", (user.id,))
-                refused = False
-        if refused:
+        if user is None:
             raise PermissionDenied(accounts.WRONG)
 
     def _sign_in_plain(self, username: str, password: str) -> Services:
@@ -326,6 +340,24 @@ def _whole(path: Path) -> bool:
 def _known(ring: kr.Keyring, name: str) -> str:
     """The name for an audit entry only when it is an account's (never what else was typed)."""
     return name if name in ring.accounts() else ""
+
+
+def _account(session: Session, name: str) -> User | None:
+    """The active account of that name (None: none, or disabled)."""
+    user = session.scalar(select(User).where(User.username == name, User.deleted_at.is_(None)))
+    return user if user is not None and user.active else None
+
+
+def _write_waiting(session: Session, ctx: Context, entry: dict[str, str]) -> None:
+    """An entry that waited in the keyring: a refusal, or a sign-in made while busy."""
+    ids = _user_ids(session, entry.get("user", ""))
+    at = entry["at"][:19]
+    if entry.get("outcome") == "ok":
+        detail = f"at {at}, recorded late: another command was writing"
+        audit.append(session, ctx, "sign in", "users", ids, detail)
+    else:
+        detail = f"{entry['detail']} (at {at}, before the store opened)"
+        audit.append(session, ctx, "sign in", "users", ids, detail, outcome="refused")
 
 
 def _user_ids(session: object, username: str) -> tuple[str, ...]:

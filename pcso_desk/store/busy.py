@@ -129,15 +129,24 @@ def timeout_override() -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def begin_immediate(connection: Any, store: Path) -> None:
+def begin_immediate(connection: Any, store: Path, patience_ms: int | None = None) -> None:
     """Take the write lock (BEGIN IMMEDIATE) on an SQLAlchemy connection, waiting as long as
-    the busy timeout allows; a lock still held then raises StoreBusyError naming the holder."""
-    override = timeout_override()
-    if override is not None:
-        connection.exec_driver_sql(f"PRAGMA busy_timeout={override}")
+    the busy timeout allows (or `patience_ms`, when shorter: a writer that has somewhere else
+    to put its work); a lock still held then raises StoreBusyError naming the holder."""
+    from pcso_desk.store.engine import BUSY_TIMEOUT_MS
+
+    usual = timeout_override()
+    wait = usual if usual is not None else BUSY_TIMEOUT_MS
+    if patience_ms is not None and patience_ms < wait:
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={patience_ms}")
+    elif usual is not None:
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={usual}")
     try:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
     except Exception as exc:
         if is_busy(exc):
             raise busy_error(store) from exc
         raise
+    finally:
+        if patience_ms is not None and patience_ms < wait:  # the pooled connection's own again
+            connection.exec_driver_sql(f"PRAGMA busy_timeout={wait}")

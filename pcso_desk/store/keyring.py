@@ -17,7 +17,8 @@ A wrong password fails the wrap's authentication tag: the same answer as an unkn
 name, which costs the same Argon2 work against a decoy salt. Failures are counted here (the
 store cannot be read without a key), under a keyed hash of the typed name, and lock a name
 out after MAX_FAILURES; the refusals wait here until the next sign-in writes them into the
-store's audit log.
+store's audit log. So does a sign-in made while another command held the store's write lock
+(it is not refused for that: services/unlock.py).
 
 The keyring is written atomically, and a copy is kept in the backups folder (written with
 it): without a keyring an encrypted store cannot be opened even with the recovery code, so
@@ -316,6 +317,12 @@ class Keyring:
     def refused(self, now: datetime, detail: str, username: str = "") -> None:
         """A refusal for the audit log; `username` only when it is an account's name."""
         self.refusals.append({"at": now.isoformat(), "detail": detail, "user": username})
+
+    def entered(self, now: datetime, username: str) -> None:
+        """A sign-in the store was too busy to record at once, for the audit log."""
+        self.refusals.append(
+            {"at": now.isoformat(), "detail": "", "user": username, "outcome": "ok"}
+        )
 
     def take_refusals(self) -> list[dict[str, str]]:
         taken, self.refusals = self.refusals, []

@@ -78,7 +78,7 @@ class Store:
         return self._thread
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
+    def write(self, patience_ms: int | None = None) -> Iterator[Session]:
         """A unit of work: commits on success, rolls back everything on any error.
 
         It takes SQLite's write lock first (BEGIN IMMEDIATE), so that every clock value
@@ -91,6 +91,9 @@ class Store:
         An error raised inside may carry `after_rollback`, work that must be kept although
         the unit of work is not (an audit entry for a refusal): it runs once the rollback
         has released the lock.
+
+        `patience_ms` waits less than the usual 30 s for the lock (store/busy.py), for a
+        writer that can keep its work elsewhere meanwhile (a sign-in's audit entry).
         """
         local = self._local()
         outer = getattr(local, "session", None)
@@ -105,7 +108,7 @@ class Store:
             with self.sessions() as session, session.begin():
                 from pcso_desk.store import busy  # a lock held too long: StoreBusyError
 
-                busy.begin_immediate(session.connection(), self.path)
+                busy.begin_immediate(session.connection(), self.path, patience_ms)
                 with busy.holding(self.path):  # the note of what holds the lock (busy.py)
                     local.session = session
                     floor = self._clock_floor(session)

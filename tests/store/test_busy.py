@@ -13,8 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from pcso_desk.domain.errors import PcsoDeskError, StoreBusyError
+from pcso_desk.paths import DataPaths
+from pcso_desk.services.unlock import Door
 from pcso_desk.store import busy
 from pcso_desk.store.session import Store, open_store
 
@@ -240,3 +243,37 @@ with store.write():
     sys.stdin.readline()
 store.close()
 """
+
+
+def test_a_sign_in_is_not_refused_while_another_command_writes(station: Path) -> None:
+    """The app holds the write lock for longer than any wait: a read-only command still signs
+    in and runs (its sign-in waits in the keyring), and the next sign-in records it."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(station), PASSWORD],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        code, listed, err = finished(pcso_desk(station, "--user", "sgt", "meetings"))
+        assert listed.strip(), "meetings printed nothing"
+        assert code == 0, err
+        assert "busy" not in err and "unexpected" not in err
+        keyring = json.loads((station / "pcso-desk.sqlite.keys").read_text("utf-8"))
+        assert [e["outcome"] for e in keyring["refusals"]] == ["ok"]
+    finally:
+        holder.communicate("release\n", timeout=60)
+    assert holder.returncode == 0
+    door = Door(DataPaths(station))
+    opened = door.sign_in("admin", PASSWORD)  # writes what waited in the keyring
+    with opened.ctx.store.read() as session:
+        rows = session.execute(
+            text("SELECT record_ids, outcome, detail FROM audit_log WHERE action = 'sign in'")
+        ).all()
+    opened.ctx.store.close()
+    late = [row for row in rows if "recorded late" in (row.detail or "")]
+    assert len(late) == 1 and late[0].outcome == "ok"
+    assert len(json.loads(late[0].record_ids)) == 1  # the account that signed in: sgt
+    keyring = json.loads((station / "pcso-desk.sqlite.keys").read_text("utf-8"))
+    assert keyring["refusals"] == []
