@@ -149,21 +149,17 @@ class Bench:
         return target
 
 
-# The app's stores are encrypted (SQLCipher); PCSO_BENCH_PLAIN=1 builds plain ones instead,
-# to measure what the encryption costs (README, "Performance").
-ENCRYPTED = os.environ.get("PCSO_BENCH_PLAIN") != "1"
-
-
 def build_demo_folder(folder: Path, scale: str) -> None:
     """A data folder with the seeded demo store and the demo accounts (password known):
-    encrypted, as the app makes it, unless PCSO_BENCH_PLAIN=1."""
+    encrypted, as the app makes it. (The app encrypts a plain store at its first sign-in, so
+    the cost of encryption is measured against the harness of the commit before it: README,
+    "Performance".)"""
     from pcso_desk.paths import DataPaths
     from pcso_desk.services.api import Door
     from pcso_desk.services.protection.accounts import create_demo_accounts
-    from tests.keys import build_services
 
     paths = DataPaths(folder).ensure()
-    services = Door(paths).create(demo=True) if ENCRYPTED else build_services(paths)
+    services = Door(paths).create(demo=True)
     try:
         services.build_demo(seed=SEED, scale=scale, today=DEMO_DAY)
         create_demo_accounts(services.ctx)
