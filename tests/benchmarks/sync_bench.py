@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import Any
 
 from tests.benchmarks.harness import (
-    ENCRYPTED,
     Bench,
     Result,
     raw_connection,
@@ -78,7 +77,7 @@ def _fresh_station(folder: Path, team: str) -> Any:
 
     if folder.exists():
         shutil.rmtree(folder)
-    return new_station(folder, team, encrypted=ENCRYPTED)
+    return new_station(folder, team, encrypted=True)
 
 
 class _Pair:
