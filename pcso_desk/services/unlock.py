@@ -30,10 +30,11 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import logging
 import os
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -53,6 +54,8 @@ from pcso_desk.store.models import User
 
 if TYPE_CHECKING:
     from pcso_desk.services.api import Services
+
+log = logging.getLogger(__name__)
 
 CONVERTING = ".encrypting"
 # How long a sign-in waits for another command's write lock before it records itself later.
@@ -250,11 +253,19 @@ class Door:
         return services
 
     def _enter(self, services: Services, name: str) -> None:
-        """Record the sign-in in the opened store (the wrap proved the password)."""
+        """Record the sign-in in the opened store (the wrap proved the password).
+
+        Not at once while the store's whole-file check still runs on its thread (seconds on a
+        county store; nothing is written before it passes) or another command holds the write
+        lock: the account is then checked by reading, and the entry waits in the keyring,
+        written when the check passes or at the next sign-in."""
         ctx = services.ctx
         with kr.editing(self.ring_path, self.spare_path) as ring:
             waiting = ring.take_refusals()
+        checking = ctx.store.intact
         try:
+            if checking is not None and not checking.done():
+                raise StoreBusyError("The store's check is still running.")
             with ctx.store.write(patience_ms=SIGN_IN_PATIENCE_MS) as session:
                 for entry in waiting:
                     _write_waiting(session, ctx, entry)
@@ -270,7 +281,7 @@ class Door:
                         session, ctx, "sign in", "users", ids, "account disabled",
                         outcome="refused",
                     )  # fmt: skip
-        except StoreBusyError:  # another command is writing: read, and record it later
+        except StoreBusyError:
             with ctx.store.read() as session:
                 user = _account(session, name)
             now = self.now()
@@ -282,8 +293,30 @@ class Door:
                     ring.entered(now, name)
             if user is not None:
                 ctx.sign_in(Actor(user.id, user.username, user.role, user.officer_id))
+            if checking is not None and not checking.done():
+                checking.add_done_callback(lambda _done: self._write_waiting(services))
         if user is None:
             raise PermissionDenied(accounts.WRONG)
+
+    def _write_waiting(self, services: Services) -> None:
+        """The entries that waited in the keyring, written once the store's check passed (on
+        the check's thread); left there for the next sign-in when that cannot be done."""
+        store = services.ctx.store
+        if store.intact is None or store.intact.exception() is not None:
+            return
+        anonymous = replace(services.ctx, actor=None)  # as at a sign-in: no one yet
+        with kr.editing(self.ring_path, self.spare_path) as ring:
+            waiting = ring.take_refusals()
+        if not waiting:
+            return
+        try:
+            with store.write(patience_ms=SIGN_IN_PATIENCE_MS) as session:
+                for entry in waiting:
+                    _write_waiting(session, anonymous, entry)
+        except Exception:  # busy, or the store closed meanwhile: the next sign-in writes them
+            log.warning("sign-in entries left for the next sign-in", exc_info=True)
+            with kr.editing(self.ring_path, self.spare_path) as ring:
+                ring.refusals[:0] = waiting
 
     def _sign_in_plain(self, username: str, password: str) -> Services:
         """A store made before encryption: sign in as before, then encrypt it in place."""

@@ -277,3 +277,40 @@ def test_a_sign_in_is_not_refused_while_another_command_writes(station: Path) ->
     assert len(json.loads(late[0].record_ids)) == 1  # the account that signed in: sgt
     keyring = json.loads((station / "pcso-desk.sqlite.keys").read_text("utf-8"))
     assert keyring["refusals"] == []
+
+
+def test_a_sign_in_does_not_wait_for_the_store_s_whole_check(
+    station: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app checks every page on a thread (seconds on a county store): signing in does
+    not wait for it; its entry is written as soon as the check has passed."""
+    from pcso_desk.store import backup
+
+    release = threading.Event()
+    real = backup.problem_with_store
+
+    def slow(path: Path, key: bytes | None = None, whole_file: bool = True) -> str | None:
+        if whole_file:
+            assert release.wait(60)
+        return real(path, key, whole_file=whole_file)
+
+    monkeypatch.setattr(backup, "problem_with_store", slow)
+    door = Door(DataPaths(station), background=True)
+    opened = door.sign_in("sgt", PASSWORD)  # the check is held: this would hang if it waited
+    assert opened.ctx.actor is not None and opened.ctx.actor.username == "sgt"
+    check = opened.ctx.store.intact
+    assert check is not None and not check.done()
+    ring = json.loads((station / "pcso-desk.sqlite.keys").read_text("utf-8"))
+    assert [entry["outcome"] for entry in ring["refusals"]] == ["ok"]
+    release.set()
+    check.result(timeout=60)
+    deadline = time.monotonic() + 30
+    while json.loads((station / "pcso-desk.sqlite.keys").read_text("utf-8"))["refusals"]:
+        assert time.monotonic() < deadline, "the waiting entry was never written"
+        time.sleep(0.05)  # the check's thread writes it just after the check passes
+    with opened.ctx.store.read() as session:
+        late = session.execute(
+            text("SELECT outcome FROM audit_log WHERE detail LIKE '%recorded late%'")
+        ).all()
+    opened.ctx.store.close()
+    assert [row.outcome for row in late] == ["ok"]
