@@ -70,9 +70,12 @@ def test_a_missing_folder_is_one_sentence(
     assert panel.build.isEnabled() and not panel.open_folder.isEnabled()
 
 
-def test_the_status_names_priorities_left_out_of_a_public_pack(
-    qtbot, desk, known: Known, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_the_status_names_priorities_left_out_of_a_public_pack(  # type: ignore[no-untyped-def]
+    qtbot,
+    desk,
+    known: Known,  # noqa: F811
+    tmp_path: Path,
+) -> None:
     desk.services["priorities"].create(
         {
             "title": "Dealing from 14 Cromwell Road",
