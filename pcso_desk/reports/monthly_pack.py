@@ -311,13 +311,15 @@ def _figures(
     figures: MonthlyFigures, by: dict[str, PackTable], st: dict[str, Any], public: bool
 ) -> list[Any]:
     """Crime by type, feelings of safety, time in the locality: charts with their tables."""
+    from reportlab.platypus import KeepTogether
+
+    crime_table = _table(by["crime"], st, [118, 74, 76, 66, 84, 66])
     flow = _section(
         f"Crime in {month_title(figures.month)}",
         st,
         _crime_chart(figures, public),
-        _table(by["crime"], st, [118, 74, 76, 66, 84, 66]),
+        KeepTogether([crime_table, _para(_escape(CRIME_NOTE), st, "small")]),  # source stays
     )
-    flow.append(_para(_escape(CRIME_NOTE), st, "small"))
     safety = by["feelings-of-safety"]
     flow += _section(
         "Feelings of safety",
