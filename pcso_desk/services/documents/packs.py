@@ -269,6 +269,10 @@ def write_pack(
         check_month(ctx, area.neighbourhood_ids, month)
     figures = monthly_figures(ctx, area, month)
     tables = pack_tables(figures, public=not internal)
+    if not internal:
+        from pcso_desk.services.documents.auditor import check_order
+
+        check_order(figures, tables)
     name = pack_name(area, figures.month, internal=internal)
     pdf = render_monthly_pack(figures, tables, internal=internal, team=ctx.team_name())
     workbook = io.BytesIO()
