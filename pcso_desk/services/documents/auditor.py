@@ -280,27 +280,37 @@ def related_areas(ctx: Context, neighbourhood_ids: Iterable[str]) -> list[Any]:
     return areas
 
 
+_UNSHOWN = (
+    "engagements", "patrol_minutes", "kin_members", "kin_check_ins", "victim_cases",
+    "victim_cases_contacted", "messages", "messages_in_time",
+)  # fmt: skip
+
+
 def people_figures(ctx: Context, area: Any, month: str) -> MonthlyFigures:
     """The figures a public pack's counts about people come from: `monthly_figures` without
     crime, priorities and time in the locality (none of them a count about people), by the
     same queries, so the auditor sees the cells the pack will show."""
     from pcso_desk.domain.months import month_bounds, parse_month, shift_month
     from pcso_desk.services.documents import monthly as mo
+    from pcso_desk.services.documents.packs import people_published
 
     month = parse_month(month)
     start, end = month_bounds(month)
     with ctx.store.read() as session:
-        first = shift_month(month, 1 - mo.TREND_MONTHS)
-        check_ins = mo._check_ins_by_month(session, area, first, month)
         values: dict[str, Any] = {
             "crime": (),
             "priorities": (),
             "meetings": mo._meetings(session, area, start, end),
-            "kin_check_ins": mo._kin_check_ins(check_ins, month),
-            "safety": mo._safety(check_ins, month),
+            **dict.fromkeys(_UNSHOWN, 0),
+            "safety": (),
         }
-        values.update(mo._counts(session, area, start, end))
-        values.update(mo._messages(session, area, start, end))
+        if people_published(area, public=True):  # else only each meeting's attendance shows
+            first = shift_month(month, 1 - mo.TREND_MONTHS)
+            check_ins = mo._check_ins_by_month(session, area, first, month)
+            values["kin_check_ins"] = mo._kin_check_ins(check_ins, month)
+            values["safety"] = mo._safety(check_ins, month)
+            values.update(mo._counts(session, area, start, end))
+            values.update(mo._messages(session, area, start, end))
     return MonthlyFigures(
         area=area, month=month, locality_minutes=0, abstracted_minutes=0, **values
     )

@@ -60,12 +60,17 @@ def _hours(minutes: int) -> float:
     return round(minutes / 60, 1)
 
 
+def people_published(area: Area, public: bool) -> bool:
+    """Whether a pack of `area` shows counts about people (besides each meeting's
+    attendance): a public one only for a neighbourhood, so no two packs of the month can be
+    subtracted from each other."""
+    return not public or area.kind == "neighbourhood"
+
+
 def _people(f: MonthlyFigures, public: bool, value: Any) -> Any:
-    """A count about people as a public pack shows it: only in a neighbourhood's pack (a ward
-    or council pack points there, so no two packs can be subtracted from each other)."""
-    if public and f.area.kind != "neighbourhood":
-        return NEIGHBOURHOOD_ONLY
-    return value
+    """A count about people as a pack shows it: a ward or council public pack points to its
+    neighbourhood's pack."""
+    return value if people_published(f.area, public) else NEIGHBOURHOOD_ONLY
 
 
 def _rate(part: int, whole: int, public: bool, noun: str) -> str:
