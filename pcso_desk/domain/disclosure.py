@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 SMALL = "fewer than 5"
-WITHHELD = "—"  # a change or average that would reveal a suppressed count
+WITHHELD = "—"  # a change or an average that would reveal a suppressed count
 HIDDEN = "withheld"  # a total with a hidden part: publishing it would give the part away
 NEIGHBOURHOOD_ONLY = "in the neighbourhood's pack"  # a people count not published per ward
 
@@ -71,13 +71,6 @@ def shown_total(counts: Sequence[int], *, public: bool) -> int | str:
     if public and any(cells_to_hide(counts)):
         return HIDDEN
     return shown_count(total, public=public)
-
-
-def shown_cell(count: int, hidden: bool, *, public: bool) -> int | str:
-    """A count as shown: "fewer than 5" when small (and so hidden)."""
-    if public and hidden and not is_small(count):
-        return HIDDEN
-    return shown_count(count, public=public)
 
 
 def bounds(shown: object) -> tuple[int, int | None] | None:
