@@ -91,6 +91,15 @@ def test_internal_titles_reach_no_public_document(
     handout = _text(documents["ward handout"])
     assert flat("Riverside PACT: have your say") in handout  # a public title is used
     assert flat("Street briefing, Mill Lane corner") in handout  # else type and venue
+    # The team's internal pack still lists it, marked.
+    internal = tmp_path / "internal.zip"
+    call(
+        services, "monthly-pack", "--neighbourhood", "Riverside SNT", "--month", MONTH,
+        "--internal", "--out", str(internal),
+    )  # fmt: skip
+    with zipfile.ZipFile(internal) as z:
+        listed = z.read(f"riverside-snt-{MONTH}-internal/priorities.csv").decode()
+    assert f"{SECRET_PRIORITY} (no public wording: not published)" in listed
     # The officer who built the pack is told what was left out, and why.
     assert code == 0
     assert said.splitlines()[-1] == (f"Left out, having no public wording (1): {SECRET_PRIORITY}.")

@@ -155,8 +155,12 @@ def _meetings(f: MonthlyFigures, public: bool) -> PackTable:
     return PackTable("meetings", "Meetings held", ("Date", "Meeting", "Type", "Attendance"), rows)
 
 
-def _priorities(f: MonthlyFigures) -> PackTable:
+def _priorities(f: MonthlyFigures, public: bool) -> PackTable:
     rows = tuple((p.you_said, p.status, " ".join(p.we_did)) for p in f.priorities)
+    if not public:  # the team's own copy names what the public one leaves out
+        rows += tuple(
+            (f"{title} (no public wording: not published)", "", "") for title in f.left_out
+        )
     return PackTable(
         "priorities", "You said, we did", ("You said", "Status", "We did this month"), rows
     )
@@ -182,7 +186,7 @@ def pack_tables(figures: MonthlyFigures, *, public: bool) -> tuple[PackTable, ..
         _summary(figures, public),
         crime,
         _meetings(figures, public),
-        _priorities(figures),
+        _priorities(figures, public),
         _safety(figures, public),
     )
 
