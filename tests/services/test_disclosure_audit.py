@@ -176,3 +176,13 @@ def test_row_order_does_not_depend_on_the_counts(demo: Demo) -> None:
         for month in MONTHS:
             names = [c.category for c in monthly.monthly_figures(demo.ctx, area, month).crime]
             assert names == sorted(names, key=str.casefold)
+
+
+def test_a_hidden_count_the_auditor_cannot_place_stops_the_packs(demo: Demo) -> None:
+    from pcso_desk.reports.monthly_pack import PackTable
+
+    area = _every_area(demo.ctx, demo.districts)[0]
+    figures = monthly.monthly_figures(demo.ctx, area, MONTHS[-1])
+    summary = PackTable("summary", "Summary", ("Measure", "Value"), (("Dogs walked", SMALL),))
+    with pytest.raises(ValidationError, match="cannot tell what “Dogs walked” counts"):
+        auditor.pack_facts(figures, [summary])

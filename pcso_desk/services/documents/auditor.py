@@ -104,12 +104,23 @@ def pack_facts(figures: MonthlyFigures, tables: Sequence[PackTable]) -> list[Fac
     for label, value in by["summary"].rows if "summary" in by else ():
         if label in summary_terms:
             add(summary_terms[label], value, label.lower())
-    rows = by["meetings"].rows if "meetings" in by else ()
-    for line, row in zip(figures.meetings, rows, strict=False):
-        if line.attendance is not None:
-            add((f"meeting:{line.key}",), row[-1], f"attendance at the {line.held_on} meeting")
-    for row in by["feelings-of-safety"].rows if "feelings-of-safety" in by else ():
-        add(_kin_terms(figures, "check_ins", row[0]), row[1], f"check-ins in {row[0]}")
+        elif value in (SMALL, HIDDEN):  # a hidden count the auditor cannot place: fail closed
+            from pcso_desk.domain.errors import ValidationError
+
+            raise ValidationError(
+                f"The public packs were not written: the disclosure auditor cannot tell what "
+                f"“{label}” counts.",
+                field="month",
+            )
+    if "meetings" in by:  # a row per meeting of figures.meetings, in the same order
+        at = by["meetings"].header.index("Attendance")
+        for line, row in zip(figures.meetings, by["meetings"].rows, strict=True):
+            if line.attendance is not None:
+                add((f"meeting:{line.key}",), row[at], f"attendance at the {line.held_on} meeting")
+    if "feelings-of-safety" in by:
+        at = by["feelings-of-safety"].header.index("Check-ins")
+        for row in by["feelings-of-safety"].rows:
+            add(_kin_terms(figures, "check_ins", row[0]), row[at], f"check-ins in {row[0]}")
     return facts
 
 
@@ -126,10 +137,12 @@ def order_problems(figures: MonthlyFigures, tables: Sequence[PackTable]) -> list
     crime = [row[0] for row in by["crime"].rows[:-1]] if "crime" in by else []
     if crime != sorted(crime, key=str.casefold):
         problems.append(f"the {figures.area.name} pack's crime rows are not in name order")
-    dates = [row[0] for row in by["meetings"].rows] if "meetings" in by else []
+    # Meetings and months: the tables have a row per line of the figures, in their order
+    # (checked on the figures, whatever way a date is written in the table).
+    dates = [line.held_on for line in figures.meetings]
     if dates != sorted(dates):
         problems.append(f"the {figures.area.name} pack's meetings are not in date order")
-    months = [row[0] for row in by["feelings-of-safety"].rows] if "feelings-of-safety" in by else []
+    months = [point.month for point in figures.safety]
     if months != sorted(months):
         problems.append(f"the {figures.area.name} pack's months are not in order")
     return problems
