@@ -88,7 +88,18 @@ def run_monthly_pack(
     packs.check_area(kind, name)
     target = packs.build_pack(kind, name, month, args.out, internal=args.internal)
     print(f"Wrote the {month} pack for {name} to {target}.", file=out)
+    if not args.internal:
+        _left_out(packs.left_out(kind, name, month), out)
     return 0
+
+
+def _left_out(titles: list[str], out: TextIO) -> None:
+    """The build summary names the priorities a public pack left out (no public wording)."""
+    if titles:
+        print(
+            f"Left out, having no public wording ({len(titles)}): " + "; ".join(titles) + ".",
+            file=out,
+        )
 
 
 def _month(typed: str | None, today: date) -> str:
@@ -122,4 +133,6 @@ def _district(services: Services, args: argparse.Namespace, month: str, out: Tex
     )
     count = counted(len(written), "pack")
     print(f"Wrote {count} for {month} to {args.out}.", file=out)
+    if not args.internal:
+        _left_out(packs.left_out("district", args.district, month), out)
     return 0

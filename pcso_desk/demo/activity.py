@@ -170,6 +170,11 @@ MEETING_PLAN: dict[MeetingType, tuple[str, str, int, int, tuple[int, int]]] = {
         (40, 200),
     ),
 }
+PUBLIC_TITLES = {
+    MeetingType.PACT: "{hood} PACT: have your say",
+    MeetingType.WARD_PANEL: "{hood} ward panel: have your say",
+    MeetingType.COMMUNITY_EVENT: "{ward} community fun day",
+}
 CANCELLED = (
     "Cancelled: officers redeployed to a major incident.",
     "Cancelled: the venue was unavailable.",
@@ -217,6 +222,9 @@ def _meeting(
     row = {
         "meeting_type": kind,
         "title": title.format(**names),
+        # Panels and fun days have a public title; surgeries, briefings and mobile stations
+        # go on public paper by their type and venue.
+        "public_title": PUBLIC_TITLES.get(kind, "").format(**names),
         "venue": venue.format(**names),
         "starts_at": starts,
         "ends_at": ends,

@@ -19,6 +19,8 @@ class Action(enum.StrEnum):
     DELETE = "delete records"
     ORGANISATION = "change districts, wards, stations and officers"
     PRINT = "print briefings and packs"
+    PUBLIC_PACKS = "build public monthly packs"
+    INTERNAL_PACKS = "build internal monthly packs"
     EXPORT = "export data"
     IMPORT = "import data"
     SYNC = "sync with other stations"
@@ -37,6 +39,7 @@ _OPERATIONAL = frozenset(
         Action.CREATE,
         Action.CHANGE,
         Action.PRINT,
+        Action.PUBLIC_PACKS,  # checked by the disclosure auditor before it is written
         Action.SYNC,
     }
 )
@@ -48,6 +51,7 @@ PERMISSIONS: dict[UserRole, frozenset[Action]] = {
         Action.DELETE,
         Action.EXPORT,
         Action.IMPORT,
+        Action.INTERNAL_PACKS,  # exact figures about people: a sergeant's to release
         Action.ORGANISATION,
         Action.REGISTER_PEERS,
         Action.RESOLVE_CONFLICTS,

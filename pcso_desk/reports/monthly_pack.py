@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from pcso_desk.domain.disclosure import SMALL, cells_to_hide, is_small
+from pcso_desk.domain.disclosure import CRIME_NOTE, NEIGHBOURHOOD_ONLY, PROTECTION_NOTE, is_small
 from pcso_desk.domain.months import month_title
 from pcso_desk.reports.common import (
     MARKING,
@@ -54,6 +54,7 @@ class MeetingLine:
     title: str
     meeting_type: str
     attendance: int | None
+    key: str = ""  # the meeting's id: the same meeting in two packs is one count
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ class MonthlyFigures:
     victim_cases_contacted: int
     messages: int
     messages_in_time: int
+    left_out: tuple[str, ...] = ()  # internal titles of priorities with no public wording
 
     @property
     def public_meeting_held(self) -> bool:
@@ -169,9 +171,8 @@ def _crime_chart(figures: MonthlyFigures, public: bool) -> Any:
     from reportlab.graphics.shapes import Drawing
     from reportlab.lib.colors import HexColor
 
-    hidden = cells_to_hide([c.this_month for c in figures.crime]) if public else []
-    lines = [c for i, c in enumerate(figures.crime) if not (hidden and hidden[i])]
-    lines = [c for c in lines if c.this_month > 0][:12]
+    del public  # crime counts are published exactly (domain/disclosure.py)
+    lines = [c for c in figures.crime if c.this_month > 0][:12]
     if not lines:
         return None
     height = 44 + 22 * len(lines)
@@ -271,7 +272,7 @@ def _cover(figures: MonthlyFigures, st: dict[str, Any], team: str, internal: boo
     version = (
         "Internal version: exact figures. Not for publication."
         if internal
-        else f"Public version: counts from 1 to 4 are shown as “{SMALL}”, and no one is named."
+        else f"Public version: no one is named. {PROTECTION_NOTE}"
     )
     flow.append(_paragraph(version, st["small"]))
     return flow
@@ -310,19 +311,23 @@ def _figures(
     figures: MonthlyFigures, by: dict[str, PackTable], st: dict[str, Any], public: bool
 ) -> list[Any]:
     """Crime by type, feelings of safety, time in the locality: charts with their tables."""
+    from reportlab.platypus import KeepTogether
+
+    crime_table = _table(by["crime"], st, [118, 74, 76, 66, 84, 66])
     flow = _section(
         f"Crime in {month_title(figures.month)}",
         st,
         _crime_chart(figures, public),
-        _table(by["crime"], st, [118, 74, 76, 66, 84, 66]),
+        KeepTogether([crime_table, _para(_escape(CRIME_NOTE), st, "small")]),  # source stays
     )
-    if public:
-        flow.append(_para("Bars are drawn only for counts of 5 or more.", st, "small"))
+    safety = by["feelings-of-safety"]
     flow += _section(
         "Feelings of safety",
         st,
-        _safety_chart(figures, public),
-        _table(by["feelings-of-safety"], st, [120, 100, 200]),
+        _safety_chart(figures, public) if safety.rows else None,
+        _table(safety, st, [120, 100, 200])
+        if safety.rows
+        else _para(f"Key individual check-ins are published {NEIGHBOURHOOD_ONLY}.", st),
     )
     flow += _section(
         "Time in the locality",

@@ -202,6 +202,30 @@ def test_a_district_pack_makes_its_folder(
     assert [p.name for p in folder.iterdir()] == ["riverside-snt-2024-01.zip"]
 
 
+def test_a_pcso_builds_public_packs_and_only_a_sergeant_internal_ones(
+    shared: Station,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    def pack(user: str, *extra: str) -> tuple[int, str, str]:
+        return as_user(
+            capsys, monkeypatch, shared, user, "monthly-pack", "--ward", "Riverside Central",
+            "--month", "2024-01", "--out", str(tmp_path / f"{user}.zip"), *extra,
+        )  # fmt: skip
+
+    code, out, err = pack("pcso")
+    assert code == 0, err
+    assert out.splitlines()[-1].startswith("Wrote the 2024-01 pack for Riverside Central")
+    code, _, err = pack("pcso", "--internal")
+    assert code == 1 and one_sentence(err) == (
+        "A PCSO account cannot build internal monthly packs; ask a sergeant."
+    )
+    code, _, err = pack("sergeant", "--internal")
+    assert code == 0, err
+    assert (tmp_path / "sergeant.zip").exists()
+
+
 def test_an_unknown_district_makes_no_folder(
     station: Station,
     tmp_path: Path,

@@ -160,3 +160,26 @@ def test_agreed_priorities_model_is_sound(qtbot, qtmodeltester, desk, services, 
     qtbot.waitUntil(lambda: detail.agreed.rowCount() == 2)
     qtmodeltester.check(detail.agreed)
     qtbot.waitUntil(lambda: desk.runner.idle)
+
+
+def test_the_meeting_editor_offers_a_public_title(qtbot, desk, services, world) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QWidget
+
+    from pcso_desk.gui.editor import RecordEditor
+    from pcso_desk.gui.screens.definitions import MEETINGS
+
+    meeting = make_meeting(services, world)
+    detail = open_meeting(qtbot, desk, meeting)
+    assert detail.facts["public"].text() == "— (type and venue)"
+    qtbot.waitUntil(lambda: desk.runner.idle)
+    host = QWidget()
+    qtbot.addWidget(host)
+    editor = RecordEditor(desk, "meetings", "Edit meeting", MEETINGS.fields, meeting, parent=host)
+    editor.show()
+    qtbot.waitExposed(editor)
+    qtbot.waitUntil(lambda: editor.ready)
+    real_input.type_text(editor.form.editors["public_title"].input, "Riverside PACT: have your say")
+    with qtbot.waitSignal(editor.saved, timeout=10_000):
+        real_input.click(editor.buttons.button(QDialogButtonBox.StandardButton.Save))
+    assert services.meetings.get(meeting)["public_title"] == "Riverside PACT: have your say"
+    assert services.meetings.get(meeting)["title"] == "Riverside PACT meeting"

@@ -68,3 +68,25 @@ def test_a_missing_folder_is_one_sentence(
     qtbot.waitUntil(lambda: bool(answers.messages), timeout=10_000)
     assert answers.messages == [f"The folder '{tmp_path / 'nowhere'}' does not exist."]
     assert panel.build.isEnabled() and not panel.open_folder.isEnabled()
+
+
+def test_the_status_names_priorities_left_out_of_a_public_pack(  # type: ignore[no-untyped-def]
+    qtbot,
+    desk,
+    known: Known,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    desk.services["priorities"].create(
+        {
+            "title": "Dealing from 14 Cromwell Road",
+            "category": "drugs",
+            "neighbourhood_id": known.world.neighbourhood,
+            "agreed_on": date(2026, 3, 2),
+        }
+    )
+    panel = make(qtbot, desk, tmp_path)
+    real_input.click(panel.build)
+    qtbot.waitUntil(lambda: panel.open_folder.isEnabled(), timeout=10_000)
+    assert panel.status.text().endswith(
+        "Left out, having no public wording (1): Dealing from 14 Cromwell Road."
+    )

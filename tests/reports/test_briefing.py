@@ -45,7 +45,8 @@ def _meeting(services, world, title: str, day: int, kind: str = "surgery") -> st
         services.meetings.create(
             {
                 "meeting_type": kind,
-                "title": title,
+                "title": f"{title} (internal)",
+                "public_title": title,  # what the handout and agenda call it
                 "venue": "Riverside Library",
                 "starts_at": utc(2026, 12, day, 18),
                 "neighbourhood_id": world.neighbourhood,

@@ -439,9 +439,10 @@ CALLS: dict[str, Call] = {
     ),
     "Packs.build_into": lambda st, s: (
         lambda: s.build_into(
-            "ward", "Riverside Central", "2026-06", st.root / f"packs-{_n(st)}", internal=True
+            "ward", "Riverside Central", "2026-06", st.root / f"packs-{_n(st)}", internal=False
         )
     ),
+    "Packs.left_out": lambda st, s: lambda: s.left_out("ward", "Riverside Central", "2026-06"),
     "Packs.build_district": lambda st, s: (
         lambda: s.build_district(
             "Testshire North", "2026-06", st.root / f"district-{_n(st)}", internal=False

@@ -64,11 +64,13 @@ def _crime_file(tmp_path: Path) -> Path:
 
 
 def _meetings(services: Services, w: World) -> None:
-    def meeting(title: str, at: datetime, status: str, attendance: int) -> None:
+    def meeting(title: str, at: datetime, status: str, attendance: int, public: str = "") -> None:
         made = services.meetings.create(
             {
                 "meeting_type": "pact",
                 "title": title,
+                "public_title": public,
+                "venue": "Mill Lane Hall" if public else "",
                 "starts_at": at,
                 "status": status,
                 "neighbourhood_id": w.neighbourhood,
@@ -77,7 +79,8 @@ def _meetings(services: Services, w: World) -> None:
         )
         services["meeting_wards"].create({"meeting_id": made.created[0], "ward_id": w.ward})
 
-    meeting("Riverside PACT", local(2026, 3, 31, 23, 30), "held", 23)  # last minutes of March
+    # last minutes of March
+    meeting("Riverside PACT", local(2026, 3, 31, 23, 30), "held", 23, "Have your say: Riverside")
     meeting("April PACT", local(2026, 4, 1, 0, 30), "held", 40)  # first minutes of April
     meeting("Called off", local(2026, 3, 10, 19, 0), "cancelled", 0)
 
@@ -229,9 +232,16 @@ def test_neighbourhood_figures_are_exact(services: Services, known: Known) -> No
         "Vehicle crime": (2, 5, 0),
         "Shoplifting": (0, 0, 4),
     }
-    assert f.crime[0].category == "Burglary"  # biggest first
+    # By name, never by count (Burglary's 7 would come first): an order that follows the
+    # counts tells a reader which is larger.
+    assert [c.category for c in f.crime] == [
+        "Anti-social behaviour",
+        "Burglary",
+        "Shoplifting",
+        "Vehicle crime",
+    ]
     assert [(x.held_on, x.title, x.attendance) for x in f.meetings] == [
-        (date(2026, 3, 31), "Riverside PACT", 23)
+        (date(2026, 3, 31), "Have your say: Riverside", 23)  # its public title
     ]
     assert f.public_meeting_held
     assert (f.engagements, f.kin_members, f.kin_check_ins) == (3, 1, 2)
@@ -267,7 +277,8 @@ def test_ward_and_council_areas_count_only_their_wards(services: Services, known
 def test_the_month_after_and_an_empty_month(services: Services, known: Known) -> None:
     april = hood(services, "2026-04")
     assert crime(april)["Burglary"] == (9, 7, 0)
-    assert [x.title for x in april.meetings] == ["April PACT"]
+    # No public title: the pack names it by its type (and venue), never "April PACT".
+    assert [x.title for x in april.meetings] == ["PACT meeting"]
     empty = hood(services, "2027-06")
     assert empty.crime == () and empty.meetings == () and empty.priorities[0].we_did == ()
     assert (empty.engagements, empty.kin_check_ins, empty.patrol_minutes, empty.messages) == (
@@ -280,27 +291,51 @@ def test_the_month_after_and_an_empty_month(services: Services, known: Known) ->
     assert all(p.average is None for p in empty.safety)
 
 
-from pcso_desk.domain.disclosure import HIDDEN  # noqa: E402
-
-
-def test_public_tables_suppress_small_counts(services: Services, known: Known) -> None:
+def test_public_tables_show_crime_exactly_and_protect_counts_about_people(
+    services: Services, known: Known
+) -> None:
     tables = {t.name: t for t in pack_tables(hood(services), public=True)}
     rows = {r[0]: r[1:] for r in tables["crime"].rows}
-    # last year's 7 is withheld: with the total it would reveal the lone small Shoplifting count
-    assert rows["Burglary"] == (7, SMALL, WITHHELD, HIDDEN, WITHHELD)
-    assert rows["Vehicle crime"][1] == HIDDEN  # likewise last month's 5
-    assert rows["Anti-social behaviour"] == (SMALL, 0, WITHHELD, 0, WITHHELD)
-    assert rows["Shoplifting"] == (0, 0, 0, SMALL, WITHHELD)
+    # Crime counts are published by the police crime by crime: exact here, small or not.
+    assert rows["Burglary"] == (7, 2, 5, 7, 0)
+    assert rows["Anti-social behaviour"] == (3, 0, 3, 0, 3)
+    assert rows["Shoplifting"] == (0, 0, 0, 4, -4)
     assert rows["All crime"] == (12, 7, 5, 11, 1)
+    assert [r[0] for r in tables["crime"].rows][-1] == "All crime"
     summary = dict(tables["summary"].rows)
     assert summary["Engagements with the community"] == SMALL
+    assert summary["People attending meetings"] == 23
+    assert summary["Key individual check-ins"] == SMALL
     assert summary["Time in the locality"] == "80%"
-    assert summary["Messages answered within 24 hours"] == "50%"
+    assert summary["Messages answered within 24 hours"] == "fewer than 5 messages"
     assert summary["Victims contacted this month"] == "fewer than 5 cases"
     internal = {t.name: t for t in pack_tables(hood(services), public=False)}
     assert dict(internal["summary"].rows)["Engagements with the community"] == 3
     assert dict(internal["summary"].rows)["Victims contacted this month"] == "50%"
-    assert {r[0]: r[1:] for r in internal["crime"].rows}["Burglary"] == (7, 2, 5, 7, 0)
+    assert dict(internal["summary"].rows)["Messages answered within 24 hours"] == "50%"
+
+
+def test_ward_and_council_public_packs_leave_counts_about_people_to_the_neighbourhood(
+    services: Services, known: Known
+) -> None:
+    from pcso_desk.domain.disclosure import NEIGHBOURHOOD_ONLY
+
+    for kind, name in (("ward", "Riverside Central"), ("council", "Riverside Parish Council")):
+        figures = monthly_figures(services.ctx, find_area(services.ctx, kind, name), MONTH)
+        tables = {t.name: t for t in pack_tables(figures, public=True)}
+        summary = dict(tables["summary"].rows)
+        for measure in (
+            "People attending meetings",
+            "Engagements with the community",
+            "Key individual network members",
+            "Key individual check-ins",
+            "Victims contacted this month",
+        ):
+            assert summary[measure] == NEIGHBOURHOOD_ONLY, (kind, measure)
+        assert tables["feelings-of-safety"].rows == ()
+        assert {r[0]: r[1] for r in tables["crime"].rows}["Burglary"] == 6  # crime: exact
+        internal = dict(pack_tables(figures, public=False)[0].rows)
+        assert internal["Engagements with the community"] == 3
 
 
 def test_disclosure_policy() -> None:
@@ -323,17 +358,16 @@ def test_months_and_areas(services: Services, known: Known) -> None:
     ]
 
 
-def test_a_lone_small_count_cannot_be_worked_out_from_the_total() -> None:
-    from pcso_desk.domain.disclosure import HIDDEN, SMALL, cells_to_hide, shown_cell
+def test_a_total_with_a_hidden_part_is_withheld() -> None:
+    from pcso_desk.domain.disclosure import HIDDEN, SMALL, cells_to_hide, shown_total
 
-    counts = [12, 3, 7, 0]  # total 22 is published: 3 alone would be 22 - 12 - 7
-    hide = cells_to_hide(counts)
-    assert hide == [False, True, True, False]  # the 7 goes too (secondary suppression)
-    shown = [shown_cell(c, h, public=True) for c, h in zip(counts, hide, strict=True)]
-    assert shown == [12, SMALL, HIDDEN, 0]
-    assert cells_to_hide([2, 0, 0]) == [True, False, False]  # the total is then small itself
-    assert cells_to_hide([2, 3, 9]) == [True, True, False]  # two small ones protect each other
-    assert [shown_cell(c, h, public=False) for c, h in zip(counts, hide, strict=True)] == counts
+    counts = [24, 25, 22, 3]  # a total of 74 would give the 3 away: 74 - (24 + 25 + 22)
+    assert cells_to_hide(counts) == [False, False, False, True]
+    assert shown_total(counts, public=True) == HIDDEN
+    assert shown_total([1, 1, 1], public=True) == HIDDEN  # "withheld" says nothing of its size
+    assert shown_total([24, 25, 0], public=True) == 49
+    assert shown_total([3], public=False) == 3 and shown_total([3, 0], public=True) == HIDDEN
+    assert shown_total([], public=True) == 0 != SMALL
 
 
 def test_each_priority_gets_its_own_actions_of_the_month_in_date_order(

@@ -74,6 +74,23 @@ def _print(station: Station, services: Services) -> None:
     assert briefings.handout(services.ctx, area, date(2026, 7, 10)).area.code == "RIV-C"
 
 
+def _public_pack(station: Station, services: Services) -> None:
+    out = station.root / f"pack-{station.next_number()}.zip"
+    services.packs.build_pack("ward", "Riverside Central", "2026-06", out, internal=False)
+    assert out.exists()
+
+
+def _internal_pack(station: Station, services: Services) -> None:
+    # Through the body's own check (write_pack): the use case itself asks for PUBLIC_PACKS,
+    # which an Admin lacks too, and would refuse an Admin in those words first.
+    from pcso_desk.services.documents import monthly, packs
+
+    area = monthly.find_area(services.ctx, "ward", "Riverside Central")
+    out = station.root / f"internal-{station.next_number()}.zip"
+    packs.write_pack(services.ctx, area, "2026-06", out, internal=True)
+    assert out.exists()
+
+
 def _export(station: Station, services: Services) -> None:
     out = station.root / f"export-{station.next_number()}.csv"
     services.export_table("contacts", "csv", out)
@@ -130,6 +147,8 @@ CALLS: dict[Action, Callable[[Station, Services], None]] = {
     Action.DELETE: _delete,
     Action.ORGANISATION: _organisation,
     Action.PRINT: _print,
+    Action.PUBLIC_PACKS: _public_pack,
+    Action.INTERNAL_PACKS: _internal_pack,
     Action.EXPORT: _export,
     Action.IMPORT: _import,
     Action.SYNC: _sync,

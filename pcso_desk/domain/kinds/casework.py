@@ -134,6 +134,11 @@ MEETINGS = Kind(
     (
         choice("meeting_type", "Type", e.MeetingType, "pact"),
         Field("title", "Title", required=True, normalise=v.normalise_name),
+        Field(
+            "public_title",
+            "Public title",
+            help="What handouts, agendas and packs call it; blank: its type and venue.",
+        ),
         Field("venue", "Venue"),
         Field("starts_at", "Starts", "datetime", required=True),
         Field("ends_at", "Ends", "datetime"),

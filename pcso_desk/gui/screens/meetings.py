@@ -227,6 +227,7 @@ class MeetingDetail(DetailPane):
         self.title.setFont(big)
         captions = {
             "type": "Type",
+            "public": "Public title",
             "when": "When",
             "venue": "Venue",
             "status": "Status",
@@ -300,6 +301,7 @@ class MeetingDetail(DetailPane):
         self.view = view
         self.title.setText(record["title"])
         self.facts["type"].setText(type_label(record["meeting_type"], record))
+        self.facts["public"].setText(record.get("public_title") or "— (type and venue)")
         self.facts["when"].setText(_when(record))
         self.facts["venue"].setText(record.get("venue") or "—")
         self.facts["status"].setText(d.enum_label(record["status"], record))

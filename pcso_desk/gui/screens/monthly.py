@@ -143,28 +143,39 @@ class MonthlyPackPanel(QWidget):
         task = ProgressTask(self.desk, self, "Building monthly packs")
         self.build.setEnabled(False)
 
-        def work(report: Callable[[str, int, int], None]) -> list[Path]:
+        def work(report: Callable[[str, int, int], None]) -> tuple[list[Path], list[str]]:
             if not folder.is_dir():  # the packs go into a folder the user already has
                 raise ValidationError(f"The folder '{folder}' does not exist.", field="out")
             if kind == "district":
-                return packs.build_district(
+                written = packs.build_district(
                     name,
                     month,
                     folder,
                     internal=internal,
                     progress=lambda done, total, area: report(area or "Done", done, total),
                 )
-            report(name, 0, 1)
-            return [packs.build_into(kind, name, month, folder, internal=internal)]
+            else:
+                report(name, 0, 1)
+                written = [packs.build_into(kind, name, month, folder, internal=internal)]
+            # A public pack leaves out priorities with no public wording: say which.
+            return written, [] if internal else packs.left_out(kind, name, month)
 
         task.start(work, self._built, self._failed, lambda: self.build.setEnabled(True))
 
-    def _built(self, written: list[Path]) -> None:
+    def _built(self, result: tuple[list[Path], list[str]]) -> None:
+        written, left_out = result
         self.build.setEnabled(True)
         self.saved = written[0].parent if written else Path(self.folder.text())
         count = counted(len(written), "pack")
         shown = written[0].name if len(written) == 1 else "the folder"
-        self.status.setText(f"Saved {count}: {shown} in {self.saved}.")
+        said = f"Saved {count}: {shown} in {self.saved}."
+        if left_out:
+            said += (
+                f" Left out, having no public wording ({len(left_out)}): "
+                + "; ".join(left_out)
+                + "."
+            )
+        self.status.setText(said)
         self.open_folder.setEnabled(True)
 
     def _failed(self, error: BaseException) -> None:

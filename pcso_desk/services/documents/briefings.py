@@ -161,9 +161,12 @@ def _priorities(session: Session, area: Area) -> tuple[PublicPriority, ...]:
     rows = session.scalars(
         query.order_by(m.Priority.agreed_on, m.Priority.title, m.Priority.id)
     ).all()
+    # Only by its public wording: a priority without one stays off public paper (its
+    # internal title may name a person or an address).
     return tuple(
-        PublicPriority(row.public_wording or row.title, str(row.category), _done(session, row.id))
+        PublicPriority(row.public_wording.strip(), str(row.category), _done(session, row.id))
         for row in rows
+        if (row.public_wording or "").strip()
     )
 
 
@@ -197,9 +200,12 @@ def _events(session: Session, area: Area, today: date) -> tuple[PublicEvent, ...
 
 
 def _event(row: m.Meeting) -> PublicEvent:
+    """A meeting as public paper shows it: by its public title, else by its type (the venue
+    is shown beside it); never by its internal title."""
+    kind = MEETING_LABELS.get(str(row.meeting_type), str(row.meeting_type))
     return PublicEvent(
-        kind=MEETING_LABELS.get(str(row.meeting_type), str(row.meeting_type)),
-        title=row.title,
+        kind=kind,
+        title=(row.public_title or "").strip() or kind,
         venue=row.venue,
         starts=local(row.starts_at),
         ends=local(row.ends_at) if row.ends_at else None,

@@ -145,10 +145,10 @@ def monthly_figures(ctx: Context, area: Area, month: str) -> MonthlyFigures:
         figures: dict[str, Any] = {
             "crime": _crime(session, wards, month),
             "meetings": _meetings(session, area, start, end),
-            "priorities": _priorities(session, area, start, end),
             "kin_check_ins": _kin_check_ins(check_ins, month),
             "safety": _safety(check_ins, month),
         }
+        figures["priorities"], figures["left_out"] = _priorities(session, area, start, end)
         figures.update(_counts(session, area, start, end))
         figures.update(_messages(session, area, start, end))
     locality, away = 0, 0
@@ -195,7 +195,9 @@ def _crime(session: Session, wards: list[str], month: str) -> tuple[CrimeLine, .
     for (_ward, mo, crime_type), count in _crime_counts(session, wards, months).items():
         per[crime_type][months.index(mo)] += count
     lines = [CrimeLine(t, *counts) for t, counts in per.items()]
-    return tuple(sorted(lines, key=lambda line: (-line.this_month, line.category)))
+    # By name, never by count: an order that follows the counts tells a reader which is
+    # larger, and so narrows any count a table does not show.
+    return tuple(sorted(lines, key=lambda line: line.category.casefold()))
 
 
 def _counts(session: Session, area: Area, start: datetime, end: datetime) -> dict[str, int]:
@@ -259,10 +261,24 @@ def _meetings(
     ).all()
     return tuple(
         MeetingLine(
-            _local_date(r.starts_at), r.title, r.meeting_type.value.replace("_", " "), r.attendance
+            _local_date(r.starts_at),
+            public_meeting_title(r),
+            r.meeting_type.value.replace("_", " "),
+            r.attendance,
+            key=r.id,
         )
         for r in rows
     )
+
+
+def public_meeting_title(row: m.Meeting) -> str:
+    """A meeting's name on a public document: its public title, else its type and venue;
+    never its internal title."""
+    from pcso_desk.services.documents.briefings import MEETING_LABELS
+
+    kind = str(row.meeting_type)
+    label = MEETING_LABELS.get(kind, kind.replace("_", " "))
+    return (row.public_title or "").strip() or ", ".join(x for x in (label, row.venue) if x)
 
 
 def _local_date(moment: datetime) -> date:
@@ -279,7 +295,9 @@ def _priority_scope(area: Area) -> Any:
 
 def _priorities(
     session: Session, area: Area, start: datetime, end: datetime
-) -> tuple[PriorityLine, ...]:
+) -> tuple[tuple[PriorityLine, ...], tuple[str, ...]]:
+    """The priorities a pack reports (by their public wording), and the internal titles of
+    those left out because they have no public wording."""
     first, last = _local_date(start), _local_date(end) - timedelta(days=1)
     rows = session.scalars(
         select(m.Priority)
@@ -301,15 +319,18 @@ def _priorities(
         )
         for priority_id, text in actions:
             done_in_month[priority_id].append(text)
-    lines = []
+    lines, left_out = [], []
     for row in rows:
         done = tuple(done_in_month.get(row.id, ()))
         closed = row.status.value in ("resolved", "dropped")
         if closed and not done and (row.review_decided_on is None or row.review_decided_on < first):
             continue  # closed before this month and nothing done in it: not news
-        said = row.public_wording or row.title
+        said = (row.public_wording or "").strip()
+        if not said:  # the internal title never goes public: the build names what was left out
+            left_out.append(row.title)
+            continue
         lines.append(PriorityLine(said, row.status.value.replace("_", " "), done))
-    return tuple(lines)
+    return tuple(lines), tuple(left_out)
 
 
 def _engagements(wards: list[str], start: datetime, end: datetime) -> Any:

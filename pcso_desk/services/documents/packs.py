@@ -19,12 +19,11 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from pcso_desk.domain.disclosure import (
+    NEIGHBOURHOOD_ONLY,
     WITHHELD,
-    cells_to_hide,
     is_small,
-    shown_cell,
-    shown_change,
     shown_count,
+    shown_total,
 )
 from pcso_desk.domain.errors import ValidationError
 from pcso_desk.domain.months import last_complete_month
@@ -61,46 +60,64 @@ def _hours(minutes: int) -> float:
     return round(minutes / 60, 1)
 
 
+def people_published(area: Area, public: bool) -> bool:
+    """Whether a pack of `area` shows counts about people (besides each meeting's
+    attendance): a public one only for a neighbourhood, so no two packs of the month can be
+    subtracted from each other."""
+    return not public or area.kind == "neighbourhood"
+
+
+def _people(f: MonthlyFigures, public: bool, value: Any) -> Any:
+    """A count about people as a pack shows it: a ward or council public pack points to its
+    neighbourhood's pack."""
+    return value if people_published(f.area, public) else NEIGHBOURHOOD_ONLY
+
+
+def _rate(part: int, whole: int, public: bool, noun: str) -> str:
+    """A percentage, not shown in public when fewer than 5 are behind it."""
+    if public and is_small(whole):
+        return f"fewer than 5 {noun}"
+    return _percent(part, whole)
+
+
 def _summary(f: MonthlyFigures, public: bool) -> PackTable:
     share = f.locality_share
-    victims = (
-        "fewer than 5 cases"
-        if public and is_small(f.victim_cases)
-        else _percent(f.victim_cases_contacted, f.victim_cases)
-    )
-    attendance = sum(line.attendance or 0 for line in f.meetings)
+    attendance = [line.attendance or 0 for line in f.meetings]
+    victims = _rate(f.victim_cases_contacted, f.victim_cases, public, "cases")
+    messages = _rate(f.messages_in_time, f.messages, public, "messages")
     rows: list[tuple[Any, ...]] = [
         ("Public meetings held", len(f.meetings)),
-        ("People attending meetings", shown_count(attendance, public=public)),
-        ("Engagements with the community", shown_count(f.engagements, public=public)),
-        ("Key individual network members", shown_count(f.kin_members, public=public)),
-        ("Key individual check-ins", shown_count(f.kin_check_ins, public=public)),
+        ("People attending meetings", _people(f, public, shown_total(attendance, public=public))),
+        (
+            "Engagements with the community",
+            _people(f, public, shown_count(f.engagements, public=public)),
+        ),
+        (
+            "Key individual network members",
+            _people(f, public, shown_count(f.kin_members, public=public)),
+        ),
+        (
+            "Key individual check-ins",
+            _people(f, public, shown_count(f.kin_check_ins, public=public)),
+        ),
         ("Visible patrol hours", _hours(f.patrol_minutes)),
         ("Time in the locality", "no data" if share is None else f"{round(100 * share)}%"),
         ("Time in the locality target", "80%"),
-        ("Victims contacted this month", victims),
-        ("Messages answered within 24 hours", _percent(f.messages_in_time, f.messages)),
+        ("Victims contacted this month", _people(f, public, victims)),
+        ("Messages answered within 24 hours", _people(f, public, messages)),
         ("A public meeting held this month", "Yes" if f.public_meeting_held else "No"),
     ]
     return PackTable("summary", "Summary", ("Measure", "Value"), tuple(rows))
 
 
 def _crime(f: MonthlyFigures, public: bool) -> PackTable:
-    lines = _crime_rows(f)
-    hidden = crime_hidden(f, public)
-    rows = []
-    for i, line in enumerate((*lines, _total(f))):
-        now, month, year = hidden[i] if i < len(lines) else (False, False, False)
-        rows.append(
-            (
-                line[0],
-                shown_cell(line[1], now, public=public),
-                shown_cell(line[2], month, public=public),
-                WITHHELD if now or month else shown_change(line[1], line[2], public=public),
-                shown_cell(line[3], year, public=public),
-                WITHHELD if now or year else shown_change(line[1], line[3], public=public),
-            )
-        )
+    """Crime counts exactly, public or not: the police publish every crime at street level
+    (data.police.uk), so hiding a count here would protect no one. Rows by crime type's
+    name (monthly._crime), the total last."""
+    rows = [
+        (name, now, month, now - month, year, now - year)
+        for name, now, month, year in (*_crime_rows(f), _total(f))
+    ]
     header = (
         "Crime type",
         "This month",
@@ -110,16 +127,6 @@ def _crime(f: MonthlyFigures, public: bool) -> PackTable:
         "Change on last year",
     )
     return PackTable("crime", "Crime by type", header, tuple(rows))
-
-
-def crime_hidden(f: MonthlyFigures, public: bool) -> list[tuple[bool, bool, bool]]:
-    """Per crime type: whether this month, last month and last year are hidden in public."""
-    if not public:
-        return [(False, False, False)] * len(f.crime)
-    now = cells_to_hide([c.this_month for c in f.crime])
-    month = cells_to_hide([c.last_month for c in f.crime])
-    year = cells_to_hide([c.last_year for c in f.crime])
-    return list(zip(now, month, year, strict=True))
 
 
 def _total(f: MonthlyFigures) -> tuple[str, int, int, int]:
@@ -148,21 +155,27 @@ def _meetings(f: MonthlyFigures, public: bool) -> PackTable:
     return PackTable("meetings", "Meetings held", ("Date", "Meeting", "Type", "Attendance"), rows)
 
 
-def _priorities(f: MonthlyFigures) -> PackTable:
+def _priorities(f: MonthlyFigures, public: bool) -> PackTable:
     rows = tuple((p.you_said, p.status, " ".join(p.we_did)) for p in f.priorities)
+    if not public:  # the team's own copy names what the public one leaves out
+        rows += tuple(
+            (f"{title} (no public wording: not published)", "", "") for title in f.left_out
+        )
     return PackTable(
         "priorities", "You said, we did", ("You said", "Status", "We did this month"), rows
     )
 
 
 def _safety(f: MonthlyFigures, public: bool) -> PackTable:
+    header = ("Month", "Check-ins", "Average feeling of safety (1 to 5)")
+    if _people(f, public, None) == NEIGHBOURHOOD_ONLY:  # check-ins count people
+        return PackTable("feelings-of-safety", "Feelings of safety", header, ())
     rows = []
     for point in f.safety:
         average: Any = "" if point.average is None else point.average
         if public and is_small(point.check_ins):
             average = WITHHELD
         rows.append((point.month, shown_count(point.check_ins, public=public), average))
-    header = ("Month", "Check-ins", "Average feeling of safety (1 to 5)")
     return PackTable("feelings-of-safety", "Feelings of safety", header, tuple(rows))
 
 
@@ -173,7 +186,7 @@ def pack_tables(figures: MonthlyFigures, *, public: bool) -> tuple[PackTable, ..
         _summary(figures, public),
         crime,
         _meetings(figures, public),
-        _priorities(figures),
+        _priorities(figures, public),
         _safety(figures, public),
     )
 
@@ -242,7 +255,14 @@ def _member(name: str) -> zipfile.ZipInfo:
     return info
 
 
-def write_pack(ctx: Context, area: Area, month: str, target: Path, *, internal: bool) -> Path:
+def pack_action(internal: bool) -> Action:
+    """What building a pack needs: a public one, any officer; an internal one, a sergeant."""
+    return Action.INTERNAL_PACKS if internal else Action.PUBLIC_PACKS
+
+
+def write_pack(
+    ctx: Context, area: Area, month: str, target: Path, *, internal: bool, audited: bool = False
+) -> Path:
     """Build the pack for `area` and `month` into the zip `target`; returns `target`.
 
     The PDF, workbook and CSVs are made in memory and written straight into the zip, which
@@ -251,9 +271,17 @@ def write_pack(ctx: Context, area: Area, month: str, target: Path, *, internal: 
     zip's size and SHA-256, it commits before the zip takes its name."""
     if target.suffix.lower() != ".zip":  # `target` may be the gateway's hidden name: not shown
         raise ValidationError("The pack's file name should end in .zip.", field="out")
-    ctx.require(Action.EXPORT, "monthly_pack")
+    ctx.require(pack_action(internal), "monthly_pack")
+    if not internal and not audited:  # a public pack only once the month's packs pass
+        from pcso_desk.services.documents.auditor import check_month
+
+        check_month(ctx, area.neighbourhood_ids, month)
     figures = monthly_figures(ctx, area, month)
     tables = pack_tables(figures, public=not internal)
+    if not internal:
+        from pcso_desk.services.documents.auditor import check_order
+
+        check_order(figures, tables)
     name = pack_name(area, figures.month, internal=internal)
     pdf = render_monthly_pack(figures, tables, internal=internal, team=ctx.team_name())
     workbook = io.BytesIO()
@@ -299,11 +327,16 @@ def build_district(
     if not folder.is_dir():
         raise ValidationError(f"The folder '{folder}' does not exist.", field="out")
     areas = district_neighbourhoods(ctx, district)
+    ctx.require(pack_action(internal), "monthly_pack")
+    if not internal:  # the whole batch is audited at once, before any pack is written
+        from pcso_desk.services.documents.auditor import check_month
+
+        check_month(ctx, [hood for area in areas for hood in area.neighbourhood_ids], month)
     written = []
     for done, area in enumerate(areas):
         progress(done, len(areas), area.name)
         target = folder / f"{pack_name(area, month, internal=internal)}.zip"
-        written.append(write_pack(ctx, area, month, target, internal=internal))
+        written.append(write_pack(ctx, area, month, target, internal=internal, audited=True))
     progress(len(areas), len(areas), "")
     return written
 

@@ -1,6 +1,11 @@
 """Monthly update packs and the crime figures behind them, as use cases for front ends
 (`services.packs`).
 
+Any officer may build a public pack (Action.PUBLIC_PACKS); an internal one, with exact counts
+about people, needs a sergeant (Action.INTERNAL_PACKS, checked in packs.write_pack). A public
+pack, or a district's batch, is written only after the disclosure auditor has passed every
+public pack of the month that shares a count with it (documents/auditor.py).
+
 A pack written is an export: its entry, with each zip's size and SHA-256, commits before the
 zips take their names, so a killed build leaves audited packs or none. A district's packs are
 one use case and one entry: cancelled or failed part way, none of them is kept. Importing a
@@ -57,7 +62,7 @@ class Packs:
         if name.strip().lower() not in {n.lower() for n in names}:  # as monthly.find_area looks
             raise NotFoundError(no_such(f"{kind} called", name, names))
 
-    @use_case(Action.EXPORT, "export", effect=Effect.FILE, kind=PACK, output="out")
+    @use_case(Action.PUBLIC_PACKS, "export", effect=Effect.FILE, kind=PACK, output="out")
     def build_pack(self, kind: str, name: str, month: str, out: Path, *, internal: bool) -> Path:
         """The pack for the neighbourhood, ward or council called `name`, as the zip `out`."""
         from pcso_desk.services.documents import monthly, packs
@@ -66,7 +71,7 @@ class Packs:
         note(area.ward_ids, f"{area.name} {month} {_version(internal)}")
         return packs.write_pack(self.ctx, area, month, out, internal=internal)
 
-    @use_case(Action.EXPORT, "export", effect=Effect.FOLDER, kind=PACK, output="folder")
+    @use_case(Action.PUBLIC_PACKS, "export", effect=Effect.FOLDER, kind=PACK, output="folder")
     def build_into(self, kind: str, name: str, month: str, folder: Path, *, internal: bool) -> Path:
         """The pack for the named area, saved in `folder` under its own name."""
         from pcso_desk.services.documents import monthly, packs
@@ -76,7 +81,7 @@ class Packs:
         target = folder / f"{packs.pack_name(area, month, internal=internal)}.zip"
         return packs.write_pack(self.ctx, area, month, target, internal=internal)
 
-    @use_case(Action.EXPORT, "export", effect=Effect.FOLDER, kind=PACK, output="folder")
+    @use_case(Action.PUBLIC_PACKS, "export", effect=Effect.FOLDER, kind=PACK, output="folder")
     def build_district(
         self,
         district: str,
@@ -93,6 +98,22 @@ class Packs:
         return packs.build_district(
             self.ctx, district, month, folder, internal=internal, progress=progress
         )
+
+    @use_case(Action.VIEW, effect=Effect.READ)
+    def left_out(self, kind: str, name: str, month: str) -> list[str]:
+        """The priorities a public pack of the area leaves out for want of public wording
+        (their internal titles, for the build summary: never printed on a pack); `kind`
+        "district" for a district's batch."""
+        from pcso_desk.services.documents import monthly
+
+        if kind == "district":
+            areas = monthly.district_neighbourhoods(self.ctx, name)
+        else:
+            areas = [monthly.find_area(self.ctx, kind, name)]
+        found: dict[str, None] = {}
+        for area in areas:
+            found.update(dict.fromkeys(monthly.monthly_figures(self.ctx, area, month).left_out))
+        return list(found)
 
     @use_case(Action.IMPORT, "import", kind="crime_records")
     def import_crimes(self, path: Path) -> CrimeImportReport:

@@ -25,6 +25,8 @@ class Meeting(Record, Base):
     __tablename__ = "meetings"
     meeting_type: Mapped[MeetingType] = mapped_column(enum_column(MeetingType))
     title: Mapped[str] = mapped_column(String(200))
+    # What public documents call the meeting; empty: its type and venue (never `title`).
+    public_title: Mapped[str] = mapped_column(String(200), default="", server_default="")
     venue: Mapped[str] = mapped_column(String(200), default="")
     starts_at: Mapped[datetime] = mapped_column(index=True)
     ends_at: Mapped[datetime | None] = mapped_column(default=None)
