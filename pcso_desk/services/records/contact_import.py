@@ -51,6 +51,7 @@ from pcso_desk.services.records.csv_reading import (
     Record,
     RowReader,
     detect_encoding,
+    is_marking,
     open_regular,
     refuse,
 )
@@ -403,6 +404,10 @@ def _open_rows(path: Path) -> _Source:
         first = next(rows, None)
         if first is None:
             raise refuse(path, "it is empty")
+        if first.problem is None and is_marking(first.cells):
+            first = next(rows, None)  # an internal export's OFFICIAL-SENSITIVE line
+            if first is None:
+                raise refuse(path, "it is empty")
         if first.problem is not None:
             raise ValidationError(first.problem, field="file")
         headers = map_headers(first.cells)
