@@ -422,7 +422,9 @@ def _victims(wards: list[str], start: datetime, end: datetime) -> tuple[Any, Any
     return total, contacted
 
 
-def _victims_code(session: Session, wards: list[str], start: datetime, end: datetime) -> dict:
+def _victims_code(
+    session: Session, wards: list[str], start: datetime, end: datetime
+) -> dict[str, Any]:
     """Victims' Code compliance over the month (`pcso_desk.domain.victims_code`): the
     contacts due in it on each victim's agreed cadence and tier, and how many were made on
     time; and the satisfaction scores (1 to 5) of the cases closed in it."""

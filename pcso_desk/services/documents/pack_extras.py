@@ -107,16 +107,23 @@ def pack_extras(ctx: Context, area: Area, month_end: datetime, published_on: dat
 
 def _contact(session: Session, hood: m.Neighbourhood) -> TeamContact:
     station = session.get(m.PoliceStation, hood.base_station_id) if hood.base_station_id else None
-    live = station is not None and station.deleted_at is None
-    where = ", ".join(x for x in (station.address, station.postcode) if x) if live else ""
+    if station is not None and station.deleted_at is not None:
+        station = None
+    if station is None:
+        return TeamContact(hood.name, _phone(hood.phone), hood.email)
+    where = ", ".join(x for x in (station.address, station.postcode) if x)
     return TeamContact(
         team=hood.name,
-        phone=format_phone(hood.phone) if hood.phone else "",
+        phone=_phone(hood.phone),
         email=hood.email,
-        station=station.name if station is not None and live else "",
+        station=station.name,
         station_address=" ".join(where.split()),
-        station_phone=format_phone(station.phone) if live and station and station.phone else "",
+        station_phone=_phone(station.phone),
     )
+
+
+def _phone(stored: str) -> str:
+    return format_phone(stored) if stored else ""
 
 
 def _next_meeting(session: Session, area: Area, after: datetime) -> NextMeeting | None:

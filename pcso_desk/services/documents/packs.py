@@ -207,8 +207,13 @@ def _column_width(header: str, values: Sequence[Any]) -> float:
 
 def _width_text(value: Any) -> str:
     if isinstance(value, date | datetime):
-        return uk_date(value)
+        return _uk(value)
     return str(value or "")
+
+
+def _uk(value: date | datetime) -> str:
+    """'2 December 2026', or '2 December 2026 19:30' for a time."""
+    return f"{uk_date(value)} {value:%H:%M}" if isinstance(value, datetime) else uk_date(value)
 
 
 def symbol_key(*, public: bool) -> str:
@@ -308,7 +313,7 @@ def csv_bytes(table: PackTable, *, marking: str | None = None) -> bytes:
 
 def _csv_value(value: Any) -> Any:
     if isinstance(value, date | datetime):
-        return uk_date(value)
+        return _uk(value)
     return shown_value(value) if isinstance(value, str) else value
 
 
