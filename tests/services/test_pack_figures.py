@@ -4,8 +4,13 @@ the cover's contacts and next public meeting."""
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime
+from pathlib import Path
 
+import pytest
+
+from pcso_desk.domain.errors import ValidationError
 from pcso_desk.services.api import Services
 from pcso_desk.services.documents.monthly import find_area, monthly_figures
 from pcso_desk.services.documents.pack_extras import (
@@ -166,3 +171,33 @@ def test_a_meetings_public_name_is_its_type_and_venue() -> None:
     assert meeting_public_name(m.Meeting(meeting_type="ward_panel", venue="")) == (
         "Ward panel meeting"
     )
+
+
+def test_a_team_photo_is_scaled_into_the_store_and_refused_in_one_sentence(
+    services: Services, world: World, tmp_path: Path
+) -> None:
+    from PIL import Image
+
+    big = tmp_path / "big.png"
+    Image.new("RGB", (3000, 1000), (200, 30, 40)).save(big)
+    assert services.set_team_photo(world.neighbourhood, big).updated == (world.neighbourhood,)
+    stored = services.team_photo(world.neighbourhood)
+    assert stored is not None
+    with Image.open(io.BytesIO(stored)) as image:
+        assert image.format == "JPEG" and image.size == (800, 267)
+    with services.ctx.store.read() as session:
+        hood = session.get(m.Neighbourhood, world.neighbourhood)
+        assert hood is not None and hood.photo and hood.hlc  # a synced field, stamped
+    text = tmp_path / "notes.png"
+    text.write_text("not a picture", encoding="utf-8")
+    with pytest.raises(ValidationError, match="not a photo PCSO Desk can read"):
+        services.set_team_photo(world.neighbourhood, text)
+    huge = tmp_path / "huge.jpg"
+    huge.write_bytes(b"\xff" * (5 * 1024 * 1024 + 1))
+    with pytest.raises(ValidationError, match="5 MB or less"):
+        services.set_team_photo(world.neighbourhood, huge)
+    assert services.team_photo(world.neighbourhood) == stored  # unchanged by the refusals
+    area = find_area(services.ctx, "neighbourhood", "Riverside SNT")
+    assert pack_extras(services.ctx, area, utc(2026, 12, 1), d("2026-12-02")).photo == stored
+    services.set_team_photo(world.neighbourhood, None)
+    assert services.team_photo(world.neighbourhood) is None

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pcso_desk.domain.errors import NotFoundError, ValidationError
 from pcso_desk.domain.permissions import Action
-from pcso_desk.services.context import Context
+from pcso_desk.services.context import Changes, Context
 from pcso_desk.store import models as m
 
 MAX_INPUT = 5 * 1024 * 1024  # bytes of the file chosen
@@ -59,9 +59,9 @@ def photo_bytes(stored: str) -> bytes | None:
         return None
 
 
-def set_team_photo(ctx: Context, neighbourhood_id: str, path: Path | None) -> bool:
-    """Set the neighbourhood's team photo from the file at `path` (None removes it); returns
-    whether a photo is now set. The record changes as any edit does (stamped, synced)."""
+def set_team_photo(ctx: Context, neighbourhood_id: str, path: Path | None) -> Changes:
+    """Set the neighbourhood's team photo from the file at `path` (None removes it). The
+    record changes as any edit does (stamped, synced); screens showing it are told."""
     ctx.require(Action.ORGANISATION, "neighbourhoods")
     stored = ""
     if path is not None:
@@ -84,7 +84,7 @@ def set_team_photo(ctx: Context, neighbourhood_id: str, path: Path | None) -> bo
             raise NotFoundError("That neighbourhood no longer exists.")
         hood.photo = stored
         ctx.stamp(hood, creating=False)
-    return bool(stored)
+    return Changes("neighbourhoods", updated=(neighbourhood_id,))
 
 
 def team_photo(ctx: Context, neighbourhood_id: str) -> bytes | None:
