@@ -8,7 +8,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from pcso_desk.paths import resource_path
-from pcso_desk.reports.common import ACCENT, NAVY, DocumentInfo, render_pdf, styles
+from pcso_desk.reports.common import ACCENT, NAVY, DocumentInfo, render_pdf, styles, uk_date
 
 CRIMESTOPPERS = "0800 555 111"
 MAX_ADVICE = 3  # categories of advice on one handout
@@ -108,7 +108,7 @@ def handout_info(data: Handout, large_print: bool) -> DocumentInfo:
     variant = " (large print)" if large_print else ""
     return DocumentInfo(
         title=f"Street briefing: {data.area.name}{variant}",
-        subject=f"{data.team.team_name} street briefing, {data.issued_on:%d %B %Y}",
+        subject=f"{data.team.team_name} street briefing, {uk_date(data.issued_on)}",
         large_print=large_print,
     )
 
@@ -148,7 +148,7 @@ def _heading(data: Handout, st: dict[str, Any]) -> list[Any]:
     kind = "ward" if data.area.kind == "ward" else "neighbourhood"
     lines = [
         _p("Your Safer Neighbourhood Team", st["title"]),
-        _p(f"{data.area.name} {kind} \u2014 street briefing, {data.issued_on:%d %B %Y}", st["h3"]),
+        _p(f"{data.area.name} {kind} \u2014 street briefing, {uk_date(data.issued_on)}", st["h3"]),
     ]
     if data.streets:
         lines.append(_p("Covering " + ", ".join(data.streets) + ".", st["body"]))
