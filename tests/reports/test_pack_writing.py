@@ -89,6 +89,7 @@ def test_a_workbook_names_its_area_month_and_key_and_an_internal_one_is_marked()
     assert rows[1][0] == "Key: — = withheld" and rows[3] == TRICKY.header
     assert sheet.oddHeader.center.text == sheet.oddFooter.center.text == "OFFICIAL-SENSITIVE"
     assert book.properties.keywords == "OFFICIAL-SENSITIVE — internal"
+    assert sheet.print_title_rows == "$4:$4"  # the table's header on every printed page
     public = io.BytesIO()
     write_workbook(public, [TRICKY], heading="Riverside SNT, March 2026")
     book = load_workbook(io.BytesIO(public.getvalue()))

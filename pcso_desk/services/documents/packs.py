@@ -263,6 +263,7 @@ def write_workbook(
         sheet = book.create_sheet(title=table.name[:31])
         if marking:
             mark_sheet(sheet, marking)
+        sheet.print_title_rows = "4:4" if heading else "1:1"  # the header on every printed page
         rows = [[_xlsx_cell(value) for value in row] for row in table.rows]
         for number, header in enumerate(table.header, start=1):
             column = [row[number - 1] for row in rows if len(row) >= number]
