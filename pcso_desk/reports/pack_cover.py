@@ -183,6 +183,29 @@ def kept_table_class() -> Any:
     return KeptTable
 
 
+PADDING = (6, 6, 3, 3)  # reportlab's default cell padding: left, right, top, bottom
+
+
+def _first_rows_height(table: Any, width: float, available: float) -> float:
+    """The height of a table's header and first MIN_ROWS rows, from their cells alone (the
+    pack's tables have fixed column widths and default padding): no wrap of the whole table.
+    The cells remember their lines for the width, so the table's own wrap reuses them."""
+    left, right, top, bottom = PADDING
+    head = table.repeatRows or 0
+    widths = table._argW
+    if any(not isinstance(column, int | float) for column in widths):  # not fixed: wrap all
+        table.wrap(width, available)
+        return float(sum(table._rowHeights[: head + MIN_ROWS]))
+    height = 0.0
+    for row in table._cellvalues[: head + MIN_ROWS]:
+        height += max(
+            cell.wrap(column - left - right, available)[1]
+            for cell, column in zip(row, widths, strict=True)
+        )
+        height += top + bottom
+    return height
+
+
 def start_together_class() -> Any:
     """A conditional page break that asks for room for a section's start: its heading (and
     chart) and the table's header with its first MIN_ROWS rows. With less room left on the
@@ -201,9 +224,7 @@ def start_together_class() -> Any:
                 needed += item.wrap(availWidth, availHeight)[1] + item.getSpaceBefore()
                 needed += item.getSpaceAfter()
             if self.table is not None:
-                self.table.wrap(availWidth, availHeight)
-                head = self.table.repeatRows or 0
-                needed += sum(self.table._rowHeights[: head + MIN_ROWS])
+                needed += _first_rows_height(self.table, availWidth, availHeight)
             self.height = needed
             size: tuple[float, float] = super().wrap(availWidth, availHeight)
             return size
