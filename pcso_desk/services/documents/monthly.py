@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
-from pcso_desk.domain.enums import CaseStatus, MeetingStatus, ServiceLevel
+from pcso_desk.domain.enums import MeetingStatus
 from pcso_desk.domain.errors import NotFoundError
 from pcso_desk.domain.months import (
     last_complete_month,
@@ -27,7 +27,6 @@ from pcso_desk.domain.months import (
 )
 from pcso_desk.domain.permissions import Action
 from pcso_desk.domain.schedule import RESPONSE_WINDOW
-from pcso_desk.domain.victims_code import Compliance, compliance, contacts_due, frequency_of
 from pcso_desk.reports.monthly_pack import (
     Area,
     CrimeLine,
@@ -38,6 +37,7 @@ from pcso_desk.reports.monthly_pack import (
 )
 from pcso_desk.services.casework.operations import time_in_locality
 from pcso_desk.services.context import Context
+from pcso_desk.services.documents.victims_figures import victim_cases, victims_code_figures
 from pcso_desk.store import models as m
 
 __all__ = [
@@ -152,7 +152,7 @@ def monthly_figures(ctx: Context, area: Area, month: str) -> MonthlyFigures:
         }
         figures.update(_counts(session, area, start, end))
         figures.update(_messages(session, area, start, end))
-        figures.update(_victims_code(session, wards, start, end))
+        figures.update(victims_code_figures(session, wards, start, end))
     locality, away = 0, 0
     for hood in area.neighbourhood_ids:
         share = time_in_locality(ctx, month, neighbourhood_id=hood)
@@ -394,19 +394,9 @@ def _kin_members(area: Area, end: datetime) -> Any:
     )
 
 
-def _victim_cases(wards: list[str], start: datetime, end: datetime) -> Any:
-    """Cases open at some time in the month."""
-    return select(m.VictimCase.id).where(
-        m.VictimCase.deleted_at.is_(None),
-        m.VictimCase.ward_id.in_(wards),
-        m.VictimCase.opened_at < end,
-        or_(m.VictimCase.status == CaseStatus.OPEN, m.VictimCase.closed_at >= start),
-    )
-
-
 def _victims(wards: list[str], start: datetime, end: datetime) -> tuple[Any, Any]:
     """Cases open at some time in the month, and how many had a successful contact in it."""
-    cases = _victim_cases(wards, start, end)
+    cases = victim_cases(wards, start, end)
     total = select(func.count()).select_from(cases.subquery()).scalar_subquery()
     contacted = (
         select(func.count(func.distinct(m.VictimContact.case_id)))
@@ -420,58 +410,6 @@ def _victims(wards: list[str], start: datetime, end: datetime) -> tuple[Any, Any
         .scalar_subquery()
     )
     return total, contacted
-
-
-def _victims_code(
-    session: Session, wards: list[str], start: datetime, end: datetime
-) -> dict[str, Any]:
-    """Victims' Code compliance over the month (`pcso_desk.domain.victims_code`): the
-    contacts due in it on each victim's agreed cadence and tier, and how many were made on
-    time; and the satisfaction scores (1 to 5) of the cases closed in it."""
-    c = m.VictimCase
-    cases = session.execute(
-        select(
-            c.id, c.service_level, c.opened_at, c.contact_frequency,
-            c.victim_asked_less_often, c.status, c.closed_at, c.satisfaction,
-        ).where(c.id.in_(_victim_cases(wards, start, end)))
-    ).all()  # fmt: skip
-    made: dict[str, list[datetime]] = defaultdict(list)
-    if cases:
-        rows = session.execute(
-            select(m.VictimContact.case_id, m.VictimContact.contacted_at).where(
-                m.VictimContact.deleted_at.is_(None),
-                m.VictimContact.successful.is_(True),
-                m.VictimContact.case_id.in_([case.id for case in cases]),
-                m.VictimContact.contacted_at < end,
-            )
-        )
-        for case_id, at in rows:
-            made[case_id].append(at)
-    total = Compliance(0, 0)
-    closed_in_month = 0
-    scores = []
-    for case in cases:
-        closed = case.closed_at if case.status == CaseStatus.CLOSED else None
-        dues = contacts_due(
-            service_level=case.service_level or ServiceLevel.STANDARD,
-            opened_at=case.opened_at,
-            successful_contacts=made.get(case.id, ()),
-            frequency=frequency_of(case.contact_frequency or ""),
-            until=end,
-            victim_asked_less_often=bool(case.victim_asked_less_often),
-            closed_at=closed,
-        )
-        total += compliance(dues, start, end)
-        if closed is not None and start <= closed < end:
-            closed_in_month += 1
-            if case.satisfaction is not None:
-                scores.append(int(case.satisfaction))
-    return {
-        "victim_contacts_due": total.due,
-        "victim_contacts_on_time": total.on_time,
-        "victim_cases_closed": closed_in_month,
-        "victim_satisfaction": tuple(sorted(scores)),
-    }
 
 
 def _messages(session: Session, area: Area, start: datetime, end: datetime) -> dict[str, int]:
