@@ -16,7 +16,7 @@ from typing import Any
 from pcso_desk.domain.schedule import LONDON
 from pcso_desk.reports.common import NAVY, paragraph_class, uk_date
 
-MIN_ROWS = 3  # body rows a table keeps together at either side of a page break
+MIN_ROWS = 2  # body rows a table keeps together at either side of a page break
 
 
 @dataclass(frozen=True)
