@@ -17,20 +17,11 @@ GREY = "#5f6b7a"
 MARKING = "OFFICIAL-SENSITIVE"
 
 
+# Month names written out, not strftime's %B (which follows the machine's locale).
 MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)  # fmt: skip; not strftime's %B, which follows the machine's locale
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
 _MONTH_TEXT = re.compile(r"(?<![\d-])(\d{4})-(0[1-9]|1[0-2])(?:-(\d{2}))?(?![\d-])")
 
 
