@@ -16,6 +16,7 @@ from typing import Any
 from pcso_desk.domain.schedule import LONDON
 from pcso_desk.reports.common import NAVY, paragraph_class, uk_date
 
+DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MIN_ROWS = 2  # body rows a table keeps together at either side of a page break
 
 
@@ -59,7 +60,7 @@ def meeting_when(moment: datetime) -> str:
     hour = local.hour % 12 or 12
     clock = f"{hour}{'' if local.minute == 0 else f'.{local.minute:02d}'}"
     clock += "am" if local.hour < 12 else "pm"
-    return f"{local:%A} {uk_date(local)} at {clock}"
+    return f"{DAYS[local.weekday()]} {uk_date(local)} at {clock}"
 
 
 def _contact_lines(extras: PackExtras) -> list[str]:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from pcso_desk.domain.errors import ValidationError
+from pcso_desk.reports.pack_cover import meeting_when
 from pcso_desk.services.api import Services
 from pcso_desk.services.documents.monthly import find_area, monthly_figures
 from pcso_desk.services.documents.pack_extras import (
@@ -161,6 +162,8 @@ def test_the_cover_has_the_teams_contacts_and_next_public_meeting(
     assert extras.next_meeting is not None
     assert extras.next_meeting.name == "PACT meeting at Riverside Library"  # never the title
     assert extras.next_meeting.starts_at == utc(2027, 1, 12, 19)
+    assert meeting_when(extras.next_meeting.starts_at) == "Tuesday 12 January 2027 at 7pm"
+    assert meeting_when(utc(2027, 6, 1, 17, 30)) == "Tuesday 1 June 2027 at 6.30pm"  # BST
     assert extras.photo is None
 
 
