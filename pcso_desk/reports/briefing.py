@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
 from pcso_desk.paths import resource_path
-from pcso_desk.reports.common import ACCENT, NAVY, DocumentInfo, render_pdf, styles
+from pcso_desk.reports.common import ACCENT, NAVY, DocumentInfo, render_pdf, styles, uk_date
 
 CRIMESTOPPERS = "0800 555 111"
 MAX_ADVICE = 3  # categories of advice on one handout
@@ -51,7 +50,7 @@ class TeamBase:
     station_postcode: str
     station_phone: str
     opening_hours: str
-    photo_path: str = ""  # the team photo, if the team has set one
+    photo: bytes | None = None  # the team photo (JPEG bytes, from the store), if one is set
 
 
 @dataclass(frozen=True)
@@ -109,7 +108,7 @@ def handout_info(data: Handout, large_print: bool) -> DocumentInfo:
     variant = " (large print)" if large_print else ""
     return DocumentInfo(
         title=f"Street briefing: {data.area.name}{variant}",
-        subject=f"{data.team.team_name} street briefing, {data.issued_on:%d %B %Y}",
+        subject=f"{data.team.team_name} street briefing, {uk_date(data.issued_on)}",
         large_print=large_print,
     )
 
@@ -149,7 +148,7 @@ def _heading(data: Handout, st: dict[str, Any]) -> list[Any]:
     kind = "ward" if data.area.kind == "ward" else "neighbourhood"
     lines = [
         _p("Your Safer Neighbourhood Team", st["title"]),
-        _p(f"{data.area.name} {kind} \u2014 street briefing, {data.issued_on:%d %B %Y}", st["h3"]),
+        _p(f"{data.area.name} {kind} \u2014 street briefing, {uk_date(data.issued_on)}", st["h3"]),
     ]
     if data.streets:
         lines.append(_p("Covering " + ", ".join(data.streets) + ".", st["body"]))
@@ -172,26 +171,31 @@ def _officer_lines(data: Handout, st: dict[str, Any]) -> list[Any]:
     return lines
 
 
-def _photo(path: str, width: float, height: float) -> Any:
+def _photo(data: bytes | None, width: float, height: float) -> Any:
     """The team's photo scaled into the box, or None if there is none or it cannot be read."""
+    import io
+
     from reportlab.lib.utils import ImageReader
     from reportlab.platypus import Image
 
-    if not path or not Path(path).is_file():
+    if not data:
         return None
     try:
-        pixels_wide, pixels_high = ImageReader(path).getSize()
-    except OSError:
+        pixels_wide, pixels_high = ImageReader(io.BytesIO(data)).getSize()
+    except Exception:
         return None
     scale = min(width / pixels_wide, height / pixels_high)
-    return Image(path, width=pixels_wide * scale, height=pixels_high * scale)
+    return Image(io.BytesIO(data), width=pixels_wide * scale, height=pixels_high * scale)
 
 
-def _photo_box(st: dict[str, Any], width: float, height: float, path: str = "") -> Any:
+def _photo_box(width: float, height: float, data: bytes | None) -> Any:
+    """The photo in a framed box; None (no box at all) when the team has set no photo."""
     from reportlab.lib.colors import HexColor
     from reportlab.platypus import Table, TableStyle
 
-    inside = _photo(path, width - 6, height - 6) or _p("Team photo", st["centre"])
+    inside = _photo(data, width - 6, height - 6)
+    if inside is None:
+        return None
     box = Table([[inside]], colWidths=[width], rowHeights=[height])
     box.setStyle(
         TableStyle(
@@ -210,13 +214,14 @@ def _team(data: Handout, st: dict[str, Any], large_print: bool) -> list[Any]:
     from reportlab.lib.units import mm
     from reportlab.platypus import Table, TableStyle
 
-    photo = data.team.photo_path
+    photo = data.team.photo
     if large_print:  # one column: big type needs the whole width
-        return [_photo_box(st, 174 * mm, 40 * mm, photo), *_officer_lines(data, st)]
-    row = Table(
-        [[_photo_box(st, 60 * mm, 45 * mm, photo), _officer_lines(data, st)]],
-        colWidths=[66 * mm, 108 * mm],
-    )
+        box = _photo_box(174 * mm, 40 * mm, photo)
+        return [*([box] if box is not None else []), *_officer_lines(data, st)]
+    box = _photo_box(60 * mm, 45 * mm, photo)
+    if box is None:  # no photo set: no empty box, the team's names take the width
+        return _officer_lines(data, st)
+    row = Table([[box, _officer_lines(data, st)]], colWidths=[66 * mm, 108 * mm])
     row.setStyle(
         TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
     )

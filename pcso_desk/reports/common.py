@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,42 @@ NAVY = "#1f3a5f"
 ACCENT = "#c8102e"
 GREY = "#5f6b7a"
 MARKING = "OFFICIAL-SENSITIVE"
+
+
+# Month names written out, not strftime's %B (which follows the machine's locale).
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+_MONTH_TEXT = re.compile(r"(?<![\d-])(\d{4})-(0[1-9]|1[0-2])(?:-(\d{2}))?(?![\d-])")
+
+
+def uk_date(day: date | datetime) -> str:
+    """A date as people in the UK write it: '2 December 2026'."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def uk_month(month: str) -> str:
+    """A YYYY-MM month as 'November 2026'."""
+    year, number = month.split("-")[:2]
+    return f"{MONTHS[int(number) - 1]} {int(year)}"
+
+
+def shown_value(text: str) -> str:
+    """A pack's cell or heading with its ISO months and dates the UK way: '2026-11' as
+    'November 2026', '2026-12-02' as '2 December 2026' (a heading such as 'Last month
+    (2026-02)' included). Only whole YYYY-MM or YYYY-MM-DD forms change."""
+
+    def one(found: re.Match[str]) -> str:
+        year, month, day = found.group(1), found.group(2), found.group(3)
+        if day is None:
+            return uk_month(f"{year}-{month}")
+        try:
+            return uk_date(date(int(year), int(month), int(day)))
+        except ValueError:
+            return found.group(0)
+
+    return _MONTH_TEXT.sub(one, text)
 
 
 @dataclass(frozen=True)
@@ -23,6 +61,19 @@ class DocumentInfo:
     subject: str = ""
     marking: str | None = None  # e.g. MARKING for internal documents: top and bottom of every page
     large_print: bool = False
+
+    def metadata(self) -> dict[str, str]:
+        """The PDF's title, subject and keywords. A marked (internal) document says so in all
+        three, so a file manager's or a mail client's preview shows it is not for publication;
+        a public one carries only its title and subject."""
+        if not self.marking:
+            return {"title": self.title, "subject": self.subject, "keywords": ""}
+        said = f"{self.marking} — internal" if self.marking == MARKING else self.marking
+        return {
+            "title": f"{self.title} ({said})",
+            "subject": f"{self.subject} ({said})" if self.subject else said,
+            "keywords": said,
+        }
 
 
 def styles(large_print: bool = False) -> dict[str, Any]:
@@ -102,6 +153,11 @@ def paragraph_class() -> Any:
     return RememberingParagraph
 
 
+def footer_size(info: DocumentInfo) -> int:
+    """The footer's type size: 10 pt, or 16 pt in large print (large print is large throughout)."""
+    return 16 if info.large_print else 10
+
+
 def _frame_page(info: DocumentInfo) -> Any:
     """Draws the header band, the marking (top and bottom) and the page number."""
     from reportlab.lib.colors import HexColor
@@ -115,13 +171,19 @@ def _frame_page(info: DocumentInfo) -> Any:
         canvas.rect(0, height - 14, width, 14, stroke=0, fill=1)
         if info.marking:
             canvas.setFillColor(HexColor(ACCENT))
-            canvas.setFont("Helvetica-Bold", 12)
-            canvas.drawCentredString(width / 2, height - 32, info.marking)
-            canvas.drawCentredString(width / 2, 22, info.marking)
+            big = info.large_print
+            canvas.setFont("Helvetica-Bold", 16 if big else 12)
+            canvas.drawCentredString(width / 2, height - (36 if big else 32), info.marking)
+            canvas.drawCentredString(width / 2, 30 if big else 22, info.marking)
         canvas.setFillColor(HexColor(GREY))
-        canvas.setFont("Helvetica", 9)
+        size = footer_size(info)
+        canvas.setFont("Helvetica", size)
         canvas.drawRightString(width - 40, 10, f"Page {doc.page}")
-        canvas.drawString(40, 10, info.title)
+        title = info.title
+        room = width - 80 - canvas.stringWidth(f"Page {doc.page}", "Helvetica", size) - 12
+        while len(title) > 1 and canvas.stringWidth(title, "Helvetica", size) > room:
+            title = title[:-2] + "…"  # a long title in large print: shortened to fit
+        canvas.drawString(40, 10, title)
         canvas.restoreState()
 
     return draw
@@ -149,9 +211,8 @@ def render_pdf(flowables: Sequence[Any], info: DocumentInfo, *, invariant: bool 
             leftMargin=18 * mm,
             rightMargin=18 * mm,
             topMargin=(24 if info.marking else 18) * mm,
-            bottomMargin=(20 if info.marking else 16) * mm,
-            title=info.title,
-            subject=info.subject,
+            bottomMargin=(20 if info.marking else 16) * mm + (6 if info.large_print else 0),
+            **info.metadata(),
             author="PCSO Desk",
             creator="PCSO Desk",
         )

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 from xml.sax.saxutils import escape
 
-from pcso_desk.reports.common import MARKING, DocumentInfo, render_pdf, styles
+from pcso_desk.reports.common import MARKING, DocumentInfo, render_pdf, styles, uk_date
 
 HANDLING = (
     "Contains personal data. Do not leave unattended, copy or share outside the team. "
@@ -100,7 +100,7 @@ def build_kin_call_list(data: KinCallList, *, invariant: bool = False) -> bytes:
         )
     story = [
         _p(f"KIN call list: {escape(data.kin_name)}", st["title"]),
-        _p(f"{escape(data.area)} \u2014 printed {data.issued_on:%d %B %Y}", st["h3"]),
+        _p(f"{escape(data.area)} \u2014 printed {uk_date(data.issued_on)}", st["h3"]),
         _p(escape(HANDLING), st["small"]),
         _grid(rows, ["26%", "24%", "20%", "14%", "16%"]),
     ]

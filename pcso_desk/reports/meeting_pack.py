@@ -8,7 +8,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from pcso_desk.reports.briefing import PublicEvent, when
-from pcso_desk.reports.common import DocumentInfo, render_pdf, styles
+from pcso_desk.reports.common import DocumentInfo, render_pdf, styles, uk_date
 
 AGENDA = (
     "Welcome and apologies",
@@ -61,7 +61,9 @@ def _agenda(data: MeetingPack, st: dict[str, Any]) -> list[Any]:
         if item.startswith("Agreeing") and data.priorities:
             text += "<br/>Current: " + escape("; ".join(data.priorities))
         if item.startswith("Date") and data.next_date:
-            text += f": proposed {data.next_date:%A %d %B %Y, %H:%M}"
+            text += (
+                f": proposed {data.next_date:%A} {uk_date(data.next_date)}, {data.next_date:%H:%M}"
+            )
         items.append(ListItem(_p(text, st["body"]), leftIndent=18))
     story += [_p("Agenda", st["h2"]), ListFlowable(items, bulletType="1")]
     return story

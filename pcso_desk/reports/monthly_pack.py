@@ -7,9 +7,9 @@ suppressed count).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from pcso_desk.domain.disclosure import CRIME_NOTE, NEIGHBOURHOOD_ONLY, PROTECTION_NOTE, is_small
@@ -20,8 +20,19 @@ from pcso_desk.reports.common import (
     DocumentInfo,
     paragraph_class,
     render_pdf,
+    shown_value,
     styles,
+    uk_date,
+    uk_month,
 )
+from pcso_desk.reports.pack_cover import (
+    PackExtras,
+    cover_lines,
+    kept_table_class,
+    start_together_class,
+)
+
+__all__ = ["PackExtras", "neighbourhood_label", "render_monthly_pack"]
 
 # -- what a pack shows (filled by pcso_desk.services.documents.monthly and .packs) ----------
 
@@ -96,6 +107,13 @@ class MonthlyFigures:
     messages: int
     messages_in_time: int
     left_out: tuple[str, ...] = ()  # internal titles of priorities with no public wording
+    # Victims' Code (pcso_desk.domain.victims_code): updates due in the month on each
+    # victim's agreed cadence, and how many were made on time; cases closed in the month
+    # and the satisfaction scores (1 to 5) their victims gave.
+    victim_contacts_due: int = 0
+    victim_contacts_on_time: int = 0
+    victim_cases_closed: int = 0
+    victim_satisfaction: tuple[int, ...] = ()
 
     @property
     def public_meeting_held(self) -> bool:
@@ -119,18 +137,36 @@ class PackTable:
 
 CHART_WIDTH = 480
 AREA_WORDS = {"neighbourhood": "Neighbourhood", "ward": "Ward", "council": "Council area"}
+TABLE_PT = 12  # the smallest type in a pack's tables
+CHART_PT = 10  # the smallest type in its charts
+FRAME_WIDTH = 493  # A4 less the 18 mm margins, in points
+
+
+def neighbourhood_label(area: Area) -> Callable[[str], str]:
+    """A measure's label as a ward or council pack shows a figure counted for the whole
+    neighbourhood (time in the locality, messages to the team): "... (neighbourhood figure)"."""
+    if area.kind == "neighbourhood":
+        return lambda text: text
+    return lambda text: f"{text} (neighbourhood figure)"
+
+
+def shown(value: Any) -> str:
+    """A cell as the PDF shows it: dates and months the UK way ("2 December 2026")."""
+    if isinstance(value, datetime | date):
+        return uk_date(value)
+    return shown_value(str(value))
 
 
 def _table(table: PackTable, st: dict[str, Any], widths: Sequence[float] | None = None) -> Any:
     from reportlab.lib.colors import HexColor, white
-    from reportlab.platypus import Table, TableStyle
+    from reportlab.platypus import TableStyle
 
     def cell(value: Any) -> Any:
-        return _paragraph(_escape(str(value)), st["cell"])
+        return _paragraph(_escape(shown(value)), st["cell"])
 
-    data = [[_paragraph(_escape(h), st["head"]) for h in table.header]]
+    data = [[_paragraph(_escape(shown(h)), st["head"]) for h in table.header]]
     data += [[cell(v) for v in row] for row in table.rows]
-    out = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    out = kept_table_class()(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
     out.setStyle(
         TableStyle(
             [
@@ -159,7 +195,9 @@ def _styles() -> dict[str, Any]:
     from reportlab.lib.styles import ParagraphStyle
 
     st = styles()
-    st["cell"] = ParagraphStyle("cell", parent=st["body"], fontSize=10, leading=12.5, spaceAfter=0)
+    st["cell"] = ParagraphStyle(
+        "cell", parent=st["body"], fontSize=TABLE_PT, leading=TABLE_PT * 1.25, spaceAfter=0
+    )
     st["head"] = ParagraphStyle(
         "head", parent=st["cell"], fontName="Helvetica-Bold", textColor=white
     )
@@ -175,22 +213,25 @@ def _crime_chart(figures: MonthlyFigures, public: bool) -> Any:
     lines = [c for c in figures.crime if c.this_month > 0][:12]
     if not lines:
         return None
-    height = 44 + 22 * len(lines)
+    height = 48 + 24 * len(lines)
     drawing = Drawing(CHART_WIDTH, height)
     chart = HorizontalBarChart()
     # The value axis's numbers sit below the bars: leave them room inside the drawing.
-    chart.x, chart.y, chart.width, chart.height = 190, 24, CHART_WIDTH - 220, height - 34
+    chart.x, chart.y, chart.width, chart.height = 200, 26, CHART_WIDTH - 235, height - 36
     chart.data = [[c.this_month for c in reversed(lines)]]
     chart.categoryAxis.categoryNames = [c.category for c in reversed(lines)]
-    chart.categoryAxis.labels.fontSize = 9
+    chart.categoryAxis.labels.fontSize = CHART_PT
     chart.categoryAxis.labels.fontName = "Helvetica"  # the pack's face, not reportlab's Times
     chart.categoryAxis.labels.boxAnchor = "e"
     chart.valueAxis.valueMin = 0
-    chart.valueAxis.labels.fontSize = 9
+    top = max(c.this_month for c in lines)
+    chart.valueAxis.valueStep = max(1, -(-top // 5))  # whole numbers: these are counts
+    chart.valueAxis.labelTextFormat = "%d"
+    chart.valueAxis.labels.fontSize = CHART_PT
     chart.valueAxis.labels.fontName = "Helvetica"
     chart.bars[0].fillColor = HexColor(NAVY)
     chart.barLabelFormat = "%d"
-    chart.barLabels.fontSize = 8
+    chart.barLabels.fontSize = CHART_PT
     chart.barLabels.fontName = "Helvetica"
     chart.barLabels.nudge = 8
     drawing.add(chart)
@@ -210,9 +251,9 @@ def _safety_chart(figures: MonthlyFigures, public: bool) -> Any:
     ]
     if not points:
         return None
-    drawing = Drawing(CHART_WIDTH, 190)
+    drawing = Drawing(CHART_WIDTH, 200)
     plot = LinePlot()
-    plot.x, plot.y, plot.width, plot.height = 40, 40, CHART_WIDTH - 60, 130
+    plot.x, plot.y, plot.width, plot.height = 40, 44, CHART_WIDTH - 60, 130
     plot.data = [points]
     plot.lines[0].strokeColor = HexColor(NAVY)
     plot.lines[0].strokeWidth = 2
@@ -220,13 +261,19 @@ def _safety_chart(figures: MonthlyFigures, public: bool) -> Any:
     plot.yValueAxis.valueMin, plot.yValueAxis.valueMax, plot.yValueAxis.valueStep = 1, 5, 1
     plot.xValueAxis.valueMin, plot.xValueAxis.valueMax = -0.5, len(figures.safety) - 0.5
     plot.xValueAxis.valueSteps = list(range(len(figures.safety)))
-    labels = [month_title(p.month)[:3] + " " + p.month[2:4] for p in figures.safety]
+    # "Mar" under each month, with its year under the first month and each January.
+    labels = [
+        uk_month(p.month)[:3] + (f"\n{p.month[:4]}" if i == 0 or p.month.endswith("-01") else "")
+        for i, p in enumerate(figures.safety)
+    ]
     plot.xValueAxis.labelTextFormat = lambda i: labels[int(i)] if 0 <= i < len(labels) else ""
-    plot.xValueAxis.labels.fontSize = 8
-    plot.yValueAxis.labels.fontSize = 9
+    plot.xValueAxis.labels.fontSize = CHART_PT
+    plot.yValueAxis.labels.fontSize = CHART_PT
     plot.xValueAxis.labels.fontName = plot.yValueAxis.labels.fontName = "Helvetica"
     drawing.add(plot)
-    drawing.add(String(0, 180, "5 = very safe, 1 = very unsafe", fontSize=8, fontName="Helvetica"))
+    drawing.add(
+        String(0, 188, "5 = very safe, 1 = very unsafe", fontSize=CHART_PT, fontName="Helvetica")
+    )
     return drawing
 
 
@@ -246,29 +293,42 @@ def _locality_chart(figures: MonthlyFigures) -> Any:
     target = left + width * 0.8
     drawing.add(Line(target, 12, target, 50, strokeColor=HexColor(NAVY), strokeWidth=2))
     drawing.add(
-        String(target - 4, 52, "target 80%", fontSize=9, textAnchor="end", fontName="Helvetica")
+        String(
+            target - 4,
+            52,
+            "target 80%",
+            fontSize=CHART_PT,
+            textAnchor="end",
+            fontName="Helvetica",
+        )
     )
     drawing.add(
-        String(left, 4, f"{round(100 * share)}% of recorded time", fontSize=9,
+        String(left, 4, f"{round(100 * share)}% of recorded time", fontSize=CHART_PT,
                fontName="Helvetica")
     )  # fmt: skip
     return drawing
 
 
-def _cover(figures: MonthlyFigures, st: dict[str, Any], team: str, internal: bool) -> list[Any]:
-    from reportlab.platypus import Spacer
-
+def _cover(
+    figures: MonthlyFigures,
+    st: dict[str, Any],
+    team: str,
+    internal: bool,
+    extras: PackExtras | None = None,
+) -> list[Any]:
+    """The first page's top: the area, the month, who publishes it and when, the team's
+    contacts and the next public meeting; the figures follow on the same page."""
     area = figures.area
     kind = AREA_WORDS.get(area.kind, "Area")
     flow = [
-        Spacer(1, 40),
-        _paragraph("Monthly neighbourhood update", st["h2"]),
+        _paragraph("Monthly neighbourhood update", st["h3"]),
         _paragraph(_escape(area.name), st["title"]),
         _paragraph(f"{kind} — {month_title(figures.month)}", st["h2"]),
-        Spacer(1, 12),
     ]
     if team:
         flow.append(_paragraph(f"From {_escape(team)}", st["body"]))
+    if extras is not None:
+        flow += cover_lines(extras, st, FRAME_WIDTH)
     version = (
         "Internal version: exact figures. Not for publication."
         if internal
@@ -279,58 +339,30 @@ def _cover(figures: MonthlyFigures, st: dict[str, Any], team: str, internal: boo
 
 
 def _section(title: str, st: dict[str, Any], *items: Any) -> list[Any]:
-    from reportlab.platypus import KeepTogether
+    """A heading and what follows it (charts, a table), starting on a page with room for
+    the heading, the chart and the table's first rows together (`start_together_class`)."""
+    from reportlab.platypus import Table
 
     kept = [item for item in items if item is not None]
-    return [KeepTogether([_paragraph(title, st["h2"]), *kept[:1]]), *kept[1:]]
+    heading = _paragraph(_escape(title), st["h2"])
+    first_table = next((i for i, item in enumerate(kept) if isinstance(item, Table)), None)
+    lead = [heading, *kept[: first_table if first_table is not None else 1]]
+    table = kept[first_table] if first_table is not None else None
+    return [start_together_class()(lead, table), heading, *kept]
 
 
 def _para(text: str, st: dict[str, Any], style: str = "body") -> Any:
     return _paragraph(text, st[style])
 
 
-def _community(by: dict[str, PackTable], st: dict[str, Any]) -> list[Any]:
-    """At a glance; you said, we did; meetings held."""
-    none = "Nothing to report this month."
-    priorities, meetings = by["priorities"], by["meetings"]
-    flow = _section("At a glance", st, _table(by["summary"], st, [300, 160]))
+def _glance(figures: MonthlyFigures, by: dict[str, PackTable], st: dict[str, Any]) -> list[Any]:
+    """At a glance (on the first page, under the cover's contacts); the internal pack's
+    Victims' Code table; time in the locality."""
+    flow = _section("At a glance", st, _table(by["summary"], st, [310, 164]))
+    if "victims" in by:  # the internal pack only
+        flow += _section(by["victims"].title, st, _table(by["victims"], st, [340, 134]))
     flow += _section(
-        "You said, we did",
-        st,
-        _table(priorities, st, [190, 70, 214]) if priorities.rows else _para(none, st),
-    )
-    flow += _section(
-        "Meetings held",
-        st,
-        _table(meetings, st, [70, 230, 100, 74]) if meetings.rows else _para(none, st),
-    )
-    return flow
-
-
-def _figures(
-    figures: MonthlyFigures, by: dict[str, PackTable], st: dict[str, Any], public: bool
-) -> list[Any]:
-    """Crime by type, feelings of safety, time in the locality: charts with their tables."""
-    from reportlab.platypus import KeepTogether
-
-    crime_table = _table(by["crime"], st, [118, 74, 76, 66, 84, 66])
-    flow = _section(
-        f"Crime in {month_title(figures.month)}",
-        st,
-        _crime_chart(figures, public),
-        KeepTogether([crime_table, _para(_escape(CRIME_NOTE), st, "small")]),  # source stays
-    )
-    safety = by["feelings-of-safety"]
-    flow += _section(
-        "Feelings of safety",
-        st,
-        _safety_chart(figures, public) if safety.rows else None,
-        _table(safety, st, [120, 100, 200])
-        if safety.rows
-        else _para(f"Key individual check-ins are published {NEIGHBOURHOOD_ONLY}.", st),
-    )
-    flow += _section(
-        "Time in the locality",
+        neighbourhood_label(figures.area)("Time in the locality"),
         st,
         _locality_chart(figures)
         or _para("No patrol or abstraction time was recorded this month.", st),
@@ -338,13 +370,53 @@ def _figures(
     return flow
 
 
+def _community(by: dict[str, PackTable], st: dict[str, Any]) -> list[Any]:
+    """You said, we did; meetings held."""
+    none = "Nothing to report this month."
+    priorities, meetings = by["priorities"], by["meetings"]
+    flow = _section(
+        "You said, we did",
+        st,
+        _table(priorities, st, [190, 70, 214]) if priorities.rows else _para(none, st),
+    )
+    flow += _section(
+        "Meetings held",
+        st,
+        _table(meetings, st, [112, 180, 100, 92]) if meetings.rows else _para(none, st),
+    )
+    return flow
+
+
+def _figures(
+    figures: MonthlyFigures, by: dict[str, PackTable], st: dict[str, Any], public: bool
+) -> list[Any]:
+    """Crime by type (its source and licence just above the table, kept with it), feelings
+    of safety: charts with their tables."""
+    flow = _section(
+        f"Crime in {month_title(figures.month)}",
+        st,
+        _crime_chart(figures, public),
+        _para(_escape(CRIME_NOTE), st, "small"),
+        _table(by["crime"], st, [110, 76, 84, 70, 84, 69]),
+    )
+    safety = by["feelings-of-safety"]
+    flow += _section(
+        "Feelings of safety",
+        st,
+        _safety_chart(figures, public) if safety.rows else None,
+        _table(safety, st, [140, 100, 234])
+        if safety.rows
+        else _para(f"Key individual check-ins are published {NEIGHBOURHOOD_ONLY}.", st),
+    )
+    return flow
+
+
 def _story(
     figures: MonthlyFigures, tables: Sequence[PackTable], st: dict[str, Any], internal: bool
 ) -> list[Any]:
-    from reportlab.platypus import PageBreak
-
     by = {t.name: t for t in tables}
-    return [PageBreak(), *_community(by, st), *_figures(figures, by, st, not internal)]
+    public = not internal
+    return [*_glance(figures, by, st), *_community(by, st), *_figures(figures, by, st, public)]
 
 
 def render_monthly_pack(
@@ -353,9 +425,12 @@ def render_monthly_pack(
     *,
     internal: bool,
     team: str = "",
-    invariant: bool = True,
+    extras: PackExtras | None = None,
+    invariant: bool = False,
 ) -> bytes:
-    """The pack's PDF bytes; an internal pack is marked OFFICIAL-SENSITIVE on every page."""
+    """The pack's PDF bytes; an internal pack is marked OFFICIAL-SENSITIVE on every page and
+    says it is internal in its metadata. `invariant` (tests only) fixes the PDF's own dates
+    and ids; the cover's publication date is `extras.published_on` either way."""
     st = _styles()
     title = f"{figures.area.name} — {month_title(figures.month)}"
     info = DocumentInfo(
@@ -363,5 +438,5 @@ def render_monthly_pack(
         subject="Monthly neighbourhood update",
         marking=MARKING if internal else None,
     )
-    flow = _cover(figures, st, team, internal) + _story(figures, tables, st, internal)
+    flow = _cover(figures, st, team, internal, extras) + _story(figures, tables, st, internal)
     return render_pdf(flow, info, invariant=invariant)

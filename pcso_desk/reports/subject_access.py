@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 from xml.sax.saxutils import escape
 
-from pcso_desk.reports.common import MARKING, DocumentInfo, render_pdf, styles
+from pcso_desk.reports.common import MARKING, DocumentInfo, render_pdf, styles, uk_date
 
 TITLE = "Subject access export"
 HANDLING = (
@@ -95,7 +95,7 @@ def build_subject_access(data: SubjectAccess, *, invariant: bool = False) -> byt
     story: list[Any] = [
         _p(f"Subject access: {escape(data.name)}", st["title"]),
         _p(
-            f"Produced {data.produced_at:%d %B %Y %H:%M}. {total} record(s) in "
+            f"Produced {uk_date(data.produced_at)} {data.produced_at:%H:%M}. {total} record(s) in "
             f"{len(data.sections)} group(s).",
             st["h3"],
         ),

@@ -180,6 +180,22 @@ class Services:
 
         return set_up_team(self.ctx, setup)
 
+    @use_case(Action.ORGANISATION, "change", kind="neighbourhoods")
+    def set_team_photo(self, neighbourhood_id: str, path: Path | None) -> Any:
+        """Set (from an image file of up to 5 MB, scaled down) or remove the team photo that
+        packs and handouts print; it is held in the store, so it syncs."""
+        from pcso_desk.services.documents.team_photo import set_team_photo
+
+        note((neighbourhood_id,), "team photo set" if path is not None else "team photo removed")
+        return set_team_photo(self.ctx, neighbourhood_id, path)
+
+    @use_case(Action.VIEW, effect=Effect.READ, kind="neighbourhoods")
+    def team_photo(self, neighbourhood_id: str) -> bytes | None:
+        """The team photo as stored (JPEG bytes), or None."""
+        from pcso_desk.services.documents.team_photo import team_photo
+
+        return team_photo(self.ctx, neighbourhood_id)
+
     @use_case(Action.IMPORT, "import", kind="contacts")
     def import_contacts(self, path: Path, **options: Any) -> Any:
         """Contacts from a CSV file, in one transaction with its audit entry."""

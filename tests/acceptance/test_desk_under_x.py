@@ -77,6 +77,7 @@ def exported(world: Harness, data_dir: Path, table: str, user: str) -> list[dict
     )  # fmt: skip
     assert done.returncode == 0, f"export {table} as {user} failed: {done.stderr}"
     with out.open(encoding="utf-8-sig", newline="") as handle:
+        assert handle.readline().strip() == "OFFICIAL-SENSITIVE"  # every export is marked
         return list(csv.DictReader(handle))
 
 

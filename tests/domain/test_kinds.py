@@ -54,7 +54,8 @@ def test_the_service_cleans_each_field_as_declared(services) -> None:  # type: i
 def test_the_contacts_export_has_a_column_for_each_declared_field(ctx, tmp_path) -> None:  # type: ignore[no-untyped-def]
     export_table(ctx, "contacts", "csv", tmp_path / "c.csv")
     with (tmp_path / "c.csv").open(encoding="utf-8-sig", newline="") as handle:
-        header = next(csv.reader(handle))
+        marking, header = next(csv.reader(handle)), next(csv.reader(handle))
+    assert marking == ["OFFICIAL-SENSITIVE"]
     assert header == [f.header for f in k.CONTACTS.exported()] + ["Created", "Updated"]
 
 

@@ -158,6 +158,7 @@ def test_audit_log_lists_checks_and_names_the_changed_entry(  # type: ignore[no-
     real_input.click(tab.export_button)
     qtbot.waitUntil(lambda: bool(answers.messages), timeout=5000)
     with target.open(encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.reader(handle))
+        marking, *rows = list(csv.reader(handle))
+    assert marking == ["OFFICIAL-SENSITIVE"]
     assert rows[0] == ["Seq", *admin_security.AUDIT_COLUMNS]
     assert rows[-1][4] == "create account" and rows[-1][0] == "1"

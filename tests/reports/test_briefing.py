@@ -93,7 +93,6 @@ def test_handout_shows_team_priorities_meetings_advice_and_numbers(ctx, busy) ->
         "In an emergency call 999",
         "101",
         "Crimestoppers 0800 555 111",
-        "Team photo",
         "High Street, Mill Lane",
     ):
         assert flat(expected) in text, expected
@@ -190,21 +189,20 @@ def test_meeting_pack_has_agenda_and_consent_sign_in(ctx, services, busy) -> Non
     assert flat("happy for the Safer Neighbourhood Team to contact you") in flat(pages[1])
 
 
-def test_team_photo_fills_the_photo_box(ctx, world, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_team_photo_set_in_the_store_is_printed_and_no_box_without_one(  # type: ignore[no-untyped-def]
+    ctx, world, tmp_path
+) -> None:
     from PIL import Image
 
-    from pcso_desk.store import models as m
+    from pcso_desk.services.documents.team_photo import set_team_photo
 
     photo = tmp_path / "team.png"
     Image.new("RGB", (400, 300), "#1f3a5f").save(photo)
     without = build_handout(_handout(ctx))
-    with ctx.store.write() as session:
-        hood = session.get(m.Neighbourhood, world.neighbourhood)
-        hood.photo_path = str(photo)
-    with_photo = build_handout(_handout(ctx))
-    images = [len(page.images) for page in PdfReader(io.BytesIO(with_photo)).pages]
-    assert images[0] == 1 and "Team photo" not in page_texts(with_photo)[0]
-    assert "Team photo" in page_texts(without)[0]
-    with ctx.store.write() as session:  # a photo that has gone missing: the placeholder again
-        session.get(m.Neighbourhood, world.neighbourhood).photo_path = str(tmp_path / "gone.png")
-    assert "Team photo" in page_texts(build_handout(_handout(ctx)))[0]
+    assert len(PdfReader(io.BytesIO(without)).pages[0].images) == 0
+    assert "Team photo" not in page_texts(without)[0]  # no empty placeholder box
+    set_team_photo(ctx, world.neighbourhood, photo)
+    for large_print in (False, True):
+        with_photo = build_handout(_handout(ctx), large_print=large_print)
+        images = [len(page.images) for page in PdfReader(io.BytesIO(with_photo)).pages]
+        assert images[0] == 1

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pytest
+from pypdf import PdfReader
 
 from pcso_desk.reports.common import MARKING
 from pcso_desk.reports.internal import build_kin_call_list, build_victim_card
@@ -70,6 +72,9 @@ def _marked_on_every_page(pdf: bytes) -> list[str]:
     pages = page_texts(pdf)
     for number, text in enumerate(pages, start=1):
         assert text.count(MARKING) == 2, f"page {number} lacks its top and bottom marking"
+    meta = PdfReader(io.BytesIO(pdf)).metadata  # a file manager's preview says so too
+    assert meta is not None and meta.get("/Keywords") == f"{MARKING} — internal"
+    assert f"{MARKING} — internal" in str(meta.title)
     return pages
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from pcso_desk.domain.disclosure import SMALL
 from pcso_desk.domain.errors import ValidationError
+from pcso_desk.reports.common import uk_date
 from pcso_desk.services.api import Services
 from pcso_desk.services.documents.packs import build_district, build_pack
 from pcso_desk.store.models import AuditEntry
@@ -36,7 +37,9 @@ def unzip(path: Path) -> dict[str, bytes]:
 
 
 def csv_rows(data: bytes) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    """A pack CSV's rows; an internal one's OFFICIAL-SENSITIVE first line left out."""
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    return rows[1:] if rows and rows[0] == ["OFFICIAL-SENSITIVE"] else rows
 
 
 def pdf_pages(data: bytes) -> list[str]:
@@ -65,7 +68,7 @@ def test_the_zip_holds_a_pdf_a_workbook_and_a_csv_per_table(public: dict[str, by
 def test_public_csvs_hold_the_known_figures(public: dict[str, bytes]) -> None:
     base = f"riverside-snt-{MONTH}"
     crime = csv_rows(public[f"{base}/crime.csv"])
-    assert crime[0][:2] == ["Crime type", "This month"] and "2026-02" in crime[0][2]
+    assert crime[0][:2] == ["Crime type", "This month"] and "(February 2026)" in crime[0][2]
     assert crime[1:] == [  # exact, in name order: the police publish every crime
         ["Anti-social behaviour", "3", "0", "3", "0", "3"],
         ["Burglary", "7", "2", "5", "7", "0"],
@@ -83,12 +86,12 @@ def test_public_csvs_hold_the_known_figures(public: dict[str, bytes]) -> None:
         "Visible patrol hours": "2.0",
         "Time in the locality": "80%",
         "Time in the locality target": "80%",
-        "Victims contacted this month": "fewer than 5 cases",
+        "Victims updated on time (Victims' Code)": "fewer than 5 contacts due",
         "Messages answered within 24 hours": "fewer than 5 messages",
         "A public meeting held this month": "Yes",
     }
     assert csv_rows(public[f"{base}/meetings.csv"])[1:] == [
-        ["2026-03-31", "Have your say: Riverside", "pact", "23"]
+        ["31 March 2026", "Have your say: Riverside", "pact", "23"]
     ]
     assert csv_rows(public[f"{base}/priorities.csv"])[1:] == [
         [
@@ -98,7 +101,7 @@ def test_public_csvs_hold_the_known_figures(public: dict[str, bytes]) -> None:
         ]
     ]
     safety = csv_rows(public[f"{base}/feelings-of-safety.csv"])
-    assert safety[-1] == [MONTH, SMALL, "—"] and safety[-3] == ["2026-01", SMALL, "—"]
+    assert safety[-1] == ["March 2026", SMALL, "—"] and safety[-3] == ["January 2026", SMALL, "—"]
 
 
 def test_the_workbook_agrees_with_the_csvs(public: dict[str, bytes]) -> None:
@@ -108,20 +111,22 @@ def test_the_workbook_agrees_with_the_csvs(public: dict[str, bytes]) -> None:
     for sheet in book.worksheets:
         assert sheet.sheet_state == "visible"
         expected = csv_rows(public[f"{base}/{sheet.title}.csv"])
-        rows = list(sheet.iter_rows(values_only=True))
+        title, key, blank, *rows = list(sheet.iter_rows(values_only=True))
+        assert str(title[0]).startswith("Riverside SNT, March 2026: ")  # area, month, table
+        assert f"“{SMALL}” = a count from 1 to 4" in str(key[0]) and blank == (None,) * len(blank)
         assert len(rows) == len(expected), sheet.title
         for got, want in zip(rows, expected, strict=True):
             assert [same(g, w) for g, w in zip(got, want, strict=True)] == [True] * len(want)
 
 
 def same(cell: object, text: str) -> bool:
-    """A workbook cell equals its CSV text: numbers by value, dates by ISO date."""
+    """A workbook cell equals its CSV text: numbers by value, dates as the UK writes them."""
     if cell is None:
         return text == ""
     if isinstance(cell, int | float):
         return float(cell) == float(text)
     if isinstance(cell, datetime):
-        return cell.date().isoformat() == text
+        return uk_date(cell) == text
     return str(cell) == text
 
 
@@ -172,7 +177,9 @@ def test_the_internal_pack_is_marked_on_every_page_with_exact_counts(
     assert len(pages) >= 2
     assert all(page.count("OFFICIAL-SENSITIVE") >= 2 for page in pages)
     text = " ".join(" ".join(pages).split())
-    assert "Burglary 6 2 4 7 -1" in text and "Victims contacted this month 50%" in text
+    assert "Burglary 6 2 4 7 -1" in text
+    assert "Victims updated on time (Victims' Code) 0 of 1 (0%)" in text
+    assert "Contacts due in the month (agreed cadence and tier) 1" in text
     assert "Riverside Central" in pages[0] and "Ward — March 2026" in pages[0]
     crime = csv_rows(files[f"riverside-central-{MONTH}-internal/crime.csv"])
     assert crime[1:] == [

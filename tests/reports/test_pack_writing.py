@@ -34,11 +34,30 @@ TRICKY = PackTable(
 )
 
 
+# What a pack's CSV shows of TRICKY: dates the UK way, as the PDF shows them.
+UK_ROWS = [
+    ("=SUM(A1:A2)", 0, "1 March 2026"),
+    ("+44 1632 960000", 12.5, "1 March 2026 09:30"),
+    *TRICKY.rows[2:],
+]
+
+
 def test_csv_bytes_are_what_the_csv_file_writer_writes(tmp_path: Path) -> None:
     target = tmp_path / "t.csv"
-    write_csv_atomic(target, [TRICKY.header, *TRICKY.rows])
+    write_csv_atomic(target, [TRICKY.header, *UK_ROWS])
     assert csv_bytes(TRICKY) == target.read_bytes()
     assert csv_bytes(TRICKY).startswith(b"\xef\xbb\xbf") and b"'=SUM" in csv_bytes(TRICKY)
+    write_csv_atomic(target, [TRICKY.header, *UK_ROWS], marking="OFFICIAL-SENSITIVE")
+    assert csv_bytes(TRICKY, marking="OFFICIAL-SENSITIVE") == target.read_bytes()
+    assert target.read_bytes().startswith(b"\xef\xbb\xbfOFFICIAL-SENSITIVE\r\nText,")
+
+
+def test_months_and_dates_read_the_uk_way_in_a_packs_csv() -> None:
+    table = PackTable(
+        "t", "T", ("Month", "Last month (2026-02)"), (("2026-11", date(2026, 12, 2)),)
+    )
+    text = csv_bytes(table).decode("utf-8-sig")
+    assert text == "Month,Last month (February 2026)\r\nNovember 2026,2 December 2026\r\n"
 
 
 def test_the_workbook_has_bold_headers_neutralised_text_and_fitted_widths() -> None:
@@ -50,10 +69,31 @@ def test_the_workbook_has_bold_headers_neutralised_text_and_fitted_widths() -> N
     assert all(c.font.b for c in rows[0]) and not rows[1][0].font.b
     assert rows[1][0].value == "'=SUM(A1:A2)" and rows[1][1].value == 0
     assert rows[2][2].value == datetime(2026, 3, 1, 9, 30)
+    assert rows[2][2].number_format == "d mmmm yyyy hh:mm"  # 1 March 2026 09:30
     widths = {key: dim.width for key, dim in sheet.column_dimensions.items()}
     assert widths["A"] == 60  # capped
     assert widths["B"] == len("Number") + 2  # 0 and None count as empty
-    assert widths["C"] == len("2026-03-01 09:30:00") + 2  # str() of the datetime
+    assert widths["C"] == len("1 March 2026 09:30") + 2  # as the date shows
+
+
+def test_a_workbook_names_its_area_month_and_key_and_an_internal_one_is_marked() -> None:
+    out = io.BytesIO()
+    write_workbook(
+        out, [TRICKY], heading="Riverside SNT, March 2026", key="Key: — = withheld",
+        marking="OFFICIAL-SENSITIVE",
+    )  # fmt: skip
+    book = load_workbook(io.BytesIO(out.getvalue()))
+    sheet = book["tricky"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Riverside SNT, March 2026: Tricky cells"
+    assert rows[1][0] == "Key: — = withheld" and rows[3] == TRICKY.header
+    assert sheet.oddHeader.center.text == sheet.oddFooter.center.text == "OFFICIAL-SENSITIVE"
+    assert book.properties.keywords == "OFFICIAL-SENSITIVE — internal"
+    assert sheet.print_title_rows == "$4:$4"  # the table's header on every printed page
+    public = io.BytesIO()
+    write_workbook(public, [TRICKY], heading="Riverside SNT, March 2026")
+    book = load_workbook(io.BytesIO(public.getvalue()))
+    assert not book["tricky"].oddHeader.center.text and not book.properties.keywords
 
 
 def test_paragraphs_that_remember_their_lines_draw_the_same_bytes() -> None:

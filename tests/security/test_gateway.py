@@ -394,6 +394,8 @@ CALLS: dict[str, Call] = {
     "Services.options": lambda st, s: lambda: s.options("wards"),
     "Services.search": lambda st, s: lambda: s.search("Robin"),
     "Services.set_up_team": lambda st, s: _cannot,  # the station is set up: see below
+    "Services.set_team_photo": lambda st, s: lambda: s.set_team_photo(st.world.neighbourhood, None),
+    "Services.team_photo": lambda st, s: lambda: s.team_photo(st.world.neighbourhood),
     "Services.station_name": lambda st, s: s.station_name,
     "Services.time_in_locality": lambda st, s: lambda: s.time_in_locality("2026-07"),
     "Services.undo_merge": _undo_merge,

@@ -199,7 +199,8 @@ def test_an_export_is_one_entry_naming_the_file_it_wrote(
     before = _last_seq(ctx.store)
     assert admin.audit.export_csv(target, action="create account") == 2
     with target.open(encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.reader(handle))
+        marking, *rows = list(csv.reader(handle))
+    assert marking == ["OFFICIAL-SENSITIVE"]
     assert rows[0] == ["Seq", *AUDIT_COLUMNS]
     assert [(row[0], row[4]) for row in rows[1:]] == [
         ("2", "create account"),

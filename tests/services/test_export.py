@@ -23,7 +23,9 @@ from tests.factories import d, utc
 def _read_csv(path: Path) -> list[list[str]]:
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel opens it as UTF-8, £ and é intact
-    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    marking, *rows = csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""))
+    assert marking == ["OFFICIAL-SENSITIVE"]  # every export holds records about people
+    return rows
 
 
 def _read_xlsx(path: Path) -> tuple[str, list[list[Any]]]:
@@ -160,6 +162,21 @@ def test_every_table_exports_the_same_rows_to_csv_and_xlsx(ctx, team, tmp_path, 
     flat = "\n".join(",".join(row) for row in rows)
     assert ctx.station_id not in flat  # no sync internals
     assert "Only call after 6pm" not in flat and "41/12345/26" not in flat
+
+
+@pytest.mark.parametrize("table", EXPORTABLE)
+def test_every_export_is_marked_official_sensitive(ctx, team, tmp_path, table) -> None:  # type: ignore[no-untyped-def]
+    export_table(ctx, table, "csv", tmp_path / "t.csv")
+    export_table(ctx, table, "xlsx", tmp_path / "t.xlsx")
+    first_line = (tmp_path / "t.csv").read_text("utf-8-sig").splitlines()[0]
+    assert first_line == "OFFICIAL-SENSITIVE"
+    book = load_workbook(tmp_path / "t.xlsx")
+    sheet = book.active
+    assert sheet is not None
+    assert sheet.oddHeader.center.text == sheet.oddFooter.center.text == "OFFICIAL-SENSITIVE"
+    assert "OFFICIAL-SENSITIVE — internal" in (book.properties.title or "")
+    assert book.properties.keywords == "OFFICIAL-SENSITIVE — internal"
+    assert next(sheet.iter_rows())[0].value != "OFFICIAL-SENSITIVE"  # a table
 
 
 def test_contacts_read_like_the_contact_list(ctx, services, team, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -339,4 +339,5 @@ def test_the_report_keeps_the_first_rejects_the_file_all(ctx, tmp_path, monkeypa
     report = import_contacts(ctx, source, rejects=rejects)
     assert report.rejected == 10 and [r.row for r in report.rejects] == [2, 3, 4]
     lines = rejects.read_text(encoding="utf-8-sig").splitlines()
-    assert len(lines) == 11 and lines[-1].startswith("11,")
+    assert lines[0] == "OFFICIAL-SENSITIVE"
+    assert len(lines) == 12 and lines[-1].startswith("11,")

@@ -22,6 +22,7 @@ from pcso_desk.services.documents.monthly import (
     parse_month,
     shift_month,
 )
+from pcso_desk.services.documents.pack_extras import VICTIMS_CODE_ROW
 from pcso_desk.services.documents.packs import pack_tables
 from tests.factories import World, d, utc
 
@@ -255,6 +256,9 @@ def test_neighbourhood_figures_are_exact(services: Services, known: Known) -> No
     assert f.locality_share == pytest.approx(0.8)
     assert (f.messages, f.messages_in_time) == (2, 1)
     assert (f.victim_cases, f.victim_cases_contacted) == (2, 1)
+    # Victims' Code: the February case's 5-day contact fell due in February (made late, 9
+    # March, which moves its next to April); the March case's fell due on 7 March, unmade.
+    assert (f.victim_contacts_due, f.victim_contacts_on_time) == (1, 0)
     assert [(p.you_said, p.we_did) for p in f.priorities] == [
         ("You told us about speeding on Mill Lane.", ("We ran speed checks on Mill Lane.",))
     ]
@@ -308,10 +312,11 @@ def test_public_tables_show_crime_exactly_and_protect_counts_about_people(
     assert summary["Key individual check-ins"] == SMALL
     assert summary["Time in the locality"] == "80%"
     assert summary["Messages answered within 24 hours"] == "fewer than 5 messages"
-    assert summary["Victims contacted this month"] == "fewer than 5 cases"
+    assert summary[VICTIMS_CODE_ROW] == "fewer than 5 contacts due"
     internal = {t.name: t for t in pack_tables(hood(services), public=False)}
     assert dict(internal["summary"].rows)["Engagements with the community"] == 3
-    assert dict(internal["summary"].rows)["Victims contacted this month"] == "50%"
+    assert dict(internal["summary"].rows)[VICTIMS_CODE_ROW] == "0 of 1 (0%)"
+    assert {r[0]: r[1:] for r in internal["crime"].rows}["Burglary"] == (7, 2, 5, 7, 0)
     assert dict(internal["summary"].rows)["Messages answered within 24 hours"] == "50%"
 
 
@@ -329,7 +334,7 @@ def test_ward_and_council_public_packs_leave_counts_about_people_to_the_neighbou
             "Engagements with the community",
             "Key individual network members",
             "Key individual check-ins",
-            "Victims contacted this month",
+            VICTIMS_CODE_ROW,
         ):
             assert summary[measure] == NEIGHBOURHOOD_ONLY, (kind, measure)
         assert tables["feelings-of-safety"].rows == ()

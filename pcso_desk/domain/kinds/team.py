@@ -49,7 +49,7 @@ NEIGHBOURHOODS = Kind(
         Field("description", "About the team", "multiline"),
     ),
     search=("name", "code"),
-    elsewhere=("photo_path",),
+    elsewhere=("photo_path", "photo"),  # the photo is set by its own step (Admin)
 )
 WARDS = Kind(
     "wards",

@@ -94,8 +94,14 @@ def _admin(desk: Desk) -> QWidget:
     from pcso_desk.gui.screens import definitions as d
     from pcso_desk.gui.screens.admin_security import audit_tab, users_tab
     from pcso_desk.gui.screens.data_protection import data_protection_tab
+    from pcso_desk.gui.screens.records import RecordScreen
+    from pcso_desk.gui.screens.team_photo import add_photo_button
 
     tabs = _tabs(desk, "Admin", {s.title: s for s in d.ADMIN.values()})
+    for index in range(tabs.count()):
+        page = tabs.widget(index)
+        if isinstance(page, RecordScreen) and page.definition.kind == "neighbourhoods":
+            add_photo_button(desk, page)
     tabs.addTab(users_tab(desk), "Users")
     tabs.addTab(audit_tab(desk), "Audit log")
     tabs.addTab(data_protection_tab(desk), "Data protection")

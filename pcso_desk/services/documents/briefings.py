@@ -26,6 +26,7 @@ from pcso_desk.reports.briefing import (
 from pcso_desk.reports.internal import KinCallList, KinRow, VictimCard, VisitLine
 from pcso_desk.reports.meeting_pack import MeetingPack
 from pcso_desk.services.context import Context
+from pcso_desk.services.documents.team_photo import photo_bytes
 from pcso_desk.store import models as m
 
 MEETING_LABELS = {
@@ -118,7 +119,7 @@ def _team(session: Session, hood: m.Neighbourhood) -> TeamBase:
         station_postcode=station.postcode if station else "",
         station_phone=_phone(station.phone) if station else "",
         opening_hours=station.opening_hours if station else "",
-        photo_path=hood.photo_path,
+        photo=photo_bytes(hood.photo),
     )
 
 

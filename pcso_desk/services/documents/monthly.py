@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
-from pcso_desk.domain.enums import CaseStatus, MeetingStatus
+from pcso_desk.domain.enums import MeetingStatus
 from pcso_desk.domain.errors import NotFoundError
 from pcso_desk.domain.months import (
     last_complete_month,
@@ -37,6 +37,7 @@ from pcso_desk.reports.monthly_pack import (
 )
 from pcso_desk.services.casework.operations import time_in_locality
 from pcso_desk.services.context import Context
+from pcso_desk.services.documents.victims_figures import victim_cases, victims_code_figures
 from pcso_desk.store import models as m
 
 __all__ = [
@@ -151,6 +152,7 @@ def monthly_figures(ctx: Context, area: Area, month: str) -> MonthlyFigures:
         figures["priorities"], figures["left_out"] = _priorities(session, area, start, end)
         figures.update(_counts(session, area, start, end))
         figures.update(_messages(session, area, start, end))
+        figures.update(victims_code_figures(session, wards, start, end))
     locality, away = 0, 0
     for hood in area.neighbourhood_ids:
         share = time_in_locality(ctx, month, neighbourhood_id=hood)
@@ -276,9 +278,10 @@ def public_meeting_title(row: m.Meeting) -> str:
     never its internal title."""
     from pcso_desk.services.documents.briefings import MEETING_LABELS
 
-    kind = str(row.meeting_type)
-    label = MEETING_LABELS.get(kind, kind.replace("_", " "))
-    return (row.public_title or "").strip() or ", ".join(x for x in (label, row.venue) if x)
+    kind = str(getattr(row.meeting_type, "value", row.meeting_type) or "")
+    label = MEETING_LABELS.get(kind, kind.replace("_", " ") or "Public meeting")
+    venue = (row.venue or "").strip()
+    return (row.public_title or "").strip() or ", ".join(x for x in (label, venue) if x)
 
 
 def _local_date(moment: datetime) -> date:
@@ -347,9 +350,21 @@ def _engagements(wards: list[str], start: datetime, end: datetime) -> Any:
 
 
 def _kin_scope(area: Area) -> Any:
+    """The KIN members an area counts (a condition on KinMember joined to its Kin).
+
+    A neighbourhood counts the members of its own networks. A ward or council counts members
+    by their own ward where it is known (the member's contact record), else by their network's
+    ward: a neighbourhood-wide network's members are counted in the wards they live in, and a
+    member of no known ward in no ward's pack."""
     if area.kind == "neighbourhood":
         return m.Kin.neighbourhood_id.in_(area.neighbourhood_ids)
-    return m.Kin.ward_id.in_(area.ward_ids)
+    own_ward = (
+        select(m.Contact.ward_id)
+        .where(m.Contact.id == m.KinMember.contact_id)
+        .correlate(m.KinMember)
+        .scalar_subquery()
+    )
+    return func.coalesce(own_ward, m.Kin.ward_id).in_(area.ward_ids)
 
 
 def _check_ins_by_month(session: Session, area: Area, first: str, last: str) -> dict[str, Any]:
@@ -403,12 +418,7 @@ def _kin_members(area: Area, end: datetime) -> Any:
 
 def _victims(wards: list[str], start: datetime, end: datetime) -> tuple[Any, Any]:
     """Cases open at some time in the month, and how many had a successful contact in it."""
-    cases = select(m.VictimCase.id).where(
-        m.VictimCase.deleted_at.is_(None),
-        m.VictimCase.ward_id.in_(wards),
-        m.VictimCase.opened_at < end,
-        or_(m.VictimCase.status == CaseStatus.OPEN, m.VictimCase.closed_at >= start),
-    )
+    cases = victim_cases(wards, start, end)
     total = select(func.count()).select_from(cases.subquery()).scalar_subquery()
     contacted = (
         select(func.count(func.distinct(m.VictimContact.case_id)))

@@ -14,21 +14,25 @@ import stat
 import time
 import zipfile
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from pcso_desk.domain.disclosure import (
+    HIDDEN,
     NEIGHBOURHOOD_ONLY,
+    SMALL,
     WITHHELD,
     is_small,
     shown_count,
     shown_total,
 )
 from pcso_desk.domain.errors import ValidationError
-from pcso_desk.domain.months import last_complete_month
+from pcso_desk.domain.months import last_complete_month, month_bounds
 from pcso_desk.domain.permissions import Action
-from pcso_desk.reports.monthly_pack import PackTable, render_monthly_pack
+from pcso_desk.domain.schedule import LONDON
+from pcso_desk.reports.common import MARKING, shown_value, uk_date, uk_month
+from pcso_desk.reports.monthly_pack import PackTable, neighbourhood_label, render_monthly_pack
 from pcso_desk.services.context import Context
 from pcso_desk.services.documents.monthly import (
     Area,
@@ -38,7 +42,19 @@ from pcso_desk.services.documents.monthly import (
     monthly_figures,
     shift_month,
 )
-from pcso_desk.services.records.export import atomic_path, csv_cell, neutralise
+from pcso_desk.services.documents.pack_extras import (
+    VICTIMS_CODE_ROW,
+    pack_extras,
+    victims_code_cell,
+    victims_table,
+)
+from pcso_desk.services.records.export import (
+    atomic_path,
+    csv_cell,
+    mark_sheet,
+    mark_workbook,
+    neutralise,
+)
 
 Progress = Callable[[int, int, str], None]
 
@@ -83,8 +99,9 @@ def _rate(part: int, whole: int, public: bool, noun: str) -> str:
 def _summary(f: MonthlyFigures, public: bool) -> PackTable:
     share = f.locality_share
     attendance = [line.attendance or 0 for line in f.meetings]
-    victims = _rate(f.victim_cases_contacted, f.victim_cases, public, "cases")
+    victims = victims_code_cell(f, public)
     messages = _rate(f.messages_in_time, f.messages, public, "messages")
+    hood = neighbourhood_label(f.area)
     rows: list[tuple[Any, ...]] = [
         ("Public meetings held", len(f.meetings)),
         ("People attending meetings", _people(f, public, shown_total(attendance, public=public))),
@@ -101,10 +118,10 @@ def _summary(f: MonthlyFigures, public: bool) -> PackTable:
             _people(f, public, shown_count(f.kin_check_ins, public=public)),
         ),
         ("Visible patrol hours", _hours(f.patrol_minutes)),
-        ("Time in the locality", "no data" if share is None else f"{round(100 * share)}%"),
+        (hood("Time in the locality"), "no data" if share is None else f"{round(100 * share)}%"),
         ("Time in the locality target", "80%"),
-        ("Victims contacted this month", _people(f, public, victims)),
-        ("Messages answered within 24 hours", _people(f, public, messages)),
+        (VICTIMS_CODE_ROW, _people(f, public, victims)),
+        (hood("Messages answered within 24 hours"), _people(f, public, messages)),
         ("A public meeting held this month", "Yes" if f.public_meeting_held else "No"),
     ]
     return PackTable("summary", "Summary", ("Measure", "Value"), tuple(rows))
@@ -195,16 +212,57 @@ def pack_tables(figures: MonthlyFigures, *, public: bool) -> tuple[PackTable, ..
 
 
 def _xlsx_cell(value: Any) -> Any:
-    return neutralise(value) if isinstance(value, str) else value
+    if isinstance(value, date | datetime):
+        return value
+    return neutralise(shown_value(value)) if isinstance(value, str) else value
 
 
 def _column_width(header: str, values: Sequence[Any]) -> float:
     """A column's width: its longest text (header or cell), padded, at most 60."""
-    return min(max([len(str(header))] + [len(str(v or "")) for v in values]) + 2, 60)
+    return min(max([len(str(header))] + [len(_width_text(v)) for v in values]) + 2, 60)
 
 
-def write_workbook(target: Path | BinaryIO, tables: Sequence[PackTable]) -> None:
+def _width_text(value: Any) -> str:
+    if isinstance(value, date | datetime):
+        return _uk(value)
+    return str(value or "")
+
+
+def _uk(value: date | datetime) -> str:
+    """'2 December 2026', or '2 December 2026 19:30' for a time."""
+    return f"{uk_date(value)} {value:%H:%M}" if isinstance(value, datetime) else uk_date(value)
+
+
+def symbol_key(*, public: bool) -> str:
+    """The key to what a pack's cells may hold instead of a number."""
+    if not public:
+        return (
+            f"Internal: exact figures, not for publication. {WITHHELD} = no change can be "
+            "shown; no data = nothing recorded."
+        )
+    return (
+        f"Key: “{SMALL}” = a count from 1 to 4; “{HIDDEN}” = a total that includes a count "
+        f"of fewer than 5; {WITHHELD} = a change or average that would reveal a hidden count; "
+        f"“{NEIGHBOURHOOD_ONLY}” = counts about people are published for the whole "
+        "neighbourhood only; no data = nothing recorded."
+    )
+
+
+def write_workbook(
+    target: Path | BinaryIO,
+    tables: Sequence[PackTable],
+    *,
+    heading: str = "",
+    key: str = "",
+    marking: str | None = None,
+) -> None:
     """One visible sheet per table, header in bold, text neutralised against formulas.
+
+    With a `heading` ("Riverside SNT, March 2026") each sheet opens with a title row naming
+    the area, the month and the table, and a row with the `key` to the symbols its cells may
+    hold, then a blank row and the table: a sheet copied out alone still says what it is.
+    An internal workbook (`marking`) carries the marking in each sheet's printed header and
+    footer and in its document properties. Dates show as "2 December 2026".
 
     Written in openpyxl's write-only (streaming) mode: column widths are worked out from
     the values before the rows are streamed, as wide as the longest text in the column."""
@@ -214,33 +272,68 @@ def write_workbook(target: Path | BinaryIO, tables: Sequence[PackTable]) -> None
     from openpyxl.utils import get_column_letter
 
     book = Workbook(write_only=True)
+    if marking:
+        mark_workbook(book, marking, heading)
+    elif heading:
+        book.properties.title = heading
     bold = Font(bold=True)
     for table in tables:
         sheet = book.create_sheet(title=table.name[:31])
+        if marking:
+            mark_sheet(sheet, marking)
+        sheet.print_title_rows = "4:4" if heading else "1:1"  # the header on every printed page
         rows = [[_xlsx_cell(value) for value in row] for row in table.rows]
         for number, header in enumerate(table.header, start=1):
             column = [row[number - 1] for row in rows if len(row) >= number]
-            width = _column_width(header, column)
+            width = _column_width(shown_value(header), column)
             sheet.column_dimensions[get_column_letter(number)].width = width
+        if heading:
+            title = WriteOnlyCell(sheet, value=neutralise(f"{heading}: {table.title}"))
+            title.font = Font(bold=True, size=14)
+            sheet.append([title])
+            sheet.append([neutralise(key)] if key else [])
+            sheet.append([])
         heads = []
         for header in table.header:
-            cell = WriteOnlyCell(sheet, value=header)
+            cell = WriteOnlyCell(sheet, value=neutralise(shown_value(header)))
             cell.font = bold
             heads.append(cell)
         sheet.append(heads)
         for row in rows:
-            sheet.append(row)
+            sheet.append([_dated(sheet, value, WriteOnlyCell) for value in row])
     book.save(target)
 
 
-def csv_bytes(table: PackTable) -> bytes:
+def _dated(sheet: Any, value: Any, cell_class: Any) -> Any:
+    """A date stays a date a spreadsheet can sort, shown the UK way."""
+    if isinstance(value, date | datetime):
+        cell = cell_class(sheet, value=value)
+        cell.number_format = "d mmmm yyyy" if not isinstance(value, datetime) else UK_DATETIME
+        return cell
+    return value
+
+
+UK_DATETIME = "d mmmm yyyy hh:mm"
+
+
+def csv_bytes(table: PackTable, *, marking: str | None = None) -> bytes:
     """A table as UTF-8 CSV with a BOM, header first, text neutralised against formulas:
-    the bytes `write_csv_atomic` writes to a file, made in memory for the zip."""
+    the bytes `write_csv_atomic` writes to a file, made in memory for the zip. An internal
+    table (`marking`) starts with the marking alone on the first line. Dates and months are
+    written the UK way ("2 December 2026", "November 2026")."""
     text = io.StringIO(newline="")
     writer = csv.writer(text)
+    if marking:
+        writer.writerow([marking])
     for row in _csv_rows(table):
-        writer.writerow([csv_cell(c) for c in row])
+        writer.writerow([csv_cell(_csv_value(c)) for c in row])
     return text.getvalue().encode("utf-8-sig")
+
+
+def _csv_value(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return _uk(value)
+    return shown_value(value) if isinstance(value, str) else value
 
 
 def _csv_rows(table: PackTable) -> list[Sequence[Any]]:
@@ -278,19 +371,32 @@ def write_pack(
         check_month(ctx, area.neighbourhood_ids, month)
     figures = monthly_figures(ctx, area, month)
     tables = pack_tables(figures, public=not internal)
-    if not internal:
+    if internal:
+        tables = (*tables, victims_table(figures))
+    else:
         from pcso_desk.services.documents.auditor import check_order
 
         check_order(figures, tables)
     name = pack_name(area, figures.month, internal=internal)
-    pdf = render_monthly_pack(figures, tables, internal=internal, team=ctx.team_name())
+    published = ctx.now().astimezone(LONDON).date()
+    extras = pack_extras(ctx, area, month_bounds(figures.month)[1], published)
+    pdf = render_monthly_pack(
+        figures, tables, internal=internal, team=ctx.team_name(), extras=extras
+    )
+    marking = MARKING if internal else None
     workbook = io.BytesIO()
-    write_workbook(workbook, tables)
+    write_workbook(
+        workbook,
+        tables,
+        heading=f"{area.name}, {uk_month(figures.month)}",
+        key=symbol_key(public=not internal),
+        marking=marking,
+    )
     with atomic_path(target) as temp, zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr(_member(f"{name}.pdf"), pdf)
         z.writestr(_member(f"{name}.xlsx"), workbook.getvalue())
         for table in tables:
-            z.writestr(_member(f"{name}/{table.name}.csv"), csv_bytes(table))
+            z.writestr(_member(f"{name}/{table.name}.csv"), csv_bytes(table, marking=marking))
     return target
 
 

@@ -62,9 +62,10 @@ class AuditLog:
         self, out: Path, *, action: str | None = None, username: str | None = None
     ) -> int:
         """Every entry matching the filters, newest first, as CSV; how many were written."""
+        from pcso_desk.reports.common import MARKING
         from pcso_desk.services.records.export import write_csv_atomic
 
-        count = write_csv_atomic(out, _csv_rows(self.ctx, action, username))
+        count = write_csv_atomic(out, _csv_rows(self.ctx, action, username), marking=MARKING)
         note((), f"{counted(count, 'entry', 'entries')} to CSV")
         return count
 

@@ -40,6 +40,7 @@ from pcso_desk.domain.enums import ContactKind, ContactMethod, LawfulBasis
 from pcso_desk.domain.errors import ValidationError
 from pcso_desk.domain.permissions import Action
 from pcso_desk.domain.wording import counted
+from pcso_desk.reports.common import MARKING
 from pcso_desk.services.context import Context
 from pcso_desk.services.protection.outputs import refuse_protected
 from pcso_desk.services.records.csv_headers import HeaderMap, map_headers, parse_choice
@@ -51,6 +52,7 @@ from pcso_desk.services.records.csv_reading import (
     Record,
     RowReader,
     detect_encoding,
+    is_marking,
     open_regular,
     refuse,
 )
@@ -172,7 +174,8 @@ class _Rejects:
         self._spool.flush()
         self._spool.seek(0)
         header = ("row", "reason", *headers.headers)
-        write_csv_atomic(path, chain([header], csv.reader(self._spool)))
+        rows = chain([header], csv.reader(self._spool))
+        write_csv_atomic(path, rows, marking=MARKING)  # the rejected rows are people's data
 
     def close(self) -> None:
         if self._spool is not None:
@@ -403,6 +406,10 @@ def _open_rows(path: Path) -> _Source:
         first = next(rows, None)
         if first is None:
             raise refuse(path, "it is empty")
+        if first.problem is None and is_marking(first.cells):
+            first = next(rows, None)  # an internal export's OFFICIAL-SENSITIVE line
+            if first is None:
+                raise refuse(path, "it is empty")
         if first.problem is not None:
             raise ValidationError(first.problem, field="file")
         headers = map_headers(first.cells)

@@ -46,7 +46,7 @@ import os
 import re
 import stat
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -273,6 +273,17 @@ def read_records(path: Path, encoding: str, *, errors: str = "strict") -> Iterat
         yield from rows
 
 
+def is_marking(cells: Sequence[str]) -> bool:
+    """A protective marking alone on its line (PCSO Desk's internal exports start with
+    OFFICIAL-SENSITIVE), read as a line before the header, not as the header."""
+    filled = [cell.strip() for cell in cells if cell.strip()]
+    return len(filled) == 1 and filled[0].upper().startswith("OFFICIAL")
+
+
+def is_marking_line(line: str) -> bool:
+    return is_marking([line.strip().strip('"')])
+
+
 class _RecordReader:
     def __init__(self, stream: io.TextIOBase) -> None:
         self.lines = _Lines(stream)
@@ -288,7 +299,9 @@ class _RecordReader:
             self.lines.drop_first_pending()
             return found.group(1)
         header, looked = first, 1
-        while header and not header.strip() and looked < MAX_RECORD_LINES:
+        while (
+            header and (not header.strip() or is_marking_line(header)) and looked < MAX_RECORD_LINES
+        ):
             header, looked = self.lines.peek(), looked + 1
         return sniff_delimiter(header)
 
@@ -299,7 +312,12 @@ class _RecordReader:
             record = self._next(number)
             if record is None:
                 return
-            if not record.blank and not self.width and record.problem is None:
+            if (
+                not record.blank
+                and not self.width
+                and record.problem is None
+                and not is_marking(record.cells)
+            ):
                 self.width = len(record.cells)
             yield record
 

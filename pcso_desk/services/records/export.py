@@ -11,6 +11,10 @@ CSV and XLSX alike. Files are written to a temporary file beside the target and 
 place, so a failed export never leaves half a file under the name asked for.
 
 Times are shown in UK local time (Europe/London), the time officers see and type.
+
+Every export holds the team's records about people, so every file is marked
+OFFICIAL-SENSITIVE: a CSV's first line is the marking alone (the header follows it), and a
+workbook carries it in each sheet's printed header and footer and in its document properties.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from pcso_desk.domain.errors import ValidationError
 from pcso_desk.domain.kinds import CONTACTS, Kind
 from pcso_desk.domain.permissions import Action
 from pcso_desk.domain.validation import format_phone
+from pcso_desk.reports.common import MARKING
 from pcso_desk.services.context import Context
 from pcso_desk.store import models as m
 
@@ -347,15 +352,20 @@ def csv_cell(value: Any) -> Any:
     return value
 
 
-def write_csv_atomic(target: Path, rows: Iterable[Sequence[Any]]) -> int:
+def write_csv_atomic(
+    target: Path, rows: Iterable[Sequence[Any]], *, marking: str | None = None
+) -> int:
     """Write rows (the first is the header) as UTF-8 CSV with a BOM, so Excel reads it right.
 
+    With a `marking` (an internal file) the first line is the marking alone, then the header.
     Text cells are neutralised against formula injection. Returns the rows after the header.
     """
     count = -1
     try:
         with atomic_path(target) as temp, temp.open("w", encoding="utf-8-sig", newline="") as f:
             writer = csv.writer(f)
+            if marking:
+                writer.writerow([marking])
             for count, row in enumerate(rows):  # noqa: B007 - the count is the result
                 writer.writerow([csv_cell(c) for c in row])
             f.flush()
@@ -382,11 +392,34 @@ def _bold(sheet: Any, text: str) -> Any:
     return cell
 
 
-def write_xlsx_atomic(target: Path, sheet_name: str, rows: Iterable[Sequence[Any]]) -> int:
-    """Write rows (the first is the header, in bold) to a one-sheet workbook."""
+def mark_workbook(book: Any, marking: str, title: str = "") -> None:
+    """An internal workbook's document properties say it is `marking`, internal."""
+    said = f"{marking} — internal"
+    book.properties.title = f"{title} ({said})" if title else said
+    book.properties.subject = said
+    book.properties.keywords = said
+    book.properties.category = marking
+
+
+def mark_sheet(sheet: Any, marking: str) -> None:
+    """The marking in the middle of a sheet's printed header and footer, on every page."""
+    for part in (sheet.oddHeader, sheet.oddFooter, sheet.evenHeader, sheet.evenFooter):
+        part.center.text = marking
+        part.center.font = "Arial,Bold"
+        part.center.size = 12
+
+
+def write_xlsx_atomic(
+    target: Path, sheet_name: str, rows: Iterable[Sequence[Any]], *, marking: str | None = None
+) -> int:
+    """Write rows (the first is the header, in bold) to a one-sheet workbook, marked in its
+    printed header, footer and properties when `marking` is given."""
     check_target(target)
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=sheet_name[:31])
+    if marking:
+        mark_workbook(book, marking, f"PCSO Desk export: {sheet_name}")
+        mark_sheet(sheet, marking)
     count = -1
     try:
         for count, row in enumerate(rows):
@@ -427,8 +460,8 @@ def export_table(ctx: Context, table: str, fmt: str, out: Path) -> int:
     with ctx.store.read() as session:
         rows = _with_header([col.header for col in columns], _rows(session, spec, columns))
         if fmt == "csv":
-            return write_csv_atomic(out, rows)
-        return write_xlsx_atomic(out, table, rows)
+            return write_csv_atomic(out, rows, marking=MARKING)
+        return write_xlsx_atomic(out, table, rows, marking=MARKING)
 
 
 def _with_header(header: list[str], rows: Iterator[list[Any]]) -> Iterator[Sequence[Any]]:

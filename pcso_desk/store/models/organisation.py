@@ -57,7 +57,12 @@ class Neighbourhood(Record, Base):
     phone: Mapped[str] = mapped_column(String(20), default="")
     email: Mapped[str] = mapped_column(String(254), default="")
     description: Mapped[str] = mapped_column(Text, default="")
+    # Superseded by `photo`: a path on one machine, which no other station could open. Kept
+    # (unread) so that older stations' changes still apply.
     photo_path: Mapped[str] = mapped_column(Text, default="")
+    # The team photo as base64 text of a JPEG scaled down when it was set (services/
+    # documents/team_photo.py), '' for none: in the store, so it syncs like the team's name.
+    photo: Mapped[str] = mapped_column(Text, default="")
 
 
 class Ward(Record, Base):
