@@ -22,6 +22,7 @@ from pcso_desk.reports.common import (
     render_pdf,
     styles,
 )
+from pcso_desk.reports.crime_map import CrimeMap, OutcomeLine, StreetLine
 
 # -- what a pack shows (filled by pcso_desk.services.documents.monthly and .packs) ----------
 
@@ -94,6 +95,10 @@ class MonthlyFigures:
     victim_cases_contacted: int
     messages: int
     messages_in_time: int
+    # The crime map, "crimes by street" and "what happened" (services/documents/crime_figures).
+    crime_map: CrimeMap | None = None
+    streets: tuple[StreetLine, ...] = ()
+    outcomes: tuple[OutcomeLine, ...] = ()
 
     @property
     def public_meeting_held(self) -> bool:
@@ -339,7 +344,59 @@ def _story(
     from reportlab.platypus import PageBreak
 
     by = {t.name: t for t in tables}
-    return [PageBreak(), *_community(by, st), *_figures(figures, by, st, not internal)]
+    return [
+        PageBreak(),
+        *_community(by, st),
+        *_figures(figures, by, st, not internal),
+        *_crime_detail(figures, by, st),
+    ]
+
+
+def _crime_detail(
+    figures: MonthlyFigures, by: dict[str, PackTable], st: dict[str, Any]
+) -> list[Any]:
+    """Where crimes happened (the map), crimes by street, and what happened."""
+    from pcso_desk.reports.crime_map import draw_map, note_without_boundaries
+
+    if figures.crime_map is None:
+        return []
+    data = figures.crime_map
+    month = month_title(figures.month)
+    notes = [
+        "Each dot is a crime at the “on or near” point police.uk publishes for it (a point "
+        "on or near the street, never an address); a bigger dot is several crimes at one point."
+    ]
+    if not data.has_boundaries:
+        notes.append(note_without_boundaries())
+    elif data.source:
+        notes.append(f"Boundaries: {_escape(data.source)}, Open Government Licence v3.0.")
+    flow = _section(
+        f"Where crimes happened in {month}",
+        st,
+        draw_map(data, CHART_WIDTH, 330, font_size=9),
+        *[_para(n, st, "small") for n in notes],
+    )
+    streets, outcomes = by.get("crime-by-street"), by.get("crime-outcomes")
+    none = "No crimes were recorded in this area this month."
+    if streets is not None:
+        flow += _section(
+            "Crimes by street",
+            st,
+            _table(streets, st, [220, 60, 194]) if streets.rows else _para(none, st),
+        )
+    if outcomes is not None:
+        flow += _section(
+            "What happened",
+            st,
+            _table(outcomes, st, [150, 254, 70]) if outcomes.rows else _para(none, st),
+            _para(
+                "The latest outcome police.uk holds for each crime of the month; outcomes "
+                "are updated as cases progress. Anti-social behaviour has no outcomes.",
+                st,
+                "small",
+            ),
+        )
+    return flow
 
 
 def render_monthly_pack(

@@ -31,6 +31,7 @@ from pcso_desk.domain.months import last_complete_month
 from pcso_desk.domain.permissions import Action
 from pcso_desk.reports.monthly_pack import PackTable, render_monthly_pack
 from pcso_desk.services.context import Context
+from pcso_desk.services.documents import crime_figures
 from pcso_desk.services.documents.monthly import (
     Area,
     MonthlyFigures,
@@ -175,6 +176,7 @@ def pack_tables(figures: MonthlyFigures, *, public: bool) -> tuple[PackTable, ..
         _meetings(figures, public),
         _priorities(figures),
         _safety(figures, public),
+        *crime_figures.tables(figures),
     )
 
 
