@@ -12,6 +12,7 @@ which is what a scale bar needs, and it needs no grid files (OSGB would).
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -189,10 +190,10 @@ def draw_map(
 
     drawing = Drawing(width, height)
     legend = legend_lines(data.points)
-    side = width >= 360
+    side = width >= 360 and font_size < 13  # large print: the legend goes under the map
     legend_width = min(190.0, width * 0.36) if side else 0.0
     legend_rows = len(legend) + (1 if data.unplaced else 0)
-    legend_height = 0.0 if side else (legend_rows + 1) * (font_size + 4)
+    legend_height = 0.0 if side else legend_rows * (font_size + 5) + 12
     map_w = width - legend_width - (10 if side else 0)
     map_h = height - legend_height
     map_bottom = legend_height
@@ -201,7 +202,7 @@ def draw_map(
     extent = _extent(data)
     pad = 14.0
     if extent is not None:
-        box = _fit(extent, pad, map_bottom + pad + 18, map_w - 2 * pad, map_h - 2 * pad - 18)
+        box = _fit(extent, pad, map_bottom + pad + 18, map_w - 2 * pad - 26, map_h - 2 * pad - 18)
         for outline in sorted(data.outlines, key=lambda o: o.kind != "lsoa"):
             ward = outline.kind == "ward"
             for polygon in outline.polygons:
@@ -221,10 +222,7 @@ def draw_map(
                         )
                     )
         chosen = colours(data.points)
-        # Bigger clusters first, so smaller ones stay visible on top of them.
-        for point in sorted(data.points, key=lambda p: (-p.count, p.category)):
-            x, y = box.xy(point.longitude, point.latitude)
-            radius = 2.6 + 1.3 * math.sqrt(point.count - 1)
+        for x, y, radius, point in _placed(data.points, box):
             drawing.add(
                 Circle(
                     x,
@@ -235,8 +233,9 @@ def draw_map(
                     strokeWidth=0.6,
                 )
             )
+        _labels(drawing, data, box, font_size)
         _scale_bar(drawing, box, map_w, map_bottom, font_size)
-    _north_arrow(drawing, map_w - 22, map_bottom + map_h - 40, font_size)
+    _north_arrow(drawing, map_w - 20, map_bottom + map_h - 36, font_size)
     if not data.has_boundaries:
         drawing.add(
             String(
@@ -263,9 +262,94 @@ def draw_map(
     return drawing
 
 
+def _radius(count: int) -> float:
+    return 3.2 + 1.4 * math.sqrt(count - 1)
+
+
+def _placed(
+    points: Sequence[CrimePoint], box: _Frame
+) -> list[tuple[float, float, float, CrimePoint]]:
+    """Where each dot goes: several crime types at one published point sit in a small ring
+    around it (each would otherwise hide the others), the bigger dots drawn first."""
+    at: dict[tuple[float, float], list[CrimePoint]] = {}
+    for point in points:
+        at.setdefault((point.longitude, point.latitude), []).append(point)
+    placed = []
+    for (lon, lat), here in sorted(at.items()):
+        x, y = box.xy(lon, lat)
+        here.sort(key=lambda p: (-p.count, p.category))
+        if len(here) == 1:
+            placed.append((x, y, _radius(here[0].count), here[0]))
+            continue
+        spread = max(_radius(p.count) for p in here) * (1.1 + 0.18 * len(here))
+        for number, point in enumerate(here):
+            angle = math.pi / 2 + 2 * math.pi * number / len(here)
+            placed.append(
+                (
+                    x + spread * math.cos(angle),
+                    y + spread * math.sin(angle),
+                    _radius(point.count),
+                    point,
+                )
+            )
+    placed.sort(key=lambda item: -item[2])
+    return placed
+
+
+def _labels(drawing: object, data: CrimeMap, box: _Frame, size: float) -> None:
+    """Each ward's name inside it, when the map shows more than one ward (on a pale band,
+    over the dots, so both stay readable)."""
+    from reportlab.graphics.shapes import Rect, String
+    from reportlab.lib.colors import HexColor, white
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    wards = [o for o in data.outlines if o.kind == "ward" and o.polygons and o.name]
+    if len(wards) < 2:
+        return
+    for ward in wards:
+        outer = max((p[0] for p in ward.polygons if p), key=lambda r: abs(_area(r)))
+        lon, lat = _centroid(outer)
+        x, y = box.xy(lon, lat)
+        wide = stringWidth(ward.name, "Helvetica-Bold", size * 0.9)
+        drawing.add(  # type: ignore[attr-defined]
+            Rect(
+                x - wide / 2 - 3, y - 3, wide + 6, size + 2,
+                fillColor=white, fillOpacity=0.75, strokeColor=None,
+            )
+        )  # fmt: skip
+        drawing.add(  # type: ignore[attr-defined]
+            String(
+                x,
+                y,
+                ward.name,
+                textAnchor="middle",
+                fontName="Helvetica-Bold",
+                fontSize=size * 0.9,
+                fillColor=HexColor("#3d5570"),
+            )
+        )
+
+
+def _area(ring: Ring) -> float:
+    return sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in itertools.pairwise(ring)) / 2
+
+
+def _centroid(ring: Ring) -> tuple[float, float]:
+    area = _area(ring)
+    if abs(area) < 1e-15:
+        return ring[0]
+    cx = cy = 0.0
+    for (x1, y1), (x2, y2) in itertools.pairwise(ring):
+        cross = x1 * y2 - x2 * y1
+        cx += (x1 + x2) * cross
+        cy += (y1 + y2) * cross
+    return cx / (6 * area), cy / (6 * area)
+
+
 def _scale_bar(drawing: object, box: _Frame, map_w: float, bottom: float, size: float) -> None:
     from reportlab.graphics.shapes import Line, Rect, String
     from reportlab.lib.colors import HexColor, white
+    from reportlab.pdfbase.pdfmetrics import stringWidth
 
     metres = _nice_length(box.metres_per_point * map_w * 0.3)
     if metres <= 0:
@@ -273,18 +357,26 @@ def _scale_bar(drawing: object, box: _Frame, map_w: float, bottom: float, size: 
     length = metres / box.metres_per_point
     x, y = 12.0, bottom + 10.0
     add = drawing.add  # type: ignore[attr-defined]
-    add(Rect(x - 4, y - 4, length + 8 + 6 * size, size + 10, fillColor=white, strokeColor=None))
+    words = _distance_words(metres)
+    wide = length + 10 + stringWidth(words, "Helvetica", size)
+    add(Rect(x - 4, y - 4, wide + 4, size + 8, fillColor=white, strokeColor=None))
     add(Rect(x, y, length / 2, 4, fillColor=HexColor(NAVY), strokeColor=HexColor(NAVY)))
     add(Rect(x + length / 2, y, length / 2, 4, fillColor=white, strokeColor=HexColor(NAVY)))
     add(Line(x, y, x, y + 7, strokeColor=HexColor(NAVY)))
-    add(String(x + length + 6, y, _distance_words(metres), fontName="Helvetica", fontSize=size))
+    add(String(x + length + 6, y, words, fontName="Helvetica", fontSize=size))
 
 
 def _north_arrow(drawing: object, x: float, y: float, size: float) -> None:
-    from reportlab.graphics.shapes import Polygon, String
+    from reportlab.graphics.shapes import Polygon, Rect, String
     from reportlab.lib.colors import HexColor, white
 
     add = drawing.add  # type: ignore[attr-defined]
+    add(
+        Rect(
+            x - 11, y - size - 6, 22, 36 + size, rx=4, ry=4, fillColor=white,
+            strokeColor=HexColor("#c5ccd6"), strokeWidth=0.5,
+        )
+    )  # fmt: skip
     add(Polygon([x, y + 26, x - 7, y, x, y + 6], fillColor=HexColor(NAVY), strokeColor=None))
     add(
         Polygon(
@@ -322,7 +414,8 @@ def _legend(
     add = drawing.add  # type: ignore[attr-defined]
     step = size + 5
     x = width - legend_width + 4 if side else 4.0
-    y = height - size - 2 if side else (len(legend) + (1 if unplaced else 0)) * step
+    rows = len(legend) + (1 if unplaced else 0)
+    y = height - size - 2 if side else (rows - 1) * step + 4
     if side:
         add(String(x, y, "Crime type", fontName="Helvetica-Bold", fontSize=size))
         y -= step + 2

@@ -369,7 +369,7 @@ def _crime_detail(
     if not data.has_boundaries:
         notes.append(note_without_boundaries())
     elif data.source:
-        notes.append(f"Boundaries: {_escape(data.source)}, Open Government Licence v3.0.")
+        notes.append(f"Boundaries: {_escape(data.source)}.")
     flow = _section(
         f"Where crimes happened in {month}",
         st,

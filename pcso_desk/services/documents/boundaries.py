@@ -47,6 +47,11 @@ MAX_POINTS = 200_000  # in one feature (a full-resolution ward has a few thousan
 MAX_RINGS = 5_000  # in one feature
 KEEP_WITHIN = 0.00001  # degrees: about a metre
 KINDS = {"WD": "ward", "LSOA": "lsoa"}
+# The attribution the ONS asks for, printed under every map drawn from the boundaries.
+ONS_SOURCE = (
+    "Office for National Statistics ({name}), Open Government Licence v3.0; contains OS data "
+    "© Crown copyright and database right"
+)
 _CODE = re.compile(r"^(WD|LSOA)(\d\d)CD$", re.IGNORECASE)
 
 
@@ -399,7 +404,7 @@ def import_boundaries(ctx: Context, path: Path) -> BoundaryImportReport:
             "first with 'pcso-desk import lsoa-map')",
         )
     with ctx.store.write() as session:
-        _store(ctx, session, wanted.values(), source=f"ONS boundaries ({path.name})")
+        _store(ctx, session, wanted.values(), source=ONS_SOURCE.format(name=path.name[:60]))
     kinds = [kind for kind, _code in wanted]
     return BoundaryImportReport(kinds.count("ward"), kinds.count("lsoa"), passed)
 
@@ -443,7 +448,7 @@ def _store(
             "east": east,
             "north": north,
             "shape": json.dumps(polygons, separators=(",", ":")),
-            "source": source[:120],
+            "source": source[:200],
             "deleted_at": None,
         }
         record = held.get((feature.kind, feature.code))

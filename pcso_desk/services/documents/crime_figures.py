@@ -127,3 +127,22 @@ def tables(figures: Any) -> tuple[PackTable, ...]:
             outcome_rows,
         ),
     )
+
+
+def handout_map(session: Session, area: Any, today: Any) -> CrimeMap:
+    """The handout's map: the crimes of the last complete month in the ward, or in every
+    ward of the neighbourhood."""
+    from pcso_desk.domain.months import last_complete_month, month_title
+
+    if area.kind == "ward":
+        wards = [area.id]
+    else:
+        wards = list(
+            session.scalars(
+                select(m.Ward.id).where(
+                    m.Ward.deleted_at.is_(None), m.Ward.neighbourhood_id == area.id
+                )
+            )
+        )
+    month = last_complete_month(today)
+    return crime_map(session, wards, month, month_title(month))

@@ -67,4 +67,4 @@ class Boundary(Record, Base):
     east: Mapped[float] = mapped_column(Float)
     north: Mapped[float] = mapped_column(Float)
     shape: Mapped[str] = mapped_column(Text)
-    source: Mapped[str] = mapped_column(String(120), default="")  # for the map's attribution
+    source: Mapped[str] = mapped_column(String(200), default="")  # for the map's attribution

@@ -36,7 +36,7 @@ def upgrade() -> None:
         sa.Column("east", sa.Float(), nullable=False),
         sa.Column("north", sa.Float(), nullable=False),
         sa.Column("shape", sa.Text(), nullable=False),
-        sa.Column("source", sa.String(length=120), nullable=False),
+        sa.Column("source", sa.String(length=200), nullable=False),
         sa.Column("id", sa.String(length=36), nullable=False),
         sa.Column("created_at", sa.String(length=32), nullable=False),
         sa.Column("updated_at", sa.String(length=32), nullable=False),
