@@ -371,7 +371,7 @@ def _crime_map(data: Handout, st: dict[str, Any], large_print: bool) -> list[Any
     if data.crime_map is None or not data.crime_map.points:
         return []
     size = 16.0 if large_print else 10.0
-    height = (165 if large_print else 85) * mm
+    height = (165 if large_print else 72) * mm
     block = [
         _p(f"Crime near you in {data.crime_map.caption}", st["h2"]),
         draw_map(data.crime_map, 174 * mm, height, font_size=size),

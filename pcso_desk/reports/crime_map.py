@@ -17,6 +17,7 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 Ring = tuple[tuple[float, float], ...]  # (longitude, latitude) pairs, WGS 84
 Polygon = tuple[Ring, ...]  # the outer ring first, then any holes
@@ -185,7 +186,7 @@ def draw_map(
 ) -> object:
     """The map as a reportlab Drawing `width` x `height` points: map on the left, legend on
     the right (below it when the drawing is narrow)."""
-    from reportlab.graphics.shapes import Circle, Drawing, Polygon, Rect, String
+    from reportlab.graphics.shapes import Circle, Drawing, Rect, String
     from reportlab.lib.colors import HexColor, white
 
     drawing = Drawing(width, height)
@@ -203,24 +204,7 @@ def draw_map(
     pad = 14.0
     if extent is not None:
         box = _fit(extent, pad, map_bottom + pad + 18, map_w - 2 * pad - 26, map_h - 2 * pad - 18)
-        for outline in sorted(data.outlines, key=lambda o: o.kind != "lsoa"):
-            ward = outline.kind == "ward"
-            for polygon in outline.polygons:
-                for number, ring in enumerate(polygon):
-                    flat = [c for lon, lat in ring for c in box.xy(lon, lat)]
-                    if len(flat) < 6:
-                        continue
-                    fill = HexColor("#e3ebf3") if ward and number == 0 else None
-                    if ward and number > 0:
-                        fill = HexColor("#f7f9fb")
-                    drawing.add(
-                        Polygon(
-                            flat,
-                            fillColor=fill,
-                            strokeColor=HexColor(NAVY if ward else "#9fb3c8"),
-                            strokeWidth=1.6 if ward else 0.5,
-                        )
-                    )
+        _outlines(drawing, data, box)
         chosen = colours(data.points)
         for x, y, radius, point in _placed(data.points, box):
             drawing.add(
@@ -260,6 +244,29 @@ def draw_map(
         )
     _legend(drawing, legend, data.unplaced, width, height, legend_width, side, font_size)
     return drawing
+
+
+def _outlines(drawing: Any, data: CrimeMap, box: _Frame) -> None:
+    """The wards filled, then the LSOAs' lines over them, then the wards' edges on top."""
+    from reportlab.graphics.shapes import Polygon
+    from reportlab.lib.colors import HexColor
+
+    passes = (
+        ("ward", HexColor("#e3ebf3"), None, 0.0),
+        ("lsoa", None, HexColor("#9fb3c8"), 0.5),
+        ("ward", None, HexColor(NAVY), 1.6),
+    )
+    for kind, fill, stroke, width in passes:
+        for outline in (o for o in data.outlines if o.kind == kind):
+            for polygon in outline.polygons:
+                for number, ring in enumerate(polygon):
+                    flat = [c for lon, lat in ring for c in box.xy(lon, lat)]
+                    if len(flat) < 6:
+                        continue
+                    hole = HexColor("#f7f9fb") if fill is not None and number > 0 else fill
+                    drawing.add(
+                        Polygon(flat, fillColor=hole, strokeColor=stroke, strokeWidth=width)
+                    )
 
 
 def _radius(count: int) -> float:
