@@ -100,7 +100,7 @@ def _rows(path: Path) -> tuple[dict[str, int | None], list[tuple[int, list[str]]
 
 def import_lsoa_map(ctx: Context, path: Path) -> LsoaMapReport:
     """Import one lookup file in one unit of work (see the module docstring)."""
-    ctx.require(Action.IMPORT, "lsoa_wards")
+    ctx.require(Action.ORGANISATION, "lsoa_wards")
     columns, rows = _rows(path)
 
     def cell(cells: list[str], name: str) -> str:
