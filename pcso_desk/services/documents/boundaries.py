@@ -24,7 +24,7 @@ import json
 import math
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,7 +40,7 @@ from pcso_desk.services.documents.crimes import UK_LATITUDE, UK_LONGITUDE
 from pcso_desk.services.records.csv_reading import open_regular
 from pcso_desk.store.models import Boundary, LsoaWard, Ward
 
-MAX_BYTES = 150 * 1024 * 1024  # the ONS generalised (BGC) files are well under this
+MAX_BYTES = 100 * 1024 * 1024  # the ONS generalised (BGC) files are well under this
 MAX_ZIP_BYTES = 400 * 1024 * 1024  # unpacked from a .zip
 MAX_FEATURES = 50_000  # England and Wales have 35,672 LSOAs (2021)
 MAX_POINTS = 200_000  # in one feature (a full-resolution ward has a few thousand)
@@ -77,6 +77,7 @@ class _Feature:
     code: str
     name: str
     polygons: list[list[list[tuple[float, float]]]]
+    ours: bool = True  # False: another area's, passed over unread
 
     @property
     def label(self) -> str:
@@ -203,7 +204,10 @@ def _count_points(polygons: list[list[list[tuple[float, float]]]], label: str) -
         )
 
 
-def _from_geojson(data: bytes) -> Iterator[_Feature]:
+Ours = Callable[[str, str, str], bool]  # (kind, code, name): one of the team's areas?
+
+
+def _from_geojson(data: bytes, ours: Ours) -> Iterator[_Feature]:
     for number, properties, geometry in _geojson_features(data):
         naming = _naming(properties)
         if naming is None:
@@ -211,7 +215,10 @@ def _from_geojson(data: bytes) -> Iterator[_Feature]:
                 f"Feature {number} has no ward or LSOA code property (such as WD23CD or LSOA21CD)"
             )
         kind, code, name = naming
-        feature = _Feature(number, kind, code, name, [])
+        feature = _Feature(number, kind, code, name, [], ours(kind, code, name))
+        if not feature.ours:
+            yield feature
+            continue
         feature.polygons = _geojson_polygons(geometry, feature.label)
         _count_points(feature.polygons, feature.label)
         yield feature
@@ -258,7 +265,7 @@ def _shapefile_parts(path: Path) -> tuple[bytes, bytes, bytes | None, str]:
     return shp, dbf, shx, prj
 
 
-def _from_shapefile(path: Path) -> Iterator[_Feature]:
+def _from_shapefile(path: Path, ours: Ours) -> Iterator[_Feature]:
     import shapefile  # pyshp
 
     shp, dbf, shx, prj = _shapefile_parts(path)
@@ -284,16 +291,22 @@ def _from_shapefile(path: Path) -> Iterator[_Feature]:
         try:
             record = reader.record(number)
             properties = dict(zip(fields, list(record), strict=False))
-            shape = reader.shape(number)
-            points, parts = list(shape.points), list(shape.parts)
-            shape_type = shape.shapeType
         except Exception:
             raise _Refused(f"Feature {number + 1} cannot be read from the shapefile") from None
         naming = _naming(properties)
         if naming is None:
             raise _Refused(f"Feature {number + 1} has no ward or LSOA code")
         kind, code, name = naming
-        feature = _Feature(number + 1, kind, code, name, [])
+        feature = _Feature(number + 1, kind, code, name, [], ours(kind, code, name))
+        if not feature.ours:  # another area's: its shape is not even read
+            yield feature
+            continue
+        try:
+            shape = reader.shape(number)
+            points, parts = list(shape.points), list(shape.parts)
+            shape_type = shape.shapeType
+        except Exception:
+            raise _Refused(f"Feature {number + 1} cannot be read from the shapefile") from None
         if shape_type not in (5, 15, 25):  # polygon, polygonZ, polygonM
             raise _Refused(f"{feature.label} is not a polygon")
         if len(points) > MAX_POINTS or len(parts) > MAX_RINGS:
@@ -333,13 +346,14 @@ def _signed_area(ring: list[tuple[float, float]]) -> float:
     return sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in itertools.pairwise(ring)) / 2
 
 
-def read_features(path: Path) -> Iterator[_Feature]:
-    """Every feature of the file, checked; raises _Refused naming the first bad one."""
+def read_features(path: Path, ours: Ours) -> Iterator[_Feature]:
+    """Every feature of the file, those of the team's areas (`ours`) with their shapes read
+    and checked; raises _Refused naming the first bad one."""
     suffix = path.suffix.lower()
     if suffix in (".shp", ".zip"):
-        yield from _from_shapefile(path)
+        yield from _from_shapefile(path, ours)
     elif suffix in (".geojson", ".json"):
-        yield from _from_geojson(_read_bytes(path, MAX_BYTES))
+        yield from _from_geojson(_read_bytes(path, MAX_BYTES), ours)
     else:
         raise _Refused("give a .geojson file, a .shp file (with its .dbf) or the .zip of one")
 
@@ -379,20 +393,23 @@ def import_boundaries(ctx: Context, path: Path) -> BoundaryImportReport:
         wards_by_code, wards_by_name, lsoas = _team_areas(session)
     wanted: dict[tuple[str, str], tuple[_Feature, str | None, list[Any]]] = {}
     passed = 0
+
+    def ward_of(kind: str, code: str, name: str) -> str | None:
+        """The team's ward a feature belongs to: a ward by code (else name), an LSOA by the
+        LSOA table; None for another area's."""
+        if kind == "ward":
+            return wards_by_code.get(code) or (wards_by_name.get(name.lower()) if name else None)
+        return lsoas.get(code)
+
     try:
-        for feature in read_features(path):
-            polygons = _checked(feature)  # every feature, ours or not: a bad file is refused
-            if not feature.code:
-                raise _Refused(f"Feature {feature.number} has a blank code")
-            if feature.kind == "ward":
-                ward = wards_by_code.get(feature.code) or wards_by_name.get(feature.name.lower())
-                ours = ward is not None
-            else:
-                ours = feature.code in lsoas
-                ward = lsoas.get(feature.code)
-            if not ours or not polygons:
+        for feature in read_features(path, lambda *area: ward_of(*area) is not None):
+            if feature.ours and not feature.code:
+                raise _Refused(f"{feature.label} has a blank code")
+            polygons = _checked(feature) if feature.ours else []
+            if not polygons:
                 passed += 1
                 continue
+            ward = ward_of(feature.kind, feature.code, feature.name)
             wanted[(feature.kind, feature.code)] = (feature, ward, polygons)
     except _Refused as why:
         raise _refuse(path, str(why)) from None

@@ -273,14 +273,17 @@ def _store(
 
 
 def _revise(record: CrimeRecord, row: dict[str, Any], wards: dict[str, str]) -> bool:
-    """Bring a held row up to a later release of it; whether anything changed."""
+    """Bring a held row up to a later release of it; whether anything changed (a deleted row
+    stays as it was deleted)."""
+    if record.deleted_at is not None:
+        return False
     changed = False
     for name in REVISED:
         if row[name] and getattr(record, name) != row[name]:
             setattr(record, name, row[name])
             changed = True
     ward = wards.get(record.lsoa_code)
-    if ward is not None and record.ward_id != ward and record.deleted_at is None:
+    if ward is not None and record.ward_id != ward:
         record.ward_id = ward
         changed = True
     return changed
