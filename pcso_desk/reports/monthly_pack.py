@@ -385,10 +385,16 @@ def _crime_detail(
             _table(streets, st, [220, 60, 194]) if streets.rows else _para(none, st),
         )
     if outcomes is not None:
+        # The type once per group on paper (the CSV and workbook repeat it on every row).
+        grouped = tuple(
+            ("" if i and row[0] == outcomes.rows[i - 1][0] else row[0], *row[1:])
+            for i, row in enumerate(outcomes.rows)
+        )
+        shown = PackTable(outcomes.name, outcomes.title, outcomes.header, grouped)
         flow += _section(
             "What happened",
             st,
-            _table(outcomes, st, [150, 254, 70]) if outcomes.rows else _para(none, st),
+            _table(shown, st, [150, 254, 70]) if outcomes.rows else _para(none, st),
             _para(
                 "The latest outcome police.uk holds for each crime of the month; outcomes "
                 "are updated as cases progress. Anti-social behaviour has no outcomes.",
