@@ -57,6 +57,13 @@ def test_old_asb_keys_become_the_imports_keys_and_a_reimport_adds_nothing(
             )
             marks = ", ".join("?" for _ in names)
             conn.execute(f"INSERT INTO crime_records VALUES ({marks})", list(values.values()))
+        values.update(  # a point the old import let through, which broke every bundle
+            id="00000000-0000-4000-8000-000000000009",
+            crime_id="inf1",
+            longitude=float("inf"),
+            row_key="inf1",
+        )
+        conn.execute(f"INSERT INTO crime_records VALUES ({marks})", list(values.values()))
     store = open_store(path, tmp_path / "backups")
     try:
         ctx = Context.open(store)
@@ -68,7 +75,12 @@ def test_old_asb_keys_become_the_imports_keys_and_a_reimport_adds_nothing(
                     "SELECT row_key FROM crime_records WHERE lsoa_code = 'E01099001'"
                 )
             )
-        assert keys == sorted([row_key(ROW, 0), row_key(ROW, 1)])
+        assert keys == sorted([row_key(ROW, 0), row_key(ROW, 1), "inf1"])
+        with store.engine.connect() as conn:
+            point = conn.exec_driver_sql(
+                "SELECT longitude, latitude FROM crime_records WHERE crime_id = 'inf1'"
+            ).one()
+        assert tuple(point) == (None, None)
         street = tmp_path / "street.csv"
         revised = [*ROW[:10], "Action to be taken by another organisation", ""]
         lines = [",".join(HEADER), ",".join(revised), ",".join(ROW)]

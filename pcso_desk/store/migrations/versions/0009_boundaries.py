@@ -10,7 +10,9 @@ behaviour) were keyed by a hash of the whole row, so a revised outcome made them
 they are keyed again here by what police.uk fixes for an event (month, location, LSOA,
 point and type) and their occurrence, as the import now keys them
 (services/documents/crimes.py). Every station computes the same keys from the same rows
-(ordered by their old key), so the stations stay in step without a sync.
+(ordered by their old key), so the stations stay in step without a sync. A point held with
+an infinite coordinate (the import let one through, and it broke every sync bundle it went
+into) is cleared the same way on every station: such a row has no place on a map.
 """
 
 import hashlib
@@ -57,6 +59,10 @@ def upgrade() -> None:
     op.create_index("ix_boundaries_ward_id", "boundaries", ["ward_id"], unique=False)
     op.create_index("ix_boundaries_hlc", "boundaries", ["hlc"], unique=False)
     _rekey_asb()
+    op.execute(  # 9e999 is SQLite's infinity; a NaN was already stored as NULL
+        "UPDATE crime_records SET longitude = NULL, latitude = NULL "
+        "WHERE abs(longitude) = 9e999 OR abs(latitude) = 9e999"
+    )
 
 
 def _identity(row: sa.Row) -> str:
