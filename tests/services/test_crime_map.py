@@ -188,8 +188,15 @@ def test_a_mapping_added_changed_or_deleted_in_admin_remaps_the_crimes_at_once(
     )
     mapping = services["lsoa_wards"].create({"lsoa_code": CENTRAL, "ward_id": world.ward})
     assert [r.ward_id for r in held(services)] == [world.ward, None]
+    lsoa = {
+        "type": "Feature",
+        "properties": {"LSOA21CD": CENTRAL, "LSOA21NM": "Testshire 001A"},
+        "geometry": {"type": "Polygon", "coordinates": [square(-0.105, 51.695, 0.005)]},
+    }
+    services.packs.import_boundaries(geojson(tmp_path, lsoa))
     services["lsoa_wards"].update(mapping.created[0], {"ward_id": world.other_ward})
     assert [r.ward_id for r in held(services)] == [world.other_ward, None]
+    assert [b.ward_id for b in _boundaries(services)] == [world.other_ward]  # its outline too
     services["lsoa_wards"].update(mapping.created[0], {"lsoa_code": EAST})
     assert [r.ward_id for r in held(services)] == [None, world.other_ward]
     services["lsoa_wards"].delete(mapping.created[0])

@@ -34,7 +34,7 @@ from pcso_desk.domain.permissions import Action
 from pcso_desk.services.context import Context
 from pcso_desk.services.records.contact_import import read_text
 from pcso_desk.store.base import new_id, utcnow
-from pcso_desk.store.models import CrimeRecord, LsoaWard
+from pcso_desk.store.models import Boundary, CrimeRecord, LsoaWard
 
 HEADER = (
     "Crime ID",
@@ -292,13 +292,17 @@ def _revise(record: CrimeRecord, row: dict[str, Any], wards: dict[str, str]) -> 
 def remap_crimes(
     session: Session,
     lsoa_codes: Iterable[str],
-    stamp: Callable[[CrimeRecord], None],
+    stamp: Callable[[Any], None],
     wards: dict[str, str | None] | None = None,
+    *,
+    outlines: bool = True,
 ) -> int:
     """Give every live crime row in these LSOAs the ward the LSOA table maps it to (none if
     it is not mapped), stamping each changed row with `stamp` so sync carries it; returns
-    how many rows changed. `wards` gives the mapping when the caller knows it (a mapping
-    not yet flushed); else it is read from the table."""
+    how many crime rows changed. `wards` gives the mapping when the caller knows it (a
+    mapping not yet flushed); else it is read from the table. With `outlines`, the LSOAs'
+    boundaries follow too (a change to the team's area: only a role that may change the LSOA
+    table makes it, so a sync merge leaves them to the station that changed the mapping)."""
     codes = sorted({code for code in lsoa_codes if code})
     changed = 0
     for start in range(0, len(codes), _BATCH):
@@ -323,6 +327,17 @@ def remap_crimes(
                 record.ward_id = ward
                 stamp(record)
                 changed += 1
+        if outlines:
+            for shape in session.scalars(
+                select(Boundary).where(
+                    Boundary.deleted_at.is_(None),
+                    Boundary.kind == "lsoa",
+                    Boundary.code.in_(chunk),
+                )
+            ):
+                if shape.ward_id != mapped.get(shape.code):
+                    shape.ward_id = mapped.get(shape.code)
+                    stamp(shape)
     return changed
 
 
@@ -336,7 +351,7 @@ def remap_after_mapping(session: Session, mapping: LsoaWard) -> None:
     wards: dict[str, str | None] = {code: None for code in old}
     wards[mapping.lsoa_code] = mapping.ward_id if live else None
 
-    def like_mapping(record: CrimeRecord) -> None:
+    def like_mapping(record: Any) -> None:
         for name in ("hlc", "station_id", "updated_by", "updated_at", "updated_role"):
             setattr(record, name, getattr(mapping, name))
 
@@ -385,6 +400,8 @@ def remap_after_sync(ctx: Context, session: Session, changed: dict[str, list[str
             )
     if not codes:
         return 0
-    remapped = remap_crimes(session, codes, lambda crime: ctx.stamp(crime, creating=False))
+    remapped = remap_crimes(
+        session, codes, lambda crime: ctx.stamp(crime, creating=False), outlines=False
+    )
     session.flush()
     return remapped
