@@ -98,7 +98,9 @@ def _add_export(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 
 def _add_import(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    importer = commands.add_parser("import", help="import contacts or crime figures from CSV")
+    importer = commands.add_parser(
+        "import", help="import contacts, crime data, the ONS LSOA lookup or boundaries"
+    )
     kinds = importer.add_subparsers(
         dest="kind", metavar="KIND", required=True, help="what the file holds"
     )
