@@ -12,6 +12,7 @@ from pcso_desk.cli import accounts as cli_accounts
 from pcso_desk.cli import backup as cli_backup
 from pcso_desk.cli import common as cli_common
 from pcso_desk.cli import documents as cli_documents
+from pcso_desk.cli import maps as cli_maps
 from pcso_desk.cli import meetings as cli_meetings
 from pcso_desk.cli import packs as cli_packs
 from pcso_desk.cli import sync as cli_sync
@@ -97,7 +98,9 @@ def _add_export(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 
 def _add_import(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    importer = commands.add_parser("import", help="import contacts or crime figures from CSV")
+    importer = commands.add_parser(
+        "import", help="import contacts, crime data, the ONS LSOA lookup or boundaries"
+    )
     kinds = importer.add_subparsers(
         dest="kind", metavar="KIND", required=True, help="what the file holds"
     )
@@ -118,6 +121,7 @@ def _add_import(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         help="write the rejected rows, with a reason column, to this file",
     )
     cli_packs.add_import_crimes(kinds)
+    cli_maps.add_imports(kinds)
 
 
 class _ContactColumnsHelp(argparse.RawDescriptionHelpFormatter):
@@ -169,6 +173,8 @@ def run(args: argparse.Namespace, open_services: OpenServices, out: TextIO | Non
         return cli_packs.run_monthly_pack(args, open_services, out or sys.stdout)
     if args.command == "import" and args.kind == "crimes":
         return cli_packs.run_import_crimes(args, open_services, out or sys.stdout)
+    if args.command == "import" and args.kind in cli_maps.KINDS:
+        return cli_maps.run(args, open_services, out or sys.stdout)
     handler = {
         "init": _init,
         "demo": _demo,

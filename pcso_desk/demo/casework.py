@@ -6,13 +6,14 @@ the demo store agrees with what the services compute, and some open cases are le
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from pcso_desk.demo import places
+from pcso_desk.demo import boundaries, places
 from pcso_desk.demo.world import (
     Hood,
     Person,
@@ -270,25 +271,71 @@ CRIME_TYPE = Weighted(
 
 
 def _crime(w: World) -> None:
-    """LSOA map; street-level rows for the last 12 whole months; typed counts for the 12 before."""
+    """LSOA map and synthetic boundaries; street-level rows for the last 12 whole months at
+    snap points inside the wards' LSOAs; typed counts for the 12 before."""
     rng = w.rng("crime")
     serials = iter(range(23_000 + rng.randint(0, 500), 99_999))
     this_month = date(w.today.year, w.today.month, 1)
+    mapped = at(w.start - timedelta(days=30), 10 * 60)
     for district in places.DISTRICTS:
         wards = [ward for ward in w.wards if ward.hood.district is district]
+        lsoas: dict[str, list[tuple[str, str]]] = {}
         for index, ward in enumerate(wards, 1):
-            lsoas = [
+            lsoas[ward.id] = [
                 (f"E01{next(serials):06d}", f"{district.name} {index:03d}{letter}")
                 for letter in "ABCDE"[: rng.randint(3, 5)]
             ]
-            for code, name in lsoas:
+            for code, name in lsoas[ward.id]:
                 row = {"lsoa_code": code, "lsoa_name": name, "ward_id": ward.id}
-                w.sink.add(m.LsoaWard, row, at(w.start - timedelta(days=30), 10 * 60))
-            centre = tuple(c + rng.uniform(-0.015, 0.015) for c in ward.hood.place.centre)
-            for back in range(1, 13):
-                _crime_month(w, rng, ward, lsoas, add_months(this_month, -back), centre)
+                w.sink.add(m.LsoaWard, row, mapped)
+        for hood in dict.fromkeys(ward.hood for ward in wards):
+            hood_wards = [ward for ward in wards if ward.hood is hood]
+            centre = hood.place.centre
+            seeds = [
+                (centre[0] + rng.uniform(-0.012, 0.012), centre[1] + rng.uniform(-0.018, 0.018))
+                for _ in hood_wards
+            ]
+            streets = [[*ward.areas, *rng.sample(places.CRIME_SPOTS, 2)] for ward in hood_wards]
+            shapes = boundaries.ward_shapes(
+                rng, centre, seeds, [len(lsoas[ward.id]) for ward in hood_wards], streets
+            )
+            for ward, shape in zip(hood_wards, shapes, strict=True):
+                _boundaries(w, ward, shape, lsoas[ward.id], mapped)
+                for back in range(1, 13):
+                    month = add_months(this_month, -back)
+                    _crime_month(w, rng, ward, lsoas[ward.id], month, shape.snaps)
+        for ward in wards:
             for back in range(13, 25):
                 _crime_counts(w, rng, ward, add_months(this_month, -back))
+
+
+def _boundaries(
+    w: World,
+    ward: Ward,
+    shape: boundaries.WardShape,
+    lsoas: list[tuple[str, str]],
+    when: datetime,
+) -> None:
+    """The ward's synthetic outline and its LSOAs' (as `pcso-desk import boundaries` stores
+    real ones)."""
+    code = next((p.code for p in ward.hood.place.wards if p.name == ward.name), ward.name)
+    parts = [("ward", code[:16], ward.name, shape.outline)]
+    parts += [("lsoa", c, n, ring) for (c, n), ring in zip(lsoas, shape.lsoas, strict=True)]
+    for kind, key, name, ring in parts:
+        lons, lats = [p[0] for p in ring], [p[1] for p in ring]
+        row = {
+            "kind": kind,
+            "code": key,
+            "name": name,
+            "ward_id": ward.id,
+            "west": min(lons),
+            "south": min(lats),
+            "east": max(lons),
+            "north": max(lats),
+            "shape": json.dumps([[ring]], separators=(",", ":")),
+            "source": boundaries.SOURCE,
+        }
+        w.sink.add(m.Boundary, row, when)
 
 
 def _crime_month(
@@ -297,23 +344,23 @@ def _crime_month(
     ward: Ward,
     lsoas: list[tuple[str, str]],
     month: date,
-    centre: tuple[float, ...],
+    snaps: list[boundaries.SnapPoint],
 ) -> None:
     imported = at(add_months(month, 2), 10 * 60)
     for _ in range(poisson(rng, w.scale.crimes_per_ward_month * ward.weight)):
         crime_type = CRIME_TYPE.pick(rng)
         asb = crime_type == "Anti-social behaviour"
         crime_id = "" if asb else f"{rng.getrandbits(256):064x}"
-        code, name = rng.choice(lsoas)
-        spot = rng.choice(places.CRIME_SPOTS if rng.random() < 0.15 else ward.areas)
+        snap = rng.choice(snaps)
+        code, name = lsoas[snap.lsoa]
         row = {
             "crime_id": crime_id,
             "month": month.strftime("%Y-%m"),
             "reported_by": FORCE,
             "falls_within": FORCE,
-            "latitude": round(centre[0] + rng.uniform(-0.01, 0.01), 6),
-            "longitude": round(centre[1] + rng.uniform(-0.01, 0.01), 6),
-            "location": f"On or near {spot}",
+            "latitude": snap.latitude,
+            "longitude": snap.longitude,
+            "location": f"On or near {snap.street}",
             "lsoa_code": code,
             "lsoa_name": name,
             "crime_type": crime_type,

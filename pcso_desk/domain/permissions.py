@@ -85,7 +85,7 @@ RESTRICTED_KINDS = frozenset({"victim_cases", "victim_contacts"})
 # Record kinds that describe the force and the team rather than the community.
 ORGANISATION_KINDS = frozenset(
     {"districts", "councils", "police_stations", "neighbourhoods", "wards", "officers",
-     "officer_wards", "lsoa_wards"}
+     "officer_wards", "lsoa_wards", "boundaries"}
 )  # fmt: skip
 
 

@@ -9,6 +9,7 @@ from xml.sax.saxutils import escape
 
 from pcso_desk.paths import resource_path
 from pcso_desk.reports.common import ACCENT, NAVY, DocumentInfo, render_pdf, styles, uk_date
+from pcso_desk.reports.crime_map import CrimeMap
 
 CRIMESTOPPERS = "0800 555 111"
 MAX_ADVICE = 3  # categories of advice on one handout
@@ -78,6 +79,7 @@ class Handout:
     priorities: tuple[PublicPriority, ...]
     events: tuple[PublicEvent, ...]
     issued_on: date
+    crime_map: CrimeMap | None = None  # last month's crimes (reports/crime_map.py)
 
 
 def when(starts: datetime, ends: datetime | None) -> str:
@@ -122,6 +124,7 @@ def build_handout(data: Handout, *, large_print: bool = False, invariant: bool =
     story += _contact_boxes(data, st)
     story += _priorities(data, st)
     story += _events(data, st)
+    story += _crime_map(data, st, large_print)
     story += _advice(data, st)
     return render_pdf(story, handout_info(data, large_print), invariant=invariant)
 
@@ -361,3 +364,28 @@ def _advice(data: Handout, st: dict[str, Any]) -> list[Any]:
             )
         )
     return story
+
+
+def _crime_map(data: Handout, st: dict[str, Any], large_print: bool) -> list[Any]:
+    """Crime near you: last month's crimes on the area's map, kept with its heading."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import KeepTogether
+
+    from pcso_desk.reports.crime_map import draw_map, note_without_boundaries
+
+    if data.crime_map is None or not data.crime_map.points:
+        return []
+    size = 16.0 if large_print else 10.0
+    height = (165 if large_print else 72) * mm
+    block = [
+        _p(f"Crime near you in {data.crime_map.caption}", st["h2"]),
+        draw_map(data.crime_map, 174 * mm, height, font_size=size),
+        _p(
+            "Each dot is a crime at the \u201con or near\u201d point police.uk publishes "
+            "(never an address). More at police.uk.",
+            st["small"],
+        ),
+    ]
+    if not data.crime_map.has_boundaries:
+        block.append(_p(note_without_boundaries(), st["small"]))
+    return [KeepTogether(block)]

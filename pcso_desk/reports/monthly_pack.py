@@ -25,6 +25,7 @@ from pcso_desk.reports.common import (
     uk_date,
     uk_month,
 )
+from pcso_desk.reports.crime_map import CrimeMap, OutcomeLine, StreetLine
 from pcso_desk.reports.pack_cover import (
     PackExtras,
     cover_lines,
@@ -114,6 +115,10 @@ class MonthlyFigures:
     victim_contacts_on_time: int = 0
     victim_cases_closed: int = 0
     victim_satisfaction: tuple[int, ...] = ()
+    # The crime map, "crimes by street" and "what happened" (services/documents/crime_figures).
+    crime_map: CrimeMap | None = None
+    streets: tuple[StreetLine, ...] = ()
+    outcomes: tuple[OutcomeLine, ...] = ()
 
     @property
     def public_meeting_held(self) -> bool:
@@ -416,7 +421,65 @@ def _story(
 ) -> list[Any]:
     by = {t.name: t for t in tables}
     public = not internal
-    return [*_glance(figures, by, st), *_community(by, st), *_figures(figures, by, st, public)]
+    return [
+        *_glance(figures, by, st),
+        *_community(by, st),
+        *_figures(figures, by, st, public),
+        *_crime_detail(figures, by, st),
+    ]
+
+
+def _crime_detail(
+    figures: MonthlyFigures, by: dict[str, PackTable], st: dict[str, Any]
+) -> list[Any]:
+    """Where crimes happened (the map), crimes by street, and what happened."""
+    from pcso_desk.reports.crime_map import draw_map, note_without_boundaries
+
+    if figures.crime_map is None:
+        return []
+    data = figures.crime_map
+    month = month_title(figures.month)
+    notes = [
+        "Each dot is a crime at the “on or near” point police.uk publishes for it (a point "
+        "on or near the street, never an address); a bigger dot is several crimes at one point."
+    ]
+    if not data.has_boundaries:
+        notes.append(note_without_boundaries())
+    elif data.source:
+        notes.append(f"Boundaries: {_escape(data.source)}.")
+    flow = _section(
+        f"Where crimes happened in {month}",
+        st,
+        draw_map(data, CHART_WIDTH, 330, font_size=9),
+        *[_para(n, st, "small") for n in notes],
+    )
+    streets, outcomes = by.get("crime-by-street"), by.get("crime-outcomes")
+    none = "No crimes were recorded in this area this month."
+    if streets is not None:
+        flow += _section(
+            "Crimes by street",
+            st,
+            _table(streets, st, [220, 60, 194]) if streets.rows else _para(none, st),
+        )
+    if outcomes is not None:
+        # The type once per group on paper (the CSV and workbook repeat it on every row).
+        grouped = tuple(
+            ("" if i and row[0] == outcomes.rows[i - 1][0] else row[0], *row[1:])
+            for i, row in enumerate(outcomes.rows)
+        )
+        shown = PackTable(outcomes.name, outcomes.title, outcomes.header, grouped)
+        flow += _section(
+            "What happened",
+            st,
+            _table(shown, st, [150, 254, 70]) if outcomes.rows else _para(none, st),
+            _para(
+                "The latest outcome police.uk holds for each crime of the month; outcomes "
+                "are updated as cases progress. Anti-social behaviour has no outcomes.",
+                st,
+                "small",
+            ),
+        )
+    return flow
 
 
 def render_monthly_pack(

@@ -52,6 +52,11 @@ STATION = str(uuid.uuid5(NAMESPACE, "station"))
 BASE_MS = 1_709_280_000_000  # 2024-03-01 08:00 UTC
 # Columns kept as plain text whose values the app reads as more than text.
 OVERRIDES: dict[tuple[str, str], list[Any]] = {  # per row: [row 1, row 2, ...]
+    ("boundaries", "kind"): ["ward", "lsoa"],
+    ("boundaries", "shape"): [
+        json.dumps([[[[-0.11, 51.69], [-0.09, 51.69], [-0.09, 51.71], [-0.11, 51.69]]]]),
+        json.dumps([[[[-0.10, 51.70], [-0.095, 51.70], [-0.095, 51.705], [-0.10, 51.70]]]]),
+    ],
     ("councils", "kind"): ["district", "parish", "town", "district"],
     ("retention_reviews", "decision"): ["keep", "dispose"],
     ("retention_reviews", "table_name"): ["contacts", "contacts"],

@@ -18,6 +18,7 @@ SECTIONS = [
     "A PCSO's day",
     "Printing a street briefing handout",
     "Producing a monthly update pack",
+    "Crime data and the crime map",
     "Syncing stations",
     "Data protection",
     "Where your data and backups live",

@@ -60,7 +60,15 @@ def test_the_zip_holds_a_pdf_a_workbook_and_a_csv_per_table(public: dict[str, by
         [f"{base}.pdf", f"{base}.xlsx"]
         + [
             f"{base}/{n}.csv"
-            for n in ("summary", "crime", "meetings", "priorities", "feelings-of-safety")
+            for n in (
+                "summary",
+                "crime",
+                "meetings",
+                "priorities",
+                "feelings-of-safety",
+                "crime-by-street",
+                "crime-outcomes",
+            )
         ]
     )
 
@@ -107,7 +115,15 @@ def test_public_csvs_hold_the_known_figures(public: dict[str, bytes]) -> None:
 def test_the_workbook_agrees_with_the_csvs(public: dict[str, bytes]) -> None:
     base = f"riverside-snt-{MONTH}"
     book = load_workbook(io.BytesIO(public[f"{base}.xlsx"]))
-    assert book.sheetnames == ["summary", "crime", "meetings", "priorities", "feelings-of-safety"]
+    assert book.sheetnames == [
+        "summary",
+        "crime",
+        "meetings",
+        "priorities",
+        "feelings-of-safety",
+        "crime-by-street",
+        "crime-outcomes",
+    ]
     for sheet in book.worksheets:
         assert sheet.sheet_state == "visible"
         expected = csv_rows(public[f"{base}/{sheet.title}.csv"])

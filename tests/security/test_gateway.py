@@ -11,6 +11,7 @@ representative call for every declared use case must exist below.
 from __future__ import annotations
 
 import inspect
+import json
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -286,6 +287,29 @@ def _document(action: str, what: str) -> Call:
     return prepare
 
 
+def _lsoa_map_file(station: Station) -> Path:
+    number = _n(station)
+    path = station.root / f"lookup-{number}.csv"
+    text = f"LSOA21CD,LSOA21NM,WD23CD,WD23NM\nE01{number:06d},Testshire 1,RIV-C,Riverside\n"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _boundary_file(station: Station) -> Path:
+    """A ward boundary a little different each time (so each import changes something)."""
+    number = _n(station)
+    path = station.root / f"wards-{number}.geojson"
+    d = number / 10_000
+    ring = [[-0.1, 51.7], [-0.09 + d, 51.7], [-0.09 + d, 51.71], [-0.1, 51.71], [-0.1, 51.7]]
+    feature = {
+        "type": "Feature",
+        "properties": {"WD23CD": "RIV-C", "WD23NM": "Riverside Central"},
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    return path
+
+
 def _crimes_file(station: Station) -> Path:
     number = _n(station)
     path = station.root / f"street-{number}.csv"
@@ -451,6 +475,8 @@ CALLS: dict[str, Call] = {
         )
     ),
     "Packs.import_crimes": lambda st, s: lambda: s.import_crimes(_crimes_file(st)),
+    "Packs.import_lsoa_map": lambda st, s: lambda: s.import_lsoa_map(_lsoa_map_file(st)),
+    "Packs.import_boundaries": lambda st, s: lambda: s.import_boundaries(_boundary_file(st)),
     "Today.summary": lambda st, s: lambda: s.summary(datetime(2026, 7, 10, 9, tzinfo=UTC)),
     "Today.log_engagement": _engagement,
     "Kins.check_in": _with(

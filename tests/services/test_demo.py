@@ -6,6 +6,8 @@ determinism tests build one more store each. Only the small scale is built here.
 
 from __future__ import annotations
 
+import itertools
+import json
 import os
 import random
 import subprocess
@@ -113,6 +115,7 @@ SECTION_2_TABLES = (
     "crime_records",
     "lsoa_wards",
     "crime_counts",
+    "boundaries",
 )
 
 
@@ -344,6 +347,24 @@ def test_crime_records_are_police_uk_rows_mapped_to_wards_by_lsoa(built: Built) 
         assert (record.crime_id == "") == (record.crime_type == "Anti-social behaviour")
     assert len({r.row_key for r in records}) == len(records)
     assert {r.month for r in records} == months
+    # Each ward has a synthetic outline and its LSOAs theirs; every crime lies inside both.
+    shapes = {(b.kind, b.code): b for b in _all(built.ctx, m.Boundary)}
+    wards = {b.ward_id: b for b in shapes.values() if b.kind == "ward"}
+    assert set(wards) == {row.id for row in _all(built.ctx, m.Ward)}
+    assert all("synthetic" in b.source for b in shapes.values())
+    for record in records:
+        for shape in (wards[record.ward_id], shapes[("lsoa", record.lsoa_code)]):
+            ring = json.loads(shape.shape)[0][0]
+            assert _inside(record.longitude, record.latitude, ring), (shape.kind, shape.code)
+
+
+def _inside(x: float, y: float, ring: list[list[float]]) -> bool:
+    """Ray casting: whether (x, y) is inside the closed ring."""
+    inside = False
+    for (x1, y1), (x2, y2) in itertools.pairwise(ring):
+        if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+            inside = not inside
+    return inside
 
 
 def test_search_and_the_store_check_work_on_the_demo_store(built: Built, ctx: Context) -> None:

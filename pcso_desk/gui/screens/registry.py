@@ -87,6 +87,9 @@ def _reports(desk: Desk) -> QWidget:
 
     screen = reports_screen(desk)
     screen.add_tab(monthly_pack_panel(desk), "Monthly update packs")
+    from pcso_desk.gui.screens.crime_data import crime_data_panel
+
+    screen.add_tab(crime_data_panel(desk), "Crime data")
     return screen
 
 

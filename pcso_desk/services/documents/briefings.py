@@ -26,6 +26,7 @@ from pcso_desk.reports.briefing import (
 from pcso_desk.reports.internal import KinCallList, KinRow, VictimCard, VisitLine
 from pcso_desk.reports.meeting_pack import MeetingPack
 from pcso_desk.services.context import Context
+from pcso_desk.services.documents import crime_figures
 from pcso_desk.services.documents.team_photo import photo_bytes
 from pcso_desk.store import models as m
 
@@ -105,6 +106,7 @@ def handout(ctx: Context, area: Area, today: date) -> Handout:
             priorities=_priorities(session, area),
             events=_events(session, area, today),
             issued_on=today,
+            crime_map=crime_figures.handout_map(session, area, today),
         )
 
 

@@ -2,12 +2,15 @@
 
 The file must carry the street-level header exactly (in any column order is NOT accepted:
 data.police.uk always writes the same twelve columns). Each row becomes a CrimeRecord whose
-`row_key` is the Crime ID, or for a blank ID (normal for anti-social behaviour) a hash of the
-whole row plus how many identical rows came before it in the file: two identical ASB rows are
-two events, and importing the same file again adds nothing. Rows are mapped to wards through
-the team's LSOA table; a row whose LSOA is not mapped is kept with no ward and counted, so the
-team can see what to add to the table. A malformed row is rejected with its row number and
-why; a file that is not in this format is refused and nothing changes.
+`row_key` is the Crime ID, or for a blank ID (normal for anti-social behaviour) its identity
+(see `row_key`). Rows are mapped to wards through the team's LSOA table; a row whose LSOA is
+not mapped is kept with no ward and counted, so the team can see what to add to the table,
+and it finds its ward as soon as the LSOA is mapped (`remap_crimes`). Importing a month again
+updates what police.uk revises (the last outcome, the context) and the ward of a row whose
+LSOA has since been mapped; nothing is added twice. Coordinates must be finite and inside the
+UK (`UK_LONGITUDE`, `UK_LATITUDE`), or the row is rejected: a NaN or an infinity would break
+every sync bundle the row later goes into. A malformed row is rejected with its row number
+and why; a file that is not in this format is refused and nothing changes.
 """
 
 from __future__ import annotations
@@ -15,12 +18,15 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import math
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, inspect, select
+from sqlalchemy.orm import Session
 
 from pcso_desk.domain.errors import ValidationError
 from pcso_desk.domain.months import is_month
@@ -28,7 +34,7 @@ from pcso_desk.domain.permissions import Action
 from pcso_desk.services.context import Context
 from pcso_desk.services.records.contact_import import read_text
 from pcso_desk.store.base import new_id, utcnow
-from pcso_desk.store.models import CrimeRecord, LsoaWard
+from pcso_desk.store.models import Boundary, CrimeRecord, LsoaWard
 
 HEADER = (
     "Crime ID",
@@ -46,6 +52,11 @@ HEADER = (
 )
 _BATCH = 1000
 _KIND = "data.police.uk street-level crime file"
+# The UK and its waters, generously: a point outside is a typo or a swapped pair.
+UK_LONGITUDE = (-8.7, 1.8)
+UK_LATITUDE = (49.8, 60.9)
+# What police.uk may revise in a later release of the same month.
+REVISED = ("last_outcome", "context", "location", "lsoa_name", "reported_by", "falls_within")
 
 
 @dataclass(frozen=True)
@@ -58,12 +69,14 @@ class CrimeImportReport:
     unmapped: int
     unmapped_lsoas: tuple[str, ...]
     rejects: tuple[str, ...]  # one sentence per rejected row
+    updated: int = 0  # rows already held whose outcome (or ward) this file changed
 
     def summary(self) -> str:
         """One line for the command line or a status bar."""
+        revised = f" ({self.updated:,} of them updated)" if self.updated else ""
         line = (
-            f"Imported {self.added:,} crime rows; {self.already_held:,} were already held, "
-            f"{self.rejected:,} rejected."
+            f"Imported {self.added:,} crime rows; {self.already_held:,} were already held"
+            f"{revised}, {self.rejected:,} rejected."
         )
         if self.unmapped:
             codes = ", ".join(self.unmapped_lsoas[:10])
@@ -107,6 +120,23 @@ def _float(raw: str) -> float | None:
     return float(raw) if raw.strip() else None
 
 
+def check_point(longitude: float | None, latitude: float | None) -> None:
+    """Raise ValueError (a reason) unless the point is blank or finite and inside the UK."""
+    if longitude is None and latitude is None:
+        return  # police.uk publishes some rows with no location
+    if longitude is None or latitude is None:
+        raise ValueError("it has a longitude or a latitude but not both")
+    if not (math.isfinite(longitude) and math.isfinite(latitude)):
+        raise ValueError("its longitude or latitude is not a finite number")
+    west, east = UK_LONGITUDE
+    south, north = UK_LATITUDE
+    if not (west <= longitude <= east and south <= latitude <= north):
+        raise ValueError(
+            f"the point ({longitude:g}, {latitude:g}) is outside the UK "
+            f"(longitude {west} to {east}, latitude {south} to {north})"
+        )
+
+
 def _values(cells: list[str]) -> dict[str, Any]:
     """The record's columns for one row; raises ValueError with a reason if it is malformed."""
     if len(cells) != len(HEADER):
@@ -120,6 +150,7 @@ def _values(cells: list[str]) -> dict[str, Any]:
         longitude, latitude = _float(c[4]), _float(c[5])
     except ValueError:
         raise ValueError("the longitude or latitude is not a number") from None
+    check_point(longitude, latitude)
     if len(c[0]) > 80:
         raise ValueError("the Crime ID is longer than 80 characters")
     return {
@@ -138,13 +169,35 @@ def _values(cells: list[str]) -> dict[str, Any]:
     }
 
 
+def identity(cells: list[str]) -> str:
+    """What identifies a row with no Crime ID: month, location, LSOA, point and type.
+
+    These are what police.uk fixes when it publishes an event; the outcome, context and
+    force names may be revised in a later release of the same month, so they are left out
+    (a changed outcome is then an update, not a new row). Rows alike in all of these are
+    told apart by their occurrence (`row_key`)."""
+    c = [cell.strip() for cell in cells]
+    return "\x1f".join((c[1], c[6], c[7], _coordinate(c[4]), _coordinate(c[5]), c[9]))
+
+
+def _coordinate(raw: str) -> str:
+    """A coordinate as its float's repr ("-0.10" and "-0.1" are one point), as the
+    store's column gives it back (the 0009 migration keys held rows from it)."""
+    try:
+        return repr(float(raw)) if raw else ""
+    except ValueError:
+        return raw
+
+
 def row_key(cells: list[str], occurrence: int) -> str:
-    """The Crime ID, or for a blank one a hash of the row and its occurrence in the file."""
+    """The Crime ID, or for a blank one a hash of the row's identity and its occurrence:
+    the second ASB report at the same snap point in the same month is "1", and so on, so a
+    file read again (or a revised release of it) gives every row the key it had."""
     crime_id = cells[0].strip()
     if crime_id:
         return crime_id
-    joined = "\x1f".join(cell.strip() for cell in cells) + f"\x1e{occurrence}"
-    return "asb:" + hashlib.sha256(joined.encode("utf-8")).hexdigest()[:64]
+    joined = identity(cells) + f"\x1e{occurrence}"
+    return "asb2:" + hashlib.sha256(joined.encode("utf-8")).hexdigest()[:64]
 
 
 def import_crimes(ctx: Context, path: Path) -> CrimeImportReport:
@@ -163,9 +216,9 @@ def import_crimes(ctx: Context, path: Path) -> CrimeImportReport:
         except ValueError as exc:
             rejects.append(f"Row {number} was not imported: {exc}.")
             continue
-        raw = "\x1f".join(cell.strip() for cell in cells)
-        values["row_key"] = row_key(cells, seen[raw])
-        seen[raw] += 1
+        same = identity(cells)
+        values["row_key"] = row_key(cells, seen[same])
+        seen[same] += 1
         if values["row_key"] in first_row:
             earlier = first_row[values["row_key"]]
             rejects.append(
@@ -187,13 +240,19 @@ def _store(
     with ctx.store.write() as session:
         mapping = select(LsoaWard.lsoa_code, LsoaWard.ward_id).where(LsoaWard.deleted_at.is_(None))
         wards = {code: ward for code, ward in session.execute(mapping)}
-        keys = [row["row_key"] for row in parsed]
-        held: set[str] = set()
+        by_key = {row["row_key"]: row for row in parsed}
+        held: dict[str, CrimeRecord] = {}
+        keys = list(by_key)
         for start in range(0, len(keys), _BATCH):
             chunk = keys[start : start + _BATCH]
-            held.update(
-                session.scalars(select(CrimeRecord.row_key).where(CrimeRecord.row_key.in_(chunk)))
-            )
+            found = session.scalars(select(CrimeRecord).where(CrimeRecord.row_key.in_(chunk)))
+            held.update((record.row_key, record) for record in found)
+        updated = 0
+        for key, record in held.items():
+            if _revise(record, by_key[key], wards):
+                ctx.stamp(record, creating=False)
+                updated += 1
+        session.flush()
         fresh = [row for row in parsed if row["row_key"] not in held]
         unmapped = Counter(
             row["lsoa_code"] or "(blank)" for row in fresh if row["lsoa_code"] not in wards
@@ -209,7 +268,95 @@ def _store(
         unmapped=sum(unmapped.values()),
         unmapped_lsoas=tuple(sorted(unmapped)),
         rejects=rejects,
+        updated=updated,
     )
+
+
+def _revise(record: CrimeRecord, row: dict[str, Any], wards: dict[str, str]) -> bool:
+    """Bring a held row up to a later release of it; whether anything changed (a deleted row
+    stays as it was deleted)."""
+    if record.deleted_at is not None:
+        return False
+    changed = False
+    for name in REVISED:
+        if row[name] and getattr(record, name) != row[name]:
+            setattr(record, name, row[name])
+            changed = True
+    ward = wards.get(record.lsoa_code)
+    if ward is not None and record.ward_id != ward:
+        record.ward_id = ward
+        changed = True
+    return changed
+
+
+def remap_crimes(
+    session: Session,
+    lsoa_codes: Iterable[str],
+    stamp: Callable[[Any], None],
+    wards: dict[str, str | None] | None = None,
+    *,
+    outlines: bool = True,
+) -> int:
+    """Give every live crime row in these LSOAs the ward the LSOA table maps it to (none if
+    it is not mapped), stamping each changed row with `stamp` so sync carries it; returns
+    how many crime rows changed. `wards` gives the mapping when the caller knows it (a
+    mapping not yet flushed); else it is read from the table. With `outlines`, the LSOAs'
+    boundaries follow too (a change to the team's area: only a role that may change the LSOA
+    table makes it, so a sync merge leaves them to the station that changed the mapping)."""
+    codes = sorted({code for code in lsoa_codes if code})
+    changed = 0
+    for start in range(0, len(codes), _BATCH):
+        chunk = codes[start : start + _BATCH]
+        if wards is None:
+            found = session.execute(
+                select(LsoaWard.lsoa_code, LsoaWard.ward_id).where(
+                    LsoaWard.deleted_at.is_(None), LsoaWard.lsoa_code.in_(chunk)
+                )
+            )
+            mapped: dict[str, str | None] = dict(found.tuples().all())
+        else:
+            mapped = wards
+        records = session.scalars(
+            select(CrimeRecord).where(
+                CrimeRecord.deleted_at.is_(None), CrimeRecord.lsoa_code.in_(chunk)
+            )
+        )
+        for record in records:
+            ward = mapped.get(record.lsoa_code)
+            if record.ward_id != ward:
+                record.ward_id = ward
+                stamp(record)
+                changed += 1
+        if outlines:
+            for shape in session.scalars(
+                select(Boundary).where(
+                    Boundary.deleted_at.is_(None),
+                    Boundary.kind == "lsoa",
+                    Boundary.code.in_(chunk),
+                )
+            ):
+                if shape.ward_id != mapped.get(shape.code):
+                    shape.ward_id = mapped.get(shape.code)
+                    stamp(shape)
+    return changed
+
+
+def remap_after_mapping(session: Session, mapping: LsoaWard) -> None:
+    """The LSOA table's `after_write` hook: a mapping added, changed or deleted in Admin
+    re-maps the crime rows already held for its LSOA (and for its old code, if the code was
+    changed), each stamped as the mapping's own change was, in the same unit of work."""
+    state: Any = inspect(mapping)
+    old = [str(code) for code in state.attrs.lsoa_code.history.deleted if code]
+    live = mapping.deleted_at is None
+    wards: dict[str, str | None] = {code: None for code in old}
+    wards[mapping.lsoa_code] = mapping.ward_id if live else None
+
+    def like_mapping(record: Any) -> None:
+        for name in ("hlc", "station_id", "updated_by", "updated_at", "updated_role"):
+            setattr(record, name, getattr(mapping, name))
+
+    with session.no_autoflush:  # the mapping itself is flushed by the record service
+        remap_crimes(session, list(wards), like_mapping, wards)
 
 
 def _stamped(ctx: Context, row: dict[str, Any], ward_id: str | None, now: Any) -> dict[str, Any]:
@@ -224,3 +371,37 @@ def _stamped(ctx: Context, row: dict[str, Any], ward_id: str | None, now: Any) -
         "station_id": ctx.station_id,
         "hlc": ctx.clock.now().encode(),
     }
+
+
+def remap_after_sync(ctx: Context, session: Session, changed: dict[str, list[str]]) -> int:
+    """After a sync merge: the crime rows of every LSOA whose mapping, or whose crime rows,
+    the merge changed take the ward this station's LSOA table gives them (a crime imported on
+    one station before another's mapping reached it would otherwise keep no ward). Each row
+    re-mapped is a change of this station's, so it travels on like any other; stations that
+    hold the same table reach the same ward, so nothing goes back and forth."""
+    codes: set[str] = set()
+    mapped, crimes = changed.get("lsoa_wards", []), changed.get("crime_records", [])
+    for start in range(0, max(len(mapped), len(crimes)), _BATCH):
+        if mapped[start : start + _BATCH]:
+            codes.update(
+                session.scalars(
+                    select(LsoaWard.lsoa_code).where(
+                        LsoaWard.id.in_(mapped[start : start + _BATCH])
+                    )
+                )
+            )
+        if crimes[start : start + _BATCH]:
+            codes.update(
+                session.scalars(
+                    select(CrimeRecord.lsoa_code).where(
+                        CrimeRecord.id.in_(crimes[start : start + _BATCH])
+                    )
+                )
+            )
+    if not codes:
+        return 0
+    remapped = remap_crimes(
+        session, codes, lambda crime: ctx.stamp(crime, creating=False), outlines=False
+    )
+    session.flush()
+    return remapped

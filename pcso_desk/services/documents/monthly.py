@@ -37,6 +37,7 @@ from pcso_desk.reports.monthly_pack import (
 )
 from pcso_desk.services.casework.operations import time_in_locality
 from pcso_desk.services.context import Context
+from pcso_desk.services.documents import crime_figures
 from pcso_desk.services.documents.victims_figures import victim_cases, victims_code_figures
 from pcso_desk.store import models as m
 
@@ -153,6 +154,7 @@ def monthly_figures(ctx: Context, area: Area, month: str) -> MonthlyFigures:
         figures.update(_counts(session, area, start, end))
         figures.update(_messages(session, area, start, end))
         figures.update(victims_code_figures(session, wards, start, end))
+        figures.update(crime_figures.figures(session, area, month))
     locality, away = 0, 0
     for hood in area.neighbourhood_ids:
         share = time_in_locality(ctx, month, neighbourhood_id=hood)

@@ -34,6 +34,7 @@ from pcso_desk.domain.schedule import LONDON
 from pcso_desk.reports.common import MARKING, shown_value, uk_date, uk_month
 from pcso_desk.reports.monthly_pack import PackTable, neighbourhood_label, render_monthly_pack
 from pcso_desk.services.context import Context
+from pcso_desk.services.documents import crime_figures
 from pcso_desk.services.documents.monthly import (
     Area,
     MonthlyFigures,
@@ -205,6 +206,7 @@ def pack_tables(figures: MonthlyFigures, *, public: bool) -> tuple[PackTable, ..
         _meetings(figures, public),
         _priorities(figures, public),
         _safety(figures, public),
+        *crime_figures.tables(figures),
     )
 
 

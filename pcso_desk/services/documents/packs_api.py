@@ -25,7 +25,9 @@ from pcso_desk.services.context import Context
 from pcso_desk.services.gateway import Effect, note, use_case
 
 if TYPE_CHECKING:
+    from pcso_desk.services.documents.boundaries import BoundaryImportReport
     from pcso_desk.services.documents.crimes import CrimeImportReport
+    from pcso_desk.services.documents.lsoa_map import LsoaMapReport
 
 Progress = Callable[[int, int, str], None]
 PACK = "monthly_pack"
@@ -121,5 +123,32 @@ class Packs:
         from pcso_desk.services.documents import crimes
 
         report = crimes.import_crimes(self.ctx, path)
-        note((), f"street-level crimes file: {report.added} added, {report.rejected} rejected")
+        updated = f", {report.updated} updated" if report.updated else ""
+        note(
+            (),
+            f"street-level crimes file: {report.added} added{updated}, {report.rejected} rejected",
+        )
+        return report
+
+    @use_case(Action.ORGANISATION, "import", kind="lsoa_wards")
+    def import_lsoa_map(self, path: Path) -> LsoaMapReport:
+        """The ONS LSOA-to-ward lookup: the team's LSOAs mapped, and the crime rows already
+        held for them given their ward, in one unit of work with its entry."""
+        from pcso_desk.services.documents import lsoa_map
+
+        report = lsoa_map.import_lsoa_map(self.ctx, path)
+        note(
+            (),
+            f"ONS LSOA lookup: {report.added} added, {report.changed} changed, "
+            f"{report.crimes_remapped} crime rows re-mapped",
+        )
+        return report
+
+    @use_case(Action.ORGANISATION, "import", kind="boundaries")
+    def import_boundaries(self, path: Path) -> BoundaryImportReport:
+        """ONS ward and LSOA boundaries (GeoJSON or shapefile) for the crime map."""
+        from pcso_desk.services.documents import boundaries
+
+        report = boundaries.import_boundaries(self.ctx, path)
+        note((), f"boundaries: {report.wards} wards, {report.lsoas} LSOAs")
         return report

@@ -301,12 +301,22 @@ MESSAGES = _declared(
     },
     check=_in_order("received_at", "responded_at", "received", "responded"),
 )
+
+
+def _remap_crimes(session: Session, mapping: Any) -> None:
+    """A mapping added, changed or deleted re-maps the crime rows of its LSOA at once."""
+    from pcso_desk.services.documents.crimes import remap_after_mapping
+
+    remap_after_mapping(session, mapping)
+
+
 LSOA_WARDS = _declared(
     k.LSOA_WARDS,
     m.LsoaWard,
     {"code": "lsoa_code", "updated": "updated_at"},
     "code",
     filters={"ward": "ward_id"},
+    after_write=_remap_crimes,
 )
 CRIME_COUNTS = _declared(
     k.CRIME_COUNTS,

@@ -50,6 +50,9 @@ def apply_changes(ctx: Context, session: Session, items: Sequence[Item]) -> Appl
             applied.new_conflicts += late.new_conflicts
         applied.refused = screen.refused
         refresh_derived(session, applied.changed)
+        from pcso_desk.services.documents.crimes import remap_after_sync
+
+        remap_after_sync(ctx, session, applied.changed)  # crimes find wards mapped elsewhere
     return applied
 
 

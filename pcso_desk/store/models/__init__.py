@@ -11,7 +11,7 @@ from pcso_desk.store.models.community import (
     KinCheckIn,
     KinMember,
 )
-from pcso_desk.store.models.figures import CrimeCount, CrimeRecord, LsoaWard
+from pcso_desk.store.models.figures import Boundary, CrimeCount, CrimeRecord, LsoaWard
 from pcso_desk.store.models.meetings import (
     Meeting,
     MeetingOfficer,
@@ -38,6 +38,7 @@ __all__ = [
     "Abstraction",
     "AuditEntry",
     "Base",
+    "Boundary",
     "Contact",
     "Council",
     "CrimeCount",

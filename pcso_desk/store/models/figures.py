@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Float, ForeignKey, Integer, String, Text
+from sqlalchemy import Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pcso_desk.store.base import Base, Record
@@ -46,3 +46,25 @@ class CrimeCount(Record, Base):
     month: Mapped[str] = mapped_column(String(7), index=True)
     crime_type: Mapped[str] = mapped_column(String(80))
     count: Mapped[int] = mapped_column(Integer)
+
+
+class Boundary(Record, Base):
+    """An ONS ward or LSOA boundary (WGS 84), imported for the crime map.
+
+    `kind` is "ward" or "lsoa"; `code` the ONS code (WD23CD, LSOA21CD, ...), matched to the
+    ward of that code, or to the ward the LSOA table maps the LSOA to (`ward_id`). `shape`
+    holds the polygons as JSON: a list of polygons, each a list of rings (the outer ring
+    first), each a list of [longitude, latitude] pairs."""
+
+    __tablename__ = "boundaries"
+    __table_args__ = (UniqueConstraint("kind", "code"),)
+    kind: Mapped[str] = mapped_column(String(8))
+    code: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(120), default="")
+    ward_id: Mapped[str | None] = mapped_column(ForeignKey("wards.id"), index=True)
+    west: Mapped[float] = mapped_column(Float)
+    south: Mapped[float] = mapped_column(Float)
+    east: Mapped[float] = mapped_column(Float)
+    north: Mapped[float] = mapped_column(Float)
+    shape: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(200), default="")  # for the map's attribution

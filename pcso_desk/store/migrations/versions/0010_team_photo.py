@@ -1,7 +1,7 @@
 """The team photo is held in the store, so it reaches every station by sync.
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-07
 
 `neighbourhoods.photo` holds the photo as base64 text of a JPEG already scaled down by the
@@ -16,7 +16,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = "0010"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
