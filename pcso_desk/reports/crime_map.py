@@ -24,6 +24,7 @@ Polygon = tuple[Ring, ...]  # the outer ring first, then any holes
 
 ADD_BOUNDARIES = "pcso-desk import boundaries FILE"
 METRES_PER_DEGREE = 111_320.0  # of latitude (and of longitude at the equator)
+MIN_POINTS = 10.0  # the smallest text on a map: charts are 10 pt at least
 # Okabe and Ito's palette (told apart with the common colour-vision deficiencies), then more.
 PALETTE = (
     "#0072B2",
@@ -227,7 +228,7 @@ def draw_map(
                 map_bottom + map_h - font_size - 4,
                 "No boundaries held",
                 fontName="Helvetica-Oblique",
-                fontSize=font_size * 0.9,
+                fontSize=max(font_size * 0.9, MIN_POINTS),
                 fillColor=HexColor("#52606d"),
             )
         )
@@ -317,7 +318,7 @@ def _labels(drawing: object, data: CrimeMap, box: _Frame, size: float) -> None:
         outer = max((p[0] for p in ward.polygons if p), key=lambda r: abs(_area(r)))
         lon, lat = _centroid(outer)
         x, y = box.xy(lon, lat)
-        wide = stringWidth(ward.name, "Helvetica-Bold", size * 0.9)
+        wide = stringWidth(ward.name, "Helvetica-Bold", max(size * 0.9, MIN_POINTS))
         drawing.add(  # type: ignore[attr-defined]
             Rect(
                 x - wide / 2 - 3, y - 3, wide + 6, size + 2,
@@ -331,7 +332,7 @@ def _labels(drawing: object, data: CrimeMap, box: _Frame, size: float) -> None:
                 ward.name,
                 textAnchor="middle",
                 fontName="Helvetica-Bold",
-                fontSize=size * 0.9,
+                fontSize=max(size * 0.9, MIN_POINTS),
                 fillColor=HexColor("#3d5570"),
             )
         )

@@ -450,7 +450,7 @@ def _crime_detail(
     flow = _section(
         f"Where crimes happened in {month}",
         st,
-        draw_map(data, CHART_WIDTH, 330, font_size=9),
+        draw_map(data, CHART_WIDTH, 330, font_size=10),
         *[_para(n, st, "small") for n in notes],
     )
     streets, outcomes = by.get("crime-by-street"), by.get("crime-outcomes")

@@ -62,7 +62,8 @@ def test_meeting_pack(services, world, tmp_path: Path) -> None:  # type: ignore[
     meeting = services.meetings.create(
         {
             "meeting_type": "pact",
-            "title": "Riverside PACT",
+            "title": "Riverside PACT (re: 14 Example Road)",
+            "public_title": "Riverside PACT",
             "starts_at": utc(2026, 12, 1, 18),
             "neighbourhood_id": world.neighbourhood,
         }
@@ -72,3 +73,4 @@ def test_meeting_pack(services, world, tmp_path: Path) -> None:  # type: ignore[
     assert code == 0 and "meeting pack" in said
     pages = page_texts(target.read_bytes())
     assert "Riverside PACT" in pages[0] and "Sign-in sheet" in pages[1]
+    assert "Example Road" not in "".join(pages)  # the internal title is never printed
