@@ -59,6 +59,7 @@ def _content(services: Any, world: Any) -> None:
         {
             "meeting_type": "pact",
             "title": "Riverside PACT",
+            "public_title": "Riverside PACT",
             "venue": "Riverside Library",
             "starts_at": utc(2026, 12, 3, 18),
             "neighbourhood_id": world.neighbourhood,
