@@ -45,7 +45,7 @@ def test_import_crimes_prints_a_summary_and_each_rejected_row(
     code, out = call(services, "import", "crimes", str(path))
     assert code == 0
     assert out.splitlines() == [
-        "Imported 1 crime rows; 0 were already held, 1 rejected. 1 rows are in LSOAs not mapped "
+        "Imported 1 crime row; 0 already held, 1 rejected. 1 row in LSOAs not mapped "
         "to a ward (E01000009): add them to the LSOA mapping.",
         "Row 3 was not imported: it has 2 cells, not 12.",
     ]

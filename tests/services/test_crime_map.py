@@ -115,7 +115,7 @@ def test_the_ons_lookup_after_the_crimes_gives_every_crime_its_ward_and_the_pack
         crime("", EAST, "Anti-social behaviour", lon="-0.0810", outcome=""),
     )
     out = cli(services, "import", "crimes", str(street))
-    assert "4 rows are in LSOAs not mapped to a ward" in out
+    assert "4 rows in LSOAs not mapped to a ward" in out
     assert {r.ward_id for r in held(services)} == {None}
 
     lookup = lookup_file(
@@ -126,7 +126,7 @@ def test_the_ons_lookup_after_the_crimes_gives_every_crime_its_ward_and_the_pack
     )
     out = cli(services, "import", "lsoa-map", str(lookup))
     assert out.splitlines() == [
-        "Mapped 2 new LSOAs to wards and changed 0; 0 were already mapped, 1 rows are for "
+        "Mapped 2 new LSOAs to wards and changed 0; 0 already mapped, 1 row for "
         "other wards, 0 rejected. 4 crime rows now have their ward."
     ]
     wards = {r.crime_id or "asb": r.ward_id for r in held(services)}
@@ -291,7 +291,7 @@ def test_ward_and_lsoa_boundaries_are_matched_by_ons_code_and_the_rest_passed_ov
     )
     out = cli(services, "import", "boundaries", str(path))
     assert out == (
-        "Imported 1 ward and 1 LSOA boundaries; 1 features in the file are for other areas.\n"
+        "Imported 1 ward boundary and 1 LSOA boundary; 1 feature in the file for other areas.\n"
     )
     rows = _boundaries(services)
     assert [(b.kind, b.code, b.ward_id) for b in rows] == [

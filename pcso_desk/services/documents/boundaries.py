@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 from pcso_desk.domain.errors import ValidationError
 from pcso_desk.domain.osgb import grid_to_wgs84, on_grid
 from pcso_desk.domain.permissions import Action
+from pcso_desk.domain.wording import counted
 from pcso_desk.services.context import Context
 from pcso_desk.services.documents.crimes import UK_LATITUDE, UK_LONGITUDE
 from pcso_desk.services.records.csv_reading import open_regular
@@ -65,8 +66,9 @@ class BoundaryImportReport:
 
     def summary(self) -> str:
         return (
-            f"Imported {self.wards:,} ward and {self.lsoas:,} LSOA boundaries; "
-            f"{self.passed_over:,} features in the file are for other areas."
+            f"Imported {counted(self.wards, 'ward boundary', 'ward boundaries')} and "
+            f"{counted(self.lsoas, 'LSOA boundary', 'LSOA boundaries')}; "
+            f"{counted(self.passed_over, 'feature')} in the file for other areas."
         )
 
 

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from pcso_desk.domain.errors import ValidationError
 from pcso_desk.domain.months import is_month
 from pcso_desk.domain.permissions import Action
+from pcso_desk.domain.wording import counted
 from pcso_desk.services.context import Context
 from pcso_desk.services.records.contact_import import read_text
 from pcso_desk.store.base import new_id, utcnow
@@ -75,14 +76,14 @@ class CrimeImportReport:
         """One line for the command line or a status bar."""
         revised = f" ({self.updated:,} of them updated)" if self.updated else ""
         line = (
-            f"Imported {self.added:,} crime rows; {self.already_held:,} were already held"
+            f"Imported {counted(self.added, 'crime row')}; {self.already_held:,} already held"
             f"{revised}, {self.rejected:,} rejected."
         )
         if self.unmapped:
             codes = ", ".join(self.unmapped_lsoas[:10])
             more = "" if len(self.unmapped_lsoas) <= 10 else ", …"
             line += (
-                f" {self.unmapped:,} rows are in LSOAs not mapped to a ward ({codes}{more}): "
+                f" {counted(self.unmapped, 'row')} in LSOAs not mapped to a ward ({codes}{more}): "
                 "add them to the LSOA mapping."
             )
         return line

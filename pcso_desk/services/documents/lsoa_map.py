@@ -24,6 +24,7 @@ from sqlalchemy import func, select
 
 from pcso_desk.domain.errors import ValidationError
 from pcso_desk.domain.permissions import Action
+from pcso_desk.domain.wording import counted
 from pcso_desk.services.context import Context
 from pcso_desk.services.documents.crimes import remap_crimes
 from pcso_desk.services.records.contact_import import read_text
@@ -47,12 +48,13 @@ class LsoaMapReport:
 
     def summary(self) -> str:
         line = (
-            f"Mapped {self.added:,} new LSOAs to wards and changed {self.changed:,}; "
-            f"{self.unchanged:,} were already mapped, {self.other_wards:,} rows are for other "
+            f"Mapped {counted(self.added, 'new LSOA')} to wards and changed {self.changed:,}; "
+            f"{self.unchanged:,} already mapped, {counted(self.other_wards, 'row')} for other "
             f"wards, {len(self.rejects):,} rejected."
         )
         if self.crimes_remapped:
-            line += f" {self.crimes_remapped:,} crime rows now have their ward."
+            n = self.crimes_remapped
+            line += f" {counted(n, 'crime row')} now {'has its' if n == 1 else 'have their'} ward."
         return line
 
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from pcso_desk.domain.errors import NotFoundError
 from pcso_desk.domain.permissions import Action
+from pcso_desk.domain.wording import counted
 from pcso_desk.services.context import Context
 from pcso_desk.services.gateway import Effect, note, use_case
 
@@ -140,7 +141,7 @@ class Packs:
         note(
             (),
             f"ONS LSOA lookup: {report.added} added, {report.changed} changed, "
-            f"{report.crimes_remapped} crime rows re-mapped",
+            f"{counted(report.crimes_remapped, 'crime row')} re-mapped",
         )
         return report
 
