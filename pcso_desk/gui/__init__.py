@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -129,8 +130,11 @@ def _watch_integrity(app: QApplication, desk: Desk, flow: SessionFlow) -> None:
     """The store's integrity check runs while the app starts; if it fails, say so and stop.
 
     Nothing was written (the store refuses writes until the check passes), and the store is
-    marked, so the next start checks it first and offers the newest good backup.
+    marked, so the next start checks it first and offers the newest good backup. The check
+    runs on its own thread (seconds on a county store) and is watched through its future: the
+    worker that loads screens is never held waiting for it, nor is quitting.
     """
+    from PySide6.QtCore import QObject, Signal, Slot
 
     def damaged(error: BaseException) -> None:
         from PySide6.QtCore import QTimer
@@ -147,7 +151,27 @@ def _watch_integrity(app: QApplication, desk: Desk, flow: SessionFlow) -> None:
         )
         QTimer.singleShot(0, lambda: app.exit(1))  # also when this comes before app.exec()
 
-    desk.runner.run(desk.services.ctx.store.wait_intact, None, damaged)
+    class Relay(QObject):
+        """Lives on the GUI thread: a failure emitted on the check's thread is queued here."""
+
+        failed = Signal(object)
+
+        @Slot(object)
+        def tell(self, error: BaseException) -> None:
+            damaged(error)
+
+    check = desk.services.ctx.store.intact
+    if check is None:  # checked in full before it opened
+        return
+    relay = Relay(app)  # a child of the application: lives as long as the app
+    relay.failed.connect(relay.tell)
+
+    def finished(done: Future[None]) -> None:
+        error = done.exception()
+        if error is not None:
+            relay.failed.emit(error)
+
+    check.add_done_callback(finished)
 
 
 def _after_sign_in(desk: Desk, window: Any, bundle: Path | None = None) -> None:
