@@ -23,6 +23,7 @@ from sqlcipher3 import dbapi2 as driver
 
 BUSY_TIMEOUT_MS = 30000  # a writer waits this long for the lock, then StoreBusyError
 KEY_BYTES = 32  # a 256-bit data key
+CACHE_KIB = 65536  # each connection's page cache (64 MiB); SQLite's default is 2 MiB
 
 # The driver's errors (what code that talks to a raw connection catches).
 Error = driver.Error
@@ -66,6 +67,9 @@ def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     # Erased personal data must not linger in free pages (DPA 2018 erasure).
     cursor.execute("PRAGMA secure_delete=ON")
+    # Each page read from disk (or the OS's cache) is decrypted and its HMAC checked: keep the
+    # pages a connection has read, so that the search index and the lists stay decrypted.
+    cursor.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
     cursor.close()
 
 

@@ -27,6 +27,7 @@ class DailyCare:
         self.ctx = ctx
         self.logs = logs
         self._thread: threading.Thread | None = None
+        self._closing = threading.Event()
 
     def start(self, background: bool) -> None:
         if not background:
@@ -37,11 +38,19 @@ class DailyCare:
         self.ctx.store.pending.append(self.finish)
 
     def finish(self) -> None:
+        """Before the store closes: care not begun because the store's check is still
+        running is left for the next opening (quitting never waits for a whole-file check:
+        seconds on a county store); care under way is finished."""
+        self._closing.set()
         if self._thread is not None:
             self._thread.join()
             self._thread = None
 
     def run(self) -> None:
+        check = self.ctx.store.intact
+        while check is not None and not check.done():
+            if self._closing.wait(0.1) and not check.done():  # closing first: next opening cares
+                return
         try:
             self.ctx.store.wait_intact()
         except DamagedStoreError:
