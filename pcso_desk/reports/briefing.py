@@ -8,7 +8,15 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from pcso_desk.paths import resource_path
-from pcso_desk.reports.common import ACCENT, NAVY, DocumentInfo, render_pdf, styles, uk_date
+from pcso_desk.reports.common import (
+    ACCENT,
+    NAVY,
+    DocumentInfo,
+    fitted_photo,
+    render_pdf,
+    styles,
+    uk_date,
+)
 from pcso_desk.reports.crime_map import CrimeMap
 
 CRIMESTOPPERS = "0800 555 111"
@@ -174,29 +182,12 @@ def _officer_lines(data: Handout, st: dict[str, Any]) -> list[Any]:
     return lines
 
 
-def _photo(data: bytes | None, width: float, height: float) -> Any:
-    """The team's photo scaled into the box, or None if there is none or it cannot be read."""
-    import io
-
-    from reportlab.lib.utils import ImageReader
-    from reportlab.platypus import Image
-
-    if not data:
-        return None
-    try:
-        pixels_wide, pixels_high = ImageReader(io.BytesIO(data)).getSize()
-    except Exception:
-        return None
-    scale = min(width / pixels_wide, height / pixels_high)
-    return Image(io.BytesIO(data), width=pixels_wide * scale, height=pixels_high * scale)
-
-
 def _photo_box(width: float, height: float, data: bytes | None) -> Any:
     """The photo in a framed box; None (no box at all) when the team has set no photo."""
     from reportlab.lib.colors import HexColor
     from reportlab.platypus import Table, TableStyle
 
-    inside = _photo(data, width - 6, height - 6)
+    inside = fitted_photo(data, width - 6, height - 6)
     if inside is None:
         return None
     box = Table([[inside]], colWidths=[width], rowHeights=[height])

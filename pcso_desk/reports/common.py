@@ -229,3 +229,20 @@ def write_atomic(path: Path, data: bytes) -> Path:
 
     path.parent.mkdir(parents=True, exist_ok=True)
     return replace(path, data)
+
+
+def fitted_photo(data: bytes | None, width: float, height: float) -> Any:
+    """A photo (the team's) scaled to fit the box, or None: none, or one that will not read."""
+    import io
+
+    from reportlab.lib.utils import ImageReader
+    from reportlab.platypus import Image
+
+    if not data:
+        return None
+    try:
+        pixels_wide, pixels_high = ImageReader(io.BytesIO(data)).getSize()
+    except Exception:
+        return None
+    scale = min(width / pixels_wide, height / pixels_high)
+    return Image(io.BytesIO(data), width=pixels_wide * scale, height=pixels_high * scale)

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pcso_desk.domain.schedule import LONDON
-from pcso_desk.reports.common import NAVY, paragraph_class, uk_date
+from pcso_desk.reports.common import NAVY, fitted_photo, paragraph_class, uk_date
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MIN_ROWS = 2  # body rows a table keeps together at either side of a page break
@@ -90,7 +90,7 @@ def contacts_box(extras: PackExtras, st: dict[str, Any], width: float) -> Any:
 
     make = paragraph_class()
     head = ParagraphStyle("boxhead", parent=st["h3"], textColor=white, spaceBefore=0)
-    photo = _photo(extras.photo, 150, 112)
+    photo = fitted_photo(extras.photo, 150, 112)
     text_width = width - (166 if photo is not None else 0)
     cells = [[make("Contact your team", head)]]
     cells += [[make(line, st["body"])] for line in _contact_lines(extras)]
@@ -120,23 +120,6 @@ def contacts_box(extras: PackExtras, st: dict[str, Any], width: float) -> Any:
         )
     )
     return row
-
-
-def _photo(data: bytes | None, width: float, height: float) -> Any:
-    """The team photo scaled to fit the box, or None (no photo, or one that will not read)."""
-    import io
-
-    from reportlab.lib.utils import ImageReader
-    from reportlab.platypus import Image
-
-    if not data:
-        return None
-    try:
-        pixels_wide, pixels_high = ImageReader(io.BytesIO(data)).getSize()
-    except Exception:
-        return None
-    scale = min(width / pixels_wide, height / pixels_high)
-    return Image(io.BytesIO(data), width=pixels_wide * scale, height=pixels_high * scale)
 
 
 def cover_lines(extras: PackExtras, st: dict[str, Any], width: float) -> list[Any]:
