@@ -93,18 +93,29 @@ def _refuse(path: Path, why: str) -> ValidationError:
     return ValidationError(f"'{path.name}' is not a {_KIND}: {why}.", field="file")
 
 
-def _rows(path: Path) -> list[tuple[int, list[str]]]:
+def csv_records(path: Path, kind: str) -> list[list[str]]:
+    """Every record of a small public CSV file (`kind`: "a data.police.uk ... file", for the
+    one-sentence refusals); refused when it cannot be read or holds nothing."""
+
+    def refuse(why: str) -> ValidationError:
+        return ValidationError(f"'{path.name}' is not {kind}: {why}.", field="file")
+
     try:
         text = read_text(path)
     except ValidationError as exc:  # read_text words its refusals for contacts files
-        message = str(exc).replace("a contacts CSV file", "a " + _KIND)
+        message = str(exc).replace("a contacts CSV file", kind)
         raise ValidationError(message, field="file") from None
     try:
         records = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
-        raise _refuse(path, f"it cannot be read as CSV ({exc})") from None
+        raise refuse(f"it cannot be read as CSV ({exc})") from None
     if not records:
-        raise _refuse(path, "it is empty")
+        raise refuse("it is empty")
+    return records
+
+
+def _rows(path: Path) -> list[tuple[int, list[str]]]:
+    records = csv_records(path, "a " + _KIND)
     header = tuple(cell.strip() for cell in records[0])
     if header != HEADER:
         missing = [name for name in HEADER if name not in header]

@@ -13,8 +13,6 @@ same unit of work. A file with none of the columns is refused and nothing change
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,7 +25,6 @@ from pcso_desk.domain.permissions import Action
 from pcso_desk.domain.wording import counted
 from pcso_desk.services.context import Context
 from pcso_desk.services.documents.crimes import remap_crimes
-from pcso_desk.services.records.contact_import import read_text
 from pcso_desk.store.models import LsoaWard, Ward
 
 _KIND = "ONS LSOA to ward lookup"
@@ -75,17 +72,9 @@ def _rows(path: Path) -> tuple[dict[str, int | None], list[tuple[int, list[str]]
             raise _refuse(path, f"it is larger than {MAX_BYTES // (1024 * 1024)} MB")
     except OSError:
         pass  # read_text says why it cannot be read
-    try:
-        text = read_text(path)
-    except ValidationError as exc:
-        message = str(exc).replace("a contacts CSV file", "an " + _KIND)
-        raise ValidationError(message, field="file") from None
-    try:
-        records = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as exc:
-        raise _refuse(path, f"it cannot be read as CSV ({exc})") from None
-    if not records:
-        raise _refuse(path, "it is empty")
+    from pcso_desk.services.documents.crimes import csv_records
+
+    records = csv_records(path, "an " + _KIND)
     header = [cell.strip().lstrip("\ufeff") for cell in records[0]]
     columns = {
         "lsoa": _column(header, "LSOA", "CD"),
