@@ -76,8 +76,16 @@ class Record:
 
     # Append-only records (engagements, visits, check-ins, actions) never conflict in sync.
     __append_only__: bool = False
-    # Two different values for one field go to the sync conflict queue (victim cases).
-    __conflict_checked__: bool = False
+    # Two stations giving one field different values without either having seen the
+    # other's go to the sync conflict queue: every field (True: victim cases), or the fields
+    # named (a contact's phone, e-mail and address; a meeting's time and venue; ...).
+    __conflict_checked__: bool | tuple[str, ...] = False
+    # Values overwritten in this table's fields are kept in `field_history` (False: in
+    # bookkeeping tables, and in public data re-imported whole from its source).
+    __field_history__: bool = True
+    # Fields an erasure leaves even when `__erase__` is ERASE_ALL: ids and clocks that hold
+    # no one's data but that sync needs to follow the erasure (a contact's merge).
+    __erase_keeps__: tuple[str, ...] = ()
     # The fields an erasure blanks (ERASE_ALL: every field); empty for records that hold no
     # one's personal data. Once a record is erased, sync keeps these as the erasure left them.
     __erase__: tuple[str, ...] = ()

@@ -59,6 +59,7 @@ def clock_of(clocks: dict[str, Any], name: str) -> tuple[str, str]:
 
 
 def _stamp_field_clocks(session: Session, _context: Any, _instances: Any) -> None:
+    kept: list[dict[str, Any]] = []
     for record in session.dirty:
         if not isinstance(record, Record):
             continue
@@ -66,14 +67,60 @@ def _stamp_field_clocks(session: Session, _context: Any, _instances: Any) -> Non
         history = state.attrs.hlc.history
         if not history.added or not history.deleted:
             continue  # not re-stamped here: a derived refresh, or nothing changed
-        clocks: dict[str, Any] = dict(record.field_clocks or {STAR: history.deleted[0]})
-        changed = False
+        before: dict[str, Any] = dict(record.field_clocks or {STAR: history.deleted[0]})
+        clocks = dict(before)
+        changed = []
         for name in synced_columns(record.__table__):  # type: ignore[attr-defined]
             if state.attrs[name].history.has_changes():
-                clocks[name] = [record.hlc, clock_of(clocks, name)[0]]
-                changed = True
+                clocks[name] = [record.hlc, clock_of(before, name)[0]]
+                changed.append(name)
         if changed:
             record.field_clocks = clocks
+            if record.erased_at is None:  # an erasure keeps nothing of what it blanked
+                kept += _overwritten(session, record, state, before, changed)
+    if kept:
+        from pcso_desk.store.history import keep_entries
+
+        keep_entries(session.connection(), kept)
+
+
+def _overwritten(
+    session: Session, record: Any, state: Any, before: dict[str, Any], names: list[str]
+) -> list[dict[str, Any]]:
+    """The history entries (stored values) for the values this edit of `record` overwrote."""
+    from pcso_desk.store.history import history_values, worth_keeping
+
+    table = record.__table__
+    dialect = session.get_bind().dialect
+    by_then = _earlier(state, "updated_by")
+    by_clock = clock_of(before, "updated_by")[0]
+    rows = []
+    for name in names:
+        old = state.attrs[name].history.deleted
+        if not old:
+            continue
+        stored = _stored(table.c[name], old[0], dialect)
+        if not worth_keeping(table.name, name, stored):
+            continue
+        clock = clock_of(before, name)[0]
+        by = by_then if by_clock == clock else None
+        values = history_values(table.name, record.id, name, stored, clock, by)
+        rows.append({**values, "hlc": record.hlc, "field_clocks": {STAR: clock}})
+    return rows
+
+
+def _earlier(state: Any, name: str) -> Any:
+    """An attribute's value before this flush's change to it (its value, if unchanged)."""
+    history = state.attrs[name].history
+    if history.deleted:
+        return history.deleted[0]
+    return history.unchanged[0] if history.unchanged else None
+
+
+def _stored(column: Any, value: Any, dialect: Any) -> Any:
+    """`value` as the store holds it (the text of a date, an enum's value, a list's JSON)."""
+    process = column.type.bind_processor(dialect)
+    return process(value) if process is not None and value is not None else value
 
 
 def track_field_clocks(sessions: sessionmaker[Session]) -> None:
@@ -86,10 +133,22 @@ def _model(name: str) -> Any:
 
 
 @cache
-def merge_flags(name: str) -> tuple[bool, bool]:
-    """(append-only, conflict-checked) for a synced table, as its model declares them."""
+def merge_flags(name: str) -> tuple[bool, frozenset[str]]:
+    """(append-only, the fields whose concurrent values are conflicts) for a synced table,
+    as its model declares them."""
     model = _model(name)
-    return bool(model.__append_only__), bool(model.__conflict_checked__)
+    checked = model.__conflict_checked__
+    if checked is True:
+        fields = frozenset(synced_columns(model.__table__))
+    else:
+        fields = frozenset(checked or ())
+    return bool(model.__append_only__), fields
+
+
+@cache
+def keeps_history(name: str) -> bool:
+    """Whether values overwritten in table `name` are kept in field_history."""
+    return bool(_model(name).__field_history__)
 
 
 @cache
@@ -100,5 +159,6 @@ def erased_fields(name: str) -> frozenset[str]:
     if not listed:
         return frozenset()
     if listed == ERASE_ALL:
-        listed = tuple(c for c in synced_columns(model.__table__) if c not in _STAMPS)
+        keeps = _STAMPS | set(model.__erase_keeps__)
+        listed = tuple(c for c in synced_columns(model.__table__) if c not in keeps)
     return frozenset({*listed, ERASED})

@@ -175,16 +175,17 @@ class Hub:
         """Merge `items` into the hub; (rows changed, conflicts found) — all or nothing."""
         changed = 0
         conflicts: dict[str, Conflict] = {}
+        history: dict[str, Item] = {}  # values the hub's merges overwrote or set aside
         with self._connect() as conn:
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PUSH_LOCK})
             for table, group in _by_table(items).items():
                 for start in range(0, len(group), CHUNK):
                     chunk = group[start : start + CHUNK]
-                    changed += _merge_chunk(conn, table, chunk, station_id, conflicts)
-            entries = [c.item() for c in conflicts.values()]
-            for start in range(0, len(entries), CHUNK):
-                chunk = entries[start : start + CHUNK]
-                changed += _merge_chunk(conn, chunk[0].table, chunk, station_id, {})
+                    changed += _merge_chunk(conn, table, chunk, station_id, conflicts, history)
+            for entries in ([c.item() for c in conflicts.values()], list(history.values())):
+                for start in range(0, len(entries), CHUNK):
+                    chunk = entries[start : start + CHUNK]
+                    changed += _merge_chunk(conn, chunk[0].table, chunk, station_id, {}, {})
         return changed, len(conflicts)
 
     def exchange_heads(self, station_id: str, head: tuple[int, str]) -> dict[str, tuple[int, str]]:
@@ -247,6 +248,7 @@ def _merge_chunk(
     chunk: list[Item],
     station_id: str,
     conflicts: dict[str, Conflict],
+    history: dict[str, Item],
 ) -> int:
     found = conn.execute(
         text("SELECT id, body FROM hub_items WHERE tbl = :tbl AND id = ANY(:ids)"),
@@ -258,6 +260,7 @@ def _merge_chunk(
         result = merge(known.get(item.id), item)
         for conflict in result.conflicts:
             conflicts[conflict.key()] = conflict
+        history.update((entry.id, entry) for entry in result.history)
         if result.changed:
             known[item.id] = to_write[item.id] = result.item
     if to_write:

@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 
 from pcso_desk.domain.hlc import HybridClock
 from pcso_desk.store.clocks import STAR, synced_columns, synced_tables
+from pcso_desk.store.history import HISTORY_TABLE, worth_keeping
 from pcso_desk.sync.changes import Item
-from pcso_desk.sync.merge import CONFLICTS_TABLE, Conflict, Merged, merge
+from pcso_desk.sync.merge import CONFLICTS_TABLE, Conflict, Merged, history_item, merge
 
 CHUNK = 500  # ids per SELECT ... IN (...): well under SQLite's variable limit
 # Looks at each merge before it is written: (state here, change received, their merge) ->
@@ -37,6 +38,7 @@ class Applied:
     changed: dict[str, list[str]] = field(default_factory=dict)  # table -> ids
     conflicts: list[Conflict] = field(default_factory=list)
     new_conflicts: int = 0
+    history: list[Item] = field(default_factory=list)  # values the merge overwrote or set aside
     # Records that arrived erased, or were erased here on arrival (linked to an erased one).
     erased: int = 0
     refused: list[str] = field(default_factory=list)  # one sentence per change refused
@@ -137,6 +139,11 @@ def apply_items(
         before = len(applied.changed.get(CONFLICTS_TABLE, []))
         _apply_table(session, queue, entries, mark, applied)
         applied.new_conflicts = len(applied.changed.get(CONFLICTS_TABLE, [])) - before
+    if applied.history:
+        kept = next(t for t in synced_tables() if t.name == HISTORY_TABLE)
+        _apply_table(
+            session, kept, list({i.id: i for i in applied.history}.values()), mark, applied
+        )
     return applied
 
 
@@ -164,6 +171,7 @@ def _apply_table(
                     continue
                 result = screened
             applied.conflicts.extend(result.conflicts)
+            applied.history.extend(result.history)
             if result.changed:
                 known[item.id] = to_write[item.id] = result.item
         if to_write:
@@ -189,11 +197,15 @@ def write_local_change(
     officer: str | None,
     role: str | None,
     now_text: str,
+    keep_history: bool = True,
 ) -> bool:
-    """Change stored values of one record as a local edit: new clocks for what changed.
+    """Change stored values of one record as a local edit: new clocks for what changed, and
+    the values it overwrites kept in field history (`keep_history=False`: not kept, for an
+    erasure's blanking of what must not stay anywhere).
 
-    Used where a change is made in stored form (a sergeant's choice in the conflict queue).
-    Returns False, writing nothing, when every value is already as asked.
+    Used where a change is made in stored form (a sergeant's choice in the conflict queue, a
+    value restored from history). Returns False, writing nothing, when every value is
+    already as asked.
     """
     changed = {k: v for k, v in changes.items() if item.values[k] != v}
     if not changed:
@@ -213,6 +225,15 @@ def write_local_change(
         values[name] = value
     table = next(t for t in synced_tables() if t.name == item.table)
     _write(session, table, [Item(item.table, item.id, values, clocks)], stamp)
+    if keep_history and item.values.get("erased_at") is None:
+        lost = [
+            history_item(item.table, item.id, name, item.values[name], item.clock(name)[0], item)
+            for name in changed
+            if worth_keeping(item.table, name, item.values[name])
+        ]
+        if lost:
+            kept = next(t for t in synced_tables() if t.name == HISTORY_TABLE)
+            _apply_table(session, kept, lost, stamp, Applied())
     return True
 
 

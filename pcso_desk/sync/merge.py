@@ -10,11 +10,18 @@ model lists in `__erase__` (and the role the erasure was made in) take the erase
 values whatever the clocks say, so a station that still holds the person's data, or edits it
 afterwards, can never bring it back.
 
+Nothing a merge overwrites is lost: whichever side's value of a field loses (the value
+held here, or the one received) becomes a field-history entry (`store/history.py`), the
+same entry on every station and on the hub that meets it.
+
 Two things are not settled silently but also recorded as a `Conflict`, with the losing
-value kept: two stations giving one field of a victim case different values without either
-having seen the other's (their clocks are concurrent), and an edit made without knowing of a
-deletion. A conflict becomes an entry of the synced conflict queue, with an id made from
-what conflicted, so every station that meets it holds the same entry.
+value kept: two stations giving a conflict-checked field (every field of a victim case; a
+contact's phone, e-mail and address; a meeting's time and venue; a priority's public
+wording) different values without either having seen the other's (their clocks are
+concurrent), and an edit made without knowing of a deletion. A conflict becomes an entry of
+the synced conflict queue, with an id made from what conflicted, so every station that
+meets it holds the same entry; three stations disagreeing make entries that together hold
+all three values (`services/sync/queue.py` shows them as one).
 """
 
 from __future__ import annotations
@@ -33,6 +40,13 @@ from pcso_desk.store.clocks import (
     merge_flags,
     synced_columns,
     synced_table,
+)
+from pcso_desk.store.history import (
+    HISTORY_TABLE,
+    history_clocks,
+    history_id,
+    history_values,
+    worth_keeping,
 )
 from pcso_desk.sync.changes import ROLE, Item
 
@@ -101,6 +115,7 @@ class Merged:
     item: Item
     changed: bool
     conflicts: list[Conflict] = field(default_factory=list)
+    history: list[Item] = field(default_factory=list)  # field-history entries: values lost
 
 
 def merge(local: Item | None, incoming: Item) -> Merged:
@@ -127,9 +142,32 @@ def merge(local: Item | None, incoming: Item) -> Merged:
     merged = Item(local.table, local.id, values, clocks)
     changed = values != local.values or clocks != normal(local)
     if erased is not None:
-        return Merged(merged, changed)  # nothing erased is ever kept aside in the queue
+        return Merged(merged, changed)  # nothing erased is ever kept aside, anywhere
     # Even when the local state wins every field, the other side's value may be a conflict.
-    return Merged(merged, changed, _conflicts(local, incoming, merged))
+    return Merged(
+        merged, changed, _conflicts(local, incoming, merged), _history(local, incoming, merged)
+    )
+
+
+def _history(local: Item, incoming: Item, merged: Item) -> list[Item]:
+    """A field-history entry for each value, here or received, that the merge did not keep."""
+    entries = []
+    for name in synced_columns(_table(local.table)):
+        kept = merged.values[name]
+        for side in (local, incoming):
+            value, clock = side.values[name], side.clock(name)[0]
+            if value == kept or clock == merged.clock(name)[0]:
+                continue
+            if worth_keeping(local.table, name, value):
+                entries.append(history_item(local.table, local.id, name, value, clock, side))
+    return entries
+
+
+def history_item(table: str, row_id: str, name: str, value: Any, clock: str, side: Item) -> Item:
+    values = history_values(table, row_id, name, value, clock, _by(side, name))
+    return Item(
+        HISTORY_TABLE, history_id(table, row_id, name, clock), values, history_clocks(clock)
+    )
 
 
 def _erased_side(local: Item, incoming: Item) -> Item | None:
@@ -165,13 +203,14 @@ def _later(local: Item, incoming: Item, name: str) -> Item:
 
 
 def _conflicts(local: Item, incoming: Item, merged: Item) -> list[Conflict]:
-    append_only, conflict_checked = merge_flags(local.table)
-    if local.table == CONFLICTS_TABLE or append_only:
+    append_only, checked = merge_flags(local.table)
+    if local.table in (CONFLICTS_TABLE, HISTORY_TABLE) or append_only:
         return []
     business = [n for n in synced_columns(_table(local.table)) if n not in SYSTEM_FIELDS]
     found = _deletion_conflict(local, incoming, merged, business)
-    if conflict_checked:
-        found += [c for n in business if (c := _field_conflict(local, incoming, merged, n))]
+    found += [
+        c for n in business if n in checked and (c := _field_conflict(local, incoming, merged, n))
+    ]
     return found
 
 

@@ -142,12 +142,52 @@ def test_an_edit_made_after_seeing_the_other_is_not_a_conflict() -> None:
     assert merge(theirs, ours).item.values["offence_type"] == "Robbery"
 
 
-def test_contacts_merge_different_values_without_a_conflict() -> None:
-    ours = edit(ORIGIN, clock(2000, A), phone="1")
-    theirs = edit(ORIGIN, clock(2100, B), phone="2")
-    result = merge(ours, theirs)
-    assert result.conflicts == []
-    assert result.item.values["phone"] == "2"
+def test_a_contacts_notes_merge_without_a_conflict_but_the_loser_is_kept() -> None:
+    ours = edit(ORIGIN, clock(2000, A), notes="one")
+    theirs = edit(ORIGIN, clock(2100, B), notes="two")
+    for result in (merge(ours, theirs), merge(theirs, ours)):
+        assert result.conflicts == []
+        assert result.item.values["notes"] == "two"
+        (lost,) = result.history
+        assert lost.table == "field_history"
+        assert (lost.values["field_name"], lost.values["value"]) == ("notes", '"one"')
+        assert lost.values["value_clock"] == clock(2000, A)
+        assert lost.values["station_id"] == A
+    # Both stations make the same entry, whichever side it lost on.
+    assert merge(ours, theirs).history[0] == merge(theirs, ours).history[0]
+
+
+def test_a_contacts_phone_email_and_address_are_conflict_checked() -> None:
+    for name in ("phone", "email", "address"):
+        ours = edit(ORIGIN, clock(2000, A), **{name: "1"})
+        theirs = edit(ORIGIN, clock(2100, B), **{name: "2"})
+        (conflict,) = merge(ours, theirs).conflicts
+        assert (conflict.field, conflict.a_value, conflict.b_value) == (name, "2", "1")
+        # One after the other (the second had seen the first): no conflict.
+        later = edit(ours, clock(2200, B), **{name: "3"})
+        assert merge(ours, later).conflicts == []
+
+
+def test_three_concurrent_phones_leave_every_value_in_some_conflict_entry() -> None:
+    sides = [edit(ORIGIN, clock(2000 + 100 * i, s), phone=f"0{i}") for i, s in enumerate((A, B, C))]
+    for order in itertools.permutations(sides):
+        state, found = order[0], []
+        for item in order[1:]:
+            result = merge(state, item)
+            found += result.conflicts
+            state = result.item
+        values = {c.a_value for c in found} | {c.b_value for c in found}
+        # The later arrivals each meet what this station holds then: with the third, the
+        # pairs made here hold two or three values; the other stations' entries the rest.
+        assert len(values) >= 2
+        assert state.values["phone"] == "02"
+
+
+def test_an_erased_record_keeps_no_history() -> None:
+    ours = edit(ORIGIN, clock(2000, A), notes="private")
+    erased = edit(ORIGIN, clock(2100, B), notes="", erased_at="2026-11-02 10:00:00")
+    assert merge(ours, erased).history == []
+    assert merge(erased, ours).history == []
 
 
 def test_append_only_records_never_conflict() -> None:

@@ -12,7 +12,8 @@ also becomes a tombstone) and `erased_at` is set:
 - a victim care case is closed on the erasure date (if open) and loses every restricted
   detail; its visits lose their notes;
 - messages lose the sender, subject and text (the 24-hour response figures stay);
-- sync conflict entries and review decisions about erased records lose their values.
+- sync conflict entries, review decisions and field history about erased records lose their
+  values (a contact's history, every value it ever held, goes with it).
 
 Sync carries an erasure like any change, but absorbingly (`sync.merge`): no station or hub
 can bring the data back, and a record that reaches this station linked to an erased person
@@ -47,7 +48,7 @@ from pcso_desk.store.clocks import ERASED, erased_fields
 
 CHUNK = 500
 # Tables whose entries name another record by (table_name, row_id): they follow its erasure.
-_ABOUT_RECORDS: tuple[Any, ...] = (m.SyncConflict, m.RetentionReview)
+_ABOUT_RECORDS: tuple[Any, ...] = (m.SyncConflict, m.RetentionReview, m.FieldHistory)
 
 
 @dataclass(frozen=True)

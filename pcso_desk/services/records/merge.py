@@ -12,16 +12,10 @@ from sqlalchemy.orm import Session
 
 from pcso_desk.domain.errors import NotFoundError, ValidationError
 from pcso_desk.services.context import Changes, Context
+from pcso_desk.services.records.follow import REFERENCES, record_basis
 from pcso_desk.services.records.specs import CONTACT_FILLABLE
 from pcso_desk.store import models as m
 
-# Every place a contact is referred to: (model, column).
-REFERENCES: tuple[tuple[Any, str], ...] = (
-    (m.EngagementContact, "contact_id"),
-    (m.KinMember, "contact_id"),
-    (m.VictimCase, "victim_id"),
-    (m.Message, "contact_id"),
-)
 FILLABLE = CONTACT_FILLABLE
 
 
@@ -84,8 +78,9 @@ def merge_contacts(ctx: Context, keep_id: str, duplicate_id: str) -> MergeResult
                 was[name] = getattr(keep, name)
                 filled[name] = _plain(getattr(duplicate, name))
                 setattr(keep, name, getattr(duplicate, name))
-        duplicate.merged_into_id = keep_id
         ctx.stamp(keep, creating=False)
+        record_basis(keep, duplicate, filled)  # for stations that have not heard of it yet
+        duplicate.merged_into_id = keep_id
         ctx.stamp(duplicate, creating=False)
     undo = MergeUndo(keep_id, duplicate_id, moved, filled, {n: _plain(v) for n, v in was.items()})
     return MergeResult(Changes("contacts", updated=(keep_id, duplicate_id)), undo)
@@ -109,6 +104,7 @@ def undo_merge(ctx: Context, undo: MergeUndo) -> Changes:
             if _plain(getattr(keep, name)) == value:
                 setattr(keep, name, undo.was.get(name, None if name == "ward_id" else ""))
         duplicate.merged_into_id = None
+        duplicate.merge_basis = None
         ctx.stamp(keep, creating=False)
         ctx.stamp(duplicate, creating=False)
     return Changes("contacts", updated=(undo.keep_id, undo.duplicate_id))

@@ -15,6 +15,7 @@ from pcso_desk.domain.hlc import Hlc
 from pcso_desk.services.context import Context
 from pcso_desk.services.protection import erasure
 from pcso_desk.services.records import derived
+from pcso_desk.services.records.follow import follow_merges
 from pcso_desk.services.sync.screen import Screen, record_label
 from pcso_desk.store import models as m
 from pcso_desk.store.clocks import erased_fields
@@ -42,6 +43,10 @@ def apply_changes(ctx: Context, session: Session, items: Sequence[Item]) -> Appl
         for table, ids in erasure.enforce_erasures(ctx, session).items():
             applied.erased += len(ids)
             applied.changed.setdefault(table, []).extend(i for i in ids if i not in applied.changed)
+        followed = follow_merges(ctx, session)  # late links and edits of merged contacts
+        for table, ids in followed.changed.items():
+            known = applied.changed.setdefault(table, [])
+            known.extend(i for i in ids if i not in known)
         excused = screen.settle()  # held erasures of records this station has now erased too
         if excused:
             late = apply_items(session, excused, ctx.clock, screen)

@@ -32,7 +32,13 @@ from pcso_desk.store.models.organisation import (
 )
 from pcso_desk.store.models.patrol import Abstraction, Message, PatrolSession
 from pcso_desk.store.models.retention import RetentionReview
-from pcso_desk.store.models.sync import SyncBundle, SyncConflict, SyncHub, SyncPeer
+from pcso_desk.store.models.sync import (
+    FieldHistory,
+    SyncBundle,
+    SyncConflict,
+    SyncHub,
+    SyncPeer,
+)
 
 __all__ = [
     "Abstraction",
@@ -46,6 +52,7 @@ __all__ = [
     "District",
     "Engagement",
     "EngagementContact",
+    "FieldHistory",
     "Kin",
     "KinCheckIn",
     "KinMember",

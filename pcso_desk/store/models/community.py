@@ -27,10 +27,22 @@ class Contact(Record, Base):
 
     __tablename__ = "contacts"
     __erase__ = ERASE_ALL  # an erased contact is an id and a deletion, nothing more
+    # ... and, if it had been merged, the merge: which contact it went into and what that
+    # copied (ids and clocks), so every station can erase the copy too.
+    __erase_keeps__ = ("merged_into_id", "merge_basis")
+    # Concurrent different values of these go to the sync conflict queue (nothing is lost
+    # either way: every value overwritten is kept in field_history).
+    __conflict_checked__ = ("phone", "email", "address")
     # The few erased contacts, found after every sync to erase late links to them; and the
     # contact list in name order, so any page of a county's 100,000 is a short index walk.
     __table_args__ = (
         Index("ix_contacts_erased", "erased_at", sqlite_where=text("erased_at IS NOT NULL")),
+        # The few merged-away contacts, followed after every sync (services/records/follow.py).
+        Index(
+            "ix_contacts_merged",
+            "merged_into_id",
+            sqlite_where=text("merged_into_id IS NOT NULL"),
+        ),
         Index(
             "ix_contacts_list",
             "name",
@@ -64,6 +76,11 @@ class Contact(Record, Base):
     review_date: Mapped[date | None] = mapped_column(default=None, index=True)
     # Set when a duplicate was merged into another contact; cleared again by an undo.
     merged_into_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    # Set with merged_into_id: JSON {"seen": {field: clock of the value the merge saw here},
+    # "filled": {field: clock of the kept contact's field the merge set from this one}}.
+    # Edits made elsewhere that the merge had not seen move to the kept contact; an erasure
+    # of this contact erases what was filled (services/records/follow.py).
+    merge_basis: Mapped[str | None] = mapped_column(Text, default=None)
 
 
 # Search's one- and two-letter prefixes (services/records/search.py) read this, not every name.

@@ -12,6 +12,7 @@ class LsoaWard(Record, Base):
     """The team's own table mapping a census LSOA to one of its wards."""
 
     __tablename__ = "lsoa_wards"
+    __field_history__ = False  # public data, re-imported whole from its source
     lsoa_code: Mapped[str] = mapped_column(String(16), unique=True)
     lsoa_name: Mapped[str] = mapped_column(String(120), default="")
     ward_id: Mapped[str] = mapped_column(ForeignKey("wards.id"), index=True)
@@ -21,6 +22,7 @@ class CrimeRecord(Record, Base):
     """One row of a data.police.uk street-level CSV (already anonymised to street level)."""
 
     __tablename__ = "crime_records"
+    __field_history__ = False  # public data, re-imported whole from its source
     crime_id: Mapped[str] = mapped_column(String(80), default="", index=True)  # blank for ASB
     month: Mapped[str] = mapped_column(String(7), index=True)  # YYYY-MM
     reported_by: Mapped[str] = mapped_column(String(120), default="")
@@ -42,6 +44,7 @@ class CrimeCount(Record, Base):
     """A monthly count per ward and crime type, entered by hand."""
 
     __tablename__ = "crime_counts"
+    __field_history__ = False  # public data, re-imported whole from its source
     ward_id: Mapped[str] = mapped_column(ForeignKey("wards.id"), index=True)
     month: Mapped[str] = mapped_column(String(7), index=True)
     crime_type: Mapped[str] = mapped_column(String(80))
@@ -57,6 +60,7 @@ class Boundary(Record, Base):
     first), each a list of [longitude, latitude] pairs."""
 
     __tablename__ = "boundaries"
+    __field_history__ = False  # public data, re-imported whole from its source
     __table_args__ = (UniqueConstraint("kind", "code"),)
     kind: Mapped[str] = mapped_column(String(8))
     code: Mapped[str] = mapped_column(String(16))

@@ -23,6 +23,8 @@ class Meeting(Record, Base):
     """A PACT/ward panel meeting, surgery, street briefing, mobile station visit or event."""
 
     __tablename__ = "meetings"
+    # Where and when the public turn up: concurrent different values go to the conflict queue.
+    __conflict_checked__ = ("starts_at", "ends_at", "venue")
     meeting_type: Mapped[MeetingType] = mapped_column(enum_column(MeetingType))
     title: Mapped[str] = mapped_column(String(200))
     # What public documents call the meeting; empty: its type and venue (never `title`).
@@ -58,6 +60,8 @@ class Priority(Record, Base):
     """A neighbourhood priority agreed with the community, reviewed every few months."""
 
     __tablename__ = "priorities"
+    # What the public is told: concurrent different wordings go to the conflict queue.
+    __conflict_checked__ = ("public_wording",)
     title: Mapped[str] = mapped_column(String(200))
     public_wording: Mapped[str] = mapped_column(Text, default="")
     internal_notes: Mapped[str] = personal(Sensitivity.INTERNAL, type_=Text, default="")

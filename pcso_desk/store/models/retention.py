@@ -18,6 +18,7 @@ class RetentionReview(Record, Base):
     """
 
     __tablename__ = "retention_reviews"
+    __field_history__ = False  # append-only decisions: each one is its own row
     __append_only__ = True
     __erase__ = ("reason",)  # a reason may describe the person; the decision stays
     table_name: Mapped[str] = mapped_column(String(64))

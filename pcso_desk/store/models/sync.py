@@ -1,10 +1,11 @@
-"""What sync keeps: the conflict queue (synced), and per-peer, per-bundle and per-hub progress."""
+"""What sync keeps: the conflict queue and field history (both synced), and per-peer,
+per-bundle and per-hub progress."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, String, Text
+from sqlalchemy import Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pcso_desk.store.base import Base, Record
@@ -19,6 +20,7 @@ class SyncConflict(Record, Base):
     """
 
     __tablename__ = "sync_conflicts"
+    __field_history__ = False
     # Both sides may hold an erased person's values: an erasure settles the entry, empty.
     __erase__ = ("a_value", "b_value", "chosen", "resolved_at", "resolved_by")
     kind: Mapped[str] = mapped_column(String(16))  # "field" or "deletion"
@@ -34,6 +36,31 @@ class SyncConflict(Record, Base):
     chosen: Mapped[str] = mapped_column(String(1), default="")  # "", "a" or "b"
     resolved_at: Mapped[datetime | None] = mapped_column(default=None)
     resolved_by: Mapped[str | None] = mapped_column(String(36), default=None)
+
+
+class FieldHistory(Record, Base):
+    """One value a field of a record once held and no longer does: overwritten by a later
+    edit here, or by a change that won a merge (a bundle, or the hub), or set aside by one.
+
+    Synced like the conflict queue, with an id made from (table, record, field, the clock
+    of the change that set the value), so every station that sees the value replaced holds
+    the same entry, and every station ends with every value. `value` is the stored value as
+    JSON; who set it is `value_by`, and which station and when are in `value_clock`. Blank
+    values (a field filled for the first time) are not kept. An erased record's history is
+    erased with it (`services/protection/erasure.py`).
+    """
+
+    __tablename__ = "field_history"
+    __table_args__ = (Index("ix_field_history_row", "table_name", "row_id"),)
+    __append_only__ = True
+    __field_history__ = False
+    __erase__ = ("value", "value_by")
+    table_name: Mapped[str] = mapped_column(String(64))
+    row_id: Mapped[str] = mapped_column(String(36))
+    field_name: Mapped[str] = mapped_column(String(64))
+    value: Mapped[str] = mapped_column(Text, default="null")  # JSON
+    value_clock: Mapped[str] = mapped_column(String(64))
+    value_by: Mapped[str | None] = mapped_column(String(36), default=None)
 
 
 class SyncPeer(Base):
