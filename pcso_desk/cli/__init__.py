@@ -12,6 +12,7 @@ from pcso_desk.cli import accounts as cli_accounts
 from pcso_desk.cli import backup as cli_backup
 from pcso_desk.cli import common as cli_common
 from pcso_desk.cli import documents as cli_documents
+from pcso_desk.cli import history as cli_history
 from pcso_desk.cli import maps as cli_maps
 from pcso_desk.cli import meetings as cli_meetings
 from pcso_desk.cli import packs as cli_packs
@@ -74,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_import(commands)
     _add_export(commands)
     cli_meetings.add_parsers(commands)
+    cli_history.add_parsers(commands)
     cli_documents.add_parsers(commands)
     cli_packs.add_parsers(commands)
     cli_sync.add_parsers(commands)
@@ -161,6 +163,8 @@ def run(args: argparse.Namespace, open_services: OpenServices, out: TextIO | Non
         return cli_accounts.run(args, open_services, out or sys.stdout)
     if args.command == "recover":
         return cli_accounts.run_recover(args, out or sys.stdout)
+    if args.command == "history":
+        return cli_history.run(args, open_services, out or sys.stdout)
     if args.command == "meetings":
         return cli_meetings.run(args, open_services, out or sys.stdout)
     if args.command in cli_documents.COMMANDS:

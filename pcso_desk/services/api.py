@@ -134,6 +134,22 @@ class Services:
         with self.ctx.store.read() as session:
             return find_duplicates(session, candidate, exclude_id=exclude_id)
 
+    @use_case(
+        Action.VIEW, "read history", effect=Effect.READ, kind_from="kind", restricted_only=True
+    )
+    def history(self, kind: str, record_id: str) -> Any:
+        """Each field's values over time, the ones that lost a merge included (RecordHistory)."""
+        from pcso_desk.services.records.history import record_history
+
+        return record_history(self.ctx, kind, record_id)
+
+    @use_case(Action.CHANGE, "restore value", kind_from="kind")
+    def restore_value(self, kind: str, entry_id: str) -> Any:
+        """Make a value from a record's history its value again (Changes)."""
+        from pcso_desk.services.records.history import restore_value
+
+        return restore_value(self.ctx, kind, entry_id)
+
     @use_case(Action.CHANGE, "merge", kind="contacts")
     def merge_contacts(self, keep_id: str, duplicate_id: str) -> Any:
         from pcso_desk.services.records.merge import merge_contacts

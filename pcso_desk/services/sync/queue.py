@@ -59,7 +59,7 @@ def list_conflicts(ctx: Context, *, include_resolved: bool = False) -> list[Conf
         if not include_resolved:
             stmt = stmt.where(m.SyncConflict.chosen == "")
         rows = session.scalars(stmt.order_by(m.SyncConflict.created_at.desc())).all()
-        names = _Names(session, ctx)
+        names = Names(session, ctx)
         return [_view(session, row, names) for row in rows]
 
 
@@ -114,7 +114,7 @@ def _edits(row: m.SyncConflict, choice: str) -> dict[str, Any]:
     return {**edits, "deleted_at": None}  # restored, with the edit it missed
 
 
-class _Names:
+class Names:
     """Officer and station names for the 'who' of each side."""
 
     def __init__(self, session: Session, ctx: Context) -> None:
@@ -134,14 +134,14 @@ class _Names:
         return f"{person}, {where}" if person else where
 
 
-def _view(session: Session, row: m.SyncConflict, names: _Names) -> ConflictView:
+def _view(session: Session, row: m.SyncConflict, names: Names) -> ConflictView:
     def side(value: str, clock: str, by: str | None, deletion: bool) -> Side:
-        return Side(_text(row, value, deletion), _when(clock), names.who(by, clock))
+        return Side(_text(row, value, deletion), clock_time(clock), names.who(by, clock))
 
     return ConflictView(
         id=row.id,
         kind=row.kind,
-        record=_record_label(session, row.table_name, row.row_id),
+        record=record_title(session, row.table_name, row.row_id),
         field=label_of(row.field_name) if row.field_name else "",
         a=side(row.a_value, row.a_clock, row.a_by, row.kind == "deletion"),
         b=side(row.b_value, row.b_clock, row.b_by, False),
@@ -167,12 +167,12 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
-def _when(clock: str) -> datetime | None:
+def clock_time(clock: str) -> datetime | None:
     parsed = Hlc.parse(clock)
     return None if parsed is None else datetime.fromtimestamp(parsed.wall_ms / 1000, UTC)
 
 
-def _record_label(session: Session, table_name: str, row_id: str) -> str:
+def record_title(session: Session, table_name: str, row_id: str) -> str:
     table = synced_table(table_name)
     kind = record_label(table_name)
     if table is None:
