@@ -44,7 +44,8 @@ SaveFile = Callable[[QWidget | None, str, str], str | None]
 Progress = Callable[[str], None]
 BUNDLES = "Sync bundles (*.pcsosync);;All files (*)"
 IDENTITIES = "Identity files (*.identity *.json);;All files (*)"
-SIDE_TITLES = {"a": "Kept for now", "b": "Set aside"}
+# Three or more stations may each have given a field its own value: up to four shown.
+SIDE_TITLES = {"a": "Kept for now", "b": "Set aside", "c": "Also set aside", "d": "A fourth value"}
 # Two-line headings, so that a narrow window cuts no heading short.
 PEER_COLUMNS = ("Station", "Fingerprint", "Last bundle\nreceived", "Last bundle\nmade",
                 "Has our changes\nup to")  # fmt: skip
@@ -255,13 +256,16 @@ def _capital(text: str) -> str:
 def _decision(view: Any) -> str:
     if not view.resolved:
         return "Open"
-    side = view.a if view.chosen == "a" else view.b
-    return f"Kept “{side.text}” on {when_text(view.resolved_at)}"
+    side = view.kept
+    kept = f"Kept “{side.text}”" if side is not None else "Settled"
+    return f"{kept} on {when_text(view.resolved_at)}"
 
 
 def _row_of(view: Any) -> list[str]:
     field = view.field or "(the whole record)"
-    return [_capital(view.record), field, view.a.text, view.b.text, _decision(view)]
+    more = len(view.sides) - 2
+    aside = view.b.text + (f" (and {more} more)" if more > 0 else "")
+    return [_capital(view.record), field, view.a.text, aside, _decision(view)]
 
 
 class ConflictsTab(QWidget):
@@ -273,7 +277,7 @@ class ConflictsTab(QWidget):
         self.settled = named(QCheckBox("Show settled"), "Show settled conflicts")
         self.table = _table("Conflicts", CONFLICT_COLUMNS)
         self.heading = _label(name="Conflict", scale=1.2)
-        self.sides = {choice: SidePane(choice) for choice in ("a", "b")}
+        self.sides = {choice: SidePane(choice) for choice in SIDE_TITLES}
         self.outcome = _label(name="Decision")
         self.empty = _label("No conflicts: every station agrees.", "No conflicts")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
@@ -292,7 +296,7 @@ class ConflictsTab(QWidget):
             "Who decides",
         )
         detail = QWidget()
-        sides = _box(QHBoxLayout(), self.sides["a"], self.sides["b"])
+        sides = _box(QHBoxLayout(), *self.sides.values())
         _box(QVBoxLayout(detail), self.heading, note, sides, self.outcome, 1)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setChildrenCollapsible(False)
@@ -323,9 +327,10 @@ class ConflictsTab(QWidget):
         self.heading.setText(
             f"{record}: {view.field}" if view.field else f"{record} (deleted on one side)"
         )
-        for choice, pane in self.sides.items():
-            side = view.a if choice == "a" else view.b
-            pane.show_side(side, view.chosen == choice, view.resolved)
+        for index, (choice, pane) in enumerate(self.sides.items()):
+            pane.setVisible(index < len(view.sides))
+            if index < len(view.sides):
+                pane.show_side(view.sides[index], view.chosen == choice, view.resolved)
         settled = f"Settled by {view.resolved_by}: {_decision(view)}." if view.resolved else ""
         self.outcome.setText(settled)
         self.outcome.setVisible(view.resolved)
@@ -518,9 +523,10 @@ class SyncScreen(QWidget):
         view = self.conflicts.current()
         if view is None or view.resolved:
             return
-        side = view.a if choice == "a" else view.b
+        side = view.sides[ord(choice) - ord("a")]
         what = f"the {view.field} of {view.record}" if view.field else view.record
-        question = f"Keep “{side.text}” for {what}?\n\nThe other side is set aside here, not lost."
+        others = "The other values stay" if len(view.sides) > 2 else "The other side stays"
+        question = f"Keep “{side.text}” for {what}?\n\n{others} in its history, not lost."
         if not self.desk.ask(self, "Settle a conflict", question):
             return
         conflict_id = view.id

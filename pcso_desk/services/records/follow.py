@@ -33,6 +33,7 @@ from pcso_desk.domain.permissions import Action
 from pcso_desk.domain.wording import counted
 from pcso_desk.services.context import Context
 from pcso_desk.services.protection import audit
+from pcso_desk.services.protection.erasure import erase_row
 from pcso_desk.services.records.specs import CONTACT_FILLABLE
 from pcso_desk.store import models as m
 from pcso_desk.store.base import utcnow
@@ -193,31 +194,33 @@ def _erase_copied_history(
 ) -> None:
     """Erase the history entries holding a copied value (the kept contact's value set at the
     merge and since overwritten), or leave an erased one in its place, so that no station or
-    hub that made the entry itself can bring it back."""
-    now = utcnow()
+    hub that made the entry itself can bring it back. A new one is made the same on every
+    station (its clock and values follow from the copy's), so they agree without a round."""
     for name, clock in filled.items():
         entry_id = history_id("contacts", keep_id, name, clock)
         entry = session.get(m.FieldHistory, entry_id)
         if entry is not None and entry.erased_at is not None:
             continue
         if entry is None:
-            values = history_values("contacts", keep_id, name, None, clock, None)
-            entry = m.FieldHistory(id=entry_id, **_loaded(values))
+            values = _loaded(history_values("contacts", keep_id, name, None, clock, None))
+            entry = m.FieldHistory(id=entry_id, **values)
+            entry.erased_at = values["created_at"]
             entry.field_clocks = history_clocks(clock)
+            entry.hlc = ctx.clock.now().encode()  # stored here now: the next export has it
             session.add(entry)
-        entry.value, entry.value_by, entry.erased_at = "null", None, now
-        ctx.stamp(entry, creating=False, now=now)
+        else:
+            erase_row(ctx, entry, utcnow(), utcnow().date())
         done.add("field_history", entry_id)
     session.flush()
 
 
 def _loaded(values: dict[str, Any]) -> dict[str, Any]:
     """History values as the model takes them (times as datetimes)."""
-    from datetime import datetime
+    from datetime import UTC, datetime
 
     out = dict(values)
     for key in ("created_at", "updated_at"):
-        out[key] = datetime.fromisoformat(out[key])
+        out[key] = datetime.fromisoformat(out[key]).replace(tzinfo=UTC)
     return out
 
 

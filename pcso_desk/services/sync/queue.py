@@ -1,8 +1,11 @@
-"""The sync conflict queue: what two stations disagreed on, side by side, and a sergeant's choice.
+"""The sync conflict queue: what stations disagreed on, side by side, and a sergeant's choice.
 
-A choice is written as an ordinary local change (new clocks), so it reaches every station,
-and the queue entry itself is synced, so the conflict closes everywhere. The side not chosen
-stays in the entry: nothing is lost.
+Each entry holds two sides; when three or more stations gave one field different values,
+their entries (one per pair that met somewhere) are shown as one conflict with every value,
+the value the record holds for now first, and one choice settles them all. A choice is
+written as an ordinary local change (new clocks), so it reaches every station, and the
+entries themselves are synced, so the conflict closes everywhere. The values not chosen stay
+in the entries and in the record's field history: nothing is lost.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ class Side:
     text: str
     when: datetime | None
     who: str
+    value: str = "null"  # the stored value as JSON: what a choice writes back
 
 
 @dataclass(frozen=True)
@@ -44,42 +48,91 @@ class ConflictView:
     kind: str  # "field" or "deletion"
     record: str  # "victim case CR/1234/26"
     field: str  # "service level", or "" for a deletion
-    a: Side  # what sync kept for now
-    b: Side  # what it set aside
+    sides: tuple[Side, ...]  # what sync kept for now first, then every other value
     resolved: bool
-    chosen: str
+    chosen: str  # "a", "b", ... the side kept ("" while open)
     resolved_at: datetime | None
     resolved_by: str
+    entries: tuple[str, ...] = ()  # the queue entries shown as this one conflict
+
+    @property
+    def a(self) -> Side:
+        return self.sides[0]
+
+    @property
+    def b(self) -> Side:
+        return self.sides[1]
+
+    @property
+    def kept(self) -> Side | None:
+        """The side a sergeant kept, once settled."""
+        index = ord(self.chosen) - ord("a") if self.chosen else -1
+        return self.sides[index] if 0 <= index < len(self.sides) else None
 
 
 def list_conflicts(ctx: Context, *, include_resolved: bool = False) -> list[ConflictView]:
     ctx.require(Action.SYNC, "sync_conflicts")
     with ctx.store.read() as session:
-        stmt = select(m.SyncConflict).where(m.SyncConflict.deleted_at.is_(None))
-        if not include_resolved:
-            stmt = stmt.where(m.SyncConflict.chosen == "")
-        rows = session.scalars(stmt.order_by(m.SyncConflict.created_at.desc())).all()
+        rows = _entries(session, include_resolved=include_resolved)
         names = Names(session, ctx)
-        return [_view(session, row, names) for row in rows]
+        return [_view(session, group, names) for group in _groups(rows)]
+
+
+def _entries(session: Session, *, include_resolved: bool, **where: Any) -> list[m.SyncConflict]:
+    stmt = select(m.SyncConflict).where(
+        m.SyncConflict.deleted_at.is_(None), m.SyncConflict.erased_at.is_(None)
+    )
+    if not include_resolved:
+        stmt = stmt.where(m.SyncConflict.chosen == "")
+    for name, value in where.items():
+        stmt = stmt.where(getattr(m.SyncConflict, name) == value)
+    return list(session.scalars(stmt.order_by(m.SyncConflict.created_at.desc())).all())
+
+
+def _groups(rows: list[m.SyncConflict]) -> list[list[m.SyncConflict]]:
+    """Entries about one field of one record (open, or settled) as one conflict; a deletion
+    conflict on its own. Newest first."""
+    groups: dict[tuple[Any, ...], list[m.SyncConflict]] = {}
+    for row in rows:
+        if row.kind == "field":
+            key: tuple[Any, ...] = (row.table_name, row.row_id, row.field_name, bool(row.chosen))
+        else:
+            key = (row.id,)
+        groups.setdefault(key, []).append(row)
+    return list(groups.values())
 
 
 def resolve_conflict(ctx: Context, conflict_id: str, choice: str) -> Changes:
-    """Keep side `choice` ("a" or "b"): write it to the record and close the entry."""
+    """Keep side `choice` ("a", "b", ... as listed): write it to the record and close every
+    entry of the conflict."""
     ctx.require(Action.RESOLVE_CONFLICTS, "sync_conflicts", (conflict_id,))
-    if choice not in ("a", "b"):
-        raise ValidationError("Choose one of the two sides (a or b).")
     with ctx.store.write() as session:
         row = session.get(m.SyncConflict, conflict_id)
-        if row is None or row.deleted_at is not None:
+        if row is None or row.deleted_at is not None or row.erased_at is not None:
             raise NotFoundError("That conflict no longer exists.")
         if row.chosen:
             raise ValidationError("That conflict has already been settled.")
         target = load_item(session, row.table_name, row.row_id)
         if target is None:
             raise NotFoundError("The record this conflict is about no longer exists here.")
+        if row.kind == "field":
+            group = _entries(
+                session,
+                include_resolved=False,
+                table_name=row.table_name,
+                row_id=row.row_id,
+                field_name=row.field_name,
+            )
+        else:
+            group = [row]
+        view = _view(session, group, Names(session, ctx))
+        index = ord(choice) - ord("a") if len(choice) == 1 else -1
+        if not 0 <= index < len(view.sides):
+            letters = ", ".join(chr(ord("a") + i) for i in range(len(view.sides)))
+            raise ValidationError(f"Choose one of the sides ({letters}).")
         now = utcnow()
         now_text = now.replace(tzinfo=None).isoformat(sep=" ", timespec="seconds")
-        edits = _edits(row, choice)
+        edits = _edits(row, view.sides[index], choice)
         role = ctx.actor.role.value if ctx.actor else None
         changed = write_local_change(
             session, target, edits, ctx.clock, officer=ctx.officer_id, role=role, now_text=now_text
@@ -87,27 +140,40 @@ def resolve_conflict(ctx: Context, conflict_id: str, choice: str) -> Changes:
         if changed:
             session.expire_all()
             refresh_derived(session, {row.table_name: [row.row_id]})
-        entry = load_item(session, "sync_conflicts", row.id)
-        assert entry is not None
-        resolution = {"chosen": choice, "resolved_at": now_text, "resolved_by": ctx.officer_id}
-        write_local_change(
-            session,
-            entry,
-            resolution,
-            ctx.clock,
-            officer=ctx.officer_id,
-            role=role,
-            now_text=now_text,
-        )
+        kept = view.sides[index].value
+        for member in group:
+            entry = load_item(session, "sync_conflicts", member.id)
+            assert entry is not None
+            letter = _letter(entry.values, kept) if row.kind == "field" else choice
+            resolution = {"chosen": letter, "resolved_at": now_text, "resolved_by": ctx.officer_id}
+            write_local_change(
+                session,
+                entry,
+                resolution,
+                ctx.clock,
+                officer=ctx.officer_id,
+                role=role,
+                now_text=now_text,
+            )
         audit.append(session, ctx, "resolve conflict", row.table_name, (row.row_id,), choice)
         kind = row.table_name
     return Changes(kind, updated=(row.row_id,) if changed else ())
 
 
-def _edits(row: m.SyncConflict, choice: str) -> dict[str, Any]:
+def _letter(entry: dict[str, Any], kept: str) -> str:
+    """How one entry of a conflict was settled: its side a or b, or "x" for another value."""
+    if _same(entry["a_value"], kept):
+        return "a"
+    return "b" if _same(entry["b_value"], kept) else "x"
+
+
+def _same(one: str, other: str) -> bool:
+    return bool(json.loads(one) == json.loads(other))
+
+
+def _edits(row: m.SyncConflict, side: Side, choice: str) -> dict[str, Any]:
     if row.kind == "field":
-        value = json.loads(row.a_value if choice == "a" else row.b_value)
-        return {row.field_name: value}
+        return {row.field_name: json.loads(side.value)}
     if choice == "a":
         return {}  # the deletion stands
     edits: dict[str, Any] = json.loads(row.b_value)
@@ -134,22 +200,59 @@ class Names:
         return f"{person}, {where}" if person else where
 
 
-def _view(session: Session, row: m.SyncConflict, names: Names) -> ConflictView:
-    def side(value: str, clock: str, by: str | None, deletion: bool) -> Side:
-        return Side(_text(row, value, deletion), clock_time(clock), names.who(by, clock))
-
+def _view(session: Session, group: list[m.SyncConflict], names: Names) -> ConflictView:
+    row = group[0]
+    deletion = row.kind == "deletion"
+    found: dict[str, tuple[str, str | None]] = {}  # value JSON -> (latest clock, by)
+    for entry in group:
+        for value, clock, by in (
+            (entry.a_value, entry.a_clock, entry.a_by),
+            (entry.b_value, entry.b_clock, entry.b_by),
+        ):
+            key = _canonical(value)
+            if key not in found or clock > found[key][0]:
+                found[key] = (clock, by)
+    order = sorted(found, key=lambda k: found[k][0], reverse=True)
+    if deletion:
+        order = [_canonical(row.a_value), _canonical(row.b_value)]
+    else:
+        held = load_item(session, row.table_name, row.row_id)
+        now = _canonical(json.dumps(held.values[row.field_name])) if held else None
+        if now in found:  # the value the record holds for now comes first
+            order.remove(now)
+            order.insert(0, now)
+    sides = tuple(
+        Side(
+            _text(row, key, deletion and i == 0),
+            clock_time(found[key][0]),
+            names.who(found[key][1], found[key][0]),
+            key,
+        )
+        for i, key in enumerate(order)
+    )
+    settled = [e for e in group if e.chosen]
+    chosen = ""
+    if settled:
+        entry = next((e for e in settled if e.chosen in ("a", "b")), settled[0])
+        value = entry.a_value if entry.chosen == "a" else entry.b_value
+        keys = [side.value for side in sides]
+        chosen = chr(ord("a") + keys.index(_canonical(value))) if _canonical(value) in keys else ""
     return ConflictView(
         id=row.id,
         kind=row.kind,
         record=record_title(session, row.table_name, row.row_id),
         field=label_of(row.field_name) if row.field_name else "",
-        a=side(row.a_value, row.a_clock, row.a_by, row.kind == "deletion"),
-        b=side(row.b_value, row.b_clock, row.b_by, False),
-        resolved=bool(row.chosen),
-        chosen=row.chosen,
-        resolved_at=row.resolved_at,
-        resolved_by=names.who(row.resolved_by, row.hlc) if row.chosen else "",
+        sides=sides,
+        resolved=bool(settled),
+        chosen=chosen,
+        resolved_at=settled[0].resolved_at if settled else None,
+        resolved_by=names.who(settled[0].resolved_by, settled[0].hlc) if settled else "",
+        entries=tuple(e.id for e in group),
     )
+
+
+def _canonical(value: str) -> str:
+    return json.dumps(json.loads(value), ensure_ascii=False, sort_keys=True)
 
 
 def _text(row: m.SyncConflict, value: str, deletion: bool) -> str:
