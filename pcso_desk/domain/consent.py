@@ -43,17 +43,14 @@ class Stop:
 
 
 DO_NOT_CONTACT = "do not contact"
+FACTS = ("lawful_basis", "consent_at", "consent_withdrawn_at")  # what the rule reads
 
 
 def contact_stop(person: ConsentFacts | Mapping[str, Any]) -> Stop | None:
     """Why the team may no longer contact `person` (a record, or a record's values as a
     mapping), or None when it may."""
     if isinstance(person, Mapping):
-        person = SimpleNamespace(
-            lawful_basis=person.get("lawful_basis"),
-            consent_at=person.get("consent_at"),
-            consent_withdrawn_at=person.get("consent_withdrawn_at"),
-        )
+        person = SimpleNamespace(**{name: person.get(name) for name in FACTS})
     withdrawn = person.consent_withdrawn_at
     if withdrawn is not None:
         return Stop(f"consent withdrawn {_day(withdrawn)}")

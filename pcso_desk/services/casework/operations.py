@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from pcso_desk.domain.consent import contact_stop
 from pcso_desk.domain.enums import CaseStatus, PriorityStatus, ReviewDecision
 from pcso_desk.domain.errors import ValidationError
 from pcso_desk.domain.months import month_bounds
@@ -119,9 +120,10 @@ class Kins:
     def due(
         self, today: date, *, within_days: int = 7, kin_id: str | None = None
     ) -> list[MemberDue]:
-        """Current members whose check-in is overdue or due within `within_days`."""
+        """Current members whose check-in is overdue or due within `within_days`; not those
+        who must not be contacted (domain/consent.py), who are due no call at all."""
         stmt = (
-            select(m.KinMember, m.Contact.name)
+            select(m.KinMember, m.Contact)
             .join(m.Contact, m.Contact.id == m.KinMember.contact_id)
             .where(
                 m.KinMember.deleted_at.is_(None),
@@ -136,13 +138,14 @@ class Kins:
             return [
                 MemberDue(
                     mem.id,
-                    name,
+                    contact.name,
                     mem.represents,
                     mem.last_checkin_on,
                     mem.next_checkin_due,
                     mem.next_checkin_due < today,
                 )
-                for mem, name in session.execute(stmt)
+                for mem, contact in session.execute(stmt)
+                if contact_stop(contact) is None
             ]
 
     @use_case(Action.VIEW, effect=Effect.READ, kind="kins")
