@@ -108,3 +108,16 @@ def test_no_check_in_falls_due_for_a_member_who_must_not_be_contacted(services, 
     )
     due = services.kins.due(TODAY, within_days=7)
     assert sorted(member.contact_name for member in due) == ["Ada Reachable", "Wanda Withdrawn"]
+
+
+def test_a_victim_case_due_stays_listed_but_marked(services, people) -> None:  # type: ignore[no-untyped-def]
+    services["victim_cases"].create(
+        {
+            "victim_id": people["wanda"],
+            "crime_reference": "41 66666 26",
+            "offence_type": "Theft",
+            "opened_at": utc(2026, 11, 2, 10),
+        }
+    )
+    due = services.victims.due(utc(2026, 11, 24, 9))
+    assert [case.victim_name for case in due] == ["Wanda Withdrawn — do not contact"]

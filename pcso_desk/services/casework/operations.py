@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from pcso_desk.domain.consent import contact_stop
+from pcso_desk.domain.consent import contact_stop, marked
 from pcso_desk.domain.enums import CaseStatus, PriorityStatus, ReviewDecision
 from pcso_desk.domain.errors import ValidationError
 from pcso_desk.domain.months import month_bounds
@@ -79,9 +79,10 @@ class VictimCare:
     def due(
         self, now: datetime, *, within: timedelta = timedelta(days=7), officer_id: str | None = None
     ) -> list[CaseDue]:
-        """Open cases overdue or due within `within`, soonest first."""
+        """Open cases overdue or due within `within`, soonest first. A victim who must not be
+        contacted stays listed (the case still needs closing), marked "— do not contact"."""
         stmt = (
-            select(m.VictimCase, m.Contact.name)
+            select(m.VictimCase, m.Contact)
             .join(m.Contact, m.Contact.id == m.VictimCase.victim_id)
             .where(
                 m.VictimCase.deleted_at.is_(None),
@@ -97,11 +98,11 @@ class VictimCare:
                 CaseDue(
                     case.id,
                     case.crime_reference,
-                    name,
+                    marked(victim.name, contact_stop(victim)),
                     case.next_contact_due,
                     due_state(case.next_contact_due, now, within),
                 )
-                for case, name in session.execute(stmt)
+                for case, victim in session.execute(stmt)
             ]
 
 
