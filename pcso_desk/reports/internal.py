@@ -23,8 +23,9 @@ class KinRow:
     last_checkin: date | None
     next_due: date | None
     overdue: bool
-    # How to reach them: ("E-mail", address) when e-mail is their preferred way, ("Address",
-    # ...) for a letter or in person, else ("Phone", number); and the way as a phrase.
+    # How to reach them (services/documents/briefings.py `reach`): ("E-mail", address) when
+    # e-mail is their preferred way, ("Address", ...) for a letter or in person, else the
+    # phone (or whatever is recorded); and their preferred way and times as a phrase.
     reach: tuple[str, str] = ("Phone", "")
     preferred: str = ""
 

@@ -40,6 +40,7 @@ def kin(services, world) -> str:  # type: ignore[no-untyped-def]
             "postcode": "SG5 1AA",
             "preferred_method": "letter",
         },
+        {"name": "Nell Nophone", "email": "nell.n@example.org"},  # no preference, no phone
         {
             "name": "Wanda Withdrawn",
             "phone": "07700 900199",
@@ -70,7 +71,7 @@ def test_a_member_who_withdrew_consent_is_not_on_the_kin_call_list(ctx, kin) -> 
     text = flat(_call_list_text(ctx, kin))
     assert "RingoPhoneman" in text and "EmmaMailwright" in text and "LetticePost" in text
     # Nothing of the withdrawn member: not the name, number, e-mail or street they represent.
-    for trace in ("Wanda", "Withdrawn", "07700900199", "wanda.w@", "4CanalWalk"):
+    for trace in ("Wanda", "Withdrawn", "07700900199", "wanda.w@", "5CanalWalk"):
         assert trace not in text, trace
     assert "1memberisleftoff" in text  # counted, so the list is not silently short
 
@@ -93,6 +94,7 @@ def test_the_call_list_shows_the_preferred_way_and_its_detail(ctx, kin) -> None:
     assert "Preferse-mail,weekdayevenings" in text
     assert "Address:4LockLane,Hitchin,SG51AA" in text  # a letter goes to the address
     assert "07700900101" in text and "Prefersphone" in text
+    assert "E-mail:nell.n@example.org" in text  # no phone: the e-mail, not "—"
 
 
 def test_withdrawal_after_printing_takes_the_member_off_the_next_list(services, ctx, kin) -> None:  # type: ignore[no-untyped-def]

@@ -308,18 +308,23 @@ def kin_call_list(ctx: Context, kin_id: str, today: date) -> KinCallList:
 
 def reach(contact: m.Contact, method: Any) -> tuple[str, str]:
     """(what, detail) to reach a person by: the e-mail when e-mail is their preferred way,
-    the address for a letter or a call in person, else the phone (('Phone', '') when none).
-    A preferred way without its detail recorded falls back to the phone."""
+    the address for a letter or a call in person, else the phone. A preferred way without
+    its detail recorded, or no preference, falls back to the phone, then the e-mail, then
+    the address (('Phone', '') when none is recorded)."""
+    address = ", ".join(
+        part for part in (contact.address.replace("\n", ", ").strip(), contact.postcode) if part
+    )
+    details = {"Phone": _phone(contact.phone), "E-mail": contact.email, "Address": address}
     wanted = str(getattr(method, "value", method) or "")
-    if wanted == ContactMethod.EMAIL.value and contact.email:
-        return "E-mail", contact.email
-    if wanted in (ContactMethod.LETTER.value, ContactMethod.IN_PERSON.value):
-        address = ", ".join(
-            part for part in (contact.address.replace("\n", ", ").strip(), contact.postcode) if part
-        )
-        if address:
-            return "Address", address
-    return "Phone", _phone(contact.phone)
+    first = {
+        ContactMethod.EMAIL.value: "E-mail",
+        ContactMethod.LETTER.value: "Address",
+        ContactMethod.IN_PERSON.value: "Address",
+    }.get(wanted, "Phone")
+    for what in (first, "Phone", "E-mail", "Address"):
+        if details[what]:
+            return what, details[what]
+    return "Phone", ""
 
 
 def victim_card(ctx: Context, case_id: str, today: date) -> VictimCard:
