@@ -332,7 +332,9 @@ def _rows(
     people leaves off those who must not be contacted (counted into `left_off[0]`), or with
     `everyone` keeps them, saying why in a last column."""
     selected = [col for col in columns if col.attr is not None]
-    facts = [getattr(table.person, name) for name in CONSENT_FACTS] if table.person else []
+    facts = (
+        [getattr(table.person, name) for name in CONSENT_FACTS] if table.person is not None else []
+    )
     stmt = table.select_from(select(table.key, *(col.attr for col in selected), *facts))
     result = session.execute(stmt.execution_options(yield_per=BATCH))
     width = 1 + len(selected)
