@@ -97,6 +97,12 @@ def _add_export(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     export.add_argument(
         "--out", type=Path, required=True, metavar="FILE", help="the file to write (.csv or .xlsx)"
     )
+    export.add_argument(
+        "--everyone",
+        action="store_true",
+        help="contacts and kin-members: keep people who must not be contacted (left off "
+        "otherwise), marked in a 'Do not contact' column",
+    )
 
 
 def _add_import(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -256,6 +262,15 @@ def _export(args: argparse.Namespace, open_services: OpenServices, out: TextIO) 
             f"in .{args.format}.",
             "out",
         )
-    rows = open_services(False).export_table(args.table, args.format, args.out)
-    print(f"Exported {rows:,} {args.table} to {args.out}.", file=out)
+    done = open_services(False).export_table(
+        args.table, args.format, args.out, everyone=args.everyone
+    )
+    print(f"Exported {done.rows:,} {args.table} to {args.out}.", file=out)
+    if done.left_off:
+        people = "1 person" if done.left_off == 1 else f"{done.left_off:,} people"
+        print(
+            f"Left off {people} who must not be contacted (consent withdrawn or not "
+            "recorded); --everyone keeps them in, marked.",
+            file=out,
+        )
     return 0

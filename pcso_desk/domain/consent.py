@@ -14,8 +14,10 @@ agreement, so they never stop contact here; the retention review decides how lon
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from types import SimpleNamespace
 from typing import Any, Protocol
 
 from pcso_desk.domain.enums import ContactMethod, LawfulBasis
@@ -40,8 +42,15 @@ class Stop:
         return f"{name} must not be contacted: {self.reason}."
 
 
-def contact_stop(person: ConsentFacts) -> Stop | None:
-    """Why the team may no longer contact `person`, or None when it may."""
+DO_NOT_CONTACT = "do not contact"
+FACTS = ("lawful_basis", "consent_at", "consent_withdrawn_at")  # what the rule reads
+
+
+def contact_stop(person: ConsentFacts | Mapping[str, Any]) -> Stop | None:
+    """Why the team may no longer contact `person` (a record, or a record's values as a
+    mapping), or None when it may."""
+    if isinstance(person, Mapping):
+        person = SimpleNamespace(**{name: person.get(name) for name in FACTS})
     withdrawn = person.consent_withdrawn_at
     if withdrawn is not None:
         return Stop(f"consent withdrawn {_day(withdrawn)}")
@@ -49,6 +58,11 @@ def contact_stop(person: ConsentFacts) -> Stop | None:
     if _value(basis) == LawfulBasis.CONSENT.value and person.consent_at is None:
         return Stop("held on consent, but no consent is recorded")
     return None
+
+
+def marked(label: str, stop: Stop | None) -> str:
+    """A person's label in a picker or list: 'Ann Lee — do not contact' when stopped."""
+    return f"{label} \u2014 {DO_NOT_CONTACT}" if stop else label
 
 
 def _value(value: Any) -> str:

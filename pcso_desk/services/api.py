@@ -105,9 +105,18 @@ class Services:
 
     @use_case(Action.VIEW, effect=Effect.READ, kind="contacts")
     def find_contacts(self, typed: str, limit: int = 20) -> list[tuple[str, str]]:
-        """(id, "Name — POSTCODE") for a type-ahead contact picker."""
+        """(id, "Name — POSTCODE") for a type-ahead contact picker; "— do not contact" after
+        a person the team must not contact (domain/consent.py)."""
+        from pcso_desk.domain.consent import contact_stop, marked
+
         rows = self.contacts.page(ListQuery(text=typed, limit=limit)).rows
-        return [(r["id"], " — ".join(x for x in (r["name"], r["postcode"]) if x)) for r in rows]
+        return [
+            (
+                r["id"],
+                marked(" — ".join(x for x in (r["name"], r["postcode"]) if x), contact_stop(r)),
+            )
+            for r in rows
+        ]
 
     @use_case(Action.VIEW, effect=Effect.READ, kind="contacts")
     def likely_duplicates(self, values: dict[str, Any], exclude_id: str | None = None) -> list[Any]:
@@ -223,12 +232,15 @@ class Services:
         return report
 
     @use_case(Action.EXPORT, "export", effect=Effect.FILE, kind_from="table", output="out")
-    def export_table(self, table: str, fmt: str, out: Path) -> int:
+    def export_table(self, table: str, fmt: str, out: Path, *, everyone: bool = False) -> Any:
+        """A table as CSV or XLSX; a list of people leaves off those who must not be contacted
+        unless `everyone` (services/records/export.py). Returns its `Exported` counts."""
         from pcso_desk.services.records.export import export_table
 
-        rows: int = export_table(self.ctx, table, fmt, out)
-        note((), f"{rows} row(s) as {fmt}")
-        return rows
+        done = export_table(self.ctx, table, fmt, out, everyone=everyone)
+        left = f", {done.left_off} left off (do not contact)" if done.left_off else ""
+        note((), f"{done.rows} row(s) as {fmt}{left}" + (", everyone" if everyone else ""))
+        return done
 
     @use_case(Action.EXPORT, "disclosure", effect=Effect.FOLDER, kind="contacts", output="folder")
     def export_subject_access(self, contact_id: str, folder: Path) -> tuple[Path, Path]:

@@ -151,8 +151,8 @@ def team(services, world) -> dict[str, str]:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("table", EXPORTABLE)
 def test_every_table_exports_the_same_rows_to_csv_and_xlsx(ctx, team, tmp_path, table) -> None:  # type: ignore[no-untyped-def]
-    written_csv = export_table(ctx, table, "csv", tmp_path / f"{table}.csv")
-    written_xlsx = export_table(ctx, table, "xlsx", tmp_path / f"{table}.xlsx")
+    written_csv = export_table(ctx, table, "csv", tmp_path / f"{table}.csv").rows
+    written_xlsx = export_table(ctx, table, "xlsx", tmp_path / f"{table}.xlsx").rows
 
     rows = _read_csv(tmp_path / f"{table}.csv")
     title, sheet = _read_xlsx(tmp_path / f"{table}.xlsx")
@@ -308,8 +308,8 @@ def test_a_failed_export_leaves_the_previous_file_alone(ctx, team, out, monkeypa
     target.write_text("last month's export\n", encoding="utf-8")
     real_rows = export._rows
 
-    def breaking(*args: Any) -> Any:
-        rows = real_rows(*args)
+    def breaking(*args: Any, **kwargs: Any) -> Any:
+        rows = real_rows(*args, **kwargs)
         yield next(rows)
         raise RuntimeError("disk unplugged")
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pcso_desk.domain.consent import contact_stop, preferred_way
 from pcso_desk.domain.validation import format_phone
 from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.editor import RecordEditor
@@ -27,6 +28,11 @@ from pcso_desk.services.values import Changes
 def _describe(match: Any) -> str:
     where = f" ({match.postcode})" if match.postcode else ""
     return f"{match.name}{where} — {', '.join(match.reasons)}"
+
+
+def _prefers(record: dict[str, Any]) -> str:
+    way = preferred_way(record.get("preferred_method"), record.get("preferred_times") or "")
+    return f"Prefers {way}" if way else ""
 
 
 class ContactEditor(RecordEditor):
@@ -114,6 +120,12 @@ class ContactDetail(QWidget):
         self.facts = QLabel()
         self.facts.setWordWrap(True)
         self.facts.setAccessibleName("Contact details")
+        self.stop = QLabel()  # "Do not contact: consent withdrawn 3 March 2026"
+        self.stop.setObjectName("doNotContact")
+        self.stop.setAccessibleName("Do not contact")
+        self.stop.setWordWrap(True)
+        self.stop.setStyleSheet("color: #b3261e; font-weight: bold;")
+        self.stop.hide()
         self.duplicates = QListWidget()
         self.duplicates.setAccessibleName("Likely duplicates of this contact")
         self.merge_button = QPushButton("&Merge chosen duplicate into this contact")
@@ -126,6 +138,7 @@ class ContactDetail(QWidget):
         self.merge_button.setEnabled(False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
+        layout.addWidget(self.stop)
         layout.addWidget(self.facts)
         layout.addWidget(QLabel("Likely duplicates:"))
         layout.addWidget(self.duplicates, 1)
@@ -144,6 +157,7 @@ class ContactDetail(QWidget):
         if contact_id is None:
             self.title.setText("Choose a contact")
             self.facts.clear()
+            self.stop.hide()
             return
         services = self.desk.services
 
@@ -166,7 +180,11 @@ class ContactDetail(QWidget):
             record["email"],
             record.get("ward_id_label") and f"Ward: {record['ward_id_label']}",
             record["tags"] and "Tags: " + ", ".join(record["tags"]),
+            _prefers(record),
         ]
+        stop = contact_stop(record)
+        self.stop.setText(f"Do not contact: {stop.reason}" if stop else "")
+        self.stop.setVisible(stop is not None)
         self.facts.setText("<br>".join(escape(str(f)) for f in facts if f))
         for match in matches:
             item = QListWidgetItem(_describe(match))

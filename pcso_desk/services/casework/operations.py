@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from pcso_desk.domain.consent import contact_stop, marked
 from pcso_desk.domain.enums import CaseStatus, PriorityStatus, ReviewDecision
 from pcso_desk.domain.errors import ValidationError
 from pcso_desk.domain.months import month_bounds
@@ -78,9 +79,10 @@ class VictimCare:
     def due(
         self, now: datetime, *, within: timedelta = timedelta(days=7), officer_id: str | None = None
     ) -> list[CaseDue]:
-        """Open cases overdue or due within `within`, soonest first."""
+        """Open cases overdue or due within `within`, soonest first. A victim who must not be
+        contacted stays listed (the case still needs closing), marked "— do not contact"."""
         stmt = (
-            select(m.VictimCase, m.Contact.name)
+            select(m.VictimCase, m.Contact)
             .join(m.Contact, m.Contact.id == m.VictimCase.victim_id)
             .where(
                 m.VictimCase.deleted_at.is_(None),
@@ -96,11 +98,11 @@ class VictimCare:
                 CaseDue(
                     case.id,
                     case.crime_reference,
-                    name,
+                    marked(victim.name, contact_stop(victim)),
                     case.next_contact_due,
                     due_state(case.next_contact_due, now, within),
                 )
-                for case, name in session.execute(stmt)
+                for case, victim in session.execute(stmt)
             ]
 
 
@@ -119,9 +121,10 @@ class Kins:
     def due(
         self, today: date, *, within_days: int = 7, kin_id: str | None = None
     ) -> list[MemberDue]:
-        """Current members whose check-in is overdue or due within `within_days`."""
+        """Current members whose check-in is overdue or due within `within_days`; not those
+        who must not be contacted (domain/consent.py), who are due no call at all."""
         stmt = (
-            select(m.KinMember, m.Contact.name)
+            select(m.KinMember, m.Contact)
             .join(m.Contact, m.Contact.id == m.KinMember.contact_id)
             .where(
                 m.KinMember.deleted_at.is_(None),
@@ -136,13 +139,14 @@ class Kins:
             return [
                 MemberDue(
                     mem.id,
-                    name,
+                    contact.name,
                     mem.represents,
                     mem.last_checkin_on,
                     mem.next_checkin_due,
                     mem.next_checkin_due < today,
                 )
-                for mem, name in session.execute(stmt)
+                for mem, contact in session.execute(stmt)
+                if contact_stop(contact) is None
             ]
 
     @use_case(Action.VIEW, effect=Effect.READ, kind="kins")

@@ -10,7 +10,14 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from pcso_desk.domain.enums import CaseStatus, IssueCategory, MeetingStatus, PriorityStatus
+from pcso_desk.domain.consent import contact_stop, preferred_way
+from pcso_desk.domain.enums import (
+    CaseStatus,
+    ContactMethod,
+    IssueCategory,
+    MeetingStatus,
+    PriorityStatus,
+)
 from pcso_desk.domain.errors import ValidationError
 from pcso_desk.domain.permissions import Action
 from pcso_desk.domain.schedule import LONDON
@@ -262,7 +269,12 @@ def _next_meeting(session: Session, row: m.Meeting) -> datetime | None:
 
 
 def kin_call_list(ctx: Context, kin_id: str, today: date) -> KinCallList:
-    """INTERNAL: one KIN's current members with their phones and check-in dates."""
+    """INTERNAL: one KIN's current members to ring, with the way each prefers to be reached
+    and their check-in dates.
+
+    A member who must not be contacted (domain/consent.py: consent withdrawn, or held on
+    consent with none recorded) is left off; the list says how many were, never who.
+    """
     _printing(ctx, "kins", kin_id)
     with ctx.store.read() as session:
         kin = session.get(m.Kin, kin_id)
@@ -276,6 +288,7 @@ def kin_call_list(ctx: Context, kin_id: str, today: date) -> KinCallList:
             .where(or_(m.KinMember.left_on.is_(None), m.KinMember.left_on > today))
             .order_by(m.KinMember.next_checkin_due, m.Contact.name)
         ).all()
+        callable_ = [(member, contact) for member, contact in pairs if not contact_stop(contact)]
         rows = tuple(
             KinRow(
                 name=contact.name,
@@ -284,10 +297,34 @@ def kin_call_list(ctx: Context, kin_id: str, today: date) -> KinCallList:
                 last_checkin=member.last_checkin_on,
                 next_due=member.next_checkin_due,
                 overdue=member.next_checkin_due is not None and member.next_checkin_due < today,
+                reach=reach(contact, contact.preferred_method),
+                preferred=preferred_way(contact.preferred_method, contact.preferred_times),
             )
-            for member, contact in pairs
+            for member, contact in callable_
         )
-        return KinCallList(kin.name, hood.name if hood else "", rows, today)
+        left_off = len(pairs) - len(callable_)
+        return KinCallList(kin.name, hood.name if hood else "", rows, today, left_off)
+
+
+def reach(contact: m.Contact, method: Any) -> tuple[str, str]:
+    """(what, detail) to reach a person by: the e-mail when e-mail is their preferred way,
+    the address for a letter or a call in person, else the phone. A preferred way without
+    its detail recorded, or no preference, falls back to the phone, then the e-mail, then
+    the address (('Phone', '') when none is recorded)."""
+    address = ", ".join(
+        part for part in (contact.address.replace("\n", ", ").strip(), contact.postcode) if part
+    )
+    details = {"Phone": _phone(contact.phone), "E-mail": contact.email, "Address": address}
+    wanted = str(getattr(method, "value", method) or "")
+    first = {
+        ContactMethod.EMAIL.value: "E-mail",
+        ContactMethod.LETTER.value: "Address",
+        ContactMethod.IN_PERSON.value: "Address",
+    }.get(wanted, "Phone")
+    for what in (first, "Phone", "E-mail", "Address"):
+        if details[what]:
+            return what, details[what]
+    return "Phone", ""
 
 
 def victim_card(ctx: Context, case_id: str, today: date) -> VictimCard:
@@ -305,12 +342,17 @@ def victim_card(ctx: Context, case_id: str, today: date) -> VictimCard:
             .order_by(m.VictimContact.contacted_at.desc(), m.VictimContact.id)
             .limit(5)
         ).all()
+        # The case's own contact method (agreed for the case) wins over the contact's.
+        method = case.contact_method or (victim.preferred_method if victim else None)
+        stop = contact_stop(victim) if victim else None
         return VictimCard(
             crime_reference=case.crime_reference,
             offence=case.offence_type,
             victim_name=victim.name if victim else "",
             phone=_phone(victim.phone) if victim else "",
-            contact_method=str(case.contact_method or ""),
+            contact_method=preferred_way(method, victim.preferred_times if victim else ""),
+            reach=reach(victim, method) if victim else ("Phone", ""),
+            do_not_contact=stop.reason if stop else "",
             safe_contact=case.safe_contact_notes,
             next_contact_due=local(case.next_contact_due) if case.next_contact_due else None,
             visits=tuple(

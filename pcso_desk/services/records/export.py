@@ -12,6 +12,14 @@ place, so a failed export never leaves half a file under the name asked for.
 
 Times are shown in UK local time (Europe/London), the time officers see and type.
 
+Who is left off. `contacts` and `kin-members` are lists to contact people from (a mail-out,
+a ring-round), so a person the team must not contact (domain/consent.py `contact_stop`:
+consent withdrawn, or held on consent with none recorded) is left off them, and counted in
+the result (never named). `everyone=True` (`export --everyone`) keeps them in, each marked in
+a last "Do not contact" column with the reason, for a records review. Engagements, meetings
+and priorities are records of work, not lists to contact anyone from: unchanged. A person's
+own data goes out whole through subject access (services/protection/subject_access.py).
+
 Every export holds the team's records about people, so every file is marked
 OFFICIAL-SENSITIVE: a CSV's first line is the marking alone (the header follows it), and a
 workbook carries it in each sheet's printed header and footer and in its document properties.
@@ -39,6 +47,8 @@ from sqlalchemy.orm import QueryableAttribute, Session, aliased
 
 from pcso_desk.atomic import atomic_path as replace_via
 from pcso_desk.domain import validation
+from pcso_desk.domain.consent import FACTS as CONSENT_FACTS
+from pcso_desk.domain.consent import contact_stop
 from pcso_desk.domain.enums import Sensitivity
 from pcso_desk.domain.errors import ValidationError
 from pcso_desk.domain.kinds import CONTACTS, Kind
@@ -76,6 +86,20 @@ class Table:
     key: Any  # the id attribute, selected first and passed to linked loaders
     columns: tuple[Col, ...]
     select_from: Callable[[Select[Any]], Select[Any]]
+    # The contact (model or alias) each row is a way to reach: a list to contact people
+    # from, which leaves off those who must not be contacted. None for records of work.
+    person: Any = None
+
+
+@dataclass(frozen=True)
+class Exported:
+    """What an export wrote: its rows, and how many people it left off (do not contact)."""
+
+    rows: int
+    left_off: int = 0
+
+
+DO_NOT_CONTACT = "Do not contact"
 
 
 def neutralise(text: str) -> str:
@@ -139,7 +163,7 @@ def _contacts() -> Table:
             c.name.collate("NOCASE"), c.id
         )
 
-    return Table(c.id, tuple(cols), shape)
+    return Table(c.id, tuple(cols), shape, person=c)
 
 
 def _engagements() -> Table:
@@ -258,7 +282,7 @@ def _kin_members() -> Table:
             .order_by(kin.name.collate("NOCASE"), contact.name.collate("NOCASE"), km.id)
         )
 
-    return Table(km.id, cols, shape)
+    return Table(km.id, cols, shape, person=contact)
 
 
 TABLES: dict[str, Callable[[], Table]] = {
@@ -296,22 +320,45 @@ def cell_value(value: Any, *, phone: bool = False) -> Any:
     return value
 
 
-def _rows(session: Session, table: Table, columns: Sequence[Col]) -> Iterator[list[Any]]:
-    """Exported rows, batch by batch from SQL, with linked names loaded per batch."""
+def _rows(
+    session: Session,
+    table: Table,
+    columns: Sequence[Col],
+    *,
+    everyone: bool = False,
+    left_off: list[int] | None = None,
+) -> Iterator[list[Any]]:
+    """Exported rows, batch by batch from SQL, with linked names loaded per batch. A table of
+    people leaves off those who must not be contacted (counted into `left_off[0]`), or with
+    `everyone` keeps them, saying why in a last column."""
     selected = [col for col in columns if col.attr is not None]
-    stmt = table.select_from(select(table.key, *(col.attr for col in selected)))
+    facts = (
+        [getattr(table.person, name) for name in CONSENT_FACTS] if table.person is not None else []
+    )
+    stmt = table.select_from(select(table.key, *(col.attr for col in selected), *facts))
     result = session.execute(stmt.execution_options(yield_per=BATCH))
+    width = 1 + len(selected)
     for batch in result.partitions():
         ids = [row[0] for row in batch]
         linked = {col.header: col.linked(session, ids) for col in columns if col.linked is not None}
         for row in batch:
-            values = dict(zip((col.header for col in selected), row[1:], strict=True))
-            yield [
+            stop = (
+                contact_stop(dict(zip(CONSENT_FACTS, row[width:], strict=True))) if facts else None
+            )
+            if stop and not everyone:
+                if left_off is not None:
+                    left_off[0] += 1
+                continue
+            values = dict(zip((col.header for col in selected), row[1:width], strict=True))
+            cells = [
                 cell_value(linked[col.header].get(row[0], []))
                 if col.linked is not None
                 else cell_value(values[col.header], phone=col.phone)
                 for col in columns
             ]
+            if facts and everyone:
+                cells.append(stop.reason if stop else "")
+            yield cells
 
 
 # -- files ---------------------------------------------------------------------------------
@@ -445,8 +492,11 @@ def _discard(sheet: Any) -> None:
         sheet._writer.cleanup()
 
 
-def export_table(ctx: Context, table: str, fmt: str, out: Path) -> int:
-    """Export one table's live rows to `out` as CSV or XLSX; returns the rows written."""
+def export_table(
+    ctx: Context, table: str, fmt: str, out: Path, *, everyone: bool = False
+) -> Exported:
+    """Export one table's live rows to `out` as CSV or XLSX. A list of people (contacts, KIN
+    members) leaves off those who must not be contacted unless `everyone` (see above)."""
     ctx.require(Action.EXPORT, table)
     if table not in TABLES:
         raise ValidationError(
@@ -457,11 +507,18 @@ def export_table(ctx: Context, table: str, fmt: str, out: Path) -> int:
     check_target(out)
     spec = TABLES[table]()
     columns = _exported_columns(spec)
+    header = [col.header for col in columns]
+    if spec.person is not None and everyone:
+        header.append(DO_NOT_CONTACT)
+    left_off = [0]
     with ctx.store.read() as session:
-        rows = _with_header([col.header for col in columns], _rows(session, spec, columns))
+        body = _rows(session, spec, columns, everyone=everyone, left_off=left_off)
+        rows = _with_header(header, body)
         if fmt == "csv":
-            return write_csv_atomic(out, rows, marking=MARKING)
-        return write_xlsx_atomic(out, table, rows, marking=MARKING)
+            written = write_csv_atomic(out, rows, marking=MARKING)
+        else:
+            written = write_xlsx_atomic(out, table, rows, marking=MARKING)
+    return Exported(written, left_off[0])
 
 
 def _with_header(header: list[str], rows: Iterator[list[Any]]) -> Iterator[Sequence[Any]]:

@@ -24,6 +24,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.schema import Column
 
+from pcso_desk.domain.consent import FACTS as CONSENT_FACTS
+from pcso_desk.domain.consent import contact_stop, marked
 from pcso_desk.domain.errors import NotFoundError, ValidationError
 from pcso_desk.domain.permissions import Action
 from pcso_desk.services.context import Changes, Context
@@ -206,12 +208,14 @@ class RecordService:
             ids = {row[column.name] for row in rows if row[column.name]}
             if label is None or not ids:
                 continue
+            # A person the team must not contact is marked wherever they are chosen or listed
+            # ("Ann Lee — do not contact": domain/consent.py).
+            consent = [target.c[n] for n in CONSENT_FACTS] if target.name == "contacts" else []
             found = session.execute(
-                select(target.c.id, label, target.c.erased_at).where(target.c.id.in_(ids))
+                select(target.c.id, label, target.c.erased_at, *consent).where(target.c.id.in_(ids))
             )
             names: dict[str, str] = {
-                str(key): ERASED_LABEL if erased and not value else str(value)
-                for key, value, erased in found
+                str(key): _label(value, erased, facts) for key, value, erased, *facts in found
             }
             for row in rows:
                 row[f"{column.name}_label"] = names.get(row[column.name], "")
@@ -382,3 +386,12 @@ class RecordService:
                 self.spec.after_write(session, record)
             record_change(session, self.ctx, "delete", self.spec.kind, (record.id,))
             return Changes(self.spec.kind, deleted=(record.id,))
+
+
+def _label(value: Any, erased: Any, consent: list[Any]) -> str:
+    """A referenced record's label: ERASED_LABEL for an erased one, and a contact's marked
+    when the team must not contact them (`consent` holds its CONSENT_FACTS, else empty)."""
+    if erased and not value:
+        return ERASED_LABEL
+    stop = contact_stop(dict(zip(CONSENT_FACTS, consent, strict=True))) if consent else None
+    return marked(str(value), stop)
