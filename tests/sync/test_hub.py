@@ -280,3 +280,33 @@ def test_ten_stations_syncing_at_once_lose_and_duplicate_nothing(
     finally:
         for station in stations:
             station.ctx.store.close()
+
+
+def _venues(services: Services, meeting: str) -> dict[str, str]:
+    """Each venue in the meeting's history, with who/where set it."""
+    found = services.history("meetings", meeting)
+    return {value.text: value.who for value in found.values if value.field == "venue"}
+
+
+def test_both_venues_are_in_the_history_on_both_stations_through_the_hub(
+    pair: Any, hub_url: str
+) -> None:
+    a, b = pair
+    meeting = a.meetings.create(
+        {"meeting_type": "pact", "title": "Spring PACT", "starts_at": utc(2098, 3, 4, 18)}
+    ).created[0]
+    _sync_all(hub_url, a, b)
+    a.meetings.update(meeting, {"venue": "Venue A"})
+    b.meetings.update(meeting, {"venue": "Venue B"})
+    a.sync.hub(hub_url)
+    b.sync.hub(hub_url)  # the hub's merge sets Venue A aside, and b hears of it at once
+    assert set(_venues(b, meeting)) == {"Venue A", "Venue B"}
+    a.sync.hub(hub_url)
+    for services in (a, b):
+        venues = _venues(services, meeting)
+        assert set(venues) == {"Venue A", "Venue B"}
+        assert sum("(this PC)" in who for who in venues.values()) == 1
+    # A meeting's venue is conflict-checked: the queue holds both until a sergeant chooses.
+    (conflict,) = a.sync.conflicts()
+    assert {side.text for side in conflict.sides} == {"Venue A", "Venue B"}
+    assert _dump(a) == _dump(b)

@@ -64,7 +64,9 @@ class RecordScreen(QWidget):
         self.new_button = QPushButton(f"&New {definition.noun}")
         self.edit_button = QPushButton("&Edit")
         self.delete_button = QPushButton("&Delete")
-        for button in (self.new_button, self.edit_button, self.delete_button):
+        # Every value the selected record's fields have held, other stations' included.
+        self.history_button = QPushButton("Histor&y")
+        for button in (self.new_button, self.edit_button, self.delete_button, self.history_button):
             button.setAccessibleName(button.text().replace("&", ""))
         self.model = WindowedTableModel(
             desk.runner,
@@ -104,6 +106,7 @@ class RecordScreen(QWidget):
         self.new_button.clicked.connect(lambda: self.open_record(None))
         self.edit_button.clicked.connect(self.edit_selected)
         self.delete_button.clicked.connect(self.delete_selected)
+        self.history_button.clicked.connect(self.show_history)
         self.table.activated.connect(lambda index: self.open_record(self.model.row_id(index.row())))
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.model.loaded.connect(self._show_count)
@@ -114,7 +117,7 @@ class RecordScreen(QWidget):
         self.bar = bar = QHBoxLayout()  # screens may add their own buttons
         bar.addWidget(self.filter, 1)
         bar.addWidget(self.count)
-        for button in (self.new_button, self.edit_button, self.delete_button):
+        for button in (self.new_button, self.edit_button, self.delete_button, self.history_button):
             bar.addWidget(button)
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -190,6 +193,16 @@ class RecordScreen(QWidget):
         dialog.setModal(True)
         dialog.show()
         return dialog
+
+    def show_history(self) -> None:
+        record_id = self.selected_id()
+        if not record_id:
+            return
+        from pcso_desk.gui.history import HistoryDialog
+
+        dialog = HistoryDialog(self.desk, self.definition.kind, record_id, self)
+        dialog.setModal(True)
+        dialog.show()
 
     def delete_selected(self) -> None:
         record_id = self.selected_id()
