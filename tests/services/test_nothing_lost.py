@@ -180,3 +180,28 @@ def test_an_edit_made_elsewhere_to_a_merged_away_contact_reaches_the_kept_one(
             )
         assert linked == [keep]
     assert dump(a) == dump(b)
+
+
+def test_erasing_a_person_erases_their_history_too(three: list[Services], tmp_path: Path) -> None:
+    a, b, _c = three
+    courier = Courier(tmp_path)
+    person = a.contacts.create({"name": "Ann Example", "address": "1 Old Road"}).created[0]
+    a.contacts.update(person, {"address": "2 Middle Road"})
+    a.contacts.update(person, {"address": "3 New Road"})
+    courier.send(a, b)
+    assert {v.text for v in b.history("contacts", person).values} == {
+        "1 Old Road",
+        "2 Middle Road",
+        "3 New Road",
+    }
+    b.retention.erase_person(person)
+    courier.send(b, a)
+    for services in (a, b):
+        words = _anywhere(services, ["Old Road", "Middle Road", "New Road"])
+        assert words == []
+        with services.ctx.store.read() as session:
+            kept = session.execute(
+                text("SELECT count(*) FROM field_history WHERE row_id = :p AND erased_at IS NULL"),
+                {"p": person},
+            ).scalar()
+        assert kept == 0

@@ -310,3 +310,35 @@ def test_both_venues_are_in_the_history_on_both_stations_through_the_hub(
     (conflict,) = a.sync.conflicts()
     assert {side.text for side in conflict.sides} == {"Venue A", "Venue B"}
     assert _dump(a) == _dump(b)
+
+
+def test_a_merge_and_an_erasure_leave_none_of_the_persons_details_on_the_hub(
+    pair: Any, hub_url: str
+) -> None:
+    a, b = pair
+    keep = a.contacts.create({"name": "Ann Example", "postcode": "AL1 3AB"}).created[0]
+    gone = a.contacts.create(
+        {"name": "Ann Exampel", "email": "x.person@example.org", "address": "7 Hidden Lane"}
+    ).created[0]
+    _sync_all(hub_url, a, b)
+    a.merge_contacts(keep, gone)  # copies the e-mail and address onto Ann Example
+    b.retention.erase_person(gone)  # meanwhile, not knowing of the merge
+    for _ in range(3):
+        for station in (a, b):
+            station.sync.hub(hub_url)
+    words = ("x.person@example.org", "7 Hidden Lane")
+    bodies = " ".join(str(body) for body in _hub_rows(hub_url, "SELECT body FROM hub_items"))
+    assert [w for w in words if w in bodies] == []
+    for station in (a, b):
+        assert [w for w in words if w in repr(_dump(station))] == []
+        assert station.contacts.get(keep)["email"] == ""
+    assert _dump(a) == _dump(b)
+
+
+def _hub_rows(url: str, sql: str) -> list[Any]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return list(conn.execute(text(sql)).scalars())
+    finally:
+        engine.dispose()
