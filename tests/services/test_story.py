@@ -91,7 +91,7 @@ def test_a_pcso_sees_the_whole_story_newest_first_and_the_victim_case_read_is_au
     assert lines["KIN member"] == "Joined High St KIN"
     assert "Not Robin's message" not in str(lines)
     checkin = next(i for i in items if i.what == "KIN check-in")
-    assert (checkin.kind, checkin.open_kind) == ("kin_checkins", "kin_members")
+    assert (checkin.kind, checkin.open_kind) == ("kin_checkins", "kins")
     added = station.audit_rows()[before:]
     assert [(r["action"], r["kind"], r["role"]) for r in added] == [
         ("list", "victim_cases", "pcso")

@@ -41,8 +41,8 @@ SUMMARY_CHARS = 90  # a timeline line is one line: longer words are cut with an 
 @dataclass(frozen=True)
 class StoryItem:
     """One line of a contact's timeline. `kind` and `record_id` name the record itself;
-    `open_kind` and `open_id` the record a front end opens for it (a check-in opens its
-    KIN membership, where check-ins are shown)."""
+    `open_kind` and `open_id` the record a front end opens for it (a KIN membership or
+    check-in opens its network, whose screen lists its members and check-ins)."""
 
     when: datetime  # aware (UTC); a day-only record (a check-in) at midnight UTC
     what: str  # "Engagement", "KIN check-in", ...
@@ -69,8 +69,9 @@ def _line(*parts: Any) -> str:
     return text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 1].rstrip() + "…"
 
 
-def _item(when: Any, what: str, summary: str, kind: str, rid: str, opens: tuple[str, str] | None
-          = None) -> StoryItem:  # fmt: skip
+def _item(
+    when: Any, what: str, summary: str, kind: str, rid: str, opens: tuple[str, str] | None = None
+) -> StoryItem:
     open_kind, open_id = opens or (kind, rid)
     return StoryItem(_moment(when), what, summary, kind, rid, open_kind, open_id)
 
@@ -104,15 +105,14 @@ def _kin(session: Session, contact_id: str) -> list[StoryItem]:
     ).all()
     items: list[StoryItem] = []
     names = {member.id: name for member, name in members}
+    kins = {member.id: member.kin_id for member, _ in members}
     for member, name in members:
-        items.append(
-            _item(member.joined_on, "KIN member", _line(f"Joined {name}", member.represents),
-                  "kin_members", member.id)
-        )  # fmt: skip
+        opens = ("kins", member.kin_id)  # the network's screen, where its members are
+        joined = _line(f"Joined {name}", member.represents)
+        items.append(_item(member.joined_on, "KIN member", joined, "kin_members", member.id, opens))
         if member.left_on is not None:
-            items.append(
-                _item(member.left_on, "KIN member", f"Left {name}", "kin_members", member.id)
-            )
+            left = f"Left {name}"
+            items.append(_item(member.left_on, "KIN member", left, "kin_members", member.id, opens))
     if names:
         checkins = session.execute(
             select(m.KinCheckIn).where(m.KinCheckIn.member_id.in_(names), _live(m.KinCheckIn))
@@ -121,7 +121,7 @@ def _kin(session: Session, contact_id: str) -> list[StoryItem]:
             summary = _line(
                 names[c.member_id], _label(c.method), f"feels safe {c.safety_score}/5", c.concerns
             )
-            opens = ("kin_members", c.member_id)
+            opens = ("kins", kins[c.member_id])
             items.append(_item(c.checked_on, "KIN check-in", summary, "kin_checkins", c.id, opens))
     return items
 
@@ -231,11 +231,10 @@ def _link(
             raise ValidationError(
                 "One of the contacts chosen no longer exists; choose them again.", "contact_ids"
             )
-    links = session.execute(
-        select(m.EngagementContact).where(
-            m.EngagementContact.engagement_id == engagement_id, _live(m.EngagementContact)
-        )
-    ).scalars().all()  # fmt: skip
+    live_links = select(m.EngagementContact).where(
+        m.EngagementContact.engagement_id == engagement_id, _live(m.EngagementContact)
+    )
+    links = list(session.execute(live_links).scalars())
     have = {link.contact_id for link in links}
     service = RecordService(ctx, specs.ENGAGEMENT_CONTACTS)
     created = tuple(
