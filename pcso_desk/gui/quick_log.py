@@ -273,6 +273,8 @@ class QuickLogDialog(QDialog):
             return
         if draft.get("contact_id"):
             self.contact.set_choice(draft["contact_id"], str(draft.get("contact_label") or ""))
+        elif draft.get("contact_label"):  # typed, not yet picked: back as it was typed
+            self.contact.setEditText(str(draft["contact_label"]))
         index = self.channel.findData(draft.get("channel"))
         if index >= 0:
             self.channel.setCurrentIndex(index)

@@ -246,3 +246,19 @@ def test_quick_log_asks_nothing_for_a_contact_who_may_be_contacted(
     assert answers.questions == []
     links = services["engagement_contacts"].page(ListQuery()).rows
     assert [r["contact_id"] for r in links] == [pat]
+
+
+def test_the_contacts_chosen_in_the_engagement_editor_survive_a_crash(
+    qtbot, desk, services, world, answers
+) -> None:  # type: ignore[no-untyped-def]
+    pat = services.contacts.create({"name": "Pat Patrolled", "postcode": "AL1 3EX"}).created[0]
+    screen = _show(qtbot, EngagementsScreen(desk))
+    first = _new_engagement_editor(qtbot, screen)
+    _pick(qtbot, first, "Patrolled")
+    real_input.type_text(first.form.editors["summary"].input, "Half-typed")
+    qtbot.waitUntil(lambda: (desk.drafts.load(first.draft_key) or {}).get("contact_ids") == [pat])
+    first.hide()  # as if the app had died: no Cancel, so the draft stays
+    second = _new_engagement_editor(qtbot, screen)
+    qtbot.waitUntil(lambda: second.contacts.ids() == [pat])
+    assert second.contacts.names() == ["Pat Patrolled — AL1 3EX"]
+    assert answers.questions == ["You have unsaved changes from earlier. Restore them?"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -33,6 +33,8 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 class ContactPicks(QWidget):
     """Pick one or more contacts: type a name or postcode, choose a match (Enter), and it
     joins the list below; Delete removes the chosen one from the list."""
+
+    changed = Signal()  # a contact added or removed
 
     def __init__(self, desk: Desk) -> None:
         super().__init__()
@@ -82,6 +84,7 @@ class ContactPicks(QWidget):
         item = QListWidgetItem(label)
         item.setData(ID_ROLE, contact_id)
         self.chosen.addItem(item)
+        self.changed.emit()
 
     def add_picked(self) -> None:
         picked = self.picker.value()
@@ -95,14 +98,21 @@ class ContactPicks(QWidget):
         row = self.chosen.currentRow()
         if row >= 0:
             self.chosen.takeItem(row)
+            self.changed.emit()
 
     def ids(self) -> list[str]:
         return [str(self.chosen.item(i).data(ID_ROLE)) for i in range(self.chosen.count())]
 
+    def names(self) -> list[str]:
+        return [self.chosen.item(i).text() for i in range(self.chosen.count())]
+
     def set_contacts(self, ids: list[str], names: list[str]) -> None:
+        """Show a record's (or a draft's) contacts: not a change the user made."""
+        self.blockSignals(True)
         self.chosen.clear()
         for contact_id, name in zip(ids, names, strict=False):
             self.add(contact_id, name)
+        self.blockSignals(False)
 
     def typed_not_picked(self) -> str:
         """What is typed in the box and not yet in the list ('' when nothing is)."""
@@ -142,6 +152,7 @@ class EngagementEditor(RecordEditor):
             parent=screen,
         )
         self.contacts = ContactPicks(screen.desk)
+        self.contacts.changed.connect(self._draft_timer.start)
         self._add_contacts_row(after="channel")
         self.resize(self.width(), self.height() + 120)
 
@@ -166,11 +177,16 @@ class EngagementEditor(RecordEditor):
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
 
-    def _fill(self, values: dict[str, Any]) -> None:
-        super()._fill(values)
+    def set_values(self, values: dict[str, Any]) -> None:
+        super().set_values(values)
         self.contacts.set_contacts(
             list(values.get("contact_ids") or []), list(values.get("contact_names") or [])
         )
+
+    def draft_values(self) -> dict[str, Any]:
+        """The form, and the contacts chosen (ids and names, to show them again)."""
+        ids, names = self.contacts.ids(), self.contacts.names()
+        return {**super().draft_values(), "contact_ids": ids, "contact_names": names}
 
     def save(self) -> None:
         typed = self.contacts.typed_not_picked()
