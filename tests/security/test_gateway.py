@@ -490,7 +490,9 @@ CALLS: dict[str, Call] = {
         )
     ),
     "Story.change_engagement": lambda st, s: (
-        lambda made: lambda: s.change_engagement(made, {"summary": f"Changed {_n(st)}"}, [])
+        lambda made: (
+            lambda: s.change_engagement(made, {"summary": f"Changed {_n(st)}"}, [st.contact])
+        )
     )(
         st.setup.story.add_engagement(
             {"occurred_at": TODAY, "channel": "patrol"}, [st.contact]

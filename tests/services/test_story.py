@@ -145,14 +145,36 @@ def test_an_engagement_saved_with_two_contacts_lists_both_and_shows_them_in_one_
 
 
 def test_changing_an_engagement_sets_exactly_its_contacts(station: Station) -> None:
-    pcso = station.signed_in[UserRole.PCSO]
+    sergeant = station.signed_in[UserRole.SERGEANT]
     jo, kit = station.new_contact("Jo Fourth"), station.new_contact("Kit Third")
-    made = _new(pcso, station.world.ward, [jo])
-    changed = pcso.story.change_engagement(made, {}, [kit])
+    made = _new(sergeant, station.world.ward, [jo])
+    changed = sergeant.story.change_engagement(made, {}, [kit])
     assert changed.updated == (made,)
-    assert pcso.engagements.get(made)["contact_names"] == ["Kit Third"]
-    assert made not in [i.record_id for i in pcso.story.timeline(jo)]
-    assert pcso.story.change_engagement(made, {}, [kit]).updated == ()  # nothing to change
+    assert sergeant.engagements.get(made)["contact_names"] == ["Kit Third"]
+    assert made not in [i.record_id for i in sergeant.story.timeline(jo)]
+    assert sergeant.story.change_engagement(made, {}, [kit]).updated == ()  # nothing to change
+
+
+def test_a_pcso_adds_a_contact_to_an_engagement_but_may_not_remove_one(
+    station: Station,
+) -> None:
+    """Removing a contact deletes its link, and other stations take a deletion only from a
+    role with the delete right: refused here, before anything is saved, and audited."""
+    pcso = station.signed_in[UserRole.PCSO]
+    ash, bo = station.new_contact("Ash Sixth"), station.new_contact("Bo Seventh")
+    made = _new(pcso, station.world.ward, [ash])
+    assert pcso.story.change_engagement(made, {}, [ash, bo]).updated == (made,)
+    before = len(station.audit_rows())
+    with pytest.raises(PermissionDenied, match="cannot delete records"):
+        pcso.story.change_engagement(made, {"summary": "Changed too."}, [bo])
+    record = pcso.engagements.get(made)
+    assert (record["contact_names"], record["summary"]) == (
+        ["Ash Sixth", "Bo Seventh"],
+        "Street meeting about speeding.",
+    )
+    assert [(r["action"], r["outcome"]) for r in station.audit_rows()[before:]] == [
+        ("refused", "refused")
+    ]
 
 
 def test_an_engagement_linked_to_a_deleted_contact_is_refused_and_nothing_saved(

@@ -205,9 +205,10 @@ class Story:
         self, record_id: str, values: dict[str, Any], contact_ids: Sequence[str]
     ) -> Changes:
         """The engagement editor's save of an existing engagement: its fields, and exactly
-        `contact_ids` as the contacts it was with (links no longer wanted are deleted, as
-        tombstones that reach other stations). Who an engagement was with is part of the
-        engagement, so this needs the change right, not the delete right."""
+        `contact_ids` as the contacts it was with. Adding a contact needs only the change
+        right; removing one deletes its link (a tombstone that reaches other stations, which
+        accept a deletion only from a role with the delete right), so it needs that right
+        too, and a role without it is refused before anything is saved."""
         engagements = RecordService(self.ctx, specs.ENGAGEMENTS)
         with self.ctx.store.write() as session:
             note((record_id,))
@@ -242,12 +243,14 @@ def _link(
         for c in wanted
         if c not in have
     )
+    removed = [link for link in links if link.contact_id not in wanted]
+    if removed:
+        ctx.require(Action.DELETE, "engagement_contacts", tuple(link.id for link in removed))
     deleted: list[str] = []
-    for link in links:
-        if link.contact_id not in wanted:
-            link.deleted_at = utcnow()
-            ctx.stamp(link, creating=False)
-            deleted.append(link.id)
+    for link in removed:
+        link.deleted_at = utcnow()
+        ctx.stamp(link, creating=False)
+        deleted.append(link.id)
     session.flush()
     if deleted:  # the caller's entry says so (the links it added join it as they are made)
         note((engagement_id, *deleted), f"{len(deleted)} contact link(s) removed")

@@ -20,9 +20,9 @@ def contacts_label(names: Sequence[str]) -> str:
 
 
 def attach_contacts(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Add `contact_ids`, `contact_names` and `contacts_label` to engagement rows, in the
-    order the contacts were linked (the engagement spec's `decorate` hook: the list's Contact
-    column and the editor's contacts). One query for the whole page."""
+    """Add `contact_ids`, `contact_names` and `contacts_label` to engagement rows (the
+    engagement spec's `decorate` hook: the list's Contact column, the editor's contacts), in
+    the order the contacts were linked, those linked at once by name. One query a page."""
     if not rows:
         return
     link = m.EngagementContact
@@ -30,7 +30,8 @@ def attach_contacts(session: Session, rows: list[dict[str, Any]]) -> None:
         select(link.engagement_id, link.contact_id, m.Contact.name, m.Contact.erased_at)
         .join(m.Contact, m.Contact.id == link.contact_id)
         .where(link.engagement_id.in_([row["id"] for row in rows]), link.deleted_at.is_(None))
-        .order_by(link.hlc, link.id)  # the clock: the order linked, even within a tick
+        # The order linked, then by name: the same on every station (the clock is local).
+        .order_by(link.created_at, m.Contact.name, link.id)
     ).all()
     linked: dict[str, list[tuple[str, str]]] = {}
     for engagement_id, contact_id, name, erased in found:
