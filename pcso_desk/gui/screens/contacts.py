@@ -130,7 +130,7 @@ class ContactDetail(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.facts)
         layout.addWidget(QLabel("Their story, newest first:"))
-        layout.addWidget(self.story, 2)
+        layout.addWidget(self.story, 3)
         layout.addWidget(QLabel("Likely duplicates:"))
         layout.addWidget(self.duplicates, 1)
         layout.addWidget(self.merge_button)
