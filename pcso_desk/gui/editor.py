@@ -97,16 +97,16 @@ class RecordEditor(QDialog):
         self.reject()
 
     def _fill(self, values: dict[str, Any]) -> None:
-        self.form.set_values(values)
+        self.set_values(values)
         draft = self.desk.drafts.load(self.draft_key)
         if (
             draft
-            and draft != self.form.values()
+            and draft != self.draft_values()
             and self.desk.ask(
                 self, "Unsaved work", "You have unsaved changes from earlier. Restore them?"
             )
         ):
-            self.form.set_values(draft)
+            self.set_values(draft)
         elif draft:
             self.desk.drafts.discard(self.draft_key)
         self.form.changed.connect(self._draft_timer.start)
@@ -116,8 +116,17 @@ class RecordEditor(QDialog):
     def ready(self) -> bool:
         return self._ready
 
+    def set_values(self, values: dict[str, Any]) -> None:
+        """Show a record's values (or a draft's); an editor with more than the form (an
+        engagement's contacts) fills the rest too."""
+        self.form.set_values(values)
+
+    def draft_values(self) -> dict[str, Any]:
+        """What a draft keeps: the form's values, and whatever else the editor holds."""
+        return self.form.values()
+
     def _keep_draft(self) -> None:
-        self.desk.drafts.save(self.draft_key, self.windowTitle(), self.form.values())
+        self.desk.drafts.save(self.draft_key, self.windowTitle(), self.draft_values())
 
     def values(self) -> dict[str, Any]:
         return self.form.values()

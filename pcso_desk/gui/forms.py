@@ -181,6 +181,14 @@ _PLACEHOLDERS = {"date": "YYYY-MM-DD", "datetime": "YYYY-MM-DD HH:MM"}
 Lookup = Callable[[str, Callable[[list[tuple[str, str]]], None]], None]
 
 
+def not_picked(typed: str) -> str:
+    """One sentence for a name typed in a contact box but not picked from its matches."""
+    return (
+        f"'{typed}' is not picked from the contacts: choose them from the list that shows as "
+        "you type (or add them as a new contact first), or clear the box."
+    )
+
+
 class RecordPicker(QComboBox):
     """Type-ahead choice over a large table (contacts): matches are looked up as you type."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
@@ -23,11 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pcso_desk.domain.consent import contact_stop
 from pcso_desk.domain.enums import Channel, IssueCategory
 from pcso_desk.domain.errors import ValidationError
 from pcso_desk.domain.kinds import choices_of
 from pcso_desk.gui.desk import Desk
-from pcso_desk.gui.forms import RecordPicker
+from pcso_desk.gui.forms import RecordPicker, not_picked
 from pcso_desk.gui.widgets import completer_of, line_edit_of
 from pcso_desk.services.api import Services
 from pcso_desk.services.values import ListQuery, LoggedEngagement
@@ -271,6 +273,8 @@ class QuickLogDialog(QDialog):
             return
         if draft.get("contact_id"):
             self.contact.set_choice(draft["contact_id"], str(draft.get("contact_label") or ""))
+        elif draft.get("contact_label"):  # typed, not yet picked: back as it was typed
+            self.contact.setEditText(str(draft["contact_label"]))
         index = self.channel.findData(draft.get("channel"))
         if index >= 0:
             self.channel.setCurrentIndex(index)
@@ -293,11 +297,43 @@ class QuickLogDialog(QDialog):
     def save(self) -> None:
         if self._saving:
             return  # Ctrl+Enter pressed twice before the first save came back
-        values = {**self.values(), "occurred_at": self._now()}
         contact = self.contact.value()
-        contacts = [contact] if contact else []
+        typed = self.contact.currentText().strip()
+        if contact is None and typed:
+            # A name typed but not picked is never dropped without a word: the officer picks
+            # the person, adds them as a contact, or clears the box to log without one.
+            self._say(not_picked(typed), error=True)
+            self.contact.setFocus()
+            return
         self._saving = True
         self.log_button.setEnabled(False)
+        if contact is None:
+            self._log(None)
+            return
+        self._say("Checking the contact…")
+        contacts = self.desk.services.contacts
+        self.desk.runner.run(
+            lambda: contacts.get(contact), self._check_consent, self._failed, guard=self
+        )
+
+    def _check_consent(self, record: dict[str, Any]) -> None:
+        """Warn, before logging, when the person's consent stops the team contacting them:
+        logging that they approached the officer is still allowed, so the officer decides."""
+        stop = contact_stop(SimpleNamespace(**record))
+        if stop is not None:
+            warning = stop.warning(str(record.get("name") or "This person"))
+            self._say(warning, error=True)
+            question = f"{warning} Log this engagement with them anyway?"
+            if not self.desk.ask(self, "Do not contact", question):
+                self._saving = False
+                self.log_button.setEnabled(True)
+                self.contact.setFocus()
+                return
+        self._log(str(record["id"]))
+
+    def _log(self, contact: str | None) -> None:
+        values = {**self.values(), "occurred_at": self._now()}
+        contacts = [contact] if contact else []
         self._say("Logging…")
         self.desk.write(
             lambda: self.desk.services.today.log_engagement(values, contacts),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pcso_desk.services.casework.meeting_list import MeetingLine
 from pcso_desk.services.casework.operations import Coverage
+from pcso_desk.services.casework.story import StoryItem
 from pcso_desk.services.casework.today import (
     REVIEW_AHEAD,
     LoggedEngagement,
@@ -69,6 +70,7 @@ __all__ = [
     "ReviewQueue",
     "SearchHit",
     "SetupState",
+    "StoryItem",
     "TeamSetup",
     "TodayItem",
     "TodaySummary",

@@ -479,6 +479,25 @@ CALLS: dict[str, Call] = {
     "Packs.import_boundaries": lambda st, s: lambda: s.import_boundaries(_boundary_file(st)),
     "Today.summary": lambda st, s: lambda: s.summary(datetime(2026, 7, 10, 9, tzinfo=UTC)),
     "Today.log_engagement": _engagement,
+    # A contact with no victim case: the audited read of one is Story.victim_cases (and
+    # tests/services/test_story.py).
+    "Story.timeline": lambda st, s: (lambda made: lambda: s.timeline(made))(_contact(st)),
+    "Story.victim_cases": lambda st, s: lambda: s.victim_cases(st.contact),
+    "Story.add_engagement": lambda st, s: (
+        lambda: s.add_engagement(
+            {"occurred_at": datetime(2026, 7, 10, 10, tzinfo=UTC), "channel": "patrol"},
+            [st.contact],
+        )
+    ),
+    "Story.change_engagement": lambda st, s: (
+        lambda made: (
+            lambda: s.change_engagement(made, {"summary": f"Changed {_n(st)}"}, [st.contact])
+        )
+    )(
+        st.setup.story.add_engagement(
+            {"occurred_at": TODAY, "channel": "patrol"}, [st.contact]
+        ).created[0]
+    ),
     "Kins.check_in": _with(
         _member, "check_in", {"checked_on": TODAY, "method": "phone", "safety_score": 4}
     ),

@@ -22,6 +22,7 @@ from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.editor import RecordEditor
 from pcso_desk.gui.screens import definitions as d
 from pcso_desk.gui.screens.records import RecordScreen
+from pcso_desk.gui.screens.story import StoryList
 from pcso_desk.services.values import Changes
 
 
@@ -126,6 +127,7 @@ class ContactDetail(QWidget):
         self.stop.setWordWrap(True)
         self.stop.setStyleSheet("color: #b3261e; font-weight: bold;")
         self.stop.hide()
+        self.story = StoryList(self.desk)  # their engagements, KINs, messages, cases
         self.duplicates = QListWidget()
         self.duplicates.setAccessibleName("Likely duplicates of this contact")
         self.merge_button = QPushButton("&Merge chosen duplicate into this contact")
@@ -140,6 +142,8 @@ class ContactDetail(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.stop)
         layout.addWidget(self.facts)
+        layout.addWidget(QLabel("Their story, newest first:"))
+        layout.addWidget(self.story, 3)
         layout.addWidget(QLabel("Likely duplicates:"))
         layout.addWidget(self.duplicates, 1)
         layout.addWidget(self.merge_button)
@@ -154,6 +158,7 @@ class ContactDetail(QWidget):
     def show_contact(self, contact_id: str | None) -> None:
         self.contact_id = contact_id
         self.duplicates.clear()
+        self.story.show_contact(contact_id)
         if contact_id is None:
             self.title.setText("Choose a contact")
             self.facts.clear()

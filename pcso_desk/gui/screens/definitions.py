@@ -73,6 +73,7 @@ ENGAGEMENTS = ScreenDef(
     [
         ColumnDef("occurred_at", "When", when, sort="occurred"),
         ColumnDef("channel", "Channel", enum_label),
+        ColumnDef("contacts_label", "Contact"),  # "Name", or "Name +1" for several
         ColumnDef("ward_id", "Ward", label("ward_id")),
         ColumnDef("officer_id", "Officer", label("officer_id")),
         ColumnDef("issues", "Issues", issues),
@@ -82,6 +83,7 @@ ENGAGEMENTS = ScreenDef(
     ENGAGEMENT_FIELDS,
     "Filter by summary…",
     ListQuery(sort="occurred", descending=True),
+    listens=frozenset({"engagement_contacts", "contacts"}),  # the Contact column's names
 )
 
 KINS = ScreenDef(

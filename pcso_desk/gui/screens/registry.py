@@ -74,13 +74,6 @@ def _today(desk: Desk) -> QWidget:
     return today_screen(desk, desk.window.open_record)
 
 
-def _engagements(desk: Desk) -> QWidget:
-    from pcso_desk.gui.screens import definitions as d
-    from pcso_desk.gui.screens.records import RecordScreen
-
-    return RecordScreen(desk, d.ENGAGEMENTS)
-
-
 def _reports(desk: Desk) -> QWidget:
     from pcso_desk.gui.screens.monthly import monthly_pack_panel
     from pcso_desk.gui.screens.reports import reports_screen
@@ -114,7 +107,7 @@ def _admin(desk: Desk) -> QWidget:
 FACTORIES: dict[str, Callable[[Desk], QWidget]] = {
     "Today": _today,
     "Contacts": _factory("contacts:contacts_screen"),
-    "Engagements": _engagements,
+    "Engagements": _factory("engagements:engagements_screen"),
     "KINs": _factory("kins:kins_screen"),
     "Meetings": _factory("meetings:meetings_screen"),
     "Priorities": _factory("priorities:priorities_screen"),

@@ -77,6 +77,8 @@ class RecordSpec:
     clean: Cleaner = _no_clean
     check: Hook | None = None
     after_write: Hook | None = None
+    # Adds read-only values to rows as they are read (an engagement's linked contacts).
+    decorate: Callable[[Session, list[dict[str, Any]]], None] | None = None
 
     @property
     def columns(self) -> Mapping[str, Column[Any]]:
@@ -158,6 +160,8 @@ class RecordService:
         with self.ctx.store.read() as session:
             record = as_dict(self._load(session, record_id))
             self._attach_labels(session, [record])
+            if self.spec.decorate is not None:
+                self.spec.decorate(session, [record])
         return record
 
     @use_case(Action.VIEW, "count", effect=Effect.READ, kind=None, restricted_only=True)
@@ -189,6 +193,8 @@ class RecordService:
         rows = [as_dict(record) for record, _ in found]
         with self.ctx.store.read() as session:
             self._attach_labels(session, rows)
+            if self.spec.decorate is not None:
+                self.spec.decorate(session, rows)
         next_after = (found[-1][1], rows[-1]["id"]) if len(found) == limit else None
         return Page(rows, next_after)
 

@@ -15,6 +15,7 @@ from pcso_desk.domain.months import parse_month
 from pcso_desk.domain.schedule import ContactFrequency, priority_review_due
 from pcso_desk.services.records import derived
 from pcso_desk.services.records.coerce import coerce
+from pcso_desk.services.records.links import attach_contacts
 from pcso_desk.services.records.service import RecordSpec
 from pcso_desk.store import models as m
 
@@ -147,6 +148,7 @@ ENGAGEMENTS = _declared(
     {"occurred": "occurred_at", "follow_up": "follow_up_due", "updated": "updated_at"},
     "occurred",
     filters={"officer": "officer_id", "ward": "ward_id", "channel": "channel"},
+    decorate=attach_contacts,
 )
 ENGAGEMENT_CONTACTS = RecordSpec(
     "engagement_contacts",
