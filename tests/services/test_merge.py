@@ -157,7 +157,7 @@ def test_tags_of_both_are_kept_and_the_preferred_method_can_be_taken(services) -
     services.merge_contacts(keep, dup, take={"preferred_method"})
     kept = services.contacts.get(keep)
     assert kept["tags"] == ["kin", "pact", "nhw"]  # united; "PACT" is the same tag as "pact"
-    assert str(getattr(kept["preferred_method"], "value", kept["preferred_method"])) == "email"
+    assert kept["preferred_method"] == "email"  # chosen over the kept contact's "phone"
 
 
 def test_undo_puts_back_overwritten_values_but_not_over_a_later_edit(services) -> None:  # type: ignore[no-untyped-def]
@@ -232,3 +232,16 @@ def test_merge_choices_compare_typed_values_as_they_would_be_saved(services, wor
     assert rows["tags"].way is Way.UNITE
     assert rows["ward_id"].other and rows["ward_id"].other != world.ward  # the ward's name
     assert services.contacts.count() == 1  # nothing was saved
+
+
+def test_the_audit_names_the_fields_taken_never_their_values(services) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import text
+
+    keep = services.contacts.create({"name": "Nia Noted", "address": "1 Old Road"}).created[0]
+    dup = services.contacts.create({"name": "Nia Noted", "address": "2 New Street"}).created[0]
+    services.merge_contacts(keep, dup, take=["address"])
+    with services.ctx.store.read() as session:
+        action, detail = session.execute(
+            text("SELECT action, detail FROM audit_log ORDER BY seq DESC LIMIT 1")
+        ).one()
+    assert action == "merge" and detail == "taken: address"
