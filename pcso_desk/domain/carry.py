@@ -26,7 +26,6 @@ from pcso_desk.domain.kinds import CONTACTS
 
 FIELDS: tuple[str, ...] = CONTACTS.fills()
 UNITED: frozenset[str] = frozenset({"tags"})  # lists: both records' items are kept
-LABELS: dict[str, str] = {f.key: f.label for f in CONTACTS.fields if f.key in FIELDS}
 
 
 def plain(value: Any) -> Any:
@@ -72,6 +71,8 @@ class Way(enum.Enum):
     FILLS = "fills"  # only the other record has one: it fills the blank
     UNITE = "unite"  # tags: the other record's tags the kept contact lacks are added
     CHOOSE = "choose"  # both hold different values: the person merging chooses
+    APART = "apart"  # a field a merge does not carry (the name, consent): the other record
+    # keeps its value, hidden with it once merged; an undo brings both back
 
 
 def way(name: str, kept: Any, other: Any) -> Way:

@@ -41,6 +41,7 @@ OUTCOMES = {  # what the merge does with a field, in the dialog's last column
     Way.FILLS: "Filled in",
     Way.UNITE: "Tags of both",
     Way.CHOOSE: "Your choice",
+    Way.APART: "Not carried",
 }
 
 
@@ -79,7 +80,9 @@ class MergeDialog(QDialog):
         self._groups: list[QButtonGroup] = []
         self.intro = intro = QLabel(
             "Where the two differ, choose the value to keep. A blank never replaces a value, "
-            "and tags from both are kept. You can undo the merge afterwards."
+            "and tags from both are kept. A field marked “Not carried” is not merged: the kept "
+            "contact's value stays, and the other is kept with the merged record. You can undo "
+            "the merge afterwards."
         )
         intro.setWordWrap(True)
         grid_holder = QWidget()

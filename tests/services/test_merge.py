@@ -245,3 +245,15 @@ def test_the_audit_names_the_fields_taken_never_their_values(services) -> None: 
             text("SELECT action, detail FROM audit_log ORDER BY seq DESC LIMIT 1")
         ).one()
     assert action == "merge" and detail == "taken: address"
+
+
+def test_merge_choices_show_what_a_merge_does_not_carry_where_it_differs(services) -> None:  # type: ignore[no-untyped-def]
+    """The name and consent are not carried; a different value typed for them is shown (it
+    stays with the merged record) rather than dropped out of sight."""
+    from pcso_desk.domain.carry import Way
+
+    keep = services.contacts.create({"name": "Ned Named", "postcode": "AL1 3AB"}).created[0]
+    typed = {"name": "Edward Named", "kind": "resident", "consent_by": "Edward Named"}
+    rows = services.merge_choices(keep, typed)
+    apart = {row.name: (row.kept, row.other) for row in rows if row.way is Way.APART}
+    assert apart == {"name": ("Ned Named", "Edward Named"), "consent_by": ("", "Edward Named")}
