@@ -185,11 +185,22 @@ def choose_then_merge(
     """Fetch both versions on the worker, show the dialog over `parent`, and call
     `merge(take)` if the user presses Merge (Cancel changes nothing)."""
     services = desk.services
+    if parent.property("mergeOpen"):  # a second click while the first is being read or shown
+        return
+    parent.setProperty("mergeOpen", True)
+
+    def closed() -> None:
+        parent.setProperty("mergeOpen", False)
 
     def show(rows: list[Any]) -> None:
         dialog = MergeDialog(rows, titles, prefer_other, parent)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: merge(dialog.take()))
+        dialog.finished.connect(closed)
         dialog.open()
 
-    desk.runner.run(lambda: services.merge_choices(keep_id, other), show, guard=parent)
+    def failed(error: BaseException) -> None:
+        closed()
+        desk.report_error(error, parent)
+
+    desk.runner.run(lambda: services.merge_choices(keep_id, other), show, failed, guard=parent)

@@ -141,9 +141,10 @@ class Services:
     ) -> Any:
         """Merge the duplicate into the kept contact; `take` names the fields whose value
         comes from the duplicate even where the kept one has a value (domain/carry.py)."""
+        from pcso_desk.domain.carry import checked_take
         from pcso_desk.services.records.merge import merge_contacts
 
-        taken = sorted(take or ())
+        taken = sorted(checked_take(take))  # declared field names only reach the audit
         note((keep_id, duplicate_id), "taken: " + ", ".join(taken) if taken else "")
         return merge_contacts(self.ctx, keep_id, duplicate_id, take)
 

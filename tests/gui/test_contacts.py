@@ -157,6 +157,11 @@ def test_cancelling_the_merge_dialog_saves_nothing_and_keeps_the_form(
     qtbot.waitUntil(lambda: not editor.findChildren(MergeDialog))  # closed and gone
     assert editor.isVisible() and editor.form.editors["phone"].input.text() == "01632 960002"
     assert services.contacts.count() == 1
+    real_input.click(editor.merge_button)  # and it can be opened again
+    real_input.click(editor.merge_button)  # (a second click does not open a second one)
+    _merge_dialog(qtbot, editor)
+    qtbot.waitUntil(lambda: desk.runner.idle)
+    assert len(editor.findChildren(MergeDialog)) == 1
 
 
 def test_the_pane_merge_keeps_this_contacts_values_unless_the_duplicates_are_chosen(
