@@ -6,6 +6,8 @@ the contact that is kept, by this rule:
 
 - The fields carried are the contact declaration's `fills` fields (`CONTACTS.fills()` in
   domain/kinds/casework.py): one list, so a field added there is carried everywhere.
+- A withdrawal of consent is one of them: whichever record holds it, it stops contact
+  (domain/consent.py), so a merge never leaves it behind on the merged-away record.
 - Tags are UNITED: the kept contact keeps its tags and gains the other record's (compared
   ignoring case, the kept spelling first). There is nothing to choose, and no tag is lost.
 - Every other field takes the other record's value where the kept contact's is blank, or
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Collection, Mapping
+from datetime import date
 from typing import Any
 
 from pcso_desk.domain.errors import ValidationError
@@ -29,7 +32,10 @@ UNITED: frozenset[str] = frozenset({"tags"})  # lists: both records' items are k
 
 
 def plain(value: Any) -> Any:
-    """A value as compared and kept in JSON: an enum member as its value."""
+    """A value as compared and kept in JSON: an enum member as its value, a date or time
+    in ISO 8601."""
+    if isinstance(value, date):  # a datetime is a date too
+        return value.isoformat()
     return value.value if isinstance(value, enum.Enum) else value
 
 

@@ -61,6 +61,7 @@ def test_merge_carries_every_field_an_import_would_fill(services, world) -> None
         "email": "fay@example.com",
         "preferred_method": "email",
         "tags": ["kin", "pact"],
+        "consent_withdrawn_at": utc(2026, 3, 3, 12),
     }
     values = {name: samples.get(name, f"Fay's {name}") for name in CONTACTS.fills()}
     assert {"tags", "preferred_method", "notes", "organisation"} <= set(values)
@@ -257,3 +258,19 @@ def test_merge_choices_show_what_a_merge_does_not_carry_where_it_differs(service
     rows = services.merge_choices(keep, typed)
     apart = {row.name: (row.kept, row.other) for row in rows if row.way is Way.APART}
     assert apart == {"name": ("Ned Named", "Edward Named"), "consent_by": ("", "Edward Named")}
+
+
+def test_a_withdrawal_of_consent_on_the_duplicate_reaches_the_kept_contact(services) -> None:  # type: ignore[no-untyped-def]
+    """Withdrawn consent stops contact (domain/consent.py): a merge once left it behind on
+    the hidden duplicate, and the kept contact was on call lists again. The undo takes it
+    off again, through the undo's text form."""
+    from pcso_desk.services.records.merge import MergeUndo
+
+    keep = services.contacts.create({"name": "Oli Optout"}).created[0]
+    dup = services.contacts.create(
+        {"name": "Oli Optout", "consent_withdrawn_at": utc(2026, 3, 3, 12)}
+    ).created[0]
+    undo = services.merge_contacts(keep, dup).undo
+    assert services.contacts.get(keep)["consent_withdrawn_at"] == utc(2026, 3, 3, 12)
+    services.undo_merge(MergeUndo.from_json(undo.to_json()))
+    assert services.contacts.get(keep)["consent_withdrawn_at"] is None
