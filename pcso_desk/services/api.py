@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -162,11 +163,25 @@ class Services:
         return restore_value(self.ctx, kind, entry_id)
 
     @use_case(Action.CHANGE, "merge", kind="contacts")
-    def merge_contacts(self, keep_id: str, duplicate_id: str) -> Any:
+    def merge_contacts(
+        self, keep_id: str, duplicate_id: str, take: Collection[str] | None = None
+    ) -> Any:
+        """Merge the duplicate into the kept contact; `take` names the fields whose value
+        comes from the duplicate even where the kept one has a value (domain/carry.py)."""
+        from pcso_desk.domain.carry import checked_take
         from pcso_desk.services.records.merge import merge_contacts
 
-        note((keep_id, duplicate_id))
-        return merge_contacts(self.ctx, keep_id, duplicate_id)
+        taken = sorted(checked_take(take))  # declared field names only reach the audit
+        note((keep_id, duplicate_id), "taken: " + ", ".join(taken) if taken else "")
+        return merge_contacts(self.ctx, keep_id, duplicate_id, take)
+
+    @use_case(Action.VIEW, effect=Effect.READ, kind="contacts")
+    def merge_choices(self, keep_id: str, other: str | Mapping[str, Any]) -> list[Any]:
+        """The kept contact and `other` (a contact's id, or values typed for a new contact)
+        side by side, field by field, as a merge would carry them; nothing is written."""
+        from pcso_desk.services.records.merge_view import merge_choices
+
+        return list(merge_choices(self.ctx, keep_id, other))
 
     @use_case(Action.CHANGE, "undo merge", kind="contacts")
     def undo_merge(self, undo: Any) -> Any:

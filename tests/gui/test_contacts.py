@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import threading
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QPushButton
 
+from pcso_desk.gui.merge_dialog import MergeDialog
 from pcso_desk.gui.screens.contacts import ContactEditor, ContactsScreen
 from pcso_desk.services.records.service import ListQuery
 from tests.gui import real_input
@@ -42,6 +44,15 @@ def _names(services):  # type: ignore[no-untyped-def]
     return sorted(r["name"] for r in services.contacts.page(ListQuery()).rows)
 
 
+def _merge_dialog(qtbot, parent) -> MergeDialog:  # type: ignore[no-untyped-def]
+    """The merge dialog `parent` opened (once both versions have been read)."""
+    shown = lambda: [d for d in parent.findChildren(MergeDialog) if d.isVisible()]  # noqa: E731
+    qtbot.waitUntil(lambda: bool(shown()))
+    [dialog] = shown()
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
 def test_new_contact_like_an_existing_one_is_warned_then_saved_anyway(
     qtbot, desk, services
 ) -> None:  # type: ignore[no-untyped-def]
@@ -72,6 +83,7 @@ def test_merge_from_the_warning_then_undo_from_the_detail_pane(qtbot, desk, serv
     editor = _type_new_contact(qtbot, screen, "Morgan Milne", "AL1 3AB", email="morgan@example.com")
     qtbot.waitUntil(lambda: editor.warning.isVisible())
     real_input.click(editor.merge_button)
+    real_input.click(_merge_dialog(qtbot, editor).merge_button)
     qtbot.waitUntil(lambda: screen.detail.undo_button.isEnabled())
     assert _names(services) == ["Morgan Milne"]
     assert services.contacts.get(existing)["email"] == "morgan@example.com"
@@ -95,9 +107,93 @@ def test_detail_pane_lists_duplicates_and_merges_the_chosen_one(
     assert "Joanne Jones" in screen.detail.duplicates.item(0).text()
     real_input.click_cell(screen.detail.duplicates, screen.detail.duplicates.item(0))
     real_input.click(screen.detail.merge_button)
+    real_input.click(_merge_dialog(qtbot, screen.detail).merge_button)
     qtbot.waitUntil(lambda: _names(services) == ["Jo Jones"])
     qtbot.waitUntil(screen.detail.undo_button.isEnabled)  # the pane offers the undo
-    assert answers.questions and "undo" in answers.questions[-1]
+
+
+def test_merge_into_existing_shows_both_addresses_and_keeps_the_typed_one(
+    qtbot, desk, services
+) -> None:  # type: ignore[no-untyped-def]
+    """The address typed in the form was once dropped by "Merge into existing"."""
+    existing = services.contacts.create(
+        {"name": "Morgan Milne", "postcode": "AL1 3AB", "address": "1 Old Road"}
+    ).created[0]
+    screen = _screen(qtbot, desk)
+    editor = _type_new_contact(qtbot, screen, "Morgan Milne", "al1 3ab", address="2 New Street")
+    qtbot.waitUntil(lambda: editor.warning.isVisible())
+    real_input.click(editor.merge_button)
+    dialog = _merge_dialog(qtbot, editor)
+    kept, typed = dialog.choices["address"]
+    assert (kept.text(), typed.text()) == ("1 Old Road", "2 New Street")
+    assert typed.isChecked() and not kept.isChecked()  # what was typed starts chosen
+    assert "postcode" not in dialog.choices  # the same once cleaned: nothing to choose
+    assert _names(services) == ["Morgan Milne"]  # nothing saved while the dialog is open
+    room = dialog.screen().availableGeometry()
+    assert dialog.frameGeometry().width() <= room.width()
+    assert dialog.frameGeometry().height() <= room.height()
+    real_input.press(typed, Qt.Key.Key_Left)  # the keyboard moves the choice...
+    assert kept.isChecked() and not typed.isChecked()
+    real_input.press(kept, Qt.Key.Key_Right)  # ...and back
+    assert typed.isChecked() and not kept.isChecked()
+    real_input.click(dialog.merge_button)
+    qtbot.waitUntil(lambda: screen.detail.undo_button.isEnabled())
+    assert _names(services) == ["Morgan Milne"]
+    assert services.contacts.get(existing)["address"] == "2 New Street"
+
+
+def test_cancelling_the_merge_dialog_saves_nothing_and_keeps_the_form(
+    qtbot, desk, services
+) -> None:  # type: ignore[no-untyped-def]
+    services.contacts.create(
+        {"name": "Morgan Milne", "postcode": "AL1 3AB", "phone": "01632 960001"}
+    )
+    screen = _screen(qtbot, desk)
+    editor = _type_new_contact(qtbot, screen, "Morgan Milne", "AL1 3AB", phone="01632 960002")
+    qtbot.waitUntil(lambda: editor.warning.isVisible())
+    real_input.click(editor.merge_button)
+    dialog = _merge_dialog(qtbot, editor)
+    real_input.click(dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel))
+    qtbot.waitUntil(lambda: not editor.findChildren(MergeDialog))  # closed and gone
+    assert editor.isVisible() and editor.form.editors["phone"].input.text() == "01632 960002"
+    assert services.contacts.count() == 1
+    real_input.click(editor.merge_button)  # and it can be opened again
+    real_input.click(editor.merge_button)  # (a second click does not open a second one)
+    _merge_dialog(qtbot, editor)
+    qtbot.waitUntil(lambda: desk.runner.idle)
+    assert len(editor.findChildren(MergeDialog)) == 1
+
+
+def test_the_pane_merge_keeps_this_contacts_values_unless_the_duplicates_are_chosen(
+    qtbot, desk, services
+) -> None:  # type: ignore[no-untyped-def]
+    keep = services.contacts.create(
+        {"name": "Jo Jones", "phone": "01632 960111", "address": "1 Old Road", "tags": "kin"}
+    ).created[0]
+    services.contacts.create(
+        {
+            "name": "Jo Jones",
+            "phone": "01632960111",
+            "address": "2 New Street",
+            "tags": "nhw",
+            "email": "jo@example.com",
+        }
+    )
+    screen = _screen(qtbot, desk)
+    real_input.click_row(qtbot, screen.table, lambda: screen.model.row_of(keep))
+    qtbot.waitUntil(lambda: screen.detail.duplicates.count() == 1)
+    real_input.click_cell(screen.detail.duplicates, screen.detail.duplicates.item(0))
+    real_input.click(screen.detail.merge_button)
+    dialog = _merge_dialog(qtbot, screen.detail)
+    mine, theirs = dialog.choices["address"]
+    assert mine.isChecked() and not theirs.isChecked()  # this contact's value starts chosen
+    assert set(dialog.choices) == {"address"}  # the phone is the same once cleaned
+    real_input.click(theirs)  # the person prefers the duplicate's address
+    real_input.click(dialog.merge_button)
+    qtbot.waitUntil(lambda: _names(services) == ["Jo Jones"])
+    kept = services.contacts.get(keep)
+    assert kept["address"] == "2 New Street" and kept["email"] == "jo@example.com"
+    assert kept["tags"] == ["kin", "nhw"]
 
 
 def _csv(tmp_path, rows):  # type: ignore[no-untyped-def]

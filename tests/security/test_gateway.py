@@ -146,6 +146,11 @@ def _merge(station: Station, services: Any) -> Callable[[], object]:
     return lambda: services.merge_contacts(keep, duplicate)
 
 
+def _merge_choices(station: Station, services: Any) -> Callable[[], object]:
+    keep = _contact(station)
+    return lambda: services.merge_choices(keep, {"name": "Kim Sample", "address": "1 Lane"})
+
+
 def _undo_merge(station: Station, services: Any) -> Callable[[], object]:
     undo = station.setup.merge_contacts(_contact(station), _contact(station)).undo
     return lambda: services.undo_merge(undo)
@@ -415,6 +420,7 @@ CALLS: dict[str, Call] = {
     "Services.likely_duplicates": lambda st, s: lambda: s.likely_duplicates({"name": "Robin"}),
     "Services.meeting_list": lambda st, s: s.meeting_list,
     "Services.merge_contacts": _merge,
+    "Services.merge_choices": _merge_choices,
     "Services.options": lambda st, s: lambda: s.options("wards"),
     "Services.search": lambda st, s: lambda: s.search("Robin"),
     "Services.set_up_team": lambda st, s: _cannot,  # the station is set up: see below

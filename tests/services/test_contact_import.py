@@ -167,6 +167,23 @@ def test_an_existing_contact_gets_only_its_blanks_filled(ctx, services, world, t
     assert after.hlc > before.hlc  # a change sync will carry to the other station PCs
 
 
+def test_an_imported_row_adds_its_tags_to_an_existing_contacts(ctx, services, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The one carrying rule (domain/carry.py) a merge follows: tags are united, not only
+    filled where the contact had none; other filled fields still never overwrite."""
+    services.contacts.create(
+        {"name": "Bea Tagged", "postcode": "AL1 3AB", "tags": "kin", "notes": "Old note"}
+    )
+    source = _excel_file(
+        tmp_path / "c.csv",
+        ["Name,Postcode,Tags,Notes", "Bea Tagged,AL1 3AB,KIN;nhw,New note"],
+    )
+    report = import_contacts(ctx, source)
+    assert report.updated == 1
+    after = _contacts(ctx)["Bea Tagged"]
+    assert after.tags == ["kin", "nhw"] and after.notes == "Old note"
+    assert import_contacts(ctx, source).skipped == 1  # again: nothing new to add
+
+
 def test_utf8_with_bom_semicolons_and_header_variants(ctx, world, tmp_path) -> None:  # type: ignore[no-untyped-def]
     source = tmp_path / "export.csv"
     source.write_text(

@@ -7,7 +7,7 @@ migration; everything else about it is declared here, and read from here by:
 - the service's cleaning (`services/records/specs.py`: each field's `normalise`) and its
   free-text search,
 - the contacts export's columns (`services/records/export.py`: every field not `export=None`),
-- what a merged duplicate or a matching imported row may fill in (`fills=True`).
+- what a merged duplicate or a matching imported row carries (`fills=True`).
 
 Adding an optional field to a kind therefore touches three places: the model, a migration
 (with its store in the upgrade corpus, `tests/data/stores/`) and the kind's declaration here.
@@ -34,8 +34,9 @@ class Field:
     kind is how it is entered: text, multiline, choice, multi, date, datetime, bool, ref (a
     drop-down of `ref` records) or pick (a search for one of `ref`). `export` is the header in
     exports ("" means the label; None keeps the field out of exports). `fills` says another
-    record of the same person may fill it in where it is blank (a merge, an import); it never
-    overwrites. `normalise` cleans a typed value (a postcode, a phone number) before saving.
+    record of the same person carries it (a merge, an import) by domain/carry.py's rule: it
+    fills a blank, tags are united, and a value is replaced only where the person merging
+    chose so. `normalise` cleans a typed value (a postcode, a phone number) before saving.
     """
 
     key: str
@@ -72,7 +73,7 @@ class Kind:
     elsewhere: tuple[str, ...] = ()
 
     def fills(self) -> tuple[str, ...]:
-        """The fields another record of the same person may fill in where blank."""
+        """The fields another record of the same person carries (domain/carry.py)."""
         return tuple(f.key for f in self.fields if f.fills)
 
     def normalisers(self) -> dict[str, Normaliser]:

@@ -53,6 +53,7 @@ CONTACTS = Kind(
             "Consent withdrawn",
             "datetime",
             export="Consent withdrawn on",
+            fills=True,  # a withdrawal on any record of the person stops contact: never lost
         ),
         Field("tags", "Tags", placeholder="comma separated", fills=True),
         Field("notes", "Notes", "multiline", fills=True),

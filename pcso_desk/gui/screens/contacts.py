@@ -20,6 +20,7 @@ from pcso_desk.domain.consent import contact_stop, preferred_way
 from pcso_desk.domain.validation import format_phone
 from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.editor import RecordEditor
+from pcso_desk.gui.merge_dialog import choose_then_merge
 from pcso_desk.gui.screens import definitions as d
 from pcso_desk.gui.screens.records import RecordScreen
 from pcso_desk.gui.screens.story import StoryList
@@ -92,16 +93,22 @@ class ContactEditor(RecordEditor):
         self.list_screen.open_record(existing)
 
     def _merge_into_existing(self) -> None:
-        """Save what was typed, then fold it into the existing contact (undoable)."""
+        """Show the existing contact beside what was typed (the typed values chosen where
+        they differ); on Merge, save what was typed and fold it into the existing contact
+        with those choices (undoable)."""
         existing = self.matches[0].contact_id
         values = self.values()
         services = self.desk.services
 
-        def work() -> Any:
-            new_id = services.contacts.create(values).created[0]
-            return services.merge_contacts(existing, new_id)
+        def merge(take: frozenset[str]) -> None:
+            def work() -> Any:
+                new_id = services.contacts.create(values).created[0]
+                return services.merge_contacts(existing, new_id, take)
 
-        self.desk.write(work, self._merged, self._save_failed)
+            self.desk.write(work, self._merged, self._save_failed)
+
+        titles = ("Existing contact", "Typed now")
+        choose_then_merge(self.desk, self, existing, values, titles, True, merge)
 
     def _merged(self, result: Any) -> None:
         self.list_screen.merged(result)
@@ -204,15 +211,18 @@ class ContactDetail(QWidget):
         duplicate = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
         if not duplicate or not self.contact_id:
             return
-        keep = self.contact_id
-        question = f"Merge '{item.text().split(' — ')[0]}' into this contact? You can undo it."
-        if not self.desk.ask(self, "Merge contacts", question):
-            return
-        self.desk.write(
-            lambda: self.desk.services.merge_contacts(keep, duplicate),
-            self.list_screen.merged,
-            guard=self,  # the pane may be closed before the merge comes back
-        )
+        keep, services = self.contact_id, self.desk.services
+
+        def merge(take: frozenset[str]) -> None:
+            self.desk.write(
+                lambda: services.merge_contacts(keep, duplicate, take),
+                self.list_screen.merged,
+                guard=self,  # the pane may be closed before the merge comes back
+            )
+
+        # The two side by side, this contact's values chosen where both have one.
+        titles = ("This contact (kept)", "Chosen duplicate")
+        choose_then_merge(self.desk, self, keep, duplicate, titles, False, merge)
 
     def remember(self, result: Any) -> None:
         self.last_merge = result.undo

@@ -5,7 +5,8 @@ with a BOM, or Windows-1252; comma, semicolon or tab separated, an Excel `sep=` 
 honoured) as a stream (`csv_reading`: what is refused, how the encoding and delimiter are
 found, and how quoting errors reject a row rather than merge rows), maps its header
 spellings (`csv_headers`), and then, in ONE transaction, reads, checks and inserts the rows
-`BATCH` at a time, and fills blank fields of contacts the store already has. Memory does not
+`BATCH` at a time, and fills blank fields of contacts the store already has (and adds the
+row's tags to theirs: the one rule of domain/carry.py, which a merge follows). Memory does not
 grow with the file, except for the within-file duplicate index (a few hundred bytes a row).
 
 A row is rejected, with one sentence saying why, when it cannot be read as a row of the
@@ -36,6 +37,7 @@ from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from pcso_desk.domain import validation as v
+from pcso_desk.domain.carry import carried
 from pcso_desk.domain.enums import ContactKind, ContactMethod, LawfulBasis
 from pcso_desk.domain.errors import ValidationError
 from pcso_desk.domain.permissions import Action
@@ -371,7 +373,7 @@ class _Planner:
             contact = self.session.get(Contact, contact_id)
             assert contact is not None  # found live by find_duplicates in this transaction
             current = self._current[contact_id] = {n: getattr(contact, n) for n in FILLABLE}
-        fills = {n: values[n] for n in FILLABLE if not current[n] and values.get(n)}
+        fills = carried(current, values)  # blanks filled, tags united (domain/carry.py)
         if not fills:
             self.plan.skipped += 1
             return

@@ -123,9 +123,10 @@ OFFICER_WARDS = _declared(
     "updated",
     filters={"officer": "officer_id", "ward": "ward_id"},
 )
-# What another record of the same person may fill in on a contact where it is blank, and
-# never overwrite: a merged duplicate (merge.py) and a matching imported row
-# (contact_import.py) both read this, and it is the contact declaration's `fills` fields.
+# What another record of the same person carries onto a contact: a merged duplicate
+# (merge.py) and a matching imported row (contact_import.py) both read this, and it is the
+# contact declaration's `fills` fields; how each is carried (blanks filled, tags united, a
+# value replaced only by choice) is domain/carry.py.
 CONTACT_FILLABLE = k.CONTACTS.fills()
 CONTACTS = _declared(
     k.CONTACTS,
