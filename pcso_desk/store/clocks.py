@@ -119,7 +119,7 @@ def _earlier(state: Any, name: str) -> Any:
 
 def _stored(column: Any, value: Any, dialect: Any) -> Any:
     """`value` as the store holds it (the text of a date, an enum's value, a list's JSON)."""
-    process = column.type.bind_processor(dialect)
+    process = column.type.dialect_impl(dialect).bind_processor(dialect)
     return process(value) if process is not None and value is not None else value
 
 

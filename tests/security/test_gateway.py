@@ -151,6 +151,14 @@ def _merge_choices(station: Station, services: Any) -> Callable[[], object]:
     return lambda: services.merge_choices(keep, {"name": "Kim Sample", "address": "1 Lane"})
 
 
+def _restore_value(station: Station, services: Any) -> Callable[[], object]:
+    contact = _contact(station)
+    for address in ("1 First Road", "2 Second Road"):
+        station.setup.contacts.update(contact, {"address": address})
+    (entry,) = [v.entry_id for v in station.setup.history("contacts", contact).values if v.entry_id]
+    return lambda: services.restore_value("contacts", entry)
+
+
 def _undo_merge(station: Station, services: Any) -> Callable[[], object]:
     undo = station.setup.merge_contacts(_contact(station), _contact(station)).undo
     return lambda: services.undo_merge(undo)
@@ -421,6 +429,8 @@ CALLS: dict[str, Call] = {
     "Services.meeting_list": lambda st, s: s.meeting_list,
     "Services.merge_contacts": _merge,
     "Services.merge_choices": _merge_choices,
+    "Services.history": lambda st, s: lambda: s.history("contacts", st.contact),
+    "Services.restore_value": _restore_value,
     "Services.options": lambda st, s: lambda: s.options("wards"),
     "Services.search": lambda st, s: lambda: s.search("Robin"),
     "Services.set_up_team": lambda st, s: _cannot,  # the station is set up: see below

@@ -212,10 +212,11 @@ def _view(session: Session, group: list[m.SyncConflict], names: Names) -> Confli
             key = _canonical(value)
             if key not in found or clock > found[key][0]:
                 found[key] = (clock, by)
-    order = sorted(found, key=lambda k: found[k][0], reverse=True)
-    if deletion:
-        order = [_canonical(row.a_value), _canonical(row.b_value)]
-    else:
+    first = [_canonical(row.a_value), _canonical(row.b_value)]
+    rest = sorted(set(found) - set(first), key=lambda k: found[k][0], reverse=True)
+    order = first + rest  # one entry's two sides as it holds them, then any more values
+    settled = [e for e in group if e.chosen]
+    if not deletion and not settled:
         held = load_item(session, row.table_name, row.row_id)
         now = _canonical(json.dumps(held.values[row.field_name])) if held else None
         if now in found:  # the value the record holds for now comes first
@@ -230,7 +231,6 @@ def _view(session: Session, group: list[m.SyncConflict], names: Names) -> Confli
         )
         for i, key in enumerate(order)
     )
-    settled = [e for e in group if e.chosen]
     chosen = ""
     if settled:
         entry = next((e for e in settled if e.chosen in ("a", "b")), settled[0])
