@@ -205,3 +205,19 @@ def test_erasing_a_person_erases_their_history_too(three: list[Services], tmp_pa
                 {"p": person},
             ).scalar()
         assert kept == 0
+
+
+def test_a_subject_access_export_lists_the_values_a_person_once_had(
+    three: list[Services], tmp_path: Path
+) -> None:
+    import json
+
+    a = three[0]
+    person = a.contacts.create({"name": "Ann Example", "address": "1 Old Road"}).created[0]
+    a.contacts.update(person, {"address": "3 New Road"})
+    json_path, _pdf = a.export_subject_access(person, tmp_path / "sar")
+    exported = json.loads(json_path.read_text(encoding="utf-8"))
+    text_of = json.dumps(exported)
+    assert "1 Old Road" in text_of and "3 New Road" in text_of
+    (earlier,) = [s for s in exported["sections"] if s["kind"] == "field_history"]
+    assert len(earlier["records"]) == 1

@@ -1,7 +1,9 @@
 """Subject access (DPA 2018 s.45): every record holding one person's data.
 
 Which records count as the person's is set out in `person_records`; the links between an
-engagement and its contacts are not shown, the engagements they lead to are.
+engagement and its contacts are not shown, the engagements they lead to are. The values those
+records held before they were overwritten (field history) are the person's data too: listed
+in their own section.
 
 Redaction: the other people are the other contacts linked to the same records (the other
 contacts on the person's engagements, the other members of the person's KINs). In every text
@@ -219,6 +221,11 @@ def _gather(session: Session, contact_id: str) -> SubjectAccess:
                 build.entry(msg, f"Message received {_shown(msg.received_at)}") for msg in messages
             ),
         ),
+        Section(
+            "field_history",
+            "Earlier values of these records (since replaced)",
+            _earlier_values(session, build, found.rows()),
+        ),
     ]
     return SubjectAccess(
         contact_id=person.id,
@@ -227,6 +234,42 @@ def _gather(session: Session, contact_id: str) -> SubjectAccess:
         sections=tuple(s for s in sections if s.records),
         redaction_rule=REDACTION_RULE,
     )
+
+
+def _earlier_values(session: Session, build: _Builder, rows: list[Any]) -> tuple[RecordEntry, ...]:
+    """The values the person's records once held and no longer do (field history)."""
+    from pcso_desk.services.sync.screen import record_label
+
+    ids = {row.id: row.__tablename__ for row in rows}
+    found: list[m.FieldHistory] = []
+    listed = list(ids)
+    for start in range(0, len(listed), 500):
+        found += session.scalars(
+            select(m.FieldHistory).where(
+                m.FieldHistory.row_id.in_(listed[start : start + 500]),
+                m.FieldHistory.erased_at.is_(None),
+            )
+        ).all()
+    entries = []
+    for entry in sorted(found, key=lambda e: (e.table_name, e.row_id, e.value_clock)):
+        if ids.get(entry.row_id) != entry.table_name or entry.field_name in SKIP:
+            continue
+        value = json.loads(entry.value)
+        shown = format_phone(value) if entry.field_name == "phone" else _shown(value)
+        title = f"{record_label(entry.table_name).capitalize()}: {label_of(entry.field_name)}"
+        entries.append(
+            RecordEntry(
+                kind="field_history",
+                id=entry.id,
+                title=title,
+                deleted=False,
+                fields=(
+                    Field("Value", build.clean(shown)),
+                    Field("Set on", _shown(entry.created_at)),
+                ),
+            )
+        )
+    return tuple(entries)
 
 
 def subject_access(ctx: Context, contact_id: str) -> SubjectAccess:
