@@ -141,7 +141,7 @@ CONTACTS = _declared(
     "name",
     fts="contacts_fts",
     filters={"ward": "ward_id", "kind": "kind", "postcode": "postcode"},
-    derived=frozenset({"merged_into_id"}),
+    derived=frozenset({"merged_into_id", "merge_basis"}),
 )
 ENGAGEMENTS = _declared(
     k.ENGAGEMENTS,
