@@ -34,6 +34,7 @@ BOOKKEEPING = frozenset(
         "station_id",
         "deleted_at",
         "erased_at",
+        "merged_into_id",
         "merge_basis",
     }
 )

@@ -221,3 +221,22 @@ def test_a_subject_access_export_lists_the_values_a_person_once_had(
     assert "1 Old Road" in text_of and "3 New Road" in text_of
     (earlier,) = [s for s in exported["sections"] if s["kind"] == "field_history"]
     assert len(earlier["records"]) == 1
+
+
+def test_a_forged_history_entry_cannot_be_set_back(three: list[Services]) -> None:
+    from pcso_desk.domain.errors import ValidationError
+    from pcso_desk.store.history import history_id, history_values, keep_entries
+
+    a = three[0]
+    person = a.contacts.create({"name": "Ann Example", "phone": "01632 960001"}).created[0]
+    clock = "000000000001000-000000-station-x"
+    with a.ctx.store.write() as session:
+        for name, value in (("phone", "call me maybe"), ("erased_at", "2026-01-01 00:00:00")):
+            row = history_values("contacts", person, name, value, clock, None)
+            keep_entries(session.connection(), [{**row, "hlc": clock, "field_clocks": {}}])
+    for name in ("phone", "erased_at"):
+        entry = history_id("contacts", person, name, clock)
+        with pytest.raises(ValidationError, match="cannot be set back"):
+            a.restore_value("contacts", entry)
+    record = a.contacts.get(person)
+    assert record["phone"] == normalise_phone("01632 960001") and record["erased_at"] is None

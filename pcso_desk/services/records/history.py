@@ -27,7 +27,7 @@ from pcso_desk.services.sync.screen import record_label
 from pcso_desk.store import models as m
 from pcso_desk.store.base import utcnow
 from pcso_desk.store.clocks import keeps_history, synced_table
-from pcso_desk.store.history import HISTORY_TABLE
+from pcso_desk.store.history import BOOKKEEPING, HISTORY_TABLE
 from pcso_desk.sync.local import load_item, write_local_change
 
 
@@ -123,7 +123,7 @@ def restore_value(ctx: Context, kind: str, entry_id: str) -> Changes:
             raise ValidationError(
                 f"This {record_label(kind)} was deleted; restore the record before its values."
             )
-        value = json.loads(entry.value)
+        value = _restorable(kind, entry, item.values)
         now = utcnow()
         changed = write_local_change(
             session,
@@ -143,6 +143,27 @@ def restore_value(ctx: Context, kind: str, entry_id: str) -> Changes:
             f"{label_of(entry.field_name)} set back to the value of {_day(entry.value_clock)}",
         )  # the Services surface writes the "restore value" entry with this
     return Changes(kind, updated=(entry.row_id,))
+
+
+def _restorable(kind: str, entry: m.FieldHistory, held: dict[str, Any]) -> Any:
+    """The entry's value, if it may be written back: a field of the record that a change
+    may set, holding a value a change made here could hold (an entry arrives by sync, and
+    a station's history is only as trustworthy as the station)."""
+    from pcso_desk.services.sync.screen import rule_refusal
+
+    name = entry.field_name
+    try:
+        value = json.loads(entry.value)
+    except ValueError:
+        value = None
+    if name not in held or name in BOOKKEEPING or value is None:
+        raise ValidationError("That value cannot be set back: it is not one a record can hold.")
+    if rule_refusal(kind, {name}, {name: value}):
+        raise ValidationError(
+            f"That {_field_label(kind, name).lower()} cannot be set back: it breaks the rules "
+            "an edit must follow."
+        )
+    return value
 
 
 def _field_label(kind: str, name: str) -> str:

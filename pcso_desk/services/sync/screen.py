@@ -91,7 +91,7 @@ class Screen:
         refused = set()
         for clock, names in changes.items():
             reason = self._role_refusal(here, incoming, merged, clock, names)
-            reason = reason or _rule_refusal(incoming.table, names, incoming.values)
+            reason = reason or rule_refusal(incoming.table, names, incoming.values)
             if reason:
                 self._refuse(incoming, clock, reason)
                 refused.add(clock)
@@ -219,7 +219,7 @@ def _a(noun: str) -> str:
     return f"{'an' if noun[0].lower() in 'aeiou' else 'a'} {noun}"
 
 
-def _rule_refusal(table: str, names: set[str], values: dict[str, Any]) -> str | None:
+def rule_refusal(table: str, names: set[str], values: dict[str, Any]) -> str | None:
     """Why one of `names` breaks the rules a change made here follows (None: it does not).
     The value itself is never named: it may be personal data, and this goes to the logs."""
     checks = _checks(table)
