@@ -77,9 +77,14 @@ class Followed:
             ids.append(row_id)
 
 
-def follow_merges(ctx: Context, session: Session) -> Followed:
+def follow_merges(
+    ctx: Context, session: Session, changed: dict[str, list[str]] | None = None
+) -> Followed:
     """Move late links and edits of merged-away contacts to the kept ones, and erase what a
-    merge copied from a person since erased. Cheap when no contact was ever merged."""
+    merge copied from a person since erased. Links are looked for on every merged-away
+    contact (an indexed lookup); edits and erasures only where a merge changed the duplicate
+    or the kept contact (`changed`: table -> ids; None: everywhere). Cheap when no contact
+    was ever merged."""
     done = Followed()
     merges = session.execute(
         select(m.Contact.id, m.Contact.merged_into_id, m.Contact.merge_basis, m.Contact.erased_at)
@@ -90,10 +95,14 @@ def follow_merges(ctx: Context, session: Session) -> Followed:
     into = {str(row.id): str(row.merged_into_id) for row in merges}
     live = [row for row in merges if row.erased_at is None]
     _move_links(ctx, session, {str(row.id): _final(into, str(row.id)) for row in live}, done)
-    for row in live:
-        _move_edits(ctx, session, str(row.id), _final(into, str(row.id)), row.merge_basis, done)
+    touched = None if changed is None else _touched(session, changed)
     for row in merges:
-        if row.erased_at is not None:
+        if touched is not None and not {str(row.id), str(row.merged_into_id)} & touched:
+            continue
+        if row.erased_at is None:
+            final = _final(into, str(row.id))
+            _move_edits(ctx, session, str(row.id), final, row.merge_basis, done)
+        else:
             _erase_copy(ctx, session, str(row.merged_into_id), row.merge_basis, done)
     if done.erased_fields:
         audit.append(
@@ -107,6 +116,23 @@ def follow_merges(ctx: Context, session: Session) -> Followed:
             "person since erased",
         )
     return done
+
+
+def _touched(session: Session, changed: dict[str, list[str]]) -> set[str]:
+    """Contacts a merge changed, or whose field history it changed (a copy's entry made by
+    a station or hub that had not heard of an erasure is erased where it arrives)."""
+    touched = set(changed.get("contacts", ()))
+    entries = changed.get("field_history", [])
+    for start in range(0, len(entries), 500):
+        touched |= set(
+            session.scalars(
+                select(m.FieldHistory.row_id).where(
+                    m.FieldHistory.id.in_(entries[start : start + 500]),
+                    m.FieldHistory.table_name == "contacts",
+                )
+            )
+        )
+    return touched
 
 
 def _final(into: dict[str, str], contact_id: str) -> str:

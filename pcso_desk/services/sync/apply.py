@@ -43,7 +43,7 @@ def apply_changes(ctx: Context, session: Session, items: Sequence[Item]) -> Appl
         for table, ids in erasure.enforce_erasures(ctx, session).items():
             applied.erased += len(ids)
             applied.changed.setdefault(table, []).extend(i for i in ids if i not in applied.changed)
-        followed = follow_merges(ctx, session)  # late links and edits of merged contacts
+        followed = follow_merges(ctx, session, applied.changed)  # late links, edits, erasures
         for table, ids in followed.changed.items():
             known = applied.changed.setdefault(table, [])
             known.extend(i for i in ids if i not in known)
