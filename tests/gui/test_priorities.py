@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QDialogButtonBox, QStyleOptionViewItem
 
@@ -14,6 +15,7 @@ from pcso_desk.gui.screens.priorities import (
     PriorityDetail,
     ReviewDialog,
     priorities_screen,
+    timeline_html,
 )
 from pcso_desk.gui.screens.victims import OVERDUE_COLOUR, SOON_COLOUR
 from tests.gui import real_input
@@ -192,3 +194,51 @@ def test_reviews_due_stand_out_in_the_list(qtbot, desk, services, world) -> None
     detail = open_priority(qtbot, screen, soon)
     assert detail.review_box.state.text() == "Review due soon — in 5 days"
     qtbot.waitUntil(lambda: desk.runner.idle)
+
+
+def _add(services: Any, priority: str, on: date, said: str) -> str:
+    values = {"action_on": on, "public_text": said, "description": "internal"}
+    return str(services.priorities.add_action(priority, values).created[0])
+
+
+def test_an_action_is_changed_and_removed_from_the_timeline_by_keyboard(  # type: ignore[no-untyped-def]
+    qtbot, desk, services, world, answers
+) -> None:
+    priority = make_priority(services, world, "Parking at the school gates", date(2026, 3, 10))
+    first = _add(services, priority, date(2026, 3, 12), "We spoke to the school.")
+    _add(services, priority, date(2026, 3, 15), "We ticketed three cars.")
+    screen = show_screen(qtbot, desk)
+    detail = open_priority(qtbot, screen, priority)
+    qtbot.waitUntil(lambda: "We ticketed three cars." in detail.timeline.toPlainText())
+    assert "Change" in detail.timeline.toPlainText() and "Remove" in detail.timeline.toPlainText()
+    # Tab through the timeline's links (newest action first): Change, Remove, then the
+    # older action's Change, which Enter opens.
+    real_input.click(detail.timeline)
+    for _ in range(3):
+        real_input.press(detail.timeline, Qt.Key.Key_Tab)
+    assert detail.timeline.textCursor().selectedText() == "Change"
+    real_input.press(detail.timeline, Qt.Key.Key_Return)
+    dialog = detail.dialog
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    qtbot.waitUntil(lambda: dialog.ready)  # type: ignore[attr-defined]
+    public = dialog.form.editors["public_text"].input  # type: ignore[attr-defined]
+    assert public.toPlainText() == "We spoke to the school."
+    real_input.clear_and_type(public, "We spoke to the head teacher.")
+    with qtbot.waitSignal(dialog.saved, timeout=5000):  # type: ignore[attr-defined]
+        click_save(qtbot, dialog)
+    qtbot.waitUntil(lambda: "We spoke to the head teacher." in detail.timeline.toPlainText())
+    detail.on_link(f"remove:{first}")
+    assert "We spoke to the head teacher." in answers.questions[-1]
+    qtbot.waitUntil(lambda: "head teacher" not in detail.timeline.toPlainText())
+    left = [a["public_text"] for a in services["priority_actions"].page().rows]
+    assert left == ["We ticketed three cars."]
+    # The change and the removal are in the audit log as any change is.
+    newest = [(e.action, e.kind) for e in services.audit.entries(limit=2)]
+    assert newest == [("delete", "priority_actions"), ("change", "priority_actions")]
+
+
+def test_a_role_that_may_not_delete_is_not_offered_remove() -> None:
+    action = {"id": "a1", "action_on": date(2026, 3, 12), "public_text": "We spoke to them."}
+    offered = timeline_html([action], changeable=True, removable=False)
+    assert "change:a1" in offered and "remove:" not in offered

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from pcso_desk.domain.enums import PriorityStatus, ReviewDecision
 from pcso_desk.domain.errors import PcsoDeskError
+from pcso_desk.domain.permissions import Action
 from pcso_desk.domain.schedule import DueState
 from pcso_desk.domain.wording import counted
 from pcso_desk.gui.desk import Desk
@@ -102,8 +103,11 @@ def _lines(text: str) -> str:
     return escape(text).replace("\n", "<br>")
 
 
-def timeline_html(actions: Sequence[dict[str, Any]]) -> str:
-    """Each action: its date, the public sentence, and the internal note in small grey type."""
+def timeline_html(
+    actions: Sequence[dict[str, Any]], *, changeable: bool = False, removable: bool = False
+) -> str:
+    """Each action: its date, the public sentence, and the internal note in small grey type;
+    with links to change it and to remove it when the signed-in role may."""
     if not actions:
         return f"<p style='color:{GREY}'>No actions recorded yet. Use “Add action…”.</p>"
     rows = []
@@ -119,6 +123,16 @@ def timeline_html(actions: Sequence[dict[str, Any]]) -> str:
         below = (
             f"<br><span style='color:{GREY}; font-size:small'>{internal}</span>" if internal else ""
         )
+        links = [
+            f"<a href='{verb}:{escape(str(action['id']))}'>{word}</a>"
+            for verb, word, shown in (
+                ("change", "Change", changeable),
+                ("remove", "Remove", removable),
+            )
+            if shown
+        ]
+        if links:
+            below += f"<br><span style='font-size:small'>{' · '.join(links)}</span>"
         when = d.when(action["action_on"], action)
         rows.append(
             f"<tr><td valign='top' style='padding:4px 12px 8px 0'><b>{when}</b></td>"
@@ -294,6 +308,7 @@ class PriorityDetail(DetailPane):
         self.timeline = QTextBrowser()
         self.timeline.setAccessibleName("You said, we did: actions, newest first")
         self.timeline.setOpenLinks(False)
+        self.timeline.anchorClicked.connect(lambda url: self.on_link(url.toString()))
         self.action_button = QPushButton("Add &action…")
         self.review_button = QPushButton("Record re&view…")
         self.action_button.clicked.connect(self.add_action)
@@ -340,7 +355,10 @@ class PriorityDetail(DetailPane):
         self.facts["agreed"].setText(_agreed(record))
         self.facts["owner"].setText(record.get("owner_id_label") or "—")
         self.review_box.show_review(record, self.today())
-        self.timeline.setHtml(timeline_html(view.actions))
+        may = self.desk.services.ctx.may
+        self.timeline.setHtml(
+            timeline_html(view.actions, changeable=may(Action.CHANGE), removable=may(Action.DELETE))
+        )
         self.review_button.setEnabled(record["status"] not in FINISHED)
 
     # -- actions ------------------------------------------------------------------------
@@ -363,6 +381,48 @@ class PriorityDetail(DetailPane):
             draft_scope=f"priority-{priority_id}",
         )
         return open_editor(self.dialog)
+
+    def on_link(self, link: str) -> None:
+        """A timeline link: "change:<action id>" or "remove:<action id>"."""
+        verb, _, action_id = link.partition(":")
+        view = self.view
+        if view is None or action_id not in {str(a["id"]) for a in view.actions}:
+            return
+        if verb == "change":
+            self.change_action(action_id)
+        elif verb == "remove":
+            self.remove_action(action_id)
+
+    def change_action(self, action_id: str) -> RecordEditor | None:
+        """Correct an action's date, words or public sentence (audited as any change)."""
+        view = self.view
+        if view is None:
+            return None
+        self.dialog = RecordEditor(
+            self.desk,
+            "priority_actions",
+            f"Change action — {view.record['title']}",
+            d.ACTION_FIELDS,
+            action_id,
+            parent=self,
+        )
+        return open_editor(self.dialog)
+
+    def remove_action(self, action_id: str) -> None:
+        """Take an action off the priority after asking (audited; it stays in the history)."""
+        view = self.view
+        if view is None:
+            return
+        action = next(a for a in view.actions if str(a["id"]) == action_id)
+        said = action.get("public_text") or action.get("description") or "this action"
+        question = (
+            f"Remove the action of {d.when(action['action_on'], action)}: “{said}”?\n\n"
+            "It goes from the priority, its handouts and packs."
+        )
+        if not self.desk.ask(self, "Remove an action", question):
+            return
+        actions = self.desk.services["priority_actions"]
+        self.desk.write(lambda: actions.delete(action_id))
 
     def record_review(self) -> ReviewDialog | None:
         priority_id, view = self.record_id, self.view
