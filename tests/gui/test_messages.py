@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QStyleOptionViewItem
+from PySide6.QtWidgets import QDialogButtonBox, QStyleOptionViewItem
 
 from pcso_desk.gui.screens.messages import (
     CLOCK_COLUMN,
@@ -120,17 +120,43 @@ def test_mark_responded(qtbot, desk, services) -> None:  # type: ignore[no-untyp
     assert detail.respond_button.isEnabled()
 
     real_input.click(detail.respond_button)
+    dialog = detail.dialog
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled()  # nothing said yet: the clock cannot stop on an empty note
+    assert services["messages"].get(waiting)["responded_at"] is None
+    real_input.type_in_window(dialog, "Rang back; patrol on Friday")  # the note has the focus
+    assert ok.isEnabled()
+    real_input.click(ok)
 
     qtbot.waitUntil(lambda: detail.clock_box.big.text() == "Answered in 5 h")
     stored = services["messages"].get(waiting)
     assert stored["responded_at"] == NOW
     assert stored["responded_by_id"] is None
+    assert stored["response_note"] == "Rang back; patrol on Friday"
+    qtbot.waitUntil(lambda: "Rang back; patrol on Friday" in detail.facts["answered"].text())
     assert detail.clock_box.words.text() == (
         "Answered Tue 10 Mar 2026 12:00 — within the 24-hour deadline (Wed 11 Mar 2026 07:00)"
     )
     assert not detail.respond_button.isEnabled()
     qtbot.waitUntil(lambda: clock_cell(screen, waiting) == "Answered in 5 h")
     qtbot.waitUntil(lambda: desk.runner.idle)
+
+
+def test_cancelling_the_note_leaves_the_clock_running(qtbot, desk, services) -> None:  # type: ignore[no-untyped-def]
+    waiting = message(services, "Cars on the pavement", timedelta(hours=5))
+    screen = show_screen(qtbot, desk)
+    detail = open_message(qtbot, screen, waiting)
+    real_input.click(detail.respond_button)
+    dialog = detail.dialog
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    real_input.type_in_window(dialog, "half a thought")
+    real_input.press_in_window(dialog, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert services["messages"].get(waiting)["responded_at"] is None
+    assert detail.respond_button.isEnabled()
 
 
 def test_the_clock_moves_on_by_itself(qtbot, desk, services) -> None:  # type: ignore[no-untyped-def]

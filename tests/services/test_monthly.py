@@ -123,7 +123,9 @@ def _activity(services: Services, w: World) -> None:
             }
         )
         responded = received.replace(hour=9 + hours % 24, day=received.day + hours // 24)
-        services.messages.respond(made.created[0], at=responded, officer_id=w.officer)
+        services.messages.respond(
+            made.created[0], at=responded, officer_id=w.officer, note="Replied by e-mail"
+        )
 
 
 def _kin(services: Services, w: World) -> None:

@@ -455,10 +455,12 @@ def test_messages_show_the_24_hour_clock(services, world) -> None:  # type: igno
     )
     assert services.messages.clock(message, utc(2026, 3, 7, 5)).state.value == "near_deadline"
     assert services.messages.clock(message, utc(2026, 3, 7, 9)).state.value == "breached"
-    services.messages.respond(message, at=utc(2026, 3, 6, 20), officer_id=world.officer)
+    services.messages.respond(
+        message, at=utc(2026, 3, 6, 20), officer_id=world.officer, note="Rang back"
+    )
     assert services.messages.clock(message, utc(2026, 3, 9)).state.value == "answered_in_time"
     with pytest.raises(ValidationError, match="before"):
-        services.messages.respond(message, at=utc(2026, 3, 5), officer_id=None)
+        services.messages.respond(message, at=utc(2026, 3, 5), officer_id=None, note="Rang back")
 
 
 def test_time_in_locality_against_80_percent(services, world) -> None:  # type: ignore[no-untyped-def]
@@ -525,3 +527,21 @@ def test_records_without_a_date_sort_last_and_paging_still_visits_all(services, 
             break
         query = ListQuery(sort="next_due", limit=1, after=page.next_after)
     assert order == ["Ada Early", "Bo Later", "Cy Left"]  # the member who left has no due date
+
+
+def test_marking_a_message_responded_needs_a_note(services, world) -> None:  # type: ignore[no-untyped-def]
+    message = (
+        services["messages"]
+        .create(
+            {
+                "received_at": utc(2026, 3, 6, 9),
+                "channel": "email",
+                "subject": "Parking",
+                "kind": "request",
+            }
+        )
+        .created[0]
+    )
+    with pytest.raises(ValidationError, match="how the message was answered"):
+        services.messages.respond(message, at=utc(2026, 3, 6, 10), officer_id=None, note="  ")
+    assert services["messages"].get(message)["responded_at"] is None

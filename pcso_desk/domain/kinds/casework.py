@@ -279,6 +279,7 @@ MESSAGES = Kind(
         Field("body", "Message", "multiline"),
         Field("responded_at", "Responded", "datetime"),
         ref("responded_by_id", "Responded by", "officers"),
+        Field("response_note", "Response note", "multiline"),
     ),
     search=("subject", "from_name"),
 )

@@ -10,6 +10,8 @@ from typing import Any
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
+    QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -149,6 +151,7 @@ class MessageDetail(DetailPane):
         super().__init__(desk, "Message detail", "Choose a message to see its 24-hour reply clock.")
         self.now = now
         self.record: dict[str, Any] = {}
+        self.dialog: QDialog | None = None
         self.addWidget(self._build_page())
 
     def _build_page(self) -> QWidget:
@@ -162,7 +165,13 @@ class MessageDetail(DetailPane):
         self.respond_button = QPushButton("&Mark responded")
         self.respond_button.setAccessibleName("Mark responded")
         self.respond_button.clicked.connect(self.mark_responded)
-        captions = {"from": "From", "received": "Received", "kind": "Kind", "channel": "Channel"}
+        captions = {
+            "from": "From",
+            "received": "Received",
+            "kind": "Kind",
+            "channel": "Channel",
+            "answered": "Answered",
+        }
         self.facts = {key: QLabel() for key in captions}
         form = QFormLayout()
         for key, caption in captions.items():
@@ -203,6 +212,9 @@ class MessageDetail(DetailPane):
         self.facts["received"].setText(d.when(record["received_at"], record))
         self.facts["kind"].setText(d.enum_label(record["kind"], record))
         self.facts["channel"].setText(d.enum_label(record["channel"], record))
+        note = record.get("response_note") or ""
+        answered = d.when(record["responded_at"], record) if record.get("responded_at") else ""
+        self.facts["answered"].setText(" — ".join(p for p in (answered, note) if p) or "Not yet")
         self.body.setPlainText(record.get("body") or "")
         self.respond_button.setEnabled(record.get("responded_at") is None)
         self.tick()
@@ -211,22 +223,66 @@ class MessageDetail(DetailPane):
         if self.record:
             self.clock_box.show_clock(self.record, self.now())
 
-    def mark_responded(self) -> None:
+    def mark_responded(self) -> ResponseDialog | None:
+        """Ask how the message was answered (a short note), then stop its 24-hour clock."""
         message_id = self.record_id
         if message_id is None or self.record.get("responded_at") is not None:
-            return
+            return None
+        dialog = ResponseDialog(self.record.get("subject") or "", self)
+        dialog.accepted.connect(lambda: self._respond(message_id, dialog.note()))
+        dialog.setModal(True)
+        dialog.show()
+        self.dialog = dialog
+        return dialog
+
+    def _respond(self, message_id: str, note: str) -> None:
         at = self.now()
         services = self.desk.services
         officer = services.ctx.officer_id  # the signed-in officer, when there is one
         self.respond_button.setEnabled(False)
         self.desk.write(
-            lambda: services.messages.respond(message_id, at=at, officer_id=officer),
+            lambda: services.messages.respond(message_id, at=at, officer_id=officer, note=note),
             failed=self._respond_failed,
         )
 
     def _respond_failed(self, error: BaseException) -> None:
         self.respond_button.setEnabled(True)
         self.desk.report_error(error, self)
+
+
+class ResponseDialog(QDialog):
+    """How was it answered? A few words, asked before the 24-hour clock stops."""
+
+    def __init__(self, subject: str, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Mark responded")
+        question = QLabel(f"How was “{subject}” answered? A few words for the record.")
+        question.setWordWrap(True)
+        self.text = QPlainTextEdit()
+        self.text.setAccessibleName("How it was answered")
+        self.text.setTabChangesFocus(True)
+        self.text.setPlaceholderText("e.g. Rang back; patrol arranged for Friday evening")
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Mark &responded")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.text.textChanged.connect(self._enable)
+        layout = QVBoxLayout(self)
+        layout.addWidget(question)
+        layout.addWidget(self.text)
+        layout.addWidget(self.buttons)
+        self.resize(460, 220)
+        self._enable()
+        self.text.setFocus()
+
+    def note(self) -> str:
+        return self.text.toPlainText().strip()
+
+    def _enable(self) -> None:
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(bool(self.note()))
 
 
 class MessagesScreen(RecordScreen):

@@ -226,8 +226,17 @@ class Messages:
         self.messages = RecordService(ctx, specs.MESSAGES)
 
     @use_case(Action.CHANGE, "change", kind="messages")
-    def respond(self, message_id: str, *, at: datetime, officer_id: str | None) -> Changes:
-        return self.messages.update(message_id, {"responded_at": at, "responded_by_id": officer_id})
+    def respond(
+        self, message_id: str, *, at: datetime, officer_id: str | None, note: str
+    ) -> Changes:
+        """Stop the 24-hour clock: answered at `at`, by whom, and how (a short note)."""
+        said = " ".join((note or "").split())
+        if not said:
+            raise ValidationError(
+                "Say in a few words how the message was answered.", "response_note"
+            )
+        values = {"responded_at": at, "responded_by_id": officer_id, "response_note": said}
+        return self.messages.update(message_id, values)
 
     @use_case(Action.VIEW, effect=Effect.READ, kind="messages")
     def clock(self, message_id: str, now: datetime) -> ResponseClock:

@@ -46,7 +46,8 @@ class Message(Record, Base):
     """A message to the team; Pledges 4 and 10 promise a response within 24 hours."""
 
     __tablename__ = "messages"
-    __erase__ = ("from_name", "subject", "body", "contact_id")  # times stay: the 24-hour count
+    # Times stay (the 24-hour count); who wrote, what, and what was said back go.
+    __erase__ = ("from_name", "subject", "body", "contact_id", "response_note")
     received_at: Mapped[datetime] = mapped_column(index=True)
     channel: Mapped[MessageChannel] = mapped_column(enum_column(MessageChannel))
     from_name: Mapped[str] = personal(Sensitivity.INTERNAL, type_=String(200), default="")
@@ -59,3 +60,7 @@ class Message(Record, Base):
     kind: Mapped[MessageKind] = mapped_column(enum_column(MessageKind))
     responded_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
     responded_by_id: Mapped[str | None] = mapped_column(ForeignKey("officers.id"))
+    # How it was answered, in a few words: asked for when a message is marked responded.
+    response_note: Mapped[str] = personal(
+        Sensitivity.INTERNAL, type_=Text, default="", server_default=""
+    )
