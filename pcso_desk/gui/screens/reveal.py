@@ -28,9 +28,19 @@ def reveal(screen: QWidget, kind: str, record_id: str) -> bool:
         return False
 
     def showing(pane_record: str) -> None:
-        if isinstance(screen, RecordScreen) and not screen.select_record(pane_record):
-            screen.table.clearSelection()
-            screen.table.setCurrentIndex(QModelIndex())
+        if not isinstance(screen, RecordScreen) or screen.select_record(pane_record):
+            return
+        screen.table.clearSelection()
+        screen.table.setCurrentIndex(QModelIndex())
+        if not screen.model.loading:
+            return
+
+        def arrived(_rows: int) -> None:  # a screen's first visit: its list is on its way
+            screen.model.loaded.disconnect(arrived)
+            if pane.record_id == pane_record and not screen.table.currentIndex().isValid():
+                screen.select_record(pane_record)
+
+        screen.model.loaded.connect(arrived)
 
     pane.reveal(kind, record_id, showing)
     return True

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -36,6 +36,11 @@ OVERDUE_PAPER = "#fdecea"
 WARN_INK = "#8a5a00"
 GOOD_INK = "#1e5631"
 QUIET_INK = "#595959"  # an empty section's line: 7:1 on white, quieter than the text
+# The chosen side of the Mine / The team's switch reads as chosen on every theme.
+SWITCH_STYLE = (
+    "QPushButton:checked { background: #1f3a5f; color: #ffffff;"
+    " border: 1px solid #1f3a5f; }"
+)
 # What Enter on a line opens, in its tooltip.
 OPENS = {
     "victim_cases": "Opens the case, ready to record contact",
@@ -259,6 +264,10 @@ class Section(QFrame):
         self.list.setWordWrap(True)
         self.list.setSpacing(2)
         self.list.setAlternatingRowColors(not urgent)
+        # As tall as its lines (scrolling when the screen is shorter): no blank box.
+        self.list.setSizeAdjustPolicy(QListWidget.SizeAdjustPolicy.AdjustToContents)
+        self.list.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.list.itemActivated.connect(
             lambda item: open_record(item.data(KIND_ROLE), item.data(ID_ROLE))
         )
@@ -296,13 +305,13 @@ class Section(QFrame):
             if item.record_id == keep:
                 self.list.setCurrentItem(row)
         if self.list.currentItem() is None and items:
-            self.list.setCurrentRow(0)  # Alt and the heading's letter, then Enter: the first
+            # Alt and the heading's letter, then Enter, opens the first line; nothing is
+            # shown chosen until the user moves in the list.
+            self.list.setCurrentRow(0, QItemSelectionModel.SelectionFlag.NoUpdate)
         # Empty: one line, the heading itself saying so.
         self.heading.setVisible(bool(items))
         self.list.setVisible(bool(items))
         self.empty.setVisible(not items)
-        vertical = QSizePolicy.Policy.Preferred if items else QSizePolicy.Policy.Maximum
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, vertical)
         self._paint(self.urgent and bool(items))
 
     def _paint(self, alarm: bool) -> None:
@@ -344,8 +353,8 @@ class LocalityPanel(QFrame):
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
 
     def show_share(self, share: LocalityShare, month: str, scope: Scope) -> None:
-        whose = "your" if scope is Scope.MINE else "the team's"
-        self.heading.setText(f"Time in the locality — {month_title(month)}, {whose}")
+        whose = "Your" if scope is Scope.MINE else "The team's"
+        self.heading.setText(f"{whose} time in the locality — {month_title(month)}")
         text, ink = locality_line(share)
         self.line.setText(text)
         big = QFont(self.line.font())
@@ -410,6 +419,7 @@ class TodayScreen(QWidget):
         self.switch = QButtonGroup(self)
         for number, button in enumerate((self.mine_button, self.team_button)):
             button.setCheckable(True)
+            button.setStyleSheet(SWITCH_STYLE)
             self.switch.addButton(button, number)
         if ctx.officer_id is None:
             self.mine_button.setEnabled(False)
@@ -458,21 +468,12 @@ class TodayScreen(QWidget):
         self.body.addLayout(top)
         self.body.addWidget(self.sections["overdue_victims"])
         self.body.addLayout(below, 1)
+        self._fit()
 
     def _fit(self) -> None:
-        """Sections with lines share the height; collapsed ones keep their one line."""
-        overdue = self.sections["overdue_victims"]
-        self.body.setStretch(1, 0 if overdue.collapsed else 2)
-        self.body.setStretch(2, 3)
+        """Sections are as tall as their lines; the spare height goes below them."""
         for column in self.columns:
-            filled = False
-            for index in range(column.count()):
-                item = column.itemAt(index)
-                widget = item.widget() if item is not None else None
-                if isinstance(widget, Section):
-                    column.setStretch(index, 0 if widget.collapsed else max(2, widget.count))
-                    filled = filled or not widget.collapsed
-            column.setStretch(column.count() - 1, 0 if filled else 1)
+            column.setStretch(column.count() - 1, 1)
 
     def refresh(self) -> None:
         self._asked += 1
