@@ -102,6 +102,7 @@ def test_dates_read_the_way_people_say_them() -> None:
     assert plainly(utc(2026, 3, 9, 9), NOW) == "yesterday 09:00"
     assert plainly(utc(2026, 3, 16, 9), NOW) == "Monday 09:00"
     assert plainly(utc(2026, 3, 17, 9), NOW) == "Tue 17 Mar 09:00"  # a week ahead: the date
+    assert plainly(utc(2025, 12, 17, 9), NOW) == "Wed 17 Dec 2025 09:00"  # another year
     assert plainly(utc(2026, 3, 10, 23, 30), NOW) == "today 23:30"  # London, GMT in March
     assert plainly(utc(2026, 7, 10, 23, 30), utc(2026, 7, 10, 12)) == "tomorrow 00:30"  # BST
 

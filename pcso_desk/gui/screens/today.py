@@ -38,8 +38,7 @@ GOOD_INK = "#1e5631"
 QUIET_INK = "#595959"  # an empty section's line: 7:1 on white, quieter than the text
 # The chosen side of the Mine / The team's switch reads as chosen on every theme.
 SWITCH_STYLE = (
-    "QPushButton:checked { background: #1f3a5f; color: #ffffff;"
-    " border: 1px solid #1f3a5f; }"
+    "QPushButton:checked { background: #1f3a5f; color: #ffffff; border: 1px solid #1f3a5f; }"
 )
 # What Enter on a line opens, in its tooltip.
 OPENS = {
@@ -103,7 +102,7 @@ def when(value: datetime | date) -> str:
 def plainly(value: datetime | date, now: datetime) -> str:
     """A date the way people say it, from where `now` stands on the London calendar:
     'today 11:28', 'tomorrow', 'yesterday 09:00', 'Friday 14:00' within the coming week,
-    else 'Fri 20 Mar' (with the time, for an instant)."""
+    else 'Fri 20 Mar' (with the time, for an instant; with the year, in another year)."""
     today = now.astimezone(LONDON).date()
     day = value.astimezone(LONDON).date() if isinstance(value, datetime) else value
     at = f" {_time(value)}" if isinstance(value, datetime) else ""
@@ -116,6 +115,8 @@ def plainly(value: datetime | date, now: datetime) -> str:
         return f"yesterday{at}"
     if 1 < ahead < 7:
         return f"{day.strftime('%A')}{at}"
+    if day.year != today.year:
+        return f"{day.strftime('%a %d %b %Y')}{at}"
     return when(value)
 
 
