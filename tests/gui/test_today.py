@@ -3,6 +3,8 @@ or their team, and opens each record's detail pane with its action ready."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -265,3 +267,25 @@ def test_every_list_has_an_accessible_name(qtbot, desk) -> None:  # type: ignore
     assert names == [s.name for s in SECTIONS]
     assert screen.refresh_button.accessibleName() == "Refresh"
     assert screen.mine_button.accessibleName() == "Show my own work"
+
+
+def test_meeting_and_priority_lines_open_their_panes(qtbot, desk, services, world) -> None:  # type: ignore[no-untyped-def]
+    from pcso_desk.gui.screens.meetings import MeetingDetail
+    from pcso_desk.gui.screens.priorities import PriorityDetail
+
+    day = build_day(services, world)
+    soon = {"meeting_type": "pact", "title": "Soon PACT", "status": "planned",
+            "starts_at": datetime.now(UTC) + timedelta(days=2)}  # fmt: skip
+    meeting_id = services.meetings.create(soon).created[0]  # the window's Today runs on real time
+    window = _window(qtbot, desk)
+    _activate(window, "priorities", 0)
+    priority = window.screens["Priorities"].findChild(PriorityDetail)
+    qtbot.waitUntil(
+        lambda: priority.record_id == day.overdue_priority and priority.currentIndex() == 1
+    )
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is priority.review_button)
+    real_input.click_cell(window.nav, window.nav.item(0))  # back to Today
+    _activate(window, "meetings", 0)
+    meeting = window.screens["Meetings"].findChild(MeetingDetail)
+    qtbot.waitUntil(lambda: meeting.record_id == meeting_id and meeting.currentIndex() == 1)
+    assert QApplication.activeModalWidget() is None  # the pane, not an editor

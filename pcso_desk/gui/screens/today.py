@@ -46,7 +46,7 @@ OPENS = {
     "kin_members": "Opens the member's network, ready to check in",
     "messages": "Opens the message, ready to mark it responded",
     "meetings": "Opens the meeting",
-    "priorities": "Opens the priority",
+    "priorities": "Opens the priority, ready to record its review",
 }
 STALE_AFTER = timedelta(minutes=5)  # a dashboard shown again after this is re-read
 # The record kinds whose changes can alter what Today shows.
@@ -309,6 +309,10 @@ class Section(QFrame):
             # Alt and the heading's letter, then Enter, opens the first line; nothing is
             # shown chosen until the user moves in the list.
             self.list.setCurrentRow(0, QItemSelectionModel.SelectionFlag.NoUpdate)
+        # However long the other sections, this many lines stay in view (overdue ones more).
+        shown = min(len(items), 6 if self.urgent else 3)
+        line = self.list.fontMetrics().lineSpacing() + 2 * self.list.spacing() + 2
+        self.list.setMinimumHeight(shown * line + 2 * self.list.frameWidth() if items else 0)
         # Empty: one line, the heading itself saying so.
         self.heading.setVisible(bool(items))
         self.list.setVisible(bool(items))
