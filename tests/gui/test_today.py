@@ -289,3 +289,25 @@ def test_meeting_and_priority_lines_open_their_panes(qtbot, desk, services, worl
     meeting = window.screens["Meetings"].findChild(MeetingDetail)
     qtbot.waitUntil(lambda: meeting.record_id == meeting_id and meeting.currentIndex() == 1)
     assert QApplication.activeModalWidget() is None  # the pane, not an editor
+
+
+def test_a_kin_line_opens_its_network_when_another_was_chosen(qtbot, desk, services, world) -> None:  # type: ignore[no-untyped-def]
+    from pcso_desk.gui.screens.kins import KinDetail
+    from pcso_desk.gui.screens.records import RecordScreen
+
+    day = build_day(services, world)
+    services["kins"].create({"name": "Another KIN", "neighbourhood_id": world.neighbourhood})
+    window = _window(qtbot, desk)
+    kins = window.go_to("KINs")
+    assert isinstance(kins, RecordScreen)
+    qtbot.waitUntil(lambda: kins.model.rowCount() == 2)
+    other = next(r for r in range(2) if kins.model.index(r, 0).data() == "Another KIN")
+    real_input.click_cell(kins.table, kins.model.index(other, 0))  # the user's own choice
+    detail = kins.findChild(KinDetail)
+    qtbot.waitUntil(lambda: detail.record.get("name") == "Another KIN")
+    real_input.click_cell(window.nav, window.nav.item(0))  # back to Today
+    _activate(window, "kin", 0)
+    qtbot.waitUntil(lambda: detail.record.get("name") == "Riverside KIN")
+    qtbot.waitUntil(lambda: (detail.selected_member() or {}).get("id") == day.overdue_member)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is detail.checkin_button)
+    assert kins.selected_id() == detail.record_id  # the list and the pane agree

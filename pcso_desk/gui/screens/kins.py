@@ -253,8 +253,8 @@ class KinDetail(DetailPane):
         members = self.desk.services["kin_members"]
 
         def found(member: dict[str, Any]) -> None:
+            showing(member["kin_id"])  # may clear the pane (another network was chosen)
             self._member_wanted = record_id
-            showing(member["kin_id"])
             self.show_record(member["kin_id"])
             self._choose_wanted_member()  # the network may be shown with its members already
 

@@ -38,7 +38,13 @@ def reveal(screen: QWidget, kind: str, record_id: str) -> bool:
         def arrived(_rows: int) -> None:  # a screen's first visit: its list is on its way
             screen.model.loaded.disconnect(arrived)
             if pane.record_id == pane_record and not screen.table.currentIndex().isValid():
-                screen.select_record(pane_record)
+                # Chosen in the list without telling the pane, which shows it already (and
+                # would otherwise load it again, losing a member chosen in it).
+                screen.blockSignals(True)
+                try:
+                    screen.select_record(pane_record)
+                finally:
+                    screen.blockSignals(False)
 
         screen.model.loaded.connect(arrived)
 
