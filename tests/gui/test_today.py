@@ -311,3 +311,12 @@ def test_a_kin_line_opens_its_network_when_another_was_chosen(qtbot, desk, servi
     qtbot.waitUntil(lambda: (detail.selected_member() or {}).get("id") == day.overdue_member)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is detail.checkin_button)
     assert kins.selected_id() == detail.record_id  # the list and the pane agree
+
+
+def test_today_fits_a_1366_pixel_screen_at_150_percent(qtbot, desk, services, world) -> None:  # type: ignore[no-untyped-def]
+    build_day(services, world)
+    _sign_in(services, UserRole.SERGEANT, world.officer)
+    screen = _screen(qtbot, desk, [])
+    # 1366 px at 150% is 910 logical pixels, less the navigation (170) and the margins.
+    assert screen.minimumSizeHint().width() <= 910 - 170 - 20
+    assert screen.whose.text() == "The team's work: Riverside SNT"

@@ -434,6 +434,7 @@ class TodayScreen(QWidget):
         self.switch.idToggled.connect(self._switched)
         self.whose = QLabel()
         self.whose.setAccessibleName("Whose work Today shows")
+        self.whose.setWordWrap(True)  # a team of several neighbourhoods names them all
 
     def _switched(self, number: int, checked: bool) -> None:
         if not checked:
@@ -445,17 +446,16 @@ class TodayScreen(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.title)
         top.addSpacing(12)
-        top.addWidget(self.date)
-        top.addSpacing(16)
-        switch = QHBoxLayout()
-        switch.setSpacing(0)
-        switch.addWidget(self.mine_button)
-        switch.addWidget(self.team_button)
-        top.addLayout(switch)
-        top.addSpacing(8)
-        top.addWidget(self.whose, 1)
+        top.addWidget(self.date, 1)
         top.addWidget(self.updated)
         top.addWidget(self.refresh_button)
+        # The switch on a line of its own with what it shows: the screen fits 1366 px at 150%.
+        whose = QHBoxLayout()
+        whose.setSpacing(0)
+        whose.addWidget(self.mine_button)
+        whose.addWidget(self.team_button)
+        whose.addSpacing(12)
+        whose.addWidget(self.whose, 1)
         self.columns: list[QVBoxLayout] = []
         below = QHBoxLayout()
         below.setSpacing(10)
@@ -471,6 +471,7 @@ class TodayScreen(QWidget):
             column.addStretch(0)  # takes the height when every section above is collapsed
         self.body = QVBoxLayout(self)
         self.body.addLayout(top)
+        self.body.addLayout(whose)
         self.body.addWidget(self.sections["overdue_victims"])
         self.body.addLayout(below, 1)
         self._fit()
