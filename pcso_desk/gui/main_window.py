@@ -95,11 +95,16 @@ class MainWindow(DeskWindow):
         return self.screens[name]
 
     def open_record(self, kind: str, record_id: str) -> None:
-        """Show a record wherever it came from (Today, search): its screen, then its editor."""
+        """Show a record wherever it came from (Today, search): its screen, then its detail
+        pane with the pane's action ready (gui/screens/reveal.py), or else its editor."""
+        from pcso_desk.gui.screens.reveal import reveal
+
         name = SCREEN_OF_KIND.get(kind)
         if name is None:
             return
         screen = self.go_to(name)
+        if reveal(screen, kind, record_id):
+            return
         opener = getattr(screen, "open_record", None)
         if callable(opener):
             opener(record_id)

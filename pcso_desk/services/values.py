@@ -12,8 +12,10 @@ from pcso_desk.services.casework.story import StoryItem
 from pcso_desk.services.casework.today import (
     REVIEW_AHEAD,
     LoggedEngagement,
+    Scope,
     TodayItem,
     TodaySummary,
+    starting_scope,
 )
 from pcso_desk.services.context import Actor, Changes
 from pcso_desk.services.documents.monthly import (
@@ -68,6 +70,7 @@ __all__ = [
     "Page",
     "ReviewItem",
     "ReviewQueue",
+    "Scope",
     "SearchHit",
     "SetupState",
     "StoryItem",
@@ -83,5 +86,6 @@ __all__ = [
     "parse_month",
     "parse_wards",
     "shift_month",
+    "starting_scope",
     "team_name",
 ]

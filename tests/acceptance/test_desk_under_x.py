@@ -237,3 +237,80 @@ def test_second_start_asks_to_sign_in(harness: Harness) -> None:
     assert again.title(first).startswith("Sign in to PCSO Desk"), again.title(first)
     main = sign_in(again, first, ADMIN, ADMIN_PASSWORD)
     assert again.quit(main) == 0
+
+
+OVERDUE_PAPER = "#fdecea"  # Today's overdue section (gui/screens/today.py OVERDUE_PAPER)
+TEAM_CASE = "41/77001/26"
+
+
+def give_the_team_an_overdue_case(data_dir: Path) -> None:
+    """Before the app starts: a victim case in the demo sergeant's neighbourhood, owned by a
+    PCSO of that team, whose next contact was due long before any other (so it comes first)."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import select
+
+    from pcso_desk.app import _close
+    from pcso_desk.paths import DataPaths
+    from pcso_desk.services.api import Door
+    from pcso_desk.store import models as m
+
+    services = Door(DataPaths.resolve(data_dir)).sign_in("sergeant", DEMO_PASSWORD)
+    try:
+        with services.ctx.store.read() as session:
+            sergeant = session.get(m.Officer, services.ctx.officer_id)
+            assert sergeant is not None and sergeant.neighbourhood_id
+            hood = sergeant.neighbourhood_id
+            pcso = session.scalar(
+                select(m.Officer.id).where(
+                    m.Officer.neighbourhood_id == hood, m.Officer.role == "pcso"
+                )
+            )
+            ward = session.scalar(select(m.Ward.id).where(m.Ward.neighbourhood_id == hood))
+        victim = services.contacts.create({"name": "Olive Overdue", "postcode": "AL1 3EX"})
+        case = {
+            "victim_id": victim.created[0], "crime_reference": TEAM_CASE,
+            "offence_type": "Burglary dwelling", "officer_id": pcso, "ward_id": ward,
+            "opened_at": datetime.now(UTC) - timedelta(days=3 * 365),
+        }  # fmt: skip
+        services["victim_cases"].create(case)
+    finally:
+        _close(services.ctx.store)
+
+
+def test_sergeants_today_shows_the_teams_overdue_victim_contacts_ready_to_record(
+    harness: Harness, demo_store: Path
+) -> None:
+    give_the_team_an_overdue_case(demo_store)
+    app = harness.start(demo_store)
+    main = sign_in(app, app.window(SIGN_IN), "sergeant", DEMO_PASSWORD)
+
+    def overdue_shown() -> float:
+        share = harness.x.screenshot().share(OVERDUE_PAPER, harness.x.geometry(main))
+        if share < 0.005:  # the red-framed section: the colleague's case is the team's
+            raise NotYet(f"{share:.2%} of the window is the overdue section's pink")
+        return share
+
+    harness.evidence.wait(overdue_shown, STEP_TIMEOUT, "Today's overdue victim contacts")
+    harness.evidence.screenshot("sergeant-today")
+    app.key(main, "alt+v")  # Overdue &victim contacts: the list, on its first line
+    app.key(main, "Return")  # opens the case in Victim care, "Record contact" focused
+
+    def case_pane_shown() -> None:
+        # Today's pink section spans the window; the case's pink "next contact due" box sits
+        # in the detail pane, on the right half only.
+        x, y, width, height = harness.x.geometry(main)
+        shot = harness.x.screenshot()
+        left = shot.share(OVERDUE_PAPER, (x + 200, y + 100, width // 2 - 250, height - 150))
+        right = shot.share(OVERDUE_PAPER, (x + width // 2 + 50, y + 100, width // 2 - 60, 300))
+        if left > 0.001 or right < 0.02:
+            raise NotYet(f"pink: {left:.1%} of the left half, {right:.1%} of the pane's top")
+
+    harness.evidence.wait(case_pane_shown, STEP_TIMEOUT, "the case's detail pane")
+    harness.evidence.screenshot("case-opened-from-today")
+    app.key(main, "space")  # the focused button: no click, no tab
+    # The dialog the focused button opens, for the case the line named (its title says so;
+    # a dialog's own pixels do not show in this X server's screenshots of the root window).
+    record = app.window(rf"^Record contact — {TEAM_CASE}", timeout=STEP_TIMEOUT)
+    app.key(record, "Escape")
+    assert app.quit(main) == 0

@@ -7,9 +7,11 @@ from datetime import timedelta
 
 import pytest
 
+from pcso_desk.domain.enums import UserRole
 from pcso_desk.domain.errors import ValidationError
 from pcso_desk.services.api import Services
-from pcso_desk.services.casework.today import log_engagement, today_summary
+from pcso_desk.services.casework.today import Scope, log_engagement, starting_scope, today_summary
+from pcso_desk.services.context import Actor
 from pcso_desk.services.records.service import ListQuery
 from tests.factories import World, d, utc
 
@@ -220,7 +222,7 @@ def test_victim_contacts_split_into_overdue_and_due_this_week(services, world) -
         "41/10001/26",
     )
     assert first.due == utc(2026, 2, 25, 10) and first.overdue
-    mine = today_summary(services, now=NOW, officer_id=world.officer)
+    mine = today_summary(services, now=NOW, scope="mine", officer_id=world.officer)
     assert _ids(mine.overdue_victim_contacts) == [day.overdue_case]
 
 
@@ -251,7 +253,7 @@ def test_kin_meetings_priorities_and_messages_due_at_now(services, world) -> Non
 
 def test_time_in_locality_is_this_months_share(services, world) -> None:  # type: ignore[no-untyped-def]
     build_day(services, world)
-    summary = today_summary(services, now=NOW, officer_id=world.officer)
+    summary = today_summary(services, now=NOW, scope="mine", officer_id=world.officer)
     assert summary.month == "2026-03"
     assert summary.locality.locality_minutes == 39 * 60
     assert summary.locality.abstracted_minutes == 11 * 60
@@ -319,3 +321,141 @@ def test_log_engagement_refuses_an_incomplete_entry(services, world, change, fie
         log_engagement(services, {**values, **change})
     assert raised.value.field == field
     assert _engagements(services) == []
+
+
+# -- whose Today: the officer's own work, or the team's --------------------------------------
+
+
+@dataclass
+class Teams:
+    """Riverside (the world's neighbourhood: the PCSO, a constable) and Hillside next door."""
+
+    pc: str
+    hillside: str
+    hill_ward: str
+    hill_pcso: str
+
+
+def _teams(services: Services, world: World) -> Teams:
+    officers = services["officers"]
+    pc = officers.create(
+        {"name": "PC Pat Partner", "collar_number": "PC 9003", "role": "pc",
+         "neighbourhood_id": world.neighbourhood}
+    ).created[0]  # fmt: skip
+    hood = (
+        services["neighbourhoods"]
+        .create({"name": "Hillside SNT", "code": "HIL", "district_id": world.district})
+        .created[0]
+    )
+    ward = (
+        services["wards"]
+        .create({"name": "Hillside Top", "code": "HIL-T", "neighbourhood_id": hood})
+        .created[0]
+    )
+    pcso = officers.create(
+        {"name": "PCSO Hal Hill", "collar_number": "PCSO 9004", "role": "pcso",
+         "neighbourhood_id": hood}
+    ).created[0]  # fmt: skip
+    services["officer_wards"].create({"officer_id": world.officer, "ward_id": world.ward})
+    return Teams(pc, hood, ward, pcso)
+
+
+def _counts(summary: object) -> dict[str, int]:
+    keys = ("overdue_victim_contacts", "kin_checkins_due", "meetings", "priorities_for_review",
+            "messages_near_clock")  # fmt: skip
+    return {key: len(getattr(summary, key)) for key in keys}
+
+
+def test_the_team_sees_a_colleagues_overdue_victim_contact_that_mine_does_not(  # type: ignore[no-untyped-def]
+    services, world
+) -> None:
+    teams = _teams(services, world)
+    opened = utc(2026, 2, 1, 9)  # first contact due within days: long overdue at NOW
+    own = _case(services, _contact(services, "Olive Own"), "41/20001/26", opened, world.officer)
+    partner = _case(services, _contact(services, "Paula Partner"), "41/20002/26", opened, teams.pc)
+    hill = _case(services, _contact(services, "Harry Hill"), "41/20003/26", opened, teams.hill_pcso)
+    team = today_summary(services, now=NOW, scope="team", officer_id=world.officer)
+    mine = today_summary(services, now=NOW, scope="mine", officer_id=world.officer)
+    assert sorted(_ids(team.overdue_victim_contacts)) == sorted([own, partner])
+    assert _ids(mine.overdue_victim_contacts) == [own]
+    assert hill not in _ids(team.overdue_victim_contacts)  # another neighbourhood's
+    assert (team.scope, team.whose) == ("team", "Riverside SNT")
+    assert (mine.scope, mine.whose) == ("mine", "PCSO Alex Example")
+
+
+def test_the_team_is_its_neighbourhood_not_the_county(services, world) -> None:  # type: ignore[no-untyped-def]
+    """Another neighbourhood's KIN check-ins, meetings, priorities and messages stay out."""
+    build_day(services, world)
+    teams = _teams(services, world)
+    kin = services["kins"].create({"name": "Hillside KIN", "neighbourhood_id": teams.hillside})
+    member = {"kin_id": kin.created[0], "contact_id": _contact(services, "Hattie Hill"),
+              "joined_on": d("2026-01-01")}  # fmt: skip
+    hill_member = services["kin_members"].create(member).created[0]
+    hill_meeting = services.meetings.create(
+        {"meeting_type": "pact", "title": "Hillside PACT", "starts_at": utc(2026, 3, 12, 19),
+         "status": "planned", "neighbourhood_id": teams.hillside}
+    ).created[0]  # fmt: skip
+    hill_priority = services["priorities"].create(
+        {"title": "Hill racing", "category": "speeding", "neighbourhood_id": teams.hillside,
+         "agreed_on": d("2025-12-01"), "status": "open"}
+    ).created[0]  # fmt: skip
+    hill_message = services["messages"].create(
+        {"received_at": utc(2026, 3, 9, 10), "channel": "email", "subject": "Hill noise",
+         "kind": "request", "neighbourhood_id": teams.hillside}
+    ).created[0]  # fmt: skip
+    everyone = today_summary(services, now=NOW)  # no officer signed in: the whole store
+    team = today_summary(services, now=NOW, scope="team", officer_id=world.officer)
+    hill = today_summary(services, now=NOW, scope="team", officer_id=teams.hill_pcso)
+    assert hill_member in _ids(everyone.kin_checkins_due)
+    assert hill_member not in _ids(team.kin_checkins_due)
+    assert _ids(hill.kin_checkins_due) == [hill_member]
+    assert hill_meeting not in _ids(team.meetings) and hill_meeting in _ids(hill.meetings)
+    assert hill_priority not in _ids(team.priorities_for_review)
+    assert hill_priority in _ids(hill.priorities_for_review)
+    assert hill_message not in _ids(team.messages_near_clock)
+    assert hill_message in _ids(hill.messages_near_clock)
+    # The world's messages name no neighbourhood and no sender's ward: placed nowhere yet,
+    # every team sees them, since somebody has to answer them.
+    assert len(team.messages_near_clock) == len(hill.messages_near_clock) - 1 == 2
+    assert everyone.whose == "every neighbourhood" and hill.whose == "Hillside SNT"
+
+
+def test_mine_is_the_officers_wards_and_what_they_own(services, world) -> None:  # type: ignore[no-untyped-def]
+    day = build_day(services, world)
+    teams = _teams(services, world)
+    kin = services["kins"].create({"name": "East KIN", "neighbourhood_id": world.neighbourhood,
+                                   "ward_id": world.other_ward})  # fmt: skip
+    member = {"kin_id": kin.created[0], "contact_id": _contact(services, "Eve East"),
+              "joined_on": d("2026-01-01")}  # fmt: skip
+    east_member = services["kin_members"].create(member).created[0]
+    services["priorities"].update(day.soon_priority, {"owner_id": teams.pc})
+    pcso = today_summary(services, now=NOW, scope="mine", officer_id=world.officer)
+    pc = today_summary(services, now=NOW, scope="mine", officer_id=teams.pc)
+    team = today_summary(services, now=NOW, scope="team", officer_id=world.officer)
+    # The PCSO is attached to Riverside Central, whose network's members are theirs.
+    assert _ids(pcso.kin_checkins_due) == [day.overdue_member, day.soon_member]
+    assert east_member in _ids(team.kin_checkins_due) and east_member not in _ids(
+        pc.kin_checkins_due
+    )
+    # A priority owned by the constable is theirs, not the PCSO's; an unowned one in the
+    # PCSO's ward stays with the PCSO (somebody has to pick it up).
+    assert _ids(pcso.priorities_for_review) == [day.overdue_priority]
+    assert _ids(pc.priorities_for_review) == [day.soon_priority]
+    assert _counts(team)["priorities_for_review"] == 2
+
+
+def test_sergeants_start_on_the_team_pcsos_and_constables_on_their_own() -> None:
+    def actor(role: UserRole, officer: str | None = "officer-1") -> Actor:
+        return Actor("user-1", role.value, role, officer)
+
+    assert starting_scope(actor(UserRole.SERGEANT)) is Scope.TEAM
+    assert starting_scope(actor(UserRole.PCSO)) is Scope.MINE
+    assert starting_scope(actor(UserRole.PC)) is Scope.MINE
+    assert starting_scope(actor(UserRole.ADMIN)) is Scope.TEAM
+    assert starting_scope(actor(UserRole.PCSO, None)) is Scope.TEAM  # no officer to be
+    assert starting_scope(None) is Scope.TEAM
+
+
+def test_mine_without_an_officer_is_refused_in_a_sentence(services) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValidationError, match="Sign in as an officer"):
+        today_summary(services, now=NOW, scope="mine")

@@ -53,11 +53,14 @@ class DetailPane(QStackedWidget):
 
     kind = ""
     related: frozenset[str] = frozenset()
+    # The kinds another screen (Today, search) may open in this pane (`reveal`).
+    reveals: frozenset[str] = frozenset()
 
     def __init__(self, desk: Desk, name: str, hint: str) -> None:
         super().__init__()
         self.desk = desk
         self.record_id: str | None = None
+        self._ready_pending = False  # opened from elsewhere: its action to be made ready
         self.setAccessibleName(name)
         self.empty = QLabel(hint)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -91,6 +94,17 @@ class DetailPane(QStackedWidget):
     def _filled(self, loaded: Any) -> None:
         self.fill(loaded)
         self.setCurrentIndex(1)
+        if self._ready_pending:
+            self._ready_pending = False
+            self.ready()
+
+    def reveal(self, kind: str, record_id: str, showing: Callable[[str], None]) -> None:
+        """Open a record from elsewhere (Today, search) with its action ready: `showing` is
+        told which of this pane's records will be shown (its list selects it), then the
+        record is loaded and `ready` called once it is filled."""
+        showing(record_id)
+        self._ready_pending = True
+        self.show_record(record_id)
 
     def concerns(self, changes: Changes) -> bool:
         """Whether a change touches the record shown: itself, or a related kind."""
@@ -116,6 +130,9 @@ class DetailPane(QStackedWidget):
 
     def chosen(self, record_id: str) -> None:
         """A record was chosen (before it is loaded)."""
+
+    def ready(self) -> None:
+        """The record opened by `reveal` is shown: make its action ready (focus it)."""
 
     def cleared(self) -> None:
         """No record is shown any more."""

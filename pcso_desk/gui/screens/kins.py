@@ -181,6 +181,7 @@ class KinDetail(DetailPane):
 
     kind = "kins"
     related = MEMBER_KINDS
+    reveals = frozenset({"kins", "kin_members"})
 
     def __init__(self, desk: Desk, today: Today = london_today) -> None:
         super().__init__(
@@ -191,6 +192,7 @@ class KinDetail(DetailPane):
         self.today = today
         self.record: dict[str, Any] = {}
         self.dialog: RecordEditor | None = None
+        self._member_wanted: str | None = None  # a member opened from elsewhere (Today)
         self.members = RecordTableModel(
             desk.runner, desk.services["kin_members"].page, member_columns(today), parent=self
         )
@@ -237,12 +239,48 @@ class KinDetail(DetailPane):
         self.members_view.activated.connect(lambda _index: self.check_in())
         self.members_view.selectionModel().currentRowChanged.connect(self._member_changed)
         self.members.modelReset.connect(lambda: self._member_changed(QModelIndex(), QModelIndex()))
+        self.members.loaded.connect(lambda _rows: self._choose_wanted_member())
         self._member_changed(QModelIndex(), QModelIndex())
 
     # -- showing a network --------------------------------------------------------------
 
+    def reveal(self, kind: str, record_id: str, showing: Callable[[str], None]) -> None:
+        """A network as any pane opens its record; a member (Today's KIN line): their
+        network, with the member chosen and "Check in" ready."""
+        if kind != "kin_members":
+            super().reveal(kind, record_id, showing)
+            return
+        members = self.desk.services["kin_members"]
+
+        def found(member: dict[str, Any]) -> None:
+            showing(member["kin_id"])  # may clear the pane (another network was chosen)
+            self._member_wanted = record_id
+            self.show_record(member["kin_id"])
+            self._choose_wanted_member()  # the network may be shown with its members already
+
+        self.desk.runner.run(
+            lambda: members.get(record_id),
+            found,
+            lambda error: self.desk.report_error(error, self),
+            guard=self,
+        )
+
+    def _choose_wanted_member(self) -> None:
+        wanted = self._member_wanted
+        if wanted is None or self.members.loading:
+            return
+        row = self.members.row_of(wanted)
+        if row is None:
+            if not self.members.canFetchMore():
+                self._member_wanted = None  # no longer a member here: nothing is chosen
+            return
+        self._member_wanted = None
+        self.members_view.selectRow(row)
+        self.checkin_button.setFocus()
+
     def cleared(self) -> None:
         self.record = {}
+        self._member_wanted = None
 
     def chosen(self, record_id: str) -> None:
         self.members.set_query(ListQuery(filters={"kin": record_id}, sort="next_due"))

@@ -206,6 +206,7 @@ class MeetingDetail(DetailPane):
 
     kind = "meetings"
     related = frozenset(LINK_KINDS)
+    reveals = frozenset({"meetings"})
 
     def __init__(self, desk: Desk) -> None:
         super().__init__(

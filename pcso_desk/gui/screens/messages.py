@@ -146,6 +146,7 @@ class MessageDetail(DetailPane):
     """The selected message: its clock, who it is from, what it says, and Mark responded."""
 
     kind = "messages"
+    reveals = frozenset({"messages"})
 
     def __init__(self, desk: Desk, now: Clock = now_utc) -> None:
         super().__init__(desk, "Message detail", "Choose a message to see its 24-hour reply clock.")
@@ -218,6 +219,10 @@ class MessageDetail(DetailPane):
         self.body.setPlainText(record.get("body") or "")
         self.respond_button.setEnabled(record.get("responded_at") is None)
         self.tick()
+
+    def ready(self) -> None:
+        if self.respond_button.isEnabled():  # an answered message has nothing left to do
+            self.respond_button.setFocus()
 
     def tick(self) -> None:
         if self.record:

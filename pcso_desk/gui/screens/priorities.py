@@ -271,6 +271,7 @@ class PriorityDetail(DetailPane):
 
     kind = "priorities"
     related = frozenset({"priority_actions"})
+    reveals = frozenset({"priorities"})
 
     def __init__(self, desk: Desk, today: Today = london_today) -> None:
         super().__init__(
@@ -333,6 +334,10 @@ class PriorityDetail(DetailPane):
         return page
 
     # -- showing a priority -------------------------------------------------------------
+
+    def ready(self) -> None:
+        if self.review_button.isEnabled():  # Today lists priorities near their review
+            self.review_button.setFocus()
 
     def cleared(self) -> None:
         self.view = None

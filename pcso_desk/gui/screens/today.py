@@ -6,16 +6,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QShowEvent
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -24,7 +25,7 @@ from pcso_desk.domain.months import month_title
 from pcso_desk.domain.schedule import LOCALITY_TARGET, LONDON, LocalityShare
 from pcso_desk.domain.wording import counted
 from pcso_desk.gui.desk import Desk
-from pcso_desk.services.values import Changes, TodayItem, TodaySummary
+from pcso_desk.services.values import Changes, Scope, TodayItem, TodaySummary, starting_scope
 
 Clock = Callable[[], datetime]
 OpenRecord = Callable[[str, str], None]
@@ -34,6 +35,19 @@ OVERDUE_INK = "#b3261e"
 OVERDUE_PAPER = "#fdecea"
 WARN_INK = "#8a5a00"
 GOOD_INK = "#1e5631"
+QUIET_INK = "#595959"  # an empty section's line: 7:1 on white, quieter than the text
+# The chosen side of the Mine / The team's switch reads as chosen on every theme.
+SWITCH_STYLE = (
+    "QPushButton:checked { background: #1f3a5f; color: #ffffff; border: 1px solid #1f3a5f; }"
+)
+# What Enter on a line opens, in its tooltip.
+OPENS = {
+    "victim_cases": "Opens the case, ready to record contact",
+    "kin_members": "Opens the member's network, ready to check in",
+    "messages": "Opens the message, ready to mark it responded",
+    "meetings": "Opens the meeting",
+    "priorities": "Opens the priority, ready to record its review",
+}
 STALE_AFTER = timedelta(minutes=5)  # a dashboard shown again after this is re-read
 # The record kinds whose changes can alter what Today shows.
 LISTENS = frozenset(
@@ -57,9 +71,11 @@ def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
-def _ago(due: datetime | date, now: datetime) -> str:
-    """'3 days' / '5 hours' / 'minutes' since a past due time, for an overdue line."""
-    assert isinstance(due, datetime)  # victim contacts and reply deadlines are instants
+def _late(due: datetime | date, now: datetime) -> str:
+    """'2 days' / '5 hours' / 'minutes' since a past due time, for an overdue line; a date
+    (a check-in, a review) is late by whole days of the London calendar."""
+    if not isinstance(due, datetime):
+        return counted(max(1, (now.astimezone(LONDON).date() - due).days), "day")
     late = now - due
     if late >= timedelta(days=1):
         return counted(late.days, "day")
@@ -83,41 +99,65 @@ def when(value: datetime | date) -> str:
     return value.strftime("%a %d %b")
 
 
+def plainly(value: datetime | date, now: datetime) -> str:
+    """A date the way people say it, from where `now` stands on the London calendar:
+    'today 11:28', 'tomorrow', 'yesterday 09:00', 'Friday 14:00' within the coming week,
+    else 'Fri 20 Mar' (with the time, for an instant; with the year, in another year)."""
+    today = now.astimezone(LONDON).date()
+    day = value.astimezone(LONDON).date() if isinstance(value, datetime) else value
+    at = f" {_time(value)}" if isinstance(value, datetime) else ""
+    ahead = (day - today).days
+    if ahead == 0:
+        return f"today{at}"
+    if ahead == 1:
+        return f"tomorrow{at}"
+    if ahead == -1:
+        return f"yesterday{at}"
+    if 1 < ahead < 7:
+        return f"{day.strftime('%A')}{at}"
+    if day.year != today.year:
+        return f"{day.strftime('%a %d %b %Y')}{at}"
+    return when(value)
+
+
 def victim_line(item: TodayItem, now: datetime) -> str:
     if item.overdue:
         return (
-            f"⚠ Overdue by {_ago(item.due, now)} — {item.title} ({item.detail}), "
-            f"was due {when(item.due)}"
+            f"⚠ {item.title} ({item.detail}) — overdue by {_late(item.due, now)}, "
+            f"was due {plainly(item.due, now)}"
         )
-    return f"{item.title} ({item.detail}) — due {when(item.due)}"
+    return f"{item.title} ({item.detail}) — due {plainly(item.due, now)}"
 
 
 def kin_line(item: TodayItem, now: datetime) -> str:
     who = f"{item.title}, {item.detail}" if item.detail else item.title
     if item.overdue:
-        return f"⚠ Overdue — {who}: check-in was due {when(item.due)}"
-    return f"{who} — check-in due {when(item.due)}"
+        return f"⚠ {who} — check-in overdue by {_late(item.due, now)}"
+    return f"{who} — check-in due {plainly(item.due, now)}"
 
 
-def meeting_line(item: TodayItem, _now: datetime) -> str:
+def meeting_line(item: TodayItem, now: datetime) -> str:
     where = f", {item.detail}" if item.detail else ""
-    return f"{when(item.due)} — {item.title}{where}"
+    return f"{item.title}{where} — {plainly(item.due, now)}"
 
 
-def priority_line(item: TodayItem, _now: datetime) -> str:
+def priority_line(item: TodayItem, now: datetime) -> str:
     if item.overdue:
-        return f"⚠ Review overdue — {item.title} ({item.detail}), was due {when(item.due)}"
-    return f"{item.title} ({item.detail}) — review {when(item.due)}"
+        return f"⚠ {item.title} ({item.detail}) — review overdue by {_late(item.due, now)}"
+    return f"{item.title} ({item.detail}) — review due {plainly(item.due, now)}"
 
 
 def message_line(item: TodayItem, now: datetime) -> str:
     assert isinstance(item.due, datetime)
     if item.overdue:
         return (
-            f"⚠ Reply overdue by {_ago(item.due, now)} — {item.title} "
-            f"(from {item.detail}), was due {_time(item.due)}"
+            f"⚠ {item.title} (from {item.detail}) — reply overdue by {_late(item.due, now)}, "
+            f"was due {plainly(item.due, now)}"
         )
-    return f"{item.title} (from {item.detail}) — {_left(item.due, now)}, reply by {_time(item.due)}"
+    return (
+        f"{item.title} (from {item.detail}) — reply due {plainly(item.due, now)} "
+        f"({_left(item.due, now)})"
+    )
 
 
 def locality_line(share: LocalityShare) -> tuple[str, str]:
@@ -144,60 +184,67 @@ def locality_detail(share: LocalityShare) -> str:
 @dataclass(frozen=True)
 class SectionDef:
     key: str
-    title: str
+    title: str  # with its mnemonic: Alt and the letter move to the section's list
     empty: str
     line: Callable[[TodayItem, datetime], str]
     pick: Callable[[TodaySummary], Sequence[TodayItem]]
+
+    @property
+    def name(self) -> str:
+        return self.title.replace("&", "")
 
 
 SECTIONS = (
     SectionDef(
         "overdue_victims",
-        "Overdue victim contacts",
+        "Overdue &victim contacts",
         "No victim contact is overdue.",
         victim_line,
         lambda s: s.overdue_victim_contacts,
     ),
     SectionDef(
         "victims_due",
-        "Victim contacts due this week",
+        "Victim contacts &due this week",
         "No victim contact falls due this week.",
         victim_line,
         lambda s: s.victim_contacts_due,
     ),
     SectionDef(
         "kin",
-        "KIN check-ins due",
+        "&KIN check-ins due",
         "No KIN check-in is due this week.",
         kin_line,
         lambda s: s.kin_checkins_due,
     ),
     SectionDef(
         "messages",
-        "Messages near the 24-hour clock",
+        "Messages &near the 24-hour clock",
         "No message is near its 24-hour reply deadline.",
         message_line,
         lambda s: s.messages_near_clock,
     ),
     SectionDef(
         "meetings",
-        "Upcoming meetings (next 14 days)",
+        "U&pcoming meetings (next 14 days)",
         "No meeting is planned in the next 14 days.",
         meeting_line,
         lambda s: s.meetings,
     ),
     SectionDef(
         "priorities",
-        "Priorities near review",
+        "Priorities near revie&w",
         "No open priority is due for review in the next 14 days.",
         priority_line,
         lambda s: s.priorities_for_review,
     ),
 )
+LEFT = ("victims_due", "kin", "messages")
+RIGHT = ("meetings", "priorities")
 
 
 class Section(QFrame):
-    """A heading with a count, and a list whose rows open their record on Enter/double-click."""
+    """A heading with a count, and a list whose rows open their record on Enter/double-click.
+    An empty section collapses to one line saying so."""
 
     def __init__(self, definition: SectionDef, open_record: OpenRecord, urgent: bool) -> None:
         super().__init__()
@@ -214,23 +261,34 @@ class Section(QFrame):
         self.empty.setObjectName("todayEmpty")
         self.empty.setWordWrap(True)
         self.list = QListWidget()
-        self.list.setAccessibleName(definition.title)
+        self.list.setAccessibleName(definition.name)
         self.list.setWordWrap(True)
         self.list.setSpacing(2)
         self.list.setAlternatingRowColors(not urgent)
+        # As tall as its lines (scrolling when the screen is shorter): no blank box.
+        self.list.setSizeAdjustPolicy(QListWidget.SizeAdjustPolicy.AdjustToContents)
+        self.list.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.list.itemActivated.connect(
             lambda item: open_record(item.data(KIND_ROLE), item.data(ID_ROLE))
         )
+        self.heading.setBuddy(self.list)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 8, 10, 10)
+        layout.setContentsMargins(10, 6, 10, 6)
         layout.addWidget(self.heading)
         layout.addWidget(self.empty)
         layout.addWidget(self.list, 1)
+        self.count = 0
         self._paint(False)
 
+    @property
+    def collapsed(self) -> bool:
+        return self.count == 0
+
     def show_items(self, items: Sequence[TodayItem], now: datetime) -> None:
+        self.count = len(items)
         self.heading.setText(f"{self.definition.title} ({len(items)})")
-        self.heading.setAccessibleName(self.heading.text())
+        self.heading.setAccessibleName(f"{self.definition.name} ({len(items)})")
         current = self.list.currentItem()
         keep = current.data(ID_ROLE) if current is not None else None
         self.list.clear()
@@ -238,7 +296,7 @@ class Section(QFrame):
             row = QListWidgetItem(self.definition.line(item, now))
             row.setData(KIND_ROLE, item.kind)
             row.setData(ID_ROLE, item.record_id)
-            row.setToolTip("Press Enter or double-click to open")
+            row.setToolTip(f"{OPENS[item.kind]}: press Enter or double-click")
             if item.overdue:
                 row.setForeground(QColor(OVERDUE_INK))
                 font = QFont(self.list.font())
@@ -247,6 +305,16 @@ class Section(QFrame):
             self.list.addItem(row)
             if item.record_id == keep:
                 self.list.setCurrentItem(row)
+        if self.list.currentItem() is None and items:
+            # Alt and the heading's letter, then Enter, opens the first line; nothing is
+            # shown chosen until the user moves in the list.
+            self.list.setCurrentRow(0, QItemSelectionModel.SelectionFlag.NoUpdate)
+        # However long the other sections, this many lines stay in view (overdue ones more).
+        shown = min(len(items), 6 if self.urgent else 3)
+        line = self.list.fontMetrics().lineSpacing() + 2 * self.list.spacing() + 2
+        self.list.setMinimumHeight(shown * line + 2 * self.list.frameWidth() if items else 0)
+        # Empty: one line, the heading itself saying so.
+        self.heading.setVisible(bool(items))
         self.list.setVisible(bool(items))
         self.empty.setVisible(not items)
         self._paint(self.urgent and bool(items))
@@ -262,7 +330,7 @@ class Section(QFrame):
         else:
             self.setStyleSheet(
                 "#todaySection { border: 1px solid palette(mid); border-radius: 6px; }"
-                " #todayEmpty { color: palette(placeholder-text); }"
+                f" #todayEmpty {{ color: {QUIET_INK}; }}"
             )
 
 
@@ -284,13 +352,14 @@ class LocalityPanel(QFrame):
         self.detail = QLabel()
         self.detail.setWordWrap(True)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 8, 10, 10)
+        layout.setContentsMargins(10, 6, 10, 6)
         for label in (self.heading, self.line, self.detail):
             layout.addWidget(label)
-        layout.addStretch(1)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
 
-    def show_share(self, share: LocalityShare, month: str) -> None:
-        self.heading.setText(f"Time in the locality — {month_title(month)}")
+    def show_share(self, share: LocalityShare, month: str, scope: Scope) -> None:
+        whose = "Your" if scope is Scope.MINE else "The team's"
+        self.heading.setText(f"{whose} time in the locality — {month_title(month)}")
         text, ink = locality_line(share)
         self.line.setText(text)
         big = QFont(self.line.font())
@@ -301,8 +370,19 @@ class LocalityPanel(QFrame):
         self.detail.setText(locality_detail(share) if share.share is not None else "")
 
 
+def whose_line(summary: TodaySummary) -> str:
+    """What the dashboard covers, in words."""
+    if summary.scope is Scope.MINE:
+        return f"Your own work ({summary.whose})"
+    if summary.whose == "every neighbourhood":
+        return "Every neighbourhood in this store"
+    return f"The team's work: {summary.whose}"
+
+
 class TodayScreen(QWidget):
-    """The dashboard; reads through the runner and refreshes when what it shows changes."""
+    """The dashboard; reads through the runner and refreshes when what it shows changes.
+    A switch chooses whose work every section shows: the signed-in officer's own, or their
+    team's (a sergeant starts on the team's, a PCSO or constable on their own)."""
 
     def __init__(self, desk: Desk, open_record: OpenRecord, now: Clock = now_utc) -> None:
         super().__init__()
@@ -319,6 +399,7 @@ class TodayScreen(QWidget):
         self.refresh_button = QPushButton("&Refresh")
         self.refresh_button.setAccessibleName("Refresh")
         self.refresh_button.clicked.connect(self.refresh)
+        self._switch()
         self.sections = {
             s.key: Section(s, open_record, urgent=s.key == "overdue_victims") for s in SECTIONS
         }
@@ -334,6 +415,33 @@ class TodayScreen(QWidget):
         self._layout()
         self.refresh()
 
+    def _switch(self) -> None:
+        ctx = self.desk.services.ctx
+        self.mine_button = QPushButton("&Mine")
+        self.mine_button.setAccessibleName("Show my own work")
+        self.team_button = QPushButton("The &team's")
+        self.team_button.setAccessibleName("Show the team's work")
+        self.switch = QButtonGroup(self)
+        for number, button in enumerate((self.mine_button, self.team_button)):
+            button.setCheckable(True)
+            button.setStyleSheet(SWITCH_STYLE)
+            self.switch.addButton(button, number)
+        if ctx.officer_id is None:
+            self.mine_button.setEnabled(False)
+            self.mine_button.setToolTip("Sign in as an officer to see your own work.")
+        self.scope = starting_scope(ctx.actor) if ctx.officer_id else Scope.TEAM
+        (self.mine_button if self.scope is Scope.MINE else self.team_button).setChecked(True)
+        self.switch.idToggled.connect(self._switched)
+        self.whose = QLabel()
+        self.whose.setAccessibleName("Whose work Today shows")
+        self.whose.setWordWrap(True)  # a team of several neighbourhoods names them all
+
+    def _switched(self, number: int, checked: bool) -> None:
+        if not checked:
+            return
+        self.scope = Scope.MINE if number == 0 else Scope.TEAM
+        self.refresh()
+
     def _layout(self) -> None:
         top = QHBoxLayout()
         top.addWidget(self.title)
@@ -341,25 +449,44 @@ class TodayScreen(QWidget):
         top.addWidget(self.date, 1)
         top.addWidget(self.updated)
         top.addWidget(self.refresh_button)
-        grid = QGridLayout()
-        grid.setSpacing(10)
-        grid.addWidget(self.sections["overdue_victims"], 0, 0, 1, 2)
-        others = [self.sections[key] for key in list(self.sections)[1:]]
-        for number, widget in enumerate([*others, self.locality_panel]):
-            grid.addWidget(widget, 1 + number // 2, number % 2)
-        for row in range(4):
-            grid.setRowStretch(row, 1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addLayout(grid, 1)
+        # The switch on a line of its own with what it shows: the screen fits 1366 px at 150%.
+        whose = QHBoxLayout()
+        whose.setSpacing(0)
+        whose.addWidget(self.mine_button)
+        whose.addWidget(self.team_button)
+        whose.addSpacing(12)
+        whose.addWidget(self.whose, 1)
+        self.columns: list[QVBoxLayout] = []
+        below = QHBoxLayout()
+        below.setSpacing(10)
+        for keys in (LEFT, RIGHT):
+            column = QVBoxLayout()
+            column.setSpacing(8)
+            for key in keys:
+                column.addWidget(self.sections[key])
+            self.columns.append(column)
+            below.addLayout(column, 1)
+        self.columns[1].addWidget(self.locality_panel)
+        for column in self.columns:
+            column.addStretch(0)  # takes the height when every section above is collapsed
+        self.body = QVBoxLayout(self)
+        self.body.addLayout(top)
+        self.body.addLayout(whose)
+        self.body.addWidget(self.sections["overdue_victims"])
+        self.body.addLayout(below, 1)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Sections are as tall as their lines; the spare height goes below them."""
+        for column in self.columns:
+            column.setStretch(column.count() - 1, 1)
 
     def refresh(self) -> None:
         self._asked += 1
-        asked, now = self._asked, self._now()
-        officer = self.desk.services.ctx.officer_id
+        asked, now, scope = self._asked, self._now(), self.scope
         today = self.desk.services.today
         self.desk.runner.run(
-            lambda: today.summary(now, officer_id=officer),
+            lambda: today.summary(now, scope.value),
             lambda summary: self._show(asked, summary),
             guard=self,  # signed out or closed while the summary was on its way
         )
@@ -371,7 +498,9 @@ class TodayScreen(QWidget):
         self.loaded_at = summary.now
         for definition in SECTIONS:
             self.sections[definition.key].show_items(definition.pick(summary), summary.now)
-        self.locality_panel.show_share(summary.locality, summary.month)
+        self._fit()
+        self.locality_panel.show_share(summary.locality, summary.month, summary.scope)
+        self.whose.setText(whose_line(summary))
         self.date.setText(summary.now.astimezone(LONDON).strftime("%A %d %B %Y"))
         self.updated.setText(f"Updated {_time(summary.now)}")
 

@@ -219,6 +219,7 @@ class CaseDetail(DetailPane):
 
     kind = "victim_cases"
     related = frozenset({"victim_contacts"})
+    reveals = frozenset({"victim_cases"})
 
     def __init__(self, desk: Desk, clock: Clock = now_utc) -> None:
         super().__init__(
@@ -339,6 +340,10 @@ class CaseDetail(DetailPane):
     def changed(self, changes: Changes) -> None:
         if self.concerns(changes):
             self.timeline.reload()
+
+    def ready(self) -> None:
+        if self.record_button.isEnabled():  # a closed case has no contact to record
+            self.record_button.setFocus()
 
     # -- actions ------------------------------------------------------------------------
 

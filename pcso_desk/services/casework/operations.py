@@ -261,17 +261,26 @@ def time_in_locality(
 ) -> LocalityShare:
     """Share of the month's logged time spent in the locality, against the 80% target."""
     ctx.require(Action.VIEW, "patrol_sessions")
-    start, end = month_bounds(month)
-    with ctx.store.read() as session:
-        officers: list[str] | None = None
-        if officer_id:
-            officers = [officer_id]
-        elif neighbourhood_id:
+    officers: list[str] | None = None
+    if officer_id:
+        officers = [officer_id]
+    elif neighbourhood_id:
+        with ctx.store.read() as session:
             officers = list(
                 session.scalars(
                     select(m.Officer.id).where(m.Officer.neighbourhood_id == neighbourhood_id)
                 )
             )
-        patrol = _minutes(session, m.PatrolSession, start, end, officers)
-        away = _minutes(session, m.Abstraction, start, end, officers)
+    return officers_time_in_locality(ctx, month, officers)
+
+
+def officers_time_in_locality(
+    ctx: Context, month: str, officer_ids: list[str] | None
+) -> LocalityShare:
+    """`time_in_locality` of these officers together (None: everyone's)."""
+    ctx.require(Action.VIEW, "patrol_sessions")
+    start, end = month_bounds(month)
+    with ctx.store.read() as session:
+        patrol = _minutes(session, m.PatrolSession, start, end, officer_ids)
+        away = _minutes(session, m.Abstraction, start, end, officer_ids)
     return locality_share(patrol, away)

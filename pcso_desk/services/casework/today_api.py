@@ -25,12 +25,15 @@ class Today:
     # Read inside this use case, that list adds no entry of its own: this one is written on
     # every load instead, with how many victim cases it showed.
     @use_case(Action.VIEW, "list", effect=Effect.READ, kind="today")
-    def summary(self, now: datetime, officer_id: str | None = None) -> TodaySummary:
-        """Everything due or near its deadline at `now` (aware); with `officer_id`, the
-        officer's own victim cases, priorities and time in the locality."""
+    def summary(
+        self, now: datetime, scope: str = "team", officer_id: str | None = None
+    ) -> TodaySummary:
+        """Everything due or near its deadline at `now` (aware), for `scope` "team" (the
+        officer's neighbourhood) or "mine" (the officer's own work); the officer is the
+        signed-in one unless `officer_id` names another."""
         from pcso_desk.services.casework.today import today_summary
 
-        found = today_summary(self.ctx, now=now, officer_id=officer_id)
+        found = today_summary(self.ctx, now=now, scope=scope, officer_id=officer_id)
         shown = len(found.overdue_victim_contacts) + len(found.victim_contacts_due)
         note((), f"{shown} victim case(s)")
         return found
