@@ -62,6 +62,22 @@ def show_recovery_code(parent: QWidget | None, code: str) -> None:
     box.exec()
 
 
+def read_last_user(desk: Desk) -> str:
+    """The user name last signed in on this PC, or '' (none yet, or unreadable)."""
+    try:
+        return desk.paths.last_user.read_text(encoding="utf-8").strip()[:64]
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def remember_last_user(desk: Desk, username: str) -> None:
+    """Keep the user name (a courtesy: a full disk or a read-only folder only loses it)."""
+    try:
+        desk.paths.last_user.write_text(username + "\n", encoding="utf-8")
+    except OSError:
+        return
+
+
 def actor_text(actor: Actor | None) -> str:
     if actor is None:
         return "Not signed in"
@@ -182,6 +198,9 @@ class SignInDialog(_PasswordForm):
         self.username.setFocus()
         if demo:
             self._demo_note()
+        elif not first_run and (last := read_last_user(desk)):
+            self.username.setText(last)  # the same officer again, usually: on to the password
+            self.password.setFocus()
 
     def _demo_note(self) -> None:
         """A demo store's sign-in names its accounts, with the sergeant's name typed in."""
@@ -242,6 +261,8 @@ class SignInDialog(_PasswordForm):
             code, services.recovery_code = services.recovery_code, None
             show_recovery_code(self, code)
         actor = services.ctx.actor
+        if actor is not None and not self.desk.is_demo():
+            remember_last_user(self.desk, actor.username)
         self.signed_in.emit(actor)  # before accept: a window is up before this one goes
         self.accept()
 
