@@ -68,6 +68,7 @@ class RecordScreen(QWidget):
         self.history_button = QPushButton("Histor&y")
         for button in (self.new_button, self.edit_button, self.delete_button, self.history_button):
             button.setAccessibleName(button.text().replace("&", ""))
+        self._offer_what_the_role_may()
         self.model = WindowedTableModel(
             desk.runner,
             self.service.page,
@@ -82,6 +83,15 @@ class RecordScreen(QWidget):
         self._wire()
         self._layout(detail)
         self.model.fetchMore()
+
+    def _offer_what_the_role_may(self) -> None:
+        """New and Delete are disabled, saying who can, for a role that may not use them."""
+        from pcso_desk.domain.permissions import Action
+        from pcso_desk.gui.offered import offer
+
+        kind = self.definition.kind
+        offer(self.desk, self.new_button, Action.CREATE, kind)
+        offer(self.desk, self.delete_button, Action.DELETE, kind)
 
     def _make_table(self) -> QTableView:
         table = QTableView()
@@ -206,7 +216,7 @@ class RecordScreen(QWidget):
 
     def delete_selected(self) -> None:
         record_id = self.selected_id()
-        if not record_id:
+        if not record_id or not self.delete_button.isEnabled():
             return
         noun = self.definition.noun
         if not self.desk.ask(
