@@ -9,11 +9,28 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from pcso_desk.domain.errors import ValidationError
+from pcso_desk.domain.permissions import ORGANISATION_KINDS
 from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.forms import FieldDef, RecordForm
 from pcso_desk.services.values import Changes
 
 DRAFT_DELAY_MS = 300
+
+
+def signed_in_defaults(services: Any, kind: str, form: RecordForm) -> dict[str, Any]:
+    """A new record's officer, neighbourhood and ward: the signed-in officer's own, wherever
+    the form asks for one (never the alphabetically first). The team's own tables (wards,
+    officers, ...) start blank."""
+    if kind in ORGANISATION_KINDS:
+        return {}
+    here = services.whereabouts()
+    mine = {"officers": here.officer_id, "neighbourhoods": here.neighbourhood_id,
+            "wards": here.ward_id}  # fmt: skip
+    return {
+        key: mine[editor.spec.ref or ""]
+        for key, editor in form.editors.items()
+        if editor.spec.kind == "ref" and mine.get(editor.spec.ref or "")
+    }
 
 
 class RecordEditor(QDialog):
@@ -81,9 +98,11 @@ class RecordEditor(QDialog):
         services, refs, record_id = self.desk.services, self.form.refs, self.record_id
 
         def work() -> tuple[dict[str, Any], dict[str, Any]]:
-            options = {ref: services.options(ref) for ref in refs}
-            record = self.service.get(record_id) if record_id else dict(self._defaults)
-            return options, record
+            # Officer lists are the team's (the signed-in officer's neighbourhood) by default.
+            options = {ref: services.team_options(ref) for ref in refs}
+            if record_id:
+                return options, self.service.get(record_id)
+            return options, {**signed_in_defaults(services, self.kind, self.form), **self._defaults}
 
         def loaded(found: tuple[dict[str, Any], dict[str, Any]]) -> None:
             options, record = found

@@ -319,6 +319,23 @@ class Services:
 
         return who_may(action, kind)
 
+    @use_case(Action.VIEW, effect=Effect.READ)
+    def team_options(self, kind: str) -> list[tuple[str, str]]:
+        """`options`, with the officers limited to the signed-in officer's neighbourhood (the
+        team): a form's officer list by default. Every officer when no one with a
+        neighbourhood is signed in."""
+        from pcso_desk.services.signed_in import whereabouts
+
+        hood = whereabouts(self.ctx).neighbourhood_id if kind == "officers" else None
+        if hood is None:
+            return self.options(kind)
+        labels = OPTION_LABELS[kind]
+        query = ListQuery(filters={"neighbourhood": hood}, limit=1000)
+        return [
+            (row["id"], " — ".join(str(row[key]) for key in labels if row.get(key)))
+            for row in self.records[kind].page(query).rows
+        ]
+
     @use_case(None, effect=Effect.READ)
     def whereabouts(self) -> Any:
         """The signed-in officer, their neighbourhood and ward: what a form starts with."""

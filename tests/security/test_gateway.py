@@ -440,6 +440,7 @@ CALLS: dict[str, Call] = {
     "Services.station_name": lambda st, s: s.station_name,
     "Services.time_in_locality": lambda st, s: lambda: s.time_in_locality("2026-07"),
     "Services.undo_merge": _undo_merge,
+    "Services.team_options": lambda st, s: lambda: s.team_options("officers"),
     "Services.whereabouts": lambda st, s: s.whereabouts,
     "Services.who_may": lambda st, s: lambda: s.who_may(Action.DELETE),
     "RecordService.check_field": lambda st, s: lambda: s.check_field("notes", "x"),

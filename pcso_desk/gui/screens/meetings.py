@@ -330,10 +330,9 @@ class MeetingDetail(DetailPane):
         # The service dates the priority by the meeting; the review date is shown (and can be
         # changed) before saving, three months on.
         agreed = view.record["starts_at"].date()
-        initial: dict[str, Any] = {
-            "neighbourhood_id": view.record.get("neighbourhood_id"),
-            "review_on": priority_review_due(agreed),
-        }
+        initial: dict[str, Any] = {"review_on": priority_review_due(agreed)}
+        if view.record.get("neighbourhood_id"):  # else the signed-in officer's (the editor)
+            initial["neighbourhood_id"] = view.record["neighbourhood_id"]
         if len(view.wards) == 1:
             initial["ward_id"] = view.wards[0]["ward_id"]
         self.dialog = RecordEditor(

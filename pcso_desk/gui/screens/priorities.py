@@ -357,7 +357,7 @@ class PriorityDetail(DetailPane):
             f"Add action — {view.record['title']}",
             d.ACTION_FIELDS,
             None,
-            {"action_on": self.today(), "officer_id": view.record.get("owner_id")},
+            {"action_on": self.today()},  # by the signed-in officer (the editor's default)
             save=lambda values: priorities.add_action(priority_id, values),
             parent=self,
             draft_scope=f"priority-{priority_id}",
