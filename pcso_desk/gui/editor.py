@@ -84,6 +84,13 @@ class RecordEditor(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(holder)
+        # The first field has the keyboard as the editor opens (not the scroll area, where
+        # the first keystrokes went nowhere); typed text survives the form filling in.
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        first = next(iter(self.form.editors.values()), None)
+        if first is not None:
+            self.setFocusProxy(first.input)
+            first.input.setFocus(Qt.FocusReason.OtherFocusReason)
         self.column = QVBoxLayout(self)  # the form, the message, the buttons
         self.column.addWidget(scroll)
         self.column.addWidget(self.message)
