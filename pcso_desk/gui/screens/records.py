@@ -200,9 +200,26 @@ class RecordScreen(QWidget):
         self, record_id: str | None, initial: dict[str, Any] | None = None
     ) -> RecordEditor:
         dialog = self.editor(record_id, initial)
+        dialog.saved.connect(self._show_saved)
         dialog.setModal(True)
         dialog.show()
         return dialog
+
+    def _show_saved(self, changes: Changes) -> None:
+        """The record just saved is selected in the list once it reloads (shown in the
+        detail pane at least, when its row is further down than the pages fetched)."""
+        if changes.kind != self.definition.kind or not (changes.created or changes.updated):
+            return
+        saved = (changes.created or changes.updated)[0]
+
+        def select(_rows: int = 0) -> None:
+            self.model.loaded.disconnect(select)
+            if self.select_record(saved):
+                self.table.scrollTo(self.table.currentIndex())
+            else:
+                self.selected.emit(saved)
+
+        self.model.loaded.connect(select)
 
     def show_history(self) -> None:
         record_id = self.selected_id()
