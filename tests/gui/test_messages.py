@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QStyleOptionViewItem
+from PySide6.QtWidgets import QDialogButtonBox, QStyleOptionViewItem
 
 from pcso_desk.gui.screens.messages import (
     CLOCK_COLUMN,
@@ -120,11 +120,19 @@ def test_mark_responded(qtbot, desk, services) -> None:  # type: ignore[no-untyp
     assert detail.respond_button.isEnabled()
 
     real_input.click(detail.respond_button)
+    dialog = detail.respond_dialog  # how it was answered, before the clock stops
+    qtbot.waitExposed(dialog)
+    real_input.click(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok))
+    assert dialog.message.text() == "Say in a few words how it was answered."
+    assert services["messages"].get(waiting)["responded_at"] is None
+    real_input.type_in_window(dialog, "Phoned back; patrol booked")  # the note has the keys
+    real_input.press_in_window(dialog, Qt.Key.Key_Return)
 
     qtbot.waitUntil(lambda: detail.clock_box.big.text() == "Answered in 5 h")
     stored = services["messages"].get(waiting)
     assert stored["responded_at"] == NOW
     assert stored["responded_by_id"] is None
+    assert stored["body"].endswith("Response (10 Mar 2026 12:00): Phoned back; patrol booked")
     assert detail.clock_box.words.text() == (
         "Answered Tue 10 Mar 2026 12:00 — within the 24-hour deadline (Wed 11 Mar 2026 07:00)"
     )

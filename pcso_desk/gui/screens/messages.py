@@ -7,13 +7,16 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -211,22 +214,73 @@ class MessageDetail(DetailPane):
         if self.record:
             self.clock_box.show_clock(self.record, self.now())
 
-    def mark_responded(self) -> None:
+    def mark_responded(self) -> RespondDialog | None:
+        """Ask how it was answered (a few words, kept under the message), then stop the
+        clock: the clock is never stopped by a stray click."""
         message_id = self.record_id
         if message_id is None or self.record.get("responded_at") is not None:
-            return
+            return None
+        self.respond_dialog = dialog = RespondDialog(self.record.get("subject") or "", self)
+        dialog.answered.connect(lambda note: self._respond(message_id, note))
+        dialog.setModal(True)
+        dialog.show()
+        return dialog
+
+    def _respond(self, message_id: str, note: str) -> None:
         at = self.now()
         services = self.desk.services
         officer = services.ctx.officer_id  # the signed-in officer, when there is one
         self.respond_button.setEnabled(False)
         self.desk.write(
-            lambda: services.messages.respond(message_id, at=at, officer_id=officer),
+            lambda: services.messages.respond(message_id, at=at, officer_id=officer, note=note),
             failed=self._respond_failed,
         )
 
     def _respond_failed(self, error: BaseException) -> None:
         self.respond_button.setEnabled(True)
         self.desk.report_error(error, self)
+
+
+class RespondDialog(QDialog):
+    """ "Mark responded": how it was answered, in a few words, before the clock stops."""
+
+    answered = Signal(str)
+
+    def __init__(self, subject: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Mark responded")
+        self.setAccessibleName("Mark responded")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        ask = QLabel(f"How was “{subject}” answered? A few words, kept with the message.")
+        ask.setWordWrap(True)
+        self.note = QLineEdit()
+        self.note.setAccessibleName("How it was answered")
+        self.note.setPlaceholderText("e.g. Phoned back; patrol booked for Friday")
+        self.note.setMaxLength(300)
+        self.message = QLabel()
+        self.message.setObjectName("formMessage")
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText("Mark &responded")
+        ok.setAccessibleName("Mark responded")
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        for widget in (ask, self.note, self.message, self.buttons):
+            layout.addWidget(widget)
+        self.resize(460, self.sizeHint().height())
+        self.note.setFocus()
+
+    def submit(self) -> None:
+        said = self.note.text().strip()
+        if not said:
+            self.message.setText("Say in a few words how it was answered.")
+            self.note.setFocus()
+            return
+        self.answered.emit(said)
+        self.accept()
 
 
 class MessagesScreen(RecordScreen):

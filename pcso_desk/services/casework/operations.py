@@ -14,6 +14,7 @@ from pcso_desk.domain.errors import ValidationError
 from pcso_desk.domain.months import month_bounds
 from pcso_desk.domain.permissions import Action
 from pcso_desk.domain.schedule import (
+    LONDON,
     DueState,
     LocalityShare,
     ResponseClock,
@@ -226,8 +227,19 @@ class Messages:
         self.messages = RecordService(ctx, specs.MESSAGES)
 
     @use_case(Action.CHANGE, "change", kind="messages")
-    def respond(self, message_id: str, *, at: datetime, officer_id: str | None) -> Changes:
-        return self.messages.update(message_id, {"responded_at": at, "responded_by_id": officer_id})
+    def respond(
+        self, message_id: str, *, at: datetime, officer_id: str | None, note: str = ""
+    ) -> Changes:
+        """Stop the 24-hour clock. `note` (how it was answered, in a few words) is added
+        under the message, dated, so whoever reads it next sees what was said."""
+        values: dict[str, Any] = {"responded_at": at, "responded_by_id": officer_id}
+        said = " ".join(note.split())
+        if said:
+            body = (self.messages.get(message_id).get("body") or "").rstrip()
+            when = at.astimezone(LONDON)
+            line = f"Response ({when.day} {when:%b %Y %H:%M}): {said}"
+            values["body"] = f"{body}\n\n{line}" if body else line
+        return self.messages.update(message_id, values)
 
     @use_case(Action.VIEW, effect=Effect.READ, kind="messages")
     def clock(self, message_id: str, now: datetime) -> ResponseClock:
