@@ -192,3 +192,39 @@ def test_reviews_due_stand_out_in_the_list(qtbot, desk, services, world) -> None
     detail = open_priority(qtbot, screen, soon)
     assert detail.review_box.state.text() == "Review due soon — in 5 days"
     qtbot.waitUntil(lambda: desk.runner.idle)
+
+
+def test_an_action_can_be_edited_and_removed_and_both_are_audited(
+    qtbot, desk, services, world, answers
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QUrl
+
+    priority = make_priority(services, world, "Youths at the skate park", date(2026, 3, 10))
+    action = services.priorities.add_action(
+        priority, {"action_on": date(2026, 3, 12), "public_text": "We patroled the park."}
+    ).created[0]
+    screen = show_screen(qtbot, desk)
+    detail = open_priority(qtbot, screen, priority)
+    qtbot.waitUntil(lambda: "We patroled the park." in detail.timeline.toPlainText())
+    assert "Edit · Remove" in detail.timeline.toPlainText()
+    detail.timeline.anchorClicked.emit(QUrl(f"edit:{action}"))  # the Edit link under the date
+    dialog = detail.dialog
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    qtbot.waitUntil(lambda: dialog.ready)  # type: ignore[attr-defined]
+    public = dialog.form.editors["public_text"].input  # type: ignore[attr-defined]
+    real_input.clear_and_type(public, "We patrolled the park.")
+    with qtbot.waitSignal(dialog.saved, timeout=5000):  # type: ignore[attr-defined]
+        click_save(qtbot, dialog)
+    qtbot.waitUntil(lambda: "We patrolled the park." in detail.timeline.toPlainText())
+
+    detail.timeline.anchorClicked.emit(QUrl(f"remove:{action}"))
+    assert answers.questions == [
+        "Remove the action of Thu 12 Mar 2026? It leaves this priority's handouts."
+    ]
+    qtbot.waitUntil(lambda: "No actions recorded yet" in detail.timeline.toPlainText())
+    events = {
+        (row.action, row.kind) for row in services.audit.entries() if action in row.record_ids
+    }
+    assert {("change", "priority_actions"), ("delete", "priority_actions")} <= events
+    qtbot.waitUntil(lambda: desk.runner.idle)

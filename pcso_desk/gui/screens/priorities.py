@@ -8,7 +8,7 @@ from datetime import date
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from pcso_desk.domain.enums import PriorityStatus, ReviewDecision
 from pcso_desk.domain.errors import PcsoDeskError
+from pcso_desk.domain.permissions import Action
 from pcso_desk.domain.schedule import DueState
 from pcso_desk.domain.wording import counted
 from pcso_desk.gui.desk import Desk
@@ -102,8 +103,11 @@ def _lines(text: str) -> str:
     return escape(text).replace("\n", "<br>")
 
 
-def timeline_html(actions: Sequence[dict[str, Any]]) -> str:
-    """Each action: its date, the public sentence, and the internal note in small grey type."""
+def timeline_html(
+    actions: Sequence[dict[str, Any]], edit: bool = False, remove: bool = False
+) -> str:
+    """Each action: its date, the public sentence, and the internal note in small grey type;
+    with Edit and Remove links under the date for a role that may change or delete it."""
     if not actions:
         return f"<p style='color:{GREY}'>No actions recorded yet. Use “Add action…”.</p>"
     rows = []
@@ -120,6 +124,13 @@ def timeline_html(actions: Sequence[dict[str, Any]]) -> str:
             f"<br><span style='color:{GREY}; font-size:small'>{internal}</span>" if internal else ""
         )
         when = d.when(action["action_on"], action)
+        links = [
+            f"<a href='{verb}:{action['id']}'>{label}</a>"
+            for verb, label, shown in (("edit", "Edit", edit), ("remove", "Remove", remove))
+            if shown
+        ]
+        if links:
+            when += f"<br><span style='font-size:small'>{' · '.join(links)}</span>"
         rows.append(
             f"<tr><td valign='top' style='padding:4px 12px 8px 0'><b>{when}</b></td>"
             f"<td valign='top' style='padding:4px 0 8px 0'>{said}{below}</td></tr>"
@@ -294,6 +305,7 @@ class PriorityDetail(DetailPane):
         self.timeline = QTextBrowser()
         self.timeline.setAccessibleName("You said, we did: actions, newest first")
         self.timeline.setOpenLinks(False)
+        self.timeline.anchorClicked.connect(self._action_link)
         self.action_button = QPushButton("Add &action…")
         self.review_button = QPushButton("Record re&view…")
         self.action_button.clicked.connect(self.add_action)
@@ -340,7 +352,14 @@ class PriorityDetail(DetailPane):
         self.facts["agreed"].setText(_agreed(record))
         self.facts["owner"].setText(record.get("owner_id_label") or "—")
         self.review_box.show_review(record, self.today())
-        self.timeline.setHtml(timeline_html(view.actions))
+        services = self.desk.services
+        self.timeline.setHtml(
+            timeline_html(
+                view.actions,
+                edit=services.may(Action.CHANGE, "priority_actions"),
+                remove=services.may(Action.DELETE, "priority_actions"),
+            )
+        )
         self.review_button.setEnabled(record["status"] not in FINISHED)
 
     # -- actions ------------------------------------------------------------------------
@@ -363,6 +382,43 @@ class PriorityDetail(DetailPane):
             draft_scope=f"priority-{priority_id}",
         )
         return open_editor(self.dialog)
+
+    def _action_link(self, url: QUrl) -> None:
+        verb, _colon, action_id = url.toString().partition(":")
+        if verb == "edit":
+            self.edit_action(action_id)
+        elif verb == "remove":
+            self.remove_action(action_id)
+
+    def edit_action(self, action_id: str) -> RecordEditor | None:
+        """Change an action's date, wording or note (audited, like every change)."""
+        view = self.view
+        if view is None:
+            return None
+        self.dialog = RecordEditor(
+            self.desk,
+            "priority_actions",
+            f"Edit action — {view.record['title']}",
+            d.ACTION_FIELDS,
+            action_id,
+            parent=self,
+        )
+        return open_editor(self.dialog)
+
+    def remove_action(self, action_id: str) -> None:
+        """Remove an action recorded in error, once asked (audited; it leaves handouts)."""
+        found = [a for a in (self.view.actions if self.view else []) if a["id"] == action_id]
+        if not found:
+            return
+        when = d.when(found[0]["action_on"], found[0])
+        if not self.desk.ask(
+            self,
+            "Remove action",
+            f"Remove the action of {when}? It leaves this priority's handouts.",
+        ):
+            return
+        actions = self.desk.services["priority_actions"]
+        self.desk.write(lambda: actions.delete(action_id))
 
     def record_review(self) -> ReviewDialog | None:
         priority_id, view = self.record_id, self.view
