@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -27,10 +27,12 @@ from pcso_desk.domain.errors import PcsoDeskError
 from pcso_desk.domain.permissions import ROLE_NAMES
 from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.widgets import named
+from pcso_desk.paths import DataPaths
 from pcso_desk.services.api import Services, Stage
 from pcso_desk.services.values import DEMO_PASSWORD, MAX_PASSWORD, MIN_PASSWORD, Actor
 
 MISMATCH = "The two passwords are not the same."
+LAST_USER_KEY = "signIn/lastUser"  # in the data folder's window.ini: a name, never a password
 DEMO_NOTE = (
     "This is the <b>demo store</b>: a year of made-up work by Hertfordshire's neighbourhood "
     "teams, kept apart from your real store. Sign in with one of the demo accounts — "
@@ -149,6 +151,24 @@ class _PasswordForm(QDialog):
             secret[0].setFocus()
 
 
+def _settings(paths: DataPaths) -> QSettings:
+    """This PC's settings for this data folder (window.ini, beside the store)."""
+    return QSettings(str(paths.root / "window.ini"), QSettings.Format.IniFormat)
+
+
+def last_user(paths: DataPaths) -> str:
+    """The user name last signed in with on this PC (for this data folder), or ""."""
+    value = _settings(paths).value(LAST_USER_KEY, "")
+    return value if isinstance(value, str) else ""
+
+
+def remember_user(paths: DataPaths, username: str) -> None:
+    """Keep the user name (never the password) for the next sign-in on this PC."""
+    settings = _settings(paths)
+    settings.setValue(LAST_USER_KEY, username)
+    settings.sync()
+
+
 class SignInDialog(_PasswordForm):
     """Sign in with a user name and password, or (first run) create the first administrator."""
 
@@ -182,6 +202,10 @@ class SignInDialog(_PasswordForm):
         self.username.setFocus()
         if demo:
             self._demo_note()
+        remembered = "" if first_run else last_user(desk.paths)
+        if remembered:  # the last user name signed in on this PC; never a password
+            self.username.setText(remembered)
+            self.password.setFocus()
 
     def _demo_note(self) -> None:
         """A demo store's sign-in names its accounts, with the sergeant's name typed in."""
@@ -242,6 +266,8 @@ class SignInDialog(_PasswordForm):
             code, services.recovery_code = services.recovery_code, None
             show_recovery_code(self, code)
         actor = services.ctx.actor
+        if actor is not None:
+            remember_user(self.desk.paths, actor.username)
         self.signed_in.emit(actor)  # before accept: a window is up before this one goes
         self.accept()
 
