@@ -76,6 +76,13 @@ class RecordEditor(QDialog):
             self.buttons.button(role).setAccessibleName(name)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.cancel)
+        # A role that may not save this (an admin opening a casework record) can read it;
+        # Save is disabled, saying who can, rather than refused after the typing.
+        from pcso_desk.domain.permissions import Action
+        from pcso_desk.gui.offered import offer
+
+        offer(desk, self.buttons.button(QDialogButtonBox.StandardButton.Save),
+              Action.CREATE if record_id is None else Action.CHANGE, kind)  # fmt: skip
         holder = QWidget()  # keeps the rows at the top when the dialog is taller than the form
         holder_layout = QVBoxLayout(holder)
         holder_layout.addWidget(self.form)
@@ -158,6 +165,8 @@ class RecordEditor(QDialog):
         return self.form.values()
 
     def save(self) -> None:
+        if not self.buttons.button(QDialogButtonBox.StandardButton.Save).isEnabled():
+            return  # Enter in a field of a record this role may only read
         if self.form.first_error():
             self.message.setText("Please correct the highlighted field.")
             return

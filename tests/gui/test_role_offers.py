@@ -181,3 +181,23 @@ def test_a_pcso_cannot_start_a_contacts_import_or_remove_a_meeting_ward(qtbot, d
 def _release_screens() -> Iterator[None]:
     yield
     _HELD.clear()
+
+
+def test_an_admin_may_read_a_contact_but_is_not_offered_save(qtbot, desk, services) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from pcso_desk.gui.editor import RecordEditor
+    from pcso_desk.gui.screens import definitions as d
+
+    contact = services.contacts.create({"name": "Robin Example"}).created[0]
+    _as(desk, UserRole.ADMIN)
+    editor = RecordEditor(desk, "contacts", "Edit contact", d.CONTACTS.fields, contact)
+    _shown(qtbot, editor)
+    qtbot.waitUntil(lambda: editor.ready)
+    assert editor.form.editors["name"].value() == "Robin Example"
+    save = editor.buttons.button(QDialogButtonBox.StandardButton.Save)
+    assert not save.isEnabled()
+    assert save.toolTip() == "Only a PCSO, a PC or a sergeant can change records."
+    editor.save()  # Enter in a field: nothing is sent, nothing refused
+    qtbot.waitUntil(lambda: desk.runner.idle)
+    assert editor.message.text() == "" and editor.isVisible()
