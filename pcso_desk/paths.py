@@ -62,12 +62,6 @@ class DataPaths:
     def drafts(self) -> Path:
         return self.root / "drafts"
 
-    @property
-    def last_user(self) -> Path:
-        """The user name last signed in on this PC (never a password): the sign-in form
-        offers it again."""
-        return self.root / "last-user"
-
     def prepare(self, args: object = None) -> DataPaths:
         """What each process does first with its data folder (private.py `start`): it makes
         only private files from now on (POSIX), the folder's files are made private, what

@@ -112,6 +112,24 @@ def refusal(role: UserRole, action: Action) -> str:
     return f"{article} {name} account cannot {action.value}; ask {who or 'a sergeant'}."
 
 
+def allowed_kind(role: UserRole, action: Action, kind: str = "") -> bool:
+    """Whether `role` may do `action` to records of `kind` (see `needed`)."""
+    return all(allowed(role, a) for a in needed(action, kind))
+
+
+def who_can(action: Action, kind: str = "") -> str:
+    """One sentence naming the roles that may do `action` (to records of `kind`): the
+    tooltip on a button a role is shown but cannot use."""
+    roles = [r for r in UserRole if allowed_kind(r, action, kind)]
+    spoken = [ROLE_NAMES[r] if ROLE_NAMES[r].isupper() else ROLE_NAMES[r].lower() for r in roles]
+    names = [f"{'an' if n[0] in 'AEIOUaeiou' else 'a'} {n}" for n in spoken]
+    what = needed(action, kind)[-1].value
+    if not names:
+        return f"No account can {what}."
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+    return f"Only {listed} can {what}."
+
+
 def permission_rows() -> list[tuple[str, ...]]:
     """The table as text: one row per action, a column per role ("yes" or "")."""
     roles = list(UserRole)

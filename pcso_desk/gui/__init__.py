@@ -55,7 +55,7 @@ def _application() -> QApplication:
     """The QApplication, with high-DPI scaling that follows the screen's exact factor."""
     import sys
 
-    from PySide6.QtCore import Qt
+    from PySide6.QtCore import QObject, Qt
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
@@ -74,6 +74,10 @@ def _application() -> QApplication:
     app.setApplicationDisplayName("PCSO Desk")
     app.setDesktopFileName("pcso-desk")  # Linux: ties windows to the .desktop entry's icon
     apply_style(app)
+    if app.findChild(QObject, "screenFit") is None:  # every dialog fits the screen (gui/fit.py)
+        from pcso_desk.gui.fit import install
+
+        install(app).setObjectName("screenFit")
     return app
 
 

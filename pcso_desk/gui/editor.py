@@ -9,11 +9,28 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from pcso_desk.domain.errors import ValidationError
+from pcso_desk.domain.permissions import ORGANISATION_KINDS
 from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.forms import FieldDef, RecordForm
 from pcso_desk.services.values import Changes
 
 DRAFT_DELAY_MS = 300
+
+
+def signed_in_defaults(services: Any, kind: str, form: RecordForm) -> dict[str, Any]:
+    """A new record's officer, neighbourhood and ward: the signed-in officer's own, wherever
+    the form asks for one (never the alphabetically first). The team's own tables (wards,
+    officers, ...) start blank."""
+    if kind in ORGANISATION_KINDS:
+        return {}
+    here = services.whereabouts()
+    mine = {"officers": here.officer_id, "neighbourhoods": here.neighbourhood_id,
+            "wards": here.ward_id}  # fmt: skip
+    return {
+        key: mine[editor.spec.ref or ""]
+        for key, editor in form.editors.items()
+        if editor.spec.kind == "ref" and mine.get(editor.spec.ref or "")
+    }
 
 
 class RecordEditor(QDialog):
@@ -59,6 +76,13 @@ class RecordEditor(QDialog):
             self.buttons.button(role).setAccessibleName(name)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.cancel)
+        # A role that may not save this (an admin opening a casework record) can read it;
+        # Save is disabled, saying who can, rather than refused after the typing.
+        from pcso_desk.domain.permissions import Action
+        from pcso_desk.gui.offered import offer
+
+        offer(desk, self.buttons.button(QDialogButtonBox.StandardButton.Save),
+              Action.CREATE if record_id is None else Action.CHANGE, kind)  # fmt: skip
         holder = QWidget()  # keeps the rows at the top when the dialog is taller than the form
         holder_layout = QVBoxLayout(holder)
         holder_layout.addWidget(self.form)
@@ -67,6 +91,13 @@ class RecordEditor(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(holder)
+        # The first field has the keyboard as the editor opens (not the scroll area, where
+        # the first keystrokes went nowhere); typed text survives the form filling in.
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        first = next(iter(self.form.editors.values()), None)
+        if first is not None:
+            self.setFocusProxy(first.input)
+            first.input.setFocus(Qt.FocusReason.OtherFocusReason)
         self.column = QVBoxLayout(self)  # the form, the message, the buttons
         self.column.addWidget(scroll)
         self.column.addWidget(self.message)
@@ -81,9 +112,11 @@ class RecordEditor(QDialog):
         services, refs, record_id = self.desk.services, self.form.refs, self.record_id
 
         def work() -> tuple[dict[str, Any], dict[str, Any]]:
-            options = {ref: services.options(ref) for ref in refs}
-            record = self.service.get(record_id) if record_id else dict(self._defaults)
-            return options, record
+            # Officer lists are the team's (the signed-in officer's neighbourhood) by default.
+            options = {ref: services.team_options(ref) for ref in refs}
+            if record_id:
+                return options, self.service.get(record_id)
+            return options, {**signed_in_defaults(services, self.kind, self.form), **self._defaults}
 
         def loaded(found: tuple[dict[str, Any], dict[str, Any]]) -> None:
             options, record = found
@@ -132,6 +165,8 @@ class RecordEditor(QDialog):
         return self.form.values()
 
     def save(self) -> None:
+        if not self.buttons.button(QDialogButtonBox.StandardButton.Save).isEnabled():
+            return  # Enter in a field of a record this role may only read
         if self.form.first_error():
             self.message.setText("Please correct the highlighted field.")
             return

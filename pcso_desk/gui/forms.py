@@ -86,8 +86,7 @@ class FieldEditor(QWidget):
             return edit
         if kind in ("choice", "ref"):
             combo = QComboBox()
-            if not self.spec.required:
-                combo.addItem("—", None)
+            self._add_blank(combo)
             for value, label in options or self.spec.choices:
                 combo.addItem(label, value)
             combo.currentIndexChanged.connect(self.changed)
@@ -111,6 +110,15 @@ class FieldEditor(QWidget):
         line.setPlaceholderText(self.spec.placeholder or _PLACEHOLDERS.get(kind, ""))
         line.textChanged.connect(self.changed)
         return line
+
+    def _add_blank(self, combo: QComboBox) -> None:
+        """An optional choice starts with "—" (none); a required reference with "Choose…",
+        never with whatever comes first in the alphabet (the form's defaults fill in the
+        signed-in officer's own, gui/editor.py)."""
+        if not self.spec.required:
+            combo.addItem("—", None)
+        elif self.spec.kind == "ref":
+            combo.addItem("Choose…", None)
 
     def value(self) -> Any:
         widget = self.input
@@ -137,8 +145,7 @@ class FieldEditor(QWidget):
         current = combo.currentData()
         combo.blockSignals(True)
         combo.clear()
-        if not self.spec.required:
-            combo.addItem("—", None)
+        self._add_blank(combo)
         for value, label in choices:
             combo.addItem(label, value)
         combo.setCurrentIndex(max(combo.findData(current), 0))
@@ -154,7 +161,7 @@ class FieldEditor(QWidget):
             wanted = None if value is None else str(getattr(value, "value", value))
             index = widget.findData(wanted)
             if index < 0 and wanted is not None:  # a reference not in the short list
-                widget.addItem(wanted, wanted)
+                widget.addItem(label or wanted, wanted)
                 index = widget.count() - 1
             widget.setCurrentIndex(max(index, 0))
         elif isinstance(widget, QListWidget):

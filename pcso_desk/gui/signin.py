@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -27,10 +27,12 @@ from pcso_desk.domain.errors import PcsoDeskError
 from pcso_desk.domain.permissions import ROLE_NAMES
 from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.widgets import named
+from pcso_desk.paths import DataPaths
 from pcso_desk.services.api import Services, Stage
 from pcso_desk.services.values import DEMO_PASSWORD, MAX_PASSWORD, MIN_PASSWORD, Actor
 
 MISMATCH = "The two passwords are not the same."
+LAST_USER_KEY = "signIn/lastUser"  # in the data folder's window.ini: a name, never a password
 DEMO_NOTE = (
     "This is the <b>demo store</b>: a year of made-up work by Hertfordshire's neighbourhood "
     "teams, kept apart from your real store. Sign in with one of the demo accounts — "
@@ -60,22 +62,6 @@ def show_recovery_code(parent: QWidget | None, code: str) -> None:
     box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     box.setAccessibleName(RECOVERY_TITLE)
     box.exec()
-
-
-def read_last_user(desk: Desk) -> str:
-    """The user name last signed in on this PC, or '' (none yet, or unreadable)."""
-    try:
-        return desk.paths.last_user.read_text(encoding="utf-8").strip()[:64]
-    except (OSError, UnicodeDecodeError):
-        return ""
-
-
-def remember_last_user(desk: Desk, username: str) -> None:
-    """Keep the user name (a courtesy: a full disk or a read-only folder only loses it)."""
-    try:
-        desk.paths.last_user.write_text(username + "\n", encoding="utf-8")
-    except OSError:
-        return
 
 
 def actor_text(actor: Actor | None) -> str:
@@ -165,6 +151,24 @@ class _PasswordForm(QDialog):
             secret[0].setFocus()
 
 
+def _settings(paths: DataPaths) -> QSettings:
+    """This PC's settings for this data folder (window.ini, beside the store)."""
+    return QSettings(str(paths.root / "window.ini"), QSettings.Format.IniFormat)
+
+
+def last_user(paths: DataPaths) -> str:
+    """The user name last signed in with on this PC (for this data folder), or ""."""
+    value = _settings(paths).value(LAST_USER_KEY, "")
+    return value if isinstance(value, str) else ""
+
+
+def remember_user(paths: DataPaths, username: str) -> None:
+    """Keep the user name (never the password) for the next sign-in on this PC."""
+    settings = _settings(paths)
+    settings.setValue(LAST_USER_KEY, username)
+    settings.sync()
+
+
 class SignInDialog(_PasswordForm):
     """Sign in with a user name and password, or (first run) create the first administrator."""
 
@@ -198,8 +202,9 @@ class SignInDialog(_PasswordForm):
         self.username.setFocus()
         if demo:
             self._demo_note()
-        elif not first_run and (last := read_last_user(desk)):
-            self.username.setText(last)  # the same officer again, usually: on to the password
+        remembered = "" if first_run else last_user(desk.paths)
+        if remembered:  # the last user name signed in on this PC; never a password
+            self.username.setText(remembered)
             self.password.setFocus()
 
     def _demo_note(self) -> None:
@@ -261,8 +266,8 @@ class SignInDialog(_PasswordForm):
             code, services.recovery_code = services.recovery_code, None
             show_recovery_code(self, code)
         actor = services.ctx.actor
-        if actor is not None and not self.desk.is_demo():
-            remember_last_user(self.desk, actor.username)
+        if actor is not None:
+            remember_user(self.desk.paths, actor.username)
         self.signed_in.emit(actor)  # before accept: a window is up before this one goes
         self.accept()
 

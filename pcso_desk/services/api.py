@@ -302,6 +302,47 @@ class Services:
 
         return list_meetings(self.ctx, **filters)
 
+    # -- what the signed-in person may do, and where they work (services/signed_in.py) --
+
+    @use_case(None, effect=Effect.READ)
+    def may(self, action: Action, kind: str = "") -> bool:
+        """Whether the signed-in role may do `action` (to records of `kind`): a front end
+        offers only what it may, and says who can (`who_may`) where it shows the rest."""
+        from pcso_desk.services.signed_in import may
+
+        return may(self.ctx, action, kind)
+
+    @use_case(None, effect=Effect.READ)
+    def who_may(self, action: Action, kind: str = "") -> str:
+        """One sentence naming the roles that may do `action`: a disabled button's tooltip."""
+        from pcso_desk.services.signed_in import who_may
+
+        return who_may(action, kind)
+
+    @use_case(Action.VIEW, effect=Effect.READ)
+    def team_options(self, kind: str) -> list[tuple[str, str]]:
+        """`options`, with the officers limited to the signed-in officer's neighbourhood (the
+        team): a form's officer list by default. Every officer when no one with a
+        neighbourhood is signed in."""
+        from pcso_desk.services.signed_in import whereabouts
+
+        hood = whereabouts(self.ctx).neighbourhood_id if kind == "officers" else None
+        if hood is None:
+            return self.options(kind)
+        labels = OPTION_LABELS[kind]
+        query = ListQuery(filters={"neighbourhood": hood}, limit=1000)
+        return [
+            (row["id"], " — ".join(str(row[key]) for key in labels if row.get(key)))
+            for row in self.records[kind].page(query).rows
+        ]
+
+    @use_case(None, effect=Effect.READ)
+    def whereabouts(self) -> Any:
+        """The signed-in officer, their neighbourhood and ward: what a form starts with."""
+        from pcso_desk.services.signed_in import whereabouts
+
+        return whereabouts(self.ctx)
+
 
 def restore_backup(paths: Any, backup: Path, actor: Any = None, key: bytes | None = None) -> Any:
     """Put a backup in place of the store, before any store is open (the app's start-up offer

@@ -45,6 +45,7 @@ from pcso_desk.services.protection.retention import (
 from pcso_desk.services.records.csv_headers import SYNONYMS
 from pcso_desk.services.records.search import SearchHit
 from pcso_desk.services.records.service import ListQuery, Page
+from pcso_desk.services.signed_in import Whereabouts
 from pcso_desk.services.team_setup import TeamSetup, parse_wards
 
 __all__ = [
@@ -77,6 +78,7 @@ __all__ = [
     "TeamSetup",
     "TodayItem",
     "TodaySummary",
+    "Whereabouts",
     "audit_cells",
     "check_init",
     "check_new_account",

@@ -14,6 +14,13 @@ from tests.factories import utc
 from tests.keys import build_services
 
 
+def _a_neighbourhood(services) -> str:  # type: ignore[no-untyped-def]
+    """The neighbourhood a meeting needs (one district, one neighbourhood)."""
+    district = services["districts"].create({"name": "Testshire", "code": "TS"}).created[0]
+    values = {"name": "Riverside SNT", "code": "RIV", "district_id": district}
+    return str(services["neighbourhoods"].create(values).created[0])
+
+
 def _services(folder: str):  # type: ignore[no-untyped-def]
     return build_services(DataPaths(Path(folder)), create=False)
 
@@ -23,7 +30,12 @@ def _new_meeting(folder: str) -> str:
     try:
         return str(
             services.meetings.create(
-                {"meeting_type": "pact", "title": "Spring PACT", "starts_at": utc(2098, 3, 4, 18)}
+                {
+                    "meeting_type": "pact",
+                    "title": "Spring PACT",
+                    "starts_at": utc(2098, 3, 4, 18),
+                    "neighbourhood_id": _a_neighbourhood(services),
+                }
             ).created[0]
         )
     finally:

@@ -38,7 +38,12 @@ def _records(services, world) -> Found:  # type: ignore[no-untyped-def]
         return services.contacts.create({"name": name, "postcode": postcode}).created[0]
 
     def meeting(title: str, venue: str) -> str:
-        values = {"meeting_type": "pact", "title": title, "venue": venue}
+        values = {
+            "meeting_type": "pact",
+            "title": title,
+            "venue": venue,
+            "neighbourhood_id": world.neighbourhood,
+        }
         return services.meetings.create({**values, "starts_at": utc(2026, 3, 17, 19)}).created[0]
 
     pat = contact("Pat Patrolled", "AL1 3EX")

@@ -279,29 +279,3 @@ def test_sign_out_from_the_lock_returns_to_the_sign_in_form(qtbot, desk, no_quit
     qtbot.addWidget(flow.dialog)
     assert desk.services.ctx.actor is None
     assert not shiboken6.isValid(window) or not window.isVisible()
-
-
-def test_the_sign_in_form_offers_the_last_user_name_on_this_pc(qtbot, desk) -> None:  # type: ignore[no-untyped-def]
-    accounts.create_account(desk.services.ctx, "ada", PASSWORD, UserRole.ADMIN)
-    first = SignInDialog(desk, first_run=False)
-    qtbot.addWidget(first)
-    first.show()
-    qtbot.waitExposed(first)
-    assert first.username.text() == "" and first.focusWidget() is first.username
-    real_input.type_text(first.username, "ada")
-    real_input.type_text(first.password, PASSWORD)
-    with qtbot.waitSignal(first.signed_in, timeout=5000):
-        real_input.press(first.password, Qt.Key.Key_Return)
-    assert desk.paths.last_user.read_text(encoding="utf-8").strip() == "ada"
-    assert PASSWORD not in desk.paths.last_user.read_text(encoding="utf-8")
-    accounts.sign_out(desk.services.ctx)
-    again = SignInDialog(desk, first_run=False)
-    qtbot.addWidget(again)
-    again.show()
-    qtbot.waitExposed(again)
-    # The name is there and the keys go to the password: typing it and Enter signs in.
-    assert again.username.text() == "ada"
-    real_input.type_in_window(again, PASSWORD)
-    with qtbot.waitSignal(again.signed_in, timeout=5000) as signed:
-        real_input.press_in_window(again, Qt.Key.Key_Return)
-    assert signed.args[0].username == "ada"

@@ -21,7 +21,7 @@ import pytest
 
 from pcso_desk.domain.enums import ReviewDecision, UserRole
 from pcso_desk.domain.errors import PcsoDeskError, PermissionDenied
-from pcso_desk.domain.permissions import allowed, needed
+from pcso_desk.domain.permissions import Action, allowed, needed
 from pcso_desk.paths import DataPaths
 from pcso_desk.services.api import Services
 from pcso_desk.services.context import Context
@@ -426,6 +426,7 @@ CALLS: dict[str, Call] = {
     "Services.import_contacts": _import,
     "Services.is_demo": lambda st, s: s.is_demo,
     "Services.likely_duplicates": lambda st, s: lambda: s.likely_duplicates({"name": "Robin"}),
+    "Services.may": lambda st, s: lambda: s.may(Action.DELETE, "contacts"),
     "Services.meeting_list": lambda st, s: s.meeting_list,
     "Services.merge_contacts": _merge,
     "Services.merge_choices": _merge_choices,
@@ -439,6 +440,9 @@ CALLS: dict[str, Call] = {
     "Services.station_name": lambda st, s: s.station_name,
     "Services.time_in_locality": lambda st, s: lambda: s.time_in_locality("2026-07"),
     "Services.undo_merge": _undo_merge,
+    "Services.team_options": lambda st, s: lambda: s.team_options("officers"),
+    "Services.whereabouts": lambda st, s: s.whereabouts,
+    "Services.who_may": lambda st, s: lambda: s.who_may(Action.DELETE),
     "RecordService.check_field": lambda st, s: lambda: s.check_field("notes", "x"),
     "RecordService.count": lambda st, s: s.count,
     "RecordService.counted_page": lambda st, s: s.counted_page,

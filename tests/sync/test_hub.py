@@ -21,6 +21,13 @@ from tests.stations import dump as _dump
 from tests.stations import station as _station
 
 
+def _a_neighbourhood(services) -> str:  # type: ignore[no-untyped-def]
+    """The neighbourhood a meeting needs (one district, one neighbourhood)."""
+    district = services["districts"].create({"name": "Testshire", "code": "TS"}).created[0]
+    values = {"name": "Riverside SNT", "code": "RIV", "district_id": district}
+    return str(services["neighbourhoods"].create(values).created[0])
+
+
 @pytest.fixture
 def hub_url(pg_server: PgServer) -> str:
     return pg_server.create_database(f"hub_{uuid.uuid4().hex}")
@@ -293,7 +300,12 @@ def test_both_venues_are_in_the_history_on_both_stations_through_the_hub(
 ) -> None:
     a, b = pair
     meeting = a.meetings.create(
-        {"meeting_type": "pact", "title": "Spring PACT", "starts_at": utc(2098, 3, 4, 18)}
+        {
+            "meeting_type": "pact",
+            "title": "Spring PACT",
+            "starts_at": utc(2098, 3, 4, 18),
+            "neighbourhood_id": _a_neighbourhood(a),
+        }
     ).created[0]
     _sync_all(hub_url, a, b)
     a.meetings.update(meeting, {"venue": "Venue A"})

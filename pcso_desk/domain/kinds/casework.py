@@ -144,7 +144,9 @@ MEETINGS = Kind(
         Field("starts_at", "Starts", "datetime", required=True),
         Field("ends_at", "Ends", "datetime"),
         choice("status", "Status", e.MeetingStatus, "planned"),
-        ref("neighbourhood_id", "Neighbourhood", "neighbourhoods"),
+        # Required by the meetings spec's own rule (services/records/specs.py): a meeting
+        # with no neighbourhood reaches no handout.
+        ref("neighbourhood_id", "Neighbourhood", "neighbourhoods", required=True),
         Field("attendance", "Attendance (people)"),
         Field("partners_present", "Partners present"),
         Field("issues_raised", "Issues raised", "multiline"),

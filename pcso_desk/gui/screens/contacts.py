@@ -17,10 +17,12 @@ from PySide6.QtWidgets import (
 )
 
 from pcso_desk.domain.consent import contact_stop, preferred_way
+from pcso_desk.domain.permissions import Action
 from pcso_desk.domain.validation import format_phone
 from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.editor import RecordEditor
 from pcso_desk.gui.merge_dialog import choose_then_merge
+from pcso_desk.gui.offered import offer
 from pcso_desk.gui.screens import definitions as d
 from pcso_desk.gui.screens.records import RecordScreen
 from pcso_desk.gui.screens.story import StoryList
@@ -253,6 +255,7 @@ class ContactsScreen(RecordScreen):
         self.import_button = QPushButton("&Import CSV…")
         self.import_button.setAccessibleName("Import contacts from a CSV file")
         self.import_button.clicked.connect(self.import_csv)
+        offer(desk, self.import_button, Action.IMPORT, "contacts")
         self.bar.addWidget(self.import_button)
 
     def import_csv(self) -> None:

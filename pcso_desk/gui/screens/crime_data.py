@@ -12,7 +12,9 @@ from typing import Any
 
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
+from pcso_desk.domain.permissions import Action
 from pcso_desk.gui.desk import Desk
+from pcso_desk.gui.offered import offer, set_enabled
 from pcso_desk.gui.progress import ProgressTask
 
 IMPORTS = (
@@ -56,6 +58,10 @@ class CrimeDataPanel(QWidget):
             layout.addWidget(button)
             layout.addWidget(text)
             self.buttons[key] = button
+        # Crime records are an import; the LSOA map and boundaries change the organisation.
+        for key, action in (("crimes", Action.IMPORT), ("lsoa-map", Action.ORGANISATION),
+                            ("boundaries", Action.ORGANISATION)):  # fmt: skip
+            offer(desk, self.buttons[key], action)
         self.status = QLabel("")
         self.status.setWordWrap(True)
         self.status.setAccessibleName("What the last import did")
@@ -79,7 +85,7 @@ class CrimeDataPanel(QWidget):
             "boundaries": packs.import_boundaries,
         }[key]
         for button in self.buttons.values():
-            button.setEnabled(False)
+            set_enabled(button, False)
         task = ProgressTask(self.desk, self, "Importing crime data")
         self._task = task
 
@@ -91,7 +97,7 @@ class CrimeDataPanel(QWidget):
 
     def _enable(self) -> None:
         for button in self.buttons.values():
-            button.setEnabled(True)
+            set_enabled(button, True)
 
     def _done(self, report: Any) -> None:
         self._enable()

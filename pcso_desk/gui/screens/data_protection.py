@@ -30,10 +30,12 @@ from PySide6.QtWidgets import (
 )
 
 from pcso_desk.domain.errors import PcsoDeskError
+from pcso_desk.domain.permissions import Action
 from pcso_desk.domain.retention import RULE_OF, RULES
 from pcso_desk.domain.wording import counted
 from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.forms import RecordPicker
+from pcso_desk.gui.offered import REFUSED, offer, set_enabled
 from pcso_desk.gui.screens.admin_security import (
     Guarded,
     data_table,
@@ -201,6 +203,15 @@ class DataProtectionTab(Guarded):
         self.dispose_button.clicked.connect(self.dispose)
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self._layout()
+        for button, action in (
+            (self.keep_button, Action.REVIEW),
+            (self.dispose_button, Action.REVIEW),
+            (self.save_notes_button, Action.REVIEW),
+            (self.expire_button, Action.REVIEW),
+            (self.export_button, Action.EXPORT),
+            (self.erase_button, Action.ERASE),
+        ):
+            offer(desk, button, action)
         self._selection_changed()
         desk.hub.changed.connect(self._changed)
 
@@ -328,10 +339,11 @@ class DataProtectionTab(Guarded):
 
     def _selection_changed(self) -> None:
         item = self.selected()
-        self.keep_button.setEnabled(item is not None)
-        self.dispose_button.setEnabled(item is not None)
+        set_enabled(self.keep_button, item is not None)
+        set_enabled(self.dispose_button, item is not None)
         disposal = "" if item is None else RULE_OF[item.kind].disposal
-        self.dispose_button.setToolTip(disposal[:1].upper() + disposal[1:])
+        if not self.dispose_button.property(REFUSED):  # else it says who can
+            self.dispose_button.setToolTip(disposal[:1].upper() + disposal[1:])
 
     def keep(self) -> None:
         item = self.selected()

@@ -24,9 +24,11 @@ from PySide6.QtWidgets import (
 
 from pcso_desk.domain.enums import MeetingType
 from pcso_desk.domain.errors import PcsoDeskError
+from pcso_desk.domain.permissions import Action
 from pcso_desk.domain.schedule import priority_review_due
 from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.editor import RecordEditor
+from pcso_desk.gui.offered import offer, set_enabled
 from pcso_desk.gui.screens import definitions as d
 from pcso_desk.gui.screens.detail import DetailPane
 from pcso_desk.gui.screens.records import RecordScreen
@@ -163,7 +165,7 @@ class LinkList(QGroupBox):
         self.add_button.setAccessibleName(add_text.replace("&", "").rstrip("…"))
         self.remove_button.setAccessibleName(f"Remove {link.noun}")
         self.remove_button.setEnabled(False)
-        self.items.currentRowChanged.connect(lambda row: self.remove_button.setEnabled(row >= 0))
+        self.items.currentRowChanged.connect(lambda row: set_enabled(self.remove_button, row >= 0))
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
@@ -183,7 +185,7 @@ class LinkList(QGroupBox):
         if not rows:
             self.items.addItem(QListWidgetItem("None recorded yet"))
             self.items.item(0).setFlags(Qt.ItemFlag.NoItemFlags)
-        self.remove_button.setEnabled(False)
+        set_enabled(self.remove_button, False)
 
     def present(self) -> set[str]:
         found = (self.items.item(i).data(Qt.ItemDataRole.UserRole + 1) for i in range(self.count))
@@ -278,6 +280,8 @@ class MeetingDetail(DetailPane):
         self.officers.add_button.clicked.connect(lambda: self.add_link(OFFICERS))
         self.wards.remove_button.clicked.connect(lambda: self.remove_link(self.wards))
         self.officers.remove_button.clicked.connect(lambda: self.remove_link(self.officers))
+        for shown in (self.wards, self.officers):  # removing a link deletes it: not a PCSO's
+            offer(self.desk, shown.remove_button, Action.DELETE, shown.link.kind)
         self.agreed.failed.connect(self.desk.report_error)
 
     # -- showing a meeting --------------------------------------------------------------
@@ -327,10 +331,9 @@ class MeetingDetail(DetailPane):
         # The service dates the priority by the meeting; the review date is shown (and can be
         # changed) before saving, three months on.
         agreed = view.record["starts_at"].date()
-        initial: dict[str, Any] = {
-            "neighbourhood_id": view.record.get("neighbourhood_id"),
-            "review_on": priority_review_due(agreed),
-        }
+        initial: dict[str, Any] = {"review_on": priority_review_due(agreed)}
+        if view.record.get("neighbourhood_id"):  # else the signed-in officer's (the editor)
+            initial["neighbourhood_id"] = view.record["neighbourhood_id"]
         if len(view.wards) == 1:
             initial["ward_id"] = view.wards[0]["ward_id"]
         self.dialog = RecordEditor(

@@ -23,8 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from pcso_desk.domain.errors import ValidationError
+from pcso_desk.domain.permissions import Action
 from pcso_desk.domain.wording import counted
 from pcso_desk.gui.desk import Desk
+from pcso_desk.gui.offered import offer, set_enabled
 from pcso_desk.gui.progress import ProgressTask
 from pcso_desk.services.values import last_complete_month, month_title, shift_month
 
@@ -55,6 +57,9 @@ class MonthlyPackPanel(QWidget):
         self.kind.currentIndexChanged.connect(self._load_areas)
         self.build.clicked.connect(self._build)
         self.open_folder.clicked.connect(self._open)
+        # The internal pack holds exact figures about people: only a sergeant's to build.
+        offer(desk, self.internal, Action.INTERNAL_PACKS)
+        offer(desk, self.build, Action.PUBLIC_PACKS)
         self._load_areas()
 
     def _build_controls(self, today: date) -> None:
@@ -160,11 +165,11 @@ class MonthlyPackPanel(QWidget):
             # A public pack leaves out priorities with no public wording: say which.
             return written, [] if internal else packs.left_out(kind, name, month)
 
-        task.start(work, self._built, self._failed, lambda: self.build.setEnabled(True))
+        task.start(work, self._built, self._failed, lambda: set_enabled(self.build, True))
 
     def _built(self, result: tuple[list[Path], list[str]]) -> None:
         written, left_out = result
-        self.build.setEnabled(True)
+        set_enabled(self.build, True)
         self.saved = written[0].parent if written else Path(self.folder.text())
         count = counted(len(written), "pack")
         shown = written[0].name if len(written) == 1 else "the folder"
@@ -179,7 +184,7 @@ class MonthlyPackPanel(QWidget):
         self.open_folder.setEnabled(True)
 
     def _failed(self, error: BaseException) -> None:
-        self.build.setEnabled(True)
+        set_enabled(self.build, True)
         self.desk.report_error(error, self)
 
     def _open(self) -> None:

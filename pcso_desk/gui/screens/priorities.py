@@ -360,9 +360,13 @@ class PriorityDetail(DetailPane):
         self.facts["agreed"].setText(_agreed(record))
         self.facts["owner"].setText(record.get("owner_id_label") or "—")
         self.review_box.show_review(record, self.today())
-        may = self.desk.services.ctx.may
+        may = self.desk.services.may
         self.timeline.setHtml(
-            timeline_html(view.actions, changeable=may(Action.CHANGE), removable=may(Action.DELETE))
+            timeline_html(
+                view.actions,
+                changeable=may(Action.CHANGE, "priority_actions"),
+                removable=may(Action.DELETE, "priority_actions"),
+            )
         )
         self.review_button.setEnabled(record["status"] not in FINISHED)
 
@@ -380,7 +384,7 @@ class PriorityDetail(DetailPane):
             f"Add action — {view.record['title']}",
             d.ACTION_FIELDS,
             None,
-            {"action_on": self.today(), "officer_id": view.record.get("owner_id")},
+            {"action_on": self.today()},  # by the signed-in officer (the editor's default)
             save=lambda values: priorities.add_action(priority_id, values),
             parent=self,
             draft_scope=f"priority-{priority_id}",

@@ -68,6 +68,7 @@ class RecordScreen(QWidget):
         self.history_button = QPushButton("Histor&y")
         for button in (self.new_button, self.edit_button, self.delete_button, self.history_button):
             button.setAccessibleName(button.text().replace("&", ""))
+        self._offer_what_the_role_may()
         self.model = WindowedTableModel(
             desk.runner,
             self.service.page,
@@ -82,6 +83,15 @@ class RecordScreen(QWidget):
         self._wire()
         self._layout(detail)
         self.model.fetchMore()
+
+    def _offer_what_the_role_may(self) -> None:
+        """New and Delete are disabled, saying who can, for a role that may not use them."""
+        from pcso_desk.domain.permissions import Action
+        from pcso_desk.gui.offered import offer
+
+        kind = self.definition.kind
+        offer(self.desk, self.new_button, Action.CREATE, kind)
+        offer(self.desk, self.delete_button, Action.DELETE, kind)
 
     def _make_table(self) -> QTableView:
         table = QTableView()
@@ -190,9 +200,26 @@ class RecordScreen(QWidget):
         self, record_id: str | None, initial: dict[str, Any] | None = None
     ) -> RecordEditor:
         dialog = self.editor(record_id, initial)
+        dialog.saved.connect(self._show_saved)
         dialog.setModal(True)
         dialog.show()
         return dialog
+
+    def _show_saved(self, changes: Changes) -> None:
+        """The record just saved is selected in the list once it reloads (shown in the
+        detail pane at least, when its row is further down than the pages fetched)."""
+        if changes.kind != self.definition.kind or not (changes.created or changes.updated):
+            return
+        saved = (changes.created or changes.updated)[0]
+
+        def select(_rows: int = 0) -> None:
+            self.model.loaded.disconnect(select)
+            if self.select_record(saved):
+                self.table.scrollTo(self.table.currentIndex())
+            else:
+                self.selected.emit(saved)
+
+        self.model.loaded.connect(select)
 
     def show_history(self) -> None:
         record_id = self.selected_id()
@@ -206,7 +233,7 @@ class RecordScreen(QWidget):
 
     def delete_selected(self) -> None:
         record_id = self.selected_id()
-        if not record_id:
+        if not record_id or not self.delete_button.isEnabled():
             return
         noun = self.definition.noun
         if not self.desk.ask(

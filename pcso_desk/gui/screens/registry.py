@@ -87,20 +87,33 @@ def _reports(desk: Desk) -> QWidget:
 
 
 def _admin(desk: Desk) -> QWidget:
+    from pcso_desk.domain.permissions import Action
     from pcso_desk.gui.screens import definitions as d
     from pcso_desk.gui.screens.admin_security import audit_tab, users_tab
     from pcso_desk.gui.screens.data_protection import data_protection_tab
     from pcso_desk.gui.screens.records import RecordScreen
     from pcso_desk.gui.screens.team_photo import add_photo_button
 
-    tabs = _tabs(desk, "Admin", {s.title: s for s in d.ADMIN.values()})
+    # Only the tabs the role can use: a table the role may change (reading the team's
+    # organisation is everyone's, in the lists that name it), the accounts, the log, the
+    # data protection duties.
+    services = desk.services
+    usable = {s.title: s for s in d.ADMIN.values() if services.may(Action.CHANGE, s.kind)}
+    tabs = _tabs(desk, "Admin", usable)
     for index in range(tabs.count()):
         page = tabs.widget(index)
         if isinstance(page, RecordScreen) and page.definition.kind == "neighbourhoods":
             add_photo_button(desk, page)
-    tabs.addTab(users_tab(desk), "Users")
-    tabs.addTab(audit_tab(desk), "Audit log")
-    tabs.addTab(data_protection_tab(desk), "Data protection")
+    if services.may(Action.MANAGE_USERS):
+        tabs.addTab(users_tab(desk), "Users")
+    if services.may(Action.READ_AUDIT):
+        tabs.addTab(audit_tab(desk), "Audit log")
+    if services.may(Action.REVIEW) or services.may(Action.ERASE):
+        tabs.addTab(data_protection_tab(desk), "Data protection")
+    if not tabs.count():
+        tabs.addTab(
+            QLabel("Nothing here is for this account: ask a sergeant or an admin."), "Admin"
+        )
     return tabs
 
 

@@ -75,5 +75,7 @@ class StoryList(QListWidget):
             self.desk.window.open_record(str(kind), str(record_id))
 
     def _on_changes(self, changes: Changes) -> None:
-        if self.contact_id is not None and changes.kind in LISTENS and self.isVisible():
+        if changes.kind == "contacts" and self.contact_id in changes.deleted:
+            self.show_contact(None)  # the person was just deleted: no story to reload
+        elif self.contact_id is not None and changes.kind in LISTENS and self.isVisible():
             self.show_contact(self.contact_id)

@@ -35,8 +35,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pcso_desk.domain.permissions import Action
 from pcso_desk.domain.schedule import LONDON
 from pcso_desk.gui.desk import Desk
+from pcso_desk.gui.offered import offer, set_enabled
 from pcso_desk.gui.progress import ProgressTask
 from pcso_desk.gui.widgets import named
 
@@ -213,7 +215,7 @@ class ExchangeBox(QGroupBox):
         self.working.setVisible(bool(doing))
         self.bar.setVisible(bool(doing))
         for button in (self.make, self.load, self.hub):
-            button.setEnabled(not doing)
+            set_enabled(button, not doing)
 
     def show_status(self, status: Any) -> None:
         waiting = status.unconfirmed_changes
@@ -246,7 +248,7 @@ class SidePane(QGroupBox):
         self.value.setText(side.text)
         self.who.setText(f"By {side.who}")
         self.when.setText(f"On {when_text(side.when)}")
-        self.keep.setEnabled(not settled)
+        set_enabled(self.keep, not settled)
 
 
 def _capital(text: str) -> str:
@@ -377,6 +379,8 @@ class SyncScreen(QWidget):
         self.conflicts.settled.toggled.connect(lambda _on: self.refresh())
         for pane in self.conflicts.sides.values():
             pane.keep.clicked.connect(lambda _c=False, p=pane: self.keep(p.choice))
+            offer(self.desk, pane.keep, Action.RESOLVE_CONFLICTS)  # a sergeant's decision
+        offer(self.desk, self.peers.trust, Action.REGISTER_PEERS)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

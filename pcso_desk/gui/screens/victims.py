@@ -353,7 +353,9 @@ class CaseDetail(DetailPane):
         if case_id is None or not self.record:
             return None
         victims = self.desk.services.victims
-        initial = {"contacted_at": self.clock(), "officer_id": self.record.get("officer_id")}
+        # Filed under the signed-in officer who made the contact (the editor's default),
+        # not the case owner.
+        initial = {"contacted_at": self.clock()}
         self.dialog = RecordEditor(
             self.desk,
             "victim_contacts",

@@ -46,6 +46,17 @@ def _in_order(start: str, end: str, start_label: str, end_label: str) -> Callabl
     return check
 
 
+def _meeting_check(session: Session, record: Any) -> None:
+    """Starts before it ends, and has its neighbourhood: a meeting without one reaches no
+    team's handouts, briefings or packs, so it is never saved without one."""
+    _in_order("starts_at", "ends_at", "start", "end")(session, record)
+    if record.neighbourhood_id is None:
+        raise ValidationError(
+            "Choose the meeting's neighbourhood: without it the meeting reaches no handout.",
+            "neighbourhood_id",
+        )
+
+
 def _declared(
     kind: k.Kind, model: type[Any], sorts: dict[str, str], default_sort: str, **kw: Any
 ) -> RecordSpec:
@@ -197,7 +208,7 @@ MEETINGS = _declared(
     "starts",
     fts="meetings_fts",
     filters={"neighbourhood": "neighbourhood_id", "status": "status", "type": "meeting_type"},
-    check=_in_order("starts_at", "ends_at", "start", "end"),
+    check=_meeting_check,
 )
 MEETING_WARDS = RecordSpec(
     "meeting_wards",
