@@ -69,7 +69,7 @@ def main(folder: str) -> None:
     from pcso_desk.gui.screens import definitions as d
     from pcso_desk.gui.screens.admin_security import AccountDialog
     from pcso_desk.gui.screens.meetings import PickDialog
-    from pcso_desk.gui.screens.messages import RespondDialog
+    from pcso_desk.gui.screens.messages import ResponseDialog
     from pcso_desk.gui.screens.priorities import ReviewDialog
     from pcso_desk.gui.screens.records import ScreenDef
     from pcso_desk.gui.signin import ChangePasswordDialog, SignInDialog
@@ -96,7 +96,7 @@ def main(folder: str) -> None:
         shown.append(_measure(app, definition.kind, editor, lambda e=editor: e.ready))
     others: list[tuple[str, QWidget]] = [
         ("quick log", QuickLogDialog(desk)),
-        ("mark responded", RespondDialog("Cars on the pavement")),
+        ("mark responded", ResponseDialog("Cars on the pavement")),
         ("sign in", SignInDialog(desk, first_run=False)),
         ("first administrator", SignInDialog(desk, first_run=True)),
         ("change password", ChangePasswordDialog(desk)),

@@ -78,4 +78,4 @@ def test_today_over_the_county_store_lists_overdue_first(qtbot, county_desk) -> 
     qtbot.waitUntil(lambda: getattr(today, "summary", None) is not None, timeout=30_000)
     overdue = today.sections["overdue_victims"].list
     assert overdue.count() == len(today.summary.overdue_victim_contacts) > 0
-    assert "Overdue" in overdue.item(0).text()
+    assert "overdue by" in overdue.item(0).text()

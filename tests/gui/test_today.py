@@ -275,7 +275,8 @@ def test_meeting_and_priority_lines_open_their_panes(qtbot, desk, services, worl
 
     day = build_day(services, world)
     soon = {"meeting_type": "pact", "title": "Soon PACT", "status": "planned",
-            "starts_at": datetime.now(UTC) + timedelta(days=2)}  # fmt: skip
+            "starts_at": datetime.now(UTC) + timedelta(days=2),
+            "neighbourhood_id": world.neighbourhood}  # fmt: skip
     meeting_id = services.meetings.create(soon).created[0]  # the window's Today runs on real time
     window = _window(qtbot, desk)
     _activate(window, "priorities", 0)

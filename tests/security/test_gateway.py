@@ -525,7 +525,11 @@ CALLS: dict[str, Call] = {
     "Kins.due": lambda st, s: lambda: s.due(TODAY),
     "Messages.clock": _with(_message, "clock", datetime(2026, 7, 10, tzinfo=UTC)),
     "Messages.respond": _with(
-        _message, "respond", at=datetime(2026, 7, 9, 11, tzinfo=UTC), officer_id=None
+        _message,
+        "respond",
+        at=datetime(2026, 7, 9, 11, tzinfo=UTC),
+        officer_id=None,
+        note="Rang back",
     ),
     "Priorities.add_action": _with(
         _priority, "add_action", {"action_on": TODAY, "public_text": "We ran speed checks."}

@@ -258,7 +258,7 @@ class MessageDetail(DetailPane):
 class ResponseDialog(QDialog):
     """How was it answered? A few words, asked before the 24-hour clock stops."""
 
-    def __init__(self, subject: str, parent: QWidget) -> None:
+    def __init__(self, subject: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Mark responded")
         question = QLabel(f"How was “{subject}” answered? A few words for the record.")
