@@ -414,6 +414,9 @@ def share_with_detail(screen: RecordScreen, list_width: int, detail_width: int) 
         return
     splitter.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
     splitter.setSizes([list_width, detail_width])
+    if screen.split is not None:  # the pane's share once a record is chosen (narrow till then)
+        screen.split.detail_share = detail_width / (list_width + detail_width)
+        screen.split.fit()
 
 
 def victims_screen(desk: Desk, clock: Clock = now_utc) -> RecordScreen:
