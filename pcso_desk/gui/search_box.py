@@ -146,6 +146,7 @@ class ResultsPopup(QFrame):
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self.setFrameShape(QFrame.Shape.Box)
         self.setAccessibleName("Search results")
+        self.setWindowTitle("Search results")  # never the words typed
         self.view = QListView()
         self.view.setModel(model)
         self.view.setAccessibleName("Search results")
