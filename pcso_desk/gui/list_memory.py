@@ -52,7 +52,9 @@ def _save(desk: Desk, key: str, widths: list[int]) -> None:
 class ColumnMemory(QObject):
     """Sizes one table's columns and remembers the widths its user gives them."""
 
-    def __init__(self, desk: Desk, table: QTableView, key: str) -> None:
+    def __init__(self, desk: Desk, table: QTableView, key: str, *, fit: bool = True) -> None:
+        """`fit` False: a detail pane's small table keeps its screen's widths until the user
+        drags one (then the user's, from the next time it is built)."""
         super().__init__(table)
         self.desk, self.table, self.key = desk, table, f"columns/{key}"
         self._sizing = False
@@ -65,6 +67,10 @@ class ColumnMemory(QObject):
         self._timer.timeout.connect(self.save)
         header.sectionResized.connect(self._resized)
         self._remembered = _load(desk, self.key)
+        if not fit:
+            self._sized = True
+            if self._remembered is not None:
+                self._apply(self._remembered)
 
     def fit_to_contents(self) -> None:
         """Once the first rows are in: the widths the user gave, else the header's and the

@@ -118,3 +118,37 @@ def test_an_empty_detail_pane_leaves_the_width_to_the_list_and_the_filter_keeps_
     placeholder = screen.filter.placeholderText()
     assert screen.filter.width() >= screen.filter.fontMetrics().horizontalAdvance(placeholder)
     assert QApplication.mouseButtons() == Qt.MouseButton.NoButton
+
+
+def test_a_detail_panes_table_keeps_its_screens_widths_until_the_user_drags_one(
+    qtbot, desk, services
+) -> None:  # type: ignore[no-untyped-def]
+    from pcso_desk.gui.list_memory import ColumnMemory
+    from pcso_desk.gui.screens.victims import small_table
+    from pcso_desk.gui.table_model import RecordTableModel
+
+    _meeting(services, LONG_TITLE)
+
+    def pane() -> QHeaderView:
+        model = RecordTableModel(desk.runner, services.meetings.page, d.MEETINGS.columns)
+        table = small_table(model, "Meetings")
+        model.setParent(table)
+        qtbot.addWidget(table)
+        table.setColumnWidth(0, 150)  # the screen's own default
+        ColumnMemory(desk, table, "meetings_beside", fit=False)
+        table.resize(700, 200)
+        table.show()
+        qtbot.waitExposed(table)
+        model.fetchMore()
+        qtbot.waitUntil(lambda: model.rowCount() > 0)
+        return table.horizontalHeader()
+
+    header = pane()
+    assert header.sectionSize(0) == 150
+    _drag_edge(header, 0, 60)
+    dragged = header.sectionSize(0)
+    assert dragged >= 200
+    kept = desk.paths.root / "window.ini"
+    qtbot.waitUntil(lambda: kept.exists() and "meetings_beside" in kept.read_text(), timeout=5000)
+    header.window().close()
+    assert pane().sectionSize(0) == dragged
