@@ -123,6 +123,7 @@ class SplitMemory(QObject):
     the user last dragged it, remembered."""
 
     EMPTY_SHARE = 0.28  # of the width, for a detail pane with nothing chosen
+    EMPTY_MINIMUM = 160  # pixels: room for its "Choose a …" line, wrapped
 
     def __init__(self, desk: Desk, splitter: QSplitter, key: str) -> None:
         super().__init__(splitter)
@@ -141,6 +142,9 @@ class SplitMemory(QObject):
         """Share the width for a detail pane that shows a record or shows nothing."""
         if showing is not None:
             self.showing = showing
+        detail = self.splitter.widget(1)
+        # Nothing chosen: the pane's hidden form need not hold its width (0: its own again).
+        detail.setMinimumWidth(0 if self.showing else self.EMPTY_MINIMUM)
         if self.by_user:
             return
         total = sum(self.splitter.sizes()) or self.splitter.width()
