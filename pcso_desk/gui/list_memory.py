@@ -142,9 +142,9 @@ class SplitMemory(QObject):
         """Share the width for a detail pane that shows a record or shows nothing."""
         if showing is not None:
             self.showing = showing
-        detail = self.splitter.widget(1)
-        # Nothing chosen: the pane's hidden form need not hold its width (0: its own again).
-        detail.setMinimumWidth(0 if self.showing else self.EMPTY_MINIMUM)
+        pane = self.splitter.widget(1)
+        if pane is not None:  # nothing chosen: its hidden form need not hold its width
+            pane.setMinimumWidth(0 if self.showing else self.EMPTY_MINIMUM)  # 0: its own again
         if self.by_user:
             return
         total = sum(self.splitter.sizes()) or self.splitter.width()
