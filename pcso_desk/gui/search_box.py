@@ -1,4 +1,5 @@
-"""The global search box (Ctrl+K): contacts, meetings and priorities found as you type."""
+"""The global search box (Ctrl+K): contacts, victim cases, meetings, priorities, KINs, messages
+and engagements found as you type."""
 
 from __future__ import annotations
 
@@ -30,9 +31,25 @@ DELAY_MS = 120
 MIN_CHARS = 2
 PER_KIND = 8
 VISIBLE_ROWS = 14
-PLACEHOLDER = "Search contacts, meetings, priorities (Ctrl+K)"
-GROUPS = {"contacts": "Contacts", "meetings": "Meetings", "priorities": "Priorities"}
-NOUNS = {"contacts": "Contact", "meetings": "Meeting", "priorities": "Priority"}
+PLACEHOLDER = "Search names, postcodes, crime references, meetings… (Ctrl+K)"
+GROUPS = {
+    "contacts": "Contacts",
+    "victim_cases": "Victim cases",
+    "meetings": "Meetings",
+    "priorities": "Priorities",
+    "kins": "KINs",
+    "messages": "Messages",
+    "engagements": "Engagements",
+}
+NOUNS = {
+    "contacts": "Contact",
+    "victim_cases": "Victim case",
+    "meetings": "Meeting",
+    "priorities": "Priority",
+    "kins": "KIN",
+    "messages": "Message",
+    "engagements": "Engagement",
+}
 
 
 @dataclass(frozen=True)
@@ -52,13 +69,12 @@ def _short(text: str, limit: int = 60) -> str:
 def rows_for(typed: str, hits: Sequence[SearchHit]) -> list[Row]:
     """Hits grouped under a heading per kind, in the order the service ranked the kinds."""
     if not hits:
-        return [Row(f"No contacts, meetings or priorities match “{typed}”")]
+        return [Row(f"Nothing matches “{typed}”")]
     rows: list[Row] = []
-    for kind, heading in GROUPS.items():
+    for kind in dict.fromkeys(hit.kind for hit in hits):  # the service's order of the kinds
         group = [hit for hit in hits if hit.kind == kind]
-        if group:
-            rows.append(Row(f"{heading} ({len(group)})", heading=True))
-            rows.extend(Row(hit.title, hit) for hit in group)
+        rows.append(Row(f"{GROUPS.get(kind, kind)} ({len(group)})", heading=True))
+        rows.extend(Row(hit.title, hit) for hit in group)
     return rows
 
 
@@ -93,7 +109,8 @@ class SearchResultsModel(QAbstractListModel):
         if role == Qt.ItemDataRole.AccessibleTextRole:
             if hit is None:
                 return row.text
-            return f"{NOUNS[hit.kind]}: {hit.title}, {_short(hit.detail)}".rstrip(", ")
+            noun = NOUNS.get(hit.kind, hit.kind)
+            return f"{noun}: {hit.title}, {_short(hit.detail)}".rstrip(", ")
         if role == Qt.ItemDataRole.FontRole and row.heading:
             font = QFont()
             font.setBold(True)
@@ -129,6 +146,7 @@ class ResultsPopup(QFrame):
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self.setFrameShape(QFrame.Shape.Box)
         self.setAccessibleName("Search results")
+        self.setWindowTitle("Search results")  # never the words typed
         self.view = QListView()
         self.view.setModel(model)
         self.view.setAccessibleName("Search results")
@@ -145,7 +163,7 @@ class ResultsPopup(QFrame):
 class SearchBox(QLineEdit):
     """Type a word or postcode; arrows pick a result; Enter opens it through `opened`."""
 
-    opened = Signal(str, str)  # kind ("contacts", "meetings", "priorities"), record id
+    opened = Signal(str, str)  # kind (a key of GROUPS), record id
     results_shown = Signal(str)  # the text whose results are now on screen
 
     def __init__(self, desk: Desk, search: Search | None = None) -> None:

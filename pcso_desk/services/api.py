@@ -192,9 +192,14 @@ class Services:
 
     @use_case(Action.VIEW, "search", effect=Effect.READ, kind="search")
     def search(self, typed: str, limit: int = 20) -> list[SearchHit]:
-        """Everything matching the words typed; audited with the count, never the words."""
-        hits = search(self.ctx, typed, limit)
-        note((), f"{len(hits)} results")
+        """Everything matching the words typed; audited with the count, never the words.
+        Victim cases (by crime reference) only for a role that may see victim care; the
+        entry then names the cases shown, as every read of victim care records does."""
+        restricted = self.ctx.may(Action.VIEW_RESTRICTED)
+        hits = search(self.ctx, typed, limit, victim_cases=restricted)
+        cases = [hit.id for hit in hits if hit.kind == "victim_cases"]
+        shown = f"; {len(cases)} victim case(s)" if cases else ""
+        note(cases, f"{len(hits)} results{shown}")
         return hits
 
     @use_case(Action.VIEW, effect=Effect.READ, kind="patrol_sessions")

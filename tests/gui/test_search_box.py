@@ -1,4 +1,5 @@
-"""The search box finds contacts, meetings and priorities by word or postcode as you type."""
+"""The search box finds contacts, meetings (with their dates), priorities and more by word,
+postcode or crime reference as you type."""
 
 from __future__ import annotations
 
@@ -93,7 +94,7 @@ def _shown(box: SearchBox) -> list[str]:
 def test_a_word_finds_each_kind_grouped_and_enter_opens_it(qtbot, desk, services, world) -> None:  # type: ignore[no-untyped-def]
     found = _records(services, world)
     box = _box(qtbot, desk)
-    assert box.placeholderText() == "Search contacts, meetings, priorities (Ctrl+K)"
+    assert box.placeholderText() == "Search names, postcodes, crime references, meetings… (Ctrl+K)"
     with qtbot.waitSignal(box.results_shown) as shown:
         real_input.type_text(box, "mill")
     assert shown.args == ["mill"]
@@ -102,7 +103,8 @@ def test_a_word_finds_each_kind_grouped_and_enter_opens_it(qtbot, desk, services
         "Contacts (1)",
         "    Mill Lane Stores — AL2 4PQ",
         "Meetings (1)",
-        "    Mill Lane street briefing — Corner of Mill Lane and Canal Close",
+        "    Mill Lane street briefing — Tue 17 Mar 2026 19:00 · Corner of Mill Lane and Canal"
+        " Close",
         "Priorities (1)",
         "    Speeding on Mill Lane — You told us cars speed past the school on Mill Lane.",
     ]
@@ -125,7 +127,7 @@ def test_a_postcode_finds_the_contact_and_the_meeting_there(qtbot, desk, service
         "Contacts (1)",
         "    Pat Patrolled — AL1 3EX",
         "Meetings (1)",
-        "    Riverside PACT meeting — Riverside Community Centre, AL1 3EX",
+        "    Riverside PACT meeting — Tue 17 Mar 2026 19:00 · Riverside Community Centre, AL1 3EX",
     ]
     with qtbot.waitSignal(box.opened) as opened:
         real_input.press(box, Qt.Key.Key_Enter)
@@ -143,7 +145,7 @@ def test_nothing_found_is_said_and_cannot_be_opened(qtbot, desk, services, world
     box = _box(qtbot, desk)
     with qtbot.waitSignal(box.results_shown):
         real_input.type_text(box, "zebra crossing")
-    assert _shown(box) == ["No contacts, meetings or priorities match “zebra crossing”"]
+    assert _shown(box) == ["Nothing matches “zebra crossing”"]
     with qtbot.assertNotEmitted(box.opened):
         real_input.press(box, Qt.Key.Key_Return)
 

@@ -326,12 +326,14 @@ def test_list_filters_text_and_sort_in_sql(services, world) -> None:  # type: ig
         services.contacts.page(ListQuery(sort="shoe_size"))
 
 
-def test_search_finds_contacts_meetings_priorities_by_word_or_postcode(services, world) -> None:  # type: ignore[no-untyped-def]
+def test_search_finds_contacts_meetings_priorities_kins_by_word_or_postcode(
+    services, world
+) -> None:  # type: ignore[no-untyped-def]
     _all_types(services, world)
     kinds = lambda text: {(h.kind, h.title) for h in services.search(text)}  # noqa: E731
     assert kinds("Sample") == {("contacts", "Sam Sample")}
     assert kinds("al1 3ab") == {("contacts", "Sam Sample")}
-    assert kinds("riverside") == {("meetings", "Riverside PACT")}
+    assert kinds("riverside") == {("meetings", "Riverside PACT"), ("kins", "Riverside KIN")}
     assert kinds("mill lane") == {("priorities", "Speeding on Mill Lane")}
     assert kinds("Sa") == {("contacts", "Sam Sample")}
     assert kinds("sA") == {("contacts", "Sam Sample")}  # in any case, answered by an index

@@ -22,6 +22,7 @@ from pcso_desk.domain.schedule import LONDON, DueState
 from pcso_desk.domain.wording import counted
 from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.editor import RecordEditor
+from pcso_desk.gui.list_memory import ColumnMemory
 from pcso_desk.gui.screens import definitions as d
 from pcso_desk.gui.screens.detail import DetailPane
 from pcso_desk.gui.screens.records import RecordScreen
@@ -203,6 +204,7 @@ class KinDetail(DetailPane):
         )
         for column, width in enumerate((150, 200, 120, 130)):
             self.members_view.setColumnWidth(column, width)
+        ColumnMemory(desk, self.members_view, "kin_members", fit=False)
         self.coverage = CoveragePanel(desk)
         self.addWidget(self._members_page())
         self._wire()

@@ -28,6 +28,7 @@ from pcso_desk.domain.permissions import Action
 from pcso_desk.domain.schedule import priority_review_due
 from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.editor import RecordEditor
+from pcso_desk.gui.list_memory import ColumnMemory
 from pcso_desk.gui.offered import offer, set_enabled
 from pcso_desk.gui.screens import definitions as d
 from pcso_desk.gui.screens.detail import DetailPane
@@ -252,6 +253,7 @@ class MeetingDetail(DetailPane):
         self.agreed_view = small_table(self.agreed, "Priorities agreed at this meeting")
         for column, width in enumerate((200, 90, 105, 105)):
             self.agreed_view.setColumnWidth(column, width)
+        ColumnMemory(self.desk, self.agreed_view, "meeting_priorities", fit=False)
         self.agree_button = QPushButton("&Agree a priority…")
         self.agree_button.setAccessibleName("Agree a priority")
         return self._lay_out(form)

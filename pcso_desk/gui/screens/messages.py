@@ -316,7 +316,7 @@ def messages_screen(desk: Desk, now: Clock = now_utc) -> MessagesScreen:
     waiting = QCheckBox("Only &unanswered")
     waiting.setAccessibleName("Show only messages still waiting for an answer")
     waiting.toggled.connect(lambda on: screen.set_extra_filters({"responded": None} if on else {}))
-    screen.bar.insertWidget(1, waiting)
+    screen.filter_row.insertWidget(1, waiting)
     screen.unanswered_only = waiting
     # The clock moves on its own: repaint the list and the detail every minute.
     timer = QTimer(screen, interval=TICK_MS)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.editor import RecordEditor
 from pcso_desk.gui.forms import FieldDef
+from pcso_desk.gui.list_memory import ColumnMemory, SplitMemory
 from pcso_desk.gui.table_model import ColumnDef, WindowedTableModel
 from pcso_desk.services.values import Changes, ListQuery
 
@@ -59,6 +61,8 @@ class RecordScreen(QWidget):
         self.filter.setPlaceholderText(definition.filter_hint)
         self.filter.setAccessibleName(f"Filter {definition.title.lower()}")
         self.filter.setClearButtonEnabled(True)
+        # Room for a word or a postcode however many buttons share the bar (never "Fi…").
+        self.filter.setMinimumWidth(self.filter.fontMetrics().horizontalAdvance("M" * 11))
         self.count = QLabel()
         self.count.setAccessibleName("Rows shown")
         self.new_button = QPushButton(f"&New {definition.noun}")
@@ -78,6 +82,8 @@ class RecordScreen(QWidget):
             parent=self,
         )
         self.table = self._make_table()
+        self.columns = ColumnMemory(desk, self.table, definition.kind)
+        self.split: SplitMemory | None = None
         self._filter_timer = QTimer(self, singleShot=True, interval=FILTER_DELAY_MS)
         self._filter_timer.timeout.connect(self._apply_filter)
         self._wire()
@@ -120,18 +126,25 @@ class RecordScreen(QWidget):
         self.table.activated.connect(lambda index: self.open_record(self.model.row_id(index.row())))
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.model.loaded.connect(self._show_count)
+        self.model.loaded.connect(lambda _rows: self.columns.fit_to_contents())
         self.model.failed.connect(self.desk.report_error)
         self.desk.hub.changed.connect(self._on_changes)
 
     def _layout(self, detail: QWidget | None) -> None:
-        self.bar = bar = QHBoxLayout()  # screens may add their own buttons
-        bar.addWidget(self.filter, 1)
-        bar.addWidget(self.count)
+        # The filter on a row of its own above the buttons: both fit at 1024 px wide with a
+        # detail pane beside the list. Screens may add their own buttons to `bar`, and
+        # their own filters to `filter_row`.
+        self.filter_row = filter_row = QHBoxLayout()
+        filter_row.addWidget(self.filter, 1)
+        filter_row.addWidget(self.count)
+        self.bar = bar = QHBoxLayout()
         for button in (self.new_button, self.edit_button, self.delete_button, self.history_button):
             bar.addWidget(button)
+        bar.setAlignment(Qt.AlignmentFlag.AlignLeft)  # buttons added later line up too
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(filter_row)
         left_layout.addLayout(bar)
         left_layout.addWidget(self.table)
         layout = QVBoxLayout(self)
@@ -147,6 +160,7 @@ class RecordScreen(QWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         layout.addWidget(splitter, 1)
+        self.split = SplitMemory(self.desk, splitter, self.definition.kind)
 
     def set_extra_filters(self, filters: dict[str, Any]) -> None:
         """Narrow the list further (e.g. only unanswered messages), on top of the typed text."""
@@ -168,7 +182,14 @@ class RecordScreen(QWidget):
         self.count.setText(f"{rows:,}{more} shown")
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self.split is not None:  # an empty detail pane stays narrow
+            self.split.fit(current.isValid())
         self.selected.emit(self.model.row_id(current.row()) if current.isValid() else None)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.split is not None:
+            self.split.fit()
 
     def _on_changes(self, changes: Changes) -> None:
         if changes.kind == self.definition.kind or changes.kind in self.definition.listens:

@@ -32,6 +32,7 @@ from pcso_desk.domain.wording import counted
 from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.editor import RecordEditor
 from pcso_desk.gui.forms import FieldDef
+from pcso_desk.gui.list_memory import ColumnMemory
 from pcso_desk.gui.screens import definitions as d
 from pcso_desk.gui.screens.detail import DetailPane
 from pcso_desk.gui.screens.records import RecordScreen
@@ -273,6 +274,7 @@ class CaseDetail(DetailPane):
         self.timeline_view = small_table(self.timeline, "Visits and contacts, newest first")
         for column, width in enumerate((120, 130, 55, 75, 125)):
             self.timeline_view.setColumnWidth(column, width)
+        ColumnMemory(self.desk, self.timeline_view, "victim_contacts", fit=False)
         self.visit_notes = QLabel()
         self.visit_notes.setAccessibleName("Notes of the chosen visit")
         self.visit_notes.setWordWrap(True)
@@ -421,6 +423,9 @@ def share_with_detail(screen: RecordScreen, list_width: int, detail_width: int) 
         return
     splitter.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
     splitter.setSizes([list_width, detail_width])
+    if screen.split is not None:  # the pane's share once a record is chosen (narrow till then)
+        screen.split.detail_share = detail_width / (list_width + detail_width)
+        screen.split.fit()
 
 
 def victims_screen(desk: Desk, clock: Clock = now_utc) -> RecordScreen:
