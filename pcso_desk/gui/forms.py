@@ -7,8 +7,10 @@ from datetime import date, datetime
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QCalendarWidget,
     QCheckBox,
     QComboBox,
     QFormLayout,
@@ -18,12 +20,14 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from pcso_desk.domain.kinds import Field
 from pcso_desk.domain.schedule import LONDON
+from pcso_desk.domain.when import NotADate, read_date, read_datetime
 from pcso_desk.gui.widgets import line_edit_of
 
 Check = Callable[[str, Any], str | None]
@@ -38,9 +42,9 @@ def to_text(value: Any, kind: str) -> str:
     if value is None:
         return ""
     if kind == "datetime" and isinstance(value, datetime):
-        return value.astimezone(LONDON).strftime("%Y-%m-%d %H:%M")
+        return value.astimezone(LONDON).strftime(DATETIME_SHOWN)  # day first, as in the UK
     if kind == "date" and isinstance(value, date):
-        return value.isoformat()
+        return value.strftime(DATE_SHOWN)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(getattr(value, "value", value))
@@ -68,7 +72,11 @@ class FieldEditor(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        layout.addWidget(self.input)
+        if isinstance(self.input, QLineEdit) and spec.kind in ("date", "datetime"):
+            self.calendar = CalendarButton(self.input, spec.kind == "datetime", spec.label)
+            layout.addWidget(row(self.input, self.calendar))
+        else:
+            layout.addWidget(self.input)
         layout.addWidget(self.error)
 
     def _make_input(self, options: Sequence[tuple[str, str]]) -> QWidget:
@@ -176,7 +184,82 @@ class FieldEditor(QWidget):
         self.input.style().polish(self.input)
 
 
-_PLACEHOLDERS = {"date": "YYYY-MM-DD", "datetime": "YYYY-MM-DD HH:MM"}
+DATE_SHOWN = "%d/%m/%Y"
+DATETIME_SHOWN = "%d/%m/%Y %H:%M"
+_PLACEHOLDERS = {
+    "date": "e.g. 02/12/2026, today, Friday",
+    "datetime": "e.g. 02/12/2026 19:00, today 14:30, Friday 19:00",
+}
+
+
+class CalendarButton(QToolButton):
+    """Opens a month calendar under a date box (also Alt+Down in the box); the day clicked
+    (or chosen with the arrows and Enter) goes into the box day first, keeping a typed time."""
+
+    def __init__(self, box: QLineEdit, with_time: bool, label: str) -> None:
+        super().__init__()
+        self._box = box
+        self._with_time = with_time
+        self.setText("Calendar")
+        self.setAccessibleName(f"Choose {label.lower()} from a calendar")
+        self.setToolTip(f"Choose {label.lower()} from a calendar (Alt+Down in the box)")
+        # Part of the date box, as a drop-down's arrow is: Tab goes from field to field, and
+        # the keyboard opens the calendar with Alt+Down in the box.
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setFocusProxy(box)
+        self.clicked.connect(self.open)
+        shortcut = QShortcut(QKeySequence("Alt+Down"), box)
+        shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+        shortcut.activated.connect(self.open)
+        self._label = label
+        self.popup: QCalendarWidget | None = None  # made when opened, gone when closed
+
+    def _typed(self) -> tuple[date | None, str]:
+        """The date already in the box (if it reads as one) and its time part."""
+        text = self._box.text()
+        now = datetime.now(LONDON).replace(tzinfo=None)
+        try:
+            if self._with_time:
+                moment = read_datetime(text, now)
+                return moment.date(), f"{moment:%H:%M}"
+            return read_date(text, now.date()), ""
+        except NotADate:
+            return None, ""
+
+    def open(self) -> None:
+        if self.popup is not None:
+            return
+        popup = QCalendarWidget(self)
+        popup.setWindowFlags(Qt.WindowType.Popup)
+        popup.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        popup.setAccessibleName(f"{self._label} calendar")
+        popup.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
+        popup.setGridVisible(True)
+        popup.activated.connect(self._chosen)
+        popup.clicked.connect(self._chosen)
+        popup.destroyed.connect(self._closed)
+        day, _time = self._typed()
+        shown = day or datetime.now(LONDON).date()
+        popup.setSelectedDate(QDate(shown.year, shown.month, shown.day))
+        popup.move(self._box.mapToGlobal(self._box.rect().bottomLeft()))
+        self.popup = popup
+        popup.show()
+        popup.setFocus()
+
+    def _closed(self) -> None:
+        self.popup = None
+
+    def _chosen(self, day: QDate) -> None:
+        _old, clock = self._typed()
+        text = date(day.year(), day.month(), day.day()).strftime(DATE_SHOWN)
+        if self._with_time:
+            text = f"{text} {clock}" if clock else f"{text} "
+        if self.popup is not None:
+            self.popup.close()
+        self._box.setText(text)
+        self._box.setFocus()
+        self._box.end(False)  # a date and time without its time: the time is typed next
+
 
 Lookup = Callable[[str, Callable[[list[tuple[str, str]]], None]], None]
 

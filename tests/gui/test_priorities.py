@@ -89,7 +89,7 @@ def test_add_action_appears_in_the_timeline(qtbot, desk, services, world) -> Non
     qtbot.waitExposed(dialog)
     qtbot.waitUntil(lambda: dialog.ready)  # type: ignore[attr-defined]
     editors = dialog.form.editors  # type: ignore[attr-defined]
-    assert editors["action_on"].input.text() == "2026-03-20"
+    assert editors["action_on"].input.text() == "20/03/2026"
     real_input.clear_and_type(editors["action_on"].input, "2026-03-18")
     text = "We patrolled the skate park every Friday."
     real_input.type_text(editors["public_text"].input, text)
