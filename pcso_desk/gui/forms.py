@@ -7,9 +7,10 @@ from datetime import date, datetime
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QCalendarWidget,
     QCheckBox,
     QComboBox,
@@ -286,6 +287,52 @@ class RecordPicker(QComboBox):
         self._timer = QTimer(self, singleShot=True, interval=150)
         self._timer.timeout.connect(self._search)
         self._edit.textEdited.connect(lambda _text: self._timer.start())
+        self._arrowed = False  # the person moved through the matches with the arrow keys
+        self.view().installEventFilter(self)  # after the drop-down's own filter: runs first
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """While the matches are open, keys typed still go into the box, and Tab moves on.
+
+        A drop-down's list takes the keyboard while it is open: without this, a pause while
+        typing a name opened it and the next keys went to the list (lost), and Tab did nothing.
+        Tab picks the match the arrow keys moved to, or leaves the typed text as it is.
+        """
+        if watched is not self.view() or event.type() != QEvent.Type.KeyPress:
+            return super().eventFilter(watched, event)
+        assert isinstance(event, QKeyEvent)
+        key = event.key()
+        if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+            index = self.view().currentIndex()
+            picked = self._arrowed and index.isValid()
+            self.hidePopup()
+            if picked:
+                self.setCurrentIndex(index.row())
+            self.setFocus(Qt.FocusReason.TabFocusReason)
+            forward = (
+                key == Qt.Key.Key_Tab and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            )
+            self.focusNextPrevChild(forward)
+            return True
+        if key in (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown):
+            self._arrowed = True
+            return False
+        editing = key in (
+            Qt.Key.Key_Backspace,
+            Qt.Key.Key_Delete,
+            Qt.Key.Key_Left,
+            Qt.Key.Key_Right,
+            Qt.Key.Key_Home,
+            Qt.Key.Key_End,
+        )
+        typed = event.text() and event.text().isprintable()
+        plain = not event.modifiers() & ~(
+            Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
+        )
+        if (editing or typed) and plain:
+            self.hidePopup()
+            QApplication.sendEvent(self._edit, event)
+            return True
+        return False
 
     def _search(self) -> None:
         typed = self._edit.text()
@@ -303,6 +350,7 @@ class RecordPicker(QComboBox):
         self._edit.setText(typed)
         self.blockSignals(False)
         if found:
+            self._arrowed = False
             self.showPopup()
 
     def set_choice(self, record_id: str | None, label: str) -> None:
