@@ -382,6 +382,8 @@ class RecordForm(QWidget):
     ) -> None:
         super().__init__()
         self._check = check
+        self._filling = False
+        self.typed: set[str] = set()  # the fields the person has changed
         self.editors: dict[str, FieldEditor] = {}
         layout = QFormLayout(self)
         layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -394,6 +396,8 @@ class RecordForm(QWidget):
             self.editors[spec.key] = editor
 
     def _field_changed(self, key: str) -> None:
+        if not self._filling:
+            self.typed.add(key)
         editor = self.editors[key]
         editor.show_error(self._check(key, editor.value()))
         self.changed.emit()
@@ -413,11 +417,24 @@ class RecordForm(QWidget):
         return {key: editor.value() for key, editor in self.editors.items()}
 
     def set_values(self, values: dict[str, Any]) -> None:
-        for key, value in values.items():
-            if key in self.editors:
-                self.editors[key].set_value(value, str(values.get(f"{key}_label") or ""))
+        self._filling = True
+        try:
+            for key, value in values.items():
+                if key in self.editors:
+                    self.editors[key].set_value(value, str(values.get(f"{key}_label") or ""))
+        finally:
+            self._filling = False
         for editor in self.editors.values():
             editor.show_error(None)
+
+    def typed_values(self) -> dict[str, Any]:
+        """What the person typed or chose so far (not what a load or a draft put in): kept
+        when the record arrives after the form was shown, so no keystroke is lost."""
+        return {
+            key: editor.value()
+            for key, editor in self.editors.items()
+            if key in self.typed and editor.spec.kind != "pick"
+        }
 
     def show_error(self, key: str | None, message: str) -> bool:
         """Put a save error next to its field; False if it belongs to no field here."""

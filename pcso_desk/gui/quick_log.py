@@ -251,10 +251,11 @@ class QuickLogDialog(QDialog):
         buttons.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        message = QHBoxLayout()
-        message.addWidget(self.status, 1)
-        message.addWidget(self.add_contact)
-        layout.addLayout(message)
+        offer = QHBoxLayout()  # under the sentence that says the name is not picked
+        offer.addWidget(self.add_contact)
+        offer.addStretch(1)
+        layout.addWidget(self.status)
+        layout.addLayout(offer)
         layout.addLayout(buttons)
         self.issues.setFixedHeight(self.issues.sizeHintForRow(0) * self.issues.count() + 6)
         self.resize(520, self.sizeHint().height())
@@ -335,8 +336,10 @@ class QuickLogDialog(QDialog):
             # A name typed but not picked is never dropped without a word: the officer picks
             # the person, adds them as a new contact (offered here), or clears the box.
             self._say(not_picked(typed), error=True)
-            self.add_contact.setText(f"Add ‘{typed}’ as a new contact")
+            shown = typed.replace("&", "&&")  # a name's "&" is no shortcut key
+            self.add_contact.setText(f"&Add ‘{shown}’ as a new contact")
             self.add_contact.show()
+            QTimer.singleShot(0, self, self._fit)
             self.contact.setFocus()
             return
         try:
@@ -459,6 +462,18 @@ class QuickLogDialog(QDialog):
         self.status.setStyleSheet(f"color: {ERROR_INK}; font-weight: bold;" if error else "")
         self.status.style().unpolish(self.status)
         self.status.style().polish(self.status)
+        QTimer.singleShot(0, self, self._fit)
+
+    def _fit(self) -> None:
+        """Grow to show a message that wraps onto more lines (Qt's layout does not count a
+        wrapped label's height when it sets the dialog's minimum, so it would squeeze the
+        issue list instead)."""
+        layout = self.layout()
+        if layout is None:
+            return
+        needed = layout.totalHeightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     def unsaved(self) -> bool:
         """Something typed for this engagement (ward and channel are kept between entries)."""

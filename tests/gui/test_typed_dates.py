@@ -87,3 +87,32 @@ def test_a_saved_date_is_shown_day_first(qtbot, desk, services, world) -> None: 
     qtbot.addWidget(editor)
     qtbot.waitUntil(lambda: editor.ready)
     assert editor.form.editors["starts_at"].input.text() == "01/07/2026 19:00"  # BST
+
+
+def test_what_is_typed_while_the_editor_loads_is_kept(
+    qtbot, desk, services, world, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    loaded = threading.Event()
+    options = services.options
+
+    def slow_options(ref: str) -> Any:
+        loaded.wait(10)  # the choice lists arrive only once the person has typed
+        return options(ref)
+
+    monkeypatch.setattr(services, "options", slow_options)
+    meeting = services.meetings.create(
+        {"meeting_type": "pact", "title": "Held", "starts_at": utc(2026, 7, 1, 18)}
+    ).created[0]
+    screen = meetings_screen(desk)
+    qtbot.addWidget(screen)
+    editor = screen.open_record(meeting)
+    qtbot.addWidget(editor)
+    qtbot.waitExposed(editor)
+    assert not editor.ready
+    real_input.type_text(editor.form.editors["venue"].input, "Village hall")
+    loaded.set()
+    qtbot.waitUntil(lambda: editor.ready)
+    assert editor.form.editors["venue"].input.text() == "Village hall"
+    assert editor.form.editors["title"].input.text() == "Held"  # the record still shown
