@@ -149,7 +149,15 @@ def test_a_meeting_entered_as_02_12_2026_19_00_saves(harness: Harness, demo_stor
 
     shot = harness.evidence.wait(drawn, STEP_TIMEOUT, "the meeting editor to be drawn")
     on_a_field = shot.share(FOCUS_RING, whole(shot)) > 0
+    app.click(editor, 12, shot.height - 20)  # the blank corner: the window one types into
     app.key(editor, *(["Tab"] if on_a_field else ["Tab", "Tab"]))
+
+    def on_title() -> None:  # the keys reach the editor: its Title box has the focus ring
+        shot = window_shot(harness, editor)
+        if not shot.share(FOCUS_RING, whole(shot)):
+            raise NotYet("no field of the editor has the keyboard")
+
+    harness.evidence.wait(on_title, STEP_TIMEOUT, "the keyboard to reach the meeting editor")
     app.type(editor, title)
     app.key(editor, "Tab", "Tab")
     app.type(editor, "Village hall")
