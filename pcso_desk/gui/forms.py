@@ -213,7 +213,7 @@ class CalendarButton(QToolButton):
         shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
         shortcut.activated.connect(self.open)
         self._label = label
-        self.popup: QCalendarWidget | None = None  # made when opened, gone when closed
+        self.popup: QCalendarWidget | None = None
 
     def _typed(self) -> tuple[date | None, str]:
         """The date already in the box (if it reads as one) and its time part."""
@@ -228,27 +228,20 @@ class CalendarButton(QToolButton):
             return None, ""
 
     def open(self) -> None:
-        if self.popup is not None:
-            return
-        popup = QCalendarWidget(self)
-        popup.setWindowFlags(Qt.WindowType.Popup)
-        popup.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        popup.setAccessibleName(f"{self._label} calendar")
-        popup.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
-        popup.setGridVisible(True)
-        popup.activated.connect(self._chosen)
-        popup.clicked.connect(self._chosen)
-        popup.destroyed.connect(self._closed)
+        if self.popup is None:  # made on first use: most forms never open it
+            self.popup = QCalendarWidget(self)
+            self.popup.setWindowFlags(Qt.WindowType.Popup)
+            self.popup.setAccessibleName(f"{self._label} calendar")
+            self.popup.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
+            self.popup.setGridVisible(True)
+            self.popup.activated.connect(self._chosen)
+            self.popup.clicked.connect(self._chosen)
         day, _time = self._typed()
         shown = day or datetime.now(LONDON).date()
-        popup.setSelectedDate(QDate(shown.year, shown.month, shown.day))
-        popup.move(self._box.mapToGlobal(self._box.rect().bottomLeft()))
-        self.popup = popup
-        popup.show()
-        popup.setFocus()
-
-    def _closed(self) -> None:
-        self.popup = None
+        self.popup.setSelectedDate(QDate(shown.year, shown.month, shown.day))
+        self.popup.move(self._box.mapToGlobal(self._box.rect().bottomLeft()))
+        self.popup.show()
+        self.popup.setFocus()
 
     def _chosen(self, day: QDate) -> None:
         _old, clock = self._typed()
@@ -256,7 +249,7 @@ class CalendarButton(QToolButton):
         if self._with_time:
             text = f"{text} {clock}" if clock else f"{text} "
         if self.popup is not None:
-            self.popup.close()
+            self.popup.hide()
         self._box.setText(text)
         self._box.setFocus()
         self._box.end(False)  # a date and time without its time: the time is typed next

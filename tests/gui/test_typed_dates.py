@@ -116,3 +116,17 @@ def test_what_is_typed_while_the_editor_loads_is_kept(
     qtbot.waitUntil(lambda: editor.ready)
     assert editor.form.editors["venue"].input.text() == "Village hall"
     assert editor.form.editors["title"].input.text() == "Held"  # the record still shown
+
+
+def test_the_calendar_button_opens_on_the_date_typed(qtbot, desk, services, world) -> None:  # type: ignore[no-untyped-def]
+    editor = new_meeting(qtbot, desk)
+    starts = editor.form.editors["starts_at"]
+    real_input.type_text(starts.input, "2 Dec 2026 19:00")
+    real_input.click(starts.calendar)
+    qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), QCalendarWidget))
+    calendar = QApplication.activePopupWidget()
+    assert isinstance(calendar, QCalendarWidget)
+    assert calendar.selectedDate() == QDate(2026, 12, 2)
+    real_input.press_in_window(editor, Qt.Key.Key_Escape)  # closes the calendar only
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is None)
+    assert editor.isVisible() and starts.input.text() == "2 Dec 2026 19:00"
