@@ -186,13 +186,16 @@ def _split_time(text: str, words: str) -> tuple[str, time | None]:
 def read_datetime(text: str, now: datetime) -> datetime:
     """The moment `text` names, counted from `now` (local wall time); NotADate says why not.
 
-    A date without a time is refused: a meeting "on Friday" has no hour to keep.
+    A date typed without a time is refused: a meeting "on Friday" has no hour to keep. An
+    ISO date alone ("2026-12-02", as older files and stations write it) is its midnight.
     """
     words = _plain(text)
     if not words:
         raise NotADate("No date and time was given.")
     if words == "now":
         return now.replace(second=0, microsecond=0)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", words):  # ISO, as a file or a station writes it
+        return datetime.combine(_day_part(text, words, now.date()) or now.date(), time())
     iso = words.replace(" ", "T", 1)
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}t\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:?\d{2}|z)?", iso):
         try:

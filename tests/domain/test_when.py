@@ -55,6 +55,7 @@ def test_dates_read_as_people_write_them(typed: str, day: date) -> None:
         ("now", datetime(2026, 12, 7, 13, 55)),
         ("2026-12-02 19:00", datetime(2026, 12, 2, 19, 0)),  # ISO stays accepted
         ("2026-12-02T19:00", datetime(2026, 12, 2, 19, 0)),
+        ("2026-12-02", datetime(2026, 12, 2, 0, 0)),  # an ISO date alone: its midnight
         ("2026-12-02T19:00:00+00:00", datetime(2026, 12, 2, 19, 0, tzinfo=UTC)),
     ],
 )
