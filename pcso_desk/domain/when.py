@@ -196,7 +196,7 @@ def read_datetime(text: str, now: datetime) -> datetime:
         return now.replace(second=0, microsecond=0)
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", words):  # ISO, as a file or a station writes it
         return datetime.combine(_day_part(text, words, now.date()) or now.date(), time())
-    iso = words.replace(" ", "T", 1)
+    iso = words.replace(" ", "t", 1)  # casefolded: "2026-12-02t19:00"
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}t\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:?\d{2}|z)?", iso):
         try:
             return datetime.fromisoformat(text.strip().replace(" ", "T", 1))

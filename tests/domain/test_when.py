@@ -56,6 +56,9 @@ def test_dates_read_as_people_write_them(typed: str, day: date) -> None:
         ("2026-12-02 19:00", datetime(2026, 12, 2, 19, 0)),  # ISO stays accepted
         ("2026-12-02T19:00", datetime(2026, 12, 2, 19, 0)),
         ("2026-12-02", datetime(2026, 12, 2, 0, 0)),  # an ISO date alone: its midnight
+        ("2026-12-02 19:00:30", datetime(2026, 12, 2, 19, 0, 30)),  # as a station writes it
+        ("2026-12-02 19:00:30.250000", datetime(2026, 12, 2, 19, 0, 30, 250000)),
+        ("2026-12-02T19:00:00Z", datetime(2026, 12, 2, 19, 0, tzinfo=UTC)),
         ("2026-12-02T19:00:00+00:00", datetime(2026, 12, 2, 19, 0, tzinfo=UTC)),
     ],
 )
