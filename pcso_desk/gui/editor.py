@@ -130,7 +130,9 @@ class RecordEditor(QDialog):
         self.reject()
 
     def _fill(self, values: dict[str, Any]) -> None:
+        typed = self.form.typed_values()  # typed while the record was loading
         self.set_values(values)
+        self.form.set_values(typed)
         draft = self.desk.drafts.load(self.draft_key)
         if (
             draft

@@ -7,8 +7,11 @@ from datetime import date, datetime
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
+    QCalendarWidget,
     QCheckBox,
     QComboBox,
     QFormLayout,
@@ -18,12 +21,14 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from pcso_desk.domain.kinds import Field
 from pcso_desk.domain.schedule import LONDON
+from pcso_desk.domain.when import NotADate, read_date, read_datetime
 from pcso_desk.gui.widgets import line_edit_of
 
 Check = Callable[[str, Any], str | None]
@@ -38,9 +43,9 @@ def to_text(value: Any, kind: str) -> str:
     if value is None:
         return ""
     if kind == "datetime" and isinstance(value, datetime):
-        return value.astimezone(LONDON).strftime("%Y-%m-%d %H:%M")
+        return value.astimezone(LONDON).strftime(DATETIME_SHOWN)  # day first, as in the UK
     if kind == "date" and isinstance(value, date):
-        return value.isoformat()
+        return value.strftime(DATE_SHOWN)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(getattr(value, "value", value))
@@ -68,7 +73,11 @@ class FieldEditor(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        layout.addWidget(self.input)
+        if isinstance(self.input, QLineEdit) and spec.kind in ("date", "datetime"):
+            self.calendar = CalendarButton(self.input, spec.kind == "datetime", spec.label)
+            layout.addWidget(row(self.input, self.calendar))
+        else:
+            layout.addWidget(self.input)
         layout.addWidget(self.error)
 
     def _make_input(self, options: Sequence[tuple[str, str]]) -> QWidget:
@@ -183,7 +192,75 @@ class FieldEditor(QWidget):
         self.input.style().polish(self.input)
 
 
-_PLACEHOLDERS = {"date": "YYYY-MM-DD", "datetime": "YYYY-MM-DD HH:MM"}
+DATE_SHOWN = "%d/%m/%Y"
+DATETIME_SHOWN = "%d/%m/%Y %H:%M"
+_PLACEHOLDERS = {
+    "date": "e.g. 02/12/2026, today, Friday",
+    "datetime": "e.g. 02/12/2026 19:00, today 14:30, Friday 19:00",
+}
+
+
+class CalendarButton(QToolButton):
+    """Opens a month calendar under a date box (also Alt+Down in the box); the day clicked
+    (or chosen with the arrows and Enter) goes into the box day first, keeping a typed time."""
+
+    def __init__(self, box: QLineEdit, with_time: bool, label: str) -> None:
+        super().__init__()
+        self._box = box
+        self._with_time = with_time
+        self.setText("Calendar")
+        self.setAccessibleName(f"Choose {label.lower()} from a calendar")
+        self.setToolTip(f"Choose {label.lower()} from a calendar (Alt+Down in the box)")
+        # Part of the date box, as a drop-down's arrow is: Tab goes from field to field, and
+        # the keyboard opens the calendar with Alt+Down in the box.
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setFocusProxy(box)
+        self.clicked.connect(self.open)
+        shortcut = QShortcut(QKeySequence("Alt+Down"), box)
+        shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+        shortcut.activated.connect(self.open)
+        self._label = label
+        self.popup: QCalendarWidget | None = None
+
+    def _typed(self) -> tuple[date | None, str]:
+        """The date already in the box (if it reads as one) and its time part."""
+        text = self._box.text()
+        now = datetime.now(LONDON).replace(tzinfo=None)
+        try:
+            if self._with_time:
+                moment = read_datetime(text, now)
+                return moment.date(), f"{moment:%H:%M}"
+            return read_date(text, now.date()), ""
+        except NotADate:
+            return None, ""
+
+    def open(self) -> None:
+        if self.popup is None:  # made on first use: most forms never open it
+            self.popup = QCalendarWidget(self)
+            self.popup.setWindowFlags(Qt.WindowType.Popup)
+            self.popup.setAccessibleName(f"{self._label} calendar")
+            self.popup.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
+            self.popup.setGridVisible(True)
+            self.popup.activated.connect(self._chosen)
+            self.popup.clicked.connect(self._chosen)
+        day, _time = self._typed()
+        shown = day or datetime.now(LONDON).date()
+        self.popup.setSelectedDate(QDate(shown.year, shown.month, shown.day))
+        self.popup.move(self._box.mapToGlobal(self._box.rect().bottomLeft()))
+        self.popup.show()
+        self.popup.setFocus()
+
+    def _chosen(self, day: QDate) -> None:
+        _old, clock = self._typed()
+        text = date(day.year(), day.month(), day.day()).strftime(DATE_SHOWN)
+        if self._with_time:
+            text = f"{text} {clock}" if clock else f"{text} "
+        if self.popup is not None:
+            self.popup.hide()
+        self._box.setText(text)
+        self._box.setFocus()
+        self._box.end(False)  # a date and time without its time: the time is typed next
+
 
 Lookup = Callable[[str, Callable[[list[tuple[str, str]]], None]], None]
 
@@ -210,6 +287,52 @@ class RecordPicker(QComboBox):
         self._timer = QTimer(self, singleShot=True, interval=150)
         self._timer.timeout.connect(self._search)
         self._edit.textEdited.connect(lambda _text: self._timer.start())
+        self._arrowed = False  # the person moved through the matches with the arrow keys
+        self.view().installEventFilter(self)  # after the drop-down's own filter: runs first
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """While the matches are open, keys typed still go into the box, and Tab moves on.
+
+        A drop-down's list takes the keyboard while it is open: without this, a pause while
+        typing a name opened it and the next keys went to the list (lost), and Tab did nothing.
+        Tab picks the match the arrow keys moved to, or leaves the typed text as it is.
+        """
+        if watched is not self.view() or event.type() != QEvent.Type.KeyPress:
+            return super().eventFilter(watched, event)
+        assert isinstance(event, QKeyEvent)
+        key = event.key()
+        if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+            index = self.view().currentIndex()
+            picked = self._arrowed and index.isValid()
+            self.hidePopup()
+            if picked:
+                self.setCurrentIndex(index.row())
+            self.setFocus(Qt.FocusReason.TabFocusReason)
+            forward = (
+                key == Qt.Key.Key_Tab and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            )
+            self.focusNextPrevChild(forward)
+            return True
+        if key in (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown):
+            self._arrowed = True
+            return False
+        editing = key in (
+            Qt.Key.Key_Backspace,
+            Qt.Key.Key_Delete,
+            Qt.Key.Key_Left,
+            Qt.Key.Key_Right,
+            Qt.Key.Key_Home,
+            Qt.Key.Key_End,
+        )
+        typed = event.text() and event.text().isprintable()
+        plain = not event.modifiers() & ~(
+            Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
+        )
+        if (editing or typed) and plain:
+            self.hidePopup()
+            QApplication.sendEvent(self._edit, event)
+            return True
+        return False
 
     def _search(self) -> None:
         typed = self._edit.text()
@@ -227,6 +350,7 @@ class RecordPicker(QComboBox):
         self._edit.setText(typed)
         self.blockSignals(False)
         if found:
+            self._arrowed = False
             self.showPopup()
 
     def set_choice(self, record_id: str | None, label: str) -> None:
@@ -258,6 +382,8 @@ class RecordForm(QWidget):
     ) -> None:
         super().__init__()
         self._check = check
+        self._filling = False
+        self.typed: set[str] = set()  # the fields the person has changed
         self.editors: dict[str, FieldEditor] = {}
         layout = QFormLayout(self)
         layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -270,6 +396,8 @@ class RecordForm(QWidget):
             self.editors[spec.key] = editor
 
     def _field_changed(self, key: str) -> None:
+        if not self._filling:
+            self.typed.add(key)
         editor = self.editors[key]
         editor.show_error(self._check(key, editor.value()))
         self.changed.emit()
@@ -289,11 +417,24 @@ class RecordForm(QWidget):
         return {key: editor.value() for key, editor in self.editors.items()}
 
     def set_values(self, values: dict[str, Any]) -> None:
-        for key, value in values.items():
-            if key in self.editors:
-                self.editors[key].set_value(value, str(values.get(f"{key}_label") or ""))
+        self._filling = True
+        try:
+            for key, value in values.items():
+                if key in self.editors:
+                    self.editors[key].set_value(value, str(values.get(f"{key}_label") or ""))
+        finally:
+            self._filling = False
         for editor in self.editors.values():
             editor.show_error(None)
+
+    def typed_values(self) -> dict[str, Any]:
+        """What the person typed or chose so far (not what a load or a draft put in): kept
+        when the record arrives after the form was shown, so no keystroke is lost."""
+        return {
+            key: editor.value()
+            for key, editor in self.editors.items()
+            if key in self.typed and editor.spec.kind != "pick"
+        }
 
     def show_error(self, key: str | None, message: str) -> bool:
         """Put a save error next to its field; False if it belongs to no field here."""

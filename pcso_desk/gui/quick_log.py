@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
@@ -28,8 +29,10 @@ from pcso_desk.domain.consent import contact_stop
 from pcso_desk.domain.enums import Channel, IssueCategory
 from pcso_desk.domain.errors import ValidationError
 from pcso_desk.domain.kinds import choices_of
+from pcso_desk.domain.schedule import LONDON
+from pcso_desk.domain.when import NotADate, read_datetime
 from pcso_desk.gui.desk import Desk
-from pcso_desk.gui.forms import RecordPicker, not_picked
+from pcso_desk.gui.forms import RecordPicker
 from pcso_desk.gui.widgets import completer_of, line_edit_of
 from pcso_desk.services.api import Services
 from pcso_desk.services.values import ListQuery, LoggedEngagement
@@ -38,12 +41,22 @@ Clock = Callable[[], datetime]
 DRAFT_KEY = "quick-log"
 DRAFT_DELAY_MS = 300
 ERROR_INK = "#b3261e"
+# A few minutes' grace: the station PC's clock and the officer's watch need not agree.
+FUTURE_GRACE = timedelta(minutes=5)
 # Number keys tick issues: 1-9 for the first nine categories, 0 for the tenth ("Other").
 ISSUE_KEYS = "1234567890"
 
 
 def now_utc() -> datetime:
     return datetime.now(UTC)
+
+
+def not_picked(typed: str) -> str:
+    """One sentence for a name typed in the contact box but not picked from its matches."""
+    return (
+        f"'{typed}' is not picked from the contacts: choose them from the list that shows as "
+        "you type, add them as a new contact, or clear the box."
+    )
 
 
 def load_choices(services: Services) -> tuple[list[tuple[str, str]], str | None]:
@@ -145,6 +158,7 @@ class QuickLogDialog(QDialog):
         self.desk = desk
         self._now = now
         self._saving = False
+        self._occurred: datetime | None = None
         self.logged: list[LoggedEngagement] = []
         self.setWindowTitle("Log engagement")
         self.setAccessibleName("Log engagement")
@@ -159,8 +173,10 @@ class QuickLogDialog(QDialog):
             self.contact.currentIndexChanged,
             self.issues.itemChanged,
             self.summary.textChanged,
+            self.when.textChanged,
         ):
             signal.connect(self._changed)
+        self.contact.editTextChanged.connect(lambda _text: self.add_contact.hide())
         desk.runner.run(lambda: load_choices(desk.services), self._fill_choices, guard=self)
 
     # -- building ---------------------------------------------------------------------------
@@ -183,10 +199,19 @@ class QuickLogDialog(QDialog):
         self.summary.setTabChangesFocus(True)
         self.summary.setPlaceholderText("What was said or done, in a line or two")
         self.summary.setFixedHeight(84)
+        self.when = QLineEdit()
+        self.when.setAccessibleName("When (blank: now)")
+        self.when.setPlaceholderText("now — or e.g. earlier today 14:30, yesterday 09:00")
+        self.when.setToolTip("When it happened; leave blank for now")
         self.status = QLabel(" ")
         self.status.setObjectName("formMessage")
         self.status.setAccessibleName("Status")
         self.status.setWordWrap(True)
+        self.add_contact = QPushButton()
+        self.add_contact.setAccessibleName("Add as a new contact")
+        self.add_contact.setAutoDefault(False)
+        self.add_contact.clicked.connect(self._add_contact)
+        self.add_contact.hide()
 
     def _make_buttons(self) -> None:
         self.log_button = QPushButton("&Log")
@@ -212,6 +237,7 @@ class QuickLogDialog(QDialog):
             ("C&ontact", self.contact),
             ("&Issues", self.issues),
             ("&Summary *", self.summary),
+            ("Ti&me", self.when),
         ):
             label = QLabel(text)
             label.setBuddy(widget)
@@ -225,7 +251,11 @@ class QuickLogDialog(QDialog):
         buttons.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        offer = QHBoxLayout()  # under the sentence that says the name is not picked
+        offer.addWidget(self.add_contact)
+        offer.addStretch(1)
         layout.addWidget(self.status)
+        layout.addLayout(offer)
         layout.addLayout(buttons)
         self.issues.setFixedHeight(self.issues.sizeHintForRow(0) * self.issues.count() + 6)
         self.resize(520, self.sizeHint().height())
@@ -234,7 +264,8 @@ class QuickLogDialog(QDialog):
             (self.channel, self.contact),
             (self.contact, self.issues),
             (self.issues, self.summary),
-            (self.summary, self.log_button),
+            (self.summary, self.when),
+            (self.when, self.log_button),
             (self.log_button, self.close_button),
         ):
             QWidget.setTabOrder(first, second)
@@ -280,6 +311,7 @@ class QuickLogDialog(QDialog):
             self.channel.setCurrentIndex(index)
         self.issues.choose(list(draft.get("issues") or []))
         self.summary.setPlainText(str(draft.get("summary") or ""))
+        self.when.setText(str(draft.get("when") or ""))
         self._say("Your earlier entry is back; check it and log it.")
 
     def _changed(self) -> None:
@@ -291,6 +323,7 @@ class QuickLogDialog(QDialog):
             contact = {
                 "contact_id": self.contact.value(),
                 "contact_label": self.contact.currentText(),
+                "when": self.when.text(),
             }
             self.desk.drafts.save(DRAFT_KEY, "Log engagement", {**values, **contact})
 
@@ -301,9 +334,19 @@ class QuickLogDialog(QDialog):
         typed = self.contact.currentText().strip()
         if contact is None and typed:
             # A name typed but not picked is never dropped without a word: the officer picks
-            # the person, adds them as a contact, or clears the box to log without one.
+            # the person, adds them as a new contact (offered here), or clears the box.
             self._say(not_picked(typed), error=True)
+            shown = typed.replace("&", "&&")  # a name's "&" is no shortcut key
+            self.add_contact.setText(f"&Add ‘{shown}’ as a new contact")
+            self.add_contact.show()
+            QTimer.singleShot(0, self, self._fit)
             self.contact.setFocus()
+            return
+        try:
+            self._occurred = self._when()
+        except NotADate as refused:
+            self._say(f"Time: {refused.message}", error=True)
+            self.when.setFocus()
             return
         self._saving = True
         self.log_button.setEnabled(False)
@@ -315,6 +358,40 @@ class QuickLogDialog(QDialog):
         self.desk.runner.run(
             lambda: contacts.get(contact), self._check_consent, self._failed, guard=self
         )
+
+    def _when(self) -> datetime:
+        """When it happened: now if the time is left blank, else the time typed (UK time)."""
+        now = self._now()
+        typed = self.when.text().strip()
+        if not typed:
+            return now
+        local = read_datetime(typed, now.astimezone(LONDON).replace(tzinfo=None))
+        moment = local if local.tzinfo else local.replace(tzinfo=LONDON)
+        if moment > now + FUTURE_GRACE:
+            raise NotADate(f"'{typed}' is later than now; log an engagement once it has happened.")
+        return moment
+
+    def _add_contact(self) -> None:
+        """Add the typed name as a new contact (in the chosen ward), pick it, then log."""
+        typed = self.contact.currentText().strip()
+        if not typed or self._saving:
+            return
+        self.add_contact.hide()
+        self._say(f"Adding {typed} as a new contact…")
+        values: dict[str, Any] = {"name": typed}
+        if self.ward.value():
+            values["ward_id"] = self.ward.value()
+        contacts = self.desk.services.contacts
+        self.desk.write(
+            lambda: contacts.create(values),
+            lambda changes: self._contact_added(str(changes.created[0]), typed),
+            self._failed,
+            guard=self,
+        )
+
+    def _contact_added(self, contact_id: str, name: str) -> None:
+        self.contact.set_choice(contact_id, name)
+        self.save()
 
     def _check_consent(self, record: dict[str, Any]) -> None:
         """Warn, before logging, when the person's consent stops the team contacting them:
@@ -332,7 +409,7 @@ class QuickLogDialog(QDialog):
         self._log(str(record["id"]))
 
     def _log(self, contact: str | None) -> None:
-        values = {**self.values(), "occurred_at": self._now()}
+        values = {**self.values(), "occurred_at": self._occurred}
         contacts = [contact] if contact else []
         self._say("Logging…")
         self.desk.write(
@@ -372,15 +449,47 @@ class QuickLogDialog(QDialog):
         self.contact.setEditText("")
         self.issues.choose([])
         self.summary.clear()
+        self.when.clear()
+        self.add_contact.hide()
         self._draft_timer.stop()
         self.contact.setFocus()
 
     def _say(self, text: str, error: bool = False) -> None:
+        """A line under the form: red and bold only for what needs fixing; otherwise (Logged.,
+        Checking…) in the calm ink of a note."""
         self.status.setText(text)
+        self.status.setObjectName("formMessage" if error else "formNote")
         self.status.setStyleSheet(f"color: {ERROR_INK}; font-weight: bold;" if error else "")
+        self.status.style().unpolish(self.status)
+        self.status.style().polish(self.status)
+        QTimer.singleShot(0, self, self._fit)
+
+    def _fit(self) -> None:
+        """Grow to show a message that wraps onto more lines (Qt's layout does not count a
+        wrapped label's height when it sets the dialog's minimum, so it would squeeze the
+        issue list instead)."""
+        layout = self.layout()
+        if layout is None:
+            return
+        needed = layout.totalHeightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)
+
+    def unsaved(self) -> bool:
+        """Something typed for this engagement (ward and channel are kept between entries)."""
+        return bool(
+            self.summary.toPlainText().strip()
+            or self.contact.currentText().strip()
+            or self.issues.chosen()
+            or self.when.text().strip()
+        )
 
     def reject(self) -> None:
-        """Close or Escape: the user chose to drop what was typed (as in the record editor)."""
+        """Close or Escape: with an entry half typed, the officer is asked first; yes drops it
+        (and its draft), as the record editor does."""
+        question = "Close without logging the engagement you have typed? It will be lost."
+        if self.unsaved() and not self.desk.ask(self, "Unsaved engagement", question):
+            return
         self._draft_timer.stop()
         self.desk.drafts.discard(DRAFT_KEY)
         super().reject()

@@ -121,7 +121,7 @@ def test_check_in_moves_next_due(qtbot, desk, services, world) -> None:  # type:
     dialog = open_dialog(qtbot, detail, detail.checkin_button)
     checked = TODAY - timedelta(days=2)
     when = dialog.form.editors["checked_on"].input
-    assert when.text() == TODAY.isoformat()
+    assert when.text() == TODAY.strftime("%d/%m/%Y")  # day first, as in the UK
     real_input.press(when, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     real_input.type_text(when, checked.isoformat())  # over the selected date
     real_input.type_text(dialog.form.editors["safety_score"].input, "2")

@@ -76,7 +76,7 @@ def test_agree_a_priority_reviewed_three_months_on(qtbot, desk, services, world)
     assert "agreed_on" not in editors  # the meeting dates it
     assert editors["neighbourhood_id"].value() == world.neighbourhood
     assert editors["ward_id"].value() == world.ward  # the meeting's only ward
-    assert editors["review_on"].value() == "2026-06-10"  # three months on, shown before saving
+    assert editors["review_on"].value() == "10/06/2026"  # three months on, shown before saving
     real_input.type_text(editors["title"].input, "Speeding on Station Road")
     real_input.type_text(editors["public_wording"].input, "Tackle speeding near the school.")
     button = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)

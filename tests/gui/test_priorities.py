@@ -91,7 +91,7 @@ def test_add_action_appears_in_the_timeline(qtbot, desk, services, world) -> Non
     qtbot.waitExposed(dialog)
     qtbot.waitUntil(lambda: dialog.ready)  # type: ignore[attr-defined]
     editors = dialog.form.editors  # type: ignore[attr-defined]
-    assert editors["action_on"].input.text() == "2026-03-20"
+    assert editors["action_on"].input.text() == "20/03/2026"
     real_input.clear_and_type(editors["action_on"].input, "2026-03-18")
     text = "We patrolled the skate park every Friday."
     real_input.type_text(editors["public_text"].input, text)
@@ -143,7 +143,7 @@ def test_drop_review_ends_the_priority(qtbot, desk, services, world) -> None:  #
     screen = show_screen(qtbot, desk)
     detail = open_priority(qtbot, screen, priority)
 
-    review(qtbot, detail, drop=True, reason="No reports since January.", on="2026-03-19")
+    review(qtbot, detail, drop=True, reason="No reports since January.", on="19/03/2026")
 
     qtbot.waitUntil(lambda: detail.review_box.decision.text().startswith("Last review: Dropped"))
     assert detail.review_box.decision.text() == (
@@ -169,9 +169,11 @@ def test_a_review_needs_a_reason_and_a_date(qtbot, desk, services, world) -> Non
     assert dialog.isVisible()
     assert dialog.message.text() == "Say why the priority is being kept or dropped."
     real_input.type_text(dialog.reason, "No reports.")
-    real_input.clear_and_type(dialog.on, "19/03/2026")
+    real_input.clear_and_type(dialog.on, "31/02/2026")
     click_save(qtbot, dialog)
-    assert dialog.message.text() == "Enter the date of the decision as YYYY-MM-DD."
+    assert (
+        dialog.message.text() == "Date: '31/02/2026' is not a date: there is no 31 February 2026."
+    )
     qtbot.waitUntil(lambda: desk.runner.idle)
     assert services["priorities"].get(priority)["review_decision"] is None
 

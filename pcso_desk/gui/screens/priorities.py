@@ -30,9 +30,11 @@ from pcso_desk.domain.enums import PriorityStatus, ReviewDecision
 from pcso_desk.domain.errors import PcsoDeskError
 from pcso_desk.domain.permissions import Action
 from pcso_desk.domain.schedule import DueState
+from pcso_desk.domain.when import NotADate, read_date
 from pcso_desk.domain.wording import counted
 from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.editor import RecordEditor
+from pcso_desk.gui.forms import DATE_SHOWN
 from pcso_desk.gui.screens import definitions as d
 from pcso_desk.gui.screens.detail import DetailPane
 from pcso_desk.gui.screens.kins import london_today
@@ -193,6 +195,7 @@ class ReviewDialog(QDialog):
         super().__init__(parent)
         self.desk = desk
         self.priority_id = priority_id
+        self._today = today
         self.setWindowTitle(f"Record review — {title}")
         self.setAccessibleName("Record review")
         self.keep = QRadioButton("&Keep — review again in three months")
@@ -206,9 +209,9 @@ class ReviewDialog(QDialog):
         self.reason.setAccessibleName("Reason")
         self.reason.setTabChangesFocus(True)
         self.reason.setFixedHeight(80)
-        self.on = QLineEdit(today.isoformat())
+        self.on = QLineEdit(today.strftime(DATE_SHOWN))
         self.on.setAccessibleName("Date of the decision")
-        self.on.setPlaceholderText("YYYY-MM-DD")
+        self.on.setPlaceholderText("e.g. 02/12/2026, today, yesterday")
         self.message = QLabel()
         self.message.setObjectName("formMessage")
         self.message.setWordWrap(True)
@@ -244,9 +247,9 @@ class ReviewDialog(QDialog):
             self.reason.setFocus()
             return
         try:
-            on = date.fromisoformat(self.on.text().strip())
-        except ValueError:
-            self.message.setText("Enter the date of the decision as YYYY-MM-DD.")
+            on = read_date(self.on.text(), self._today)
+        except NotADate as refused:
+            self.message.setText(f"Date: {refused.message}")
             self.on.setFocus()
             return
         decision, priority_id = self.decision(), self.priority_id

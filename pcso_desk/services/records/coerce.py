@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -11,7 +12,9 @@ from sqlalchemy import Boolean, Date, Float, Integer, String, Text
 from sqlalchemy.sql.schema import Column
 from sqlalchemy.types import Enum as SaEnum
 
+from pcso_desk.domain import kinds
 from pcso_desk.domain.errors import ValidationError
+from pcso_desk.domain.when import NotADate, read_date, read_datetime
 from pcso_desk.store.types import JSONList, UTCDateTime
 
 LONDON = ZoneInfo("Europe/London")
@@ -37,17 +40,37 @@ def _as_enum(column: Column[Any], value: Any) -> enum.Enum:
         ) from None
 
 
+def field_label(column: Column[Any]) -> str:
+    """The label a form shows for the column ("Starts"), else its name made readable."""
+    table = str(getattr(column.table, "name", ""))
+    return _labels().get((table, column.name)) or label_of(column.name).capitalize()
+
+
+@cache
+def _labels() -> dict[tuple[str, str], str]:
+    declared = (getattr(kinds, name) for name in kinds.__all__)
+    return {
+        (kind.table, field.key): field.label
+        for kind in declared
+        if isinstance(kind, kinds.Kind)
+        for field in kind.fields
+    }
+
+
+def local_now() -> datetime:
+    """The station's wall clock (UK time, no zone): what "today" and "Friday" count from."""
+    return datetime.now(LONDON).replace(tzinfo=None)
+
+
 def _as_date(column: Column[Any], value: Any) -> date:
     if isinstance(value, datetime):
         return value.astimezone(LONDON).date() if value.tzinfo else value.date()
     if isinstance(value, date):
         return value
     try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ValidationError(
-            f"'{value}' is not a date for {label_of(column.name)}; use YYYY-MM-DD.", column.name
-        ) from None
+        return read_date(str(value), local_now().date())
+    except NotADate as refused:
+        raise ValidationError(f"{field_label(column)}: {refused.message}", column.name) from None
 
 
 def _as_datetime(column: Column[Any], value: Any) -> datetime:
@@ -55,12 +78,10 @@ def _as_datetime(column: Column[Any], value: Any) -> datetime:
         moment = value
     else:
         try:
-            moment = datetime.fromisoformat(str(value).strip())
-        except ValueError:
+            moment = read_datetime(str(value), local_now())
+        except NotADate as refused:
             raise ValidationError(
-                f"'{value}' is not a date and time for {label_of(column.name)}; "
-                "use YYYY-MM-DD HH:MM.",
-                column.name,
+                f"{field_label(column)}: {refused.message}", column.name
             ) from None
     # A time typed at a station PC without a zone is UK local time.
     return moment if moment.tzinfo else moment.replace(tzinfo=LONDON)
