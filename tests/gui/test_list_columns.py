@@ -52,7 +52,14 @@ def _drag_edge(header: QHeaderView, section: int, by: int) -> None:
 
 
 def _meeting(services, title: str) -> str:  # type: ignore[no-untyped-def]
-    values = {"meeting_type": "pact", "title": title, "venue": "Riverside Community Centre"}
+    from tests.factories import make_world
+
+    values = {
+        "meeting_type": "pact",
+        "title": title,
+        "venue": "Riverside Community Centre",
+        "neighbourhood_id": make_world(services).neighbourhood,  # a meeting needs its own
+    }
     return services.meetings.create({**values, "starts_at": utc(2026, 3, 17, 19)}).created[0]
 
 

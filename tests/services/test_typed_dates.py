@@ -29,7 +29,12 @@ def test_a_meeting_typed_day_first_saves_at_that_uk_time(services, world) -> Non
 
 def test_a_summer_time_is_uk_local(services, world) -> None:  # type: ignore[no-untyped-def]
     created = services.meetings.create(
-        {"meeting_type": "surgery", "title": "Surgery", "starts_at": "1/7/26 10:00"}
+        {
+            "meeting_type": "surgery",
+            "title": "Surgery",
+            "starts_at": "1/7/26 10:00",
+            "neighbourhood_id": world.neighbourhood,
+        }
     ).created[0]
     assert services.meetings.get(created)["starts_at"] == utc(2026, 7, 1, 9)  # BST
 
@@ -37,7 +42,12 @@ def test_a_summer_time_is_uk_local(services, world) -> None:  # type: ignore[no-
 def test_a_refusal_names_the_label_and_saves_nothing(services, world) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValidationError) as refused:
         services.meetings.create(
-            {"meeting_type": "pact", "title": "Never", "starts_at": "31/02/2026 19:00"}
+            {
+                "meeting_type": "pact",
+                "title": "Never",
+                "starts_at": "31/02/2026 19:00",
+                "neighbourhood_id": world.neighbourhood,
+            }
         )
     assert refused.value.message == (
         "Starts: '31/02/2026 19:00' is not a date: there is no 31 February 2026."
