@@ -8,6 +8,7 @@ happened from outside: window titles, the screen, and the store through `pcso-de
 from __future__ import annotations
 
 import csv
+import re
 import secrets
 from pathlib import Path
 
@@ -376,10 +377,12 @@ def test_ctrl_k_finds_a_victim_case_by_crime_ref_and_a_contact_by_a_postcode_wit
     app.type(main, reference)
     results = app.window(r"^Search results — ", timeout=STEP_TIMEOUT)
     window_shot(harness, results, "results-for-a-crime-reference")
-    app.key(main, "Return")  # the exact reference is the first hit
-    case = app.window(r"^Edit case", timeout=STEP_TIMEOUT)
-    app.key(case, "Escape")
-    closed(harness, r"^Edit case")
+    app.key(main, "Return")  # the exact reference is the first hit: its pane, ready to record
+    app.key(main, "space")  # the focused "Record contact" button, for the case found
+    record = app.window(rf"^Record contact — {re.escape(reference)}", timeout=STEP_TIMEOUT)
+    harness.evidence.screenshot("case-opened-from-search")  # Victim care, the case chosen
+    app.key(record, "Escape")
+    closed(harness, r"^Record contact")
 
     compact = postcode.replace(" ", "").lower()  # "al13ab" for "AL1 3AB"
     app.key(main, "ctrl+k")  # the box's text is selected: typing replaces it
