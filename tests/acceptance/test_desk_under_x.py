@@ -279,6 +279,22 @@ def give_the_team_an_overdue_case(data_dir: Path) -> None:
         _close(services.ctx.store)
 
 
+def wait_for_overdue_case_pane(harness: Harness, main: Window) -> None:
+    """Until Victim care shows an overdue case's pane (its pink "next contact due" box, on
+    the right half only; Today's pink section would span the window), so that the next key
+    reaches the pane's focused button."""
+
+    def case_pane_shown() -> None:
+        x, y, width, height = harness.x.geometry(main)
+        shot = harness.x.screenshot()
+        left = shot.share(OVERDUE_PAPER, (x + 200, y + 100, width // 2 - 250, height - 150))
+        right = shot.share(OVERDUE_PAPER, (x + width // 2 + 50, y + 100, width // 2 - 60, 300))
+        if left > 0.001 or right < 0.02:
+            raise NotYet(f"pink: {left:.1%} of the left half, {right:.1%} of the pane's top")
+
+    harness.evidence.wait(case_pane_shown, STEP_TIMEOUT, "the case's detail pane")
+
+
 def test_sergeants_today_shows_the_teams_overdue_victim_contacts_ready_to_record(
     harness: Harness, demo_store: Path
 ) -> None:
@@ -297,17 +313,7 @@ def test_sergeants_today_shows_the_teams_overdue_victim_contacts_ready_to_record
     app.key(main, "alt+v")  # Overdue &victim contacts: the list, on its first line
     app.key(main, "Return")  # opens the case in Victim care, "Record contact" focused
 
-    def case_pane_shown() -> None:
-        # Today's pink section spans the window; the case's pink "next contact due" box sits
-        # in the detail pane, on the right half only.
-        x, y, width, height = harness.x.geometry(main)
-        shot = harness.x.screenshot()
-        left = shot.share(OVERDUE_PAPER, (x + 200, y + 100, width // 2 - 250, height - 150))
-        right = shot.share(OVERDUE_PAPER, (x + width // 2 + 50, y + 100, width // 2 - 60, 300))
-        if left > 0.001 or right < 0.02:
-            raise NotYet(f"pink: {left:.1%} of the left half, {right:.1%} of the pane's top")
-
-    harness.evidence.wait(case_pane_shown, STEP_TIMEOUT, "the case's detail pane")
+    wait_for_overdue_case_pane(harness, main)
     harness.evidence.screenshot("case-opened-from-today")
     app.key(main, "space")  # the focused button: no click, no tab
     # The dialog the focused button opens, for the case the line named (its title says so;
@@ -348,19 +354,22 @@ def closed(world: Harness, title: str) -> None:
 
 
 def _a_case_and_a_postcode(demo_store: Path) -> tuple[str, str]:
-    """A victim case's crime reference and a postcode only one demo contact has, read from
+    """An overdue victim case's crime reference and a postcode only one demo contact has, read from
     the demo store before the app starts (the command line lists neither)."""
     from collections import Counter
+    from datetime import UTC, datetime
 
     from pcso_desk.services.values import ListQuery
     from tests.benchmarks.harness import open_signed_in
 
     services = open_signed_in(demo_store, "sergeant")
     try:
-        case = services["victim_cases"].page(ListQuery(limit=1)).rows[0]
+        cases = services["victim_cases"].page(ListQuery(limit=500)).rows
         contacts = services.contacts.page(ListQuery(limit=500)).rows
     finally:
         services.ctx.store.close()
+    now = datetime.now(UTC)
+    case = next(c for c in cases if c["next_contact_due"] and c["next_contact_due"] < now)
     counts = Counter(row["postcode"] for row in contacts if row["postcode"])
     postcode = next(code for code, seen in counts.items() if seen == 1)
     return str(case["crime_reference"]), str(postcode)
@@ -378,6 +387,7 @@ def test_ctrl_k_finds_a_victim_case_by_crime_ref_and_a_contact_by_a_postcode_wit
     results = app.window(r"^Search results — ", timeout=STEP_TIMEOUT)
     window_shot(harness, results, "results-for-a-crime-reference")
     app.key(main, "Return")  # the exact reference is the first hit: its pane, ready to record
+    wait_for_overdue_case_pane(harness, main)  # an overdue case (chosen so): its pane is pink
     app.key(main, "space")  # the focused "Record contact" button, for the case found
     record = app.window(rf"^Record contact — {re.escape(reference)}", timeout=STEP_TIMEOUT)
     harness.evidence.screenshot("case-opened-from-search")  # Victim care, the case chosen

@@ -78,7 +78,12 @@ def test_the_calendar_puts_the_day_in_front_of_the_typed_time(qtbot, desk, servi
 
 def test_a_saved_date_is_shown_day_first(qtbot, desk, services, world) -> None:  # type: ignore[no-untyped-def]
     services.meetings.create(
-        {"meeting_type": "pact", "title": "Held", "starts_at": utc(2026, 7, 1, 18)}
+        {
+            "meeting_type": "pact",
+            "title": "Held",
+            "starts_at": utc(2026, 7, 1, 18),
+            "neighbourhood_id": world.neighbourhood,
+        }
     )
     screen = meetings_screen(desk)
     qtbot.addWidget(screen)
@@ -103,7 +108,12 @@ def test_what_is_typed_while_the_editor_loads_is_kept(
 
     monkeypatch.setattr(services, "options", slow_options)
     meeting = services.meetings.create(
-        {"meeting_type": "pact", "title": "Held", "starts_at": utc(2026, 7, 1, 18)}
+        {
+            "meeting_type": "pact",
+            "title": "Held",
+            "starts_at": utc(2026, 7, 1, 18),
+            "neighbourhood_id": world.neighbourhood,
+        }
     ).created[0]
     screen = meetings_screen(desk)
     qtbot.addWidget(screen)
