@@ -171,6 +171,20 @@ class Hub:
             )
             return str(meta["hub_id"])
 
+    def epoch(self) -> tuple[str, int]:
+        """(what changes when the hub's database is restored from a dump or replaced, the
+        newest sequence number it holds). A restore recreates the database or its tables,
+        so their object ids change; a restore into tables kept as they were (data only)
+        shows as a sequence below what a station has already read."""
+        with self._connect() as conn:
+            database, table, newest = conn.execute(
+                text(
+                    "SELECT (SELECT oid FROM pg_database WHERE datname = current_database()), "
+                    "'hub_items'::regclass::oid, (SELECT coalesce(max(seq), 0) FROM hub_items)"
+                )
+            ).one()
+        return f"{database}:{table}", int(newest)
+
     def push(self, items: Sequence[Item], station_id: str) -> tuple[int, int]:
         """Merge `items` into the hub; (rows changed, conflicts found) — all or nothing."""
         changed = 0

@@ -354,3 +354,33 @@ def _hub_rows(url: str, sql: str) -> list[Any]:
             return list(conn.execute(text(sql)).scalars())
     finally:
         engine.dispose()
+
+
+def test_a_hub_restored_from_a_dump_is_noticed_and_every_station_ends_the_same(
+    pair: Any, pg_server: PgServer, tmp_path: Path
+) -> None:
+    a, b = pair
+    name = f"hub_{uuid.uuid4().hex}"
+    url = pg_server.create_database(name)
+    where = ("-h", "127.0.0.1", "-p", str(pg_server.port), "-U", "postgres")
+    _contact(a, "Ann Before")
+    _sync_all(url, a, b)
+    dump = pg_server.root / f"{name}.dump"
+    pg_server._run("pg_dump", *where, "-Fc", "-f", str(dump), name)  # the nightly backup
+    _contact(a, "Abe After")
+    _contact(b, "Bob After")
+    _sync_all(url, a, b)  # pushes the backup does not hold
+    pg_server._run("pg_restore", *where, "--clean", "-d", name, str(dump))  # the restore
+    _contact(a, "Amy Later")
+    a.sync.hub(url)  # more pushes, numbered again from where the backup left off
+    _sync_all(url, a, b)
+    everyone = {"Ann Before", "Abe After", "Bob After", "Amy Later"}
+    assert {row["name"] for row in a.contacts.page().rows} == everyone
+    assert _dump(a) == _dump(b)
+    # The hub holds everything again: a station joining now receives all of it.
+    c = _station(tmp_path / "c")
+    try:
+        c.sync.hub(url)
+        assert {row["name"] for row in c.contacts.page().rows} == everyone
+    finally:
+        c.ctx.store.close()

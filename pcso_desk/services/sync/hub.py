@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from pcso_desk.domain.hlc import Hlc
 from pcso_desk.domain.permissions import Action
-from pcso_desk.services.context import Changes, Context
+from pcso_desk.services.context import Changes, Context, meta_value, set_meta
 from pcso_desk.services.protection import audit, audit_witness, erasure
 from pcso_desk.services.sync.apply import apply_changes, integrity_message, journal
 from pcso_desk.services.sync.stations import ensure_identity
@@ -54,6 +54,8 @@ def hub_sync(ctx: Context, url: str, *, progress: Progress = _quiet) -> HubResul
     try:
         progress(f"Connecting to {hub.address}")
         hub_id = hub.prepare(me.team, me.station_id, me.name)
+        if _restored(ctx, hub, hub_id):
+            progress("The hub was restored from a backup: sending and reading everything again")
         pushed, hub_changed = _push(ctx, hub, hub_id, me.station_id, progress)
         _exchange_heads(ctx, hub, me.station_id)
         pulled, applied = _pull(ctx, hub, hub_id, progress)
@@ -79,6 +81,30 @@ def hub_sync(ctx: Context, url: str, *, progress: Progress = _quiet) -> HubResul
         applied.new_conflicts,
         applied.changed_ids(),
     )
+
+
+def _restored(ctx: Context, hub: Hub, hub_id: str) -> bool:
+    """Whether the hub was restored (or replaced) since this station last synced with it:
+    then this station's saved positions mean nothing there, so it sends everything it holds
+    and reads everything the hub holds (merging is idempotent), and the changes the hub lost
+    come back from whichever station has them."""
+    epoch, newest = hub.epoch()
+    key = f"{HUB_EPOCH_KEY}:{hub_id}"
+    _state(ctx, hub_id, hub.address)
+    with ctx.store.write() as session:
+        row = session.get(SyncHub, hub_id)
+        assert row is not None
+        saved = meta_value(session, key)
+        restored = saved is not None and (saved != epoch or newest < row.pulled_seq)
+        if restored:
+            row.pushed_through, row.pulled_seq = None, 0
+        set_meta(session, key, epoch)
+    if restored:
+        journal(ctx, f"the hub at {hub.address} was restored or replaced: sending and reading all")
+    return restored
+
+
+HUB_EPOCH_KEY = "hub_epoch"  # store meta, per hub id: the hub's epoch when last synced
 
 
 def _state(ctx: Context, hub_id: str, address: str) -> tuple[str | None, int]:
