@@ -88,7 +88,7 @@ def hub_engine(url: str) -> tuple[Engine, str]:
         raise HubError(
             "The hub address must be a PostgreSQL URL, like postgresql://user@host/database."
         )
-    parsed = parsed.set(drivername="postgresql+psycopg")
+    parsed = _verified_tls(parsed.set(drivername="postgresql+psycopg"))
     shown = parsed.render_as_string(hide_password=True)
     try:
         engine = create_engine(  # hide_parameters: errors never carry the changes' values
@@ -102,6 +102,29 @@ def hub_engine(url: str) -> tuple[Engine, str]:
             "This installation cannot reach a PostgreSQL hub (psycopg is missing)."
         ) from exc
     return engine, shown
+
+
+LOCAL_HOSTS = frozenset({"", "localhost", "127.0.0.1", "::1"})
+VERIFIED = "verify-full"  # libpq: encrypted, and the server's certificate and name checked
+
+
+def _verified_tls(url: Any) -> Any:
+    """A hub on another machine is reached only over TLS whose certificate and host name are
+    verified (`sslmode=verify-full`, the default given here); a hub on this machine (or its
+    Unix socket) as the URL says. Anything weaker is refused before a connection is made:
+    the stations' changes and the hub's password would cross the network readable."""
+    host = url.host or ""
+    if host in LOCAL_HOSTS or host.startswith("/"):
+        return url
+    mode = url.query.get("sslmode")
+    if mode is None:
+        return url.update_query_dict({"sslmode": VERIFIED})
+    if mode != VERIFIED:
+        raise HubError(
+            f"The hub at {host} must be reached over verified TLS: leave sslmode out of the "
+            f"address or set sslmode={VERIFIED}; nothing was sent."
+        )
+    return url
 
 
 class Hub:

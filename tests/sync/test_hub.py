@@ -384,3 +384,26 @@ def test_a_hub_restored_from_a_dump_is_noticed_and_every_station_ends_the_same(
         assert {row["name"] for row in c.contacts.page().rows} == everyone
     finally:
         c.ctx.store.close()
+
+
+def test_a_hub_on_another_machine_is_reached_only_over_verified_tls(pair: Any) -> None:
+    from pcso_desk.sync.hub import hub_engine
+
+    a, _b = pair
+    for weak in ("disable", "allow", "prefer", "require", "verify-ca"):
+        url = f"postgresql://pcso@hub.example.org/riverside?sslmode={weak}"
+        with pytest.raises(HubError, match="must be reached over verified TLS") as refused:
+            a.sync.hub(url)
+        assert refused.value.message.endswith("nothing was sent.")  # one sentence, one line
+        assert "\n" not in refused.value.message
+    engine, shown = hub_engine("postgresql://pcso:secret@hub.example.org/riverside")
+    try:
+        assert engine.url.query["sslmode"] == "verify-full"  # the default for another host
+        assert "secret" not in shown
+    finally:
+        engine.dispose()
+    local, _ = hub_engine("postgresql://pcso@127.0.0.1/riverside")  # this machine: as given
+    try:
+        assert "sslmode" not in local.url.query
+    finally:
+        local.dispose()
