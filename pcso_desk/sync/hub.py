@@ -46,6 +46,17 @@ MIGRATIONS = Path(__file__).with_name("hub_migrations")
 PUSH_LOCK = 7_277_274  # pg_advisory_xact_lock key: one push at a time, in sequence order
 CHUNK = 500
 CONNECT_TIMEOUT_S = 10
+# No station can stall the others: a session left idle inside a transaction (a laptop lid
+# closed mid-push, a process stopped) is ended by the server, releasing the push lock; a
+# statement is given up after minutes, not never; dead links are found by TCP keepalives.
+IDLE_IN_TRANSACTION_S = 20
+STATEMENT_TIMEOUT_S = 300
+SESSION_OPTIONS = (
+    f"-c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_S * 1000} "
+    f"-c statement_timeout={STATEMENT_TIMEOUT_S * 1000}"
+)
+KEEPALIVES = {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10,
+              "keepalives_count": 3}  # fmt: skip
 HEADS_KEY = "audit_heads"  # hub_meta: {station id: [seq, hash]}, the highest of each
 
 HUB_METADATA = MetaData()
@@ -93,7 +104,11 @@ def hub_engine(url: str) -> tuple[Engine, str]:
     try:
         engine = create_engine(  # hide_parameters: errors never carry the changes' values
             parsed,
-            connect_args={"connect_timeout": CONNECT_TIMEOUT_S},
+            connect_args={
+                "connect_timeout": CONNECT_TIMEOUT_S,
+                "options": SESSION_OPTIONS,
+                **KEEPALIVES,
+            },
             pool_pre_ping=True,
             hide_parameters=True,
         )

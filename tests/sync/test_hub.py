@@ -407,3 +407,36 @@ def test_a_hub_on_another_machine_is_reached_only_over_verified_tls(pair: Any) -
         assert "sslmode" not in local.url.query
     finally:
         local.dispose()
+
+
+def test_a_pusher_stopped_holding_the_lock_does_not_stall_the_team(pair: Any, hub_url: str) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import threading
+
+    a, b = pair
+    _sync_all(hub_url, a, b)  # the hub's schema is made
+    stalled = subprocess.Popen(
+        [sys.executable, "-m", "tests.sync.stalled_pusher", hub_url],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert stalled.stdout is not None and stalled.stdout.readline().strip() == "locked"
+        os.kill(stalled.pid, signal.SIGSTOP)  # a laptop lid closed mid-push
+        bob = _contact(b, "Bob Sample")
+        done: list[object] = []
+        syncing = threading.Thread(target=lambda: done.append(b.sync.hub(hub_url)))
+        syncing.start()
+        syncing.join(60)  # the server ends the stalled session; the push lock is free again
+        assert not syncing.is_alive() and done, "a stopped station held every other one"
+        a.sync.hub(hub_url)
+        assert bob in _live_ids(a, "contacts")
+    finally:
+        os.kill(stalled.pid, signal.SIGCONT)
+        stalled.kill()
+        stalled.wait(10)
+        if stalled.stdout is not None:
+            stalled.stdout.close()
