@@ -164,7 +164,7 @@ def _history(local: Item, incoming: Item, merged: Item) -> list[Item]:
 
 
 def history_item(table: str, row_id: str, name: str, value: Any, clock: str, side: Item) -> Item:
-    values = history_values(table, row_id, name, value, clock, _by(side, name))
+    values = history_values(table, row_id, name, value, clock, changed_by(side, name))
     return Item(
         HISTORY_TABLE, history_id(table, row_id, name, clock), values, history_clocks(clock)
     )
@@ -228,10 +228,10 @@ def _field_conflict(local: Item, incoming: Item, merged: Item, name: str) -> Con
         name,
         kept.values[name],
         kept.clock(name)[0],
-        _by(kept, name),
+        changed_by(kept, name),
         lost.values[name],
         lost.clock(name)[0],
-        _by(lost, name),
+        changed_by(lost, name),
     )
 
 
@@ -256,15 +256,15 @@ def _deletion_conflict(
             "",
             merged.values["deleted_at"],
             deleted_at,
-            _by(deleter, "deleted_at"),
+            changed_by(deleter, "deleted_at"),
             {n: editor.values[n] for n in unseen},
             edited_at,
-            _by(editor, unseen[0]),
+            changed_by(editor, unseen[0]),
         )
     ]
 
 
-def _by(item: Item, name: str) -> str | None:
+def changed_by(item: Item, name: str) -> str | None:
     """Who made the change to `name`: the item's last editor, when that was the same change."""
     if item.clock("updated_by")[0] == item.clock(name)[0]:
         value = item.values.get("updated_by")

@@ -68,7 +68,8 @@ class Erasure:
         return Changes("contacts", deleted=(self.contact_id,))
 
 
-def _blank(column: Any) -> Any:
+def blank_value(column: Any) -> Any:
+    """What an erasure leaves in a column: its default, else None or ''."""
     default = column.default
     if default is not None and default.is_scalar:
         return default.arg
@@ -87,7 +88,7 @@ def _erased_value(row: Any, name: str, now: datetime, today: date) -> Any:
         return min(row.left_on or today, today)
     if name == "status" and isinstance(row, m.VictimCase):
         return CaseStatus.CLOSED
-    return _blank(row.__table__.c[name])
+    return blank_value(row.__table__.c[name])
 
 
 def erase_row(ctx: Context, row: Any, now: datetime, today: date) -> bool:

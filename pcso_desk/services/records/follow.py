@@ -33,7 +33,7 @@ from pcso_desk.domain.permissions import Action
 from pcso_desk.domain.wording import counted
 from pcso_desk.services.context import Context
 from pcso_desk.services.protection import audit
-from pcso_desk.services.protection.erasure import erase_row
+from pcso_desk.services.protection.erasure import blank_value, erase_row
 from pcso_desk.services.records.specs import CONTACT_FILLABLE
 from pcso_desk.store import models as m
 from pcso_desk.store.base import utcnow
@@ -251,14 +251,9 @@ def _loaded(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _blank(column: Any) -> Any:
-    default = column.default
-    if default is not None and default.is_scalar:
-        value = default.arg
-        return json.dumps(value) if isinstance(value, list) else value
-    if default is not None and default.is_callable:
-        value = default.arg(None)
-        return json.dumps(value) if isinstance(value, list) else value
-    return None if column.nullable else ""
+    """What an erasure leaves in a column, as the store holds it (a list as JSON text)."""
+    value = blank_value(column)
+    return json.dumps(value) if isinstance(value, list) else value
 
 
 def _write(

@@ -29,6 +29,7 @@ from pcso_desk.store.base import utcnow
 from pcso_desk.store.clocks import keeps_history, synced_table
 from pcso_desk.store.history import BOOKKEEPING, HISTORY_TABLE
 from pcso_desk.sync.local import load_item, write_local_change
+from pcso_desk.sync.merge import changed_by
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def record_history(ctx: Context, kind: str, record_id: str) -> RecordHistory:
                     _field_label(kind, name),
                     _text(item.values[name]),
                     clock_time(now_clock),
-                    names.who(_by(item, name), now_clock),
+                    names.who(changed_by(item, name), now_clock),
                     True,
                     None,
                 )
@@ -208,10 +209,3 @@ def _is_code(stored: Any) -> bool:
 def _day(clock: str) -> str:
     moment = clock_time(clock)
     return "an unknown day" if moment is None else f"{moment:%Y-%m-%d %H:%M} UTC"
-
-
-def _by(item: Any, name: str) -> str | None:
-    if item.clock("updated_by")[0] == item.clock(name)[0]:
-        value = item.values.get("updated_by")
-        return None if value is None else str(value)
-    return None
