@@ -230,7 +230,11 @@ def test_an_action_is_changed_and_removed_from_the_timeline_by_keyboard(  # type
     with qtbot.waitSignal(dialog.saved, timeout=5000):  # type: ignore[attr-defined]
         click_save(qtbot, dialog)
     qtbot.waitUntil(lambda: "We spoke to the head teacher." in detail.timeline.toPlainText())
-    detail.on_link(f"remove:{first}")
+    real_input.click(detail.timeline)  # the older action's Remove: the fourth link
+    for _ in range(4):
+        real_input.press(detail.timeline, Qt.Key.Key_Tab)
+    assert detail.timeline.textCursor().selectedText() == "Remove"
+    real_input.press(detail.timeline, Qt.Key.Key_Return)
     assert "We spoke to the head teacher." in answers.questions[-1]
     qtbot.waitUntil(lambda: "head teacher" not in detail.timeline.toPlainText())
     left = [a["public_text"] for a in services["priority_actions"].page().rows]
