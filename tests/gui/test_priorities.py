@@ -237,8 +237,9 @@ def test_an_action_is_changed_and_removed_from_the_timeline_by_keyboard(  # type
     real_input.press(detail.timeline, Qt.Key.Key_Return)
     assert "We spoke to the head teacher." in answers.questions[-1]
     qtbot.waitUntil(lambda: "head teacher" not in detail.timeline.toPlainText())
-    left = [a["public_text"] for a in services["priority_actions"].page().rows]
-    assert left == ["We ticketed three cars."]
+    left = [(a["id"], a["public_text"]) for a in services["priority_actions"].page().rows]
+    assert [text for _, text in left] == ["We ticketed three cars."]
+    assert first not in [action for action, _ in left]  # the changed one is the one removed
     # The change and the removal are in the audit log as any change is.
     newest = [(e.action, e.kind) for e in services.audit.entries(limit=2)]
     assert newest == [("delete", "priority_actions"), ("change", "priority_actions")]
