@@ -86,6 +86,15 @@ class PgServer:
             "initdb", "-D", str(self.data), "--auth=trust", "--username=postgres",
             "--encoding=UTF8", "--no-locale", "--no-sync",
         )  # fmt: skip
+        # The `postgres` owner role signs in without a password (the tests' own); every other
+        # role (the stations') with its SCRAM password, as on a real hub.
+        hba = self.data / "pg_hba.conf"
+        hba.write_text(
+            "local all all trust\n"
+            "host all postgres 127.0.0.1/32 trust\n"
+            "host all all 127.0.0.1/32 scram-sha-256\n",
+            encoding="utf-8",
+        )
         # Registered before start so a crashed session still stops the server on exit.
         atexit.register(self.stop)
         for attempt in range(PORT_ATTEMPTS):

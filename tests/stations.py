@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,3 +43,35 @@ def dump(services: Services) -> Dump:
             rows = connection.exec_driver_sql(f'SELECT {quoted} FROM "{table.name}" ORDER BY id')
             found[table.name] = [tuple(row) for row in rows]
     return found
+
+
+def hub_team(owner_url: str, stations: Sequence[Services], folder: Path) -> None:
+    """Make `stations` one team on the hub at `owner_url`, as a keeper and officers would:
+    each station registers the others' identities, the keeper sets the hub up and gives each
+    station its own access file (`pcso-desk hub ...`), and each station joins with it."""
+    from pcso_desk.sync.hub_admin import HubKeeper
+    from pcso_desk.sync.hub_access import seal_access
+    from sqlalchemy.engine import make_url
+
+    folder.mkdir(parents=True, exist_ok=True)
+    team_of = {id(s): s.sync.status().team for s in stations}
+    for truster in stations:
+        for peer in stations:
+            if peer is not truster and team_of[id(peer)] == team_of[id(truster)]:
+                trust(truster, peer, folder)
+    keeper = HubKeeper(owner_url)
+    try:
+        for team in sorted(set(team_of.values())):
+            keeper.setup(team)
+        for services in stations:
+            public = services.sync.status()
+            card = folder / f"{services.ctx.station_id}.identity"
+            services.sync.write_identity(card)
+            identity = services.sync.read_identity(card)
+            role, password = keeper.add_station(identity)
+            url = make_url(owner_url).set(username=role, password=password)
+            access = folder / f"{public.station_id}.access"
+            access.write_bytes(seal_access(identity, url.render_as_string(hide_password=False)))
+            services.sync.join_hub(access)
+    finally:
+        keeper.close()

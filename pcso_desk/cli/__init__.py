@@ -13,6 +13,7 @@ from pcso_desk.cli import backup as cli_backup
 from pcso_desk.cli import common as cli_common
 from pcso_desk.cli import documents as cli_documents
 from pcso_desk.cli import history as cli_history
+from pcso_desk.cli import hub as cli_hub
 from pcso_desk.cli import maps as cli_maps
 from pcso_desk.cli import meetings as cli_meetings
 from pcso_desk.cli import packs as cli_packs
@@ -72,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="small: one district, a few seconds; county: 100,000 contacts, a few minutes",
     )  # fmt: skip
     commands.add_parser("check", help="integrity check and schema version")
+    cli_hub.add_parser(commands)
     _add_import(commands)
     _add_export(commands)
     cli_meetings.add_parsers(commands)
@@ -167,6 +169,8 @@ def run(args: argparse.Namespace, open_services: OpenServices, out: TextIO | Non
     _check_user_first(args, open_services)
     if args.command == "accounts":
         return cli_accounts.run(args, open_services, out or sys.stdout)
+    if args.command == "hub":
+        return cli_hub.run(args, out or sys.stdout)
     if args.command == "recover":
         return cli_accounts.run_recover(args, out or sys.stdout)
     if args.command == "history":

@@ -40,8 +40,13 @@ def add_parsers(commands: Any) -> None:
     )
     imported = actions.add_parser("import", help="merge a bundle from a trusted station")
     imported.add_argument("file", type=Path, metavar="FILE", help="the bundle file to read")
-    hub = actions.add_parser("hub", help="two-way sync with the team's PostgreSQL hub")
-    hub.add_argument("url", metavar="URL", help="e.g. postgresql://user@host/database")
+    hub = actions.add_parser("hub", help="two-way sync with the hub this station joined")
+    hub.add_argument(
+        "url", nargs="?", metavar="URL",
+        help="another address for this once (a station's own access, never the owner's)",
+    )  # fmt: skip
+    join = actions.add_parser("join-hub", help="keep the hub access file made for this station")
+    join.add_argument("file", type=Path, metavar="FILE", help="from pcso-desk hub add-station")
 
 
 def run(
@@ -72,6 +77,10 @@ def run(
         return _import(services, args, out)
     if args.sync_command == "hub":
         return _hub(services, args, out)
+    if args.sync_command == "join-hub":
+        address = services.sync.join_hub(args.file)
+        print(f"Joined the hub at {address}; sync with: pcso-desk sync hub", file=out)
+        return 0
     return _status(services.sync.status(), out)
 
 
@@ -133,10 +142,15 @@ def _import(services: Services, args: argparse.Namespace, out: TextIO) -> int:
 def _hub(services: Services, args: argparse.Namespace, out: TextIO) -> int:
     result = services.sync.hub(args.url)
     print(
-        f"Synced with {result.address}: sent {result.pushed} changes ({result.hub_changed} new "
-        f"there), received {result.pulled} ({result.changed} new here).",
+        f"Synced with {result.address}: sent {result.pushed} changes, received "
+        f"{result.pulled} ({result.changed} new here).",
         file=out,
     )
+    if result.set_aside:
+        print(
+            f"{result.set_aside} change(s) received were set aside (see pcso-desk sync status).",
+            file=out,
+        )
     if result.new_conflicts:
         print(
             f"{result.new_conflicts} conflict(s) need a sergeant's decision (Sync screen).",

@@ -1,50 +1,58 @@
-"""The central PostgreSQL hub: the same changes and merge rules as bundles, over the network.
+"""The central PostgreSQL hub, as a station uses it: a relay of sealed changes, per team.
 
-The hub keeps one row per record with its merged state and the hub sequence number of its
-last change. A station pushes its changes (merged into the hub's rows under one advisory
-lock, so sequence numbers become visible strictly in order and "everything after N" never
-skips a change) and pulls every row whose number is past the last one it saw. Its schema is
-created and upgraded by Alembic, like a station's store.
+The hub keeps, per team, each station's latest sealed state of each record (hub_seal.py:
+encrypted for the team, signed by the station) with a number from one sequence; it reads
+none of it and merges nothing. A push copies its rows into a temporary table without any
+lock, then takes its team's lock only to number them (and commits), so a team's numbers
+become visible strictly in order and "everything after N" never skips a change, while
+other teams, and pulls, never wait. A pull reads, page by page, the team's rows numbered
+past what the station last saw, leaving out its own. The station merges what it pulls with
+the same rules as bundles.
+
+A station signs in with its own role (hub_admin.py makes it); its rows are its team's only
+(row-level security). The schema is created and upgraded by `pcso-desk hub setup` with the
+owner role, never by a station: `hub_meta.interface` says which stations can use it, so a
+release that adds to the hub keeps the previous release's stations syncing.
 
 The hub is also a witness of each station's audit log: it keeps the highest head (seq,
-hash) each station has pushed, in one hub_meta row, and hands every station all of them.
+hash) each station has pushed (hub_heads) and hands every station of the team all of them.
 """
 
 from __future__ import annotations
 
-import json
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import (
-    BigInteger,
-    Column,
-    Connection,
-    DateTime,
-    Engine,
-    Index,
-    MetaData,
-    String,
-    Table,
-    Text,
-    create_engine,
-    text,
-)
+from sqlalchemy import Connection, Engine, MetaData, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from pcso_desk.domain.errors import PcsoDeskError
-from pcso_desk.sync.changes import ChangeError, Item, parse_item
-from pcso_desk.sync.merge import Conflict, merge
+from pcso_desk.domain.hlc import Hlc
+from pcso_desk.sync.changes import Item
+from pcso_desk.sync.hub_seal import (
+    PROTOCOL,
+    SealError,
+    new_team_key,
+    seal_item,
+    sign_page,
+    unwrap_team_key,
+    wrap_team_key,
+)
+from pcso_desk.sync.identity import PublicIdentity, StationIdentity
 
 VERSION_TABLE = "hub_alembic_version"
 MIGRATIONS = Path(__file__).with_name("hub_migrations")
-PUSH_LOCK = 7_277_274  # pg_advisory_xact_lock key: one push at a time, in sequence order
-CHUNK = 500
+TEAM_LOCK = 7_277_274  # pg_advisory_xact_lock key of the keeper's schema and role changes
+INTERFACE = 2  # hub_meta.interface: the hub schema this release's stations can use
+PAGE = 1000  # items per signed page of a push, and rows per page of a pull
+CLOCK_SLACK_S = 300  # a station whose clock is further from the hub's than this is refused
 CONNECT_TIMEOUT_S = 10
 # No station can stall the others: a session left idle inside a transaction (a laptop lid
 # closed mid-push, a process stopped) is ended by the server, releasing the push lock; a
@@ -57,32 +65,7 @@ SESSION_OPTIONS = (
 )
 KEEPALIVES = {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10,
               "keepalives_count": 3}  # fmt: skip
-HEADS_KEY = "audit_heads"  # hub_meta: {station id: [seq, hash]}, the highest of each
-
-HUB_METADATA = MetaData()
-Table(
-    "hub_meta",
-    HUB_METADATA,
-    Column("key", String(64), primary_key=True),
-    Column("value", Text, nullable=False),
-)
-Table(
-    "hub_items",
-    HUB_METADATA,
-    Column("tbl", String(64), primary_key=True),
-    Column("id", String(64), primary_key=True),
-    Column("body", Text, nullable=False),
-    Column("seq", BigInteger, nullable=False),
-    Column("pushed_by", String(64), nullable=False),
-    Index("ix_hub_items_seq", "seq"),
-)
-Table(
-    "hub_stations",
-    HUB_METADATA,
-    Column("station_id", String(64), primary_key=True),
-    Column("name", String(100), nullable=False),
-    Column("last_sync_at", DateTime(timezone=True)),
-)
+HUB_METADATA = MetaData()  # the schema is in hub_migrations (raw SQL: policies, functions)
 
 
 class HubError(PcsoDeskError):
@@ -100,6 +83,10 @@ def hub_engine(url: str) -> tuple[Engine, str]:
             "The hub address must be a PostgreSQL URL, like postgresql://user@host/database."
         )
     parsed = _verified_tls(parsed.set(drivername="postgresql+psycopg"))
+    return _engine(parsed)
+
+
+def _engine(parsed: Any) -> tuple[Engine, str]:
     shown = parsed.render_as_string(hide_password=True)
     try:
         engine = create_engine(  # hide_parameters: errors never carry the changes' values
@@ -142,17 +129,57 @@ def _verified_tls(url: Any) -> Any:
     return url
 
 
-class Hub:
-    """One open hub: prepare it, push changes into it, pull changes out of it."""
+@dataclass(frozen=True)
+class Joined:
+    """Who the hub says this sign-in is."""
 
-    def __init__(self, url: str) -> None:
+    hub_id: str
+    team: str
+    station_id: str
+
+
+@dataclass(frozen=True)
+class HubRow:
+    """One sealed change as the hub holds it."""
+
+    seq: int
+    table: str
+    id: str
+    sender: str
+    version: int
+    page: str
+    body: bytes
+
+
+@dataclass(frozen=True)
+class Pulled:
+    """One page of a pull: its rows, and the signed manifests of the pages they came in."""
+
+    rows: list[HubRow]
+    pages: dict[tuple[str, str], bytes]  # (sender, page) -> signed manifest
+    last: int  # the highest sequence number read
+
+
+class TrustedStations(Protocol):
+    """The stations this one has registered (sync/identity.py TrustStore)."""
+
+    def get(self, station_id: str) -> PublicIdentity | None: ...
+
+    def all(self) -> list[PublicIdentity]: ...
+
+
+class Hub:
+    """One open hub, as a station (or, for hub_admin, its keeper) signs in to it."""
+
+    def __init__(self, url: str, *, as_owner: bool = False) -> None:
         self.engine, self.address = hub_engine(url)
+        self.as_owner = as_owner
 
     def close(self) -> None:
         self.engine.dispose()
 
     @contextmanager
-    def _connect(self) -> Iterator[Connection]:
+    def connect(self) -> Iterator[Connection]:
         try:
             link = self.engine.connect()
         except DBAPIError as exc:  # no link at all: a wrong address, a refused login, no network
@@ -163,6 +190,11 @@ class Hub:
         except DBAPIError as exc:
             if exc.connection_invalidated or _unreachable(exc):
                 raise HubError(self._no_link(exc)) from exc
+            if _denied(exc):
+                raise HubError(
+                    f"The hub at {self.address} refused this station's sign-in a change it "
+                    "is not allowed (its access may have been withdrawn); nothing was kept."
+                ) from exc
             raise
 
     def _no_link(self, exc: DBAPIError) -> str:
@@ -176,174 +208,270 @@ class Hub:
             "kept and will be sent next time."
         )
 
-    def prepare(self, team: str, station_id: str, station_name: str) -> str:
-        """Create or upgrade the hub's schema; check it serves this team; its hub id."""
-        from alembic import command
-        from alembic.config import Config
-
-        with self._connect() as conn:
-            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PUSH_LOCK})
-            config = Config()
-            config.set_main_option("script_location", str(MIGRATIONS))
-            config.attributes["connection"] = conn
-            command.upgrade(config, "head")
-            meta = dict(conn.execute(text("SELECT key, value FROM hub_meta")).tuples().all())
-            if "hub_id" not in meta:
-                meta = {"hub_id": str(uuid.uuid4()), "team": team}
-                for key, value in meta.items():
-                    conn.execute(
-                        text("INSERT INTO hub_meta (key, value) VALUES (:k, :v)"),
-                        {"k": key, "v": value},
-                    )
-            if meta.get("team") != team:
+    def join(self) -> Joined:
+        """Check the hub is set up for this release and who this sign-in is on it."""
+        with self.connect() as conn:
+            if conn.execute(text("SELECT to_regclass('public.hub_meta')")).scalar() is None:
                 raise HubError(
-                    f"The hub at {self.address} serves team {meta.get('team')}, not {team}."
+                    f"The hub at {self.address} is not set up yet: whoever keeps it runs "
+                    "pcso-desk hub setup first."
                 )
-            conn.execute(
+            meta = dict(conn.execute(text("SELECT key, value FROM hub_meta")).tuples().all())
+            interface = int(meta.get("interface", "1"))
+            if interface > INTERFACE:
+                raise HubError(
+                    f"The hub at {self.address} was set up by a newer PCSO Desk that this PC "
+                    "cannot use; update PCSO Desk on this PC."
+                )
+            if interface < INTERFACE:
+                raise HubError(
+                    f"The hub at {self.address} needs upgrading for this release: whoever "
+                    "keeps it runs pcso-desk hub setup with it."
+                )
+            owner = conn.execute(
                 text(
-                    "INSERT INTO hub_stations (station_id, name, last_sync_at) "
-                    "VALUES (:s, :n, :t) ON CONFLICT (station_id) DO UPDATE "
-                    "SET name = excluded.name, last_sync_at = excluded.last_sync_at"
-                ),
-                {"s": station_id, "n": station_name, "t": datetime.now(UTC)},
-            )
-            return str(meta["hub_id"])
+                    "SELECT rolsuper OR pg_has_role(session_user, "
+                    "(SELECT tableowner FROM pg_tables WHERE tablename = 'hub_items' "
+                    "AND schemaname = 'public'), 'MEMBER') FROM pg_roles "
+                    "WHERE rolname = session_user"
+                )
+            ).scalar()
+            if owner and not self.as_owner:
+                raise HubError(
+                    f"The hub address signs in as the hub's owner ({self.address}); a station "
+                    "syncs only with its own access, from pcso-desk hub add-station."
+                )
+            station, team = conn.execute(text("SELECT hub_station(), hub_team()")).one()
+            if station is None:
+                raise HubError(
+                    f"The hub at {self.address} does not know this sign-in as a station (it "
+                    "may have been removed); ask whoever keeps the hub."
+                )
+            return Joined(str(meta["hub_id"]), str(team), str(station))
+
+    def clock_offset(self) -> float:
+        """Seconds this PC's clock is ahead of the hub's (negative: behind)."""
+        with self.connect() as conn:
+            before = time.time()
+            hub_now = float(conn.execute(text("SELECT extract(epoch FROM now())")).scalar_one())
+            after = time.time()
+        return (before + after) / 2 - hub_now
 
     def epoch(self) -> tuple[str, int]:
         """(what changes when the hub's database is restored from a dump or replaced, the
-        newest sequence number it holds). A restore recreates the database or its tables,
-        so their object ids change; a restore into tables kept as they were (data only)
-        shows as a sequence below what a station has already read."""
-        with self._connect() as conn:
+        newest sequence number this team holds). A restore recreates the database or its
+        tables, so their object ids change; a restore into tables kept as they were (data
+        only) shows as a sequence below what a station has already read."""
+        with self.connect() as conn:
             database, table, newest = conn.execute(
                 text(
                     "SELECT (SELECT oid FROM pg_database WHERE datname = current_database()), "
-                    "'hub_items'::regclass::oid, (SELECT coalesce(max(seq), 0) FROM hub_items)"
+                    "'hub_items'::regclass::oid, (SELECT coalesce(max(seq), 0) FROM hub_items "
+                    "WHERE team = hub_team())"
                 )
             ).one()
         return f"{database}:{table}", int(newest)
 
-    def push(self, items: Sequence[Item], station_id: str) -> tuple[int, int]:
-        """Merge `items` into the hub; (rows changed, conflicts found) — all or nothing."""
-        changed = 0
-        conflicts: dict[str, Conflict] = {}
-        history: dict[str, Item] = {}  # values the hub's merges overwrote or set aside
-        with self._connect() as conn:
-            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PUSH_LOCK})
-            for table, group in _by_table(items).items():
-                for start in range(0, len(group), CHUNK):
-                    chunk = group[start : start + CHUNK]
-                    changed += _merge_chunk(conn, table, chunk, station_id, conflicts, history)
-            for entries in ([c.item() for c in conflicts.values()], list(history.values())):
-                for start in range(0, len(entries), CHUNK):
-                    chunk = entries[start : start + CHUNK]
-                    changed += _merge_chunk(conn, chunk[0].table, chunk, station_id, {}, {})
-        return changed, len(conflicts)
-
-    def exchange_heads(self, station_id: str, head: tuple[int, str]) -> dict[str, tuple[int, str]]:
-        """Keep `head` as this station's audit head unless the hub holds a higher one of it;
-        every station's highest head as the hub now holds it (this station's included)."""
-        with self._connect() as conn:
-            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PUSH_LOCK})
-            raw = conn.execute(
-                text("SELECT value FROM hub_meta WHERE key = :k"), {"k": HEADS_KEY}
-            ).scalar()
-            heads = _heads(raw)
-            if head[0] > heads.get(station_id, (-1, ""))[0]:
-                heads[station_id] = head
+    def team_key(self, team: str, me: StationIdentity, trusted: TrustedStations) -> bytes:
+        """The team's key, unwrapped from the hub. The team's first station makes it; every
+        station holding it wraps it for each station it trusts that the hub knows and that
+        has none yet (in the same transaction, under the team's lock, so stations syncing
+        for the first time together wait for it rather than fail). A station not yet handed
+        the key is told so."""
+        with self.connect() as conn:
+            _lock_team(conn, team)
+            wraps = {
+                station: (by, wrapped)
+                for station, by, wrapped in conn.execute(
+                    text("SELECT station_id, by_station, wrapped FROM hub_keys WHERE team = :t"),
+                    {"t": team},
+                ).tuples()
+            }
+            if me.station_id in wraps:
+                by_id, wrapped = wraps[me.station_id]
+                by = me.public() if by_id == me.station_id else trusted.get(by_id)
+                try:
+                    key = unwrap_team_key(wrapped, team, me, by, by_id)
+                except SealError as exc:
+                    raise HubError(exc.message) from exc
+            elif wraps:
+                raise HubError(
+                    "This station has not been handed the team's hub key yet: it is handed "
+                    "over when a station of the team that has registered this one syncs."
+                )
+            else:
+                key = new_team_key()
+                wraps[me.station_id] = (me.station_id, "")
+                _add_wrap(
+                    conn,
+                    team,
+                    me.station_id,
+                    me.station_id,
+                    wrap_team_key(key, team, me.public(), me),
+                )
+            on_hub = set(
                 conn.execute(
                     text(
-                        "INSERT INTO hub_meta (key, value) VALUES (:k, :v) "
-                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+                        "SELECT station_id FROM hub_stations WHERE team = :t AND removed_at IS NULL"
                     ),
-                    {"k": HEADS_KEY, "v": json.dumps({k: list(v) for k, v in heads.items()})},
+                    {"t": team},
+                ).scalars()
+            )
+            for peer in trusted.all():
+                if peer.team == team and peer.station_id in on_hub - set(wraps):
+                    _add_wrap(
+                        conn,
+                        team,
+                        peer.station_id,
+                        me.station_id,
+                        wrap_team_key(key, team, peer, me),
+                    )
+            return key
+
+    def push(self, items: Sequence[Item], team: str, me: StationIdentity, key: bytes) -> int:
+        """Seal and send `items` (all or nothing); how many were sent."""
+        latest = {(item.table, item.id): item for item in items}  # one row per record
+        rows: list[tuple[int, str, str, int, datetime, str, bytes]] = []
+        pages: list[tuple[str, bytes]] = []
+        ordered = list(latest.values())
+        for start in range(0, len(ordered), PAGE):
+            page = uuid.uuid4().hex
+            sealed = [
+                seal_item(key, team, me.station_id, item) for item in ordered[start : start + PAGE]
+            ]
+            pages.append((page, sign_page(me, team, page, sealed)))
+            for n, (item, body) in enumerate(
+                zip(ordered[start : start + PAGE], sealed, strict=True)
+            ):
+                newest = datetime.fromtimestamp(Hlc.decode(item.newest).wall_ms / 1000, UTC)
+                rows.append((start + n, item.table, item.id, PROTOCOL, newest, page, body))
+        with self.connect() as conn:
+            conn.exec_driver_sql(
+                "CREATE TEMP TABLE hub_incoming (ord integer, tbl varchar(64), id varchar(64), "
+                "v smallint, newest timestamptz, page varchar(64), body bytea) ON COMMIT DROP"
+            )
+            raw = conn.connection.driver_connection
+            assert raw is not None
+            with raw.cursor() as cursor:
+                with cursor.copy(
+                    "COPY hub_incoming (ord, tbl, id, v, newest, page, body) FROM STDIN"
+                ) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+                cursor.executemany(
+                    "INSERT INTO hub_pages (team, sender, page, signed) VALUES (%s, %s, %s, %s)",
+                    [(team, me.station_id, page, signed) for page, signed in pages],
                 )
-        return heads
+            _lock_team(conn, team)  # held only while numbering, until the commit
+            try:
+                conn.execute(
+                    text(
+                        "INSERT INTO hub_items (team, tbl, id, sender, seq, v, newest, page, body) "
+                        "SELECT :team, tbl, id, :me, nextval('hub_seq'), v, newest, page, body "
+                        "FROM (SELECT * FROM hub_incoming ORDER BY ord) AS incoming "
+                        "ON CONFLICT (team, tbl, id, sender) DO UPDATE SET seq = excluded.seq, "
+                        "v = excluded.v, newest = excluded.newest, page = excluded.page, "
+                        "body = excluded.body"
+                    ),
+                    {"team": team, "me": me.station_id},
+                )
+            except DBAPIError as exc:
+                if "pcso-hub: clock ahead" in str(exc.orig):
+                    raise HubError(
+                        f"The hub refused the changes of {me.name}: its clock is ahead of the "
+                        "hub's; set this PC's date and time, and nothing was sent."
+                    ) from exc
+                raise
+            conn.execute(
+                text(
+                    "DELETE FROM hub_pages p WHERE p.team = :team AND p.sender = :me AND NOT "
+                    "EXISTS (SELECT 1 FROM hub_items i WHERE i.team = p.team AND "
+                    "i.sender = p.sender AND i.page = p.page)"
+                ),
+                {"team": team, "me": me.station_id},
+            )  # pages whose every item a later push replaced
+        return len(ordered)
 
-    def pull(self, after: int) -> tuple[list[Item], int]:
-        """Every row changed on the hub after sequence `after`, and the newest sequence seen."""
-        with self._connect() as conn:
-            rows = conn.execute(
-                text("SELECT tbl, id, body, seq FROM hub_items WHERE seq > :after ORDER BY seq"),
-                {"after": after},
+    def exchange_heads(
+        self, team: str, station_id: str, head: tuple[int, str]
+    ) -> dict[str, tuple[int, str]]:
+        """Keep `head` as this station's audit head unless the hub holds a higher one of it;
+        every station's highest head as the hub now holds it (this station's included)."""
+        with self.connect() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO hub_heads (team, station_id, seq, hash) VALUES (:t, :s, :q, :h) "
+                    "ON CONFLICT (team, station_id) DO UPDATE SET seq = excluded.seq, "
+                    "hash = excluded.hash WHERE hub_heads.seq < excluded.seq"
+                ),
+                {"t": team, "s": station_id, "q": head[0], "h": head[1]},
+            )
+            found = conn.execute(
+                text("SELECT station_id, seq, hash FROM hub_heads WHERE team = :t"), {"t": team}
             ).tuples()
-            items, last = [], after
-            for table, row_id, body, seq in rows:
-                items.append(_decode(table, row_id, body))
-                last = max(last, int(seq))
-        return items, last
+            return {str(s): (int(q), str(h)) for s, q, h in found}
+
+    def pull(self, team: str, after: int, me: str, page: int = PAGE) -> Iterator[Pulled]:
+        """The team's rows numbered after `after`, other stations' only, a page at a time
+        (each read in its own short transaction, so memory and locks stay small)."""
+        while True:
+            with self.connect() as conn:
+                rows = [
+                    HubRow(int(seq), tbl, row_id, sender, int(v), page_id, bytes(body))
+                    for seq, tbl, row_id, sender, v, page_id, body in conn.execute(
+                        text(
+                            "SELECT seq, tbl, id, sender, v, page, body FROM hub_items "
+                            "WHERE team = :t AND seq > :after AND sender <> :me "
+                            "ORDER BY seq LIMIT :n"
+                        ),
+                        {"t": team, "after": after, "me": me, "n": page},
+                    ).tuples()
+                ]
+                if not rows:
+                    return
+                wanted = sorted({row.page for row in rows})
+                pages = {
+                    (str(sender), str(page_id)): bytes(signed)
+                    for sender, page_id, signed in conn.execute(
+                        text(
+                            "SELECT sender, page, signed FROM hub_pages "
+                            "WHERE team = :t AND page = ANY(:pages)"
+                        ),
+                        {"t": team, "pages": wanted},
+                    ).tuples()
+                }
+            after = rows[-1].seq
+            yield Pulled(rows, pages, after)
+            if len(rows) < page:
+                return
+
+    def seen(self, station_id: str, name: str) -> None:
+        with self.connect() as conn:
+            conn.execute(
+                text(
+                    "UPDATE hub_stations SET last_sync_at = now(), name = :n WHERE station_id = :s"
+                ),
+                {"s": station_id, "n": name},
+            )
 
 
-def _heads(raw: object) -> dict[str, tuple[int, str]]:
-    """The hub's audit heads; an entry that is not a (seq, hash) pair is left out."""
-    try:
-        loaded: Any = json.loads(str(raw)) if raw else {}
-    except ValueError:
-        return {}
-    heads = {}
-    for station, head in loaded.items() if isinstance(loaded, dict) else ():
-        if isinstance(head, list) and len(head) == 2 and type(head[0]) is int:
-            heads[str(station)] = (head[0], str(head[1]))
-    return heads
+def _lock_team(conn: Connection, team: str) -> None:
+    conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"pcso-hub|{team}"})
 
 
-def _by_table(items: Sequence[Item]) -> dict[str, list[Item]]:
-    grouped: dict[str, list[Item]] = {}
-    for item in items:
-        grouped.setdefault(item.table, []).append(item)
-    return grouped
+def _add_wrap(conn: Connection, team: str, station: str, by: str, wrapped: str) -> None:
+    conn.execute(
+        text(
+            "INSERT INTO hub_keys (team, station_id, by_station, wrapped) "
+            "VALUES (:t, :s, :b, :w) ON CONFLICT (team, station_id) DO NOTHING"
+        ),
+        {"t": team, "s": station, "b": by, "w": wrapped},
+    )
 
 
-def _merge_chunk(
-    conn: Connection,
-    table: str,
-    chunk: list[Item],
-    station_id: str,
-    conflicts: dict[str, Conflict],
-    history: dict[str, Item],
-) -> int:
-    found = conn.execute(
-        text("SELECT id, body FROM hub_items WHERE tbl = :tbl AND id = ANY(:ids)"),
-        {"tbl": table, "ids": sorted({item.id for item in chunk})},
-    ).tuples()
-    known = {row_id: _decode(table, row_id, body) for row_id, body in found}
-    to_write: dict[str, Item] = {}
-    for item in chunk:
-        result = merge(known.get(item.id), item)
-        for conflict in result.conflicts:
-            conflicts[conflict.key()] = conflict
-        history.update((entry.id, entry) for entry in result.history)
-        if result.changed:
-            known[item.id] = to_write[item.id] = result.item
-    if to_write:
-        conn.execute(
-            text(
-                "INSERT INTO hub_items (tbl, id, body, seq, pushed_by) "
-                "VALUES (:tbl, :id, :body, nextval('hub_seq'), :by) "
-                "ON CONFLICT (tbl, id) DO UPDATE SET body = excluded.body, "
-                "seq = excluded.seq, pushed_by = excluded.pushed_by"
-            ),
-            [
-                {"tbl": table, "id": i.id, "body": _encode(i), "by": station_id}
-                for i in to_write.values()
-            ],
-        )
-    return len(to_write)
-
-
-def _encode(item: Item) -> str:
-    return json.dumps({"v": item.values, "c": item.clocks}, ensure_ascii=False)
-
-
-def _decode(table: str, row_id: str, body: str) -> Item:
-    """A hub row back into a checked item: the hub is trusted no more than a bundle."""
-    try:
-        loaded: Any = json.loads(body)
-    except ValueError as exc:
-        raise ChangeError("The hub holds a change this station cannot read.") from exc
-    if not isinstance(loaded, dict) or set(loaded) != {"v", "c"}:
-        raise ChangeError("The hub holds a change this station cannot read.")
-    return parse_item({"t": table, "id": row_id, "v": loaded["v"], "c": loaded["c"]})
+def _denied(exc: DBAPIError) -> bool:
+    text_of = str(exc.orig).lower()
+    return "row-level security" in text_of or "permission denied" in text_of
 
 
 def _refused(exc: DBAPIError) -> bool:

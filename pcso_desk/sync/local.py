@@ -120,16 +120,21 @@ def _clocks_text(clocks: dict[str, Any]) -> str:
 
 
 def apply_items(
-    session: Session, items: Iterable[Item], clock: HybridClock, screen: Screen | None = None
+    session: Session,
+    items: Iterable[Item],
+    clock: HybridClock,
+    screen: Screen | None = None,
+    mark: str = "",
 ) -> Applied:
     """Merge `items` into the store, parents first; found conflicts join the conflict queue.
-    `screen`, when given, sees every merge first and may change or drop it."""
+    `screen`, when given, sees every merge first and may change or drop it. `mark` (one
+    clock value for every page of a paged merge) is made here when not given."""
     applied = Applied()
     by_table: dict[str, list[Item]] = {}
     for item in items:
         by_table.setdefault(item.table, []).append(item)
         applied.received += 1
-    mark = clock.now().encode()  # "stored here at": what the next export compares against
+    mark = mark or clock.now().encode()  # "stored here at": what the next export compares
     applied.mark = mark
     for table in synced_tables():
         _apply_table(session, table, by_table.get(table.name, []), mark, applied, screen)

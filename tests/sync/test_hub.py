@@ -12,12 +12,14 @@ import pytest
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import DBAPIError
 
 from pcso_desk.services.api import Services
 from pcso_desk.sync.hub import MIGRATIONS, HubError
 from tests.factories import utc
 from tests.pg_server import PgServer
 from tests.stations import dump as _dump
+from tests.stations import hub_team
 from tests.stations import station as _station
 
 
@@ -34,8 +36,10 @@ def hub_url(pg_server: PgServer) -> str:
 
 
 @pytest.fixture
-def pair(tmp_path: Path) -> Any:
+def pair(tmp_path: Path, hub_url: str) -> Any:
+    """Two stations of one team, each joined to the hub with its own access."""
     a, b = _station(tmp_path / "a"), _station(tmp_path / "b")
+    hub_team(hub_url, [a, b], tmp_path / "cards")
     yield a, b
     a.ctx.store.close()
     b.ctx.store.close()
@@ -91,7 +95,7 @@ def _sync_all(url: str, *stations: Services) -> None:
     """Each station syncs, then each again, so everyone holds everything."""
     for _ in range(2):
         for station in stations:
-            station.sync.hub(url)
+            station.sync.hub()
 
 
 def test_two_stations_end_up_with_each_others_records(pair: Any, hub_url: str) -> None:
@@ -104,11 +108,11 @@ def test_two_stations_end_up_with_each_others_records(pair: Any, hub_url: str) -
     assert _dump(a) == _dump(b)
     assert _live_ids(a, "contacts") == _live_ids(b, "contacts") == {ann, bob, cat}
     assert _live_ids(a, "victim_cases") == {case, b_case}
-    again = a.sync.hub(hub_url)
+    again = a.sync.hub()
     assert (again.changed, again.hub_changed, again.new_conflicts) == (0, 0, 0)
-    b.sync.hub(hub_url)
+    b.sync.hub()
     for station in (a, b):  # settled: nothing left to send or receive either way
-        quiet = station.sync.hub(hub_url)
+        quiet = station.sync.hub()
         assert (quiet.pushed, quiet.hub_changed, quiet.pulled, quiet.changed) == (0, 0, 0, 0)
     assert _dump(a) == _dump(b)
 
@@ -118,12 +122,12 @@ def test_the_hub_schema_is_made_by_alembic_and_reused(pair: Any, hub_url: str) -
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     head = ScriptDirectory.from_config(config).get_current_head()
-    first = a.sync.hub(hub_url)
+    first = a.sync.hub()
     assert head and _hub_scalar(hub_url, "SELECT version_num FROM hub_alembic_version") == head
     hub_id = _hub_scalar(hub_url, "SELECT value FROM hub_meta WHERE key = 'hub_id'")
     _contact(b, "Bob Sample")
-    b.sync.hub(hub_url)
-    second = a.sync.hub(hub_url)
+    b.sync.hub()
+    second = a.sync.hub()
     assert first.address == second.address and second.changed == 1
     assert _hub_scalar(hub_url, "SELECT value FROM hub_meta WHERE key = 'hub_id'") == hub_id
     assert _hub_scalar(hub_url, "SELECT count(*) FROM hub_alembic_version") == 1
@@ -138,8 +142,8 @@ def test_a_deletion_reaches_the_other_station_and_stays(
     ann = _contact(a, "Ann Example")
     _sync_all(hub_url, a, b)
     b["contacts"].update(ann, {"name": "Ann Edited"})
-    b.sync.hub(hub_url)  # the edit reaches the hub first
-    a.sync.hub(hub_url)  # and then a, which deletes the edited record
+    b.sync.hub()  # the edit reaches the hub first
+    a.sync.hub()  # and then a, which deletes the edited record
     a["contacts"].delete(ann)
     order = (a, b) if deleter_syncs_first else (b, a)
     _sync_all(hub_url, *order)
@@ -227,20 +231,80 @@ def test_a_wrong_database_name_is_refused_clearly(pair: Any, pg_server: PgServer
     assert _dump(a) == before
 
 
-def test_a_hub_refuses_a_station_of_another_team(tmp_path: Path, hub_url: str) -> None:
-    ours, theirs = _station(tmp_path / "a"), _station(tmp_path / "b", team="Hillside SNT")
+def _kept_url(services: Services) -> str:
+    from pcso_desk.sync.hub_access import kept_access
+
+    url = kept_access(services.ctx.store.path.parent / "keys", services.ctx.store.key)
+    assert url is not None
+    return url
+
+
+def test_a_station_reads_and_writes_only_its_own_teams_rows(tmp_path: Path, hub_url: str) -> None:
+    ours = [_station(tmp_path / "a"), _station(tmp_path / "b")]
+    theirs = _station(tmp_path / "c", team="Hillside SNT")
     try:
-        _contact(ours, "Ann Example")
-        ours.sync.hub(hub_url)
+        hub_team(hub_url, [*ours, theirs], tmp_path / "cards")
+        ann = _contact(ours[0], "Ann Example")
+        _case(ours[0], ann)
         _contact(theirs, "Bob Sample")
-        before = _dump(theirs)
-        with pytest.raises(HubError, match="serves team Riverside SNT, not Hillside SNT"):
-            theirs.sync.hub(hub_url)
-        assert _dump(theirs) == before
-        assert _hub_scalar(hub_url, "SELECT count(*) FROM hub_items WHERE tbl = 'contacts'") == 1
+        _sync_all(hub_url, *ours, theirs)
+        assert {r["name"] for r in ours[1].contacts.page().rows} == {"Ann Example"}
+        assert {r["name"] for r in theirs.contacts.page().rows} == {"Bob Sample"}
+        # Hillside's own sign-in, straight to the database with psql's powers:
+        engine = create_engine(_kept_url(theirs))
+        try:
+            with engine.connect() as conn:
+                seen = set(conn.execute(text("SELECT DISTINCT team FROM hub_items")).scalars())
+                assert seen == {"Hillside SNT"}
+                for table in ("hub_items", "hub_keys", "hub_pages", "hub_heads", "hub_stations"):
+                    riverside = f"SELECT count(*) FROM {table} WHERE team = 'Riverside SNT'"
+                    assert conn.execute(text(riverside)).scalar() == 0, table
+                changed = conn.execute(
+                    text("UPDATE hub_items SET body = '\\x00' WHERE team = 'Riverside SNT'")
+                )
+                assert changed.rowcount == 0
+                conn.rollback()
+                with pytest.raises(DBAPIError, match="row-level security"):
+                    conn.execute(
+                        text(
+                            "INSERT INTO hub_items (team, tbl, id, sender, seq, v, newest, page, "
+                            "body) VALUES ('Riverside SNT', 'contacts', 'x', :me, 1, 1, now(), "
+                            "'p', '\\x00')"
+                        ),
+                        {"me": theirs.ctx.station_id},
+                    )
+                conn.rollback()
+                with pytest.raises(DBAPIError, match="row-level security"):  # not as another
+                    conn.execute(
+                        text(
+                            "INSERT INTO hub_items (team, tbl, id, sender, seq, v, newest, page, "
+                            "body) VALUES ('Hillside SNT', 'contacts', 'x', 'someone-else', 1, 1, "
+                            "now(), 'p', '\\x00')"
+                        )
+                    )
+                conn.rollback()
+                with pytest.raises(DBAPIError, match="must be owner"):
+                    conn.execute(text("DROP TABLE hub_items"))
+        finally:
+            engine.dispose()
     finally:
-        ours.ctx.store.close()
-        theirs.ctx.store.close()
+        for station in (*ours, theirs):
+            station.ctx.store.close()
+
+
+def test_a_station_refuses_the_owners_address_and_another_stations_access(
+    pair: Any, hub_url: str, tmp_path: Path
+) -> None:
+    a, b = pair
+    before = _dump(a)
+    with pytest.raises(HubError, match="signs in as the hub's owner"):
+        a.sync.hub(hub_url)
+    with pytest.raises(HubError, match="belongs to another station"):
+        a.sync.hub(_kept_url(b))
+    assert _dump(a) == before
+    access = next((tmp_path / "cards").glob(f"{b.ctx.station_id}.access"))
+    with pytest.raises(HubError, match="made for another station"):
+        a.sync.join_hub(access)
 
 
 def _all_at_once(stations: list[Services], url: str) -> None:
@@ -248,7 +312,7 @@ def _all_at_once(stations: list[Services], url: str) -> None:
 
     def sync(station: Services) -> None:
         start.wait(timeout=30)
-        station.sync.hub(url)
+        station.sync.hub()
 
     with ThreadPoolExecutor(len(stations)) as pool:
         for done in [pool.submit(sync, s) for s in stations]:
@@ -263,9 +327,10 @@ def test_ten_stations_syncing_at_once_lose_and_duplicate_nothing(
     stations = [_station(tmp_path / f"s{n}") for n in range(count)]
     try:
         shared = _contact(stations[0], "Shared Example")
-        _all_at_once(stations, hub_url)  # ten first syncs race to create the hub's schema
+        hub_team(hub_url, stations, tmp_path / "cards")
+        _all_at_once(stations, hub_url)  # ten first syncs race for the team's key
         for station in stations:  # so that every station holds the shared contact
-            station.sync.hub(hub_url)
+            station.sync.hub()
         assert all(s["contacts"].count() == 1 for s in stations)
         for n, station in enumerate(stations):
             for k in range(each):
@@ -273,7 +338,7 @@ def test_ten_stations_syncing_at_once_lose_and_duplicate_nothing(
             station["contacts"].update(shared, {"organisation": f"Edited by {n}"})
         _all_at_once(stations, hub_url)
         for station in stations:
-            station.sync.hub(hub_url)
+            station.sync.hub()
         expected = count * each + 1
         dumps = [_dump(s) for s in stations]
         assert all(dump == dumps[0] for dump in dumps)
@@ -281,7 +346,7 @@ def test_ten_stations_syncing_at_once_lose_and_duplicate_nothing(
         assert stations[0]["contacts"].count() == expected
         edited = {s["contacts"].get(shared)["organisation"] for s in stations}
         assert len(edited) == 1 and edited <= {f"Edited by {n}" for n in range(count)}
-        hub_rows = "SELECT count(*) FROM hub_items WHERE tbl = 'contacts'"
+        hub_rows = "SELECT count(DISTINCT id) FROM hub_items WHERE tbl = 'contacts'"
         assert _hub_scalar(hub_url, hub_rows) == expected
         assert _hub_scalar(hub_url, "SELECT count(*) FROM hub_stations") == count
     finally:
@@ -310,10 +375,10 @@ def test_both_venues_are_in_the_history_on_both_stations_through_the_hub(
     _sync_all(hub_url, a, b)
     a.meetings.update(meeting, {"venue": "Venue A"})
     b.meetings.update(meeting, {"venue": "Venue B"})
-    a.sync.hub(hub_url)
-    b.sync.hub(hub_url)  # the hub's merge sets Venue A aside, and b hears of it at once
+    a.sync.hub()
+    b.sync.hub()  # the hub's merge sets Venue A aside, and b hears of it at once
     assert set(_venues(b, meeting)) == {"Venue A", "Venue B"}
-    a.sync.hub(hub_url)
+    a.sync.hub()
     for services in (a, b):
         venues = _venues(services, meeting)
         assert set(venues) == {"Venue A", "Venue B"}
@@ -337,7 +402,7 @@ def test_a_merge_and_an_erasure_leave_none_of_the_persons_details_on_the_hub(
     b.retention.erase_person(gone)  # meanwhile, not knowing of the merge
     for _ in range(3):
         for station in (a, b):
-            station.sync.hub(hub_url)
+            station.sync.hub()
     words = ("x.person@example.org", "7 Hidden Lane")
     bodies = " ".join(str(body) for body in _hub_rows(hub_url, "SELECT body FROM hub_items"))
     assert [w for w in words if w in bodies] == []
@@ -357,11 +422,10 @@ def _hub_rows(url: str, sql: str) -> list[Any]:
 
 
 def test_a_hub_restored_from_a_dump_is_noticed_and_every_station_ends_the_same(
-    pair: Any, pg_server: PgServer, tmp_path: Path
+    pair: Any, pg_server: PgServer, hub_url: str, tmp_path: Path
 ) -> None:
     a, b = pair
-    name = f"hub_{uuid.uuid4().hex}"
-    url = pg_server.create_database(name)
+    url, name = hub_url, hub_url.rsplit("/", 1)[1]
     where = ("-h", "127.0.0.1", "-p", str(pg_server.port), "-U", "postgres")
     _contact(a, "Ann Before")
     _sync_all(url, a, b)
@@ -372,15 +436,20 @@ def test_a_hub_restored_from_a_dump_is_noticed_and_every_station_ends_the_same(
     _sync_all(url, a, b)  # pushes the backup does not hold
     pg_server._run("pg_restore", *where, "--clean", "-d", name, str(dump))  # the restore
     _contact(a, "Amy Later")
-    a.sync.hub(url)  # more pushes, numbered again from where the backup left off
+    a.sync.hub()  # more pushes, numbered again from where the backup left off
     _sync_all(url, a, b)
     everyone = {"Ann Before", "Abe After", "Bob After", "Amy Later"}
     assert {row["name"] for row in a.contacts.page().rows} == everyone
     assert _dump(a) == _dump(b)
-    # The hub holds everything again: a station joining now receives all of it.
+    # The hub holds everything again: a station joining now receives all of it, once a
+    # station of the team has handed it the team's key.
     c = _station(tmp_path / "c")
     try:
-        c.sync.hub(url)
+        hub_team(url, [a, b, c], tmp_path / "cards")
+        with pytest.raises(HubError, match="not been handed the team's hub key yet"):
+            c.sync.hub()
+        a.sync.hub()
+        c.sync.hub()
         assert {row["name"] for row in c.contacts.page().rows} == everyone
     finally:
         c.ctx.store.close()
@@ -419,7 +488,7 @@ def test_a_pusher_stopped_holding_the_lock_does_not_stall_the_team(pair: Any, hu
     a, b = pair
     _sync_all(hub_url, a, b)  # the hub's schema is made
     stalled = subprocess.Popen(
-        [sys.executable, "-m", "tests.sync.stalled_pusher", hub_url],
+        [sys.executable, "-m", "tests.sync.stalled_pusher", hub_url, a.sync.status().team],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -428,11 +497,11 @@ def test_a_pusher_stopped_holding_the_lock_does_not_stall_the_team(pair: Any, hu
         os.kill(stalled.pid, signal.SIGSTOP)  # a laptop lid closed mid-push
         bob = _contact(b, "Bob Sample")
         done: list[object] = []
-        syncing = threading.Thread(target=lambda: done.append(b.sync.hub(hub_url)))
+        syncing = threading.Thread(target=lambda: done.append(b.sync.hub()))
         syncing.start()
         syncing.join(60)  # the server ends the stalled session; the push lock is free again
         assert not syncing.is_alive() and done, "a stopped station held every other one"
-        a.sync.hub(hub_url)
+        a.sync.hub()
         assert bob in _live_ids(a, "contacts")
     finally:
         os.kill(stalled.pid, signal.SIGCONT)

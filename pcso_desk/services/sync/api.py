@@ -72,10 +72,25 @@ class Sync:
         return import_bundle(self.ctx, path, progress=progress)
 
     @use_case(Action.SYNC, "sync hub", kind="sync")
-    def hub(self, url: str, *, progress: Progress = _quiet) -> HubResult:
+    def hub(self, url: str | None = None, *, progress: Progress = _quiet) -> HubResult:
+        """Sync with the hub this station joined (or, for a test or a one-off, `url`)."""
         from pcso_desk.services.sync.hub import hub_sync
 
         return hub_sync(self.ctx, url, progress=progress)
+
+    @use_case(Action.SYNC, "join hub", kind="sync")
+    def join_hub(self, path: Path) -> str:
+        """Keep the hub access file made for this station; the hub's address (no password)."""
+        from pcso_desk.services.sync.hub import join_hub
+
+        return join_hub(self.ctx, path)
+
+    @use_case(Action.SYNC, effect=Effect.READ, kind="sync")
+    def hub_address(self) -> str | None:
+        """The hub this station has joined, without its password; None before joining."""
+        from pcso_desk.services.sync.hub import hub_address
+
+        return hub_address(self.ctx)
 
     @use_case(Action.SYNC, effect=Effect.READ, kind="sync_conflicts")
     def conflicts(self, *, include_resolved: bool = False) -> list[ConflictView]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
@@ -31,14 +31,27 @@ def apply_changes(ctx: Context, session: Session, items: Sequence[Item]) -> Appl
     a value a local edit could not hold, is refused (`Applied.refused`, audited, in
     logs/sync.log) and the rest still merges.
     """
+    return apply_pages(ctx, session, [items], len(items))
+
+
+def apply_pages(
+    ctx: Context, session: Session, pages: Iterable[Sequence[Item]], expected: int
+) -> Applied:
+    """`apply_changes` for changes that arrive a page at a time (a hub pull): each page is
+    merged as it comes, in one transaction, so only one page is held in memory; the steps
+    that look across everything (erasures, merges followed, derived dates) run once, at the
+    end. `expected`: about how many changes will come (a large merge gets a larger cache)."""
     connection = session.connection()
     connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
-    newest = max((item.newest for item in items), default="")
-    if newest:
-        ctx.clock.observe(Hlc.decode(newest))  # later local edits sort after what arrived
     screen = Screen(ctx, session, lambda line: journal(ctx, line))
-    with _large_cache(session, len(items)):
-        applied = apply_items(session, items, ctx.clock, screen)
+    applied = Applied()
+    with _large_cache(session, expected):
+        for items in pages:
+            newest = max((item.newest for item in items), default="")
+            if newest:
+                ctx.clock.observe(Hlc.decode(newest))  # later local edits sort after these
+            applied.mark = applied.mark or ctx.clock.now().encode()
+            _gather(applied, apply_items(session, items, ctx.clock, screen, applied.mark))
         applied.erased = _arrived_erased(session, applied.changed)
         for table, ids in erasure.enforce_erasures(ctx, session).items():
             applied.erased += len(ids)
@@ -59,6 +72,18 @@ def apply_changes(ctx: Context, session: Session, items: Sequence[Item]) -> Appl
 
         remap_after_sync(ctx, session, applied.changed)  # crimes find wards mapped elsewhere
     return applied
+
+
+def _gather(applied: Applied, page: Applied) -> None:
+    """Add one page's merge to the whole's."""
+    applied.received += page.received
+    for table, ids in page.changed.items():
+        known = applied.changed.setdefault(table, [])
+        seen = set(known)
+        known.extend(i for i in ids if i not in seen)
+    applied.conflicts.extend(page.conflicts)
+    applied.new_conflicts += page.new_conflicts
+    applied.history.extend(page.history)
 
 
 LARGE_MERGE = 20_000  # items: a merge this large gets a larger page cache while it runs

@@ -3,12 +3,21 @@
 Each direction is all-or-nothing and remembered only once it has succeeded, so an
 interrupted sync (a dropped network, a closed laptop) is simply repeated next time: merging
 is idempotent. With no network the station keeps working on its own store.
+
+The station signs in with its own access (hub_access.py, kept in its keys folder), never the
+hub owner's. It refuses to sync while its clock is more than five minutes from the hub's,
+naming itself, so its changes never hold back the others. What it pulls is checked item by
+item (signed by a station it trusts, readable with the team's key, a well-formed change, not
+dated ahead of this PC's clock): a change that fails is set aside (set_aside.py, shown in
+`sync status` and on the Sync screen, tried again at each sync) and the rest is merged.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
 
@@ -16,26 +25,38 @@ from pcso_desk.domain.hlc import Hlc
 from pcso_desk.domain.permissions import Action
 from pcso_desk.services.context import Changes, Context, meta_value, set_meta
 from pcso_desk.services.protection import audit, audit_witness, erasure
-from pcso_desk.services.sync.apply import apply_changes, integrity_message, journal
-from pcso_desk.services.sync.stations import ensure_identity
+from pcso_desk.services.sync.apply import apply_pages, integrity_message, journal
+from pcso_desk.services.sync.set_aside import SetAside, release, set_aside, waiting
+from pcso_desk.services.sync.stations import ensure_identity, keys_folder
 from pcso_desk.store.base import utcnow
 from pcso_desk.store.models import SyncHub
-from pcso_desk.sync.changes import ChangeError
-from pcso_desk.sync.hub import Hub, HubError
+from pcso_desk.sync.changes import ChangeError, Item
+from pcso_desk.sync.hub import CLOCK_SLACK_S, Hub, HubError, HubRow, Joined
+from pcso_desk.sync.hub_access import (
+    AccessError,
+    keep_access,
+    kept_access,
+    open_access,
+    read_access_file,
+)
+from pcso_desk.sync.hub_seal import Page, SealError, open_item, open_page
+from pcso_desk.sync.identity import PublicIdentity, StationIdentity, TrustStore
 from pcso_desk.sync.local import Applied, count_changes, read_changes
 
 Progress = Callable[[str], None]
+HUB_EPOCH_KEY = "hub_epoch"  # store meta, per hub id: the hub's epoch when last synced
 
 
 @dataclass(frozen=True)
 class HubResult:
     address: str
     pushed: int  # changes sent
-    hub_changed: int  # of those, how many the hub did not have
+    hub_changed: int  # of those, how many the hub took (all: it keeps the latest of each)
     pulled: int  # changes received
     changed: int  # of those, how many were new here
     new_conflicts: int
     changed_ids: dict[str, tuple[str, ...]] = field(default_factory=dict)  # table -> ids
+    set_aside: int = 0  # changes received that could not be used (see `sync status`)
 
     @property
     def changes(self) -> tuple[Changes, ...]:
@@ -47,18 +68,69 @@ def _quiet(_message: str) -> None:
     return None
 
 
-def hub_sync(ctx: Context, url: str, *, progress: Progress = _quiet) -> HubResult:
+def join_hub(ctx: Context, path: Path) -> str:
+    """Keep the hub access made for this station (by `pcso-desk hub add-station`); the
+    hub's address as it may be shown (no password)."""
     ctx.require(Action.SYNC, "sync")
     me = ensure_identity(ctx)
+    try:
+        url = open_access(read_access_file(path), me)
+    except AccessError as exc:
+        raise HubError(exc.message) from exc
     hub = Hub(url)
     try:
+        joined = hub.join()
+    finally:
+        hub.close()
+    _check_joined(joined, me, hub.address)
+    keep_access(keys_folder(ctx), url, ctx.store.key)
+    journal(ctx, f"joined the hub at {hub.address}")
+    return hub.address
+
+
+def hub_address(ctx: Context) -> str | None:
+    """The hub this station has joined, as it may be shown (no password), or None."""
+    url = _kept(ctx)
+    return None if url is None else Hub(url).address
+
+
+def _kept(ctx: Context) -> str | None:
+    try:
+        return kept_access(keys_folder(ctx), ctx.store.key)
+    except AccessError as exc:
+        raise HubError(exc.message) from exc
+
+
+def _check_joined(joined: Joined, me: StationIdentity, address: str) -> None:
+    if joined.station_id != me.station_id:
+        raise HubError(f"This access to the hub at {address} belongs to another station.")
+    if joined.team != me.team:
+        raise HubError(f"The hub at {address} serves team {joined.team}, not {me.team}.")
+
+
+def hub_sync(ctx: Context, url: str | None = None, *, progress: Progress = _quiet) -> HubResult:
+    ctx.require(Action.SYNC, "sync")
+    me = ensure_identity(ctx)
+    url = url or _kept(ctx)
+    if not url:
+        raise HubError(
+            "This station has not joined a hub: open the hub access file made for it "
+            "(Join hub on the Sync screen, or pcso-desk sync join-hub FILE)."
+        )
+    hub = Hub(url)
+    trusted = TrustStore(keys_folder(ctx))
+    try:
         progress(f"Connecting to {hub.address}")
-        hub_id = hub.prepare(me.team, me.station_id, me.name)
-        if _restored(ctx, hub, hub_id):
+        joined = hub.join()
+        _check_joined(joined, me, hub.address)
+        _check_clock(hub, me)
+        if _restored(ctx, hub, joined.hub_id):
             progress("The hub was restored from a backup: sending and reading everything again")
-        pushed, hub_changed = _push(ctx, hub, hub_id, me.station_id, progress)
-        _exchange_heads(ctx, hub, me.station_id)
-        pulled, applied = _pull(ctx, hub, hub_id, progress)
+        key = hub.team_key(me.team, me, trusted)
+        pushed = _push(ctx, hub, joined.hub_id, me, key, progress)
+        _exchange_heads(ctx, hub, me)
+        pulled, applied, aside = _pull(ctx, hub, joined.hub_id, me, key, trusted, progress)
+        hub.seen(me.station_id, me.name)
     except (HubError, ChangeError) as exc:
         journal(ctx, f"hub sync with {hub.address} failed: {exc.message}")
         raise HubError(exc.message) from exc
@@ -66,20 +138,36 @@ def hub_sync(ctx: Context, url: str, *, progress: Progress = _quiet) -> HubResul
         hub.close()
     journal(
         ctx,
-        f"hub sync with {hub.address}: sent {pushed} ({hub_changed} new there), "
-        f"received {pulled} ({applied.changed_count} new here), "
-        f"{applied.new_conflicts} new conflicts",
+        f"hub sync with {hub.address}: sent {pushed}, received {pulled} "
+        f"({applied.changed_count} new here), {applied.new_conflicts} new conflicts"
+        + (f", {aside} set aside" if aside else ""),
     )
     audit.record(ctx, "sync hub", "sync", (), f"sent {pushed}, received {pulled}")
     audit_witness.witness(ctx.store, "hub sync")
     return HubResult(
         hub.address,
         pushed,
-        hub_changed,
+        pushed,
         pulled,
         applied.changed_count,
         applied.new_conflicts,
         applied.changed_ids(),
+        aside,
+    )
+
+
+def _check_clock(hub: Hub, me: StationIdentity) -> None:
+    """A station whose clock is wrong is refused before it sends or reads anything: its
+    changes would sort after everyone's, and the other stations would set them aside."""
+    offset = hub.clock_offset()
+    if abs(offset) <= CLOCK_SLACK_S:
+        return
+    minutes = round(abs(offset) / 60)
+    amount = f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
+    side = "ahead of" if offset > 0 else "behind"
+    raise HubError(
+        f"The clock of {me.name} is {amount} {side} the hub's: set this PC's date and time "
+        "and sync again; nothing was sent or received."
     )
 
 
@@ -104,9 +192,6 @@ def _restored(ctx: Context, hub: Hub, hub_id: str) -> bool:
     return restored
 
 
-HUB_EPOCH_KEY = "hub_epoch"  # store meta, per hub id: the hub's epoch when last synced
-
-
 def _state(ctx: Context, hub_id: str, address: str) -> tuple[str | None, int]:
     with ctx.store.write() as session:
         row = session.get(SyncHub, hub_id)
@@ -117,47 +202,174 @@ def _state(ctx: Context, hub_id: str, address: str) -> tuple[str | None, int]:
         return row.pushed_through, row.pulled_seq
 
 
-def _push(ctx: Context, hub: Hub, hub_id: str, station: str, progress: Progress) -> tuple[int, int]:
+def _push(
+    ctx: Context, hub: Hub, hub_id: str, me: StationIdentity, key: bytes, progress: Progress
+) -> int:
     since, _ = _state(ctx, hub_id, hub.address)
     ctx.clock_checkpoint()
     with ctx.store.snapshot() as session:  # one moment for everything read
         through = ctx.store.high_water(session)
         items = list(read_changes(session, since))
     progress(f"Sending {len(items)} changes")
-    changed, _conflicts = hub.push(items, station) if items else (0, 0)
+    sent = hub.push(items, me.team, me, key) if items else 0
     with ctx.store.write() as session:
         row = session.get(SyncHub, hub_id)
         assert row is not None
         row.pushed_through = max(row.pushed_through or "", through)
-    return len(items), changed
+    return sent
 
 
-def _exchange_heads(ctx: Context, hub: Hub, station: str) -> None:
+def _exchange_heads(ctx: Context, hub: Hub, me: StationIdentity) -> None:
     """Give the hub this station's audit head; keep every station's head the hub holds (one
     of this station's higher than its own log is what `check` reports as entries missing)."""
-    heads = hub.exchange_heads(station, audit_witness.committed_head(ctx.store))
+    heads = hub.exchange_heads(me.team, me.station_id, audit_witness.committed_head(ctx.store))
     with ctx.store.write() as session:
         for station_id, head in heads.items():
             audit_witness.keep_head(session, station_id, head, "the hub")
 
 
-def _pull(ctx: Context, hub: Hub, hub_id: str, progress: Progress) -> tuple[int, Applied]:
+class _Opener:
+    """Checks each pulled row; collects what it cannot use, to set aside."""
+
+    def __init__(
+        self, ctx: Context, hub_id: str, me: StationIdentity, key: bytes, trusted: TrustStore
+    ) -> None:
+        self.ctx, self.hub_id, self.me, self.key, self.trusted = ctx, hub_id, me, key, trusted
+        self.pages: dict[tuple[str, str], Page] = {}
+        self.aside: list[SetAside] = []
+        self.opened: list[str] = []  # set-aside ids of records that opened this time
+
+    def sender(self, station: str) -> PublicIdentity:
+        public = self.trusted.get(station)
+        if public is None or public.team != self.me.team:
+            raise SealError(
+                f"A change from station {station}, which this PC has not registered, was "
+                "kept aside; register its identity if it is one of the team's."
+            )
+        return public
+
+    def item(self, row: HubRow, signed: bytes | None) -> Item | None:
+        try:
+            sender = self.sender(row.sender)
+            page = self.pages.get((row.sender, row.page))
+            if page is None:
+                if signed is None:
+                    raise SealError(
+                        f"A change under the name of {sender.name} on the hub is not in any "
+                        "page it signed (written on the hub by someone else)."
+                    )
+                page = open_page(signed, self.me.team, sender, row.page)
+                if len(self.pages) > 256:
+                    self.pages.clear()
+                self.pages[(row.sender, row.page)] = page
+            item = open_item(
+                self.key, self.me.team, row.table, row.id, sender, row.version, row.body, page
+            )
+            if item.newest and self.ctx.clock.too_far_ahead(Hlc.decode(item.newest)):
+                raise SealError(
+                    f"A change from {sender.name} is dated ahead of this PC's clock; check "
+                    f"the date and time on {sender.name} and on this PC."
+                )
+            self.opened.append(self.aside_id(row))  # a good version ends any set aside
+            return item
+        except (SealError, ChangeError) as exc:
+            public = self.trusted.get(row.sender)
+            self.aside.append(
+                SetAside(
+                    id=self.aside_id(row),
+                    source="hub",
+                    sender=row.sender,
+                    sender_name=public.name if public else "",
+                    kind=row.table,
+                    row_id=row.id,
+                    reason=exc.message,
+                    payload=_payload(row, signed),
+                )
+            )
+            return None
+
+    def aside_id(self, row: HubRow) -> str:
+        return f"hub:{self.hub_id}:{row.sender}:{row.table}:{row.id}"
+
+    def pages_of(
+        self, pulled: Iterator[tuple[list[HubRow], dict[tuple[str, str], bytes]]]
+    ) -> Iterator[list[Item]]:
+        for rows, signed in pulled:
+            items = []
+            for row in rows:
+                item = self.item(row, signed.get((row.sender, row.page)))
+                if item is not None:
+                    items.append(item)
+            yield items
+
+
+def _payload(row: HubRow, signed: bytes | None) -> str:
+    return json.dumps(
+        {
+            "seq": row.seq,
+            "t": row.table,
+            "id": row.id,
+            "sender": row.sender,
+            "v": row.version,
+            "page": row.page,
+            "body": row.body.hex(),
+            "signed": signed.hex() if signed else "",
+        }
+    )
+
+
+def _from_payload(payload: str) -> tuple[HubRow, bytes | None] | None:
+    try:
+        p = json.loads(payload)
+        row = HubRow(
+            int(p["seq"]), str(p["t"]), str(p["id"]), str(p["sender"]), int(p["v"]),
+            str(p["page"]), bytes.fromhex(p["body"]),
+        )  # fmt: skip
+        return row, bytes.fromhex(p["signed"]) if p["signed"] else None
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _pull(
+    ctx: Context,
+    hub: Hub,
+    hub_id: str,
+    me: StationIdentity,
+    key: bytes,
+    trusted: TrustStore,
+    progress: Progress,
+) -> tuple[int, Applied, int]:
     _, after = _state(ctx, hub_id, hub.address)
     progress("Receiving changes")
-    items, last = hub.pull(after)
-    newest = max((item.newest for item in items), default="")
-    if newest and ctx.clock.too_far_ahead(Hlc.decode(newest)):
-        raise HubError(
-            "The hub holds changes dated ahead of this PC's clock; check the date and time "
-            "on this PC and on the team's other station PCs."
-        )
-    progress(f"Merging {len(items)} changes")
+    opener = _Opener(ctx, hub_id, me, key, trusted)
+    counted = {"rows": 0, "last": after}
+
+    def pulled() -> Iterator[tuple[list[HubRow], dict[tuple[str, str], bytes]]]:
+        with ctx.store.read() as session:
+            retry = [w for w in waiting(session, "hub") if w.id.startswith(f"hub:{hub_id}:")]
+        again = [found for w in retry if (found := _from_payload(w.payload)) is not None]
+        if again:  # set aside before: perhaps this PC now trusts the sender, or was updated
+            before = len(opener.aside)
+            yield (
+                [row for row, _ in again],
+                {(row.sender, row.page): signed for row, signed in again if signed},
+            )
+            still = {entry.id for entry in opener.aside[before:]}
+            opener.opened = [w.id for w in retry if w.id not in still]
+        for page in hub.pull(me.team, after, me.station_id):
+            counted["rows"] += len(page.rows)
+            counted["last"] = page.last
+            progress(f"Merging {counted['rows']} changes")
+            yield page.rows, page.pages
+
     try:
         with ctx.store.write() as session:
-            applied = apply_changes(ctx, session, items)
+            applied = apply_pages(ctx, session, opener.pages_of(pulled()), expected=1000)
+            release(session, set(opener.opened) - {entry.id for entry in opener.aside})
+            set_aside(session, opener.aside)
             row = session.get(SyncHub, hub_id)
             assert row is not None
-            row.pulled_seq = max(row.pulled_seq, last)
+            row.pulled_seq = max(row.pulled_seq, counted["last"])
             if applied.mark and not count_changes(
                 session, row.pushed_through, besides=applied.mark
             ):
@@ -167,4 +379,8 @@ def _pull(ctx: Context, hub: Hub, hub_id: str, progress: Progress) -> tuple[int,
         raise HubError(integrity_message(exc)) from None
     if applied.erased:
         erasure.purge_traces(ctx)
-    return len(items), applied
+    if opener.aside:
+        journal(
+            ctx, f"{len(opener.aside)} changes from the hub set aside: {opener.aside[0].reason}"
+        )
+    return counted["rows"], applied, len(opener.aside)
