@@ -46,7 +46,14 @@ def test_new_store_is_at_head_with_pragmas(store) -> None:  # type: ignore[no-un
         assert pragma("busy_timeout") == 30000  # then StoreBusyError (store/busy.py)
 
 
-LOCAL_TABLES = {"store_meta", "sync_peers", "sync_bundles", "sync_hubs", "audit_log"}
+LOCAL_TABLES = {
+    "store_meta",
+    "sync_peers",
+    "sync_bundles",
+    "sync_hubs",
+    "sync_set_aside",
+    "audit_log",
+}
 
 
 def test_every_table_carries_sync_columns() -> None:

@@ -38,6 +38,7 @@ from pcso_desk.store.models.sync import (
     SyncConflict,
     SyncHub,
     SyncPeer,
+    SyncSetAside,
 )
 
 __all__ = [
@@ -75,6 +76,7 @@ __all__ = [
     "SyncConflict",
     "SyncHub",
     "SyncPeer",
+    "SyncSetAside",
     "User",
     "VictimCase",
     "VictimContact",

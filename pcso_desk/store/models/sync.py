@@ -1,5 +1,5 @@
-"""What sync keeps: the conflict queue and field history (both synced), and per-peer,
-per-bundle and per-hub progress."""
+"""What sync keeps: the conflict queue and field history (both synced), per-peer,
+per-bundle and per-hub progress, and the changes set aside to try again (local)."""
 
 from __future__ import annotations
 
@@ -98,3 +98,28 @@ class SyncHub(Base):
     pushed_through: Mapped[str | None] = mapped_column(String(64), default=None)  # our clock
     pulled_seq: Mapped[int] = mapped_column(Integer, default=0)  # the hub's sequence
     last_sync_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class SyncSetAside(Base):
+    """A received change this station could not use yet (unreadable, forged, dated ahead of
+    this PC's clock, made by a newer release, or refused by the store's rules), kept to try
+    again at each sync (services/sync/set_aside.py).
+
+    Local, like the per-peer and per-hub progress: a plain table (no clocks), so sync never
+    carries it and no field history is kept. `id` is the caller's key for the item (e.g.
+    "hub:<hub id>:<seq>"), so setting one aside again counts a try instead of adding a row;
+    `payload` is what trying again needs, opaque here (it may be ciphertext).
+    """
+
+    __tablename__ = "sync_set_aside"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    source: Mapped[str] = mapped_column(String(16))  # "hub" or "bundle"
+    sender: Mapped[str] = mapped_column(String(64))  # the sending station's id
+    sender_name: Mapped[str] = mapped_column(String(100), default="")  # "" if not known here
+    kind: Mapped[str] = mapped_column(String(64))  # the table the change is for
+    row_id: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(Text)  # one sentence, for the user
+    payload: Mapped[str] = mapped_column(Text)
+    first_seen: Mapped[datetime] = mapped_column()
+    last_tried: Mapped[datetime] = mapped_column()
+    tries: Mapped[int] = mapped_column(Integer, default=1)
