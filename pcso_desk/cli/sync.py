@@ -107,6 +107,10 @@ def _status(status: Any, out: TextIO) -> int:
         file=out,
     )
     print(f"Open conflicts: {status.open_conflicts}", file=out)
+    from pcso_desk.services.values import set_aside_line
+
+    for sender, reason, count in status.set_aside:
+        print(set_aside_line(sender, reason, count), file=out)
     return 0
 
 

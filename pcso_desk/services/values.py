@@ -46,6 +46,7 @@ from pcso_desk.services.records.csv_headers import SYNONYMS
 from pcso_desk.services.records.search import SearchHit
 from pcso_desk.services.records.service import ListQuery, Page
 from pcso_desk.services.signed_in import Whereabouts
+from pcso_desk.services.sync.set_aside import set_aside_line
 from pcso_desk.services.team_setup import TeamSetup, parse_wards
 
 __all__ = [
@@ -87,6 +88,7 @@ __all__ = [
     "month_title",
     "parse_month",
     "parse_wards",
+    "set_aside_line",
     "shift_month",
     "starting_scope",
     "team_name",

@@ -217,3 +217,30 @@ def test_a_bundle_carries_none_of_the_changes_set_aside(tmp_path: Path) -> None:
     finally:
         a.ctx.store.close()
         b.ctx.store.close()
+
+
+def test_waiting_walks_pages_while_the_retry_releases_and_sets_aside_again(
+    here: Services,
+) -> None:
+    start = utc(2026, 12, 7, 9)
+    with here.ctx.store.write() as session:
+        for n in range(1, 8):  # 3 to 7 in the same second: the id breaks the tie
+            set_aside(session, [entry(n)], now=start + timedelta(seconds=min(n, 3)))
+    seen: list[str] = []
+    last = None
+    while True:
+        with here.ctx.store.write() as session:
+            page = waiting(session, "hub", after=last, limit=3)
+            if not page:
+                break
+            seen += [row.id for row in page]
+            applied = [row.id for row in page if row.id.endswith((":2", ":5"))]
+            release(session, applied)
+            failed = [row for row in page if row.id not in applied]
+            set_aside(session, [entry(int(row.id.rsplit(":", 1)[1])) for row in failed])
+            last = page[-1]
+    assert seen == [entry(n).id for n in range(1, 8)]  # each once, the oldest first
+    with here.ctx.store.read() as session:
+        assert {row.id: row.tries for row in waiting(session)} == {
+            entry(n).id: 2 for n in (1, 3, 4, 6, 7)
+        }

@@ -41,6 +41,7 @@ from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.offered import offer, set_enabled
 from pcso_desk.gui.progress import ProgressTask
 from pcso_desk.gui.widgets import named
+from pcso_desk.services.values import set_aside_line
 
 SaveFile = Callable[[QWidget | None, str, str], str | None]
 Progress = Callable[[str], None]
@@ -194,6 +195,9 @@ class ExchangeBox(QGroupBox):
         self.result = _label(name="Result")
         self.pending = _label(name="Changes not yet confirmed")
         self.last_hub = _label(name="Last hub sync")
+        self.set_aside = _label(name="Changes set aside")  # hidden while none waits
+        self.set_aside.setTextFormat(Qt.TextFormat.PlainText)
+        self.set_aside.setVisible(False)
         hub_label = QLabel("Hub &address")
         hub_label.setBuddy(self.address)
         hub = _box(QHBoxLayout(), hub_label, self.address, self.hub)
@@ -206,6 +210,7 @@ class ExchangeBox(QGroupBox):
             self.result,
             self.pending,
             self.last_hub,
+            self.set_aside,
         )
         self.set_busy("")
 
@@ -220,6 +225,9 @@ class ExchangeBox(QGroupBox):
     def show_status(self, status: Any) -> None:
         waiting = status.unconfirmed_changes
         self.pending.setText(f"Changes not yet confirmed by every trusted station: {waiting}")
+        lines = [set_aside_line(*group) for group in status.set_aside]
+        self.set_aside.setText("\n".join(lines))
+        self.set_aside.setVisible(bool(lines))
         if not status.hubs:
             self.last_hub.setText("Last hub sync: never")
             return

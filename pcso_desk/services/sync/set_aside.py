@@ -20,11 +20,12 @@ from datetime import datetime
 from itertools import islice
 from typing import TypeVar
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, literal, select, tuple_
 from sqlalchemy.orm import Session
 
 from pcso_desk.store.base import utcnow
 from pcso_desk.store.models import SyncSetAside
+from pcso_desk.store.types import UTCDateTime
 
 T = TypeVar("T")
 SOURCES = frozenset({"hub", "bundle"})
@@ -106,11 +107,28 @@ def set_aside(session: Session, entries: Iterable[SetAside], *, now: datetime | 
     return new
 
 
-def waiting(session: Session, source: str | None = None) -> list[SetAsideRow]:
-    """Every entry waiting (or those from one source), the oldest first."""
+def waiting(
+    session: Session,
+    source: str | None = None,
+    *,
+    after: SetAsideRow | None = None,
+    limit: int | None = None,
+) -> list[SetAsideRow]:
+    """Every entry waiting (or those from one source), the oldest first.
+
+    With `limit`, one page: pass the page's last row as `after` for the next (the order,
+    by `first_seen` then `id`, does not move when an entry is set aside again or released,
+    so a retry can walk every page while it sets aside and releases)."""
     query = select(SyncSetAside).order_by(SyncSetAside.first_seen, SyncSetAside.id)
     if source is not None:
         query = query.where(SyncSetAside.source == source)
+    if after is not None:
+        query = query.where(
+            tuple_(SyncSetAside.first_seen, SyncSetAside.id)
+            > tuple_(literal(after.first_seen, UTCDateTime()), literal(after.id))
+        )
+    if limit is not None:
+        query = query.limit(limit)
     return [_row(row) for row in session.scalars(query)]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,6 +12,7 @@ from pcso_desk.domain.hlc import Hlc
 from pcso_desk.domain.permissions import Action
 from pcso_desk.services.context import STATION_NAME_KEY, TEAM_KEY, Context, meta_value
 from pcso_desk.services.protection import audit
+from pcso_desk.services.sync.set_aside import summary as set_aside_summary
 from pcso_desk.store.models import SyncConflict, SyncHub, SyncPeer
 from pcso_desk.sync.files import write_bundle_atomic
 from pcso_desk.sync.identity import PublicIdentity, StationIdentity, TrustStore
@@ -85,6 +86,8 @@ class SyncStatus:
     hubs: list[HubStatus]
     open_conflicts: int
     unconfirmed_changes: int  # changes at least one trusted station has not confirmed
+    # Received changes not applied yet (services/sync/set_aside.py): (sender, reason, count).
+    set_aside: list[tuple[str, str, int]] = field(default_factory=list)
 
 
 def sync_status(ctx: Context) -> SyncStatus:
@@ -102,6 +105,7 @@ def sync_status(ctx: Context) -> SyncStatus:
         acks = [rows[p.station_id].acked_through if p.station_id in rows else None for p in peers]
         since = None if None in acks else min((a for a in acks if a), default=None)
         pending = count_changes(session, since) if peers else 0
+        waiting = set_aside_summary(session)
     return SyncStatus(
         me.station_id,
         me.name,
@@ -111,6 +115,7 @@ def sync_status(ctx: Context) -> SyncStatus:
         hubs,
         int(conflicts or 0),
         pending,
+        waiting,
     )
 
 
