@@ -49,9 +49,10 @@ def hub_team(owner_url: str, stations: Sequence[Services], folder: Path) -> None
     """Make `stations` one team on the hub at `owner_url`, as a keeper and officers would:
     each station registers the others' identities, the keeper sets the hub up and gives each
     station its own access file (`pcso-desk hub ...`), and each station joins with it."""
-    from pcso_desk.sync.hub_admin import HubKeeper
-    from pcso_desk.sync.hub_access import seal_access
     from sqlalchemy.engine import make_url
+
+    from pcso_desk.sync.hub_access import seal_access
+    from pcso_desk.sync.hub_admin import HubKeeper
 
     folder.mkdir(parents=True, exist_ok=True)
     team_of = {id(s): s.sync.status().team for s in stations}

@@ -76,8 +76,12 @@ def test_a_hub_makes_a_new_station_identical(
     demo_station: Path, tmp_path: Path, pg_server: PgServer
 ) -> None:
     url = pg_server.create_database("hub_end_to_end")
-    fresh = tmp_path / "fresh"
-    cli(fresh, "init", "--team", TEAM_NAME)
-    cli(demo_station, "sync", "hub", url)
-    cli(fresh, "sync", "hub", url)
+    fresh = pair(tmp_path, demo_station)
+    assert main(["hub", "setup", url, "--team", TEAM_NAME]) == 0
+    for station, card in ((demo_station, "demo"), (fresh, "fresh")):
+        access = str(tmp_path / f"{card}.access")
+        assert main(["hub", "add-station", url, str(tmp_path / f"{card}.id"), "--out", access]) == 0
+        cli(station, "sync", "join-hub", access)
+    cli(demo_station, "sync", "hub")
+    cli(fresh, "sync", "hub")
     assert dump(fresh) == dump(demo_station)

@@ -353,16 +353,29 @@ def test_the_hub_keeps_each_stations_head_and_hands_this_ones_back(
     monkeypatch: pytest.MonkeyPatch,
     pg_server: PgServer,
 ) -> None:
+    from pcso_desk.app import main
+
     name = f"hub_{uuid.uuid4().hex}"
     pg_server.create_database(name)
     url = f"postgresql+psycopg://postgres@127.0.0.1:{pg_server.port}/{name}"
-    assert as_user(capsys, monkeypatch, station, "sergeant", "sync", "hub", url)[0] == 0
+    card, access = station.root / "station.id", station.root / "station.access"
+    assert (
+        as_user(capsys, monkeypatch, station, "sergeant", "sync", "identity", "--out", str(card))[0]
+        == 0
+    )
+    team = json.loads(card.read_text())["team"]
+    assert main(["hub", "setup", url, "--team", team]) == 0
+    assert main(["hub", "add-station", url, str(card), "--out", str(access)]) == 0
+    assert (
+        as_user(capsys, monkeypatch, station, "sergeant", "sync", "join-hub", str(access))[0] == 0
+    )
+    assert as_user(capsys, monkeypatch, station, "sergeant", "sync", "hub")[0] == 0
     end = _rows(station)[-1][0]
     # The log cut, the sidecar and backups gone: the hub still knows the head it was given.
     _sql(station, DROP_GUARDS + f"DELETE FROM audit_log WHERE seq > {end - 8};" + PUT_GUARDS_BACK)
     (station.root / "keys" / audit_witness.SIDECAR).unlink()
     shutil.rmtree(station.root / "backups")
-    assert as_user(capsys, monkeypatch, station, "sergeant", "sync", "hub", url)[0] == 0
+    assert as_user(capsys, monkeypatch, station, "sergeant", "sync", "hub")[0] == 0
     (station.root / "keys" / audit_witness.SIDECAR).unlink()
     shutil.rmtree(station.root / "backups", ignore_errors=True)
     code, problems = _check(capsys, station)

@@ -558,6 +558,10 @@ CALLS: dict[str, Call] = {
         lambda: s.export_bundle(st.root / f"bundle-{_n(st)}.bundle")
     ),
     "Sync.hub": lambda st, s: _cannot,  # needs a PostgreSQL hub: tests/cli/test_cli_sync_hub.py
+    "Sync.hub_address": lambda st, s: s.hub_address,
+    "Sync.join_hub": lambda st, s: (
+        _cannot
+    ),  # needs a PostgreSQL hub: tests/cli/test_cli_sync_hub.py
     "Sync.import_bundle": _bundle_from_the_peer,
     "Sync.read_identity": lambda st, s: lambda: s.read_identity(st.root / "peer.identity"),
     "Sync.resolve": lambda st, s: _cannot,  # needs a conflict: tests/services/test_sync_bundles

@@ -21,7 +21,7 @@ from pcso_desk.sync.identity import TrustStore
 from tests.factories import utc
 from tests.person_seed import CANARIES, seed_person
 from tests.pg_server import PgServer
-from tests.stations import dump, station, trust
+from tests.stations import dump, hub_team, station, trust
 
 # Every way the person's own data could show up in bytes (lower case: scans ignore case).
 NAME_TRACES = (b"subjectson", b"1632960111", b"quentin otherperson and mr")
@@ -84,8 +84,9 @@ def test_an_erased_person_leaves_no_trace_in_store_wal_index_bundle_or_hub(
     seeded = seed_person(a)
     mine, theirs = seeded["mine"], seeded["theirs"]
     _exchange(a, b, tmp_path, "first")
+    hub_team(hub, [a, b], tmp_path / "cards")
     for station_ in (a, b, a):
-        station_.sync.hub(hub)
+        station_.sync.hub()
     assert _store_traces(b), "the seed reached station B before the erasure"
     figures = _figures(a)
 
@@ -103,7 +104,7 @@ def test_an_erased_person_leaves_no_trace_in_store_wal_index_bundle_or_hub(
     assert _traces(_payload(a, b, tmp_path / "after.bundle")) == []
     # The erasure travels: by the hub to B, and B's next bundle and the hub hold no trace.
     for station_ in (a, b, a):
-        station_.sync.hub(hub)
+        station_.sync.hub()
     assert _store_traces(b) == []
     assert _traces(_payload(b, a, tmp_path / "from-b.bundle")) == []
     engine = create_engine(hub)

@@ -1,6 +1,7 @@
 """A station stalled mid-push, for tests: `python -m tests.sync.stalled_pusher URL TEAM`
 connects to the hub as the app does, takes the team's numbering lock inside a transaction
-(as a push does while it numbers its rows), says "locked", and waits (the test then stops it with SIGSTOP, as a closed laptop lid would)."""
+(as a push does while it numbers its rows), says "locked", and waits (the test then stops
+it with SIGSTOP, as a closed laptop lid would)."""
 
 from __future__ import annotations
 

@@ -87,6 +87,10 @@ def make_world(template: Path, root: Path, hub: str | None) -> World:
         for other in stations:
             if other is not station:
                 station.sync.trust(station.sync.read_identity(root / f"{other.ctx.station_id}.id"))
+    if hub:
+        from tests.stations import hub_team
+
+        hub_team(hub, stations, root / "cards")
     return World(stations, root, hub)
 
 
@@ -145,7 +149,7 @@ def run(world: World, op: tuple[Any, ...]) -> None:
         if maker != who:
             station.sync.import_bundle(bundle)
     elif name == "hub" and world.hub:
-        station.sync.hub(world.hub)
+        station.sync.hub()
 
 
 OPS = st.tuples(
@@ -175,7 +179,7 @@ def settle(world: World) -> None:
                     station.sync.import_bundle(path)
         if world.hub:
             for station in world.stations:
-                station.sync.hub(world.hub)
+                station.sync.hub()
 
 
 def check(world: World) -> None:
