@@ -87,7 +87,9 @@ def hub_engine(url: str) -> tuple[Engine, str]:
 
 
 def _engine(parsed: Any) -> tuple[Engine, str]:
-    shown = parsed.render_as_string(hide_password=True)
+    # Shown to people and written in logs: where the hub is, never who signs in or how.
+    where = f"{parsed.host or 'localhost'}{f':{parsed.port}' if parsed.port else ''}"
+    shown = f"postgresql://{where}/{parsed.database or ''}"
     try:
         engine = create_engine(  # hide_parameters: errors never carry the changes' values
             parsed,

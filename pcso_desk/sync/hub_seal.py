@@ -194,8 +194,16 @@ def open_item(
         loaded: Any = json.loads(plain)
     except (InvalidTag, ValueError) as exc:
         raise SealError(
-            f"A change from {sender.name} on the hub cannot be read with the team's key."
+            f"A change under the name of {sender.name} was altered on the hub (it does not "
+            "open as the record it is filed under)."
         ) from exc
+    unknown = SealError(
+        f"A change from {sender.name} holds what this PCSO Desk does not know (it may come "
+        "from a newer release); it is kept aside and tried again once this PC is updated."
+    )
     if not isinstance(loaded, dict) or set(loaded) != {"v", "c"}:
-        raise ChangeError(f"A change from {sender.name} on the hub is not in a known form.")
-    return parse_item({"t": table, "id": row_id, "v": loaded["v"], "c": loaded["c"]})
+        raise unknown
+    try:
+        return parse_item({"t": table, "id": row_id, "v": loaded["v"], "c": loaded["c"]})
+    except ChangeError as exc:
+        raise unknown from exc

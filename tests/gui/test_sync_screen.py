@@ -291,3 +291,46 @@ def test_after_sign_in_the_opened_bundle_goes_to_the_sync_screen(qtbot, desk, tm
     bundle = tmp_path / "b.pcsosync"
     _after_sign_in(desk, Window(), bundle)
     assert imported == [bundle]
+
+
+def test_join_the_hub_with_its_access_file_then_sync_without_typing_a_password(  # type: ignore[no-untyped-def]
+    qtbot, desk, stations, pg_server, tmp_path: Path
+) -> None:
+    import uuid
+
+    from sqlalchemy.engine import make_url
+
+    from pcso_desk.sync.hub_access import seal_access
+    from pcso_desk.sync.hub_admin import HubKeeper
+
+    stations.trust_both()
+    owner = pg_server.create_database(f"hub_{uuid.uuid4().hex}")
+    keeper = HubKeeper(owner)
+    try:
+        keeper.setup(TEAM)
+        accesses = {}
+        for name, services in (("here", stations.here), ("peer", stations.peer)):
+            identity = services.sync.read_identity(stations.card(services, name))
+            role, password = keeper.add_station(identity)
+            url = make_url(owner).set(username=role, password=password)
+            accesses[name] = tmp_path / f"{name}.access"
+            accesses[name].write_bytes(seal_access(identity, url.render_as_string(False)))
+    finally:
+        keeper.close()
+    stations.peer.sync.join_hub(accesses["peer"])
+    stations.peer.contacts.create({"name": "Lee Laptop"})
+    stations.peer.sync.hub()
+    screen = make(qtbot, desk)
+    exchange = screen.exchange
+    assert "not joined yet" in exchange.address.text() and not exchange.hub.isEnabled()
+    desk.choose = lambda *_a: str(accesses["here"])
+    click(qtbot, exchange.join)
+    qtbot.waitUntil(lambda: exchange.result.text().startswith("Joined the hub"), timeout=10_000)
+    qtbot.waitUntil(lambda: exchange.hub.isEnabled(), timeout=10_000)
+    where = f"127.0.0.1:{pg_server.port}/{owner.rsplit('/', 1)[1]}"
+    assert exchange.address.text() == f"Hub: postgresql://{where}"
+    shot(screen, "hub_joined")
+    click(qtbot, exchange.hub)
+    qtbot.waitUntil(lambda: exchange.result.text().startswith("Synced with"), timeout=30_000)
+    assert "(1 new here)" in exchange.result.text()
+    assert "Lee Laptop" in {row["name"] for row in stations.here.contacts.page().rows}

@@ -509,3 +509,163 @@ def test_a_pusher_stopped_holding_the_lock_does_not_stall_the_team(pair: Any, hu
         stalled.wait(10)
         if stalled.stdout is not None:
             stalled.stdout.close()
+
+
+def _owner_sql(url: str, sql: str, params: dict[str, Any] | None = None) -> None:
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(sql), params or {})
+    finally:
+        engine.dispose()
+
+
+def _names(services: Services) -> set[str]:
+    return {row["name"] for row in services.contacts.page().rows}
+
+
+def test_rows_forged_with_the_owners_password_are_set_aside_by_name(
+    pair: Any, hub_url: str
+) -> None:
+    a, b = pair
+    ann, _ = _contact(a, "Ann Example"), _contact(a, "Abe Example")
+    _sync_all(hub_url, a, b)
+    assert _names(b) == {"Ann Example", "Abe Example"}
+    a_id, a_name = a.ctx.station_id, a.sync.status().name
+    # Whoever holds the owner's password: swap two of A's sealed rows, and add one in A's
+    # name (its bytes copied from a real row), then make them all look new.
+    _owner_sql(
+        hub_url,
+        "UPDATE hub_items SET body = (SELECT body FROM hub_items WHERE id <> :ann AND "
+        "tbl = 'contacts' AND sender = :a), seq = nextval('hub_seq') WHERE id = :ann",
+        {"ann": ann, "a": a_id},
+    )
+    _owner_sql(
+        hub_url,
+        "INSERT INTO hub_items (team, tbl, id, sender, seq, v, newest, page, body) "
+        "SELECT team, tbl, :forged, sender, nextval('hub_seq'), v, newest, page, body "
+        "FROM hub_items WHERE id = :ann",
+        {"ann": ann, "forged": str(uuid.uuid4())},
+    )
+    _owner_sql(  # and one written from nothing, in a page A never signed
+        hub_url,
+        "INSERT INTO hub_items (team, tbl, id, sender, seq, v, newest, page, body) "
+        "SELECT team, 'contacts', :forged, sender, nextval('hub_seq'), 1, now(), 'made-up', "
+        'convert_to(\'{"v": {"name": "Mallory"}}\', \'UTF8\') FROM hub_items '
+        "WHERE id = :ann",
+        {"ann": ann, "forged": str(uuid.uuid4())},
+    )
+    c = _contact(a, "Cat Example")  # and A's real work goes on
+    a.sync.hub()
+    b["contacts"].update(ann, {"organisation": "B's edit"})
+    result = b.sync.hub()
+    assert result.set_aside == 3
+    assert _names(b) == {"Ann Example", "Abe Example", "Cat Example"}  # nothing forged in
+    assert c in _live_ids(b, "contacts")
+    status = b.sync.status()
+    reasons = {reason: count for who, reason, count in status.set_aside if who == a_name}
+    assert sum(reasons.values()) == 3 and len(status.set_aside) == len(reasons)
+    assert any("was altered on the hub" in reason for reason in reasons)
+    assert any("not in any page it signed" in reason for reason in reasons)
+
+
+def test_a_station_with_its_clock_two_hours_fast_is_refused_by_name_and_the_others_sync(
+    tmp_path: Path, hub_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time as real_time
+    from types import SimpleNamespace
+
+    import pcso_desk.sync.hub as hub_module
+
+    stations = [_station(tmp_path / n) for n in ("a", "b", "c")]
+    a, b, c = stations
+    try:
+        hub_team(hub_url, stations, tmp_path / "cards")
+        _sync_all(hub_url, *stations)
+        fast = SimpleNamespace(time=lambda: real_time.time() + 7200)
+        monkeypatch.setattr(hub_module, "time", fast)  # A's clock, as this test runs A
+        _contact(a, "Ann Fast")
+        before = _dump(a)
+        with pytest.raises(HubError) as refused:
+            a.sync.hub()
+        name = a.sync.status().name
+        assert refused.value.message.startswith(f"The clock of {name} is 2 h 0 min ahead")
+        assert _dump(a) == before
+        monkeypatch.setattr(hub_module, "time", real_time)
+        bob = _contact(b, "Bob Sample")
+        b.sync.hub()
+        c.sync.hub()
+        assert bob in _live_ids(c, "contacts")
+        # A station that skips the check (an older release) is refused by the hub itself.
+        import pcso_desk.services.sync.hub as service
+
+        monkeypatch.setattr(service, "CLOCK_SLACK_S", 10 * 3600)
+        a.ctx.clock._wall = lambda: real_time.time() + 7200  # type: ignore[attr-defined]
+        _contact(a, "Amy Ahead")
+        with pytest.raises(HubError, match=f"refused the changes of {name}: its clock is ahead"):
+            a.sync.hub()
+        c.sync.hub()  # the others still sync, and receive nothing dated ahead
+        assert "Amy Ahead" not in _names(c)
+    finally:
+        for station in stations:
+            station.ctx.store.close()
+
+
+def test_a_newer_releases_changes_wait_aside_and_apply_after_the_update(
+    pair: Any, hub_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pcso_desk.sync.hub as hub_module
+    import pcso_desk.sync.hub_seal as seal
+
+    a, b = pair
+    _contact(a, "Ann Today")
+    a.sync.hub()
+    monkeypatch.setattr(hub_module, "PROTOCOL", seal.PROTOCOL + 1)  # A updated first
+    monkeypatch.setattr(seal, "PROTOCOL", seal.PROTOCOL + 1)
+    _contact(a, "Abe Tomorrow")
+    a.sync.hub()
+    monkeypatch.setattr(seal, "PROTOCOL", seal.PROTOCOL - 1)  # B still on this release
+    result = b.sync.hub()
+    assert _names(b) == {"Ann Today"} and result.set_aside == 1
+    assert "newer PCSO Desk" in b.sync.status().set_aside[0][1]
+    monkeypatch.setattr(seal, "PROTOCOL", seal.PROTOCOL + 1)  # B updated
+    again = b.sync.hub()
+    assert _names(b) == {"Ann Today", "Abe Tomorrow"} and again.set_aside == 0
+    assert b.sync.status().set_aside == []
+
+
+def test_a_hub_set_up_by_a_newer_or_older_release_is_named_not_crashed(
+    pair: Any, hub_url: str
+) -> None:
+    a, _ = pair
+    before = _dump(a)
+    _owner_sql(hub_url, "UPDATE hub_meta SET value = '99' WHERE key = 'interface'")
+    with pytest.raises(HubError, match=r"set up by a newer PCSO Desk .* update PCSO Desk"):
+        a.sync.hub()
+    _owner_sql(hub_url, "UPDATE hub_meta SET value = '1' WHERE key = 'interface'")
+    with pytest.raises(HubError, match="needs upgrading for this release"):
+        a.sync.hub()
+    assert _dump(a) == before
+
+
+def test_a_station_never_receives_its_own_pushes_and_pulls_page_by_page(
+    pair: Any, hub_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pcso_desk.sync.hub as hub_module
+
+    a, b = pair
+    made = {_contact(a, f"Person{n:02d} Example") for n in range(23)}
+    first = a.sync.hub()
+    assert first.pushed >= 23 and first.pulled == 0  # not its own 23 back
+    seen: list[int] = []
+    real_pull = hub_module.Hub.pull
+
+    def counted(self: Any, team: str, after: int, me: str, page: int = 5) -> Any:
+        for pulled in real_pull(self, team, after, me, page):
+            seen.append(len(pulled.rows))
+            yield pulled
+
+    monkeypatch.setattr(hub_module.Hub, "pull", counted)
+    result = b.sync.hub()
+    assert made <= _live_ids(b, "contacts") and result.pulled == first.pushed
+    assert max(seen) == 5 and len(seen) >= 5  # five rows at a time, never all at once

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLayout,
-    QLineEdit,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -46,6 +45,7 @@ from pcso_desk.services.values import set_aside_line
 SaveFile = Callable[[QWidget | None, str, str], str | None]
 Progress = Callable[[str], None]
 BUNDLES = "Sync bundles (*.pcsosync);;All files (*)"
+ACCESS_FILES = "Hub access files (*.access *.pcsohub);;All files (*)"
 IDENTITIES = "Identity files (*.identity *.json);;All files (*)"
 # Three or more stations may each have given a field its own value: up to four shown.
 SIDE_TITLES = {"a": "Kept for now", "b": "Set aside", "c": "Also set aside", "d": "A fourth value"}
@@ -185,8 +185,12 @@ class ExchangeBox(QGroupBox):
         self.full = named(QCheckBox("Everything (full)"), "Everything (full)")
         self.full.setToolTip("Every record, not only what the other stations have not confirmed")
         self.load = named(QPushButton("Import sync bundle…"), "Import sync bundle")
-        self.address = named(QLineEdit(), "Hub address")
-        self.address.setPlaceholderText("postgresql://user@host/database")
+        # The hub is reached with this station's own access (an access file its keeper made
+        # for it): no address or password is ever typed here, and none is shown in full.
+        self.address = _label(name="Hub address")
+        self.address.setTextFormat(Qt.TextFormat.PlainText)
+        self.join = named(QPushButton("&Join hub…"), "Join hub")
+        self.join.setToolTip("Open the hub access file made for this PC by whoever keeps the hub")
         self.hub = named(QPushButton("Sync with hub"), "Sync with hub")
         self.working = named(QLabel(""), "Working on")
         self.bar = named(QProgressBar(), "Progress")
@@ -198,10 +202,8 @@ class ExchangeBox(QGroupBox):
         self.set_aside = _label(name="Changes set aside")  # hidden while none waits
         self.set_aside.setTextFormat(Qt.TextFormat.PlainText)
         self.set_aside.setVisible(False)
-        hub_label = QLabel("Hub &address")
-        hub_label.setBuddy(self.address)
-        hub = _box(QHBoxLayout(), hub_label, self.address, self.hub)
-        hub.setStretch(1, 1)
+        hub = _box(QHBoxLayout(), self.address, self.join, self.hub)
+        hub.setStretch(0, 1)
         _box(
             QVBoxLayout(self),
             _box(QHBoxLayout(), self.make, self.full, self.load, 1),
@@ -212,15 +214,28 @@ class ExchangeBox(QGroupBox):
             self.last_hub,
             self.set_aside,
         )
+        self.joined = False
+        self.show_hub(None)
         self.set_busy("")
+
+    def show_hub(self, address: str | None) -> None:
+        """The hub this station joined (its address without the password), or how to join."""
+        self.joined = address is not None
+        self.address.setText(
+            f"Hub: {address}"
+            if address
+            else "Hub: not joined yet. Join with the access file made for this PC."
+        )
+        set_enabled(self.hub, self.joined and not self.working.isVisible())
 
     def set_busy(self, doing: str) -> None:
         """`doing` names the work under way; "" when nothing is."""
         self.working.setText(f"{doing}…" if doing else "")
         self.working.setVisible(bool(doing))
         self.bar.setVisible(bool(doing))
-        for button in (self.make, self.load, self.hub):
+        for button in (self.make, self.load, self.join):
             set_enabled(button, not doing)
+        set_enabled(self.hub, not doing and self.joined)
 
     def show_status(self, status: Any) -> None:
         waiting = status.unconfirmed_changes
@@ -228,14 +243,13 @@ class ExchangeBox(QGroupBox):
         lines = [set_aside_line(*group) for group in status.set_aside]
         self.set_aside.setText("\n".join(lines))
         self.set_aside.setVisible(bool(lines))
+        self.show_hub(status.hub_address)
         if not status.hubs:
             self.last_hub.setText("Last hub sync: never")
             return
         synced = [h for h in status.hubs if h.last_sync_at] or status.hubs
         hub = max(synced, key=lambda h: h.last_sync_at or 0)
         self.last_hub.setText(f"Last hub sync: {when_text(hub.last_sync_at)} ({hub.address})")
-        if not self.address.text():
-            self.address.setText(hub.address)
 
 
 class SidePane(QGroupBox):
@@ -384,6 +398,7 @@ class SyncScreen(QWidget):
         self.exchange.make.clicked.connect(self.make_bundle)
         self.exchange.load.clicked.connect(self.import_bundle)
         self.exchange.hub.clicked.connect(self.sync_hub)
+        self.exchange.join.clicked.connect(self.join_hub)
         self.conflicts.settled.toggled.connect(lambda _on: self.refresh())
         for pane in self.conflicts.sides.values():
             pane.keep.clicked.connect(lambda _c=False, p=pane: self.keep(p.choice))
@@ -515,17 +530,31 @@ class SyncScreen(QWidget):
             f"{result.received - applied} already here.{_conflicts_text(result.new_conflicts)}"
         )
 
-    def sync_hub(self) -> None:
-        url, sync = self.exchange.address.text().strip(), self.sync
-        if not url:
-            self.desk.inform(self, "Sync with hub", "Type the hub address first.")
+    def join_hub(self) -> None:
+        chosen = self.desk.choose(self, "Join hub", ACCESS_FILES)
+        if not chosen:
             return
-        self._long("Syncing with hub", lambda report: sync.hub(url, progress=report), self._synced)
+
+        def joined(address: str) -> None:
+            self.exchange.result.setText(f"Joined the hub at {address}.")
+            self.refresh()
+
+        sync = self.sync
+        self.desk.write(lambda: sync.join_hub(Path(chosen)), joined, guard=self)
+
+    def sync_hub(self) -> None:
+        sync = self.sync
+        self._long("Syncing with hub", lambda report: sync.hub(progress=report), self._synced)
 
     def _synced(self, result: Any) -> str:
+        aside = (
+            f" {result.set_aside} received change(s) set aside (see below)."
+            if result.set_aside
+            else ""
+        )
         return (
-            f"Synced with {result.address}: sent {result.pushed} changes ({result.hub_changed} "
-            f"new there), received {result.pulled} ({result.changed} new here)."
+            f"Synced with {result.address}: sent {result.pushed} changes, received "
+            f"{result.pulled} ({result.changed} new here).{aside}"
             f"{_conflicts_text(result.new_conflicts)}"
         )
 

@@ -88,6 +88,8 @@ class SyncStatus:
     unconfirmed_changes: int  # changes at least one trusted station has not confirmed
     # Received changes not applied yet (services/sync/set_aside.py): (sender, reason, count).
     set_aside: list[tuple[str, str, int]] = field(default_factory=list)
+    # The hub this station joined (services/sync/hub.py), without its password; None: none.
+    hub_address: str | None = None
 
 
 def sync_status(ctx: Context) -> SyncStatus:
@@ -116,7 +118,18 @@ def sync_status(ctx: Context) -> SyncStatus:
         int(conflicts or 0),
         pending,
         waiting,
+        _joined_hub(ctx),
     )
+
+
+def _joined_hub(ctx: Context) -> str | None:
+    from pcso_desk.services.sync.hub import hub_address  # it imports this module
+    from pcso_desk.sync.hub import HubError
+
+    try:
+        return hub_address(ctx)
+    except HubError as exc:  # a damaged access file: say so where the address would be
+        return f"(unusable: {exc.message})"
 
 
 def _peer_status(peer: PublicIdentity, row: SyncPeer | None) -> PeerStatus:
