@@ -1,0 +1,190 @@
+"""Records identified by a natural key: ids made from the key, and one row per key after sync.
+
+Some synced records are public data named by something outside the app, and any station of a
+team may create them on its own: a data.police.uk street-level crime row (its `row_key`), an
+LSOA's place in the team's LSOA table (its LSOA code), an ONS boundary (its kind and code).
+Each of these tables holds one row per key (a unique constraint), so two stations that each
+created the row under an id of their own could never merge them.
+
+So where such a record is created (an import, or an addition in Admin) it takes the id made
+from its key (`natural_id`: a UUID 5 of the table and the key under this project's fixed
+namespace, written as every other id is): two stations importing the same month create the
+same ids, and their changes simply merge.
+
+Rows made before this rule, or made while the key's own id was taken (an LSOA mapping whose
+code was since changed), still carry other ids. When a merge meets two ids for one key
+(held here and arriving, or two arriving together), `fold` settles it the same way on every
+station, whichever order the changes come in:
+
+- the row kept is the one whose id is made from the key, if either is; otherwise the one
+  with the smaller id (string order);
+- every other row of that key is folded into it: its values and clocks are merged into the
+  kept row as an ordinary change of that row (each field keeps the later value, `merge.py`),
+  and the other row is removed here. A change of the removed row that arrives later is
+  folded the same way, so the removed id never comes back.
+
+Nothing entered is lost: a field edited on either row (a mapping moved to another ward, a
+row deleted) keeps its latest value in the kept row. No other table refers to these rows by
+id (crime rows and boundaries name their ward, not the other way round), so nothing points
+at a removed one.
+
+Other synced tables with a unique field (district, neighbourhood and ward codes and names,
+officers' collar numbers) are the team's own records, typed by a person and referred to by
+many others; they keep random ids, and two made apart with one code are refused by the merge
+in one sentence (`services/sync/apply.integrity_message`) until one is renamed.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.orm import Session
+
+from pcso_desk.sync.changes import Item
+
+# Fixed for good: changing it would give the same import different ids on different releases.
+NAMESPACE = uuid.UUID("2b8d5c61-0f3e-5a7d-9c41-7e6a3d2f8b90")
+# table -> the columns that name a record of it (its unique constraint).
+NATURAL_KEYS: dict[str, tuple[str, ...]] = {
+    "crime_records": ("row_key",),
+    "lsoa_wards": ("lsoa_code",),
+    "boundaries": ("kind", "code"),
+}
+_CHUNK = 500  # keys per SELECT ... IN (...)
+Key = tuple[Any, ...]
+
+
+def natural_id(table: str, *key: Any) -> str:
+    """The id a record of `table` named by `key` is created with (the same on every station)."""
+    name = "\x1f".join((table, *(str(part) for part in key)))
+    return str(uuid.uuid5(NAMESPACE, name))
+
+
+def key_of(table: str, values: dict[str, Any]) -> Key | None:
+    """The natural key of a record of `table` with these values (None: the table has none)."""
+    names = NATURAL_KEYS.get(table)
+    if names is None or any(values.get(name) is None for name in names):
+        return None
+    return tuple(values[name] for name in names)
+
+
+def id_for_new(session: Session, table: str, *key: Any) -> str:
+    """The id a new record of `table` named by `key` takes: the one made from its key, unless
+    a row here already holds that id (a row whose key was changed since), then a random one."""
+    return ids_for_new(session, table, [key])[0]
+
+
+def id_for_record(session: Session, record: Any) -> str | None:
+    """`id_for_new` for a new ORM record, from its key; None for a table with no natural key."""
+    table = record.__table__.name
+    key = key_of(table, {name: getattr(record, name) for name in NATURAL_KEYS.get(table, ())})
+    return None if key is None else id_for_new(session, table, *key)
+
+
+def ids_for_new(session: Session, table: str, keys: list[Key]) -> list[str]:
+    """`id_for_new` for many new rows of one table at once: each key's own id, or a random one
+    where a row here already holds that id."""
+    wanted = [natural_id(table, *key) for key in keys]
+    taken: set[str] = set()
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        marks = ", ".join("?" for _ in chunk)
+        sql = f'SELECT id FROM "{table}" WHERE id IN ({marks})'
+        taken.update(str(row[0]) for row in session.connection().exec_driver_sql(sql, tuple(chunk)))
+    return [str(uuid.uuid4()) if one in taken else one for one in wanted]
+
+
+def keeps(table: str, key: Key, ids: Iterable[str]) -> str:
+    """Of several ids for one key, the one every station keeps (see the module docstring)."""
+    found = set(ids)
+    own = natural_id(table, *key)
+    return own if own in found else min(found)
+
+
+@dataclass
+class Fold:
+    """What `fold` decided for one table's arriving changes."""
+
+    items: list[Item]  # the arriving changes, each under the id its key keeps
+    moves: dict[str, str] = field(default_factory=dict)  # id held here -> id it folds into
+
+
+def fold(session: Session, table: Table, items: list[Item]) -> Fold:
+    """The arriving `items` of `table` with every record under the id its key keeps, and the
+    rows held here that must fold into another id (the caller merges and removes them)."""
+    names = NATURAL_KEYS.get(table.name)
+    if names is None or not items:
+        return Fold(items)
+    arriving: dict[Key, set[str]] = {}
+    for item in items:
+        key = key_of(table.name, item.values)
+        if key is not None:
+            arriving.setdefault(key, set()).add(item.id)
+    held = _held(session, table.name, names, list(arriving))
+    winners: dict[Key, str] = {}
+    moves: dict[str, str] = {}
+    for key, ids in arriving.items():
+        here = held.get(key)
+        every = ids | ({here} if here is not None else set())
+        if len(every) < 2:
+            continue
+        winners[key] = kept = keeps(table.name, key, every)
+        if here is not None and here != kept:
+            moves[here] = kept
+    if not winners:
+        return Fold(items)
+    return Fold([_under(item, winners) for item in items], moves)
+
+
+def _under(item: Item, winners: dict[Key, str]) -> Item:
+    key = key_of(item.table, item.values)
+    kept = winners.get(key) if key is not None else None
+    if kept is None or kept == item.id:
+        return item
+    return Item(item.table, kept, item.values, item.clocks)
+
+
+def _held(session: Session, table: str, names: tuple[str, ...], keys: list[Key]) -> dict[Key, str]:
+    """The id held here for each of these keys (looked up by the key's last column)."""
+    found: dict[Key, str] = {}
+    wanted = set(keys)
+    last = sorted({key[-1] for key in keys}, key=str)
+    columns = ", ".join(f'"{name}"' for name in names)
+    connection = session.connection()
+    for start in range(0, len(last), _CHUNK):
+        chunk = last[start : start + _CHUNK]
+        marks = ", ".join("?" for _ in chunk)
+        sql = f'SELECT id, {columns} FROM "{table}" WHERE "{names[-1]}" IN ({marks})'
+        for row in connection.exec_driver_sql(sql, tuple(chunk)):
+            key = tuple(row[1:])
+            if key in wanted:
+                found[key] = str(row[0])
+    return found
+
+
+def fold_held(
+    session: Session,
+    table: Table,
+    moves: dict[str, str],
+    load: Callable[[Session, Table, list[str]], dict[str, Item]],
+) -> list[Item]:
+    """Remove the rows held here that fold into another id; their state, under the id kept,
+    for the caller to merge into that row as any change."""
+    if not moves:
+        return []
+    losers = sorted(moves)
+    folded: list[Item] = []
+    connection = session.connection()
+    for start in range(0, len(losers), _CHUNK):
+        chunk = losers[start : start + _CHUNK]
+        for loser, state in load(session, table, chunk).items():
+            folded.append(Item(table.name, moves[loser], state.values, state.clocks))
+        marks = ", ".join("?" for _ in chunk)
+        connection.exec_driver_sql(
+            f'DELETE FROM "{table.name}" WHERE id IN ({marks})', tuple(chunk)
+        )
+    return folded
