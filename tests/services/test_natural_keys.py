@@ -14,7 +14,10 @@ from typing import Any
 from sqlalchemy import select, text
 
 from pcso_desk.services.api import Services
+from pcso_desk.services.sync.apply import apply_changes
 from pcso_desk.store.models import Boundary, CrimeRecord, LsoaWard
+from pcso_desk.sync.changes import Item
+from pcso_desk.sync.local import read_changes
 from pcso_desk.sync.natural import natural_id
 from tests.factories import World, make_world
 from tests.services.test_crime_map import (
@@ -271,3 +274,38 @@ def test_old_boundaries_fold_into_one_row_per_kind_and_code(
     with pair.a.ctx.store.read() as session:
         count = session.execute(text("SELECT count(*) FROM boundaries")).scalar()
     assert count == 2
+
+
+def _changes(services: Services, table: str) -> list[Item]:
+    with services.ctx.store.read() as session:
+        return [item for item in read_changes(session, None) if item.table == table]
+
+
+def test_two_old_stores_rows_arriving_together_as_a_hub_pull_gives_them_fold_the_same_way(
+    pair: Pair,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    pair.a.packs.import_crimes(_month(tmp_path))
+    pair.b.packs.import_crimes(_month(tmp_path))
+    _old_ids(pair.a, "crime_records")
+    _old_ids(pair.b, "crime_records")
+    both = _changes(pair.a, "crime_records") + _changes(pair.b, "crime_records")
+    first, second = pair.station("c"), pair.station("d")
+    for services, items in ((first, both), (second, both[::-1])):  # in either order
+        with services.ctx.store.write() as session:
+            assert not apply_changes(services.ctx, session, items).refused
+    pair.exchange()
+    pair.exchange()
+    rows = _rows(pair.a, CrimeRecord)
+    assert len(rows) == 4
+    assert (
+        rows
+        == _rows(pair.b, CrimeRecord)
+        == _rows(first, CrimeRecord)
+        == _rows(second, CrimeRecord)
+    )
+    assert (
+        dump(first)["crime_records"]
+        == dump(second)["crime_records"]
+        == dump(pair.a)["crime_records"]
+    )
