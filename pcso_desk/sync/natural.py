@@ -125,27 +125,43 @@ def fold(session: Session, table: Table, items: list[Item]) -> Fold:
         if key is not None:
             arriving.setdefault(key, set()).add(item.id)
     held = _held(session, table.name, names, list(arriving))
-    winners: dict[Key, str] = {}
-    moves: dict[str, str] = {}
-    for key, ids in arriving.items():
+    renamed: dict[str, str] = {}  # id -> the id it folds into
+    for key in sorted(arriving, key=repr):
         here = held.get(key)
-        every = ids | ({here} if here is not None else set())
-        if len(every) < 2:
-            continue
-        winners[key] = kept = keeps(table.name, key, every)
-        if here is not None and here != kept:
-            moves[here] = kept
-    if not winners:
+        every = arriving[key] | ({here} if here is not None else set())
+        if len(every) > 1:
+            kept = keeps(table.name, key, every)
+            for one in sorted(every - {kept}):
+                renamed.setdefault(one, kept)
+    if not renamed:
         return Fold(items)
-    return Fold([_under(item, winners) for item in items], moves)
+    for one in renamed:  # an id kept for one key but folded for another: to the end
+        seen = {one}
+        while renamed[one] in renamed and renamed[one] not in seen:
+            seen.add(renamed[one])
+            renamed[one] = renamed[renamed[one]]
+    # Every state of a folded id goes to the id kept, an earlier one with another key (an
+    # LSOA code since changed) too, and a row held here under it folds as well.
+    moves = {one: renamed[one] for one in _held_ids(session, table.name, list(renamed))}
+    return Fold(
+        [
+            Item(item.table, renamed[item.id], item.values, item.clocks)
+            if item.id in renamed
+            else item
+            for item in items
+        ],
+        moves,
+    )
 
 
-def _under(item: Item, winners: dict[Key, str]) -> Item:
-    key = key_of(item.table, item.values)
-    kept = winners.get(key) if key is not None else None
-    if kept is None or kept == item.id:
-        return item
-    return Item(item.table, kept, item.values, item.clocks)
+def _held_ids(session: Session, table: str, ids: list[str]) -> list[str]:
+    found: list[str] = []
+    for start in range(0, len(ids), _CHUNK):
+        chunk = tuple(ids[start : start + _CHUNK])
+        marks = ", ".join("?" for _ in chunk)
+        sql = f'SELECT id FROM "{table}" WHERE id IN ({marks})'
+        found.extend(str(row[0]) for row in session.connection().exec_driver_sql(sql, chunk))
+    return found
 
 
 def _held(session: Session, table: str, names: tuple[str, ...], keys: list[Key]) -> dict[Key, str]:

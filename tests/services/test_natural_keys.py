@@ -309,3 +309,18 @@ def test_two_old_stores_rows_arriving_together_as_a_hub_pull_gives_them_fold_the
         == dump(second)["crime_records"]
         == dump(pair.a)["crime_records"]
     )
+
+
+def test_a_mapping_moved_to_an_lsoa_another_station_mapped_meanwhile_ends_as_one_row(
+    pair: Pair,  # noqa: F811
+) -> None:
+    world = _shared_world(pair)
+    moved = pair.a["lsoa_wards"].create({"lsoa_code": EAST, "ward_id": world.ward}).created[0]
+    pair.exchange()
+    pair.a["lsoa_wards"].update(moved, {"lsoa_code": CENTRAL})  # corrected on one station
+    pair.b["lsoa_wards"].create({"lsoa_code": CENTRAL, "ward_id": world.other_ward})
+    pair.exchange()
+    pair.exchange()
+    rows = _rows(pair.a, LsoaWard)
+    assert rows == _rows(pair.b, LsoaWard) == [(natural_id("lsoa_wards", CENTRAL), CENTRAL)]
+    assert dump(pair.a)["lsoa_wards"] == dump(pair.b)["lsoa_wards"]
