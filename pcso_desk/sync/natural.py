@@ -16,12 +16,17 @@ code was since changed), still carry other ids. When a merge meets two ids for o
 (held here and arriving, or two arriving together), `fold` settles it the same way on every
 station, whichever order the changes come in:
 
-- the row kept is the one whose id is made from the key, if either is; otherwise the one
+- the row kept is the one whose id is made from the key, if any is; otherwise the one
   with the smaller id (string order);
-- every other row of that key is folded into it: its values and clocks are merged into the
-  kept row as an ordinary change of that row (each field keeps the later value, `merge.py`),
-  and the other row is removed here. A change of the removed row that arrives later is
-  folded the same way, so the removed id never comes back.
+- every other id of that key is folded into it: every state of it that arrives, and its row
+  held here, are merged into the kept row as ordinary changes of that row (each field keeps
+  the later value, `merge.py`), and its row here is removed. A state of the removed id that
+  arrives later carries the same key and is folded the same way, so the id never comes back.
+
+The one case this cannot settle: an LSOA mapping whose code was changed and that was folded
+for its new code; a station that never heard of the change may still send its state under
+the old code, which then arrives as a row of its own (every station still ends with the same
+rows: that old mapping, as it was). Settling it would need a tombstone for every folded row.
 
 Nothing entered is lost: a field edited on either row (a mapping moved to another ward, a
 row deleted) keeps its latest value in the kept row. No other table refers to these rows by
