@@ -126,18 +126,22 @@ def fold(session: Session, table: Table, items: list[Item]) -> Fold:
         return Fold(items)
     arriving: dict[Key, set[str]] = {}
     for item in items:
-        key = key_of(table.name, item.values)
-        if key is not None:
+        values = item.values
+        key = tuple(values.get(name) for name in names)
+        if None not in key:
             arriving.setdefault(key, set()).add(item.id)
     held = _held(session, table.name, names, list(arriving))
     renamed: dict[str, str] = {}  # id -> the id it folds into
-    for key in sorted(arriving, key=repr):
+    contested: list[tuple[Key, set[str]]] = []
+    for key, ids in arriving.items():
         here = held.get(key)
-        every = arriving[key] | ({here} if here is not None else set())
+        every = ids | {here} if here is not None else ids
         if len(every) > 1:
-            kept = keeps(table.name, key, every)
-            for one in sorted(every - {kept}):
-                renamed.setdefault(one, kept)
+            contested.append((key, every))
+    for key, every in sorted(contested, key=repr):  # in one order everywhere
+        kept = keeps(table.name, key, every)
+        for one in sorted(every - {kept}):
+            renamed.setdefault(one, kept)
     if not renamed:
         return Fold(items)
     for one in renamed:  # an id kept for one key but folded for another: to the end
@@ -173,17 +177,20 @@ def _held(session: Session, table: str, names: tuple[str, ...], keys: list[Key])
     """The id held here for each of these keys (looked up by the key's last column)."""
     found: dict[Key, str] = {}
     wanted = set(keys)
-    last = sorted({key[-1] for key in keys}, key=str)
+    last = list({key[-1] for key in keys})
     columns = ", ".join(f'"{name}"' for name in names)
-    connection = session.connection()
-    for start in range(0, len(last), _CHUNK):
-        chunk = last[start : start + _CHUNK]
-        marks = ", ".join("?" for _ in chunk)
-        sql = f'SELECT id, {columns} FROM "{table}" WHERE "{names[-1]}" IN ({marks})'
-        for row in connection.exec_driver_sql(sql, tuple(chunk)):
-            key = tuple(row[1:])
-            if key in wanted:
-                found[key] = str(row[0])
+    cursor = session.connection().connection.cursor()  # plain rows: one per key looked up
+    try:
+        for start in range(0, len(last), _CHUNK):
+            chunk = last[start : start + _CHUNK]
+            marks = ", ".join("?" for _ in chunk)
+            sql = f'SELECT id, {columns} FROM "{table}" WHERE "{names[-1]}" IN ({marks})'
+            for row in cursor.execute(sql, tuple(chunk)).fetchall():
+                key = tuple(row[1:])
+                if key in wanted:
+                    found[key] = str(row[0])
+    finally:
+        cursor.close()
     return found
 
 
