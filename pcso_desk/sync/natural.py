@@ -49,6 +49,7 @@ from typing import Any
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
+from pcso_desk.store.base import new_id
 from pcso_desk.sync.changes import Item
 
 # Fixed for good: changing it would give the same import different ids on different releases.
@@ -100,7 +101,7 @@ def ids_for_new(session: Session, table: str, keys: list[Key]) -> list[str]:
         marks = ", ".join("?" for _ in chunk)
         sql = f'SELECT id FROM "{table}" WHERE id IN ({marks})'
         taken.update(str(row[0]) for row in session.connection().exec_driver_sql(sql, tuple(chunk)))
-    return [str(uuid.uuid4()) if one in taken else one for one in wanted]
+    return [new_id() if one in taken else one for one in wanted]
 
 
 def keeps(table: str, key: Key, ids: Iterable[str]) -> str:
@@ -135,7 +136,7 @@ def fold(session: Session, table: Table, items: list[Item]) -> Fold:
     contested: list[tuple[Key, set[str]]] = []
     for key, ids in arriving.items():
         here = held.get(key)
-        every = ids | {here} if here is not None else ids
+        every = (ids | {here}) if here is not None else ids
         if len(every) > 1:
             contested.append((key, every))
     for key, every in sorted(contested, key=repr):  # in one order everywhere
