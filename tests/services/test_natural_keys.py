@@ -31,7 +31,7 @@ from tests.services.test_crime_map import (
     ward_feature,
 )
 from tests.services.test_sync_bundles import Pair, pair  # noqa: F401 - the fixture
-from tests.stations import dump
+from tests.stations import dump, trust
 
 
 def _month(tmp_path: Path, name: str = "street.csv") -> Path:
@@ -58,16 +58,15 @@ def _rows(services: Services, model: Any) -> list[tuple[str, ...]]:
         return [tuple(row) for row in session.execute(select(model.id, *key).order_by(model.id))]
 
 
-def _old_ids(services: Services, table: str) -> dict[str, str]:
+def _old_ids(services: Services, table: str) -> None:
     """Give every row of `table` a random id, as a store made before ids came from keys has
-    them; the new id of each old one."""
+    them."""
     with services.ctx.store.write() as session:
         connection = session.connection()
         held = [str(row[0]) for row in connection.exec_driver_sql(f'SELECT id FROM "{table}"')]
         moved = {old: str(uuid.uuid4()) for old in held}
         for old, new in moved.items():
             connection.exec_driver_sql(f'UPDATE "{table}" SET id = ? WHERE id = ?', (new, old))
-    return moved
 
 
 def _settle(both: Pair, *others: Services) -> None:
@@ -124,9 +123,7 @@ def test_rows_a_store_holds_under_old_random_ids_fold_into_one_row_per_key_every
 ) -> None:
     old = pair.station("c")
     for one, other in ((pair.a, old), (old, pair.a), (pair.b, old), (old, pair.b)):
-        card = tmp_path / f"{other.ctx.station_id}.identity"
-        other.sync.write_identity(card)
-        one.sync.trust(one.sync.read_identity(card))
+        trust(one, other, tmp_path)
     for station in (pair.a, pair.b, old):
         station.packs.import_crimes(_month(tmp_path))
     _old_ids(pair.a, "crime_records")  # two stores from before the change, one after
