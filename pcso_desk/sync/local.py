@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from pcso_desk.domain.hlc import HybridClock
 from pcso_desk.store.clocks import STAR, synced_columns, synced_tables
 from pcso_desk.store.history import HISTORY_TABLE, worth_keeping
+from pcso_desk.sync import natural
 from pcso_desk.sync.changes import Item
 from pcso_desk.sync.merge import CONFLICTS_TABLE, Conflict, Merged, history_item, merge
 
@@ -137,7 +138,14 @@ def apply_items(
     mark = mark or clock.now().encode()  # "stored here at": what the next export compares
     applied.mark = mark
     for table in synced_tables():
-        _apply_table(session, table, by_table.get(table.name, []), mark, applied, screen)
+        # One row per natural key, whichever ids stations gave it (natural.py): rows held
+        # here under an id that another folds into merge into that one first, unscreened
+        # (they were accepted here already), then what arrived merges under the kept ids.
+        folded = natural.fold(session, table, by_table.get(table.name, []))
+        held = natural.fold_held(session, table, folded.moves, _load)
+        if held:
+            _apply_table(session, table, held, mark, applied)
+        _apply_table(session, table, folded.items, mark, applied, screen)
     if applied.conflicts:
         queue = next(t for t in synced_tables() if t.name == CONFLICTS_TABLE)
         entries = list({c.key(): c.item() for c in applied.conflicts}.values())

@@ -40,6 +40,7 @@ from pcso_desk.services.context import Context
 from pcso_desk.services.documents.crimes import UK_LATITUDE, UK_LONGITUDE
 from pcso_desk.services.records.csv_reading import open_regular
 from pcso_desk.store.models import Boundary, LsoaWard, Ward
+from pcso_desk.sync.natural import id_for_new
 
 MAX_BYTES = 100 * 1024 * 1024  # the ONS generalised (BGC) files are well under this
 MAX_ZIP_BYTES = 400 * 1024 * 1024  # unpacked from a .zip
@@ -473,7 +474,11 @@ def _store(
         record = held.get((feature.kind, feature.code))
         creating = record is None
         if record is None:
-            record = Boundary(kind=feature.kind, code=feature.code)
+            record = Boundary(
+                id=id_for_new(session, "boundaries", feature.kind, feature.code),  # same everywhere
+                kind=feature.kind,
+                code=feature.code,
+            )
             session.add(record)
         elif all(getattr(record, k) == v for k, v in values.items()):
             continue

@@ -34,8 +34,9 @@ from pcso_desk.domain.permissions import Action
 from pcso_desk.domain.wording import counted
 from pcso_desk.services.context import Context
 from pcso_desk.services.records.contact_import import read_text
-from pcso_desk.store.base import new_id, utcnow
+from pcso_desk.store.base import utcnow
 from pcso_desk.store.models import Boundary, CrimeRecord, LsoaWard
+from pcso_desk.sync.natural import ids_for_new
 
 HEADER = (
     "Crime ID",
@@ -270,7 +271,13 @@ def _store(
             row["lsoa_code"] or "(blank)" for row in fresh if row["lsoa_code"] not in wards
         )
         now = utcnow()
-        stamped = [_stamped(ctx, row, wards.get(row["lsoa_code"]), now) for row in fresh]
+        # Each row's id is made from its row key, so another station importing the same
+        # month makes the same rows (sync/natural.py).
+        ids = ids_for_new(session, "crime_records", [(row["row_key"],) for row in fresh])
+        stamped = [
+            _stamped(ctx, row, wards.get(row["lsoa_code"]), now, row_id)
+            for row, row_id in zip(fresh, ids, strict=True)
+        ]
         for start in range(0, len(stamped), _BATCH):
             session.execute(insert(CrimeRecord), stamped[start : start + _BATCH])
     return CrimeImportReport(
@@ -371,10 +378,12 @@ def remap_after_mapping(session: Session, mapping: LsoaWard) -> None:
         remap_crimes(session, list(wards), like_mapping, wards)
 
 
-def _stamped(ctx: Context, row: dict[str, Any], ward_id: str | None, now: Any) -> dict[str, Any]:
+def _stamped(
+    ctx: Context, row: dict[str, Any], ward_id: str | None, now: Any, row_id: str
+) -> dict[str, Any]:
     return {
         **row,
-        "id": new_id(),
+        "id": row_id,
         "ward_id": ward_id,
         "created_at": now,
         "updated_at": now,

@@ -26,6 +26,7 @@ from pcso_desk.domain.wording import counted
 from pcso_desk.services.context import Context
 from pcso_desk.services.documents.crimes import remap_crimes
 from pcso_desk.store.models import LsoaWard, Ward
+from pcso_desk.sync.natural import id_for_new
 
 _KIND = "ONS LSOA to ward lookup"
 MAX_BYTES = 64 * 1024 * 1024  # the England and Wales lookup is about 4 MB
@@ -140,7 +141,12 @@ def import_lsoa_map(ctx: Context, path: Path) -> LsoaMapReport:
         for lsoa, (ward, name, _number) in sorted(wanted.items()):
             record = held.get(lsoa)
             if record is None:
-                record = LsoaWard(lsoa_code=lsoa, lsoa_name=name, ward_id=ward)
+                record = LsoaWard(
+                    id=id_for_new(session, "lsoa_wards", lsoa),  # one id per LSOA, everywhere
+                    lsoa_code=lsoa,
+                    lsoa_name=name,
+                    ward_id=ward,
+                )
                 ctx.stamp(record, creating=True)
                 session.add(record)
                 added += 1

@@ -32,6 +32,7 @@ from pcso_desk.services.context import Changes, Context
 from pcso_desk.services.gateway import Effect, note, record_change, use_case
 from pcso_desk.services.records.coerce import coerce, label_of
 from pcso_desk.store.base import Base, utcnow
+from pcso_desk.sync.natural import id_for_record
 
 SYSTEM_COLUMNS = frozenset(
     {
@@ -356,6 +357,7 @@ class RecordService:
         record = self.spec.model()
         self._apply(session, record, values)
         self._required(record)
+        record.id = id_for_record(session, record)  # natural-key kinds: the id made from the key
         self.ctx.stamp(record, creating=True)
         session.add(record)
         self._flush(session, record)
