@@ -669,3 +669,30 @@ def test_a_station_never_receives_its_own_pushes_and_pulls_page_by_page(
     result = b.sync.hub()
     assert made <= _live_ids(b, "contacts") and result.pulled == first.pushed
     assert max(seen) == 5 and len(seen) >= 5  # five rows at a time, never all at once
+
+
+def test_stations_importing_the_same_crime_month_converge_through_the_hub(
+    tmp_path: Path, hub_url: str
+) -> None:
+    from pcso_desk.store.models import CrimeRecord
+    from tests.services.test_natural_keys import _month, _old_ids, _rows
+
+    three = [_station(tmp_path / n) for n in ("a", "b", "c")]
+    a, b, c = three
+    try:
+        hub_team(hub_url, three, tmp_path / "cards")
+        for station in three:
+            station.packs.import_crimes(_month(tmp_path))
+        _old_ids(a, "crime_records")  # two of them made by a release before ids from row keys
+        _old_ids(c, "crime_records")
+        for _ in range(3):
+            for station in three:
+                assert station.sync.hub().set_aside == 0
+        rows = _rows(a, CrimeRecord)
+        assert len(rows) == 4 and rows == _rows(b, CrimeRecord) == _rows(c, CrimeRecord)
+        assert _dump(a) == _dump(b) == _dump(c)
+        for station in three:  # settled: nothing moves any more
+            assert station.sync.hub().changed == 0
+    finally:
+        for station in three:
+            station.ctx.store.close()
