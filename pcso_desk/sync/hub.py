@@ -20,9 +20,10 @@ hash) each station has pushed (hub_heads) and hands every station of the team al
 
 from __future__ import annotations
 
+import random
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,7 +32,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import Connection, Engine, MetaData, create_engine, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 
 from pcso_desk.domain.errors import PcsoDeskError
 from pcso_desk.domain.hlc import Hlc
@@ -52,6 +53,9 @@ MIGRATIONS = Path(__file__).with_name("hub_migrations")
 TEAM_LOCK = 7_277_274  # pg_advisory_xact_lock key of the keeper's schema and role changes
 INTERFACE = 2  # hub_meta.interface: the hub schema this release's stations can use
 PAGE = 1000  # items per signed page of a push, and rows per page of a pull
+LOCK_WAIT_S = 10  # one wait for a team's numbering lock (held for seconds by a push)
+LOCK_TRIES = 12  # then "busy" (a stalled holder is ended by the server within 20 s)
+LOCK_NOT_AVAILABLE = "55P03"  # SQLSTATE of a lock_timeout
 CLOCK_SLACK_S = 300  # a station whose clock is further from the hub's than this is refused
 CONNECT_TIMEOUT_S = 10
 # No station can stall the others: a session left idle inside a transaction (a laptop lid
@@ -66,6 +70,10 @@ SESSION_OPTIONS = (
 KEEPALIVES = {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10,
               "keepalives_count": 3}  # fmt: skip
 HUB_METADATA = MetaData()  # the schema is in hub_migrations (raw SQL: policies, functions)
+
+
+def _quiet(_message: str) -> None:
+    return None
 
 
 class HubError(PcsoDeskError):
@@ -181,9 +189,13 @@ class Hub:
         self.engine.dispose()
 
     @contextmanager
-    def connect(self) -> Iterator[Connection]:
+    def connect(self, *, snapshot: bool = False) -> Iterator[Connection]:
+        """One transaction on the hub; `snapshot`: every statement in it sees one moment
+        (REPEATABLE READ), as a pull's rows and the pages that sign them must."""
         try:
             link = self.engine.connect()
+            if snapshot:
+                link.execution_options(isolation_level="REPEATABLE READ")
         except DBAPIError as exc:  # no link at all: a wrong address, a refused login, no network
             raise HubError(self._no_link(exc)) from exc
         try:
@@ -274,14 +286,20 @@ class Hub:
             ).one()
         return f"{database}:{table}", int(newest)
 
-    def team_key(self, team: str, me: StationIdentity, trusted: TrustedStations) -> bytes:
+    def team_key(
+        self,
+        team: str,
+        me: StationIdentity,
+        trusted: TrustedStations,
+        busy: Callable[[str], None] = _quiet,
+    ) -> bytes:
         """The team's key, unwrapped from the hub. The team's first station makes it; every
         station holding it wraps it for each station it trusts that the hub knows and that
         has none yet (in the same transaction, under the team's lock, so stations syncing
         for the first time together wait for it rather than fail). A station not yet handed
         the key is told so."""
         with self.connect() as conn:
-            _lock_team(conn, team)
+            self._lock_team_waiting(conn, team, busy)
             wraps = {
                 station: (by, wrapped)
                 for station, by, wrapped in conn.execute(
@@ -330,41 +348,52 @@ class Hub:
                     )
             return key
 
-    def push(self, items: Sequence[Item], team: str, me: StationIdentity, key: bytes) -> int:
-        """Seal and send `items` (all or nothing); how many were sent."""
-        latest = {(item.table, item.id): item for item in items}  # one row per record
-        rows: list[tuple[int, str, str, int, datetime, str, bytes]] = []
-        pages: list[tuple[str, bytes]] = []
-        ordered = list(latest.values())
-        for start in range(0, len(ordered), PAGE):
-            page = uuid.uuid4().hex
-            sealed = [
-                seal_item(key, team, me.station_id, item) for item in ordered[start : start + PAGE]
-            ]
-            pages.append((page, sign_page(me, team, page, sealed)))
-            for n, (item, body) in enumerate(
-                zip(ordered[start : start + PAGE], sealed, strict=True)
-            ):
-                newest = datetime.fromtimestamp(Hlc.decode(item.newest).wall_ms / 1000, UTC)
-                rows.append((start + n, item.table, item.id, PROTOCOL, newest, page, body))
+    def push(
+        self,
+        items: Iterable[Item],
+        team: str,
+        me: StationIdentity,
+        key: bytes,
+        busy: Callable[[str], None] = _quiet,
+    ) -> int:
+        """Seal and send `items` (all or nothing); how many were sent. Items are sealed and
+        streamed a page at a time, so a first push of millions holds one page in memory."""
+        sent = 0
         with self.connect() as conn:
+            conn.exec_driver_sql("SET LOCAL statement_timeout = 0")  # a long first push
             conn.exec_driver_sql(
                 "CREATE TEMP TABLE hub_incoming (ord integer, tbl varchar(64), id varchar(64), "
-                "v smallint, newest timestamptz, page varchar(64), body bytea) ON COMMIT DROP"
+                "v smallint, newest timestamptz, page varchar(64), body bytea, signed bytea) "
+                "ON COMMIT DROP"
             )
             raw = conn.connection.driver_connection
             assert raw is not None
-            with raw.cursor() as cursor:
-                with cursor.copy(
-                    "COPY hub_incoming (ord, tbl, id, v, newest, page, body) FROM STDIN"
-                ) as copy:
-                    for row in rows:
-                        copy.write_row(row)
-                cursor.executemany(
-                    "INSERT INTO hub_pages (team, sender, page, signed) VALUES (%s, %s, %s, %s)",
-                    [(team, me.station_id, page, signed) for page, signed in pages],
-                )
-            _lock_team(conn, team)  # held only while numbering, until the commit
+            with (
+                raw.cursor() as cursor,
+                cursor.copy(
+                    "COPY hub_incoming (ord, tbl, id, v, newest, page, body, signed) FROM STDIN"
+                ) as copy,
+            ):
+                for batch in _pages(items):
+                    page = uuid.uuid4().hex
+                    sealed = [seal_item(key, team, me.station_id, item) for item in batch]
+                    signed: bytes | None = sign_page(me, team, page, sealed)
+                    for item, body in zip(batch, sealed, strict=True):
+                        wall = Hlc.decode(item.newest).wall_ms / 1000
+                        newest = datetime.fromtimestamp(wall, UTC)
+                        copy.write_row(
+                            (sent, item.table, item.id, PROTOCOL, newest, page, body, signed)
+                        )
+                        signed, sent = None, sent + 1  # the manifest rides on a page's first
+            conn.exec_driver_sql(f"SET LOCAL statement_timeout = {STATEMENT_TIMEOUT_S * 1000}")
+            conn.execute(
+                text(
+                    "INSERT INTO hub_pages (team, sender, page, signed) SELECT :team, :me, page, "
+                    "signed FROM hub_incoming WHERE signed IS NOT NULL"
+                ),
+                {"team": team, "me": me.station_id},
+            )
+            self._lock_team_waiting(conn, team, busy)  # held only while numbering
             try:
                 conn.execute(
                     text(
@@ -392,7 +421,29 @@ class Hub:
                 ),
                 {"team": team, "me": me.station_id},
             )  # pages whose every item a later push replaced
-        return len(ordered)
+        return sent
+
+    def _lock_team_waiting(self, conn: Connection, team: str, busy: Callable[[str], None]) -> None:
+        """Take the team's numbering lock, waiting at most LOCK_WAIT_S at a time; while another
+        station holds it, say the hub is busy and try again after a growing pause (spent in
+        the server, so this session never sits idle in its transaction)."""
+        pause = 1.0
+        for _attempt in range(LOCK_TRIES):
+            try:
+                with conn.begin_nested():
+                    conn.exec_driver_sql(f"SET LOCAL lock_timeout = {LOCK_WAIT_S * 1000}")
+                    _lock_team(conn, team)
+                return
+            except OperationalError as exc:
+                if getattr(exc.orig, "sqlstate", "") != LOCK_NOT_AVAILABLE:
+                    raise
+            busy("The hub is busy; trying again")
+            conn.execute(text("SELECT pg_sleep(:s)"), {"s": pause + random.random()})
+            pause = min(pause * 2, 8.0)
+        raise HubError(
+            f"The hub at {self.address} stayed busy with another station of the team for "
+            "minutes; nothing was sent, so sync again shortly."
+        )
 
     def exchange_heads(
         self, team: str, station_id: str, head: tuple[int, str]
@@ -417,7 +468,7 @@ class Hub:
         """The team's rows numbered after `after`, other stations' only, a page at a time
         (each read in its own short transaction, so memory and locks stay small)."""
         while True:
-            with self.connect() as conn:
+            with self.connect(snapshot=True) as conn:
                 rows = [
                     HubRow(int(seq), tbl, row_id, sender, int(v), page_id, bytes(body))
                     for seq, tbl, row_id, sender, v, page_id, body in conn.execute(
@@ -455,6 +506,17 @@ class Hub:
                 ),
                 {"s": station_id, "n": name},
             )
+
+
+def _pages(items: Iterable[Item]) -> Iterator[list[Item]]:
+    batch: list[Item] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == PAGE:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _lock_team(conn: Connection, team: str) -> None:

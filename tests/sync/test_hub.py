@@ -406,10 +406,44 @@ def test_a_merge_and_an_erasure_leave_none_of_the_persons_details_on_the_hub(
     words = ("x.person@example.org", "7 Hidden Lane")
     bodies = " ".join(str(body) for body in _hub_rows(hub_url, "SELECT body FROM hub_items"))
     assert [w for w in words if w in bodies] == []
+    # Even opened with the team's key, no live row on the hub holds them: each station's own
+    # sealed copy was replaced by its erased state.
+    opened = _opened_on_hub(b)
+    assert len(opened) >= 4 and [w for w in words if w in " ".join(opened)] == []
     for station in (a, b):
         assert [w for w in words if w in repr(_dump(station))] == []
         assert station.contacts.get(keep)["email"] == ""
     assert _dump(a) == _dump(b)
+
+
+def _opened_on_hub(services: Services) -> list[str]:
+    """Every row of the station's team on the hub, opened as the station opens them."""
+    from pcso_desk.services.sync.stations import ensure_identity, keys_folder
+    from pcso_desk.sync.hub import Hub
+    from pcso_desk.sync.hub_seal import open_item, open_page
+    from pcso_desk.sync.identity import TrustStore
+
+    me = ensure_identity(services.ctx)
+    trusted = TrustStore(keys_folder(services.ctx))
+    hub = Hub(_kept_url(services))
+    try:
+        key = hub.team_key(me.team, me, trusted)
+        opened = []
+        for station in (me.station_id, "nobody"):  # its own rows too: pull leaves them out
+            for pulled in hub.pull(me.team, 0, station):
+                for row in pulled.rows:
+                    sender = me.public() if row.sender == me.station_id else trusted.get(row.sender)
+                    assert sender is not None
+                    page = open_page(
+                        pulled.pages[(row.sender, row.page)], me.team, sender, row.page
+                    )
+                    item = open_item(
+                        key, me.team, row.table, row.id, sender, row.version, row.body, page
+                    )
+                    opened.append(repr(item.values))
+        return opened
+    finally:
+        hub.close()
 
 
 def _hub_rows(url: str, sql: str) -> list[Any]:
@@ -497,10 +531,12 @@ def test_a_pusher_stopped_holding_the_lock_does_not_stall_the_team(pair: Any, hu
         os.kill(stalled.pid, signal.SIGSTOP)  # a laptop lid closed mid-push
         bob = _contact(b, "Bob Sample")
         done: list[object] = []
-        syncing = threading.Thread(target=lambda: done.append(b.sync.hub()))
+        said: list[str] = []
+        syncing = threading.Thread(target=lambda: done.append(b.sync.hub(progress=said.append)))
         syncing.start()
         syncing.join(60)  # the server ends the stalled session; the push lock is free again
         assert not syncing.is_alive() and done, "a stopped station held every other one"
+        assert "The hub is busy; trying again" in said  # it waited in steps, and said so
         a.sync.hub()
         assert bob in _live_ids(a, "contacts")
     finally:

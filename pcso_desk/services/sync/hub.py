@@ -126,7 +126,7 @@ def hub_sync(ctx: Context, url: str | None = None, *, progress: Progress = _quie
         _check_clock(hub, me)
         if _restored(ctx, hub, joined.hub_id):
             progress("The hub was restored from a backup: sending and reading everything again")
-        key = hub.team_key(me.team, me, trusted)
+        key = hub.team_key(me.team, me, trusted, busy=progress)
         pushed = _push(ctx, hub, joined.hub_id, me, key, progress)
         _exchange_heads(ctx, hub, me)
         pulled, applied, aside = _pull(ctx, hub, joined.hub_id, me, key, trusted, progress)
@@ -207,11 +207,10 @@ def _push(
 ) -> int:
     since, _ = _state(ctx, hub_id, hub.address)
     ctx.clock_checkpoint()
-    with ctx.store.snapshot() as session:  # one moment for everything read
+    with ctx.store.snapshot() as session:  # one moment for everything read, read as it is sent
         through = ctx.store.high_water(session)
-        items = list(read_changes(session, since))
-    progress(f"Sending {len(items)} changes")
-    sent = hub.push(items, me.team, me, key) if items else 0
+        progress("Sending changes")
+        sent = hub.push(read_changes(session, since), me.team, me, key, busy=progress)
     with ctx.store.write() as session:
         row = session.get(SyncHub, hub_id)
         assert row is not None
@@ -370,10 +369,15 @@ def _pull(
             row = session.get(SyncHub, hub_id)
             assert row is not None
             row.pulled_seq = max(row.pulled_seq, counted["last"])
-            if applied.mark and not count_changes(
-                session, row.pushed_through, besides=applied.mark
+            if (
+                applied.mark
+                and not applied.erased
+                and not count_changes(session, row.pushed_through, besides=applied.mark)
             ):
-                row.pushed_through = applied.mark  # what came from the hub need not go back
+                # What came from the hub need not go back; but an erasure that arrived is sent
+                # on next time, so this station's own earlier (sealed) copy of the erased
+                # record on the hub is replaced by its erased state.
+                row.pushed_through = applied.mark
             row.last_sync_at = utcnow()
     except IntegrityError as exc:
         raise HubError(integrity_message(exc)) from None
