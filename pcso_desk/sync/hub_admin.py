@@ -85,6 +85,9 @@ class HubKeeper:
                     text("INSERT INTO hub_teams (team, role) VALUES (:t, :r)"),
                     {"t": team, "r": role},
                 )
+            # Nobody but the owner makes objects in the hub's schema (PostgreSQL 15's default;
+            # older servers let every role create tables there).
+            conn.exec_driver_sql("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
             for grant in GRANTS:  # again on every setup: an upgrade may add tables
                 conn.exec_driver_sql(grant.format(role=_quote(conn, role)))
             return str(hub_id)

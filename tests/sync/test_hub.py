@@ -283,8 +283,17 @@ def test_a_station_reads_and_writes_only_its_own_teams_rows(tmp_path: Path, hub_
                         )
                     )
                 conn.rollback()
+                with pytest.raises(DBAPIError, match="number not given out"):
+                    conn.execute(  # its own row numbered far ahead: the others would skip
+                        text("UPDATE hub_items SET seq = seq + 1000000 WHERE sender = :me"),
+                        {"me": theirs.ctx.station_id},
+                    )
+                conn.rollback()
                 with pytest.raises(DBAPIError, match="must be owner"):
                     conn.execute(text("DROP TABLE hub_items"))
+                conn.rollback()
+                with pytest.raises(DBAPIError, match="permission denied"):
+                    conn.execute(text("CREATE TABLE mine (x int)"))
         finally:
             engine.dispose()
     finally:

@@ -94,17 +94,25 @@ def upgrade() -> None:
             "WHERE role = session_user AND removed_at IS NULL $$"
         )
         op.execute(f"REVOKE ALL ON FUNCTION {name}() FROM PUBLIC")
+    # Checked on every row a station writes: its clock (not ahead of the hub's), and its
+    # number (one the sequence has given out: a number set far ahead would make every other
+    # station skip the rows numbered before it).
     op.execute(
-        "CREATE FUNCTION hub_refuse_fast_clock() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        "CREATE FUNCTION hub_check_item() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER "
+        "SET search_path = pg_catalog, public AS $$ "
         "BEGIN IF NEW.newest > now() + interval '5 minutes' THEN "
         "RAISE EXCEPTION USING ERRCODE = 'P0001', MESSAGE = format("
         "'pcso-hub: clock ahead: station %s is %s ahead of the hub', "
         "NEW.sender, date_trunc('minute', NEW.newest - now())); "
+        "END IF; "
+        "IF NEW.seq > (SELECT last_value FROM public.hub_seq) THEN "
+        "RAISE EXCEPTION USING ERRCODE = 'P0001', MESSAGE = format("
+        "'pcso-hub: number not given out: station %s', NEW.sender); "
         "END IF; RETURN NEW; END $$"
     )
     op.execute(
-        "CREATE TRIGGER hub_items_clock BEFORE INSERT OR UPDATE ON hub_items "
-        "FOR EACH ROW EXECUTE FUNCTION hub_refuse_fast_clock()"
+        "CREATE TRIGGER hub_items_check BEFORE INSERT OR UPDATE ON hub_items "
+        "FOR EACH ROW EXECUTE FUNCTION hub_check_item()"
     )
     for table in TEAM_TABLES:
         op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
