@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from pcso_desk.domain.hlc import Hlc
 from pcso_desk.domain.permissions import Action
@@ -228,15 +229,25 @@ def _exchange_heads(ctx: Context, hub: Hub, me: StationIdentity) -> None:
 
 
 class _Opener:
-    """Checks each pulled row; collects what it cannot use, to set aside."""
+    """Checks each pulled row; what it cannot use is set aside, page by page (so neither the
+    set-aside nor the opened records pile up in memory over a pull of millions)."""
 
     def __init__(
-        self, ctx: Context, hub_id: str, me: StationIdentity, key: bytes, trusted: TrustStore
+        self,
+        ctx: Context,
+        hub_id: str,
+        me: StationIdentity,
+        key: bytes,
+        trusted: TrustStore,
+        waiting_ids: set[str],
     ) -> None:
         self.ctx, self.hub_id, self.me, self.key, self.trusted = ctx, hub_id, me, key, trusted
         self.pages: dict[tuple[str, str], Page] = {}
-        self.aside: list[SetAside] = []
-        self.opened: list[str] = []  # set-aside ids of records that opened this time
+        self.waiting = waiting_ids  # set aside by earlier syncs
+        self.aside: list[SetAside] = []  # this page's
+        self.set_aside = 0
+        self.first_reason = ""
+        self.opened: set[str] = set()  # of `waiting`, those that opened this time
 
     def sender(self, station: str) -> PublicIdentity:
         public = self.trusted.get(station)
@@ -269,8 +280,6 @@ class _Opener:
                     f"A change from {sender.name} is dated ahead of this PC's clock; check "
                     f"the date and time on {sender.name} and on this PC."
                 )
-            self.opened.append(self.aside_id(row))  # a good version ends any set aside
-            return item
         except (SealError, ChangeError) as exc:
             public = self.trusted.get(row.sender)
             self.aside.append(
@@ -286,20 +295,31 @@ class _Opener:
                 )
             )
             return None
+        if self.aside_id(row) in self.waiting:
+            self.opened.add(self.aside_id(row))  # a good version ends its setting aside
+        return item
 
     def aside_id(self, row: HubRow) -> str:
         return f"hub:{self.hub_id}:{row.sender}:{row.table}:{row.id}"
 
     def pages_of(
-        self, pulled: Iterator[tuple[list[HubRow], dict[tuple[str, str], bytes]]]
+        self, session: Session, pulled: Iterator[tuple[list[HubRow], dict[tuple[str, str], bytes]]]
     ) -> Iterator[list[Item]]:
+        """Each pulled page's usable items; at the end, what opened is no longer set aside."""
         for rows, signed in pulled:
             items = []
             for row in rows:
                 item = self.item(row, signed.get((row.sender, row.page)))
                 if item is not None:
                     items.append(item)
+            if self.aside:
+                set_aside(session, self.aside)
+                self.set_aside += len(self.aside)
+                self.first_reason = self.first_reason or self.aside[0].reason
+                self.opened -= {entry.id for entry in self.aside}
+                self.aside = []
             yield items
+        release(session, self.opened)
 
 
 def _payload(row: HubRow, signed: bytes | None) -> str:
@@ -340,21 +360,18 @@ def _pull(
 ) -> tuple[int, Applied, int]:
     _, after = _state(ctx, hub_id, hub.address)
     progress("Receiving changes")
-    opener = _Opener(ctx, hub_id, me, key, trusted)
+    with ctx.store.read() as session:
+        retry = [w for w in waiting(session, "hub") if w.id.startswith(f"hub:{hub_id}:")]
+    opener = _Opener(ctx, hub_id, me, key, trusted, {w.id for w in retry})
     counted = {"rows": 0, "last": after}
 
     def pulled() -> Iterator[tuple[list[HubRow], dict[tuple[str, str], bytes]]]:
-        with ctx.store.read() as session:
-            retry = [w for w in waiting(session, "hub") if w.id.startswith(f"hub:{hub_id}:")]
         again = [found for w in retry if (found := _from_payload(w.payload)) is not None]
         if again:  # set aside before: perhaps this PC now trusts the sender, or was updated
-            before = len(opener.aside)
             yield (
                 [row for row, _ in again],
                 {(row.sender, row.page): signed for row, signed in again if signed},
             )
-            still = {entry.id for entry in opener.aside[before:]}
-            opener.opened = [w.id for w in retry if w.id not in still]
         for page in hub.pull(me.team, after, me.station_id):
             counted["rows"] += len(page.rows)
             counted["last"] = page.last
@@ -363,9 +380,7 @@ def _pull(
 
     try:
         with ctx.store.write() as session:
-            applied = apply_pages(ctx, session, opener.pages_of(pulled()), expected=1000)
-            release(session, set(opener.opened) - {entry.id for entry in opener.aside})
-            set_aside(session, opener.aside)
+            applied = apply_pages(ctx, session, opener.pages_of(session, pulled()), expected=1000)
             row = session.get(SyncHub, hub_id)
             assert row is not None
             row.pulled_seq = max(row.pulled_seq, counted["last"])
@@ -383,8 +398,6 @@ def _pull(
         raise HubError(integrity_message(exc)) from None
     if applied.erased:
         erasure.purge_traces(ctx)
-    if opener.aside:
-        journal(
-            ctx, f"{len(opener.aside)} changes from the hub set aside: {opener.aside[0].reason}"
-        )
-    return counted["rows"], applied, len(opener.aside)
+    if opener.set_aside:
+        journal(ctx, f"{opener.set_aside} changes from the hub set aside: {opener.first_reason}")
+    return counted["rows"], applied, opener.set_aside
