@@ -464,6 +464,20 @@ class Hub:
             ).tuples()
             return {str(s): (int(q), str(h)) for s, q, h in found}
 
+    def waiting(self, team: str, after: int, me: str) -> int:
+        """How many rows a pull from `after` would read (for the progress shown and the
+        merge's cache), counted without reading them."""
+        with self.connect() as conn:
+            return int(
+                conn.execute(
+                    text(
+                        "SELECT count(*) FROM hub_items "
+                        "WHERE team = :t AND seq > :after AND sender <> :me"
+                    ),
+                    {"t": team, "after": after, "me": me},
+                ).scalar_one()
+            )
+
     def pull(self, team: str, after: int, me: str, page: int = PAGE) -> Iterator[Pulled]:
         """The team's rows numbered after `after`, other stations' only, a page at a time
         (each read in its own short transaction, so memory and locks stay small)."""

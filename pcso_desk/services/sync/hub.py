@@ -364,6 +364,7 @@ def _pull(
         retry = [w for w in waiting(session, "hub") if w.id.startswith(f"hub:{hub_id}:")]
     opener = _Opener(ctx, hub_id, me, key, trusted, {w.id for w in retry})
     counted = {"rows": 0, "last": after}
+    expected = hub.waiting(me.team, after, me.station_id)
 
     def pulled() -> Iterator[tuple[list[HubRow], dict[tuple[str, str], bytes]]]:
         again = [found for w in retry if (found := _from_payload(w.payload)) is not None]
@@ -375,12 +376,12 @@ def _pull(
         for page in hub.pull(me.team, after, me.station_id):
             counted["rows"] += len(page.rows)
             counted["last"] = page.last
-            progress(f"Merging {counted['rows']} changes")
+            progress(f"Merging {counted['rows']:,} of {expected:,} changes")
             yield page.rows, page.pages
 
     try:
         with ctx.store.write() as session:
-            applied = apply_pages(ctx, session, opener.pages_of(session, pulled()), expected=1000)
+            applied = apply_pages(ctx, session, opener.pages_of(session, pulled()), expected)
             row = session.get(SyncHub, hub_id)
             assert row is not None
             row.pulled_seq = max(row.pulled_seq, counted["last"])
