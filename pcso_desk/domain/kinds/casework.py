@@ -172,7 +172,15 @@ PRIORITIES = Kind(
         Field("internal_notes", "Internal notes", "multiline"),
     ),
     search=("title", "public_wording"),
-    elsewhere=("meeting_id", "source", "review_decision", "review_decided_on", "review_reason"),
+    elsewhere=(
+        "meeting_id",
+        "source",
+        "review_decision",
+        "review_decided_on",
+        "review_reason",
+        "evidence_count",  # set when proposed from "what people raised"
+        "evidence",
+    ),
 )
 PRIORITY_ACTIONS = Kind(
     "priority_actions",

@@ -79,6 +79,10 @@ class Priority(Record, Base):
     review_decision: Mapped[ReviewDecision | None] = mapped_column(enum_column(ReviewDecision))
     review_decided_on: Mapped[date | None] = mapped_column(default=None)
     review_reason: Mapped[str] = mapped_column(Text, default="")
+    # Set when proposed from "what people raised" (services/casework/raised.py): how many
+    # raised it and a summary of where ("4 engagements, 2 meeting issues"); counts only.
+    evidence_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    evidence: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class PriorityAction(Record, Base):
