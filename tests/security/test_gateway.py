@@ -476,6 +476,14 @@ CALLS: dict[str, Call] = {
         for action in ("preview", "save", "print")
         for what in ("handout", "meeting_pack", "kin_call_list", "victim_card")
     },
+    "Raised.digest": lambda st, s: lambda: s.digest("neighbourhood", st.world.neighbourhood, TODAY),
+    "Raised.preview_pdf": lambda st, s: (
+        lambda: s.preview_pdf("neighbourhood", st.world.neighbourhood, TODAY)
+    ),
+    "Raised.save_pdf": lambda st, s: (
+        lambda: s.save_pdf("ward", st.world.ward, TODAY, st.root / f"raised-{_n(st)}.pdf")
+    ),
+    "Raised.before_after": _with(_priority, "before_after", TODAY),
     "Packs.area_names": lambda st, s: lambda: s.area_names("ward"),
     "Packs.check_area": lambda st, s: lambda: s.check_area("ward", "Riverside Central"),
     "Packs.build_pack": lambda st, s: (
