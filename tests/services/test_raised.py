@@ -207,3 +207,89 @@ def test_roles_the_digest_and_its_pdf(tmp_path: Path) -> None:
     admin = station.signed_in[UserRole.ADMIN]
     with pytest.raises(PermissionDenied):
         admin.raised.preview_pdf("neighbourhood", world.neighbourhood, TODAY)
+
+
+CRIME_HEADER = (
+    "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,"
+    "LSOA name,Crime type,Last outcome category,Context"
+)
+
+
+def _crimes(services: Services, world: World, tmp_path: Path) -> None:
+    """Burglaries in Riverside Central: 2 in June, 3 in July (before), 5 in August (the month
+    agreed: in neither), 1 in September and 1 in October (since); and ones that do not count."""
+    for code, ward in (("E01000001", world.ward), ("E01000002", world.other_ward)):
+        services["lsoa_wards"].create({"lsoa_code": code, "ward_id": ward})
+    lines = [CRIME_HEADER]
+    plan = [
+        ("E01000001", "Burglary", "2026-06", 2),
+        ("E01000001", "Burglary", "2026-07", 3),
+        ("E01000001", "Burglary", "2026-08", 5),
+        ("E01000001", "Burglary", "2026-09", 1),
+        ("E01000001", "Burglary", "2026-10", 1),
+        ("E01000001", "Anti-social behaviour", "2026-07", 4),  # another type
+        ("E01000002", "Burglary", "2026-07", 6),  # another ward
+        ("E01000001", "Burglary", "2026-04", 9),  # too early
+    ]
+    for lsoa, kind, month, n in plan:
+        for i in range(n):
+            lines.append(
+                f"{lsoa}-{kind[:4]}-{month}-{i},{month},P,P,-0.1,51.7,On or near High Street,"
+                f"{lsoa},L,{kind},,"
+            )
+    path = tmp_path / "street.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    services.packs.import_crimes(path)
+
+
+def _burglary_priority(services: Services, world: World) -> str:
+    values = {
+        "title": "Burglary in Riverside Central",
+        "public_wording": "Burglary in Riverside Central",
+        "category": "burglary",
+        "neighbourhood_id": world.neighbourhood,
+        "ward_id": world.ward,
+        "agreed_on": date(2026, 8, 15),
+    }
+    return str(services["priorities"].create(values).created[0])
+
+
+def test_before_and_after_a_priority_was_agreed(
+    services: Services, world: World, tmp_path: Path
+) -> None:
+    _crimes(services, world, tmp_path)
+    priority = _burglary_priority(services, world)
+    for when in (utc(2026, 7, 1, 10), utc(2026, 7, 2, 10), utc(2026, 9, 1, 10)):
+        _engagement(services, world, when, ["burglary"], world.ward)
+    _engagement(services, world, utc(2026, 9, 2, 10), ["parking"], world.ward)  # another issue
+    _check_in(services, world, date(2026, 7, 5), "", 2)
+    _check_in(services, world, date(2026, 10, 1), "Shed break-ins", 4)
+    seen = services.raised.before_after(priority, date(2026, 11, 20))
+    assert seen.crime_months == ("Jun 2026 – Jul 2026", "Sep 2026 – Oct 2026")
+    assert (seen.before_span, seen.after_span) == (
+        "10 May 2026 – 14 Aug 2026",
+        "15 Aug 2026 – 19 Nov 2026",
+    )
+    figures = {f.measure: (f.before, f.after) for f in seen.figures}
+    assert figures == {
+        "Crimes (police.uk)": (5, 2),
+        "Times raised (what people raised)": (2, 2),  # since: an engagement and a KIN member
+        "KIN safety score (1–5, all check-ins)": (2.0, 4.0),
+    }
+
+
+def test_before_and_after_says_what_it_cannot_show(services: Services, world: World) -> None:
+    values = {
+        "title": "Speeding on Mill Lane",
+        "category": "speeding",
+        "neighbourhood_id": world.neighbourhood,
+        "agreed_on": date(2026, 8, 15),
+    }
+    priority = services["priorities"].create(values).created[0]
+    seen = services.raised.before_after(priority, date(2026, 11, 20))
+    crimes, raised, safety = seen.figures
+    assert (crimes.before, crimes.after) == (None, None)
+    assert crimes.note == "no police.uk crime type for speeding / inconsiderate motoring"
+    assert (raised.before, raised.after) == (0, 0)
+    assert (safety.before, safety.after, safety.shown(None)) == (None, None, "—")
+    assert seen.area == "Riverside SNT (whole neighbourhood)"
