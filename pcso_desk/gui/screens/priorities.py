@@ -221,6 +221,7 @@ class ReviewDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         name_buttons(self.buttons)
+        self.dial = dial_box(desk, priority_id, today, self)
         self._lay_out()
 
     def _lay_out(self) -> None:
@@ -232,10 +233,11 @@ class ReviewDialog(QDialog):
             label.setBuddy(widget)
             form.addRow(label, widget)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.dial)
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
-        self.resize(480, 260)
+        self.resize(560, 480)
 
     def decision(self) -> ReviewDecision:
         return ReviewDecision.KEEP if self.keep.isChecked() else ReviewDecision.DROP
@@ -267,6 +269,44 @@ class ReviewDialog(QDialog):
             self.message.setText(error.message)
         else:
             self.desk.report_error(error, self)
+
+
+def dial_box(desk: Desk, priority_id: str, today: date, parent: QWidget) -> QLabel:
+    """ "Did it move the dial?": the priority's figures before it was agreed and since,
+    side by side (services.raised.before_after), filled in when they have been counted."""
+    box = QLabel("Counting the figures before and since it was agreed…")
+    box.setAccessibleName("Did it move the dial")
+    box.setWordWrap(True)
+    box.setTextFormat(Qt.TextFormat.RichText)
+    raised = desk.services.raised
+
+    def shown(seen: Any) -> None:
+        box.setText(dial_html(seen))
+
+    desk.runner.run(lambda: raised.before_after(priority_id, today), shown, guard=parent)
+    return box
+
+
+def dial_html(seen: Any) -> str:
+    """A BeforeAfter (domain/raised.py) as a small table: measure, before, since, note."""
+    before, after = seen.before_span, seen.after_span
+    rows = [
+        f"<tr><th align='left'>{escape(seen.category)}, {escape(seen.area)}</th>"
+        f"<th>Before<br><small>{escape(before)}</small></th>"
+        f"<th>Since agreed<br><small>{escape(after)}</small></th></tr>"
+    ]
+    for figure in seen.figures:
+        note = figure.note
+        if figure.measure.startswith("Crimes") and seen.crime_months[0]:
+            note = f"{seen.crime_months[0]} v {seen.crime_months[1]}: {note}"
+        small = f"<br><small style='color:{GREY}'>{escape(note)}</small>" if note else ""
+        rows.append(
+            f"<tr><td>{escape(figure.measure)}{small}</td>"
+            f"<td align='center'>{figure.shown(figure.before)}</td>"
+            f"<td align='center'>{figure.shown(figure.after)}</td></tr>"
+        )
+    table = "<table cellspacing='0' cellpadding='3'>" + "".join(rows) + "</table>"
+    return f"<b>Did it move the dial?</b>{table}"
 
 
 class PriorityDetail(DetailPane):
@@ -301,6 +341,7 @@ class PriorityDetail(DetailPane):
             "area": "Area",
             "agreed": "Agreed",
             "owner": "Owner",
+            "evidence": "Raised by",  # proposed from "what people raised": how many, where
         }
         self.facts = {key: QLabel() for key in captions}
         self.form = QFormLayout()
@@ -362,6 +403,7 @@ class PriorityDetail(DetailPane):
         self.facts["area"].setText(_area(record))
         self.facts["agreed"].setText(_agreed(record))
         self.facts["owner"].setText(record.get("owner_id_label") or "—")
+        self.facts["evidence"].setText(record.get("evidence") or "—")
         self.review_box.show_review(record, self.today())
         may = self.desk.services.may
         self.timeline.setHtml(
