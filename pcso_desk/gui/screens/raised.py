@@ -48,8 +48,8 @@ from pcso_desk.gui.screens.victims import open_editor
 from pcso_desk.services.values import Changes
 
 Today = Callable[[], date]
-COLUMNS = ("Ward", "Issue", "Raised", "Engagements", "Meeting issues", "KIN suggestions")
-COLUMNS += ("Messages", "Terms used")
+COLUMNS: tuple[str, ...] = ("Ward", "Issue", "Raised", "Engagements", "Meeting issues")
+COLUMNS += ("KIN suggestions", "Messages", "Terms used")
 
 
 def uk_day(day: date) -> str:
