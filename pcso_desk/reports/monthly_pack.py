@@ -392,6 +392,15 @@ def _community(by: dict[str, PackTable], st: dict[str, Any]) -> list[Any]:
     return flow
 
 
+def _dial(by: dict[str, PackTable], st: dict[str, Any]) -> list[Any]:
+    """The internal pack's "did it move the dial?": each priority's figures before it was
+    agreed and since (services/documents/dial_pack.py); absent from a public pack."""
+    table = by.get("priority-dial")
+    if table is None:
+        return []
+    return _section(table.title, st, _table(table, st, [170, 152, 76, 76]))
+
+
 def _figures(
     figures: MonthlyFigures, by: dict[str, PackTable], st: dict[str, Any], public: bool
 ) -> list[Any]:
@@ -424,6 +433,7 @@ def _story(
     return [
         *_glance(figures, by, st),
         *_community(by, st),
+        *_dial(by, st),
         *_figures(figures, by, st, public),
         *_crime_detail(figures, by, st),
     ]

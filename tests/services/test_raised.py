@@ -293,3 +293,32 @@ def test_before_and_after_says_what_it_cannot_show(services: Services, world: Wo
     assert (raised.before, raised.after) == (0, 0)
     assert (safety.before, safety.after, safety.shown(None)) == (None, None, "—")
     assert seen.area == "Riverside SNT (whole neighbourhood)"
+
+
+def test_the_internal_pack_shows_each_priority_before_and_since(
+    services: Services, world: World, tmp_path: Path
+) -> None:
+    import zipfile
+
+    _crimes(services, world, tmp_path)
+    _burglary_priority(services, world)
+    _engagement(services, world, utc(2026, 9, 1, 10), ["burglary"], world.ward)
+    out = tmp_path / "internal.zip"
+    services.packs.build_pack("neighbourhood", "Riverside SNT", "2026-10", out, internal=True)
+    with zipfile.ZipFile(out) as z:
+        names = z.namelist()
+        csv = next(n for n in names if n.endswith("/priority-dial.csv"))
+        table = z.read(csv).decode("utf-8")
+        pdf = z.read(next(n for n in names if n.endswith(".pdf")))
+    # Up to 31 October: crimes of Jun-Jul v Sep-Oct; raised 15 May-14 Aug v 15 Aug-31 Oct
+    assert (
+        '"Burglary in Riverside Central (Burglary), agreed 15 Aug 2026",Crimes (police.uk),5,2'
+        in table
+    )
+    assert ",Times raised (what people raised),0,1" in table
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "Did it move the dial? Priorities before and since agreed (internal)" in text
+    public = tmp_path / "public.zip"
+    services.packs.build_pack("neighbourhood", "Riverside SNT", "2026-10", public, internal=False)
+    with zipfile.ZipFile(public) as z:
+        assert not [n for n in z.namelist() if "priority-dial" in n]

@@ -35,6 +35,7 @@ from pcso_desk.reports.common import MARKING, shown_value, uk_date, uk_month
 from pcso_desk.reports.monthly_pack import PackTable, neighbourhood_label, render_monthly_pack
 from pcso_desk.services.context import Context
 from pcso_desk.services.documents import crime_figures
+from pcso_desk.services.documents.dial_pack import dial_tables
 from pcso_desk.services.documents.monthly import (
     Area,
     MonthlyFigures,
@@ -375,6 +376,7 @@ def write_pack(
     tables = pack_tables(figures, public=not internal)
     if internal:
         tables = (*tables, victims_table(figures))
+        tables = (*tables, *dial_tables(ctx, area, figures.month))  # "did it move the dial?"
     else:
         from pcso_desk.services.documents.auditor import check_order
 
