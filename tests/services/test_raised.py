@@ -322,3 +322,14 @@ def test_the_internal_pack_shows_each_priority_before_and_since(
     services.packs.build_pack("neighbourhood", "Riverside SNT", "2026-10", public, internal=False)
     with zipfile.ZipFile(public) as z:
         assert not [n for n in z.namelist() if "priority-dial" in n]
+
+
+def test_a_ward_panel_is_a_priority_meeting_too_and_a_cancelled_one_is_not(
+    services: Services, world: World
+) -> None:
+    _raised_world(services, world)
+    _meeting(services, world, utc(2026, 11, 20, 19), "", meeting_type="ward_panel")
+    _meeting(services, world, utc(2026, 11, 25, 19), "", status="cancelled")
+    digest = services.raised.digest("ward", world.ward, TODAY)
+    assert digest.since_meeting == "the ward panel of 20 November 2026"
+    assert digest.lines == ()  # nothing raised since

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -75,7 +76,7 @@ class RaisedScreen(QWidget):
         self.area.setAccessibleName("Area")
         self.since = QLineEdit()
         self.since.setAccessibleName("Since")
-        self.since.setPlaceholderText("the last PACT meeting, or a date: 1/11/2026")
+        self.since.setPlaceholderText("the last PACT meeting or ward panel; or a date: 1/11/2026")
         self.show_button = QPushButton("&Show")
         self.show_button.setAccessibleName("Show")
         self.pdf_button = QPushButton("Save PDF for the &meeting…")
@@ -191,7 +192,11 @@ class RaisedScreen(QWidget):
             cells += [str(line.counts[key]) for key, *_ in SOURCES]
             cells.append(", ".join(sorted(line.terms)))
             for column, text in enumerate(cells):
-                self.table.setItem(row, column, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                if 2 <= column <= 6:  # the counts
+                    right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    item.setTextAlignment(right)
+                self.table.setItem(row, column, item)
         self._selection_changed()
 
     def _on_changes(self, changes: Changes) -> None:

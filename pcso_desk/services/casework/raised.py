@@ -34,6 +34,8 @@ from pcso_desk.domain.schedule import LONDON
 from pcso_desk.store import models as m
 
 WHOLE = "Whole neighbourhood"
+# The public meetings where priorities are agreed: a team holds PACT meetings or ward panels.
+PRIORITY_MEETINGS = {MeetingType.PACT: "PACT meeting", MeetingType.WARD_PANEL: "ward panel"}
 NO_MEETING_DAYS = 90  # with no PACT meeting held yet, the digest covers this many days
 # The police.uk crime types that count for each issue category (others have none: speeding,
 # parking and fly-tipping are not street-level crime types).
@@ -96,10 +98,11 @@ def place(session: Session, kind: str, area_id: str) -> Place:
 
 
 def last_pact(session: Session, where: Place, before: datetime) -> m.Meeting | None:
-    """The area's latest PACT meeting that has started by `before` (not cancelled)."""
+    """The area's latest PACT meeting or ward panel that has started by `before` (not
+    cancelled)."""
     query = select(m.Meeting).where(
         _live(m.Meeting),
-        m.Meeting.meeting_type == MeetingType.PACT,
+        m.Meeting.meeting_type.in_(list(PRIORITY_MEETINGS)),
         m.Meeting.status != MeetingStatus.CANCELLED,
         m.Meeting.starts_at <= before,
         m.Meeting.neighbourhood_id == where.neighbourhood_id,
@@ -236,8 +239,8 @@ def _messages(session: Session, tally: _Tally, low: datetime, high: datetime) ->
 def digest(
     session: Session, kind: str, area_id: str, today: date, since: date | None = None
 ) -> Digest:
-    """What people raised in the area since its last PACT meeting (that meeting's own
-    issues included), or since `since`; up to and including `today`."""
+    """What people raised in the area since its last PACT meeting or ward panel (that
+    meeting's own issues included), or since `since`; up to and including `today`."""
     where = place(session, kind, area_id)
     said = ""
     if since is None:
@@ -245,7 +248,8 @@ def digest(
         meeting = last_pact(session, where, end_of_today)
         if meeting is not None:
             since = _local_day(meeting.starts_at)
-            said = f"the PACT meeting of {since.day} {since:%B %Y}"
+            kind_said = PRIORITY_MEETINGS[MeetingType(meeting.meeting_type)]
+            said = f"the {kind_said} of {since.day} {since:%B %Y}"
         else:
             since = today - timedelta(days=NO_MEETING_DAYS)
     if since > today:
