@@ -333,3 +333,16 @@ def test_a_ward_panel_is_a_priority_meeting_too_and_a_cancelled_one_is_not(
     digest = services.raised.digest("ward", world.ward, TODAY)
     assert digest.since_meeting == "the ward panel of 20 November 2026"
     assert digest.lines == ()  # nothing raised since
+
+
+def test_a_kept_priority_is_counted_to_today_and_a_dropped_one_to_its_end(
+    services: Services, world: World
+) -> None:
+    from pcso_desk.domain.enums import ReviewDecision
+
+    kept, dropped = _burglary_priority(services, world), _burglary_priority(services, world)
+    services.priorities.review(kept, ReviewDecision.KEEP, "Still raised", date(2026, 9, 14))
+    services.priorities.review(dropped, ReviewDecision.DROP, "Solved", date(2026, 9, 14))
+    today = date(2026, 11, 20)
+    assert services.raised.before_after(kept, today).after_span == "15 Aug 2026 – 19 Nov 2026"
+    assert services.raised.before_after(dropped, today).after_span == "15 Aug 2026 – 13 Sep 2026"

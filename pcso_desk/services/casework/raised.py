@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from pcso_desk.domain.enums import IssueCategory, MeetingStatus, MeetingType
+from pcso_desk.domain.enums import IssueCategory, MeetingStatus, MeetingType, PriorityStatus
 from pcso_desk.domain.errors import ValidationError
 from pcso_desk.domain.raised import BeforeAfter, Digest, DigestLine, Figure, classify, items
 from pcso_desk.domain.schedule import LONDON
@@ -294,9 +294,10 @@ def before_after(session: Session, priority_id: str, today: date) -> BeforeAfter
     where = place(session, kind, area_id)
     category = IssueCategory(row.category)
     agreed = row.agreed_on
-    # Equal spans of days: since agreement (up to today or the review decision, whichever
-    # is sooner), and as many days just before it.
-    end = min(today, row.review_decided_on or today)
+    # Equal spans of days: since agreement (up to today; for a priority that has ended, up
+    # to the decision that ended it), and as many days just before it.
+    ended = row.status in (PriorityStatus.RESOLVED, PriorityStatus.DROPPED)
+    end = min(today, row.review_decided_on) if ended and row.review_decided_on else today
     days = max((end - agreed).days, 1)
     after_start, after_end = agreed, agreed + timedelta(days=days - 1)
     before_start, before_end = agreed - timedelta(days=days), agreed - timedelta(days=1)
