@@ -346,3 +346,41 @@ def test_a_kept_priority_is_counted_to_today_and_a_dropped_one_to_its_end(
     today = date(2026, 11, 20)
     assert services.raised.before_after(kept, today).after_span == "15 Aug 2026 – 19 Nov 2026"
     assert services.raised.before_after(dropped, today).after_span == "15 Aug 2026 – 13 Sep 2026"
+
+
+def test_the_meeting_pdf_holds_none_of_a_persons_canaries(services: Services) -> None:
+    from tests.person_seed import CANARIES, seed_person
+
+    seed_person(services)
+    hood = services.options("neighbourhoods")[0][0]
+    ward = services.options("wards")[0][0]
+    # Typed words that name people and places, beside the issue they raise
+    services.meetings.create(
+        {
+            "meeting_type": "pact",
+            "title": "PACT July",
+            "starts_at": utc(2026, 7, 2, 19),
+            "status": "held",
+            "neighbourhood_id": hood,
+            "issues_raised": f"Speeding past Wilma Subjectson's house; {CANARIES[4]} drugs",
+        }
+    )
+    services["messages"].create(
+        {
+            "received_at": utc(2026, 7, 8, 8),
+            "channel": "email",
+            "subject": "Quentin Otherperson says parking on Mill Lane",
+            "kind": "request",
+            "neighbourhood_id": hood,
+        }
+    )
+    services.engagements.create(
+        {"occurred_at": utc(2026, 7, 9, 9), "channel": "patrol", "ward_id": ward,
+         "issues": ["asb"], "summary": CANARIES[1]}
+    )  # fmt: skip
+    pdf = services.raised.preview_pdf("neighbourhood", hood, date(2026, 7, 31))
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "Speeding" in text and "Drugs" in text and "Parking" in text  # counted...
+    for secret in (*CANARIES, "Wilma", "Subjectson", "Quentin", "Otherperson", "Mill Lane"):
+        assert secret.casefold() not in text.casefold()  # ...naming no one and nowhere
+        assert secret.encode() not in pdf

@@ -243,7 +243,7 @@ class RaisedScreen(QWidget):
             initial,
             save=lambda values: priorities.create({**values, **evidence}),
             parent=self,
-            draft_scope="raised",
+            draft_scope=f"raised-{line.ward_id or digest.neighbourhood_id}-{line.category.value}",
         )
         said = f"{line.label} in {line.ward}: {line.evidence()}"
         self.dialog.saved.connect(lambda _changes: self.status.setText(f"Proposed — {said}."))
