@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from pcso_desk.domain.permissions import Action
 from pcso_desk.domain.schedule import LocalityShare
 from pcso_desk.services.casework import operations
+from pcso_desk.services.casework.scorecard_api import Scorecards
 from pcso_desk.services.casework.story import Story
 from pcso_desk.services.casework.today_api import Today
 from pcso_desk.services.context import Context
@@ -73,6 +74,7 @@ class Services:
         self.documents = Documents(self.ctx)
         self.packs = Packs(self.ctx)
         self.today = Today(self.ctx)
+        self.scorecards = Scorecards(self.ctx)  # the Policing Pledge, item by item
         self.story = Story(self.ctx)  # a contact's timeline; an engagement's contacts
 
     def __getitem__(self, kind: str) -> RecordService:

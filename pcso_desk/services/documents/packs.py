@@ -374,7 +374,10 @@ def write_pack(
     figures = monthly_figures(ctx, area, month)
     tables = pack_tables(figures, public=not internal)
     if internal:
-        tables = (*tables, victims_table(figures))
+        from pcso_desk.services.casework.scorecard import pack_table, scorecard
+
+        card = scorecard(ctx, area, figures.month, ctx.now())  # the screen's and CLI's value
+        tables = (*tables, victims_table(figures), pack_table(card))
     else:
         from pcso_desk.services.documents.auditor import check_order
 
