@@ -182,6 +182,8 @@ def victims_item(
     figure = f"{on_time} of {counted(len(passed), 'update')} due so far made on time"
     if not ahead:
         figure = f"{on_time} of {counted(len(passed), 'update')} due made on time"
+    if ahead and not passed:
+        figure = "none due so far"
     if ahead:
         figure += f"; {len(ahead)} more due this month"
         if soon:
@@ -297,6 +299,8 @@ def kin_item(dues: Sequence[DueCheckIn], first: date, last: date, today: date) -
     figure = f"{on_time} of {counted(len(passed), 'check-in')} due so far on time"
     if not ahead:
         figure = f"{on_time} of {counted(len(passed), 'check-in')} due on time"
+    if ahead and not passed:
+        figure = "none due so far"
     if ahead:
         figure += f"; {len(ahead)} more due this month"
         if soon:
