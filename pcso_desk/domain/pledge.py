@@ -310,6 +310,22 @@ def kin_item(dues: Sequence[DueCheckIn], first: date, last: date, today: date) -
     return _item(KIN, Mark.AT_RISK if soon else Mark.MET, figure)
 
 
+_RISKS = {
+    MEETING: "No public meeting planned in {area} this month",
+    MESSAGES: "A message to {area} is near its 24-hour reply deadline",
+    DISSATISFACTION: "A dissatisfaction in {area} is near its 24-hour deadline",
+    VICTIMS: "A victim update in {area} falls due within the week",
+    LOCALITY: "Time in the locality in {area} is under 80% so far this month",
+    PUBLISHED: "The monthly update for {area} is not published yet",
+    KIN: "A KIN check-in in {area} falls due within the week",
+}
+
+
+def risk_sentence(item: PledgeItem, area: str) -> str:
+    """What Today says of an item at risk: 'No public meeting planned in Ward X this month'."""
+    return _RISKS[item.key].format(area=area)
+
+
 def not_shown(key: str, reason: str) -> PledgeItem:
     """An item this role may not see the figures behind (victim care)."""
     return _item(key, Mark.NOT_MEASURED, reason)

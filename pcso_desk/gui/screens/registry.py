@@ -23,6 +23,7 @@ SCREENS = (
     "Victim care",
     "Patrol log",
     "Messages",
+    "Scorecard",
     "Reports",
     "Sync",
     "Admin",
@@ -39,6 +40,7 @@ SCREEN_OF_KIND = {
     "victim_cases": "Victim care",
     "patrol_sessions": "Patrol log",
     "messages": "Messages",
+    "scorecard": "Scorecard",  # Today's "Pledge items at risk" lines: 'neighbourhood:Name'
 }
 
 
@@ -127,6 +129,7 @@ FACTORIES: dict[str, Callable[[Desk], QWidget]] = {
     "Victim care": _factory("victims:victims_screen"),
     "Patrol log": _factory("patrol:patrol_screen"),
     "Messages": _factory("messages:messages_screen"),
+    "Scorecard": _factory("scorecard:scorecard_screen"),
     "Reports": _reports,
     "Sync": _factory("sync:sync_screen"),
     "Admin": _admin,

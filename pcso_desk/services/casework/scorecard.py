@@ -316,6 +316,31 @@ def _kin_dues(session: Session, area: Area, last: date) -> list[pledge.DueCheckI
     return dues
 
 
+def reach_areas(ctx: Context, kind: str, ids: Iterable[str] | None) -> list[Area]:
+    """The neighbourhoods or wards with these ids (None: every neighbourhood), by name."""
+    from pcso_desk.services.documents.monthly import _area
+
+    model: Any = m.Ward if kind == "ward" else m.Neighbourhood
+    with ctx.store.read() as session:
+        stmt = select(model.id, model.name).where(model.deleted_at.is_(None))
+        if ids is not None:
+            stmt = stmt.where(model.id.in_(list(ids)))
+        rows = session.execute(stmt.order_by(model.name)).all()
+        return [_area(session, kind, name, area_id) for area_id, name in rows]
+
+
+def at_risk(
+    ctx: Context, areas: Iterable[Area], now: datetime
+) -> list[tuple[Scorecard, PledgeItem]]:
+    """The items at risk this month in each of `areas`, for Today."""
+    month = now.astimezone(LONDON).strftime("%Y-%m")
+    found = []
+    for area in areas:
+        card = scorecard(ctx, area, month, now)
+        found += [(card, item) for item in card.at_risk]
+    return found
+
+
 def district_scorecard(ctx: Context, district: str, month: str, now: datetime) -> DistrictScorecard:
     """The scorecard of every neighbourhood of `district`, by name."""
     from pcso_desk.services.documents.monthly import district_neighbourhoods
