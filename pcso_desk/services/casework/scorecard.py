@@ -190,41 +190,36 @@ def _replies(
     return pledge.ReplyCount.of(clocks)
 
 
-def pack_names(area: Area, month: str, hoods: Iterable[str]) -> list[str]:
-    """The zip names a public pack of `month` for the area, or for its neighbourhoods
-    (named `hoods`), is written under (`documents.packs.pack_name`)."""
+def _built_on(session: Session, area: Area, update_month: str) -> date | None:
+    """The day (London) a public pack of `update_month` for the area, or for its
+    neighbourhood, was first built on this PC, found in the audit log: each pack built has
+    an entry starting with the area's name, the month and "public" (services/documents/
+    packs_api.py), and a district's batch names each zip it wrote
+    (`documents.packs.pack_name`)."""
     from pcso_desk.services.documents.packs import slug
 
-    names = [f"{slug(area.name)}-{month}.zip"]
-    names += [f"{slug(hood)}-{month}.zip" for hood in hoods]
-    return list(dict.fromkeys(names))
-
-
-def _built_on(session: Session, area: Area, update_month: str) -> date | None:
-    """The day (London) a public pack of `update_month` for the area, or its neighbourhood,
-    was first built on this PC: found in the audit log, whose entry for each pack built
-    names the zip written (services/gateway.py)."""
-    hoods = list(
-        session.scalars(
+    names = [area.name]
+    if area.kind != "neighbourhood":
+        names += session.scalars(
             select(m.Neighbourhood.name).where(m.Neighbourhood.id.in_(area.neighbourhood_ids))
-        )
+        ).all()
+    opening = tuple(f"{name} {update_month} public;" for name in names)
+    zips = re.compile(
+        r"(?:^|; )(?:" + "|".join(re.escape(f"{slug(n)}-{update_month}.zip") for n in names) + "):"
     )
-    if area.kind == "neighbourhood":
-        hoods = []
-    names = pack_names(area, update_month, hoods)
     found = session.execute(
         select(AuditEntry.at, AuditEntry.detail)
         .where(
             AuditEntry.action == "export",
             AuditEntry.kind == "monthly_pack",
             AuditEntry.outcome == "ok",
-            or_(*(AuditEntry.detail.contains(f"{name}:") for name in names)),
+            AuditEntry.detail.contains(f"{update_month} public"),
         )
         .order_by(AuditEntry.seq)
     ).all()
-    wanted = re.compile(r"(?:^|[ ;/])(" + "|".join(re.escape(n) for n in names) + "):")
     for at, detail in found:
-        if wanted.search(detail or ""):
+        text = detail or ""
+        if text.startswith(opening) or (zips.search(text) and " public;" in text):
             return _london_day(at)
     return None
 
