@@ -59,6 +59,7 @@ class ScorecardScreen(QWidget):
         self.desk = desk
         self.setAccessibleName("Scorecard")
         self._asked = 0
+        self._loads = 0
         self._wanted_area: str | None = None
         self.title = QLabel("<h2>Pledge scorecard</h2>")
         self.kind = QComboBox()
@@ -141,10 +142,14 @@ class ScorecardScreen(QWidget):
             label = labels.get(wanted or "", "")
             return names, next((n for n in names if label == n or label.startswith(f"{n} ")), None)
 
+        self._loads += 1
+        loading = self._loads
         self.area.setEnabled(False)
-        self.desk.runner.run(read, lambda found: self._show_areas(*found), guard=self)
+        self.desk.runner.run(read, lambda found: self._show_areas(loading, *found), guard=self)
 
-    def _show_areas(self, names: list[str], mine: str | None) -> None:
+    def _show_areas(self, loading: int, names: list[str], mine: str | None) -> None:
+        if loading != self._loads:
+            return  # another kind was chosen meanwhile: its names are on their way
         self.area.clear()
         self.area.addItems(names)
         self.area.setEnabled(True)
