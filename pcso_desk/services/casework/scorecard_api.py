@@ -41,8 +41,8 @@ class Scorecards:
         from pcso_desk.services.casework import scorecard
         from pcso_desk.services.documents import briefings, monthly
 
+        chosen, moment = self._when(month, now)  # a bad month first: nothing is read
         found = briefings.find_area(self.ctx, kind, name)
-        chosen, moment = self._when(month, now)
         with self.ctx.store.read() as session:
             area = monthly._area(session, kind, found.name, found.id)
         return scorecard.scorecard(self.ctx, area, chosen, moment)
