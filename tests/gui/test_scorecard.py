@@ -119,6 +119,8 @@ def test_today_lists_pledge_items_at_risk_and_opens_the_scorecard(  # type: igno
         .heading.accessibleName()
         .startswith("Pledge items at risk this month (")
     )
+    if os.environ.get("PCSO_SHOTS"):
+        today.grab().save("/tmp/shots/today_pledge.png")
     real_input.press_in_window(today, "l", Qt.KeyboardModifier.AltModifier)  # the heading's key
     real_input.press(listing, Qt.Key.Key_Return)
     assert opened == [("scorecard", "neighbourhood:Riverside SNT")]

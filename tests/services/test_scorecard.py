@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -162,3 +163,40 @@ def test_today_lists_the_items_at_risk_from_the_fifteenth(services: Services, wo
     assert "The monthly update for Riverside SNT is not published yet" in titles
     first = mid.pledge_at_risk[0]
     assert (first.kind, first.record_id) == ("scorecard", "neighbourhood:Riverside SNT")
+
+
+def test_a_district_batch_publishes_each_neighbourhoods_update(
+    services: Services, world: World, tmp_path: Path
+) -> None:
+    now = datetime.now(UTC)
+    month = month_of(now.astimezone(LONDON).date())
+    folder = tmp_path / "district"
+    folder.mkdir()
+    services.packs.build_district("Testshire North", shift_month(month, -1), folder, internal=True)
+    card = services.scorecards.area("neighbourhood", "Riverside SNT", month)
+    assert card.item("published").mark is Mark.AT_RISK  # an internal pack publishes nothing
+    services.packs.build_district("Testshire North", shift_month(month, -1), folder, internal=False)
+    card = services.scorecards.area("ward", "Riverside East", month)
+    assert card.item("published").mark is Mark.MET
+
+
+def test_only_the_internal_pack_holds_the_scorecard(
+    services: Services,
+    known: Known,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    public = services.packs.build_pack(
+        "neighbourhood", "Riverside SNT", MONTH, tmp_path / "public.zip", internal=False
+    )
+    internal = services.packs.build_pack(
+        "neighbourhood", "Riverside SNT", MONTH, tmp_path / "internal.zip", internal=True
+    )
+    with zipfile.ZipFile(public) as z:
+        assert not [n for n in z.namelist() if "pledge-scorecard" in n]
+    with zipfile.ZipFile(internal) as z:
+        rows = z.read("riverside-snt-2026-03-internal/pledge-scorecard.csv").decode("utf-8-sig")
+    assert rows.splitlines()[0] == "OFFICIAL-SENSITIVE"
+    assert (
+        "The monthly update published,✗ missed,no public pack for February 2026 built in time"
+        in rows
+    )
