@@ -93,7 +93,7 @@ def test_the_district_view_lists_each_neighbourhoods_items(qtbot, desk, known: K
     real_input.choose(screen.month, "March 2026")
     real_input.click(screen.show_button)
     qtbot.waitUntil(lambda: "March 2026" in screen.heading.text(), timeout=10_000)
-    assert screen.heading.text() == "Testshire North district, March 2026: 1 neighbourhood(s)"
+    assert screen.heading.text() == "Testshire North district, March 2026: 1 neighbourhood"
     assert not screen.table.isColumnHidden(0)
     rows = screen.rows()
     assert {area for area, *_rest in rows} == {"Riverside SNT"}

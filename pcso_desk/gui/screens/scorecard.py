@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pcso_desk.domain.wording import counted
 from pcso_desk.gui.desk import Desk
 from pcso_desk.services.values import month_title, shift_month
 
@@ -111,7 +112,9 @@ class ScorecardScreen(QWidget):
     def _lay_out(self) -> None:
         form = QFormLayout()
         form.addRow("Scorecard &for", self.kind)
-        form.addRow("&Area", self.area)
+        self.area_label = QLabel("&Area")
+        self.area_label.setBuddy(self.area)
+        form.addRow(self.area_label, self.area)
         month_row = QHBoxLayout()
         month_row.addWidget(self.month, 1)
         month_row.addWidget(self.show_button)
@@ -129,6 +132,8 @@ class ScorecardScreen(QWidget):
 
     def _load_areas(self) -> None:
         kind, services = self.kind.currentData(), self.desk.services
+        self.area_label.setText("&District" if kind == "district" else "&Area")
+        self.area.setAccessibleName("District" if kind == "district" else "Area")
 
         def read() -> tuple[list[str], str | None]:  # on the worker: two reads, one task
             names = services.packs.area_names(kind)
@@ -212,7 +217,7 @@ class ScorecardScreen(QWidget):
         else:
             self.heading.setText(
                 f"{found.district} district, {month_title(found.month)}: "
-                f"{len(cards)} neighbourhood(s)"
+                f"{counted(len(cards), 'neighbourhood')}"
             )
         self.table.setColumnHidden(0, len(cards) == 1 and not hasattr(found, "cards"))
         for card in cards:
