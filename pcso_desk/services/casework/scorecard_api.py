@@ -41,6 +41,10 @@ class Scorecards:
         from pcso_desk.services.casework import scorecard
         from pcso_desk.services.documents import briefings, monthly
 
+        if kind not in ("ward", "neighbourhood"):
+            from pcso_desk.domain.errors import ValidationError
+
+            raise ValidationError("A scorecard is for a ward or a neighbourhood.", field="kind")
         chosen, moment = self._when(month, now)  # a bad month first: nothing is read
         found = briefings.find_area(self.ctx, kind, name)
         with self.ctx.store.read() as session:
