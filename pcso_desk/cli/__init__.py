@@ -17,6 +17,7 @@ from pcso_desk.cli import hub as cli_hub
 from pcso_desk.cli import maps as cli_maps
 from pcso_desk.cli import meetings as cli_meetings
 from pcso_desk.cli import packs as cli_packs
+from pcso_desk.cli import scorecard as cli_scorecard
 from pcso_desk.cli import sync as cli_sync
 from pcso_desk.domain.errors import PcsoDeskError, ValidationError
 
@@ -80,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_history.add_parsers(commands)
     cli_documents.add_parsers(commands)
     cli_packs.add_parsers(commands)
+    cli_scorecard.add_parsers(commands)
     cli_sync.add_parsers(commands)
     cli_backup.add_parsers(commands)
     cli_accounts.add_parsers(commands)
@@ -185,6 +187,8 @@ def run(args: argparse.Namespace, open_services: OpenServices, out: TextIO | Non
         return cli_backup.run(args, open_services, out or sys.stdout)
     if args.command == "monthly-pack":
         return cli_packs.run_monthly_pack(args, open_services, out or sys.stdout)
+    if args.command == cli_scorecard.COMMAND:
+        return cli_scorecard.run(args, open_services, out or sys.stdout)
     if args.command == "import" and args.kind == "crimes":
         return cli_packs.run_import_crimes(args, open_services, out or sys.stdout)
     if args.command == "import" and args.kind in cli_maps.KINDS:

@@ -366,6 +366,9 @@ def _glance(figures: MonthlyFigures, by: dict[str, PackTable], st: dict[str, Any
     flow = _section("At a glance", st, _table(by["summary"], st, [310, 164]))
     if "victims" in by:  # the internal pack only
         flow += _section(by["victims"].title, st, _table(by["victims"], st, [340, 134]))
+    if "pledge-scorecard" in by:  # the internal pack only (services/casework/scorecard.py)
+        card = by["pledge-scorecard"]
+        flow += _section(card.title, st, _table(card, st, [170, 74, 230]))
     flow += _section(
         neighbourhood_label(figures.area)("Time in the locality"),
         st,

@@ -11,6 +11,7 @@ from pcso_desk.domain.permissions import Action
 from pcso_desk.domain.schedule import LocalityShare
 from pcso_desk.services.casework import operations
 from pcso_desk.services.casework.raised_api import Raised
+from pcso_desk.services.casework.scorecard_api import Scorecards
 from pcso_desk.services.casework.story import Story
 from pcso_desk.services.casework.today_api import Today
 from pcso_desk.services.context import Context
@@ -74,6 +75,7 @@ class Services:
         self.documents = Documents(self.ctx)
         self.packs = Packs(self.ctx)
         self.today = Today(self.ctx)
+        self.scorecards = Scorecards(self.ctx)  # the Policing Pledge, item by item
         self.story = Story(self.ctx)  # a contact's timeline; an engagement's contacts
         self.raised = Raised(self.ctx)  # what people raised; did a priority move the dial
 

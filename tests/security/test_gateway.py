@@ -505,6 +505,8 @@ CALLS: dict[str, Call] = {
     "Packs.import_crimes": lambda st, s: lambda: s.import_crimes(_crimes_file(st)),
     "Packs.import_lsoa_map": lambda st, s: lambda: s.import_lsoa_map(_lsoa_map_file(st)),
     "Packs.import_boundaries": lambda st, s: lambda: s.import_boundaries(_boundary_file(st)),
+    "Scorecards.area": lambda st, s: lambda: s.area("ward", "Riverside Central", "2026-06"),
+    "Scorecards.district": lambda st, s: lambda: s.district("Testshire North", "2026-06"),
     "Today.summary": lambda st, s: lambda: s.summary(datetime(2026, 7, 10, 9, tzinfo=UTC)),
     "Today.log_engagement": _engagement,
     # A contact with no victim case: the audited read of one is Story.victim_cases (and

@@ -24,6 +24,7 @@ SCREENS = (
     "Patrol log",
     "Messages",
     "What people raised",
+    "Scorecard",
     "Reports",
     "Sync",
     "Admin",
@@ -40,6 +41,7 @@ SCREEN_OF_KIND = {
     "victim_cases": "Victim care",
     "patrol_sessions": "Patrol log",
     "messages": "Messages",
+    "scorecard": "Scorecard",  # Today's "Pledge items at risk" lines: 'neighbourhood:Name'
 }
 
 
@@ -129,6 +131,7 @@ FACTORIES: dict[str, Callable[[Desk], QWidget]] = {
     "Patrol log": _factory("patrol:patrol_screen"),
     "Messages": _factory("messages:messages_screen"),
     "What people raised": _factory("raised:raised_screen"),
+    "Scorecard": _factory("scorecard:scorecard_screen"),
     "Reports": _reports,
     "Sync": _factory("sync:sync_screen"),
     "Admin": _admin,

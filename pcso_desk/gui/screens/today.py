@@ -47,6 +47,7 @@ OPENS = {
     "messages": "Opens the message, ready to mark it responded",
     "meetings": "Opens the meeting",
     "priorities": "Opens the priority, ready to record its review",
+    "scorecard": "Opens the area's Pledge scorecard",
 }
 STALE_AFTER = timedelta(minutes=5)  # a dashboard shown again after this is re-read
 # The record kinds whose changes can alter what Today shows.
@@ -160,6 +161,11 @@ def message_line(item: TodayItem, now: datetime) -> str:
     )
 
 
+def pledge_line(item: TodayItem, _now: datetime) -> str:
+    """'No public meeting planned in Ward X this month — 0 held, 0 planned'."""
+    return f"{item.title} — {item.detail}"
+
+
 def locality_line(share: LocalityShare) -> tuple[str, str]:
     """The time-in-locality sentence and its colour."""
     target = f"target {LOCALITY_TARGET:.0%}"
@@ -237,9 +243,16 @@ SECTIONS = (
         priority_line,
         lambda s: s.priorities_for_review,
     ),
+    SectionDef(
+        "pledge",
+        "P&ledge items at risk this month",
+        "No Pledge item is at risk (listed from the 15th of the month).",
+        pledge_line,
+        lambda s: s.pledge_at_risk,
+    ),
 )
 LEFT = ("victims_due", "kin", "messages")
-RIGHT = ("meetings", "priorities")
+RIGHT = ("meetings", "priorities", "pledge")
 
 
 class Section(QFrame):

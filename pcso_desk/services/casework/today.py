@@ -20,6 +20,7 @@ from pcso_desk.domain.enums import (
     UserRole,
 )
 from pcso_desk.domain.errors import ValidationError
+from pcso_desk.domain.months import month_bounds
 from pcso_desk.domain.permissions import Action
 from pcso_desk.domain.schedule import (
     LONDON,
@@ -43,6 +44,7 @@ DUE_SOON = timedelta(days=7)
 MEETINGS_AHEAD = timedelta(days=14)
 REVIEW_AHEAD = timedelta(days=14)
 REPLY_WARNING = timedelta(hours=4)
+PLEDGE_FROM_DAY = 15  # Today lists the Pledge items at risk from the middle of the month
 OPEN_PRIORITY = (PriorityStatus.OPEN, PriorityStatus.IN_PROGRESS)
 
 
@@ -93,6 +95,9 @@ class TodaySummary:
     # Whose work it is, in words: "Riverside SNT" (the team's neighbourhoods, by name),
     # "every neighbourhood" (no officer, or one with no neighbourhood), or the officer's name.
     whose: str = "every neighbourhood"
+    # From the 15th: the Pledge items that would be missed this month if nothing changed
+    # (services/casework/scorecard.py), for the team's neighbourhoods or the officer's wards.
+    pledge_at_risk: tuple[TodayItem, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -183,6 +188,7 @@ def today_summary(
         meetings = _meeting_items(session, now, reach)
         priorities = _priority_items(session, today, reach)
         messages = _message_items(session, now, reach)
+    pledge = _pledge_items(ctx, now, reach) if local_now.day >= PLEDGE_FROM_DAY else ()
     officers = None if reach.mine is None else [reach.mine]
     if reach.mine is None and reach.officers is not None:
         officers = sorted(reach.officers)
@@ -198,6 +204,30 @@ def today_summary(
         locality=operations.officers_time_in_locality(ctx, month, officers),
         scope=scope,
         whose=reach.whose,
+        pledge_at_risk=pledge,
+    )
+
+
+def _pledge_items(ctx: Context, now: datetime, reach: Reach) -> tuple[TodayItem, ...]:
+    """Each Pledge item at risk this month: in the officer's wards (their own work), else in
+    the team's neighbourhoods (every neighbourhood when the team is the whole store)."""
+    from pcso_desk.domain.pledge import risk_sentence
+    from pcso_desk.services.casework import scorecard
+
+    if reach.mine is not None:
+        areas = scorecard.reach_areas(ctx, "ward", reach.my_wards)
+    else:
+        areas = scorecard.reach_areas(ctx, "neighbourhood", reach.hoods)
+    return tuple(
+        TodayItem(
+            "scorecard",
+            f"{card.kind}:{card.area}",
+            risk_sentence(item, card.area),
+            item.figure,
+            month_bounds(card.month)[1].date() - timedelta(days=1),
+            False,
+        )
+        for card, item in scorecard.at_risk(ctx, areas, now)
     )
 
 

@@ -375,7 +375,10 @@ def write_pack(
     figures = monthly_figures(ctx, area, month)
     tables = pack_tables(figures, public=not internal)
     if internal:
-        tables = (*tables, victims_table(figures))
+        from pcso_desk.services.casework.scorecard import pack_table, scorecard
+
+        card = scorecard(ctx, area, figures.month, ctx.now())  # the screen's and CLI's value
+        tables = (*tables, victims_table(figures), pack_table(card))
         tables = (*tables, *dial_tables(ctx, area, figures.month))  # "did it move the dial?"
     else:
         from pcso_desk.services.documents.auditor import check_order
