@@ -21,7 +21,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     hub = commands.add_parser(
         "hub", help="keep the team hub (PostgreSQL owner only): set up, add or remove stations"
     )
-    actions = hub.add_subparsers(dest="hub_command", metavar="ACTION", required=True)
+    actions = hub.add_subparsers(
+        dest="hub_command", metavar="ACTION", required=True, help="what to do with the hub"
+    )
     setup = actions.add_parser("setup", help="create or upgrade the hub and a team's role")
     setup.add_argument(
         "url", metavar="URL", help="the owner's address, e.g. postgresql://owner@host/hub"

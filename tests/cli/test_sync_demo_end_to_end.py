@@ -75,7 +75,10 @@ def test_bundles_both_ways_make_a_new_station_identical(
 def test_a_hub_makes_a_new_station_identical(
     demo_station: Path, tmp_path: Path, pg_server: PgServer
 ) -> None:
+    import shutil
+
     url = pg_server.create_database("hub_end_to_end")
+    demo_station = shutil.copytree(demo_station, tmp_path / "demo" / "station")  # its own
     fresh = pair(tmp_path, demo_station)
     assert main(["hub", "setup", url, "--team", TEAM_NAME]) == 0
     for station, card in ((demo_station, "demo"), (fresh, "fresh")):
