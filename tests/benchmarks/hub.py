@@ -171,6 +171,8 @@ def _add_contacts(services: Any, template: str, count: int, label: str) -> list[
     id, name, this station's clock value (the write unit raises the clock's high-water mark)."""
     ctx = services.ctx
     ids = [str(uuid.uuid4()) for _ in range(count)]
+    if not ids:
+        return ids
     with ctx.store.write() as session:
         conn = session.connection()
         cursor = conn.exec_driver_sql("SELECT * FROM contacts WHERE id = ?", (template,))

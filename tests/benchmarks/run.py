@@ -36,6 +36,7 @@ MODULES = {
     "W9": "memory",
     "W10": "hub_county",
     "W11": "imports",
+    "W12": "hub_memory",
 }  # fmt: skip
 
 
