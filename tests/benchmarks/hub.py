@@ -197,11 +197,11 @@ def _station_worker(folder: str, barrier: Any, between: Any, results: Any) -> No
     times = time_hub_calls()
     services = build_services(DataPaths(Path(folder)), create=False)
     try:
-        barrier.wait(timeout=600)
+        barrier.wait(timeout=3600)
         started = time.perf_counter()
         first = services.sync.hub()
         middle = time.perf_counter()
-        between.wait(timeout=600)  # every station has pushed
+        between.wait(timeout=3600)  # every station has pushed (a loaded machine: minutes)
         second_start = time.perf_counter()
         second = services.sync.hub()
         ended = time.perf_counter()
@@ -297,7 +297,7 @@ def w8(bench: Bench) -> Result:
             worker.start()
         barrier.wait(timeout=600)  # every station open and ready
         started = time.perf_counter()
-        reports = [results.get(timeout=1800) for _ in workers]
+        reports = [results.get(timeout=3600) for _ in workers]
         took = time.perf_counter() - started
         for worker in workers:
             worker.join(timeout=60)
