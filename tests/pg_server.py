@@ -55,8 +55,9 @@ def _server_user() -> pwd.struct_passwd:
 class PgServer:
     """One running cluster; trust auth for the `postgres` role on 127.0.0.1 only."""
 
-    def __init__(self, bin_dir: Path) -> None:
+    def __init__(self, bin_dir: Path, max_connections: int = 100) -> None:
         self.bin_dir = bin_dir
+        self.max_connections = max_connections  # a county's 120 stations need more than 100
         self.port = _free_port()
         # initdb and postgres refuse to run as root: run them as the user the Debian package makes.
         user = _server_user() if os.geteuid() == 0 else None
@@ -100,7 +101,7 @@ class PgServer:
         for attempt in range(PORT_ATTEMPTS):
             options = (
                 f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1"
-                " -c fsync=off -c max_connections=100"
+                f" -c fsync=off -c max_connections={self.max_connections}"
             )
             self._running = True
             try:

@@ -34,8 +34,10 @@ MODULES = {
     "W7": "documents",
     "W8": "hub",
     "W9": "memory",
+    "W10": "hub_county",
     "W11": "imports",
-}  # fmt: skip  (W10 is the hub issue's, not yet built)
+    "W12": "hub_memory",
+}  # fmt: skip
 
 
 def workloads(chosen: set[str]) -> list[tuple[str, Any]]:
