@@ -248,9 +248,12 @@ class _Opener:
         self.set_aside = 0
         self.first_reason = ""
         self.opened: set[str] = set()  # of `waiting`, those that opened this time
+        self.senders: dict[str, PublicIdentity | None] = {}
 
     def sender(self, station: str) -> PublicIdentity:
-        public = self.trusted.get(station)
+        if station not in self.senders:  # read from keys/trusted once per pull, not per item
+            self.senders[station] = self.trusted.get(station)
+        public = self.senders[station]
         if public is None or public.team != self.me.team:
             raise SealError(
                 f"A change from station {station}, which this PC has not registered, was "
@@ -281,7 +284,7 @@ class _Opener:
                     f"the date and time on {sender.name} and on this PC."
                 )
         except (SealError, ChangeError) as exc:
-            public = self.trusted.get(row.sender)
+            public = self.senders.get(row.sender)
             self.aside.append(
                 SetAside(
                     id=self.aside_id(row),
