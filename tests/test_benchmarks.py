@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-pytestmark = pytest.mark.slow(minutes=1)
+pytestmark = pytest.mark.slow(minutes=2)  # three hub workloads each start a PostgreSQL cluster
 
 
 def test_the_quick_run_reports_every_workload_against_its_reference(tmp_path: Path) -> None:
