@@ -366,6 +366,9 @@ def _glance(figures: MonthlyFigures, by: dict[str, PackTable], st: dict[str, Any
     flow = _section("At a glance", st, _table(by["summary"], st, [310, 164]))
     if "victims" in by:  # the internal pack only
         flow += _section(by["victims"].title, st, _table(by["victims"], st, [340, 134]))
+    if "county-policy" in by:  # the internal pack only (services/documents/policy_measures.py)
+        policy = by["county-policy"]
+        flow += _section(policy.title, st, _table(policy, st, [340, 134]))
     flow += _section(
         neighbourhood_label(figures.area)("Time in the locality"),
         st,

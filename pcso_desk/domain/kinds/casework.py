@@ -285,3 +285,29 @@ MESSAGES = Kind(
     ),
     search=("subject", "from_name"),
 )
+
+# -- the intelligence ledger (county policy): that a report was submitted, never its content --
+
+INTELLIGENCE_REPORTS = Kind(
+    "intelligence_reports",
+    "intelligence report",
+    (
+        Field(
+            "force_reference", "Force reference", required=True, placeholder="e.g. INT/26/004512"
+        ),
+        Field("submitted_on", "Submitted on", "date", required=True),
+        choice("category", "Category", e.IntelCategory, "drugs"),
+        choice("source_type", "Source type", e.IntelSource, "member_of_public"),
+        ref("neighbourhood_id", "Neighbourhood", "neighbourhoods"),
+        ref("ward_id", "Ward", "wards"),
+        ref("officer_id", "Submitted by", "officers"),
+        Field(
+            "tell_source_by",
+            "Tell the source by",
+            "date",
+            help="Leave blank for four weeks after submission (none for your own observation).",
+        ),
+        Field("source_told_on", "Source told on", "date", help="When the source was told."),
+    ),
+    search=("force_reference",),
+)

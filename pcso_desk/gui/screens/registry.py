@@ -23,6 +23,7 @@ SCREENS = (
     "Victim care",
     "Patrol log",
     "Messages",
+    "Intelligence",
     "Reports",
     "Sync",
     "Admin",
@@ -39,6 +40,7 @@ SCREEN_OF_KIND = {
     "victim_cases": "Victim care",
     "patrol_sessions": "Patrol log",
     "messages": "Messages",
+    "intelligence_reports": "Intelligence",
 }
 
 
@@ -127,6 +129,7 @@ FACTORIES: dict[str, Callable[[Desk], QWidget]] = {
     "Victim care": _factory("victims:victims_screen"),
     "Patrol log": _factory("patrol:patrol_screen"),
     "Messages": _factory("messages:messages_screen"),
+    "Intelligence": _factory("intelligence:intelligence_screen"),
     "Reports": _reports,
     "Sync": _factory("sync:sync_screen"),
     "Admin": _admin,

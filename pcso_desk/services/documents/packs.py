@@ -375,6 +375,9 @@ def write_pack(
     tables = pack_tables(figures, public=not internal)
     if internal:
         tables = (*tables, victims_table(figures))
+        from pcso_desk.services.documents.policy_measures import policy_table
+
+        tables = (*tables, policy_table(ctx, area, figures.month))
     else:
         from pcso_desk.services.documents.auditor import check_order
 
