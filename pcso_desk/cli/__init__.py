@@ -25,7 +25,9 @@ if TYPE_CHECKING:
     from pcso_desk.services.api import Services
 
 OpenServices = Callable[[bool], "Services"]
-EXPORT_TABLES = ("contacts", "engagements", "meetings", "priorities", "kin-members")
+EXPORT_TABLES = (
+    "contacts", "engagements", "meetings", "priorities", "kin-members", "intelligence",
+)  # fmt: skip
 CONTACT_COLUMNS = "(the columns of a contacts file)"  # the help shows them in its place
 
 

@@ -76,11 +76,12 @@ def test_the_prompt_lists_the_report_until_the_source_is_told(
     ledger = services["intelligence_reports"]
     waiting = _report(services, world)
     done = _report(services, world, force_reference="INT/26/004600", source_told_on=d("2026-06-20"))
-    still = [r["id"] for r in ledger.page(ListQuery(filters={"told": None})).rows]
-    assert still == [waiting]
+    own = _report(services, world, force_reference="INT/26/004700", source_type="officer")
+    still = [r["id"] for r in ledger.page(ListQuery(filters={"waiting": True})).rows]
+    assert still == [waiting]  # not the told one, nor the officer's own observation
     ledger.update(waiting, {"source_told_on": "25/06/2026"})
-    assert ledger.page(ListQuery(filters={"told": None})).rows == []
-    assert {r["id"] for r in ledger.page(ListQuery()).rows} == {waiting, done}
+    assert ledger.page(ListQuery(filters={"waiting": True})).rows == []
+    assert {r["id"] for r in ledger.page(ListQuery()).rows} == {waiting, done, own}
 
 
 def test_a_compliment_is_a_message_kind_of_its_own(services: Services, world: Any) -> None:

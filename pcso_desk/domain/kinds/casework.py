@@ -288,6 +288,21 @@ MESSAGES = Kind(
 
 # -- the intelligence ledger (county policy): that a report was submitted, never its content --
 
+INTEL_CATEGORIES = choices_of(
+    e.IntelCategory,
+    {
+        e.IntelCategory.ASB: "Anti-social behaviour",
+        e.IntelCategory.ACQUISITIVE: "Burglary, theft and robbery",
+        e.IntelCategory.VEHICLES: "Vehicles",
+    },
+)
+INTEL_SOURCES = choices_of(
+    e.IntelSource,
+    {
+        e.IntelSource.KIN_MEMBER: "KIN member",
+        e.IntelSource.OFFICER: "Officer's own observation",
+    },
+)
 INTELLIGENCE_REPORTS = Kind(
     "intelligence_reports",
     "intelligence report",
@@ -296,8 +311,15 @@ INTELLIGENCE_REPORTS = Kind(
             "force_reference", "Force reference", required=True, placeholder="e.g. INT/26/004512"
         ),
         Field("submitted_on", "Submitted on", "date", required=True),
-        choice("category", "Category", e.IntelCategory, "drugs"),
-        choice("source_type", "Source type", e.IntelSource, "member_of_public"),
+        Field("category", "Category", "choice", INTEL_CATEGORIES, required=True, default="drugs"),
+        Field(
+            "source_type",
+            "Source type",
+            "choice",
+            INTEL_SOURCES,
+            required=True,
+            default="member_of_public",
+        ),
         ref("neighbourhood_id", "Neighbourhood", "neighbourhoods"),
         ref("ward_id", "Ward", "wards"),
         ref("officer_id", "Submitted by", "officers"),

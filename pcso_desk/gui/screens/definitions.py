@@ -207,6 +207,12 @@ MESSAGES = ScreenDef(
 )
 
 
+def labelled(choices: list[tuple[str, str]]) -> Show:
+    """A choice's label, as its editor offers it."""
+    labels = dict(choices)
+    return lambda value, _row: labels.get(str(getattr(value, "value", value)), "")
+
+
 def told(value: Any, row: dict[str, Any]) -> str:
     """When the source was told; "Not yet" while they wait to be (the prompt)."""
     if value is not None:
@@ -221,8 +227,8 @@ INTELLIGENCE = ScreenDef(
     [
         ColumnDef("submitted_on", "Submitted", when, sort="submitted"),
         ColumnDef("force_reference", "Force reference", sort="reference"),
-        ColumnDef("category", "Category", enum_label),
-        ColumnDef("source_type", "Source", enum_label),
+        ColumnDef("category", "Category", labelled(k.INTEL_CATEGORIES)),
+        ColumnDef("source_type", "Source", labelled(k.INTEL_SOURCES)),
         ColumnDef("ward_id", "Ward", label("ward_id")),
         ColumnDef("tell_source_by", "Tell the source by", when, sort="tell"),
         ColumnDef("source_told_on", "Source told", told),

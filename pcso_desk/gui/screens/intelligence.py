@@ -41,7 +41,7 @@ def intelligence_screen(desk: Desk) -> IntelligenceScreen:
     )
     waiting = QCheckBox("Only sources &still to tell")
     waiting.setAccessibleName("Show only reports whose source has not been told what happened")
-    waiting.toggled.connect(lambda on: screen.set_extra_filters({"told": None} if on else {}))
+    waiting.toggled.connect(lambda on: screen.set_extra_filters({"waiting": True} if on else {}))
     screen.filter_row.insertWidget(1, waiting)
     screen.waiting_only = waiting
     return screen

@@ -338,6 +338,12 @@ def _check_intelligence(session: Session, record: Any) -> None:
     )
 
 
+def _waiting_for_feedback(on: Any) -> Any:
+    report = m.IntelligenceReport
+    waiting = report.tell_source_by.is_not(None) & report.source_told_on.is_(None)
+    return waiting if on else ~waiting
+
+
 INTELLIGENCE_REPORTS = _declared(
     k.INTELLIGENCE_REPORTS,
     m.IntelligenceReport,
@@ -348,13 +354,13 @@ INTELLIGENCE_REPORTS = _declared(
         "updated": "updated_at",
     },
     "submitted",
-    # "told": None lists the reports whose source has not been told yet (IS NULL).
+    # "waiting": True lists the reports whose source is still to be told (the prompt).
     filters={
         "neighbourhood": "neighbourhood_id",
         "ward": "ward_id",
         "category": "category",
         "source": "source_type",
-        "told": "source_told_on",
+        "waiting": _waiting_for_feedback,
     },
     check=_check_intelligence,
 )

@@ -1,0 +1,89 @@
+"""The Intelligence screen, driven by real input: a report is logged with no word of what it
+said, its source waits to be told ("Not yet"), and the prompt clears once they are."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
+
+from pcso_desk.gui.editor import RecordEditor
+from pcso_desk.gui.screens.intelligence import IntelligenceScreen, intelligence_screen
+from tests.factories import d
+from tests.gui import real_input
+
+REFERENCE, TELL, TOLD = 1, 5, 6  # columns of the list
+
+
+def _shown(qtbot: Any, desk: Any) -> IntelligenceScreen:
+    screen = intelligence_screen(desk)
+    qtbot.addWidget(screen)
+    screen.resize(1300, 700)
+    screen.show()
+    qtbot.waitExposed(screen)
+    return screen
+
+
+def _opened(qtbot: Any, screen: Any, button: Any) -> RecordEditor:
+    before = set(screen.findChildren(RecordEditor))
+    real_input.click(button)
+    [editor] = [e for e in screen.findChildren(RecordEditor) if e not in before]
+    qtbot.waitExposed(editor)
+    qtbot.waitUntil(lambda: editor.ready)
+    return editor
+
+
+def _cell(screen: Any, row: int, column: int) -> str:
+    return str(screen.model.index(row, column).data() or "")
+
+
+def _set_date(editor: RecordEditor, key: str, text: str) -> None:
+    field = editor.form.editors[key].input
+    real_input.press(field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    real_input.type_text(field, text)
+
+
+def test_log_a_report_then_tell_the_source(qtbot, desk, services, world) -> None:  # type: ignore[no-untyped-def]
+    services["intelligence_reports"].create(
+        {
+            "force_reference": "INT/26/000001",
+            "submitted_on": d("2026-05-01"),
+            "category": "asb",
+            "source_type": "business",
+            "source_told_on": d("2026-05-10"),
+        }
+    )
+    screen = _shown(qtbot, desk)
+    qtbot.waitUntil(lambda: screen.model.rowCount() == 1)
+
+    editor = _opened(qtbot, screen, screen.new_button)
+    assert not {"notes", "content", "summary", "body"} & set(editor.form.editors)
+    real_input.type_text(editor.form.editors["force_reference"].input, "INT/26/004512")
+    _set_date(editor, "submitted_on", "03/06/2026")
+    category = editor.form.editors["category"].input
+    real_input.choose(category, "County lines")
+    real_input.click(editor.buttons.button(QDialogButtonBox.StandardButton.Save))
+    qtbot.waitUntil(lambda: screen.model.rowCount() == 2)
+    (made,) = [
+        r for r in services["intelligence_reports"].page().rows
+        if r["force_reference"] == "INT/26/004512"
+    ]  # fmt: skip
+    assert (made["category"], made["tell_source_by"]) == ("county_lines", date(2026, 7, 1))
+    row = screen.model.row_of(made["id"])
+    assert _cell(screen, row, TELL) == "Wed 01 Jul 2026"
+    assert _cell(screen, row, TOLD) == "Not yet"
+
+    real_input.click(screen.waiting_only)  # only the sources still to be told
+    qtbot.waitUntil(lambda: screen.model.rowCount() == 1)
+    assert _cell(screen, 0, REFERENCE) == "INT/26/004512"
+
+    real_input.click_row(qtbot, screen.table, lambda: screen.model.row_of(made["id"]))
+    editor = _opened(qtbot, screen, screen.edit_button)
+    _set_date(editor, "source_told_on", "20/06/2026")
+    real_input.click(editor.buttons.button(QDialogButtonBox.StandardButton.Save))
+    qtbot.waitUntil(lambda: screen.model.rowCount() == 0)  # the prompt has cleared
+    assert services["intelligence_reports"].get(made["id"])["source_told_on"] == date(2026, 6, 20)
+    real_input.click(screen.waiting_only)
+    qtbot.waitUntil(lambda: screen.model.rowCount() == 2)
