@@ -13,6 +13,7 @@ from pcso_desk.gui.editor import RecordEditor
 from pcso_desk.gui.screens.intelligence import IntelligenceScreen, intelligence_screen
 from tests.factories import d
 from tests.gui import real_input
+from tests.services.test_today import NOW
 
 REFERENCE, TELL, TOLD = 1, 5, 6  # columns of the list
 
@@ -87,3 +88,46 @@ def test_log_a_report_then_tell_the_source(qtbot, desk, services, world) -> None
     assert services["intelligence_reports"].get(made["id"])["source_told_on"] == date(2026, 6, 20)
     real_input.click(screen.waiting_only)
     qtbot.waitUntil(lambda: screen.model.rowCount() == 2)
+
+
+def test_today_prompts_until_the_source_is_told(qtbot, desk, services, world) -> None:  # type: ignore[no-untyped-def]
+    from pcso_desk.gui.screens.today import today_screen
+
+    ledger = services["intelligence_reports"]
+
+    def report(reference: str, submitted: str, **more: Any) -> str:
+        values = {"force_reference": reference, "submitted_on": d(submitted),
+                  "category": "drugs", "source_type": "member_of_public",
+                  "neighbourhood_id": world.neighbourhood, **more}  # fmt: skip
+        return str(ledger.create(values).created[0])
+
+    late = report("INT/26/000010", "2026-02-01")  # to tell by 1 March: overdue
+    soon = report("INT/26/000011", "2026-02-14")  # by 14 March: within the week
+    report("INT/26/000012", "2026-03-09")  # by 6 April: not yet on Today
+    report("INT/26/000013", "2026-02-01", source_told_on=d("2026-02-20"))  # told
+    report("INT/26/000014", "2026-02-01", source_type="officer")  # no one to tell
+    opened: list[tuple[str, str]] = []
+    screen = today_screen(desk, lambda kind, rid: opened.append((kind, rid)), now=lambda: NOW)
+    qtbot.addWidget(screen)
+    screen.resize(1030, 720)
+    screen.show()
+    qtbot.waitExposed(screen)
+    section = screen.sections["sources"]
+    qtbot.waitUntil(lambda: section.list.count() == 2)
+    rows = [section.list.item(i).text() for i in range(section.list.count())]
+    assert rows == [
+        "⚠ INT/26/000010 (Drugs) — tell the source: overdue by 9 days",
+        "INT/26/000011 (Drugs) — tell the source by Saturday",
+    ]
+    assert section.heading.accessibleName() == ("Intelligence: sources to tell what happened (2)")
+    # Alt+I (the heading's letter) moves to the list, on its first line; Enter opens it.
+    real_input.press_in_window(screen, "i", Qt.KeyboardModifier.AltModifier)
+    real_input.press(section.list, Qt.Key.Key_Return)
+    assert opened == [("intelligence_reports", late)]
+    desk.write(lambda: ledger.update(late, {"source_told_on": d("2026-03-10")}))
+    qtbot.waitUntil(lambda: section.list.count() == 1)
+    desk.write(lambda: ledger.update(soon, {"source_told_on": d("2026-03-10")}))
+    qtbot.waitUntil(lambda: section.collapsed)
+    assert section.empty.text() == (
+        "No source of intelligence is waiting to be told what happened."
+    )

@@ -47,6 +47,7 @@ OPENS = {
     "messages": "Opens the message, ready to mark it responded",
     "meetings": "Opens the meeting",
     "priorities": "Opens the priority, ready to record its review",
+    "intelligence_reports": "Opens the report, ready to record when the source was told",
 }
 STALE_AFTER = timedelta(minutes=5)  # a dashboard shown again after this is re-read
 # The record kinds whose changes can alter what Today shows.
@@ -63,6 +64,7 @@ LISTENS = frozenset(
         "patrol_sessions",
         "abstractions",
         "contacts",
+        "intelligence_reports",
     }
 )
 
@@ -145,6 +147,15 @@ def priority_line(item: TodayItem, now: datetime) -> str:
     if item.overdue:
         return f"⚠ {item.title} ({item.detail}) — review overdue by {_late(item.due, now)}"
     return f"{item.title} ({item.detail}) — review due {plainly(item.due, now)}"
+
+
+def source_line(item: TodayItem, now: datetime) -> str:
+    """An intelligence report whose source is still to be told what happened."""
+    if item.overdue:
+        return (
+            f"⚠ {item.title} ({item.detail}) — tell the source: overdue by {_late(item.due, now)}"
+        )
+    return f"{item.title} ({item.detail}) — tell the source by {plainly(item.due, now)}"
 
 
 def message_line(item: TodayItem, now: datetime) -> str:
@@ -237,9 +248,16 @@ SECTIONS = (
         priority_line,
         lambda s: s.priorities_for_review,
     ),
+    SectionDef(
+        "sources",
+        "&Intelligence: sources to tell what happened",
+        "No source of intelligence is waiting to be told what happened.",
+        source_line,
+        lambda s: s.sources_to_tell,
+    ),
 )
 LEFT = ("victims_due", "kin", "messages")
-RIGHT = ("meetings", "priorities")
+RIGHT = ("meetings", "priorities", "sources")
 
 
 class Section(QFrame):

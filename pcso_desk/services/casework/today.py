@@ -93,6 +93,8 @@ class TodaySummary:
     # Whose work it is, in words: "Riverside SNT" (the team's neighbourhoods, by name),
     # "every neighbourhood" (no officer, or one with no neighbourhood), or the officer's name.
     whose: str = "every neighbourhood"
+    # Intelligence sources to tell what happened (services/casework/tell_source.py).
+    sources_to_tell: tuple[TodayItem, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -183,6 +185,9 @@ def today_summary(
         meetings = _meeting_items(session, now, reach)
         priorities = _priority_items(session, today, reach)
         messages = _message_items(session, now, reach)
+        from pcso_desk.services.casework.tell_source import tell_source_items
+
+        sources = tell_source_items(session, today, reach)
     officers = None if reach.mine is None else [reach.mine]
     if reach.mine is None and reach.officers is not None:
         officers = sorted(reach.officers)
@@ -198,6 +203,7 @@ def today_summary(
         locality=operations.officers_time_in_locality(ctx, month, officers),
         scope=scope,
         whose=reach.whose,
+        sources_to_tell=sources,
     )
 
 
