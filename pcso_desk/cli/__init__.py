@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 OpenServices = Callable[[bool], "Services"]
 EXPORT_TABLES = (
-    "contacts", "engagements", "meetings", "priorities", "kin-members", "intelligence",
+    "contacts", "engagements", "meetings", "priorities", "kin-members", "intelligence-reports",
 )  # fmt: skip
 CONTACT_COLUMNS = "(the columns of a contacts file)"  # the help shows them in its place
 

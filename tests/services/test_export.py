@@ -294,7 +294,7 @@ def test_an_export_imports_again_without_creating_duplicates(ctx, team, tmp_path
             "victim_cases",
             "csv",
             "'victim_cases' cannot be exported; choose one of: contacts, engagements, "
-            "meetings, priorities, kin-members, intelligence.",
+            "meetings, priorities, kin-members, intelligence-reports.",
         ),
         ("contacts", "pdf", "'pdf' is not an export format; choose csv or xlsx."),
     ],

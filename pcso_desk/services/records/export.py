@@ -59,7 +59,7 @@ from pcso_desk.services.context import Context
 from pcso_desk.store import models as m
 
 EXPORTABLE = (
-    "contacts", "engagements", "meetings", "priorities", "kin-members", "intelligence",
+    "contacts", "engagements", "meetings", "priorities", "kin-members", "intelligence-reports",
 )  # fmt: skip
 FORMATS = ("csv", "xlsx")
 BATCH = 1000
@@ -306,7 +306,7 @@ TABLES: dict[str, Callable[[], Table]] = {
     "meetings": _meetings,
     "priorities": _priorities,
     "kin-members": _kin_members,
-    "intelligence": _intelligence,
+    "intelligence-reports": _intelligence,
 }
 
 
