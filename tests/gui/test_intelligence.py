@@ -61,6 +61,8 @@ def test_log_a_report_then_tell_the_source(qtbot, desk, services, world) -> None
 
     editor = _opened(qtbot, screen, screen.new_button)
     assert not {"notes", "content", "summary", "body"} & set(editor.form.editors)
+    submitted = editor.form.editors["submitted_on"].input
+    assert submitted.text() == date.today().strftime("%d/%m/%Y")  # submitted today, unless
     real_input.type_text(editor.form.editors["force_reference"].input, "INT/26/004512")
     _set_date(editor, "submitted_on", "03/06/2026")
     category = editor.form.editors["category"].input

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QCheckBox
 
 from pcso_desk.domain.schedule import DueState
 from pcso_desk.gui.desk import Desk
+from pcso_desk.gui.editor import RecordEditor
 from pcso_desk.gui.screens import definitions as d
 from pcso_desk.gui.screens.records import RecordScreen
 from pcso_desk.gui.screens.victims import DueDelegate
@@ -32,6 +33,15 @@ class IntelligenceScreen(RecordScreen):
     """The ledger, with a tick box that shows only the sources still to be told."""
 
     waiting_only: QCheckBox
+
+    def open_record(
+        self, record_id: str | None, initial: dict[str, Any] | None = None
+    ) -> RecordEditor:
+        """A new report starts as submitted today (by the signed-in officer, where they work:
+        the editor's own defaults)."""
+        if record_id is None and initial is None:
+            initial = {"submitted_on": date.today()}
+        return super().open_record(record_id, initial)
 
 
 def intelligence_screen(desk: Desk) -> IntelligenceScreen:
