@@ -115,6 +115,11 @@ def _records(services: Any) -> str:
         {"received_at": earlier, "channel": "email", "subject": "Self-test message",
          "kind": "information", "neighbourhood_id": made["neighbourhoods"]},
     )  # fmt: skip
+    add(
+        "intelligence_reports",
+        {"force_reference": "SELFTEST/1", "submitted_on": earlier.date(), "category": "drugs",
+         "source_type": "member_of_public", "ward_id": made["wards"]},
+    )  # fmt: skip
     add("crime_counts", {"ward_id": made["wards"], "month": LAST_MONTH, "crime_type": "Burglary",
                          "count": 3})  # fmt: skip
     kinds = set(services.records)

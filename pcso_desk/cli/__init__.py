@@ -12,6 +12,7 @@ from pcso_desk.cli import accounts as cli_accounts
 from pcso_desk.cli import backup as cli_backup
 from pcso_desk.cli import common as cli_common
 from pcso_desk.cli import documents as cli_documents
+from pcso_desk.cli import feeds as cli_feeds
 from pcso_desk.cli import history as cli_history
 from pcso_desk.cli import hub as cli_hub
 from pcso_desk.cli import maps as cli_maps
@@ -25,7 +26,9 @@ if TYPE_CHECKING:
     from pcso_desk.services.api import Services
 
 OpenServices = Callable[[bool], "Services"]
-EXPORT_TABLES = ("contacts", "engagements", "meetings", "priorities", "kin-members")
+EXPORT_TABLES = (
+    "contacts", "engagements", "meetings", "priorities", "kin-members", "intelligence-reports",
+)  # fmt: skip
 CONTACT_COLUMNS = "(the columns of a contacts file)"  # the help shows them in its place
 
 
@@ -80,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_meetings.add_parsers(commands)
     cli_history.add_parsers(commands)
     cli_documents.add_parsers(commands)
+    cli_feeds.add_calendar_parser(commands)
     cli_packs.add_parsers(commands)
     cli_scorecard.add_parsers(commands)
     cli_sync.add_parsers(commands)
@@ -92,11 +96,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_export(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     export = commands.add_parser("export", help="export a table as CSV or XLSX")
+    tables = EXPORT_TABLES + cli_feeds.TABLES
     export.add_argument(
-        "table", choices=EXPORT_TABLES, metavar="TABLE", help="one of: " + ", ".join(EXPORT_TABLES)
+        "table", choices=tables, metavar="TABLE", help="one of: " + ", ".join(tables)
     )
     export.add_argument(
-        "--format", choices=("csv", "xlsx"), required=True, help="csv or xlsx (Excel)"
+        "--format",
+        choices=("csv", "xlsx", *cli_feeds.FORMATS),
+        required=True,
+        help="csv or xlsx (Excel); police-uk (priorities) and json (team) for the website",
     )
     export.add_argument(
         "--out", type=Path, required=True, metavar="FILE", help="the file to write (.csv or .xlsx)"
@@ -107,6 +115,7 @@ def _add_export(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         help="contacts and kin-members: keep people who must not be contacted (left off "
         "otherwise), marked in a 'Do not contact' column",
     )
+    cli_feeds.add_export_options(export)
 
 
 def _add_import(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -181,6 +190,10 @@ def run(args: argparse.Namespace, open_services: OpenServices, out: TextIO | Non
         return cli_meetings.run(args, open_services, out or sys.stdout)
     if args.command in cli_documents.COMMANDS:
         return cli_documents.run(args, open_services, out or sys.stdout)
+    if args.command == "calendar":
+        return cli_feeds.run_calendar(args, open_services, out or sys.stdout)
+    if args.command == "export" and cli_feeds.is_feed(args):
+        return cli_feeds.run_export(args, open_services, out or sys.stdout)
     if args.command == "sync":
         return cli_sync.run(args, open_services, out or sys.stdout)
     if args.command in cli_backup.COMMANDS:

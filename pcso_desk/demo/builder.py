@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from pcso_desk.demo import activity as demo_activity
 from pcso_desk.demo import casework as demo_casework
+from pcso_desk.demo import intelligence as demo_intelligence
 from pcso_desk.demo import places
 from pcso_desk.demo.activity import ISSUE
 from pcso_desk.demo.world import (
@@ -117,7 +118,12 @@ def build_demo(
         sink = Sink(session, ctx.station_id, at(day, 0), seed)
         world = World(sink, seed, SCALES[scale], day, *_name_pools(seed))
         with bulk_mode(session):
-            for message, stage in (*SETUP_STAGES, *demo_activity.STAGES, *demo_casework.STAGES):
+            for message, stage in (
+                *SETUP_STAGES,
+                *demo_activity.STAGES,
+                *demo_casework.STAGES,
+                *demo_intelligence.STAGES,
+            ):
                 say(message)
                 stage(world)
                 sink.flush()

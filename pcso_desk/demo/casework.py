@@ -240,7 +240,7 @@ def _messages(w: World) -> None:
 def _message(w: World, rng: random.Random, hood: Hood, received: datetime, answer: bool) -> None:
     ward = rng.choice(hood.wards)
     person = ward.pick(rng, received) if rng.random() < 0.6 else None
-    kind = rng.choices(MESSAGE_KINDS, [55, 35, 10])[0]
+    kind = rng.choices(MESSAGE_KINDS, [55, 33, 8, 4])[0]
     replied = received + timedelta(
         minutes=rng.randint(30, 1320) if rng.random() < 0.86 else rng.randint(1500, 5760)
     )

@@ -522,6 +522,8 @@ MESSAGE_TEXT = _grouped(
     dissatisfaction | Nobody came back to me about my report
     dissatisfaction | Unhappy with response time
     dissatisfaction | Complaint about parking near the station
+    compliment | Thank you to PCSO for the help with my neighbour
+    compliment | Well done on the speed watch
     """
 )
 

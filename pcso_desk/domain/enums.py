@@ -177,6 +177,7 @@ class MessageKind(enum.StrEnum):
     REQUEST = "request"
     INFORMATION = "information"
     DISSATISFACTION = "dissatisfaction"
+    COMPLIMENT = "compliment"  # counted apart from dissatisfaction in the internal pack
 
 
 class MessageChannel(enum.StrEnum):
@@ -186,3 +187,28 @@ class MessageChannel(enum.StrEnum):
     SOCIAL_MEDIA = "social_media"
     IN_PERSON = "in_person"
     WEBSITE = "website"
+
+
+class IntelCategory(enum.StrEnum):
+    """What an intelligence report submitted to the force was about (never what it said)."""
+
+    DRUGS = "drugs"
+    COUNTY_LINES = "county_lines"
+    EXPLOITATION = "exploitation"
+    ASB = "asb"
+    ACQUISITIVE = "acquisitive_crime"
+    WEAPONS = "weapons"
+    VEHICLES = "vehicles"
+    ORGANISED_CRIME = "organised_crime"
+    OTHER = "other"
+
+
+class IntelSource(enum.StrEnum):
+    """Who the intelligence came from, as a type: the ledger never names a source."""
+
+    MEMBER_OF_PUBLIC = "member_of_public"
+    KIN_MEMBER = "kin_member"
+    BUSINESS = "business"
+    PARTNER_AGENCY = "partner_agency"
+    COUNCILLOR = "councillor"
+    OFFICER = "officer"  # the officer's own observation: there is no one to tell

@@ -29,6 +29,8 @@ ENHANCED_FIRST_CONTACT = timedelta(hours=24)
 ENHANCED_SECOND_CONTACT_DAYS = 10
 
 RESPONSE_WINDOW = timedelta(hours=24)
+# County policy: a source of intelligence is told what happened within four weeks.
+TELL_SOURCE_WITHIN = timedelta(days=28)
 LOCALITY_TARGET = 0.8
 
 

@@ -369,6 +369,9 @@ def _glance(figures: MonthlyFigures, by: dict[str, PackTable], st: dict[str, Any
     if "pledge-scorecard" in by:  # the internal pack only (services/casework/scorecard.py)
         card = by["pledge-scorecard"]
         flow += _section(card.title, st, _table(card, st, [170, 74, 230]))
+    if "county-policy" in by:  # the internal pack only (services/documents/policy_measures.py)
+        policy = by["county-policy"]
+        flow += _section(policy.title, st, _table(policy, st, [340, 134]))
     flow += _section(
         neighbourhood_label(figures.area)("Time in the locality"),
         st,

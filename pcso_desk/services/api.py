@@ -16,6 +16,7 @@ from pcso_desk.services.casework.story import Story
 from pcso_desk.services.casework.today_api import Today
 from pcso_desk.services.context import Context
 from pcso_desk.services.documents.api import Documents
+from pcso_desk.services.documents.feeds_api import Feeds
 from pcso_desk.services.documents.packs_api import Packs
 from pcso_desk.services.gateway import Effect, note, use_case
 from pcso_desk.services.protection.accounts import Accounts
@@ -73,6 +74,7 @@ class Services:
         self.audit = AuditLog(self.ctx)
         self.setup = Setup(self.ctx)
         self.documents = Documents(self.ctx)
+        self.feeds = Feeds(self.ctx)  # the website's calendar, priorities and team files
         self.packs = Packs(self.ctx)
         self.today = Today(self.ctx)
         self.scorecards = Scorecards(self.ctx)  # the Policing Pledge, item by item

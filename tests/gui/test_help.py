@@ -18,6 +18,8 @@ SECTIONS = [
     "A PCSO's day",
     "Printing a street briefing handout",
     "Producing a monthly update pack",
+    "The intelligence ledger",
+    "Feeds for the force website",
     "Crime data and the crime map",
     "Syncing stations",
     "Data protection",

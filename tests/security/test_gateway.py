@@ -469,6 +469,13 @@ CALLS: dict[str, Call] = {
     "Setup.state": lambda st, s: s.state,
     "Setup.team": lambda st, s: s.team,
     "Documents.choices": lambda st, s: lambda: s.choices("ward"),
+    "Feeds.save_calendar": lambda st, s: (
+        lambda: s.save_calendar("ward", "RIV-C", st.root / f"feed-{_n(st)}.ics")
+    ),
+    "Feeds.save_police_uk_priorities": lambda st, s: (
+        lambda: s.save_police_uk_priorities(st.root / f"feed-{_n(st)}.csv")
+    ),
+    "Feeds.save_team": lambda st, s: lambda: s.save_team(st.root / f"feed-{_n(st)}.json"),
     "Documents.find_area": lambda st, s: lambda: s.find_area("ward", "RIV-C"),
     "Documents.open_cases": lambda st, s: s.open_cases,
     **{

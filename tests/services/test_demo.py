@@ -112,6 +112,7 @@ SECTION_2_TABLES = (
     "patrol_sessions",
     "abstractions",
     "messages",
+    "intelligence_reports",
     "crime_records",
     "lsoa_wards",
     "crime_counts",

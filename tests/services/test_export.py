@@ -146,6 +146,10 @@ def team(services, world) -> dict[str, str]:  # type: ignore[no-untyped-def]
             "safe_contact_notes": "Only call after 6pm",
         }
     )
+    services["intelligence_reports"].create(
+        {"force_reference": "INT/26/000777", "submitted_on": d("2026-07-03"),
+         "category": "drugs", "source_type": "member_of_public", "ward_id": world.ward}
+    )  # fmt: skip
     return {"zoe": zoe, "sly": sly}
 
 
@@ -290,7 +294,7 @@ def test_an_export_imports_again_without_creating_duplicates(ctx, team, tmp_path
             "victim_cases",
             "csv",
             "'victim_cases' cannot be exported; choose one of: contacts, engagements, "
-            "meetings, priorities, kin-members.",
+            "meetings, priorities, kin-members, intelligence-reports.",
         ),
         ("contacts", "pdf", "'pdf' is not an export format; choose csv or xlsx."),
     ],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -160,6 +160,17 @@ def _all_types(services, world):  # type: ignore[no-untyped-def]
                 "subject": "Parking",
                 "kind": "request",
                 "neighbourhood_id": world.neighbourhood,
+            }
+        )
+        .created[0],
+        "intelligence_reports": services["intelligence_reports"]
+        .create(
+            {
+                "force_reference": "INT/26/000123",
+                "submitted_on": date(2026, 3, 6),
+                "category": "drugs",
+                "source_type": "kin_member",
+                "ward_id": world.ward,
             }
         )
         .created[0],

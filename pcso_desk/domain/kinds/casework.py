@@ -293,3 +293,51 @@ MESSAGES = Kind(
     ),
     search=("subject", "from_name"),
 )
+
+# -- the intelligence ledger (county policy): that a report was submitted, never its content --
+
+INTEL_CATEGORIES = choices_of(
+    e.IntelCategory,
+    {
+        e.IntelCategory.ASB: "Anti-social behaviour",
+        e.IntelCategory.ACQUISITIVE: "Burglary, theft and robbery",
+        e.IntelCategory.VEHICLES: "Vehicles",
+    },
+)
+INTEL_SOURCES = choices_of(
+    e.IntelSource,
+    {
+        e.IntelSource.KIN_MEMBER: "KIN member",
+        e.IntelSource.OFFICER: "Officer's own observation",
+    },
+)
+INTELLIGENCE_REPORTS = Kind(
+    "intelligence_reports",
+    "intelligence report",
+    (
+        Field(
+            "force_reference", "Force reference", required=True, placeholder="e.g. INT/26/004512"
+        ),
+        Field("submitted_on", "Submitted on", "date", required=True),
+        Field("category", "Category", "choice", INTEL_CATEGORIES, required=True, default="drugs"),
+        Field(
+            "source_type",
+            "Source type",
+            "choice",
+            INTEL_SOURCES,
+            required=True,
+            default="member_of_public",
+        ),
+        ref("neighbourhood_id", "Neighbourhood", "neighbourhoods"),
+        ref("ward_id", "Ward", "wards"),
+        ref("officer_id", "Submitted by", "officers"),
+        Field(
+            "tell_source_by",
+            "Tell the source by",
+            "date",
+            help="Leave blank for four weeks after submission (none for your own observation).",
+        ),
+        Field("source_told_on", "Source told on", "date", help="When the source was told."),
+    ),
+    search=("force_reference",),
+)

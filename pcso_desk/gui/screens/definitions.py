@@ -206,6 +206,38 @@ MESSAGES = ScreenDef(
     ListQuery(sort="received", descending=True),
 )
 
+
+def labelled(choices: list[tuple[str, str]]) -> Show:
+    """A choice's label, as its editor offers it."""
+    labels = dict(choices)
+    return lambda value, _row: labels.get(str(getattr(value, "value", value)), "")
+
+
+def told(value: Any, row: dict[str, Any]) -> str:
+    """When the source was told; "Not yet" while they wait to be (the prompt)."""
+    if value is not None:
+        return when(value, row)
+    return "Not yet" if row.get("tell_source_by") is not None else ""
+
+
+INTELLIGENCE = ScreenDef(
+    "intelligence_reports",
+    "Intelligence ledger",
+    "intelligence report",
+    [
+        ColumnDef("submitted_on", "Submitted", when, sort="submitted"),
+        ColumnDef("force_reference", "Force reference", sort="reference"),
+        ColumnDef("category", "Category", labelled(k.INTEL_CATEGORIES)),
+        ColumnDef("source_type", "Source", labelled(k.INTEL_SOURCES)),
+        ColumnDef("ward_id", "Ward", label("ward_id")),
+        ColumnDef("tell_source_by", "Tell the source by", when, sort="tell"),
+        ColumnDef("source_told_on", "Source told", told),
+    ],
+    k.INTELLIGENCE_REPORTS.fields,
+    "Filter by force reference…",
+    ListQuery(sort="submitted", descending=True),
+)
+
 NAMED_COLUMNS = [ColumnDef("name", "Name", sort="name")]
 ADMIN = {
     "districts": ScreenDef(

@@ -25,6 +25,7 @@ SCREENS = (
     "Messages",
     "What people raised",
     "Scorecard",
+    "Intelligence",
     "Reports",
     "Sync",
     "Admin",
@@ -42,6 +43,7 @@ SCREEN_OF_KIND = {
     "patrol_sessions": "Patrol log",
     "messages": "Messages",
     "scorecard": "Scorecard",  # Today's "Pledge items at risk" lines: 'neighbourhood:Name'
+    "intelligence_reports": "Intelligence",
 }
 
 
@@ -132,6 +134,7 @@ FACTORIES: dict[str, Callable[[Desk], QWidget]] = {
     "Messages": _factory("messages:messages_screen"),
     "What people raised": _factory("raised:raised_screen"),
     "Scorecard": _factory("scorecard:scorecard_screen"),
+    "Intelligence": _factory("intelligence:intelligence_screen"),
     "Reports": _reports,
     "Sync": _factory("sync:sync_screen"),
     "Admin": _admin,

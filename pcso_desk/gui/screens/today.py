@@ -48,6 +48,7 @@ OPENS = {
     "meetings": "Opens the meeting",
     "priorities": "Opens the priority, ready to record its review",
     "scorecard": "Opens the area's Pledge scorecard",
+    "intelligence_reports": "Opens the report, ready to record when the source was told",
 }
 STALE_AFTER = timedelta(minutes=5)  # a dashboard shown again after this is re-read
 # The record kinds whose changes can alter what Today shows.
@@ -64,6 +65,7 @@ LISTENS = frozenset(
         "patrol_sessions",
         "abstractions",
         "contacts",
+        "intelligence_reports",
     }
 )
 
@@ -146,6 +148,15 @@ def priority_line(item: TodayItem, now: datetime) -> str:
     if item.overdue:
         return f"⚠ {item.title} ({item.detail}) — review overdue by {_late(item.due, now)}"
     return f"{item.title} ({item.detail}) — review due {plainly(item.due, now)}"
+
+
+def source_line(item: TodayItem, now: datetime) -> str:
+    """An intelligence report whose source is still to be told what happened."""
+    if item.overdue:
+        return (
+            f"⚠ {item.title} ({item.detail}) — tell the source: overdue by {_late(item.due, now)}"
+        )
+    return f"{item.title} ({item.detail}) — tell the source by {plainly(item.due, now)}"
 
 
 def message_line(item: TodayItem, now: datetime) -> str:
@@ -250,9 +261,16 @@ SECTIONS = (
         pledge_line,
         lambda s: s.pledge_at_risk,
     ),
+    SectionDef(
+        "sources",
+        "&Intelligence: sources to tell what happened",
+        "No source of intelligence is waiting to be told what happened.",
+        source_line,
+        lambda s: s.sources_to_tell,
+    ),
 )
 LEFT = ("victims_due", "kin", "messages")
-RIGHT = ("meetings", "priorities", "pledge")
+RIGHT = ("meetings", "priorities", "pledge", "sources")
 
 
 class Section(QFrame):

@@ -98,6 +98,8 @@ class TodaySummary:
     # From the 15th: the Pledge items that would be missed this month if nothing changed
     # (services/casework/scorecard.py), for the team's neighbourhoods or the officer's wards.
     pledge_at_risk: tuple[TodayItem, ...] = ()
+    # Intelligence sources to tell what happened (services/casework/tell_source.py).
+    sources_to_tell: tuple[TodayItem, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -188,6 +190,9 @@ def today_summary(
         meetings = _meeting_items(session, now, reach)
         priorities = _priority_items(session, today, reach)
         messages = _message_items(session, now, reach)
+        from pcso_desk.services.casework.tell_source import tell_source_items
+
+        sources = tell_source_items(session, today, reach)
     pledge = _pledge_items(ctx, now, reach) if local_now.day >= PLEDGE_FROM_DAY else ()
     officers = None if reach.mine is None else [reach.mine]
     if reach.mine is None and reach.officers is not None:
@@ -204,6 +209,7 @@ def today_summary(
         locality=operations.officers_time_in_locality(ctx, month, officers),
         scope=scope,
         whose=reach.whose,
+        sources_to_tell=sources,
         pledge_at_risk=pledge,
     )
 

@@ -160,6 +160,11 @@ def _officers(session: Session, area: Area) -> tuple[OfficerCard, ...]:
     )
 
 
+# What the handout shows of the team, shared with the "meet the team" feed (feeds.py).
+team_base = _team
+officer_cards = _officers
+
+
 def _priorities(session: Session, area: Area) -> tuple[PublicPriority, ...]:
     query = select(m.Priority).where(
         _live(m.Priority),

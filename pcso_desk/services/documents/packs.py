@@ -376,10 +376,12 @@ def write_pack(
     tables = pack_tables(figures, public=not internal)
     if internal:
         from pcso_desk.services.casework.scorecard import pack_table, scorecard
+        from pcso_desk.services.documents.policy_measures import policy_table
 
         card = scorecard(ctx, area, figures.month, ctx.now())  # the screen's and CLI's value
         tables = (*tables, victims_table(figures), pack_table(card))
         tables = (*tables, *dial_tables(ctx, area, figures.month))  # "did it move the dial?"
+        tables = (*tables, policy_table(ctx, area, figures.month))  # county policy measures
     else:
         from pcso_desk.services.documents.auditor import check_order
 

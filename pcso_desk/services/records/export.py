@@ -51,14 +51,16 @@ from pcso_desk.domain.consent import FACTS as CONSENT_FACTS
 from pcso_desk.domain.consent import contact_stop
 from pcso_desk.domain.enums import Sensitivity
 from pcso_desk.domain.errors import ValidationError
-from pcso_desk.domain.kinds import CONTACTS, Kind
+from pcso_desk.domain.kinds import CONTACTS, INTELLIGENCE_REPORTS, Kind
 from pcso_desk.domain.permissions import Action
 from pcso_desk.domain.validation import format_phone
 from pcso_desk.reports.common import MARKING
 from pcso_desk.services.context import Context
 from pcso_desk.store import models as m
 
-EXPORTABLE = ("contacts", "engagements", "meetings", "priorities", "kin-members")
+EXPORTABLE = (
+    "contacts", "engagements", "meetings", "priorities", "kin-members", "intelligence-reports",
+)  # fmt: skip
 FORMATS = ("csv", "xlsx")
 BATCH = 1000
 LONDON = ZoneInfo("Europe/London")
@@ -285,12 +287,26 @@ def _kin_members() -> Table:
     return Table(km.id, cols, shape, person=contact)
 
 
+def _intelligence() -> Table:
+    """The intelligence ledger: references, dates, categories and source types only."""
+    r = m.IntelligenceReport
+    cols, joins = _declared(INTELLIGENCE_REPORTS, r)
+
+    def shape(stmt: Select[Any]) -> Select[Any]:
+        for target, on in joins:
+            stmt = stmt.outerjoin(target, on)
+        return stmt.where(r.deleted_at.is_(None)).order_by(r.submitted_on, r.force_reference, r.id)
+
+    return Table(r.id, tuple(cols), shape)
+
+
 TABLES: dict[str, Callable[[], Table]] = {
     "contacts": _contacts,
     "engagements": _engagements,
     "meetings": _meetings,
     "priorities": _priorities,
     "kin-members": _kin_members,
+    "intelligence-reports": _intelligence,
 }
 
 

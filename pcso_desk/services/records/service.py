@@ -72,7 +72,9 @@ class RecordSpec:
     default_sort: str
     text_columns: tuple[str, ...] = ()
     fts: str | None = None
-    filters: Mapping[str, str] = field(default_factory=dict)
+    # A filter names the column it matches, or is a condition made from the value given
+    # (the intelligence ledger's "waiting": two columns at once).
+    filters: Mapping[str, str | Callable[[Any], ColumnElement[bool]]] = field(default_factory=dict)
     derived: frozenset[str] = frozenset()
     filled_by_clean: frozenset[str] = frozenset()  # required, but worked out when left blank
     clean: Cleaner = _no_clean
@@ -255,7 +257,11 @@ class RecordService:
                 raise ValidationError(
                     f"{self.spec.label.capitalize()}s cannot be filtered by '{key}'."
                 )
-            column = self.spec.columns[self.spec.filters[key]]
+            target = self.spec.filters[key]
+            if callable(target):
+                stmt = stmt.where(target(value))
+                continue
+            column = self.spec.columns[target]
             stmt = stmt.where(getattr(model, column.name) == coerce(column, value))
         return self._text_filter(stmt, query.text)
 

@@ -317,6 +317,55 @@ MESSAGES = _declared(
 )
 
 
+def _check_intelligence(session: Session, record: Any) -> None:
+    """The source is to be told within TELL_SOURCE_WITHIN of the submission unless a date is
+    given (never for the officer's own observation); both dates come after the submission."""
+    from pcso_desk.domain.enums import IntelSource
+    from pcso_desk.domain.schedule import TELL_SOURCE_WITHIN
+
+    if (
+        record.tell_source_by is None
+        and record.source_told_on is None
+        and record.source_type != IntelSource.OFFICER
+        and record.submitted_on is not None
+    ):
+        record.tell_source_by = record.submitted_on + TELL_SOURCE_WITHIN
+    _in_order("submitted_on", "tell_source_by", "submission", "date to tell the source")(
+        session, record
+    )
+    _in_order("submitted_on", "source_told_on", "submission", "date the source was told")(
+        session, record
+    )
+
+
+def _waiting_for_feedback(on: Any) -> Any:
+    report = m.IntelligenceReport
+    waiting = report.tell_source_by.is_not(None) & report.source_told_on.is_(None)
+    return waiting if on else ~waiting
+
+
+INTELLIGENCE_REPORTS = _declared(
+    k.INTELLIGENCE_REPORTS,
+    m.IntelligenceReport,
+    {
+        "submitted": "submitted_on",
+        "tell": "tell_source_by",
+        "reference": "force_reference",
+        "updated": "updated_at",
+    },
+    "submitted",
+    # "waiting": True lists the reports whose source is still to be told (the prompt).
+    filters={
+        "neighbourhood": "neighbourhood_id",
+        "ward": "ward_id",
+        "category": "category",
+        "source": "source_type",
+        "waiting": _waiting_for_feedback,
+    },
+    check=_check_intelligence,
+)
+
+
 def _remap_crimes(session: Session, mapping: Any) -> None:
     """A mapping added, changed or deleted re-maps the crime rows of its LSOA at once."""
     from pcso_desk.services.documents.crimes import remap_after_mapping
@@ -365,6 +414,7 @@ ALL_SPECS: tuple[RecordSpec, ...] = (
     PATROLS,
     ABSTRACTIONS,
     MESSAGES,
+    INTELLIGENCE_REPORTS,
     LSOA_WARDS,
     CRIME_COUNTS,
 )

@@ -12,6 +12,7 @@ from pcso_desk.store.models.community import (
     KinMember,
 )
 from pcso_desk.store.models.figures import Boundary, CrimeCount, CrimeRecord, LsoaWard
+from pcso_desk.store.models.intelligence import IntelligenceReport
 from pcso_desk.store.models.meetings import (
     Meeting,
     MeetingOfficer,
@@ -54,6 +55,7 @@ __all__ = [
     "Engagement",
     "EngagementContact",
     "FieldHistory",
+    "IntelligenceReport",
     "Kin",
     "KinCheckIn",
     "KinMember",

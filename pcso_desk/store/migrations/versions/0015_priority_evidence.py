@@ -1,7 +1,7 @@
 """What people raised behind a priority: how many raised it, and where.
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-07
 
 `priorities.evidence_count` (integer, 0 for priorities made before this revision or typed in
@@ -15,7 +15,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = "0015"
-down_revision = "0013"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
