@@ -14,6 +14,7 @@ import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any, Protocol
 
 from pcso_desk.domain.schedule import (
     LOCALITY_TARGET,
@@ -173,24 +174,7 @@ def victims_item(
     an update not yet made that falls due within Today's week (`DUE_SOON`) is at risk.
     No updates due in the month: met."""
     inside = [d for d in dues if start <= d.due < end]
-    passed = [d for d in inside if d.due < now]
-    on_time = sum(1 for d in passed if d.on_time)
-    ahead = [d for d in inside if d.due >= now and not d.on_time]
-    soon = [d for d in ahead if d.due <= now + DUE_SOON]
-    if not inside:
-        return _item(VICTIMS, Mark.MET, "no updates due")
-    figure = f"{on_time} of {counted(len(passed), 'update')} due so far made on time"
-    if not ahead:
-        figure = f"{on_time} of {counted(len(passed), 'update')} due made on time"
-    if ahead and not passed:
-        figure = "none due so far"
-    if ahead:
-        figure += f"; {len(ahead)} more due this month"
-        if soon:
-            figure += f", {len(soon)} within 7 days"
-    if on_time < len(passed):
-        return _item(VICTIMS, Mark.MISSED, figure)
-    return _item(VICTIMS, Mark.AT_RISK if soon else Mark.MET, figure)
+    return _schedule_item(VICTIMS, "update", "made on time", inside, now)
 
 
 def locality_item(share: LocalityShare, *, month_open: bool) -> PledgeItem:
@@ -290,24 +274,7 @@ def kin_item(dues: Sequence[DueCheckIn], first: date, last: date, today: date) -
     check-in is missed; while the month is open, one not yet made that falls due within
     Today's week is at risk. None due: met."""
     inside = [d for d in dues if first <= d.due <= last]
-    passed = [d for d in inside if d.due < today]
-    on_time = sum(1 for d in passed if d.on_time)
-    ahead = [d for d in inside if d.due >= today and not d.on_time]
-    soon = [d for d in ahead if d.due <= today + DUE_SOON]
-    if not inside:
-        return _item(KIN, Mark.MET, "no check-ins due")
-    figure = f"{on_time} of {counted(len(passed), 'check-in')} due so far on time"
-    if not ahead:
-        figure = f"{on_time} of {counted(len(passed), 'check-in')} due on time"
-    if ahead and not passed:
-        figure = "none due so far"
-    if ahead:
-        figure += f"; {len(ahead)} more due this month"
-        if soon:
-            figure += f", {len(soon)} within 7 days"
-    if on_time < len(passed):
-        return _item(KIN, Mark.MISSED, figure)
-    return _item(KIN, Mark.AT_RISK if soon else Mark.MET, figure)
+    return _schedule_item(KIN, "check-in", "on time", inside, today)
 
 
 _RISKS = {
@@ -329,3 +296,36 @@ def risk_sentence(item: PledgeItem, area: str) -> str:
 def not_shown(key: str, reason: str) -> PledgeItem:
     """An item this role may not see the figures behind (victim care)."""
     return _item(key, Mark.NOT_MEASURED, reason)
+
+
+class _Due(Protocol):
+    @property
+    def due(self) -> Any: ...
+
+    @property
+    def on_time(self) -> bool: ...
+
+
+def _schedule_item(key: str, noun: str, kept: str, inside: Sequence[_Due], now: Any) -> PledgeItem:
+    """The one rule of the two schedules (victims' updates, KIN check-ins): of the dues
+    falling in the month, one already passed without being kept is missed; while the month
+    is open, one not yet kept that falls due within Today's week (`DUE_SOON`) is at risk;
+    none due is met. `now` is a time or a day, as the dues are."""
+    passed = [d for d in inside if d.due < now]
+    on_time = sum(1 for d in passed if d.on_time)
+    ahead = [d for d in inside if d.due >= now and not d.on_time]
+    soon = [d for d in ahead if d.due <= now + DUE_SOON]
+    if not inside:
+        return _item(key, Mark.MET, f"no {noun}s due")
+    figure = f"{on_time} of {counted(len(passed), noun)} due so far {kept}"
+    if not ahead:
+        figure = f"{on_time} of {counted(len(passed), noun)} due {kept}"
+    if ahead and not passed:
+        figure = "none due so far"
+    if ahead:
+        figure += f"; {len(ahead)} more due this month"
+        if soon:
+            figure += f", {len(soon)} within 7 days"
+    if on_time < len(passed):
+        return _item(key, Mark.MISSED, figure)
+    return _item(key, Mark.AT_RISK if soon else Mark.MET, figure)

@@ -236,27 +236,9 @@ def _victim_dues(
     """Every update owed, up to the month's end, by the area's victim cases open at some
     time in the month, on each one's agreed cadence and tier (`victims_code.contacts_due`,
     as the internal pack counts them)."""
-    from pcso_desk.services.documents.victims_figures import victim_cases
+    from pcso_desk.services.documents.victims_figures import cases_and_contacts
 
-    c = m.VictimCase
-    cases = session.execute(
-        select(
-            c.id, c.service_level, c.opened_at, c.contact_frequency,
-            c.victim_asked_less_often, c.status, c.closed_at,
-        ).where(c.id.in_(victim_cases(wards, start, end)))
-    ).all()  # fmt: skip
-    made: dict[str, list[datetime]] = defaultdict(list)
-    if cases:
-        rows = session.execute(
-            select(m.VictimContact.case_id, m.VictimContact.contacted_at).where(
-                m.VictimContact.deleted_at.is_(None),
-                m.VictimContact.successful.is_(True),
-                m.VictimContact.case_id.in_([case.id for case in cases]),
-                m.VictimContact.contacted_at < end,
-            )
-        )
-        for case_id, at in rows:
-            made[case_id].append(at)
+    cases, made = cases_and_contacts(session, wards, start, end)
     dues: list[DueContact] = []
     for case in cases:
         dues += contacts_due(

@@ -29,12 +29,11 @@ def victim_cases(wards: list[str], start: datetime, end: datetime) -> Any:
     )
 
 
-def victims_code_figures(
+def cases_and_contacts(
     session: Session, wards: list[str], start: datetime, end: datetime
-) -> dict[str, Any]:
-    """Victims' Code compliance over the month (`pcso_desk.domain.victims_code`): the
-    contacts due in it on each victim's agreed cadence and tier, and how many were made on
-    time; and the satisfaction scores (1 to 5) of the cases closed in it."""
+) -> tuple[list[Any], dict[str, list[datetime]]]:
+    """The wards' victim cases open at some time in the month (with what the Victims' Code
+    rule needs), and each one's successful contacts made before the month's end."""
     c = m.VictimCase
     cases = session.execute(
         select(
@@ -54,6 +53,16 @@ def victims_code_figures(
         )
         for case_id, at in rows:
             made[case_id].append(at)
+    return list(cases), made
+
+
+def victims_code_figures(
+    session: Session, wards: list[str], start: datetime, end: datetime
+) -> dict[str, Any]:
+    """Victims' Code compliance over the month (`pcso_desk.domain.victims_code`): the
+    contacts due in it on each victim's agreed cadence and tier, and how many were made on
+    time; and the satisfaction scores (1 to 5) of the cases closed in it."""
+    cases, made = cases_and_contacts(session, wards, start, end)
     total = Compliance(0, 0)
     closed_in_month = 0
     scores = []
