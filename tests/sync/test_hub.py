@@ -741,3 +741,48 @@ def test_stations_importing_the_same_crime_month_converge_through_the_hub(
     finally:
         for station in three:
             station.ctx.store.close()
+
+
+def test_a_hub_of_the_previous_release_is_upgraded_by_its_keeper_and_stations_resend(
+    tmp_path: Path, hub_url: str
+) -> None:
+    from alembic import command
+    from sqlalchemy.engine import make_url
+
+    from pcso_desk.sync.hub import Hub
+
+    # The hub as the previous release left it: plain JSON rows, one shared owner sign-in.
+    hub = Hub(hub_url, as_owner=True)
+    try:
+        with hub.connect() as conn:
+            config = Config()
+            config.set_main_option("script_location", str(MIGRATIONS))
+            config.attributes["connection"] = conn
+            command.upgrade(config, "h001")
+            conn.execute(
+                text(
+                    "INSERT INTO hub_meta (key, value) VALUES ('hub_id', 'old-hub'), "
+                    "('team', 'Riverside SNT')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO hub_items (tbl, id, body, seq, pushed_by) VALUES "
+                    "('contacts', 'x', '{\"v\": {\"name\": \"Old Row\"}}', 1, 'old')"
+                )
+            )
+    finally:
+        hub.close()
+    a, b = _station(tmp_path / "a"), _station(tmp_path / "b")
+    try:
+        ann = _contact(a, "Ann Example")
+        hub_team(hub_url, [a, b], tmp_path / "cards")  # `hub setup` upgrades it to this release
+        assert _hub_scalar(hub_url, "SELECT value FROM hub_meta WHERE key = 'hub_id'") == "old-hub"
+        assert _hub_scalar(hub_url, "SELECT value FROM hub_meta WHERE key = 'interface'") == "2"
+        _sync_all(hub_url, a, b)
+        assert _live_ids(b, "contacts") == {ann}  # the old plain rows are gone, not merged
+        assert _dump(a) == _dump(b)
+        assert make_url(_kept_url(a)).username != "postgres"  # each with its own sign-in
+    finally:
+        a.ctx.store.close()
+        b.ctx.store.close()
