@@ -102,6 +102,8 @@ def _status(status: Any, out: TextIO) -> int:
         )
     for hub in status.hubs:
         print(f"Hub {hub.address}: last synced {_when(hub.last_sync_at)}", file=out)
+    if status.hub_address and status.hub_address not in {hub.address for hub in status.hubs}:
+        print(f"Hub {status.hub_address}: joined, not synced yet", file=out)
     print(
         f"Changes not yet confirmed by every trusted station: {status.unconfirmed_changes}",
         file=out,

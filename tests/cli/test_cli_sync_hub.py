@@ -65,14 +65,17 @@ def test_a_keeper_adds_two_stations_and_they_sync_without_a_typed_password(
     assert len(secret) >= 24
     access = (tmp_path / "cards" / "laptop.access").read_bytes()
     assert secret.encode() not in access  # sealed for the station
+    shown = f"127.0.0.1:{pg_server.port}/{owner.rsplit('/', 1)[1]}"
+    code, out, err = run(capsys, "--data-dir", laptop, "sync", "status")
+    assert code == 0 and f"Hub postgresql://{shown}: joined, not synced yet" in out
     code, out, err = run(capsys, "--data-dir", laptop, "sync", "hub")
     assert code == 0 and err == "", err
     assert out.startswith("Synced with postgresql") and "sent " in out
     code, out, err = run(capsys, "--data-dir", main, "sync", "hub")
     assert code == 0 and "(1 new here)" in out and secret not in out + err
     code, out, err = run(capsys, "--data-dir", main, "sync", "status")
-    shown = f"127.0.0.1:{pg_server.port}/{owner.rsplit('/', 1)[1]}"
     assert code == 0 and f"Hub postgresql://{shown}: last synced" in out
+    assert "joined, not synced yet" not in out
     assert secret not in out + err
     for root in (main, laptop):
         for path in Path(root).rglob("*"):
