@@ -90,9 +90,12 @@ def _canonical(header: dict[str, Any]) -> bytes:
     )
 
 
-def _wrap_key(shared: bytes, ephemeral: bytes, recipient: bytes) -> bytes:
+def wrap_key(shared: bytes, ephemeral: bytes, recipient: bytes, info: bytes = WRAP_INFO) -> bytes:
+    """The AES key an X25519 exchange (`shared`, between an ephemeral key and `recipient`'s)
+    gives for wrapping one secret: HKDF-SHA256, salt = ephemeral + recipient, `info` naming
+    the use (a bundle's file key here; the hub's team key and access files elsewhere)."""
     return HKDF(
-        algorithm=hashes.SHA256(), length=KEY_BYTES, salt=ephemeral + recipient, info=WRAP_INFO
+        algorithm=hashes.SHA256(), length=KEY_BYTES, salt=ephemeral + recipient, info=info
     ).derive(shared)
 
 
@@ -154,7 +157,7 @@ def seal(
         ephemeral = X25519PrivateKey.generate()
         ephemeral_raw = _raw_public(ephemeral)
         shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(recipient.encryption_key))
-        wrap = _wrap_key(shared, ephemeral_raw, recipient.encryption_key)
+        wrap = wrap_key(shared, ephemeral_raw, recipient.encryption_key)
         entries.append(
             {
                 "station_id": station_id,
@@ -291,9 +294,7 @@ def _open(data: bytes, me: StationIdentity, trusted: TrustStore) -> Opened:
     my_public = me.public().encryption_key
     try:
         shared = me.agree(ephemeral)
-        file_key = AESGCM(_wrap_key(shared, ephemeral, my_public)).decrypt(
-            ZERO_NONCE, wrapped, None
-        )
+        file_key = AESGCM(wrap_key(shared, ephemeral, my_public)).decrypt(ZERO_NONCE, wrapped, None)
         bound = data[: header_start + header_length]
         ciphertext = data[header_start + header_length : -SIGNATURE_BYTES]
         payload = AESGCM(file_key).decrypt(ZERO_NONCE, ciphertext, hashlib.sha256(bound).digest())

@@ -16,14 +16,13 @@ import os
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from pcso_desk.atomic import write_atomic
 from pcso_desk.domain.errors import PcsoDeskError
+from pcso_desk.sync.envelope import wrap_key
 from pcso_desk.sync.identity import PublicIdentity, StationIdentity
 
 MAGIC = b"PCSOHUBACCESS1"
@@ -37,12 +36,6 @@ class AccessError(PcsoDeskError):
     """A hub access file cannot be used; the message is one sentence."""
 
 
-def _key(shared: bytes, ephemeral: bytes, recipient: bytes) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=ephemeral + recipient, info=INFO).derive(
-        shared
-    )
-
-
 def seal_access(station: PublicIdentity, url: str) -> bytes:
     """The access file's bytes: `url` readable only by `station`."""
     ephemeral = X25519PrivateKey.generate()
@@ -51,7 +44,9 @@ def seal_access(station: PublicIdentity, url: str) -> bytes:
     label = MAGIC + station.station_id.encode()
     body = json.dumps({"station": station.station_id, "url": url}).encode()
     return (
-        MAGIC + raw + AESGCM(_key(shared, raw, station.encryption_key)).encrypt(NONCE, body, label)
+        MAGIC
+        + raw
+        + AESGCM(wrap_key(shared, raw, station.encryption_key, INFO)).encrypt(NONCE, body, label)
     )
 
 
@@ -75,7 +70,7 @@ def open_access(data: bytes, me: StationIdentity) -> str:
         raise AccessError("The file is not a PCSO Desk hub access file.")
     raw, sealed = data[len(MAGIC) : len(MAGIC) + 32], data[len(MAGIC) + 32 :]
     try:
-        key = _key(me.agree(raw), raw, me.public().encryption_key)
+        key = wrap_key(me.agree(raw), raw, me.public().encryption_key, INFO)
         body = json.loads(
             AESGCM(key).decrypt(NONCE, sealed, MAGIC + me.station_id.encode()).decode()
         )

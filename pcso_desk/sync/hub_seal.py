@@ -31,15 +31,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from pcso_desk.domain.errors import PcsoDeskError
 from pcso_desk.sync.changes import ChangeError, Item, parse_item
+from pcso_desk.sync.envelope import wrap_key
 from pcso_desk.sync.identity import PublicIdentity, StationIdentity
 
 PROTOCOL = 1  # the hub item format this release writes; it reads every version up to it
@@ -71,7 +70,7 @@ def wrap_team_key(key: bytes, team: str, recipient: PublicIdentity, me: StationI
     ephemeral = X25519PrivateKey.generate()
     ephemeral_raw = ephemeral.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
     shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(recipient.encryption_key))
-    kek = _derive(shared, ephemeral_raw, recipient.encryption_key)
+    kek = wrap_key(shared, ephemeral_raw, recipient.encryption_key, WRAP_INFO)
     label = _wrap_label(team, recipient.station_id, me.station_id)
     wrapped = AESGCM(kek).encrypt(ZERO_NONCE, key, label)
     signed = label + ephemeral_raw + wrapped
@@ -99,18 +98,14 @@ def unwrap_team_key(
         Ed25519PublicKey.from_public_bytes(by.signing_key).verify(
             signature, label + ephemeral_raw + wrapped
         )
-        kek = _derive(me.agree(ephemeral_raw), ephemeral_raw, me.public().encryption_key)
+        kek = wrap_key(
+            me.agree(ephemeral_raw), ephemeral_raw, me.public().encryption_key, WRAP_INFO
+        )
         return AESGCM(kek).decrypt(ZERO_NONCE, wrapped, label)
     except (InvalidSignature, InvalidTag, ValueError) as exc:
         raise SealError(
             f"The team's hub key handed over by {by.name} does not verify; it was not used."
         ) from exc
-
-
-def _derive(shared: bytes, ephemeral: bytes, recipient: bytes) -> bytes:
-    return HKDF(
-        algorithm=hashes.SHA256(), length=KEY_BYTES, salt=ephemeral + recipient, info=WRAP_INFO
-    ).derive(shared)
 
 
 # -- items and pages -----------------------------------------------------------------------

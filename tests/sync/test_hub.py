@@ -438,18 +438,15 @@ def _opened_on_hub(services: Services) -> list[str]:
     try:
         key = hub.team_key(me.team, me, trusted)
         opened = []
-        for station in (me.station_id, "nobody"):  # its own rows too: pull leaves them out
-            for pulled in hub.pull(me.team, 0, station):
-                for row in pulled.rows:
-                    sender = me.public() if row.sender == me.station_id else trusted.get(row.sender)
-                    assert sender is not None
-                    page = open_page(
-                        pulled.pages[(row.sender, row.page)], me.team, sender, row.page
-                    )
-                    item = open_item(
-                        key, me.team, row.table, row.id, sender, row.version, row.body, page
-                    )
-                    opened.append(repr(item.values))
+        for pulled in hub.pull(me.team, 0, "nobody"):  # every sender's rows, its own too
+            for row in pulled.rows:
+                sender = me.public() if row.sender == me.station_id else trusted.get(row.sender)
+                assert sender is not None
+                page = open_page(pulled.pages[(row.sender, row.page)], me.team, sender, row.page)
+                item = open_item(
+                    key, me.team, row.table, row.id, sender, row.version, row.body, page
+                )
+                opened.append(repr(item.values))
         return opened
     finally:
         hub.close()
