@@ -17,7 +17,7 @@ def test_a_pcso_is_never_offered_delete(harness: Harness, demo_store) -> None:  
     main = sign_in(app, app.window(SIGN_IN), "pcso", DEMO_PASSWORD)
     app.key(main, "ctrl+2")  # Go → Contacts
     x, y, width, _height = harness.x.geometry(main)
-    first_row = (x + 190, y + 160, (width - 170) // 3, 24)  # under the list's header
+    first_row = (x + 190, y + 192, (width - 170) // 3, 20)  # the row under the header
 
     def listed() -> None:
         blank = harness.x.screenshot().share("#ffffff", first_row)
@@ -25,7 +25,7 @@ def test_a_pcso_is_never_offered_delete(harness: Harness, demo_store) -> None:  
             raise NotYet(f"the list's first row is {blank:.0%} blank")
 
     harness.evidence.wait(listed, STEP_TIMEOUT, "the contacts list to fill")
-    app.click(main, 190 + (width - 170) // 6, 172)  # the first contact
+    app.click(main, 190 + (width - 170) // 6, 202)  # the first contact (the header is at 172)
     harness.evidence.screenshot("pcso-contacts")
 
     app.key(main, "alt+d")  # &Delete: greyed out for a PCSO, so the keys do nothing

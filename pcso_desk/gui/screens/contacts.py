@@ -139,7 +139,9 @@ class ContactDetail(QWidget):
         self.story = StoryList(self.desk)  # their engagements, KINs, messages, cases
         self.duplicates = QListWidget()
         self.duplicates.setAccessibleName("Likely duplicates of this contact")
-        self.merge_button = QPushButton("&Merge chosen duplicate into this contact")
+        # Short enough for the narrow pane beside the list; the tooltip says it whole.
+        self.merge_button = QPushButton("&Merge into this contact…")
+        self.merge_button.setToolTip("Merge the chosen duplicate into this contact")
         self.undo_button = QPushButton("&Undo last merge")
         self.status = QLabel()
         self.status.setWordWrap(True)
