@@ -34,7 +34,7 @@ import logging
 import os
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,7 +45,7 @@ from sqlalchemy.orm import Session
 from pcso_desk.domain.errors import PermissionDenied, StoreBusyError, StoreError
 from pcso_desk.paths import DataPaths
 from pcso_desk.services.context import Actor, Context
-from pcso_desk.services.protection import accounts, audit
+from pcso_desk.services.protection import accounts, audit, owed
 from pcso_desk.store import keyring as kr
 from pcso_desk.store.backup import damage_mark, problem_with_backup, sidecars
 from pcso_desk.store.base import utcnow
@@ -268,7 +268,7 @@ class Door:
                 raise StoreBusyError("The store's check is still running.")
             with ctx.store.write(patience_ms=SIGN_IN_PATIENCE_MS) as session:
                 for entry in waiting:
-                    _write_waiting(session, ctx, entry)
+                    owed.write_waiting(session, ctx, entry)
                 user = _account(session, name)
                 if user is not None:
                     user.failed_attempts, user.locked_until = 0, None
@@ -294,29 +294,9 @@ class Door:
             if user is not None:
                 ctx.sign_in(Actor(user.id, user.username, user.role, user.officer_id))
             if checking is not None and not checking.done():
-                checking.add_done_callback(lambda _done: self._write_waiting(services))
+                owed.expect(ctx)  # written with the entries owed meanwhile, once it passes
         if user is None:
             raise PermissionDenied(accounts.WRONG)
-
-    def _write_waiting(self, services: Services) -> None:
-        """The entries that waited in the keyring, written once the store's check passed (on
-        the check's thread); left there for the next sign-in when that cannot be done."""
-        store = services.ctx.store
-        if store.intact is None or store.intact.exception() is not None:
-            return
-        anonymous = replace(services.ctx, actor=None)  # as at a sign-in: no one yet
-        with kr.editing(self.ring_path, self.spare_path) as ring:
-            waiting = ring.take_refusals()
-        if not waiting:
-            return
-        try:
-            with store.write(patience_ms=SIGN_IN_PATIENCE_MS) as session:
-                for entry in waiting:
-                    _write_waiting(session, anonymous, entry)
-        except Exception:  # busy, or the store closed meanwhile: the next sign-in writes them
-            log.warning("sign-in entries left for the next sign-in", exc_info=True)
-            with kr.editing(self.ring_path, self.spare_path) as ring:
-                ring.refusals[:0] = waiting
 
     def _sign_in_plain(self, username: str, password: str) -> Services:
         """A store made before encryption: sign in as before, then encrypt it in place."""
@@ -379,18 +359,6 @@ def _account(session: Session, name: str) -> User | None:
     """The active account of that name (None: none, or disabled)."""
     user = session.scalar(select(User).where(User.username == name, User.deleted_at.is_(None)))
     return user if user is not None and user.active else None
-
-
-def _write_waiting(session: Session, ctx: Context, entry: dict[str, str]) -> None:
-    """An entry that waited in the keyring: a refusal, or a sign-in made while busy."""
-    ids = _user_ids(session, entry.get("user", ""))
-    at = entry["at"][:19]
-    if entry.get("outcome") == "ok":
-        detail = f"at {at}, recorded late: another command was writing"
-        audit.append(session, ctx, "sign in", "users", ids, detail)
-    else:
-        detail = f"{entry['detail']} (at {at}, before the store opened)"
-        audit.append(session, ctx, "sign in", "users", ids, detail, outcome="refused")
 
 
 def _user_ids(session: object, username: str) -> tuple[str, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
@@ -20,6 +21,8 @@ from pcso_desk.store.clocks import CLOCK_KEY, track_field_clocks
 from pcso_desk.store.engine import DatabaseError, make_engine, make_session_factory
 from pcso_desk.store.location import check_location
 
+log = logging.getLogger(__name__)
+
 
 @dataclass
 class Store:
@@ -34,6 +37,10 @@ class Store:
     # Work on other threads that must end before the store closes (a backup under way).
     pending: list[Callable[[], None]] = field(default_factory=list)
     key: bytes | None = field(default=None, repr=False)  # None: a plain (older) store
+    # What is owed to the store from before its check passed (audit entries made meanwhile,
+    # services/protection/owed.py): written first by the next `write()`, inside it.
+    catch_up: Callable[[Session], None] | None = field(default=None, repr=False)
+    _owing: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def encrypted(self) -> bool:
@@ -66,6 +73,23 @@ class Store:
         with self.sessions() as session:
             session.connection().exec_driver_sql("BEGIN")
             yield session
+
+    def owe(self, work: Callable[[Session], None]) -> None:
+        """Have the next `write()` do `work` in its unit of work before anything else."""
+        with self._owing:
+            self.catch_up = work
+
+    def _pay(self, session: Session) -> None:
+        with self._owing:
+            work, self.catch_up = self.catch_up, None
+        if work is None:
+            return
+        try:
+            with session.begin_nested():  # what is owed cannot spoil the write that pays it
+                work(session)
+        except Exception:
+            log.warning("what was owed to the store waits for the next write", exc_info=True)
+            self.owe(work)
 
     @property
     def in_write(self) -> bool:
@@ -112,6 +136,7 @@ class Store:
                 with busy.holding(self.path):  # the note of what holds the lock (busy.py)
                     local.session = session
                     floor = self._clock_floor(session)
+                    self._pay(session)
                     yield session
                     self._raise_clock_floor(session, floor)
         except BaseException as exc:

@@ -51,15 +51,17 @@ def append(
     detail: str = "",
     *,
     outcome: str = "ok",
+    at: datetime | None = None,
 ) -> None:
-    """Add one entry in the caller's write transaction (which holds the store's write lock)."""
+    """Add one entry in the caller's write transaction (which holds the store's write lock);
+    `at` the moment it was made when that was earlier (an owed entry: owed.py)."""
     last = session.execute(
         select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
     ).first()
     actor = ctx.actor
     # One reading of the clock, hashed and stored: two readings a second boundary apart once
     # made an entry that `check` called "changed outside the app".
-    now = utcnow().replace(microsecond=0)
+    now = (at or utcnow()).replace(microsecond=0)
     fields: dict[str, Any] = {
         "seq": (last[0] + 1) if last else 1,
         "at": now.replace(tzinfo=None).isoformat(sep=" ", timespec="seconds"),
@@ -87,7 +89,12 @@ def record(
     *,
     outcome: str = "ok",
 ) -> None:
-    """Add one entry in a transaction of its own (views, searches, prints, refusals)."""
+    """Add one entry in a transaction of its own (views, searches, prints, refusals); while
+    the store's check still runs, owed to the log instead, never lost (owed.py)."""
+    from pcso_desk.services.protection import owed
+
+    if owed.owe(ctx, action, kind, ids, detail, outcome):
+        return
     with ctx.store.write() as session:
         append(session, ctx, action, kind, ids, detail, outcome=outcome)
 
