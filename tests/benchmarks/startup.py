@@ -1,22 +1,33 @@
-"""W1: cold start to an interactive, signed-in main window over a county-scale store.
+"""W1: cold start over a county-scale store — the sign-in form on screen, then Today after Enter.
 
-Workload: a new Python process runs the app's real start path — `pcso_desk.app.main` with
-`--data-dir` pointing at a copy of the county store (101,000 contacts): Qt starts, the
-single-instance lock is claimed, the store is opened and checked, today's automatic backup
-and the notes-expiry check run, the sign-in form shows, a demo user's name and password are
-typed and submitted (Argon2 verifies them), the main window is built and shown. The clock
-stops when the main window has shown and the event loop has come back from its first tick
-after that (a zero-timer fires), which is when the window answers input. The child drives
-the sign-in form through the form's own widgets (see CHILD) and changes nothing else; it
-patches the window code only once the app has started it, so imports happen in the app's
-own order.
+The issue's two budgets, each measured in the same run, both on a copy of the county store
+(101,000 contacts, encrypted):
 
-Reference: a new Python process that imports PySide6, creates a QApplication, shows a
-QMainWindow holding an empty QTableView and returns from its first event-loop tick.
+(a) **Sign-in painted** ≤ 2× the reference. A new Python process runs the app's real start
+    path, `pcso_desk.app.main --data-dir <copy>`: Qt starts, the single-instance lock is
+    claimed, the sign-in form is shown. The clock (this process's) runs from spawn to the
+    child's "painted" line, printed when the event loop comes back from its first tick after
+    the form was shown (a zero-timer fires), which is when the form is on screen and answers
+    keys. Reference: a new Python process that imports PySide6, creates a QApplication,
+    shows a QMainWindow holding an empty QTableView and returns from its first tick.
 
-Both are timed by this process from spawn to the child's "ready" line, so both include the
-interpreter's start. Today's automatic backup is made during the warm-up run (once a day is
-what users meet); the detail reports how long the first start of a day takes, separately.
+(b) **Today shown after Enter** ≤ 0.5 s + the Argon2 time. The child then types as a user
+    does: it waits TYPING_S (the user name is remembered; a password takes at least that to
+    type), while the app loads its data layer on a thread, then fills the form's fields and
+    presses its Sign in button (`submit`, what Enter does). The child's own clock runs from
+    that press until the main window is shown with its Today screen filled (the screen's
+    summary has come back from the worker and is on screen: `TodayScreen.loaded_at` set) and
+    the event loop has come back from a tick after that. The store's whole-file integrity
+    check is still running then (about 20 s on a county store); the audited read's entry is
+    owed until it passes (services/protection/owed.py). Argon2's time is the child's timing
+    of the password unwrap (`Keyring.unwrap_account`) inside that span, reported apart; the
+    budget is 0.5 s plus it.
+
+The child drives the form through its own widgets and patches the window code only once the
+app has started it, so imports happen in the app's own order. Today's automatic backup is
+made during the warm-up run (once a day is what users meet); the detail reports the first
+start of a day separately. The Result's figure and ratio are (a); (b) is in the detail and in
+`within` (both must hold).
 """
 
 from __future__ import annotations
@@ -26,7 +37,10 @@ import subprocess
 import sys
 import time
 
-from tests.benchmarks.harness import ROOT, Bench, Result, slower_ratio
+from tests.benchmarks.harness import ROOT, Bench, Result, Timing, slower_ratio
+
+TYPING_S = 1.5  # from the form on screen to Enter: a remembered name, a password typed
+TODAY_BUDGET_S = 0.5  # Enter to Today shown, on top of Argon2's time
 
 BARE = """
 import sys
@@ -38,7 +52,7 @@ window.setCentralWidget(QTableView())
 window.resize(1200, 800)
 window.show()
 def ready():
-    print("ready", flush=True)
+    print("painted", flush=True)
     app.quit()
 QTimer.singleShot(0, ready)
 app.exec()
@@ -46,33 +60,67 @@ app.exec()
 
 CHILD = """
 import sys
+import time
 import pcso_desk.gui as gui  # the package only: Qt and the app's code load as the app starts
 
 run_window = gui._run_window
+TYPING_S = float(sys.argv[4])
 
 def driven(*args, **kwargs):  # the app's own window code, with a user at the sign-in form
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
     from pcso_desk.gui import session, signin
 
     present, open_window = session.SessionFlow.present, session.SessionFlow.open_window
+    clock = {"argon2": 0.0}
+
+    def timed_unwrap():  # Argon2: the password unwrap, timed apart
+        from pcso_desk.store import keyring
+
+        unwrap = keyring.Keyring.unwrap_account
+
+        def timed(ring, name, password):
+            started = time.perf_counter()
+            try:
+                return unwrap(ring, name, password)
+            finally:
+                clock["argon2"] += time.perf_counter() - started
+
+        keyring.Keyring.unwrap_account = timed
+
+    def enter(dialog):
+        dialog.username.setText(sys.argv[2])
+        dialog.password.setText(sys.argv[3])
+        timed_unwrap()
+        clock["enter"] = time.perf_counter()
+        dialog.submit()
 
     def typed_in(flow, dialog, quits=True):
         present(flow, dialog, quits)
         if isinstance(dialog, signin.SignInDialog):
-            dialog.username.setText(sys.argv[2])
-            dialog.password.setText(sys.argv[3])
-            dialog.submit()
+            def painted():
+                print("painted", flush=True)
+                QTimer.singleShot(int(TYPING_S * 1000), lambda: enter(dialog))
+
+            QTimer.singleShot(0, painted)
 
     def shown(flow, actor):
-        from PySide6.QtCore import QTimer
-        from PySide6.QtWidgets import QApplication
-
         open_window(flow, actor)
+        window = flow.window
+
+        def filled():
+            today = getattr(window, "screens", {}).get("Today")
+            if today is None or today.loaded_at is None:
+                QTimer.singleShot(5, filled)
+                return
+            QTimer.singleShot(0, ready)
 
         def ready():
-            print("ready", flush=True)
+            took = time.perf_counter() - clock["enter"]
+            print(f"today {took:.6f} {clock['argon2']:.6f}", flush=True)
             QApplication.instance().exit(0)
 
-        QTimer.singleShot(0, ready)
+        filled()
 
     session.SessionFlow.present = typed_in
     session.SessionFlow.open_window = shown
@@ -84,8 +132,9 @@ raise SystemExit(main(["--data-dir", sys.argv[1]]))
 """
 
 
-def _spawn_until_ready(code: str, *args: str) -> float:
-    """Seconds from spawning `python -c code args` to its 'ready' line; it must then exit 0."""
+def _spawn(code: str, *args: str) -> tuple[float, list[str]]:
+    """Seconds from spawning `python -c code args` to its 'painted' line, and the words of the
+    line after it (if any); the child must then exit 0."""
     env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
     env["PYTHONPATH"] = str(ROOT)
     started = time.perf_counter()
@@ -100,30 +149,54 @@ def _spawn_until_ready(code: str, *args: str) -> float:
     assert child.stdout is not None
     line = child.stdout.readline()
     took = time.perf_counter() - started
-    _out, err = child.communicate(timeout=120)
-    if line.strip() != "ready" or child.returncode != 0:
+    out, err = child.communicate(timeout=900)  # quitting waits for a first-of-day backup
+    if line.strip() != "painted" or child.returncode != 0:
         raise RuntimeError(f"the start-up child failed ({child.returncode}): {err[-2000:]}")
-    return took
+    return took, out.split()
 
 
 def w1(bench: Bench) -> Result:
     folder = bench.copy_of(bench.county_store(), "w1-station")
-    first_of_day = _spawn_until_ready(CHILD, str(folder), "sergeant", "demo-password")
-    app = bench.times(lambda: _spawn_until_ready(CHILD, str(folder), "sergeant", "demo-password"))
-    bare = bench.times(lambda: _spawn_until_ready(BARE))
+    starts: list[tuple[float, float, float]] = []  # painted, Enter to Today, Argon2
+
+    def start() -> None:
+        painted, words = _spawn(CHILD, str(folder), "sergeant", "demo-password", str(TYPING_S))
+        if len(words) != 3 or words[0] != "today":
+            raise RuntimeError(f"the start-up child never showed Today: {words}")
+        starts.append((painted, float(words[1]), float(words[2])))
+
+    start()
+    first_of_day = starts.pop()
+    bench.times(start)  # the warm-up's start is dropped below, as `times` drops its time
+    starts = starts[-bench.runs :]
+    bare = bench.times(lambda: _spawn(BARE))
+    painted = Timing([s[0] for s in starts])
+    today = Timing([s[1] for s in starts])
+    argon2 = Timing([s[2] for s in starts])
+    today_budget = TODAY_BUDGET_S + argon2.median
     size = (folder / "pcso-desk.sqlite").stat().st_size / 1e6
-    return slower_ratio(
+    result = slower_ratio(
         "W1",
-        f"cold start, signed in ({bench.contacts:,} contacts)",
-        app.median,
+        f"cold start: sign-in painted; Today after Enter ({bench.contacts:,} contacts)",
+        painted.median,
         bare.median,
-        3,
+        2,
         reference_title="bare PySide6 window",
-        runs=app.runs,
+        runs=painted.runs,
         reference_runs=bare.runs,
-        first_start_of_day_s=first_of_day,
+        today_after_enter_s=today.median,
+        today_runs=today.runs,
+        argon2_s=argon2.median,
+        argon2_runs=argon2.runs,
+        today_budget_s=round(today_budget, 4),
+        today_within=today.median <= today_budget,
+        typing_s=TYPING_S,
+        first_start_of_day={"painted_s": first_of_day[0], "today_after_enter_s": first_of_day[1]},
         store_mb=round(size),
     )
+    result.budget = f"≤ 2× painted; Today ≤ {TODAY_BUDGET_S:g} s + Argon2 after Enter"
+    result.within = bool(result.within) and today.median <= today_budget
+    return result
 
 
 WORKLOADS = [("W1", w1)]
