@@ -10,10 +10,17 @@ from typing import TYPE_CHECKING
 
 from pcso_desk.crash_log import configure_logging
 from pcso_desk.paths import DataPaths
-from pcso_desk.services.api import Door, Services
 
 if TYPE_CHECKING:
+    from argparse import Namespace
+
+    from pcso_desk.services.api import Services
     from pcso_desk.store.session import Store
+
+# The desktop app paints its sign-in form before the data layer (SQLAlchemy, the models, the
+# services) has loaded, and loads it while the user types (gui/__init__.py): so this module
+# imports the services only where it uses them, and `pcso-desk [--data-dir DIR]`, the app's
+# start, is told from a command without importing every command's module (`_app_start`).
 
 log = logging.getLogger("pcso_desk")
 BUNDLE_SUFFIX = ".pcsosync"  # what the Sync screen names the sync bundles it makes
@@ -34,6 +41,7 @@ def build_services(
     `background` the integrity check and that care run on threads; the store takes no write
     before the check has passed (store/session.py).
     """
+    from pcso_desk.services.api import Services
     from pcso_desk.services.context import Context
     from pcso_desk.services.protection.care import DailyCare
     from pcso_desk.store.session import open_store
@@ -88,13 +96,32 @@ def _close(store: Store) -> None:
         store.close()
 
 
+def _app_start(arguments: list[str]) -> Namespace | None:
+    """The arguments of the desktop app's start (none, or only `--data-dir DIR`) as the
+    command line's parser would read them; None for anything else (the parser reads it)."""
+    from argparse import Namespace
+
+    data_dir = None
+    if len(arguments) == 2 and arguments[0] == "--data-dir" and not arguments[1].startswith("-"):
+        data_dir = arguments[1]
+    elif len(arguments) == 1 and arguments[0].startswith("--data-dir="):
+        data_dir = arguments[0].removeprefix("--data-dir=")
+    elif arguments:
+        return None
+    return Namespace(version=None, data_dir=data_dir, self_test=False, user=None, command=None)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    from pcso_desk import cli
     from pcso_desk.domain.errors import PcsoDeskError
+    from pcso_desk.services.unlock import Door
 
     arguments = list(sys.argv[1:] if argv is None else argv)
     bundle = _bundle_argument(arguments)
-    args = cli.parse([] if bundle else arguments)  # usage errors exit 2 here
+    args = _app_start([] if bundle else arguments)
+    if args is None:
+        from pcso_desk import cli
+
+        args = cli.parse(arguments)  # usage errors exit 2 here
     if args.self_test:
         from pcso_desk.selftest import run_self_test
 
@@ -120,6 +147,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             finally:
                 if door.opened is not None:
                     services.append(door.opened)
+        from pcso_desk import cli
+
         code = cli.run(args, open_services)
         _tell_recovery_code(services)
         return code

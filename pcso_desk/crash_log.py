@@ -19,7 +19,6 @@ import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy.exc import StatementError
 from sqlcipher3 import dbapi2 as driver
 
 LOG_NAME = "pcso-desk.log"
@@ -90,6 +89,8 @@ def _kind(error: BaseException | None) -> str:
 
 
 def _message(error: BaseException | None) -> str:
+    from sqlalchemy.exc import StatementError  # not at start-up: the sign-in form needs none
+
     if isinstance(error, StatementError):  # the database's (or the driver's) error, and the SQL
         return f"({_kind(error.orig)}) {_message(error.orig)}\n[SQL: {error.statement}]"
     if isinstance(error, OSError) and error.strerror:  # the reason, not the file's name

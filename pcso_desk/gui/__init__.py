@@ -94,7 +94,6 @@ def _run_window(
 
     from pcso_desk.gui.crash import CrashReporter, install_excepthook
     from pcso_desk.gui.desk import Desk
-    from pcso_desk.gui.main_window import MainWindow
     from pcso_desk.gui.session import SessionFlow
 
     desk = Desk(None, paths, door=door)
@@ -115,11 +114,15 @@ def _run_window(
         watch()
         QTimer.singleShot(0, lambda: _after_sign_in(desk, window, bundle))
 
-    flow = SessionFlow(
-        desk, settings, lambda: MainWindow(desk, settings), after_sign_in=after_sign_in
-    )
+    def make_window() -> Any:
+        from pcso_desk.gui.main_window import MainWindow
+
+        return MainWindow(desk, settings)
+
+    flow = SessionFlow(desk, settings, make_window, after_sign_in=after_sign_in)
     instance.raise_requested.connect(lambda: _bring_forward_if(flow.front()))
     flow.start()
+    _load_behind(desk)
     watch()
     try:
         code: int = app.exec()
@@ -128,6 +131,29 @@ def _run_window(
         app.setQuitOnLastWindowClosed(True)  # the flow turned it off for sign-out
         desk.runner.shutdown()
     return code
+
+
+def _load_behind(desk: Desk) -> None:
+    """Load the rest of the app while the user types at the sign-in form.
+
+    The form is painted before the data layer is imported: this module, the session and the
+    sign-in form import no SQLAlchemy, models or services (they come in under TYPE_CHECKING or
+    where they are used), and a Door answers what the form asks (is this a demo store, has it
+    accounts) from the keyring alone (services/unlock.py). Here the worker then imports and
+    maps the data layer (`Door.prepare`; the form's submit queues behind it on the same
+    worker, so a quick Enter waits for it rather than racing it), and the GUI thread imports
+    the main window's code and the Today screen's once that is done (Qt widgets' modules are
+    imported on the thread that builds them).
+    """
+    door = desk.door
+    if door is None or desk.opened is not None:  # a store already open: nothing to hurry
+        return
+
+    def window_code(_done: object) -> None:
+        import pcso_desk.gui.main_window
+        import pcso_desk.gui.screens.today  # noqa: F401  the first screen shown
+
+    desk.runner.run(door.prepare, window_code)
 
 
 def _watch_integrity(app: QApplication, desk: Desk, flow: SessionFlow) -> None:

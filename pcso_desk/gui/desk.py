@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject, Signal
@@ -16,8 +16,10 @@ from pcso_desk.domain.errors import PcsoDeskError
 from pcso_desk.gui.drafts import DraftStore
 from pcso_desk.gui.tasks import TaskRunner
 from pcso_desk.paths import DataPaths
-from pcso_desk.services.api import Door, Services
-from pcso_desk.services.values import Changes
+
+if TYPE_CHECKING:  # the services load while the sign-in form is up (gui/__init__.py)
+    from pcso_desk.services.api import Door, Services
+    from pcso_desk.services.values import Changes
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +30,8 @@ R = TypeVar("R")
 def changes_in(result: object) -> tuple[Changes, ...]:
     """What a use case's result says it changed: a `Changes`, or the result's `changes` (one
     or several), as the services return them (MergeResult, ImportResult, Disposal, ...)."""
+    from pcso_desk.services.values import Changes
+
     if isinstance(result, Changes):
         return (result,)
     found = getattr(result, "changes", None)
@@ -107,13 +111,11 @@ class Desk:
         if self.opened is not None:
             return not self.opened.ctx.accounts
         assert self.door is not None
-        from pcso_desk.services.api import Stage
-
-        stage = self.door.stage()
-        if stage is Stage.PLAIN:  # made before encryption: open it to see
+        stage = self.door.stage()  # its enum's members, not services.api: not loaded yet
+        if stage is type(stage).PLAIN:  # made before encryption: open it to see
             self.opened = self.door.open_unsigned()
             return not self.opened.ctx.accounts
-        return stage in (Stage.NEW, Stage.SETTING_UP)
+        return stage in (type(stage).NEW, type(stage).SETTING_UP)
 
     def is_demo(self) -> bool:
         if self.opened is not None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pcso_desk.atomic import write_atomic
-from pcso_desk.services.values import Actor
+
+if TYPE_CHECKING:
+    from pcso_desk.services.values import Actor
 
 
 class DraftStore:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, QProcess, Qt, Signal
 from PySide6.QtWidgets import (
@@ -32,7 +32,9 @@ from pcso_desk.domain.errors import PcsoDeskError
 from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.signin import SignInDialog
 from pcso_desk.gui.widgets import named
-from pcso_desk.services.values import Actor, TeamSetup, parse_wards
+
+if TYPE_CHECKING:
+    from pcso_desk.services.values import Actor, TeamSetup
 
 
 class Flow(Protocol):
@@ -277,6 +279,8 @@ class TeamDialog(QDialog):
             self.team.setText(team)  # named at `pcso-desk init --team`
 
     def setup(self) -> TeamSetup:
+        from pcso_desk.services.values import TeamSetup, parse_wards
+
         return TeamSetup(
             team=self.team.text(),
             district=self.district.text(),

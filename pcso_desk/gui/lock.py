@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TypeGuard
+from typing import TYPE_CHECKING, TypeGuard
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
@@ -31,7 +31,9 @@ from pcso_desk.domain.permissions import ROLE_NAMES
 from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.signin import form_message, password_field
 from pcso_desk.gui.widgets import named
-from pcso_desk.services.values import Actor
+
+if TYPE_CHECKING:
+    from pcso_desk.services.values import Actor
 
 LOCK_KEY = "security/lock_minutes"
 DEFAULT_LOCK_MINUTES = 10.0

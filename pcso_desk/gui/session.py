@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QObject, QSettings
@@ -12,7 +13,9 @@ from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.first_run import start_first_run
 from pcso_desk.gui.lock import IdleLock, lock_minutes
 from pcso_desk.gui.signin import SignInDialog
-from pcso_desk.services.values import Actor
+
+if TYPE_CHECKING:
+    from pcso_desk.services.values import Actor
 
 
 class SessionFlow(QObject):

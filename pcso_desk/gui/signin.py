@@ -8,7 +8,7 @@ forms stay responsive. The idle lock is `lock.py`; the session from sign-in to s
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
@@ -24,12 +24,15 @@ from PySide6.QtWidgets import (
 
 from pcso_desk.domain.enums import UserRole
 from pcso_desk.domain.errors import PcsoDeskError
+from pcso_desk.domain.passwords import DEMO_PASSWORD, MAX_PASSWORD, MIN_PASSWORD
 from pcso_desk.domain.permissions import ROLE_NAMES
 from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.widgets import named
 from pcso_desk.paths import DataPaths
-from pcso_desk.services.api import Services, Stage
-from pcso_desk.services.values import DEMO_PASSWORD, MAX_PASSWORD, MIN_PASSWORD, Actor
+
+if TYPE_CHECKING:  # loaded while this form is up (gui/__init__.py `_run_window`)
+    from pcso_desk.services.api import Services
+    from pcso_desk.services.values import Actor
 
 MISMATCH = "The two passwords are not the same."
 LAST_USER_KEY = "signIn/lastUser"  # in the data folder's window.ini: a name, never a password
@@ -226,6 +229,8 @@ class SignInDialog(_PasswordForm):
         desk, first_run = self.desk, self.first_run
 
         def work() -> Services:
+            from pcso_desk.services.api import Stage
+
             door = desk.door
             if door is None:  # a desk given its services (tests): the store is open
                 if first_run:

@@ -37,23 +37,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from pcso_desk.domain.errors import PermissionDenied, StoreBusyError, StoreError
 from pcso_desk.paths import DataPaths
-from pcso_desk.services.context import Actor, Context
-from pcso_desk.services.protection import accounts, audit, owed
 from pcso_desk.store import keyring as kr
-from pcso_desk.store.backup import damage_mark, problem_with_backup, sidecars
-from pcso_desk.store.base import utcnow
-from pcso_desk.store.engine import connect
-from pcso_desk.store.models import User
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from pcso_desk.services.api import Services
+
+# The app shows its sign-in form before the data layer (SQLAlchemy, the models, the store)
+# has loaded: what a Door answers before someone signs in (`stage`, `is_demo`) needs only the
+# keyring, so everything else is imported where it is used (gui/__init__.py `_run_window`).
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +72,7 @@ class Door:
 
     paths: DataPaths
     background: bool = False  # the app: integrity check and daily care on threads
-    now: Callable[[], datetime] = utcnow
+    now: Callable[[], datetime] = field(default=lambda: _utcnow())
     opened: Services | None = field(default=None, repr=False)
     _key: bytes | None = field(default=None, repr=False)
 
@@ -105,6 +102,18 @@ class Door:
 
     def is_demo(self) -> bool:
         return self.has_keyring() and self.keyring().demo
+
+    def prepare(self) -> None:
+        """Load what opening a store and signing in need (SQLAlchemy, the models mapped, the
+        services), so that a sign-in does not wait for it: the app calls this on its worker
+        while the sign-in form is up (gui/__init__.py `_load_behind`)."""
+        from sqlalchemy.orm import configure_mappers
+
+        import pcso_desk.services.api
+        import pcso_desk.services.protection.care
+        import pcso_desk.store.session  # noqa: F401
+
+        configure_mappers()
 
     # New stores -------------------------------------------------------------------------
 
@@ -141,6 +150,8 @@ class Door:
 
     def sign_in(self, username: str, password: str) -> Services:
         """Open the store as `username` (see the module's docstring)."""
+        from pcso_desk.services.protection import accounts
+
         if self.stage() is Stage.PLAIN:
             return self._sign_in_plain(username, password)
         name = username.strip().lower()
@@ -174,6 +185,12 @@ class Door:
 
     def recover(self, username: str, code: str, new_password: str) -> Services:
         """An administrator's new password, with the recovery code (every password lost)."""
+        from sqlalchemy import select
+
+        from pcso_desk.services.context import Actor
+        from pcso_desk.services.protection import accounts, audit
+        from pcso_desk.store.models import User
+
         accounts.check_new_account(username, new_password)
         key = self.keyring().unwrap_recovery(code)
         if key is None:
@@ -201,7 +218,7 @@ class Door:
         """What can be told of an encrypted store without its key: DamagedStoreError if it
         has gone, is empty or is cut short (naming the newest backup whole in size: it is
         checked in full when restored); else a refusal asking for a user to check it all."""
-        from pcso_desk.store.backup import PAGE, DamagedStoreError, list_backups
+        from pcso_desk.store.backup import PAGE, DamagedStoreError, damage_mark, list_backups
 
         path = self.paths.store
         size = path.stat().st_size if path.exists() else None
@@ -236,6 +253,7 @@ class Door:
 
     def _open(self, key: bytes | None, *, care: bool) -> Services:
         from pcso_desk.services.api import Services
+        from pcso_desk.services.context import Context
         from pcso_desk.services.protection.care import DailyCare
         from pcso_desk.store.session import open_store
 
@@ -259,6 +277,9 @@ class Door:
         county store; nothing is written before it passes) or another command holds the write
         lock: the account is then checked by reading, and the entry waits in the keyring,
         written when the check passes or at the next sign-in."""
+        from pcso_desk.services.context import Actor
+        from pcso_desk.services.protection import accounts, audit, owed
+
         ctx = services.ctx
         with kr.editing(self.ring_path, self.spare_path) as ring:
             waiting = ring.take_refusals()
@@ -308,7 +329,11 @@ class Door:
         return converted
 
     def _convert(self, plain: Services, name: str, password: str) -> Services:
+        from sqlalchemy import select
+
+        from pcso_desk.services.protection import audit
         from pcso_desk.services.protection.backups import make_backup
+        from pcso_desk.store.models import User
 
         ctx = plain.ctx
         actor = ctx.actor
@@ -343,6 +368,12 @@ class Door:
         return services
 
 
+def _utcnow() -> datetime:
+    from pcso_desk.store.base import utcnow
+
+    return utcnow()
+
+
 def _whole(path: Path) -> bool:
     from pcso_desk.store.backup import PAGE
 
@@ -355,13 +386,21 @@ def _known(ring: kr.Keyring, name: str) -> str:
     return name if name in ring.accounts() else ""
 
 
-def _account(session: Session, name: str) -> User | None:
+def _account(session: Session, name: str) -> Any:
     """The active account of that name (None: none, or disabled)."""
+    from sqlalchemy import select
+
+    from pcso_desk.store.models import User
+
     user = session.scalar(select(User).where(User.username == name, User.deleted_at.is_(None)))
     return user if user is not None and user.active else None
 
 
 def _user_ids(session: object, username: str) -> tuple[str, ...]:
+    from sqlalchemy import select
+
+    from pcso_desk.store.models import User
+
     if not username:
         return ()
     found = session.scalar(select(User.id).where(User.username == username))  # type: ignore[attr-defined]
@@ -383,6 +422,9 @@ def _plain_backups(folder: Path) -> list[Path]:
 def _encrypt_file(path: Path, key: bytes, *, keep_name: bool = False) -> None:
     """Replace the plain store at `path` with an encrypted copy (sqlcipher_export), checked
     before the rename; the plain file's -wal is folded in first."""
+    from pcso_desk.store.backup import damage_mark, problem_with_backup, sidecars
+    from pcso_desk.store.engine import connect
+
     temp = path.with_name(f".{path.name}.{uuid.uuid4().hex}{CONVERTING}")
     plain = connect(path, None)
     try:

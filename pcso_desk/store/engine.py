@@ -21,8 +21,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 from sqlcipher3 import dbapi2 as driver
 
+from pcso_desk.store.keyring import KEY_BYTES
+
 BUSY_TIMEOUT_MS = 30000  # a writer waits this long for the lock, then StoreBusyError
-KEY_BYTES = 32  # a 256-bit data key
 CACHE_KIB = 65536  # each connection's page cache (64 MiB); SQLite's default is 2 MiB
 
 # The driver's errors (what code that talks to a raw connection catches).

@@ -42,7 +42,6 @@ from typing import Any
 
 from pcso_desk.atomic import write_atomic
 from pcso_desk.domain.errors import StoreError
-from pcso_desk.store.engine import KEY_BYTES
 
 FORMAT = 1
 SUFFIX = ".keys"
@@ -55,6 +54,7 @@ MAX_REFUSALS = 500  # waiting for the audit log; the oldest go first beyond this
 # Recovery codes: 30 letters and digits without look-alikes (no 0/O, 1/I/L), in groups of 5.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 30
+KEY_BYTES = 32  # a 256-bit data key (store/engine.py checks it)
 
 
 @dataclass(frozen=True)

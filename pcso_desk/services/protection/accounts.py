@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from pcso_desk.domain.enums import UserRole
 from pcso_desk.domain.errors import NotFoundError, PermissionDenied, ValidationError
+from pcso_desk.domain.passwords import DEMO_PASSWORD, MAX_PASSWORD, MIN_PASSWORD
 from pcso_desk.domain.permissions import Action
 from pcso_desk.services.context import Actor, Changes, Context, meta_value, set_meta
 from pcso_desk.services.gateway import Effect, use_case
@@ -30,8 +31,6 @@ from pcso_desk.store.models import Officer, User
 
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
-MIN_PASSWORD = 10
-MAX_PASSWORD = 1024
 WRONG = "The user name or password is not right."
 # store_meta: the secret keying the failure counts of unknown user names, and their prefix.
 TALLY_SECRET_KEY = "sign_in_tally_secret"
@@ -137,7 +136,6 @@ def wrap_key(ctx: Context, username: str, password: str) -> None:
         ring.wrap_account(username, store.key, password)
 
 
-DEMO_PASSWORD = "demo-password"
 DEMO_ACCOUNTS = (("pcso", UserRole.PCSO), ("pc", UserRole.PC), ("sergeant", UserRole.SERGEANT),
                  ("admin", UserRole.ADMIN))  # fmt: skip
 
