@@ -197,6 +197,8 @@ def _watch_integrity(app: QApplication, desk: Desk, flow: SessionFlow) -> None:
     relay.failed.connect(relay.tell)
 
     def finished(done: Future[None]) -> None:
+        if done.cancelled():  # stopped: the store closed before it ended
+            return
         error = done.exception()
         if error is not None:
             relay.failed.emit(error)

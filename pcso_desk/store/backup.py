@@ -214,12 +214,17 @@ def _unreadable(exc: BaseException, key: bytes | None) -> str:
 
 
 def _problem_in(conn: Any, key: bytes | None) -> str | None:
+    stop = _STOPS.get(threading.get_ident())  # a check on a thread, stopped if the store closes
+    if stop is not None:
+        conn.set_progress_handler(lambda: int(stop.is_set()), 10_000)
     if key is not None:  # every page's HMAC: a changed bit anywhere, free pages too
         rows = [str(row[0]) for row in conn.execute("PRAGMA cipher_integrity_check")]
         if rows and re.search(r"\bpage 1\b", rows[0]):
             return "its key does not open it: its first page is damaged or it is another store's"
         if rows:
             return f"a page fails its check: {rows[0]}"
+    if stop is not None and stop.is_set():
+        return None  # stopped: what it would have found is not asked for
     rows = [str(row[0]) for row in conn.execute("PRAGMA integrity_check")]
     if rows != ["ok"]:
         return f"its integrity check failed: {rows[0]}"
@@ -302,6 +307,27 @@ def check_intact(path: Path, backups: Path, key: bytes | None = None) -> None:
     damage_mark(path).unlink(missing_ok=True)
 
 
+_STOPS: dict[int, threading.Event] = {}  # the checks running on threads, by thread
+
+
+class LaterCheck(Future[None]):
+    """The whole-file check running on its own thread (`check_intact_later`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stopping = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def stop(self) -> None:
+        """Stop it (the store is closing): the check is cancelled, not failed, so nothing is
+        marked damaged and the next opening checks again. SQLite's structural check stops at
+        once; the page-by-page HMAC check (SQLCipher's, one statement) ends first. Left
+        running, its thread would still be reading and decrypting while the process ends."""
+        self.stopping.set()
+        if self.thread is not None:
+            self.thread.join(timeout=120)
+
+
 def check_intact_later(path: Path, backups: Path, key: bytes | None = None) -> Future[None] | None:
     """The cheap checks now, the whole-file integrity check on a thread of its own.
 
@@ -315,16 +341,24 @@ def check_intact_later(path: Path, backups: Path, key: bytes | None = None) -> F
     problem = problem_with_store(path, key, whole_file=False)
     if problem is not None:
         raise damaged(path, key, problem, backups)
-    found: Future[None] = Future()
+    found = LaterCheck()
 
     def run() -> None:
-        problem = problem_with_store(path, key)
+        _STOPS[threading.get_ident()] = found.stopping
+        try:
+            problem = problem_with_store(path, key)
+        finally:
+            _STOPS.pop(threading.get_ident(), None)
+        if found.stopping.is_set():
+            found.cancel()  # never begun as far as its watchers know: no verdict, no mark
+            return
         if problem is None:
             found.set_result(None)
             return
         found.set_exception(damaged(path, key, problem, backups))
 
-    threading.Thread(target=run, name="store-integrity-check", daemon=True).start()
+    found.thread = threading.Thread(target=run, name="store-integrity-check", daemon=True)
+    found.thread.start()
     return found
 
 

@@ -193,6 +193,11 @@ class Store:
 
     def close(self) -> None:
         self.let_finish()
+        check = self.intact
+        if check is not None and not check.done():  # closing before the check has passed
+            stop = getattr(check, "stop", None)  # backup.LaterCheck
+            if stop is not None:
+                stop()
         self.engine.dispose()
 
 
