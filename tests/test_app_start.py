@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from pcso_desk.domain.enums import UserRole
 from pcso_desk.paths import DataPaths
@@ -22,7 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "correct horse battery"
 
 # The app's own start (`pcso_desk.app.main`), a user at its sign-in form. argv: data folder,
-# and "damaged" to have the whole-file check find a problem once Today is on screen.
+# and how it goes once Today is on screen: "whole" (the whole-file check passes, then the
+# user quits), "quit" (the user quits at once) or "damaged" (the check finds a problem).
 CHILD = """
 import sys
 import pcso_desk.gui as gui
@@ -74,8 +76,16 @@ def driven(*args, **kwargs):
             print("today shown; check done:", flow.desk.services.ctx.store.intact.done(),
                   flush=True)
             release.set()
-            if not DAMAGED:
+            if sys.argv[2] == "quit":  # at once: the check is stopped if it has not ended
                 QTimer.singleShot(0, lambda: QApplication.instance().exit(0))
+            elif not DAMAGED:
+                checked()
+
+        def checked():
+            if not flow.desk.services.ctx.store.intact.done():
+                QTimer.singleShot(10, checked)
+                return
+            QTimer.singleShot(200, lambda: QApplication.instance().exit(0))
 
         filled()
 
@@ -123,6 +133,33 @@ def test_the_form_comes_before_the_data_layer_and_today_before_the_check(
         "today shown; check done: False",
     ], done.stdout
     assert owed(station) == []  # the check passed: every owed entry was written
+    assert today_entries(station) == [("sgt", "list", "today")]
+
+
+def today_entries(station: Path) -> list[tuple[str, str, str]]:
+    from tests.keys import build_services
+
+    services = build_services(DataPaths(station), create=False)
+    try:
+        with services.ctx.store.read() as session:
+            rows = session.execute(
+                text("SELECT username, action, kind FROM audit_log WHERE kind = 'today'")
+            ).all()
+    finally:
+        services.ctx.store.close()
+    return [tuple(row) for row in rows]
+
+
+def test_entries_owed_when_the_user_quits_before_the_check_ends_are_written_next_time(
+    station: Path,
+) -> None:
+    done = start(station, "quit")
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "today shown; check done: False" in done.stdout
+    assert owed(station) in ([], ["sign in", "list"])  # the check may just have ended
+    Door(DataPaths(station)).sign_in("sgt", PASSWORD).ctx.store.close()  # the next sign-in
+    assert today_entries(station) == [("sgt", "list", "today")]  # written once
+    assert owed(station) == []
 
 
 def test_a_store_found_damaged_after_today_is_not_written_and_the_app_stops(
