@@ -111,11 +111,12 @@ class Desk:
         if self.opened is not None:
             return not self.opened.ctx.accounts
         assert self.door is not None
-        stage = self.door.stage()  # its enum's members, not services.api: not loaded yet
-        if stage is type(stage).PLAIN:  # made before encryption: open it to see
+        stage = self.door.stage()
+        kinds = type(stage)  # its enum, not services.api's: that is not loaded yet
+        if stage is kinds.PLAIN:  # made before encryption: open it to see
             self.opened = self.door.open_unsigned()
             return not self.opened.ctx.accounts
-        return stage in (type(stage).NEW, type(stage).SETTING_UP)
+        return stage in (kinds.NEW, kinds.SETTING_UP)
 
     def is_demo(self) -> bool:
         if self.opened is not None:

@@ -21,7 +21,9 @@ from sqlalchemy.orm import Session
 
 from pcso_desk.domain.enums import UserRole
 from pcso_desk.domain.errors import NotFoundError, PermissionDenied, ValidationError
-from pcso_desk.domain.passwords import DEMO_PASSWORD, MAX_PASSWORD, MIN_PASSWORD
+from pcso_desk.domain.passwords import DEMO_PASSWORD as DEMO_PASSWORD
+from pcso_desk.domain.passwords import MAX_PASSWORD as MAX_PASSWORD
+from pcso_desk.domain.passwords import MIN_PASSWORD as MIN_PASSWORD
 from pcso_desk.domain.permissions import Action
 from pcso_desk.services.context import Actor, Changes, Context, meta_value, set_meta
 from pcso_desk.services.gateway import Effect, use_case
