@@ -79,17 +79,20 @@ class Store:
         with self._owing:
             self.catch_up = work
 
-    def _pay(self, session: Session) -> None:
+    def _pay(self, session: Session) -> Callable[[Session], None] | None:
+        """Do what is owed (`catch_up`) in this unit of work; what was done, if anything."""
         with self._owing:
             work, self.catch_up = self.catch_up, None
         if work is None:
-            return
+            return None
         try:
             with session.begin_nested():  # what is owed cannot spoil the write that pays it
                 work(session)
         except Exception:
             log.warning("what was owed to the store waits for the next write", exc_info=True)
             self.owe(work)
+            return None
+        return work
 
     @property
     def in_write(self) -> bool:
@@ -128,6 +131,7 @@ class Store:
         if self.intact is not None:
             self.wait_intact()  # nothing is written to a store before it has passed its check
         local.depth, local.committed = 1, []
+        paid = None
         try:
             with self.sessions() as session, session.begin():
                 from pcso_desk.store import busy  # a lock held too long: StoreBusyError
@@ -136,11 +140,13 @@ class Store:
                 with busy.holding(self.path):  # the note of what holds the lock (busy.py)
                     local.session = session
                     floor = self._clock_floor(session)
-                    self._pay(session)
+                    paid = self._pay(session)
                     yield session
                     self._raise_clock_floor(session, floor)
         except BaseException as exc:
             local.depth, local.session = 0, None
+            if paid is not None:  # rolled back with the rest: owed again, to the next write
+                self.owe(paid)
             keep = getattr(exc, "after_rollback", None)
             if keep is not None:
                 exc.after_rollback = None  # type: ignore[attr-defined]
