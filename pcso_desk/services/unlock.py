@@ -156,20 +156,25 @@ class Door:
             return self._sign_in_plain(username, password)
         name = username.strip().lower()
         now = self.now()
-        with kr.editing(self.ring_path, self.spare_path) as ring:
-            until = ring.locked_until(name, now)
-            if until is None:
-                key, stale = ring.unwrap_account(name, password)
-                if key is None:
-                    ring.failed(name, now)
-                    ring.refused(now, "wrong user name or password", _known(ring, name))
-                else:
-                    ring.succeeded(name)
-                    if stale:
-                        ring.wrap_account(name, key, password)
+        ring = kr.Keyring.load(self.ring_path, self.spare_path)
+        changed = True  # saved unless a sign-in changed nothing in it (most do not)
+        until = ring.locked_until(name, now)
+        if until is None:
+            key, stale = ring.unwrap_account(name, password)
+            if key is None:
+                ring.failed(name, now)
+                ring.refused(now, "wrong user name or password", _known(ring, name))
             else:
-                key = None
-                ring.refused(now, "locked", _known(ring, name))
+                tallies = dict(ring.tallies)
+                ring.succeeded(name)
+                changed = stale or ring.tallies != tallies
+                if stale:
+                    ring.wrap_account(name, key, password)
+        else:
+            key = None
+            ring.refused(now, "locked", _known(ring, name))
+        if changed:
+            ring.save()
         if until is not None:
             raise PermissionDenied(
                 f"Too many failed sign-ins; this account can try again at {until:%H:%M} UTC."
@@ -281,11 +286,14 @@ class Door:
         from pcso_desk.services.protection import accounts, audit, owed
 
         ctx = services.ctx
-        with kr.editing(self.ring_path, self.spare_path) as ring:
-            waiting = ring.take_refusals()
         checking = ctx.store.intact
+        running = checking is not None and not checking.done()
+        waiting: list[dict[str, str]] = []  # while the check runs they stay where they are
+        if not running:
+            with kr.editing(self.ring_path, self.spare_path) as ring:
+                waiting = ring.take_refusals()
         try:
-            if checking is not None and not checking.done():
+            if running:
                 raise StoreBusyError("The store's check is still running.")
             with ctx.store.write(patience_ms=SIGN_IN_PATIENCE_MS) as session:
                 for entry in waiting:
