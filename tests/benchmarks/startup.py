@@ -19,17 +19,17 @@ The issue's two budgets, each measured in the same run, both on a copy of the co
     summary has come back from the worker and is on screen: `TodayScreen.loaded_at` set) and
     the event loop has come back from a tick after that. The store's whole-file integrity
     check is still running then (about 20 s on a county store); the audited read's entry is
-    owed until it passes (services/protection/owed.py). The detail also gives when the data
-    layer had loaded behind the form (from paint): later than TYPING_S, Enter waited for it.
-    Argon2's time is the child's timing
-    of the password unwrap (`Keyring.unwrap_account`) inside that span, reported apart; the
-    budget is 0.5 s plus it.
+    owed until it passes (services/protection/owed.py), and the child's quit stops the check
+    (store/backup.py `LaterCheck.stop`). Argon2's time is the child's timing of the password
+    unwrap (`Keyring.unwrap_account`) inside that span, reported apart; the budget is 0.5 s
+    plus it. The detail also gives when the data layer had loaded behind the form (from
+    paint): later than TYPING_S, and Enter waited for it.
 
 The child drives the form through its own widgets and patches the window code only once the
 app has started it, so imports happen in the app's own order. Today's automatic backup is
-made during the warm-up run (once a day is what users meet); the detail reports the first
-start of a day separately. The Result's figure and ratio are (a); (b) is in the detail and in
-`within` (both must hold).
+made by a first start, reported apart in the detail (once a day is what users meet); then a
+warm-up start is dropped and the timed starts follow. The Result's figure and ratio are
+(a); (b) is in the detail and in `within` (both must hold).
 """
 
 from __future__ import annotations
