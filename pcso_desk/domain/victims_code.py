@@ -91,9 +91,19 @@ def contacts_due(
             victim_asked_less_often=victim_asked_less_often,
         )
 
-    given: list[datetime] = []  # the contacts (made or owed) the chain has reached so far
+    # The rule reads only how many contacts the chain has reached (none, one, more) and the
+    # latest: `given` keeps the first and the latest, so each step costs the same however
+    # long the case has run.
+    given: list[datetime] = []  # the first contact (made or owed) and the latest so far
     dues: list[DueContact] = []
     unused = 0  # made[unused:] are the contacts not yet matched to a due one
+
+    def reach(at: datetime) -> None:
+        if len(given) < 2:
+            given.append(at)
+        elif at > given[1]:
+            given[1] = at
+
     while len(dues) < MAX_DUE:
         due = _next(given)
         if due >= end:
@@ -101,15 +111,15 @@ def contacts_due(
         contact = made[unused] if unused < len(made) else None
         if contact is not None and contact <= due:
             dues.append(DueContact(due, contact))  # on time
-            given.append(contact)
+            reach(contact)
             unused += 1
         elif contact is not None and contact < _next([*given, due]):
             dues.append(DueContact(due, contact))  # late, before the next fell due
-            given.append(contact)
+            reach(contact)
             unused += 1
         else:  # missed: the chain goes on from when it should have been given
             dues.append(DueContact(due, None))
-            given.append(due)
+            reach(due)
     return dues
 
 

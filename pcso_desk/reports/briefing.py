@@ -13,6 +13,7 @@ from pcso_desk.reports.common import (
     NAVY,
     DocumentInfo,
     fitted_photo,
+    paragraph_class,
     render_pdf,
     styles,
     uk_date,
@@ -150,9 +151,7 @@ def _styles(large_print: bool) -> dict[str, Any]:
 
 
 def _p(text: str, style: Any) -> Any:
-    from reportlab.platypus import Paragraph
-
-    return Paragraph(escape(text), style)
+    return paragraph_class()(escape(text), style)
 
 
 def _heading(data: Handout, st: dict[str, Any]) -> list[Any]:
@@ -176,9 +175,7 @@ def _officer_lines(data: Handout, st: dict[str, Any]) -> list[Any]:
         text = f"<b>{escape(officer.name)}</b> ({escape(officer.collar_number)}), {escape(role)}"
         if contact:
             text += f"<br/>{escape(contact)}"
-        from reportlab.platypus import Paragraph
-
-        lines.append(Paragraph(text, st["body"]))
+        lines.append(paragraph_class()(text, st["body"]))
     return lines
 
 
@@ -246,10 +243,12 @@ def _contact_rows(data: Handout) -> list[str]:
 def _box(title: str, rows: list[str], st: dict[str, Any], colour: str) -> Any:
     from reportlab.lib.colors import HexColor, white
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import Paragraph, Table, TableStyle
+    from reportlab.platypus import Table, TableStyle
 
     head = ParagraphStyle("boxhead", parent=st["h3"], textColor=white, spaceBefore=0)
-    cells = [[Paragraph(escape(title), head)]] + [[Paragraph(r, st["body"])] for r in rows]
+    cells = [[paragraph_class()(escape(title), head)]] + [
+        [paragraph_class()(r, st["body"])] for r in rows
+    ]
     box = Table(cells, colWidths=["100%"])
     box.setStyle(
         TableStyle(
@@ -281,7 +280,7 @@ def _contact_boxes(data: Handout, st: dict[str, Any]) -> list[Any]:
 
 
 def _priorities(data: Handout, st: dict[str, Any]) -> list[Any]:
-    from reportlab.platypus import KeepTogether, Paragraph
+    from reportlab.platypus import KeepTogether
 
     heading = _p("You said, we did: our priorities", st["h2"])
     if not data.priorities:
@@ -295,7 +294,7 @@ def _priorities(data: Handout, st: dict[str, Any]) -> list[Any]:
         block = [] if story else [heading]
         block.append(_p(priority.wording, st["h3"]))
         for done in priority.done:
-            block.append(Paragraph(f"<b>We did:</b> {escape(done)}", st["body"]))
+            block.append(paragraph_class()(f"<b>We did:</b> {escape(done)}", st["body"]))
         if not priority.done:
             block.append(_p("We have just started on this and will report back.", st["body"]))
         story.append(KeepTogether(block))
@@ -304,7 +303,7 @@ def _priorities(data: Handout, st: dict[str, Any]) -> list[Any]:
 
 def _events(data: Handout, st: dict[str, Any]) -> list[Any]:
     from reportlab.lib.colors import HexColor
-    from reportlab.platypus import Paragraph, Table, TableStyle
+    from reportlab.platypus import Table, TableStyle
 
     story: list[Any] = [_p("Meet us", st["h2"])]
     if not data.events:
@@ -319,7 +318,9 @@ def _events(data: Handout, st: dict[str, Any]) -> list[Any]:
             what = f"<b>{escape(event.title)}</b>"
         if event.venue:
             what += f", {escape(event.venue)}"
-        rows.append([_p(when(event.starts, event.ends), st["body"]), Paragraph(what, st["body"])])
+        rows.append(
+            [_p(when(event.starts, event.ends), st["body"]), paragraph_class()(what, st["body"])]
+        )
     table = Table(rows, colWidths=["38%", "62%"], repeatRows=1)
     table.setStyle(
         TableStyle(

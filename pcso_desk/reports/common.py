@@ -199,11 +199,15 @@ def render_pdf(flowables: Sequence[Any], info: DocumentInfo, *, invariant: bool 
     from reportlab.platypus import SimpleDocTemplate
 
     buffer = io.BytesIO()
-    before, checking = rl_config.invariant, rl_config.shapeChecking
+    before, checking, a85 = rl_config.invariant, rl_config.shapeChecking, rl_config.useA85
     rl_config.invariant = 1 if invariant else before
     # Charts check every attribute they set (a development aid, reportlab's docs say); the
     # attributes are ours and fixed, so drawing them need not pay for it on every page.
     rl_config.shapeChecking = 0
+    # Compressed page streams are kept binary, not also ASCII85-encoded (which reportlab does
+    # in pure Python, page by page, for 7-bit mail transports): the same pages, a quarter
+    # smaller a file, and no encoding pass.
+    rl_config.useA85 = 0
     try:
         doc = SimpleDocTemplate(
             buffer,
@@ -220,6 +224,7 @@ def render_pdf(flowables: Sequence[Any], info: DocumentInfo, *, invariant: bool 
         doc.build(list(flowables), onFirstPage=frame, onLaterPages=frame)
     finally:
         rl_config.invariant, rl_config.shapeChecking = before, checking
+        rl_config.useA85 = a85
     return buffer.getvalue()
 
 

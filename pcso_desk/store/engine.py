@@ -24,7 +24,14 @@ from sqlcipher3 import dbapi2 as driver
 from pcso_desk.store.keyring import KEY_BYTES
 
 BUSY_TIMEOUT_MS = 30000  # a writer waits this long for the lock, then StoreBusyError
-CACHE_KIB = 65536  # each connection's page cache (64 MiB); SQLite's default is 2 MiB
+# Page caches, per connection. Every page SQLCipher reads is decrypted and its HMAC checked,
+# so a connection keeps the pages it has read; but the cache is per connection and fills up
+# to its bound, so the bound is what each connection may hold for its life. Most work (lists,
+# records, packs) is served by CACHE_KIB; a use that revisits a large index on every call
+# (search as you type walks the trigram index) asks for LARGE_CACHE_KIB on the connection it
+# uses (`larger_cache`). SQLite's own default is 2 MiB.
+CACHE_KIB = 16 * 1024
+LARGE_CACHE_KIB = 64 * 1024
 
 # The driver's errors (what code that talks to a raw connection catches).
 Error = driver.Error
@@ -69,9 +76,21 @@ def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # Erased personal data must not linger in free pages (DPA 2018 erasure).
     cursor.execute("PRAGMA secure_delete=ON")
     # Each page read from disk (or the OS's cache) is decrypted and its HMAC checked: keep the
-    # pages a connection has read, so that the search index and the lists stay decrypted.
+    # pages a connection has read, so that the lists stay decrypted (CACHE_KIB, above).
     cursor.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
     cursor.close()
+
+
+def larger_cache(connection: Any, kib: int = LARGE_CACHE_KIB) -> None:
+    """Let `connection` (a DB-API connection or SQLAlchemy's) keep up to `kib` KiB of pages
+    from now on (never less than it may already keep). Raising the bound keeps the pages
+    already cached; the connection stays in the pool with it, so the use that asked finds
+    its pages still decrypted next time it gets the same connection."""
+    run = getattr(connection, "exec_driver_sql", None) or connection.execute
+    now = run("PRAGMA cache_size").fetchone()[0]
+    have = -now if now < 0 else now * 4  # pages of 4 KiB (SQLCipher's page size)
+    if have < kib:
+        run(f"PRAGMA cache_size=-{kib}")
 
 
 def make_engine(path: Path, key: bytes | None = None) -> Engine:
