@@ -71,7 +71,7 @@ def w14(bench: Bench) -> Result:
                     for where, offset in (("middle", total // 2), ("end", total - PAGE)):
                         deep = ListQuery(sort=sort, descending=descending, limit=PAGE,
                                          offset=max(0, offset))  # fmt: skip
-                        took = bench.times(lambda q=deep: _page(service, q)).median
+                        took = bench.times(lambda s=service, q=deep: _page(s, q)).median
                         order = "desc" if descending else "asc"
                         timings[f"{kind} {sort} {order} {where}"] = round(took * 1000, 2)
     finally:
