@@ -9,6 +9,7 @@ day. `bulk_mode` makes a county-sized load take seconds rather than minutes.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import json
 import math
@@ -68,10 +69,22 @@ def utc_text(value: datetime | None) -> str | None:
 
 
 def json_text(value: list[str] | None) -> str | None:
-    """What JSONList stores, with the common empty list short-cut."""
+    """What JSONList stores, with the common empty list short-cut; the few lists the demo
+    repeats (issues, tags, hot spots) are encoded once each."""
     if value is None:
         return None
-    return json.dumps(list(value), ensure_ascii=False) if value else "[]"
+    if not value:
+        return "[]"
+    key = tuple(value)
+    text = _JSON_SEEN.get(key)
+    if text is None:
+        if len(_JSON_SEEN) >= 50_000:  # bounded: a long-lived app may build more than once
+            _JSON_SEEN.clear()
+        text = _JSON_SEEN[key] = json.dumps(list(value), ensure_ascii=False)
+    return text
+
+
+_JSON_SEEN: dict[tuple[str, ...], str] = {}
 
 
 def uuid4_text(bits: int) -> str:
@@ -311,6 +324,7 @@ class World:
         return rng.choice(self.firsts), rng.choice(self.lasts)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a build asks for the same instants again and again
 def at(day: date, minute: int) -> datetime:
     """The UTC instant of a London wall-clock time, given as minutes after midnight, on a day."""
     return datetime.combine(day, time(minute // 60, minute % 60), LONDON).astimezone(UTC)
