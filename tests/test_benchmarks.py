@@ -30,7 +30,7 @@ def test_the_quick_run_reports_every_workload_against_its_reference(tmp_path: Pa
     report = json.loads(out.read_text())
     assert report["mode"] == "quick" and report["machine"]["cores"] >= 1
     results = {r["key"]: r for r in report["results"]}
-    assert sorted(results, key=lambda k: int(k[1:])) == [f"W{n}" for n in range(1, 13)]
+    assert sorted(results, key=lambda k: int(k[1:])) == [f"W{n}" for n in range(1, 15)]
     for key, result in results.items():
         assert result["figure"] > 0, key
         assert result["budget"], key

@@ -9,6 +9,7 @@ day. `bulk_mode` makes a county-sized load take seconds rather than minutes.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import json
 import math
@@ -68,10 +69,22 @@ def utc_text(value: datetime | None) -> str | None:
 
 
 def json_text(value: list[str] | None) -> str | None:
-    """What JSONList stores, with the common empty list short-cut."""
+    """What JSONList stores, with the common empty list short-cut; the few lists the demo
+    repeats (issues, tags, hot spots) are encoded once each."""
     if value is None:
         return None
-    return json.dumps(list(value), ensure_ascii=False) if value else "[]"
+    if not value:
+        return "[]"
+    key = tuple(value)
+    text = _JSON_SEEN.get(key)
+    if text is None:
+        if len(_JSON_SEEN) >= 50_000:  # bounded: a long-lived app may build more than once
+            _JSON_SEEN.clear()
+        text = _JSON_SEEN[key] = json.dumps(list(value), ensure_ascii=False)
+    return text
+
+
+_JSON_SEEN: dict[tuple[str, ...], str] = {}
 
 
 def uuid4_text(bits: int) -> str:
@@ -96,8 +109,7 @@ class Sink:
         self.station = station
         self.cap = cap
         self.ids = random.Random(f"pcso-desk-demo:{seed}:ids")
-        self.plans: dict[str, tuple[str, list[tuple[str, Converter]]]] = {}
-        self.blanks: dict[str, dict[str, Any]] = {}
+        self.plans: dict[str, tuple[str, Callable[..., tuple[Any, ...]]]] = {}
         self.buffers: dict[str, list[tuple[Any, ...]]] = {}
         self.counts: dict[str, int] = {}
         self.texts: dict[datetime, str] = {}
@@ -131,44 +143,67 @@ class Sink:
             row["id"] = self.new_id()
         self.seq += 1
         clock = (int(updated.timestamp() * 1000), self.seq % 1_000_000)
-        self.top = max(self.top, clock)
-        row.update(
-            created_at=created,
-            updated_at=updated,
-            created_by=by,
-            updated_by=by,
-            updated_role=None,  # made up, by no one signed in
-            station_id=self.station,
-            hlc=f"{clock[0]:015d}-{clock[1]:06d}-{self.station}",
-            deleted_at=None,
-            erased_at=None,
-            field_clocks=None,
-        )
+        if clock > self.top:
+            self.top = clock
         name = model.__tablename__
-        columns = self.plans[name][1] if name in self.plans else self._plan(name)[1]
-        rows = self.buffers.setdefault(name, [])
-        # A column the demo does not fill (one added since) gets its model default.
-        blank = self.blanks[name]
-        values = [row.get(c, blank[c]) for c, _f in columns]
-        rows.append(
-            tuple([v if f is None else f(v) for v, (_c, f) in zip(values, columns, strict=True)])
-        )
+        plan = self.plans.get(name) or self._plan(name)
+        hlc = f"{clock[0]:015d}-{clock[1]:06d}-{self.station}"
+        rows = self.buffers[name]
+        rows.append(plan[1](row, created, updated, by, hlc))
         if len(rows) >= BATCH:
             self.flush()
         return str(row["id"])
 
-    def _plan(self, name: str) -> tuple[str, list[tuple[str, Converter]]]:
+    def _plan(self, name: str) -> tuple[str, Callable[..., tuple[Any, ...]]]:
+        """The table's INSERT and a function made for it that turns a row into its values.
+
+        Each column's value is the row's (or the model's default when the row leaves it out:
+        a column added since the demo was written), converted by its type's bind processor (a
+        faster equivalent for UTC datetimes); the sync columns are the ones `add` works out:
+        created and updated times, who, the clock, this station, and NULL for the rest.
+        """
         table = m.Base.metadata.tables[name]
         dialect = self.session.get_bind().dialect
         special: dict[type[Any], Converter] = {UTCDateTime: self._utc, JSONList: json_text}
-        columns: list[tuple[str, Converter]] = [
-            (c.name, special.get(type(c.type)) or c.type.bind_processor(dialect))
-            for c in table.columns
-        ]
-        names = ", ".join(c for c, _ in columns)
-        marks = ", ".join("?" for _ in columns)
-        self.plans[name] = (f"INSERT INTO {name} ({names}) VALUES ({marks})", columns)
-        self.blanks[name] = {c.name: _model_default(c) for c in table.columns}
+        given = {  # the sync columns: what `add` gives each (an argument, or a constant)
+            "created_at": "created",
+            "updated_at": "updated",
+            "created_by": "by",
+            "updated_by": "by",
+            "updated_role": None,  # made up, by no one signed in
+            "station_id": "station",
+            "hlc": "hlc",
+            "deleted_at": None,
+            "erased_at": None,
+            "field_clocks": None,
+        }
+        scope: dict[str, Any] = {"station": self.station}
+        values: list[str] = []
+        for n, column in enumerate(table.columns):
+            convert = special.get(type(column.type)) or column.type.bind_processor(dialect)
+            if column.name in given and given[column.name] is None:
+                scope[f"k{n}"] = None if convert is None else convert(None)
+                values.append(f"k{n}")
+                continue
+            if column.name in given:
+                value = str(given[column.name])
+            else:
+                scope[f"b{n}"] = _model_default(column)
+                value = f"get({column.name!r}, b{n})"
+            if convert is not None:
+                scope[f"f{n}"] = convert
+                value = f"f{n}({value})"
+            values.append(value)
+        source = (
+            "def values(row, created, updated, by, hlc):\n"
+            "    get = row.get\n"
+            f"    return ({', '.join(values)},)\n"
+        )
+        exec(source, scope)  # code made here from the table's own column names, no input
+        names = ", ".join(c.name for c in table.columns)
+        marks = ", ".join("?" for _ in table.columns)
+        self.plans[name] = (f"INSERT INTO {name} ({names}) VALUES ({marks})", scope["values"])
+        self.buffers.setdefault(name, [])
         return self.plans[name]
 
     def flush(self) -> None:
@@ -289,6 +324,7 @@ class World:
         return rng.choice(self.firsts), rng.choice(self.lasts)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a build asks for the same instants again and again
 def at(day: date, minute: int) -> datetime:
     """The UTC instant of a London wall-clock time, given as minutes after midnight, on a day."""
     return datetime.combine(day, time(minute // 60, minute % 60), LONDON).astimezone(UTC)

@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, MetaData, String
+from sqlalchemy import JSON, Index, MetaData, String, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from pcso_desk.domain.enums import Sensitivity, UserRole
@@ -39,6 +39,18 @@ def personal(sensitivity: Sensitivity, **kwargs: Any) -> Any:
     info = dict(kwargs.pop("info", {}))
     info["sensitivity"] = sensitivity
     return mapped_column(info=info, **kwargs)
+
+
+def list_index(name: str, key: Any) -> Index:
+    """The index a long list's screen pages through in one sort order (services/records).
+
+    A list page asks for live rows (deleted_at IS NULL) ordered by the sort key, then id
+    (the tie-breaker), at any offset. This partial index holds exactly those rows in exactly
+    that order, so SQLite counts them and reaches any page by walking the index, never the
+    table, and never sorts. `key` is the column's name, or for a nullable column the
+    expression the list sorts by: coalesce(column, '~'), so that empty values come last.
+    """
+    return Index(name, key, "id", sqlite_where=text("deleted_at IS NULL"))
 
 
 class Record:

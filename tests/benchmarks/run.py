@@ -37,6 +37,8 @@ MODULES = {
     "W10": "hub_county",
     "W11": "imports",
     "W12": "hub_memory",
+    "W13": "demo",
+    "W14": "demo",
 }  # fmt: skip
 
 

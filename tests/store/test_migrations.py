@@ -18,6 +18,11 @@ from pcso_desk.store.session import open_store
 pytestmark = pytest.mark.real_migrations
 
 
+# SQLAlchemy cannot reflect an index on an expression (the lists' coalesce(column, '~') sort
+# keys, revision 0016), so it is left out of this comparison; tests/store/test_list_indexes.py
+# checks that each list's page query walks its index.
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
+@pytest.mark.filterwarnings("ignore:autogenerate skipping")
 def test_models_and_migrations_agree(store) -> None:  # type: ignore[no-untyped-def]
     with store.engine.connect() as conn:
         context = MigrationContext.configure(

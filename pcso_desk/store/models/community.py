@@ -15,7 +15,7 @@ from pcso_desk.domain.enums import (
     LawfulBasis,
     Sensitivity,
 )
-from pcso_desk.store.base import ERASE_ALL, Base, Record, personal
+from pcso_desk.store.base import ERASE_ALL, Base, Record, list_index, personal
 from pcso_desk.store.types import JSONList, enum_column
 
 INTERNAL = Sensitivity.INTERNAL
@@ -91,6 +91,10 @@ class Engagement(Record, Base):
     """One conversation, patrol contact, call or email: the contact log."""
 
     __tablename__ = "engagements"
+    __table_args__ = (
+        list_index("ix_engagements_list_occurred", "occurred_at"),
+        list_index("ix_engagements_list_follow_up", text("coalesce(follow_up_due, '~')")),
+    )
     __append_only__ = True
     __erase__ = ("summary",)  # the count stays (published packs), the words go
     occurred_at: Mapped[datetime] = mapped_column(index=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from pcso_desk.store.base import Base, Record
+from pcso_desk.store.base import Base, Record, list_index
 
 
 class LsoaWard(Record, Base):
@@ -44,6 +44,7 @@ class CrimeCount(Record, Base):
     """A monthly count per ward and crime type, entered by hand."""
 
     __tablename__ = "crime_counts"
+    __table_args__ = (list_index("ix_crime_counts_list_month", "month"),)
     __field_history__ = False  # public data, re-imported whole from its source
     ward_id: Mapped[str] = mapped_column(ForeignKey("wards.id"), index=True)
     month: Mapped[str] = mapped_column(String(7), index=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pcso_desk.domain.enums import (
@@ -14,7 +14,7 @@ from pcso_desk.domain.enums import (
     PatrolMode,
     Sensitivity,
 )
-from pcso_desk.store.base import Base, Record, personal
+from pcso_desk.store.base import Base, Record, list_index, personal
 from pcso_desk.store.types import JSONList, enum_column
 
 
@@ -22,6 +22,7 @@ class PatrolSession(Record, Base):
     """Time spent patrolling a ward: counts towards the 80% time-in-locality target."""
 
     __tablename__ = "patrol_sessions"
+    __table_args__ = (list_index("ix_patrol_sessions_list_starts", "starts_at"),)
     officer_id: Mapped[str] = mapped_column(ForeignKey("officers.id"), index=True)
     ward_id: Mapped[str | None] = mapped_column(ForeignKey("wards.id"), index=True)
     starts_at: Mapped[datetime] = mapped_column(index=True)
@@ -35,6 +36,7 @@ class Abstraction(Record, Base):
     """Time taken away from the neighbourhood: court, training, other duties."""
 
     __tablename__ = "abstractions"
+    __table_args__ = (list_index("ix_abstractions_list_starts", "starts_at"),)
     officer_id: Mapped[str] = mapped_column(ForeignKey("officers.id"), index=True)
     starts_at: Mapped[datetime] = mapped_column(index=True)
     ends_at: Mapped[datetime]
@@ -46,6 +48,10 @@ class Message(Record, Base):
     """A message to the team; Pledges 4 and 10 promise a response within 24 hours."""
 
     __tablename__ = "messages"
+    __table_args__ = (
+        list_index("ix_messages_list_received", "received_at"),
+        list_index("ix_messages_list_responded", text("coalesce(responded_at, '~')")),
+    )
     # Times stay (the 24-hour count); who wrote, what, and what was said back go.
     __erase__ = ("from_name", "subject", "body", "contact_id", "response_note")
     received_at: Mapped[datetime] = mapped_column(index=True)
