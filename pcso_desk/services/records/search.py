@@ -146,8 +146,10 @@ def _indexed(
 
 
 def _contains(model: Any, columns: tuple[str, ...], word: str) -> ColumnElement[bool]:
+    """SQLite's LIKE already ignores case (of ASCII letters, as its lower() does), so the
+    column is compared as stored: no lower() of every value scanned."""
     pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return or_(*(getattr(model, c).ilike(pattern, escape="\\") for c in columns))
+    return or_(*(getattr(model, c).like(pattern, escape="\\") for c in columns))
 
 
 def _ranked(hits: list[SearchHit], limit: int) -> list[SearchHit]:
