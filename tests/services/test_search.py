@@ -187,3 +187,16 @@ def test_a_meeting_is_shown_with_its_date(station: Station) -> None:
         "Riverside PACT",
         "Wed 02 Dec 2026 19:00 · Riverside Community Centre",
     )
+
+
+def test_a_search_is_in_the_audit_log_once_the_store_has_closed(station: Station) -> None:
+    """The entry is queued so a keystroke does not wait for a commit; it is never lost."""
+    with station.setup.ctx.store.read() as session:
+        before = session.execute(text("SELECT count(*) FROM audit_log")).scalar_one()
+    assert _titles(station.signed_in["pcso"], "Turner") == ["Connor Turner", "Lucy Turner"]
+    station.setup.ctx.store.close()  # no flush asked for: closing waits for the queue
+    with station.setup.ctx.store.read() as session:
+        found = session.execute(
+            text("SELECT action, detail FROM audit_log WHERE seq > :n"), {"n": before}
+        )
+        assert [tuple(row) for row in found] == [("search", "2 results")]
