@@ -111,19 +111,25 @@ class _Queue:
 
     RETRY_S = 0.5
     GIVE_UP_S = 120.0  # a store that stays unwritable (damaged): said in the log, not hung on
+    LINGER_S = 1.0  # the thread waits this long for the next keystroke's entry before it ends
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self.lock = threading.Condition()
         self.items: list[tuple[Context, str, str, tuple[str, ...], str]] = []
         self.thread: threading.Thread | None = None
+        self.writing = 0  # entries taken from `items`, not yet committed
+        self.ending = False  # the store is closing: no lingering
 
     def put(self, ctx: Context, action: str, kind: str, ids: Sequence[str], detail: str) -> None:
         who = dataclasses.replace(ctx)  # the actor now, whoever signs in before it is written
         with self.lock:
             self.items.append((who, action, kind, tuple(ids), detail))
+            self.lock.notify_all()
             if self.thread is None:
-                self.store.pending.append(self.flush)
+                self.ending = False
+                if self.finish not in self.store.pending:
+                    self.store.pending.append(self.finish)
                 self.thread = threading.Thread(target=self._write, name="audit queue")
                 self.thread.start()
 
@@ -131,16 +137,21 @@ class _Queue:
         failing_since: float | None = None
         while True:
             with self.lock:
+                if not self.items and not self.ending:
+                    self.lock.wait(self.LINGER_S)
                 batch = list(self.items)
-                if not batch or (
+                given_up = (
                     failing_since is not None and time.monotonic() - failing_since > self.GIVE_UP_S
-                ):
+                )
+                if not batch or given_up:
                     if batch:
                         log.error("%d audit entries could not be written", len(batch))
                         self.items.clear()
                     self.thread = None
                     self.lock.notify_all()
                     return
+                del self.items[: len(batch)]
+                self.writing = len(batch)
             try:
                 with self.store.write() as session:
                     for who, action, kind, ids, detail in batch:
@@ -148,17 +159,33 @@ class _Queue:
             except Exception:
                 log.warning("queued audit entries not written yet; trying again", exc_info=True)
                 failing_since = failing_since or time.monotonic()
+                with self.lock:
+                    self.items[:0] = batch  # first again, in their order
+                    self.writing = 0
                 time.sleep(self.RETRY_S)
                 continue
             failing_since = None
             with self.lock:
-                del self.items[: len(batch)]
+                self.writing = 0
+                self.lock.notify_all()
 
     def flush(self) -> None:
         """Wait until every entry queued so far is in the log."""
         with self.lock:
+            while self.thread is not None and (self.items or self.writing):
+                self.lock.wait()
+
+    def finish(self) -> None:
+        """Before the store closes: write what is queued, and let the thread end now."""
+        with self.lock:
+            self.ending = True
+            self.lock.notify_all()
             while self.thread is not None:
                 self.lock.wait()
+            self.ending = False
+        with _QUEUES_LOCK:  # the closed store is not kept alive by its queue
+            if _QUEUES.get(id(self.store)) is self:
+                del _QUEUES[id(self.store)]
 
 
 _QUEUES: dict[int, _Queue] = {}
