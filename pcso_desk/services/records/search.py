@@ -23,7 +23,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -252,13 +252,15 @@ def _meetings(session: Session, words: list[str], phrase: str, limit: int) -> li
         .order_by(mt.starts_at.desc())
         .limit(limit * 4)
     )
+    found = {row[0]: row for row in session.execute(stmt)}
     hits = [
-        SearchHit(
-            "meetings", record_id, title, _join(when_text(starts), venue), rank_of(title, phrase)
-        )
-        for record_id, title, starts, venue in session.execute(stmt)
+        SearchHit("meetings", record_id, title, "", rank_of(title, phrase))
+        for record_id, title, _starts, _venue in found.values()
     ]
-    return _ranked(hits, limit)
+    return [  # the dates of the hits kept only: a time zone's conversion is not free
+        replace(hit, detail=_join(when_text(found[hit.id][2]), found[hit.id][3]))
+        for hit in _ranked(hits, limit)
+    ]
 
 
 def _priorities(session: Session, words: list[str], phrase: str, limit: int) -> list[SearchHit]:
@@ -311,17 +313,19 @@ def _messages(session: Session, words: list[str], phrase: str, limit: int) -> li
         .order_by(newest.c.received_at.desc())
         .limit(limit * 4)
     )
+    found = {row[0]: row for row in session.execute(stmt)}
     hits = [
-        SearchHit(
-            "messages",
-            record_id,
-            subject,
-            _join(f"from {sender}" if sender else "", when_text(received)),
-            rank_of(subject, phrase),
-        )
-        for record_id, subject, sender, received in session.execute(stmt)
+        SearchHit("messages", record_id, subject, "", rank_of(subject, phrase))
+        for record_id, subject, _sender, _received in found.values()
     ]
-    return _ranked(hits, limit)
+    return [  # the dates of the hits kept only
+        replace(hit, detail=_join(*_sent_by(found[hit.id][2], found[hit.id][3])))
+        for hit in _ranked(hits, limit)
+    ]
+
+
+def _sent_by(sender: str | None, received: datetime | None) -> tuple[str, str]:
+    return (f"from {sender}" if sender else "", when_text(received))
 
 
 def _engagements(session: Session, words: list[str], phrase: str, limit: int) -> list[SearchHit]:
