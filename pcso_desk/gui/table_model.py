@@ -27,6 +27,8 @@ from pcso_desk.services.values import ListQuery, Page
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 2
 BATCH = 200
+_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, ID_ROLE, RECORD_ROLE})
+_TEXTS = "\x00texts"  # a row's cell texts, kept beside its values (never a column's key)
 Index = QModelIndex | QPersistentModelIndex
 Show = Callable[[Any, dict[str, Any]], str]  # a cell's text from its value and its row
 
@@ -86,16 +88,27 @@ class RecordTableModel(QAbstractTableModel):
         return self._rows[number] if 0 <= number < len(self._rows) else None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role not in _ROLES:  # a painted cell is asked for a dozen roles: most answer None
+            return None
         row = self._row(index.row()) if index.isValid() else None
         if row is None:
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            column = self._columns[index.column()]
-            return (column.show or plain)(row.get(column.key), row)
+            # Each cell's text is worked out once (a phone number's formatting is not free),
+            # then kept with its row for the repaints while it is on screen.
+            texts = row.get(_TEXTS)
+            if texts is None:
+                texts = row[_TEXTS] = [None] * len(self._columns)
+            column_number = index.column()
+            text = texts[column_number]
+            if text is None:
+                column = self._columns[column_number]
+                text = texts[column_number] = (column.show or plain)(row.get(column.key), row)
+            return text
         if role == ID_ROLE:
             return row["id"]
         if role == RECORD_ROLE:
-            return row
+            return {key: value for key, value in row.items() if key != _TEXTS}
         return None
 
     def headerData(
@@ -190,7 +203,9 @@ class WindowedTableModel(RecordTableModel):
 
     The scroll bar spans every row from the start, so the end of 100,000 contacts is one drag
     (or Ctrl+End) away, and only the pages near what the user has looked at stay in memory.
-    A row not fetched yet shows blank for the moment its page takes to arrive.
+    A row not fetched yet shows blank for the moment its page takes to arrive. A page in the
+    back half of the list is read from the end, in the opposite order, and turned round: SQL
+    skips rows one by one to reach an offset, so the last page costs what the first does.
     """
 
     KEEP_PAGES = 40  # pages held at most (8,000 rows); the least recently fetched go first
@@ -268,10 +283,17 @@ class WindowedTableModel(RecordTableModel):
             return
         self._asked.add(number)
         generation = self._generation
-        query = replace(self._query, after=None, offset=number * BATCH)
+        first, end = number * BATCH, min(self._total, (number + 1) * BATCH)
+        query = replace(self._query, after=None, offset=first)
+        backwards = self._total - end < first  # in the back half: the rows after it are fewer
+        if backwards:  # the same rows, counted from the end in the opposite order
+            flipped = not self._query.descending
+            query = replace(query, offset=self._total - end, limit=end - first, descending=flipped)
         self._runner.run(
             lambda: self._fetch(query),
-            lambda page: self._arrived(generation, number, page.rows),
+            lambda page: self._arrived(
+                generation, number, page.rows[::-1] if backwards else page.rows
+            ),
             lambda error: self._fail(generation, error),
             guard=self,
         )

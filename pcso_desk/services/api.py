@@ -196,11 +196,13 @@ class Services:
 
         return undo_merge(self.ctx, undo)
 
-    @use_case(Action.VIEW, "search", effect=Effect.READ, kind="search")
+    @use_case(Action.VIEW, "search", effect=Effect.READ, kind="search", queued=True)
     def search(self, typed: str, limit: int = 20) -> list[SearchHit]:
         """Everything matching the words typed; audited with the count, never the words.
         Victim cases (by crime reference) only for a role that may see victim care; the
-        entry then names the cases shown, as every read of victim care records does."""
+        entry then names the cases shown, as every read of victim care records does. The
+        entry is queued (written just after, in order, before the store closes): a keystroke
+        does not wait for a commit."""
         restricted = self.ctx.may(Action.VIEW_RESTRICTED)
         hits = search(self.ctx, typed, limit, victim_cases=restricted)
         cases = [hit.id for hit in hits if hit.kind == "victim_cases"]

@@ -82,6 +82,9 @@ class UseCase:
     output: str | None = None  # the argument that names the file or folder written
     restricted_only: bool = False  # audited only when the kind is restricted (victim care)
     kind_from: str | None = None  # the argument that names the kind (an export's table)
+    # A read whose entry is queued (audit.record_soon): written on a thread of its own just
+    # after, in order, and before the store closes; the caller does not wait for the commit.
+    queued: bool = False
 
     def kind_of(self, surface: Any, arguments: dict[str, Any]) -> str:
         if self.kind_from is not None:
@@ -106,13 +109,16 @@ def use_case(
     output: str | None = None,
     restricted_only: bool = False,
     kind_from: str | None = None,
+    queued: bool = False,
 ) -> Callable[[F], F]:
     """Declare a method of a surface (an object with a `ctx`) as a use case; see above."""
     if event is None and effect is not Effect.READ:
         raise TypeError("a use case that changes or writes anything must be audited")
     if effect in (Effect.FILE, Effect.FOLDER) and output is None:
         raise TypeError("a file use case names the argument that holds its output")
-    declared = UseCase(action, event, effect, kind, output, restricted_only, kind_from)
+    if queued and effect is not Effect.READ:
+        raise TypeError("only a read's entry may be queued: a change commits with its entry")
+    declared = UseCase(action, event, effect, kind, output, restricted_only, kind_from, queued)
 
     def wrap(method: F) -> F:
         signature = inspect.signature(method)
@@ -229,9 +235,8 @@ def _run(
             if declared.audits(kind):
                 read = rows_read(result)
                 counted = "" if read is None else f"{read} row(s)"
-                audit.record(
-                    ctx, str(declared.event), kind, entry.ids, entry.full_detail or counted
-                )
+                write = audit.record_soon if declared.queued else audit.record
+                write(ctx, str(declared.event), kind, entry.ids, entry.full_detail or counted)
             return result
         if declared.effect is Effect.CHANGE:
             with ctx.store.write() as session:

@@ -9,18 +9,21 @@ pages it shows on its worker thread (gui/table_model.py, WindowedTableModel).
 W4, reference: the simplest whole-list table — a raw sqlite3 SELECT of the same columns of
 the same rows, in the same order, into a Python list; a QTableView over a plain
 QAbstractTableModel of that list, shown at the same size, painted, scrolled to the end and
-painted. Its in-memory part alone (the rows already read) is in the detail too.
+painted. Budget: both ratios must hold — the workload ≤ 1× that reference, and ≤ 5× the
+same plain table over the rows already in memory (the read left out: what painting a list
+costs at best), reported in the detail as `ratio_to_in_memory`.
 
 W5, workload: what each keystroke of the search box costs (gui/search_box.py calls
 `Services.search` on the worker; the results model is a handful of rows): for twenty
 synthetic words, the calls for the first 1, 2, 3 and 4 characters, each timed. The figure is
 the p95 over all keystrokes; the search's own audit entry ("search", the count of results)
-is part of it, as in the app.
+is queued by the call, as in the app, and written on the audit queue's thread (a keystroke
+does not wait for its commit; the entries are flushed before the store closes).
 
 W5, reference: the raw queries that answer the same keystroke with plain sqlite3 — for three
 characters or more the FTS5 trigram MATCH over contacts, meetings and priorities (the rows'
 titles, first 20 by title), for one or two the same LIKE prefix the search uses. Budget: p95
-≤ 5× the reference's p95, and under 50 ms.
+≤ 16 ms (one frame) and ≤ 3× the reference's p95.
 """
 
 from __future__ import annotations
@@ -166,18 +169,24 @@ def w4(bench: Bench) -> Result:
     finally:
         desk.runner.shutdown()
         desk.services.ctx.store.close()
-    return slower_ratio(
+    result = slower_ratio(
         "W4",
         f"contact list: first paint, scroll to end ({counts[-1]:,} rows)",
         app.median,
         plain.median,
-        2,
+        1,
         reference_title="raw read + plain list model table",
         rows=counts[-1],
         runs=app.runs,
         reference_runs=plain.runs,
         plain_table_rows_already_in_memory_s=in_memory.median,
+        in_memory_runs=in_memory.runs,
+        ratio_to_in_memory=app.median / in_memory.median if in_memory.median > 0 else None,
     )
+    to_memory = result.detail["ratio_to_in_memory"]
+    result.budget = "≤ 1× and ≤ 5× in memory"
+    result.within = bool(result.within) and to_memory is not None and to_memory <= 5
+    return result
 
 
 def _raw_search(conn: Any, typed: str) -> int:
@@ -224,7 +233,7 @@ def w5(bench: Bench) -> Result:
         f"search as you type, p95 per keystroke ({len(typed)} keystrokes)",
         app_p95 * 1000,
         raw_p95 * 1000,
-        5,
+        3,
         unit="ms",
         reference_title="raw FTS5 / LIKE queries",
         median_ms=statistics.median(app) * 1000,
@@ -232,8 +241,8 @@ def w5(bench: Bench) -> Result:
         worst_ms=max(app) * 1000,
         samples=len(app),
     )
-    result.budget = "≤ 5× and < 50 ms"
-    result.within = bool(result.within) and app_p95 < 0.050
+    result.budget = "≤ 16 ms and ≤ 3×"
+    result.within = bool(result.within) and app_p95 <= 0.016
     return result
 
 

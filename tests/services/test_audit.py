@@ -18,7 +18,7 @@ from pcso_desk.paths import DataPaths
 from pcso_desk.services.api import Services
 from pcso_desk.services.context import Context
 from pcso_desk.services.maintenance import init_store
-from pcso_desk.services.protection import accounts
+from pcso_desk.services.protection import accounts, audit
 from tests.factories import World, make_world, utc
 from tests.keys import build_services
 
@@ -42,6 +42,7 @@ class Desk:
         self.root = root
 
     def rows(self) -> list[dict[str, Any]]:
+        audit.flush(self.setup.ctx.store)  # entries queued (a search's) are written first
         with self.setup.ctx.store.read() as session:
             found = session.execute(text("SELECT * FROM audit_log ORDER BY seq"))
             return [dict(row._mapping) for row in found]

@@ -14,7 +14,7 @@ from pcso_desk.paths import DataPaths
 from pcso_desk.services.api import Services
 from pcso_desk.services.context import Context
 from pcso_desk.services.maintenance import init_store
-from pcso_desk.services.protection import accounts
+from pcso_desk.services.protection import accounts, audit
 from tests.factories import World, make_world, utc
 from tests.keys import build_services
 
@@ -57,6 +57,7 @@ class Station:
         return str(self.setup["victim_cases"].create(values).created[0])
 
     def audit_rows(self) -> list[dict[str, Any]]:
+        audit.flush(self.setup.ctx.store)  # a search's entry is queued, written just after
         with self.setup.ctx.store.read() as session:
             found = session.execute(text("SELECT * FROM audit_log ORDER BY seq"))
             return [dict(row._mapping) for row in found]
@@ -186,3 +187,16 @@ def test_a_meeting_is_shown_with_its_date(station: Station) -> None:
         "Riverside PACT",
         "Wed 02 Dec 2026 19:00 · Riverside Community Centre",
     )
+
+
+def test_a_search_is_in_the_audit_log_once_the_store_has_closed(station: Station) -> None:
+    """The entry is queued so a keystroke does not wait for a commit; it is never lost."""
+    with station.setup.ctx.store.read() as session:
+        before = session.execute(text("SELECT count(*) FROM audit_log")).scalar_one()
+    assert _titles(station.signed_in["pcso"], "Turner") == ["Connor Turner", "Lucy Turner"]
+    station.setup.ctx.store.close()  # no flush asked for: closing waits for the queue
+    with station.setup.ctx.store.read() as session:
+        found = session.execute(
+            text("SELECT action, detail FROM audit_log WHERE seq > :n"), {"n": before}
+        )
+        assert [tuple(row) for row in found] == [("search", "2 results")]

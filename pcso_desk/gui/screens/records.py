@@ -29,6 +29,9 @@ from pcso_desk.gui.table_model import ColumnDef, WindowedTableModel
 from pcso_desk.services.values import Changes, ListQuery
 
 FILTER_DELAY_MS = 120
+# Rows whose text sizes a column (Qt's default reads 1,000 rows for each column: on a long
+# windowed list, a thousand rows not fetched yet, nine roles each, for every column).
+SIZE_FROM_ROWS = 60
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,8 @@ class RecordScreen(QWidget):
         table.setAlternatingRowColors(True)
         table.verticalHeader().hide()
         table.verticalHeader().setDefaultSectionSize(26)
+        for either in (table.verticalHeader(), table.horizontalHeader()):  # Qt reads the latter
+            either.setResizeContentsPrecision(SIZE_FROM_ROWS)
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)

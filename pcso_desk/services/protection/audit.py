@@ -6,8 +6,12 @@ change, not its values; the count of search results, not the words searched for.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
+import logging
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,6 +26,9 @@ from pcso_desk.store.models import AuditEntry
 
 if TYPE_CHECKING:
     from pcso_desk.services.context import Context
+    from pcso_desk.store.session import Store
+
+log = logging.getLogger(__name__)
 
 GENESIS = "0" * 64
 _HASHED = (
@@ -97,6 +104,123 @@ def record(
         return
     with ctx.store.write() as session:
         append(session, ctx, action, kind, ids, detail, outcome=outcome)
+
+
+# -- entries written just after (a search as the user types) ---------------------------------
+
+
+class _Queue:
+    """One store's queued entries, written in the order queued by one thread that lives while
+    there are any, several to a transaction when they come faster than a commit. The store
+    waits for them before it closes (Store.pending), and the interpreter before it exits (a
+    thread that is not a daemon); an entry that cannot be written yet (the store's check still
+    running, another program holding the write lock) is tried again, never dropped."""
+
+    RETRY_S = 0.5
+    GIVE_UP_S = 120.0  # a store that stays unwritable (damaged): said in the log, not hung on
+    LINGER_S = 1.0  # the thread waits this long for the next keystroke's entry before it ends
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.lock = threading.Condition()
+        self.items: list[tuple[Context, str, str, tuple[str, ...], str]] = []
+        self.thread: threading.Thread | None = None
+        self.writing = 0  # entries taken from `items`, not yet committed
+        self.ending = False  # the store is closing: no lingering
+
+    def put(self, ctx: Context, action: str, kind: str, ids: Sequence[str], detail: str) -> None:
+        who = dataclasses.replace(ctx)  # the actor now, whoever signs in before it is written
+        with self.lock:
+            self.items.append((who, action, kind, tuple(ids), detail))
+            self.lock.notify_all()
+            if self.thread is None:
+                self.ending = False
+                if self.finish not in self.store.pending:
+                    self.store.pending.append(self.finish)
+                self.thread = threading.Thread(target=self._write, name="audit queue")
+                self.thread.start()
+
+    def _write(self) -> None:
+        failing_since: float | None = None
+        while True:
+            with self.lock:
+                if not self.items and not self.ending:
+                    self.lock.wait(self.LINGER_S)
+                batch = list(self.items)
+                given_up = (
+                    failing_since is not None and time.monotonic() - failing_since > self.GIVE_UP_S
+                )
+                if not batch or given_up:
+                    if batch:
+                        log.error("%d audit entries could not be written", len(batch))
+                        self.items.clear()
+                    self.thread = None
+                    self.lock.notify_all()
+                    return
+                del self.items[: len(batch)]
+                self.writing = len(batch)
+            try:
+                with self.store.write() as session:
+                    for who, action, kind, ids, detail in batch:
+                        append(session, who, action, kind, ids, detail)
+            except Exception:
+                log.warning("queued audit entries not written yet; trying again", exc_info=True)
+                failing_since = failing_since or time.monotonic()
+                with self.lock:
+                    self.items[:0] = batch  # first again, in their order
+                    self.writing = 0
+                time.sleep(self.RETRY_S)
+                continue
+            failing_since = None
+            with self.lock:
+                self.writing = 0
+                self.lock.notify_all()
+
+    def flush(self) -> None:
+        """Wait until every entry queued so far is in the log."""
+        with self.lock:
+            while self.thread is not None and (self.items or self.writing):
+                self.lock.wait()
+
+    def finish(self) -> None:
+        """Before the store closes: write what is queued, and let the thread end now."""
+        with self.lock:
+            self.ending = True
+            self.lock.notify_all()
+            while self.thread is not None:
+                self.lock.wait()
+            self.ending = False
+        with _QUEUES_LOCK:  # the closed store is not kept alive by its queue
+            if _QUEUES.get(id(self.store)) is self:
+                del _QUEUES[id(self.store)]
+
+
+_QUEUES: dict[int, _Queue] = {}
+_QUEUES_LOCK = threading.Lock()
+
+
+def _queue(store: Store) -> _Queue:
+    with _QUEUES_LOCK:
+        found = _QUEUES.get(id(store))
+        if found is None or found.store is not store:
+            found = _QUEUES[id(store)] = _Queue(store)
+        return found
+
+
+def record_soon(
+    ctx: Context, action: str, kind: str = "", ids: Sequence[str] = (), detail: str = ""
+) -> None:
+    """Add one entry as `record` does, on the store's queue: the caller does not wait for the
+    commit (a search as the user types). Written in order, before the store closes."""
+    _queue(ctx.store).put(ctx, action, kind, ids, detail)
+
+
+def flush(store: Store) -> None:
+    """Wait for the entries queued on this store (`record_soon`) to be written."""
+    with _QUEUES_LOCK:
+        found = _QUEUES.get(id(store))
+    if found is not None and found.store is store:
+        found.flush()
 
 
 def head(session: Session) -> tuple[int, str]:

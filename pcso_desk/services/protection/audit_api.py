@@ -44,7 +44,9 @@ class AuditLog:
         before_seq: int | None = None,
         limit: int = 200,
     ) -> list[AuditRow]:
-        """The newest entries first, filtered; pass the last seq back as `before_seq` for more."""
+        """The newest entries first, filtered; pass the last seq back as `before_seq` for more.
+        Entries still queued (searches just typed) are written first, so they are listed."""
+        audit.flush(self.ctx.store)
         found = _entries(self.ctx, action, username, before_seq, limit)
         note((), counted(len(found), "entry", "entries"))
         return found
@@ -54,6 +56,7 @@ class AuditLog:
     @use_case(None, effect=Effect.READ, kind="audit_log")
     def verify(self) -> ChainCheck:
         """Walk the chain: each entry's hash, its link to the one before, no gaps."""
+        audit.flush(self.ctx.store)
         with self.ctx.store.read() as session:
             return audit.verify(session)
 

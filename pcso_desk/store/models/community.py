@@ -96,6 +96,17 @@ class Engagement(Record, Base):
         list_index("ix_engagements_list_follow_up", text("coalesce(follow_up_due, '~')")),
     )
     __append_only__ = True
+    # Search's scan of the newest engagements reads this index alone (services/records/search).
+    __table_args__ = (
+        Index(
+            "ix_engagements_newest",
+            "occurred_at",
+            "id",
+            "summary",
+            "channel",
+            sqlite_where=text("deleted_at IS NULL"),
+        ),
+    )
     __erase__ = ("summary",)  # the count stays (published packs), the words go
     occurred_at: Mapped[datetime] = mapped_column(index=True)
     officer_id: Mapped[str | None] = mapped_column(ForeignKey("officers.id"), index=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pcso_desk.domain.enums import (
@@ -48,9 +48,19 @@ class Message(Record, Base):
     """A message to the team; Pledges 4 and 10 promise a response within 24 hours."""
 
     __tablename__ = "messages"
+    # The list's pages walk the first two (one per sort order the screen offers); search's
+    # scan of the newest messages reads the third alone (services/records/search).
     __table_args__ = (
         list_index("ix_messages_list_received", "received_at"),
         list_index("ix_messages_list_responded", text("coalesce(responded_at, '~')")),
+        Index(
+            "ix_messages_newest",
+            "received_at",
+            "id",
+            "subject",
+            "from_name",
+            sqlite_where=text("deleted_at IS NULL"),
+        ),
     )
     # Times stay (the 24-hour count); who wrote, what, and what was said back go.
     __erase__ = ("from_name", "subject", "body", "contact_id", "response_note")
