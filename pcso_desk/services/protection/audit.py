@@ -123,7 +123,7 @@ class _Queue:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.lock = threading.Condition()
-        self.items: list[tuple[Context, str, str, tuple[str, ...], str]] = []
+        self.items: list[tuple[Context, str, str, tuple[str, ...], str, datetime]] = []
         self.thread: threading.Thread | None = None
         self.writing = 0  # entries taken from `items`, not yet committed
         self.ending = False  # the store is closing: no lingering
@@ -131,7 +131,7 @@ class _Queue:
     def put(self, ctx: Context, action: str, kind: str, ids: Sequence[str], detail: str) -> None:
         who = dataclasses.replace(ctx)  # the actor now, whoever signs in before it is written
         with self.lock:
-            self.items.append((who, action, kind, tuple(ids), detail))
+            self.items.append((who, action, kind, tuple(ids), detail, utcnow()))
             self.lock.notify_all()
             if self.thread is None:
                 self.ending = False
@@ -161,8 +161,8 @@ class _Queue:
                 self.writing = len(batch)
             try:
                 with self.store.write() as session:
-                    for who, action, kind, ids, detail in batch:
-                        append(session, who, action, kind, ids, detail)
+                    for who, action, kind, ids, detail, at in batch:
+                        append(session, who, action, kind, ids, detail, at=at)
             except Exception:
                 log.warning("queued audit entries not written yet; trying again", exc_info=True)
                 failing_since = failing_since or time.monotonic()
@@ -211,7 +211,13 @@ def record_soon(
     ctx: Context, action: str, kind: str = "", ids: Sequence[str] = (), detail: str = ""
 ) -> None:
     """Add one entry as `record` does, on the store's queue: the caller does not wait for the
-    commit (a search as the user types). Written in order, before the store closes."""
+    commit (a search as the user types). Written in order, with the moment it was made, before
+    the store closes; while the store's check still runs it is owed as `record`'s are (kept in
+    the keyring, so a quit or a crash before the check ends does not lose it: owed.py)."""
+    from pcso_desk.services.protection import owed
+
+    if owed.owe(ctx, action, kind, ids, detail, "ok"):
+        return
     _queue(ctx.store).put(ctx, action, kind, ids, detail)
 
 

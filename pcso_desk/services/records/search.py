@@ -37,6 +37,7 @@ from pcso_desk.domain.validation import normalise_crime_reference, normalise_pos
 from pcso_desk.services.context import Context
 from pcso_desk.services.records.service import fts_query
 from pcso_desk.store import models as m
+from pcso_desk.store.engine import larger_cache
 
 # Rows of an unindexed kind (KINs, messages, engagements) looked at per search, newest first.
 SCAN_ROWS = 5_000
@@ -371,6 +372,8 @@ def search(
     phrase = " ".join(words)
     found: list[list[SearchHit]] = []
     with ctx.store.read() as session:
+        # Every keystroke walks the trigram index again: keep its pages decrypted (engine.py).
+        larger_cache(session.connection())
         for kind in KINDS:
             if kind == "victim_cases" and not victim_cases:
                 continue

@@ -91,13 +91,12 @@ class Engagement(Record, Base):
     """One conversation, patrol contact, call or email: the contact log."""
 
     __tablename__ = "engagements"
+    __append_only__ = True
+    # The list's pages walk the first two (one per sort order the screen offers); search's
+    # scan of the newest engagements reads the third alone (services/records/search).
     __table_args__ = (
         list_index("ix_engagements_list_occurred", "occurred_at"),
         list_index("ix_engagements_list_follow_up", text("coalesce(follow_up_due, '~')")),
-    )
-    __append_only__ = True
-    # Search's scan of the newest engagements reads this index alone (services/records/search).
-    __table_args__ = (
         Index(
             "ix_engagements_newest",
             "occurred_at",
