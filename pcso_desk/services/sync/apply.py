@@ -7,7 +7,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -17,10 +16,9 @@ from pcso_desk.services.protection import erasure
 from pcso_desk.services.records import derived
 from pcso_desk.services.records.follow import follow_merges
 from pcso_desk.services.sync.screen import Screen, record_label
-from pcso_desk.store import models as m
 from pcso_desk.store.clocks import erased_fields
 from pcso_desk.sync.changes import Item
-from pcso_desk.sync.local import CHUNK, Applied, apply_items
+from pcso_desk.sync.local import Applied, apply_items
 
 
 def apply_changes(ctx: Context, session: Session, items: Sequence[Item]) -> Applied:
@@ -40,53 +38,110 @@ def apply_pages(
     """`apply_changes` for changes that arrive a page at a time (a hub pull): each page is
     merged as it comes, in one transaction, so only one page is held in memory; the steps
     that look across everything (erasures, merges followed, derived dates) run once, at the
-    end. `expected`: about how many changes will come (a large merge gets a larger cache)."""
+    end. `expected`: about how many changes will come (a large merge gets a larger cache).
+
+    The ids the merge changed are kept in a temporary table, not in memory (a first sync
+    of millions of items would otherwise hold every id until the end), and the steps after
+    the last page work from it in SQL. `Applied.changed` then lists the ids of each kind of
+    which at most `LISTED_IDS` changed; for a kind of which more changed, `Applied.whole`
+    gives only how many, and the screens refresh that whole kind."""
     connection = session.connection()
     connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
     screen = Screen(ctx, session, lambda line: journal(ctx, line))
     applied = Applied()
-    seen: dict[str, set[str]] = {}  # applied.changed's ids, per table, to add each once
-    with _large_cache(session, expected):
-        for items in pages:
-            newest = max((item.newest for item in items), default="")
-            if newest:
-                ctx.clock.observe(Hlc.decode(newest))  # later local edits sort after these
-            applied.mark = applied.mark or ctx.clock.now().encode()
-            page = apply_items(session, items, ctx.clock, screen, applied.mark)
-            _gather(applied, page, seen)
-        applied.erased = _arrived_erased(session, applied.changed)
-        for table, ids in erasure.enforce_erasures(ctx, session).items():
-            applied.erased += len(ids)
-            applied.changed.setdefault(table, []).extend(i for i in ids if i not in applied.changed)
-        followed = follow_merges(ctx, session, applied.changed)  # late links, edits, erasures
-        for table, ids in followed.changed.items():
-            known = applied.changed.setdefault(table, [])
-            known.extend(i for i in ids if i not in known)
-        excused = screen.settle()  # held erasures of records this station has now erased too
-        if excused:
-            late = apply_items(session, excused, ctx.clock, screen)
-            for table, ids in late.changed.items():
-                applied.changed.setdefault(table, []).extend(ids)
-            applied.new_conflicts += late.new_conflicts
-        applied.refused = screen.refused
-        refresh_derived(session, applied.changed)
-        from pcso_desk.services.documents.crimes import remap_after_sync
-
-        remap_after_sync(ctx, session, applied.changed)  # crimes find wards mapped elsewhere
+    changed = ChangedIds(session)
+    try:
+        with _large_cache(session, expected):
+            for items in pages:
+                newest = max((item.newest for item in items), default="")
+                if newest:
+                    ctx.clock.observe(Hlc.decode(newest))  # later local edits sort after these
+                applied.mark = applied.mark or ctx.clock.now().encode()
+                page = apply_items(session, items, ctx.clock, screen, applied.mark)
+                _gather(applied, page, changed)
+            applied.erased = _arrived_erased(session, changed)
+            for table, ids in erasure.enforce_erasures(ctx, session).items():
+                applied.erased += len(ids)
+                changed.add(table, ids)
+            followed = follow_merges(ctx, session, changed.for_follow())  # late links, edits
+            for table, ids in followed.changed.items():
+                changed.add(table, ids)
+            excused = screen.settle()  # held erasures of records this station has erased too
+            if excused:
+                late = apply_items(session, excused, ctx.clock, screen)
+                for table, ids in late.changed.items():
+                    changed.add(table, ids)
+                applied.new_conflicts += late.new_conflicts
+            applied.refused = screen.refused
+            refresh_derived_of(session, changed)
+            _remap_crimes(ctx, session, changed)  # crimes find wards mapped elsewhere
+            applied.changed, applied.whole = changed.listed(LISTED_IDS)
+    finally:
+        changed.drop()
     return applied
 
 
-def _gather(applied: Applied, page: Applied, seen: dict[str, set[str]]) -> None:
-    """Add one page's merge to the whole's. `seen` keeps the ids gathered so far from page
-    to page (rebuilding it for each page made a pull of N items cost N²/page set inserts)."""
+LISTED_IDS = 2_000  # a kind with more changed ids than this is refreshed whole on screens
+
+
+class ChangedIds:
+    """The ids a merge changed, per table, in a temporary table of this connection."""
+
+    TABLE = "temp.sync_changed"
+
+    def __init__(self, session: Session) -> None:
+        self.connection = session.connection()
+        self.connection.exec_driver_sql(f"DROP TABLE IF EXISTS {self.TABLE}")
+        self.connection.exec_driver_sql(
+            f"CREATE TABLE {self.TABLE} (kind TEXT NOT NULL, row_id TEXT NOT NULL, "
+            "PRIMARY KEY (kind, row_id)) WITHOUT ROWID"
+        )
+
+    def add(self, kind: str, ids: Iterable[str]) -> None:
+        rows = [(kind, row_id) for row_id in ids]
+        if rows:
+            self.connection.exec_driver_sql(
+                f"INSERT OR IGNORE INTO {self.TABLE} (kind, row_id) VALUES (?, ?)", rows
+            )
+
+    def select(self, kind: str) -> str:
+        """A SELECT of the ids of `kind` (a table name) changed."""
+        return f"SELECT row_id FROM {self.TABLE} WHERE kind = '{kind}'"
+
+    def counts(self) -> dict[str, int]:
+        return {
+            str(kind): int(count)
+            for kind, count in self.connection.exec_driver_sql(
+                f"SELECT kind, count(*) FROM {self.TABLE} GROUP BY kind"
+            )
+        }
+
+    def ids(self, kind: str) -> list[str]:
+        return [str(row_id) for (row_id,) in self.connection.exec_driver_sql(self.select(kind))]
+
+    def listed(self, limit: int) -> tuple[dict[str, list[str]], dict[str, int]]:
+        """The changed ids of each kind with at most `limit` of them; how many of each other."""
+        counts = self.counts()
+        listed = {kind: self.ids(kind) for kind, count in counts.items() if count <= limit}
+        return listed, {kind: count for kind, count in counts.items() if count > limit}
+
+    def for_follow(self) -> dict[str, list[str]] | None:
+        """What `follow_merges` needs to know was changed: the contacts and field history
+        entries, or None (look everywhere) when there are too many to list."""
+        counts = self.counts()
+        if sum(counts.get(kind, 0) for kind in ("contacts", "field_history")) > LISTED_IDS:
+            return None
+        return {kind: self.ids(kind) for kind in ("contacts", "field_history")}
+
+    def drop(self) -> None:
+        self.connection.exec_driver_sql(f"DROP TABLE IF EXISTS {self.TABLE}")
+
+
+def _gather(applied: Applied, page: Applied, changed: ChangedIds) -> None:
+    """Add one page's merge to the whole's (its ids to the temporary table)."""
     applied.received += page.received
     for table, ids in page.changed.items():
-        known = applied.changed.setdefault(table, [])
-        have = seen.setdefault(table, set(known))
-        for row_id in ids:
-            if row_id not in have:
-                have.add(row_id)
-                known.append(row_id)
+        changed.add(table, ids)
     applied.conflicts.extend(page.conflicts)
     applied.new_conflicts += page.new_conflicts
     applied.history.extend(page.history)
@@ -112,49 +167,75 @@ def _large_cache(session: Session, items: int) -> Iterator[None]:
         connection.exec_driver_sql(f"PRAGMA cache_size = {int(before or -2000)}")
 
 
-def _arrived_erased(session: Session, changed: dict[str, list[str]]) -> int:
+def _arrived_erased(session: Session, changed: ChangedIds) -> int:
     """How many of the records a merge changed are erased ones."""
     found = 0
-    for name, ids in changed.items():
+    for name in changed.counts():
         if not erased_fields(name):
             continue
-        for start in range(0, len(ids), CHUNK):
-            marks = ", ".join("?" for _ in ids[start : start + CHUNK])
-            found += int(
-                session.connection()
-                .exec_driver_sql(
-                    f'SELECT count(*) FROM "{name}" WHERE erased_at IS NOT NULL '
-                    f"AND id IN ({marks})",
-                    tuple(ids[start : start + CHUNK]),
-                )
-                .scalar()
-                or 0
+        found += int(
+            session.connection()
+            .exec_driver_sql(
+                f'SELECT count(*) FROM "{name}" WHERE erased_at IS NOT NULL '
+                f"AND id IN ({changed.select(name)})"
             )
+            .scalar()
+            or 0
+        )
     return found
 
 
-def refresh_derived(session: Session, changed: dict[str, list[str]]) -> None:
-    """Next-contact and next-check-in dates are worked out here, never carried by sync."""
-    cases = set(changed.get("victim_cases", []))
-    contacts = changed.get("victim_contacts", [])
-    if contacts:
-        cases |= set(
-            session.scalars(select(m.VictimContact.case_id).where(m.VictimContact.id.in_(contacts)))
+def _remap_crimes(ctx: Context, session: Session, changed: ChangedIds) -> int:
+    """After a sync merge: the crime rows of every LSOA whose mapping, or whose crime rows,
+    the merge changed take the ward this station's LSOA table gives them (a crime imported
+    on one station before another's mapping reached it would otherwise keep no ward). Each
+    row re-mapped is a change of this station's, so it travels on like any other; stations
+    that hold the same table reach the same ward, so nothing goes back and forth."""
+    from pcso_desk.services.documents.crimes import remap_crimes
+
+    codes = {
+        str(code)
+        for (code,) in session.connection().exec_driver_sql(
+            f"SELECT lsoa_code FROM lsoa_wards WHERE id IN ({changed.select('lsoa_wards')}) "
+            f"UNION SELECT lsoa_code FROM crime_records "
+            f"WHERE id IN ({changed.select('crime_records')})"
         )
-    members = set(changed.get("kin_members", []))
-    checkins = changed.get("kin_checkins", [])
-    if checkins:
-        members |= set(
-            session.scalars(select(m.KinCheckIn.member_id).where(m.KinCheckIn.id.in_(checkins)))
-        )
-    # The refreshes read only contacts and check-ins, which the session never holds changed:
-    # one flush at the end rather than one before every read.
-    with session.no_autoflush:
-        for case in session.scalars(select(m.VictimCase).where(m.VictimCase.id.in_(cases))):
-            derived.refresh_case(session, case)
-        for member in session.scalars(select(m.KinMember).where(m.KinMember.id.in_(members))):
-            derived.refresh_member(session, member)
+        if code is not None
+    }
+    if not codes:
+        return 0
+    remapped = remap_crimes(
+        session, codes, lambda crime: ctx.stamp(crime, creating=False), outlines=False
+    )
     session.flush()
+    return remapped
+
+
+def refresh_derived(session: Session, changed: dict[str, list[str]]) -> None:
+    """Next-contact and next-check-in dates are worked out here, never carried by sync:
+    those of the cases and members in `changed` (table -> ids) and of those whose contacts
+    or check-ins are in it."""
+    ids = ChangedIds(session)
+    try:
+        for table, row_ids in changed.items():
+            ids.add(table, row_ids)
+        refresh_derived_of(session, ids)
+    finally:
+        ids.drop()
+
+
+def refresh_derived_of(session: Session, changed: ChangedIds) -> None:
+    """`refresh_derived` over the ids in a temporary table: one UPDATE per kind."""
+    derived.refresh_cases(
+        session,
+        f"{changed.select('victim_cases')} UNION SELECT case_id FROM victim_contacts "
+        f"WHERE id IN ({changed.select('victim_contacts')})",
+    )
+    derived.refresh_members(
+        session,
+        f"{changed.select('kin_members')} UNION SELECT member_id FROM kin_checkins "
+        f"WHERE id IN ({changed.select('kin_checkins')})",
+    )
 
 
 def integrity_message(exc: IntegrityError) -> str:

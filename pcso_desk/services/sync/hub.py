@@ -56,13 +56,16 @@ class HubResult:
     pulled: int  # changes received
     changed: int  # of those, how many were new here
     new_conflicts: int
-    changed_ids: dict[str, tuple[str, ...]] = field(default_factory=dict)  # table -> ids
+    # table -> ids; () for a kind of which too many changed to list (refreshed whole)
+    changed_ids: dict[str, tuple[str, ...]] = field(default_factory=dict)
     set_aside: int = 0  # changes received that could not be used (see `sync status`)
 
     @property
     def changes(self) -> tuple[Changes, ...]:
         """What it changed here, kind by kind, for the screens to refresh."""
-        return tuple(Changes(table, updated=ids) for table, ids in self.changed_ids.items())
+        return tuple(
+            Changes(table, updated=ids, whole=not ids) for table, ids in self.changed_ids.items()
+        )
 
 
 def _quiet(_message: str) -> None:
