@@ -148,9 +148,7 @@ def test_set_wise_refresh_gives_the_per_record_rules_dates(ctx, world) -> None: 
     assert found[0] == cases and found[1] == members
     # The store held every edge case (so the comparison above covered them).
     assert None in cases.values() and len({v for v in cases.values() if v}) > 200
-    assert (None, None) in members.values() and any(
-        last and due for last, due in members.values()
-    )
+    assert (None, None) in members.values() and any(last and due for last, due in members.values())
 
 
 def test_sync_refresh_touches_only_the_cases_and_members_whose_inputs_changed(ctx, world) -> None:  # type: ignore[no-untyped-def]
