@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -18,7 +19,7 @@ from pcso_desk.services.records.follow import follow_merges
 from pcso_desk.services.sync.screen import Screen, record_label
 from pcso_desk.store.clocks import erased_fields
 from pcso_desk.sync.changes import Item
-from pcso_desk.sync.local import Applied, apply_items
+from pcso_desk.sync.local import CHUNK, Applied, apply_items
 
 
 def apply_changes(ctx: Context, session: Session, items: Sequence[Item]) -> Applied:
@@ -40,11 +41,13 @@ def apply_pages(
     that look across everything (erasures, merges followed, derived dates) run once, at the
     end. `expected`: about how many changes will come (a large merge gets a larger cache).
 
-    The ids the merge changed are kept in a temporary table, not in memory (a first sync
-    of millions of items would otherwise hold every id until the end), and the steps after
-    the last page work from it in SQL. `Applied.changed` then lists the ids of each kind of
-    which at most `LISTED_IDS` changed; for a kind of which more changed, `Applied.whole`
-    gives only how many, and the screens refresh that whole kind."""
+    Memory does not grow with the number of changes: what the steps after the last page
+    need of each page is worked out as it is merged (how many arrived erased, the LSOA codes
+    of crime rows to map again), and the ids changed are kept in a temporary table, each
+    kind's only up to `LISTED_IDS`; of a kind of which more changed only the count is kept,
+    and the steps after the last page treat every record of it as changed (derived dates
+    refreshed for all, merges followed everywhere). `Applied.changed` lists the ids of the
+    kinds listed, `Applied.whole` counts the others, and the screens refresh those whole."""
     connection = session.connection()
     connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
     screen = Screen(ctx, session, lambda line: journal(ctx, line))
@@ -58,8 +61,8 @@ def apply_pages(
                     ctx.clock.observe(Hlc.decode(newest))  # later local edits sort after these
                 applied.mark = applied.mark or ctx.clock.now().encode()
                 page = apply_items(session, items, ctx.clock, screen, applied.mark)
+                applied.erased += _arrived_erased(session, page.changed)
                 _gather(applied, page, changed)
-            applied.erased = _arrived_erased(session, changed)
             for table, ids in erasure.enforce_erasures(ctx, session).items():
                 applied.erased += len(ids)
                 changed.add(table, ids)
@@ -74,8 +77,8 @@ def apply_pages(
                 applied.new_conflicts += late.new_conflicts
             applied.refused = screen.refused
             refresh_derived_of(session, changed)
-            _remap_crimes(ctx, session, changed)  # crimes find wards mapped elsewhere
-            applied.changed, applied.whole = changed.listed(LISTED_IDS)
+            _remap_crimes(ctx, session, changed.lsoa_codes)  # crimes find wards mapped elsewhere
+            applied.changed, applied.whole = changed.result()
     finally:
         changed.drop()
     return applied
@@ -85,7 +88,8 @@ LISTED_IDS = 2_000  # a kind with more changed ids than this is refreshed whole 
 
 
 class ChangedIds:
-    """The ids a merge changed, per table, in a temporary table of this connection."""
+    """The ids a merge changed, per table, in a temporary table of this connection: each
+    kind's up to `LISTED_IDS`, then only how many (the kind has overflowed)."""
 
     TABLE = "temp.sync_changed"
 
@@ -96,45 +100,77 @@ class ChangedIds:
             f"CREATE TABLE {self.TABLE} (kind TEXT NOT NULL, row_id TEXT NOT NULL, "
             "PRIMARY KEY (kind, row_id)) WITHOUT ROWID"
         )
+        self.counts: dict[str, int] = {}  # ids per kind, listed or not
+        self.overflowed: set[str] = set()
+        self.lsoa_codes: set[str] = set()  # of the crime rows and LSOA mappings changed
 
-    def add(self, kind: str, ids: Iterable[str]) -> None:
-        rows = [(kind, row_id) for row_id in ids]
-        if rows:
+    def add(self, kind: str, ids: Sequence[str]) -> None:
+        if not ids:
+            return
+        if kind in ("crime_records", "lsoa_wards"):
+            self.lsoa_codes |= _lsoa_codes(self.connection, kind, ids)
+        if kind not in self.overflowed and self.counts.get(kind, 0) + len(ids) > LISTED_IDS:
+            self.overflowed.add(kind)
             self.connection.exec_driver_sql(
-                f"INSERT OR IGNORE INTO {self.TABLE} (kind, row_id) VALUES (?, ?)", rows
-            )
+                f"DELETE FROM {self.TABLE} WHERE kind = ?", (kind,)
+            )  # not needed any more: the kind is treated as changed throughout
+        if kind in self.overflowed:
+            self.counts[kind] = self.counts.get(kind, 0) + len(ids)  # a record comes once
+            return
+        before = self._count(kind)
+        self.connection.exec_driver_sql(
+            f"INSERT OR IGNORE INTO {self.TABLE} (kind, row_id) VALUES (?, ?)",
+            [(kind, row_id) for row_id in ids],
+        )
+        self.counts[kind] = self.counts.get(kind, 0) + self._count(kind) - before
 
-    def select(self, kind: str) -> str:
-        """A SELECT of the ids of `kind` (a table name) changed."""
-        return f"SELECT row_id FROM {self.TABLE} WHERE kind = '{kind}'"
+    def _count(self, kind: str) -> int:
+        found = self.connection.exec_driver_sql(
+            f"SELECT count(*) FROM {self.TABLE} WHERE kind = ?", (kind,)
+        )
+        return int(found.scalar() or 0)
 
-    def counts(self) -> dict[str, int]:
-        return {
-            str(kind): int(count)
-            for kind, count in self.connection.exec_driver_sql(
-                f"SELECT kind, count(*) FROM {self.TABLE} GROUP BY kind"
-            )
-        }
+    def select(self, *kinds: str) -> str | None:
+        """A SELECT of the ids of `kinds` (table names) changed; None when one of them has
+        overflowed (then any record of them may have changed)."""
+        if self.overflowed & set(kinds):
+            return None
+        names = ", ".join(f"'{kind}'" for kind in kinds)
+        return f"SELECT row_id FROM {self.TABLE} WHERE kind IN ({names})"
 
     def ids(self, kind: str) -> list[str]:
-        return [str(row_id) for (row_id,) in self.connection.exec_driver_sql(self.select(kind))]
+        found = self.connection.exec_driver_sql(
+            f"SELECT row_id FROM {self.TABLE} WHERE kind = ?", (kind,)
+        )
+        return [str(row_id) for (row_id,) in found]
 
-    def listed(self, limit: int) -> tuple[dict[str, list[str]], dict[str, int]]:
-        """The changed ids of each kind with at most `limit` of them; how many of each other."""
-        counts = self.counts()
-        listed = {kind: self.ids(kind) for kind, count in counts.items() if count <= limit}
-        return listed, {kind: count for kind, count in counts.items() if count > limit}
+    def result(self) -> tuple[dict[str, list[str]], dict[str, int]]:
+        """The changed ids of each kind listed; how many of each kind that overflowed."""
+        listed = {kind: self.ids(kind) for kind in self.counts if kind not in self.overflowed}
+        return listed, {kind: self.counts[kind] for kind in self.overflowed}
 
     def for_follow(self) -> dict[str, list[str]] | None:
         """What `follow_merges` needs to know was changed: the contacts and field history
-        entries, or None (look everywhere) when there are too many to list."""
-        counts = self.counts()
-        if sum(counts.get(kind, 0) for kind in ("contacts", "field_history")) > LISTED_IDS:
+        entries, or None (look everywhere) when there were too many to list."""
+        kinds = ("contacts", "field_history")
+        if self.select(*kinds) is None:
             return None
-        return {kind: self.ids(kind) for kind in ("contacts", "field_history")}
+        return {kind: self.ids(kind) for kind in kinds}
 
     def drop(self) -> None:
         self.connection.exec_driver_sql(f"DROP TABLE IF EXISTS {self.TABLE}")
+
+
+def _lsoa_codes(connection: Any, kind: str, ids: Sequence[str]) -> set[str]:
+    codes: set[str] = set()
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        marks = ", ".join("?" for _ in chunk)
+        found = connection.exec_driver_sql(
+            f'SELECT DISTINCT lsoa_code FROM "{kind}" WHERE id IN ({marks})', tuple(chunk)
+        )
+        codes.update(str(code) for (code,) in found if code is not None)
+    return codes
 
 
 def _gather(applied: Applied, page: Applied, changed: ChangedIds) -> None:
@@ -167,41 +203,36 @@ def _large_cache(session: Session, items: int) -> Iterator[None]:
         connection.exec_driver_sql(f"PRAGMA cache_size = {int(before or -2000)}")
 
 
-def _arrived_erased(session: Session, changed: ChangedIds) -> int:
-    """How many of the records a merge changed are erased ones."""
+def _arrived_erased(session: Session, changed: dict[str, list[str]]) -> int:
+    """How many of the records a page's merge changed are erased ones."""
     found = 0
-    for name in changed.counts():
+    for name, ids in changed.items():
         if not erased_fields(name):
             continue
-        found += int(
-            session.connection()
-            .exec_driver_sql(
-                f'SELECT count(*) FROM "{name}" WHERE erased_at IS NOT NULL '
-                f"AND id IN ({changed.select(name)})"
+        for start in range(0, len(ids), CHUNK):
+            marks = ", ".join("?" for _ in ids[start : start + CHUNK])
+            found += int(
+                session.connection()
+                .exec_driver_sql(
+                    f'SELECT count(*) FROM "{name}" WHERE erased_at IS NOT NULL '
+                    f"AND id IN ({marks})",
+                    tuple(ids[start : start + CHUNK]),
+                )
+                .scalar()
+                or 0
             )
-            .scalar()
-            or 0
-        )
     return found
 
 
-def _remap_crimes(ctx: Context, session: Session, changed: ChangedIds) -> int:
+def _remap_crimes(ctx: Context, session: Session, codes: set[str]) -> int:
     """After a sync merge: the crime rows of every LSOA whose mapping, or whose crime rows,
-    the merge changed take the ward this station's LSOA table gives them (a crime imported
-    on one station before another's mapping reached it would otherwise keep no ward). Each
-    row re-mapped is a change of this station's, so it travels on like any other; stations
-    that hold the same table reach the same ward, so nothing goes back and forth."""
+    the merge changed (`codes`) take the ward this station's LSOA table gives them (a crime
+    imported on one station before another's mapping reached it would otherwise keep no
+    ward). Each row re-mapped is a change of this station's, so it travels on like any
+    other; stations that hold the same table reach the same ward, so nothing goes back and
+    forth."""
     from pcso_desk.services.documents.crimes import remap_crimes
 
-    codes = {
-        str(code)
-        for (code,) in session.connection().exec_driver_sql(
-            f"SELECT lsoa_code FROM lsoa_wards WHERE id IN ({changed.select('lsoa_wards')}) "
-            f"UNION SELECT lsoa_code FROM crime_records "
-            f"WHERE id IN ({changed.select('crime_records')})"
-        )
-        if code is not None
-    }
     if not codes:
         return 0
     remapped = remap_crimes(
@@ -225,16 +256,21 @@ def refresh_derived(session: Session, changed: dict[str, list[str]]) -> None:
 
 
 def refresh_derived_of(session: Session, changed: ChangedIds) -> None:
-    """`refresh_derived` over the ids in a temporary table: one UPDATE per kind."""
+    """`refresh_derived` over the ids in a temporary table: one UPDATE per kind (of every
+    case, or member, when too many of its kind or of its contacts, or check-ins, changed)."""
+    cases, contacts = changed.select("victim_cases"), changed.select("victim_contacts")
     derived.refresh_cases(
         session,
-        f"{changed.select('victim_cases')} UNION SELECT case_id FROM victim_contacts "
-        f"WHERE id IN ({changed.select('victim_contacts')})",
+        None
+        if cases is None or contacts is None
+        else f"{cases} UNION SELECT case_id FROM victim_contacts WHERE id IN ({contacts})",
     )
+    members, checkins = changed.select("kin_members"), changed.select("kin_checkins")
     derived.refresh_members(
         session,
-        f"{changed.select('kin_members')} UNION SELECT member_id FROM kin_checkins "
-        f"WHERE id IN ({changed.select('kin_checkins')})",
+        None
+        if members is None or checkins is None
+        else f"{members} UNION SELECT member_id FROM kin_checkins WHERE id IN ({checkins})",
     )
 
 

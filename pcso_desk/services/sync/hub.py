@@ -275,8 +275,6 @@ class _Opener:
                         "page it signed (written on the hub by someone else)."
                     )
                 page = open_page(signed, self.me.team, sender, row.page)
-                if len(self.pages) > 256:
-                    self.pages.clear()
                 self.pages[(row.sender, row.page)] = page
             item = open_item(
                 self.key, self.me.team, row.table, row.id, sender, row.version, row.body, page
@@ -318,6 +316,9 @@ class _Opener:
                 item = self.item(row, signed.get((row.sender, row.page)))
                 if item is not None:
                     items.append(item)
+            # Only the signed pages this pull page came in are kept: a page's rows that come
+            # in a later pull page come with its signed manifest again (Hub.pull).
+            self.pages = {key: page for key, page in self.pages.items() if key in signed}
             if self.aside:
                 set_aside(session, self.aside)
                 self.set_aside += len(self.aside)
