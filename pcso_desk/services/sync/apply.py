@@ -34,12 +34,18 @@ def apply_changes(ctx: Context, session: Session, items: Sequence[Item]) -> Appl
 
 
 def apply_pages(
-    ctx: Context, session: Session, pages: Iterable[Sequence[Item]], expected: int
+    ctx: Context,
+    session: Session,
+    pages: Iterable[Sequence[Item]],
+    expected: int,
+    *,
+    cache_kib: int | None = None,
 ) -> Applied:
     """`apply_changes` for changes that arrive a page at a time (a hub pull): each page is
     merged as it comes, in one transaction, so only one page is held in memory; the steps
     that look across everything (erasures, merges followed, derived dates) run once, at the
-    end. `expected`: about how many changes will come (a large merge gets a larger cache).
+    end. `expected`: about how many changes will come; a large merge's page cache is
+    `cache_kib` (by default `LARGE_CACHE_KIB`) while it runs.
 
     Memory does not grow with the number of changes: what the steps after the last page
     need of each page is worked out as it is merged (how many arrived erased, the LSOA codes
@@ -54,7 +60,7 @@ def apply_pages(
     applied = Applied()
     changed = ChangedIds(session)
     try:
-        with _large_cache(session, expected):
+        with _large_cache(session, expected, cache_kib or LARGE_CACHE_KIB):
             for items in pages:
                 newest = max((item.newest for item in items), default="")
                 if newest:
@@ -183,20 +189,20 @@ def _gather(applied: Applied, page: Applied, changed: ChangedIds) -> None:
     applied.history.extend(page.history)
 
 
-LARGE_MERGE = 20_000  # items: a merge this large gets a larger page cache while it runs
+LARGE_MERGE = 20_000  # items: a merge this large gets its own page cache size while it runs
 LARGE_CACHE_KIB = 64 * 1024  # as the demo builder's bulk load; SQLite's default is 2 MiB
 
 
 @contextmanager
-def _large_cache(session: Session, items: int) -> Iterator[None]:
-    """A larger page cache for a large merge (a first full sync writes every table and its
+def _large_cache(session: Session, items: int, kib: int) -> Iterator[None]:
+    """A page cache of `kib` for a large merge (a first full sync writes every table and its
     indexes: with 2 MiB the pages it keeps revisiting spill to disk), then the old size."""
     if items < LARGE_MERGE:
         yield
         return
     connection = session.connection()
     before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
-    connection.exec_driver_sql(f"PRAGMA cache_size = -{LARGE_CACHE_KIB}")
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{int(kib)}")
     try:
         yield
     finally:

@@ -356,6 +356,13 @@ def _from_payload(payload: str) -> tuple[HubRow, bytes | None] | None:
         return None
 
 
+# A large pull's page cache: a first sync pulls a team's whole history (millions of items
+# for a busy team) and must stay within a bounded memory; the cache is most of what a long
+# pull's resident set grows by (a bundle import holds its whole payload in memory anyway,
+# and keeps the larger cache).
+PULL_CACHE_KIB = 32 * 1024
+
+
 def _pull(
     ctx: Context,
     hub: Hub,
@@ -388,7 +395,9 @@ def _pull(
 
     try:
         with ctx.store.write() as session:
-            applied = apply_pages(ctx, session, opener.pages_of(session, pulled()), expected)
+            applied = apply_pages(
+                ctx, session, opener.pages_of(session, pulled()), expected, cache_kib=PULL_CACHE_KIB
+            )
             row = session.get(SyncHub, hub_id)
             assert row is not None
             row.pulled_seq = max(row.pulled_seq, counted["last"])
