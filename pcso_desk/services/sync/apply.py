@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -83,7 +82,7 @@ def apply_pages(
                 applied.new_conflicts += late.new_conflicts
             applied.refused = screen.refused
             refresh_derived_of(session, changed)
-            _remap_crimes(ctx, session, changed.lsoa_codes)  # crimes find wards mapped elsewhere
+            _remap_crimes(ctx, session, changed.lsoa_codes())  # crimes find wards mapped elsewhere
             applied.changed, applied.whole = changed.result()
     finally:
         changed.drop()
@@ -108,13 +107,10 @@ class ChangedIds:
         )
         self.counts: dict[str, int] = {}  # ids per kind, listed or not
         self.overflowed: set[str] = set()
-        self.lsoa_codes: set[str] = set()  # of the crime rows and LSOA mappings changed
 
     def add(self, kind: str, ids: Sequence[str]) -> None:
         if not ids:
             return
-        if kind in ("crime_records", "lsoa_wards"):
-            self.lsoa_codes |= _lsoa_codes(self.connection, kind, ids)
         if kind not in self.overflowed and self.counts.get(kind, 0) + len(ids) > LISTED_IDS:
             self.overflowed.add(kind)
             self.connection.exec_driver_sql(
@@ -163,20 +159,21 @@ class ChangedIds:
             return None
         return {kind: self.ids(kind) for kind in kinds}
 
+    def lsoa_codes(self) -> set[str]:
+        """The LSOA codes of the crime rows and LSOA mappings changed (every code the store
+        holds, when too many of either changed to list them)."""
+        kinds = ("crime_records", "lsoa_wards")
+        listed = self.select(*kinds)
+        sql = " UNION ".join(
+            f'SELECT lsoa_code FROM "{kind}"'
+            + ("" if listed is None else f" WHERE id IN ({self.select(kind)})")
+            for kind in kinds
+        )
+        found = self.connection.exec_driver_sql(sql)
+        return {str(code) for (code,) in found if code is not None}
+
     def drop(self) -> None:
         self.connection.exec_driver_sql(f"DROP TABLE IF EXISTS {self.TABLE}")
-
-
-def _lsoa_codes(connection: Any, kind: str, ids: Sequence[str]) -> set[str]:
-    codes: set[str] = set()
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        marks = ", ".join("?" for _ in chunk)
-        found = connection.exec_driver_sql(
-            f'SELECT DISTINCT lsoa_code FROM "{kind}" WHERE id IN ({marks})', tuple(chunk)
-        )
-        codes.update(str(code) for (code,) in found if code is not None)
-    return codes
 
 
 def _gather(applied: Applied, page: Applied, changed: ChangedIds) -> None:
