@@ -39,13 +39,16 @@ class Changes:
     created: tuple[str, ...] = ()
     updated: tuple[str, ...] = ()
     deleted: tuple[str, ...] = ()
+    # Any record of the kind may have changed (a sync that changed too many to list them):
+    # a screen refreshes everything of the kind it shows.
+    whole: bool = False
 
     @property
     def ids(self) -> tuple[str, ...]:
         return self.created + self.updated + self.deleted
 
     def __bool__(self) -> bool:
-        return bool(self.ids)
+        return self.whole or bool(self.ids)
 
 
 def meta_value(session: Session, key: str) -> str | None:

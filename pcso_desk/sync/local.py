@@ -37,6 +37,8 @@ class Applied:
     received: int = 0
     mark: str = ""  # the clock value every row written by this merge carries
     changed: dict[str, list[str]] = field(default_factory=dict)  # table -> ids
+    # Kinds of which too many records changed to list their ids: table -> how many.
+    whole: dict[str, int] = field(default_factory=dict)
     conflicts: list[Conflict] = field(default_factory=list)
     new_conflicts: int = 0
     history: list[Item] = field(default_factory=list)  # values the merge overwrote or set aside
@@ -47,10 +49,15 @@ class Applied:
     @property
     def changed_count(self) -> int:
         """Records changed here (new conflict-queue entries are counted apart)."""
-        return sum(len(ids) for table, ids in self.changed.items() if table != CONFLICTS_TABLE)
+        listed = sum(len(ids) for table, ids in self.changed.items() if table != CONFLICTS_TABLE)
+        return listed + sum(n for table, n in self.whole.items() if table != CONFLICTS_TABLE)
 
     def changed_ids(self) -> dict[str, tuple[str, ...]]:
-        return {table: tuple(ids) for table, ids in self.changed.items()}
+        """The ids changed per table; a kind in `whole` maps to () (all may have changed)."""
+        return {
+            **{table: tuple(ids) for table, ids in self.changed.items()},
+            **{table: () for table in self.whole},
+        }
 
 
 def _quoted(names: Iterable[str]) -> str:

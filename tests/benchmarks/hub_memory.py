@@ -21,8 +21,9 @@ would read the harness's own size.) The child also reads its resident set after 
 page of the pull (by wrapping `Hub.pull` in the child only) and after the sync, so the detail
 shows where memory grows: during the pages (something kept per item) or after them (the
 steps that look across everything). Part of any growth is SQLite's page cache, which fills
-up to its bound (64 MiB per connection, store/engine.py) as the store grows: the detail
-gives each receiver's store size beside it.
+up to its bound as the store grows (a large pull merges with a 32 MiB cache,
+services/sync/hub.py `PULL_CACHE_KIB`): the detail gives each receiver's store size beside
+it.
 
 The figure is the peak at the larger size; the reference the peak at the smaller size;
 the ratio, larger / smaller, should stay near 1 when memory does not grow with N (budget

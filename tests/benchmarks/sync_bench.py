@@ -18,7 +18,7 @@ store with the same schema (a fresh station's store made, untimed, by `build_ser
 fresh folder), all in one transaction, committed. Same rows, same tables, same columns; no
 encoding, encryption, checking or merging — the floor any sync must stand on.
 
-Budget: ≤ 8× the reference. A county store is ~420 MB (about 600,000 synced rows), so the
+Budget: ≤ 2× the reference. A county store is ~420 MB (about 600,000 synced rows), so the
 full mode measures 3 runs (`runs=3`) after one warm-up rather than the harness's default 5;
 quick mode uses the small demo store (about 42,000 synced rows) and one run of each, no
 warm-up, to stay within a few seconds.
@@ -43,7 +43,7 @@ from tests.stations import trust
 
 TITLE = "sync: full export + import into an empty station"
 REFERENCE = "raw SELECT * + executemany INSERT of the same rows"
-BUDGET = 8.0
+BUDGET = 2.0
 
 
 def _open_signed_in(folder: Path) -> Any:

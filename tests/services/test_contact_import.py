@@ -313,17 +313,17 @@ def test_a_failure_part_way_leaves_the_store_as_it_was(  # type: ignore[no-untyp
     lines = ["Name,Postcode,Email", "Dana Fakename,AL2 1AA,dana@example.com"]
     lines += [f"Person {n} Fakename,SG{n % 9 + 1} 1AA," for n in range(10)]
     source = _excel_file(tmp_path / "c.csv", lines)
-    real_stamped = contact_import._stamped
+    real_insert = contact_import._insert
     calls: list[int] = []
 
-    def failing(ctx: Any, rows: Any) -> Any:
+    def failing(ctx: Any, session: Any, rows: Any) -> Any:
         calls.append(len(rows))
         if len(calls) == 2:
             raise RuntimeError("disk full")
-        return real_stamped(ctx, rows)
+        return real_insert(ctx, session, rows)
 
     monkeypatch.setattr(contact_import, "BATCH", 3)
-    monkeypatch.setattr(contact_import, "_stamped", failing)
+    monkeypatch.setattr(contact_import, "_insert", failing)
     before = _count(ctx)
 
     with pytest.raises(RuntimeError):

@@ -434,3 +434,32 @@ def test_a_conflict_about_a_priority_names_it_in_plain_words(pair: Pair) -> None
     pair.exchange()
     (conflict,) = pair.a.sync.conflicts()
     assert conflict.record == "priority Parking by the school"
+
+
+def test_a_merge_of_more_records_than_it_lists_refreshes_whole_kinds_and_every_due_date(
+    pair: Pair, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large merge keeps only a few ids per kind (a first sync of millions would otherwise
+    hold them all): past that, screens refresh the whole kind, and derived dates are worked
+    out for every case, giving what the sender shows."""
+    from pcso_desk.services.sync import apply
+
+    monkeypatch.setattr(apply, "LISTED_IDS", 2)
+    case = _victim_case(pair.a)
+    visit = {"visit_type": "follow_up", "method": "phone", "contacted_at": utc(2026, 11, 20, 10)}
+    pair.a.victims.record_contact(case, visit)
+    pair.a.victims.record_contact(case, {**visit, "contacted_at": utc(2026, 11, 27, 10)})
+    pair.a.victims.record_contact(case, {**visit, "contacted_at": utc(2026, 11, 28, 10)})
+    people = [_contact(pair.a, f"Person {n}") for n in range(4)]
+    result = pair.b.sync.import_bundle(pair.bundle(pair.a))
+    changes = {c.kind: c for c in result.changes}
+    assert changes["contacts"].whole and not changes["contacts"].ids  # 5 contacts: too many
+    assert changes["victim_contacts"].whole
+    assert set(changes["victim_cases"].updated) == {case} and not changes["victim_cases"].whole
+    assert result.changed == 5 + 3 + 1  # contacts, visits, the case: counted all the same
+    due = pair.a["victim_cases"].get(case)["next_contact_due"]
+    assert due is not None and pair.b["victim_cases"].get(case)["next_contact_due"] == due
+    assert {p: pair.b.contacts.get(p)["name"] for p in people} == {
+        p: f"Person {n}" for n, p in enumerate(people)
+    }
+    assert _dump(pair.a) == _dump(pair.b)

@@ -109,7 +109,7 @@ class DetailPane(QStackedWidget):
     def concerns(self, changes: Changes) -> bool:
         """Whether a change touches the record shown: itself, or a related kind."""
         return changes.kind in self.related or (
-            changes.kind == self.kind and self.record_id in changes.ids
+            changes.kind == self.kind and (changes.whole or self.record_id in changes.ids)
         )
 
     def _on_changes(self, changes: Changes) -> None:

@@ -392,37 +392,3 @@ def _stamped(
         "station_id": ctx.station_id,
         "hlc": ctx.clock.now().encode(),
     }
-
-
-def remap_after_sync(ctx: Context, session: Session, changed: dict[str, list[str]]) -> int:
-    """After a sync merge: the crime rows of every LSOA whose mapping, or whose crime rows,
-    the merge changed take the ward this station's LSOA table gives them (a crime imported on
-    one station before another's mapping reached it would otherwise keep no ward). Each row
-    re-mapped is a change of this station's, so it travels on like any other; stations that
-    hold the same table reach the same ward, so nothing goes back and forth."""
-    codes: set[str] = set()
-    mapped, crimes = changed.get("lsoa_wards", []), changed.get("crime_records", [])
-    for start in range(0, max(len(mapped), len(crimes)), _BATCH):
-        if mapped[start : start + _BATCH]:
-            codes.update(
-                session.scalars(
-                    select(LsoaWard.lsoa_code).where(
-                        LsoaWard.id.in_(mapped[start : start + _BATCH])
-                    )
-                )
-            )
-        if crimes[start : start + _BATCH]:
-            codes.update(
-                session.scalars(
-                    select(CrimeRecord.lsoa_code).where(
-                        CrimeRecord.id.in_(crimes[start : start + _BATCH])
-                    )
-                )
-            )
-    if not codes:
-        return 0
-    remapped = remap_crimes(
-        session, codes, lambda crime: ctx.stamp(crime, creating=False), outlines=False
-    )
-    session.flush()
-    return remapped

@@ -52,12 +52,15 @@ class ImportResult:
     changed: int
     new_conflicts: int
     already_imported: bool = False
-    changed_ids: dict[str, tuple[str, ...]] = field(default_factory=dict)  # table -> ids
+    # table -> ids; () for a kind of which too many changed to list (refreshed whole)
+    changed_ids: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def changes(self) -> tuple[Changes, ...]:
         """What it changed here, kind by kind, for the screens to refresh."""
-        return tuple(Changes(table, updated=ids) for table, ids in self.changed_ids.items())
+        return tuple(
+            Changes(table, updated=ids, whole=not ids) for table, ids in self.changed_ids.items()
+        )
 
 
 def _no_progress(_message: str) -> None:

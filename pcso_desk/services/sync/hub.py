@@ -56,13 +56,16 @@ class HubResult:
     pulled: int  # changes received
     changed: int  # of those, how many were new here
     new_conflicts: int
-    changed_ids: dict[str, tuple[str, ...]] = field(default_factory=dict)  # table -> ids
+    # table -> ids; () for a kind of which too many changed to list (refreshed whole)
+    changed_ids: dict[str, tuple[str, ...]] = field(default_factory=dict)
     set_aside: int = 0  # changes received that could not be used (see `sync status`)
 
     @property
     def changes(self) -> tuple[Changes, ...]:
         """What it changed here, kind by kind, for the screens to refresh."""
-        return tuple(Changes(table, updated=ids) for table, ids in self.changed_ids.items())
+        return tuple(
+            Changes(table, updated=ids, whole=not ids) for table, ids in self.changed_ids.items()
+        )
 
 
 def _quiet(_message: str) -> None:
@@ -272,8 +275,6 @@ class _Opener:
                         "page it signed (written on the hub by someone else)."
                     )
                 page = open_page(signed, self.me.team, sender, row.page)
-                if len(self.pages) > 256:
-                    self.pages.clear()
                 self.pages[(row.sender, row.page)] = page
             item = open_item(
                 self.key, self.me.team, row.table, row.id, sender, row.version, row.body, page
@@ -315,6 +316,9 @@ class _Opener:
                 item = self.item(row, signed.get((row.sender, row.page)))
                 if item is not None:
                     items.append(item)
+            # Only the signed pages this pull page came in are kept: a page's rows that come
+            # in a later pull page come with its signed manifest again (Hub.pull).
+            self.pages = {key: page for key, page in self.pages.items() if key in signed}
             if self.aside:
                 set_aside(session, self.aside)
                 self.set_aside += len(self.aside)
@@ -352,6 +356,13 @@ def _from_payload(payload: str) -> tuple[HubRow, bytes | None] | None:
         return None
 
 
+# A large pull's page cache: a first sync pulls a team's whole history (millions of items
+# for a busy team) and must stay within a bounded memory; the cache is most of what a long
+# pull's resident set grows by (a bundle import holds its whole payload in memory anyway,
+# and keeps the larger cache).
+PULL_CACHE_KIB = 32 * 1024
+
+
 def _pull(
     ctx: Context,
     hub: Hub,
@@ -384,7 +395,9 @@ def _pull(
 
     try:
         with ctx.store.write() as session:
-            applied = apply_pages(ctx, session, opener.pages_of(session, pulled()), expected)
+            applied = apply_pages(
+                ctx, session, opener.pages_of(session, pulled()), expected, cache_kib=PULL_CACHE_KIB
+            )
             row = session.get(SyncHub, hub_id)
             assert row is not None
             row.pulled_seq = max(row.pulled_seq, counted["last"])
