@@ -17,6 +17,7 @@ from pcso_desk.services.records import derived
 from pcso_desk.services.records.follow import follow_merges
 from pcso_desk.services.sync.screen import Screen, record_label
 from pcso_desk.store.clocks import erased_fields
+from pcso_desk.store.engine import LARGE_CACHE_KIB
 from pcso_desk.sync.changes import Item
 from pcso_desk.sync.local import CHUNK, Applied, apply_items
 
@@ -187,13 +188,13 @@ def _gather(applied: Applied, page: Applied, changed: ChangedIds) -> None:
 
 
 LARGE_MERGE = 20_000  # items: a merge this large gets its own page cache size while it runs
-LARGE_CACHE_KIB = 64 * 1024  # as the demo builder's bulk load; SQLite's default is 2 MiB
 
 
 @contextmanager
 def _large_cache(session: Session, items: int, kib: int) -> Iterator[None]:
     """A page cache of `kib` for a large merge (a first full sync writes every table and its
-    indexes: with 2 MiB the pages it keeps revisiting spill to disk), then the old size."""
+    indexes: with the connection's usual cache, store/engine.py, the pages it keeps revisiting
+    spill to disk), then the old size."""
     if items < LARGE_MERGE:
         yield
         return
