@@ -69,6 +69,7 @@ class RecordTableModel(QAbstractTableModel):
         self._runner = runner
         self._fetch = fetch
         self._columns = list(columns)
+        self._told = 0  # the cells' texts kept with their rows are of this telling (`retell`)
         self._query = replace(query or ListQuery(), limit=BATCH)
         self._rows: list[dict[str, Any]] = []
         self._next: tuple[Any, str] | None = None
@@ -96,9 +97,11 @@ class RecordTableModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             # Each cell's text is worked out once (a phone number's formatting is not free),
             # then kept with its row for the repaints while it is on screen.
-            texts = row.get(_TEXTS)
-            if texts is None:
-                texts = row[_TEXTS] = [None] * len(self._columns)
+            kept = row.get(_TEXTS)
+            if kept is None or kept[0] != self._told:
+                blank: list[str | None] = [None] * len(self._columns)
+                kept = row[_TEXTS] = (self._told, blank)
+            texts: list[str | None] = kept[1]
             column_number = index.column()
             text = texts[column_number]
             if text is None:
@@ -110,6 +113,14 @@ class RecordTableModel(QAbstractTableModel):
         if role == RECORD_ROLE:
             return {key: value for key, value in row.items() if key != _TEXTS}
         return None
+
+    def retell(self) -> None:
+        """Work every cell's text out again and repaint it: for a column told relative to now
+        (a message's 24-hour clock), whose kept text the passing time makes wrong."""
+        self._told += 1
+        rows, columns = self.rowCount(), self.columnCount()
+        if rows and columns:
+            self.dataChanged.emit(self.index(0, 0), self.index(rows - 1, columns - 1))
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

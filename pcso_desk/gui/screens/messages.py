@@ -320,7 +320,7 @@ def messages_screen(desk: Desk, now: Clock = now_utc) -> MessagesScreen:
     screen.unanswered_only = waiting
     # The clock moves on its own: repaint the list and the detail every minute.
     timer = QTimer(screen, interval=TICK_MS)
-    timer.timeout.connect(screen.table.viewport().update)
+    timer.timeout.connect(screen.model.retell)
     timer.timeout.connect(detail.tick)
     timer.start()
     return screen
