@@ -14,12 +14,9 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
-import sqlite3
 import traceback
 from datetime import UTC, datetime
 from pathlib import Path
-
-from sqlcipher3 import dbapi2 as driver
 
 LOG_NAME = "pcso-desk.log"
 EVENTS_NAME = "events.log"
@@ -36,9 +33,7 @@ _KEPT_MESSAGES: tuple[type[BaseException], ...] = (
     NameError,
     RuntimeError,
     TypeError,
-    sqlite3.Error,
-    driver.Error,
-)
+)  # and SQLite's errors, the plain module's and the driver's (`_kept`): imported when needed
 
 
 def append_crash(logs: Path, error: BaseException) -> Path:
@@ -95,9 +90,19 @@ def _message(error: BaseException | None) -> str:
         return f"({_kind(error.orig)}) {_message(error.orig)}\n[SQL: {error.statement}]"
     if isinstance(error, OSError) and error.strerror:  # the reason, not the file's name
         return f"[Errno {error.errno}] {error.strerror}"
-    if isinstance(error, _KEPT_MESSAGES):
+    if isinstance(error, _kept()):
         return str(error)
     return WITHHELD
+
+
+def _kept() -> tuple[type[BaseException], ...]:
+    """_KEPT_MESSAGES and SQLite's errors (the driver loads with the data layer, after the
+    sign-in form is on screen, so it is not imported for the crash log at start-up)."""
+    import sqlite3
+
+    from sqlcipher3 import dbapi2 as driver
+
+    return (*_KEPT_MESSAGES, sqlite3.Error, driver.Error)
 
 
 class _FolderMadeOnUse(logging.handlers.RotatingFileHandler):

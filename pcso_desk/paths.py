@@ -81,12 +81,18 @@ class DataPaths:
 def resource_path(*parts: str) -> Path:
     """A file the app ships under pcso_desk/resources/ (style, icons, advice texts, help).
 
-    Read through importlib.resources, so it is found wherever the package is: a source tree,
-    an editable or wheel install, or the frozen app (whose bundle keeps pcso_desk/resources/
+    Found beside the package's own modules wherever the package is: a source tree, an
+    editable or wheel install, or the frozen app (whose bundle keeps pcso_desk/resources/
     beside its modules). Qt and reportlab want real files, and every one of those installs
-    keeps the package unzipped on disk, which `as_file` would otherwise have to extract.
+    keeps the package unzipped on disk. A loader that keeps it elsewhere is asked through
+    importlib.resources (not imported otherwise: the sign-in form's style is read before
+    the form is painted).
     """
-    from importlib.resources import files
+    import pcso_desk
 
-    base = Path(str(files("pcso_desk") / "resources"))
+    base = Path(pcso_desk.__file__).parent / "resources"
+    if not base.is_dir():
+        from importlib.resources import files
+
+        base = Path(str(files("pcso_desk") / "resources"))
     return base.joinpath(*parts)

@@ -70,10 +70,16 @@ class TemplateStores:
             self._encrypted[key] = target
         return self._encrypted[key]
 
-    def upgrade(self, engine: Engine, store_path: Path, backups: Path) -> str | None:
+    def upgrade(
+        self,
+        engine: Engine,
+        store_path: Path,
+        backups: Path,
+        before_writing: Callable[[], None] | None = None,
+    ) -> str | None:
         if self.enabled and migrate.current_revision(engine) is None and self._copy(engine):
             return None
-        return self.real(engine, store_path, backups)
+        return self.real(engine, store_path, backups, before_writing)
 
     def _copy(self, engine: Engine) -> bool:
         """Copy the template into the (empty) store behind `engine`; False if not empty.

@@ -15,6 +15,8 @@ import pytest
 from sqlalchemy import text
 
 from pcso_desk.domain.enums import UserRole
+from pcso_desk.gui.signin import remember_user
+from pcso_desk.gui.single_instance import ALREADY_OPEN
 from pcso_desk.paths import DataPaths
 from pcso_desk.services.unlock import Door
 from pcso_desk.store.backup import damage_mark
@@ -31,6 +33,10 @@ import pcso_desk.gui as gui
 
 run_window = gui._run_window
 DAMAGED = sys.argv[2] == "damaged"
+# What the sign-in form does not need, loaded once it is on screen: the database driver, Qt's
+# network module (a second start's knock), the first run's forms, the idle lock, the window.
+LATER = ("sqlcipher3", "PySide6.QtNetwork", "pcso_desk.gui.first_run", "pcso_desk.gui.lock",
+         "pcso_desk.gui.main_window")
 
 def driven(*args, **kwargs):
     import threading
@@ -60,6 +66,10 @@ def driven(*args, **kwargs):
         present(flow, dialog, quits)
         if isinstance(dialog, signin.SignInDialog):
             print("form up; data layer loaded:", "sqlalchemy" in sys.modules, flush=True)
+            later = [m for m in LATER if m in sys.modules]
+            typing_in = "password" if dialog.focusWidget() is dialog.password else "name"
+            print("form up; also loaded:", later, "name:", dialog.username.text(),
+                  "typing in:", typing_in, flush=True)  # fmt: skip
             hold_the_check()
             dialog.username.setText("sgt")
             dialog.password.setText(sys.argv[3])
@@ -74,6 +84,11 @@ def driven(*args, **kwargs):
                 QTimer.singleShot(10, filled)
                 return
             print("today shown; check done:", flow.desk.services.ctx.store.intact.done(),
+                  flush=True)
+            from pcso_desk.gui.single_instance import SingleInstance
+
+            second = SingleInstance(flow.desk.paths.store)  # a second start knocks
+            print("second start:", second.claim(), "answered:", second.owner_answered,
                   flush=True)
             release.set()
             if sys.argv[2] == "quit":  # at once: the check is stopped if it has not ended
@@ -106,6 +121,7 @@ def station(tmp_path: Path) -> Path:
     made.accounts.create("admin", PASSWORD, UserRole.ADMIN)
     made.accounts.create("sgt", PASSWORD, UserRole.SERGEANT)
     made.ctx.store.close()
+    remember_user(paths, "sgt")  # signed in on this PC before
     return paths.root
 
 
@@ -128,9 +144,11 @@ def test_the_form_comes_before_the_data_layer_and_today_before_the_check(
     done = start(station, "whole")
     assert done.returncode == 0, done.stderr[-3000:]
     lines = done.stdout.splitlines()
-    assert lines[:2] == [
+    assert lines[:4] == [
         "form up; data layer loaded: False",
+        "form up; also loaded: [] name: sgt typing in: password",  # the name remembered
         "today shown; check done: False",
+        f"second start: {ALREADY_OPEN} answered: True",  # the lock held, the owner listening
     ], done.stdout
     assert owed(station) == []  # the check passed: every owed entry was written
     assert today_entries(station) == [("sgt", "list", "today")]

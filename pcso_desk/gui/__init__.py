@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from PySide6.QtWidgets import QApplication, QWidget
 
     from pcso_desk.gui.desk import Desk
@@ -30,7 +31,7 @@ def run_app(door: Door, paths: DataPaths, bundle: Path | None = None) -> int:
 
     from pcso_desk.gui.single_instance import SingleInstance
 
-    app = _application()
+    app = _application(fit=False)
     try:  # the lock file lives in the data folder, which a first start has not made yet
         paths.ensure()
     except OSError as exc:
@@ -39,7 +40,7 @@ def run_app(door: Door, paths: DataPaths, bundle: Path | None = None) -> int:
         _tell(sentence)
         return 1
     instance = SingleInstance(paths.store)
-    refused = instance.claim()
+    refused = instance.claim(listen=False)  # listens for a second start once the form is up
     if refused is not None:
         print(f"pcso-desk: {refused}", file=sys.stderr)
         if not instance.owner_answered:  # nothing came forward: say it where it is seen
@@ -51,34 +52,40 @@ def run_app(door: Door, paths: DataPaths, bundle: Path | None = None) -> int:
         instance.release()
 
 
-def _application() -> QApplication:
-    """The QApplication, with high-DPI scaling that follows the screen's exact factor."""
+def _application(fit: bool = True) -> QApplication:
+    """The QApplication, with high-DPI scaling that follows the screen's exact factor, and
+    (with `fit`) every dialog fitted to the screen it opens on (gui/fit.py). The app's own
+    start installs that fit once its first form is on screen (`_once_painted`)."""
     import sys
 
-    from PySide6.QtCore import QObject, Qt
-    from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
     from pcso_desk.gui.style import apply_style
 
+    # High-DPI scaling follows the screen's exact factor: Qt 6's own rounding policy is
+    # pass-through (125% and 150% screens keep their true size instead of rounding to 100% or
+    # 200%; tests/gui/test_polish.py checks it), so nothing is set here, and Qt's namespace of
+    # enums (a large Python object to build) is not touched before the sign-in form is up.
     existing = QApplication.instance()
-    if existing is None:
-        # Only allowed before the app exists. Qt 6 scales for high DPI already; pass-through
-        # keeps 125% and 150% screens at their true size instead of rounding to 100%/200%.
-        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
-            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
-        )
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     app.setApplicationName("PCSO Desk")
     app.setOrganizationName("PCSO Desk")
     app.setApplicationDisplayName("PCSO Desk")
     app.setDesktopFileName("pcso-desk")  # Linux: ties windows to the .desktop entry's icon
     apply_style(app)
-    if app.findChild(QObject, "screenFit") is None:  # every dialog fits the screen (gui/fit.py)
+    if fit:
+        _fit_dialogs(app)
+    return app
+
+
+def _fit_dialogs(app: QApplication) -> None:
+    """Every dialog fits the screen it opens on (gui/fit.py), once per application."""
+    from PySide6.QtCore import QObject
+
+    if app.findChild(QObject, "screenFit") is None:
         from pcso_desk.gui.fit import install
 
         install(app).setObjectName("screenFit")
-    return app
 
 
 def _run_window(
@@ -122,7 +129,11 @@ def _run_window(
     flow = SessionFlow(desk, settings, make_window, after_sign_in=after_sign_in)
     instance.raise_requested.connect(lambda: _bring_forward_if(flow.front()))
     flow.start()
-    _load_behind(desk)
+    if flow.dialog is not None:  # the first form, shown before the fit is installed
+        from pcso_desk.gui.fit import fit_to_screen
+
+        fit_to_screen(flow.dialog)
+    QTimer.singleShot(0, lambda: _once_painted(app, desk, instance))
     watch()
     try:
         code: int = app.exec()
@@ -131,6 +142,20 @@ def _run_window(
         app.setQuitOnLastWindowClosed(True)  # the flow turned it off for sign-out
         desk.runner.shutdown()
     return code
+
+
+def _once_painted(app: QApplication, desk: Desk, instance: SingleInstance) -> None:
+    """What the start does once its first form is on screen (the event loop's first tick):
+    the form is painted without waiting for any of it.
+
+    The data layer loads behind the form (`_load_behind`); the store's lock was claimed before
+    the form showed, and now its owner listens for a second start asking it to come forward
+    (gui/single_instance.py); and every later dialog is fitted to the screen (gui/fit.py), an
+    event filter that sees each of the app's events (the first form was fitted as it showed).
+    """
+    _load_behind(desk)
+    instance.listen()
+    _fit_dialogs(app)
 
 
 def _load_behind(desk: Desk) -> None:

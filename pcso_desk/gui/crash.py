@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
@@ -30,6 +30,8 @@ class CrashDialog(QMessageBox):
     """One sentence, "Open log folder" and "Close"; PCSO Desk carries on afterwards."""
 
     def __init__(self, where: str, parent: QWidget | None = None) -> None:
+        from PySide6.QtCore import Qt  # not at start-up: the reporter is made before the form
+
         super().__init__(parent)
         self.where = where
         self.setIcon(QMessageBox.Icon.Warning)

@@ -8,9 +8,14 @@ the taskbar or off the bottom. Forms longer than the room scroll (gui/editor.py)
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QRect
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QRect
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QWidget
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QEvent
 
 TITLE_BAR = 34  # room for the window's title bar and frame, which Qt does not count
 EDGE = 8
@@ -41,8 +46,14 @@ def fit_to_screen(window: QWidget) -> None:
 class ScreenFit(QObject):
     """The application's event filter that fits each dialog as it shows."""
 
+    def __init__(self, parent: QObject | None = None) -> None:
+        from PySide6.QtCore import QEvent  # its enum of event types is large: made when needed
+
+        super().__init__(parent)
+        self.show_type = QEvent.Type.Show
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Show and isinstance(watched, QDialog) and watched.isWindow():
+        if event.type() == self.show_type and isinstance(watched, QDialog) and watched.isWindow():
             fit_to_screen(watched)
         return False
 

@@ -10,12 +10,14 @@ from PySide6.QtCore import QObject, QSettings
 from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QWidget
 
 from pcso_desk.gui.desk import Desk
-from pcso_desk.gui.first_run import start_first_run
-from pcso_desk.gui.lock import IdleLock, lock_minutes
 from pcso_desk.gui.signin import SignInDialog
 
 if TYPE_CHECKING:
+    from pcso_desk.gui.lock import IdleLock
     from pcso_desk.services.values import Actor
+
+# The sign-in form is painted before anything it does not show is imported: the first run's
+# forms (a new store) and the idle lock (once someone has signed in) load when first needed.
 
 
 class SessionFlow(QObject):
@@ -33,12 +35,21 @@ class SessionFlow(QObject):
         self.desk = desk
         self.settings = settings
         self.make_window = make_window
-        self.lock_ms = lock_ms or int(lock_minutes(settings) * 60_000)
+        self._lock_ms = lock_ms
         self.after_sign_in = after_sign_in
         self.window: QMainWindow | None = None
         self.dialog: QDialog | None = None
         self.idle: IdleLock | None = None
         self._signing_out = False
+
+    @property
+    def lock_ms(self) -> int:
+        """The idle time before the lock (the settings file's, read when first asked)."""
+        if not self._lock_ms:
+            from pcso_desk.gui.lock import lock_minutes
+
+            self._lock_ms = int(lock_minutes(self.settings) * 60_000)
+        return self._lock_ms
 
     def start(self) -> None:
         app = QApplication.instance()
@@ -48,6 +59,8 @@ class SessionFlow(QObject):
 
     def _ask(self) -> None:
         if self.desk.needs_setup():  # set up, or explore the demo (first_run.py)
+            from pcso_desk.gui.first_run import start_first_run
+
             start_first_run(self)
             return
         dialog = SignInDialog(self.desk, first_run=False)
@@ -80,6 +93,8 @@ class SessionFlow(QObject):
             signal = getattr(window, name, None)
             if signal is not None:
                 signal.connect(slot)
+        from pcso_desk.gui.lock import IdleLock
+
         self.idle = IdleLock(window, self.desk, self.lock_ms)
         self.idle.sign_out_requested.connect(self.sign_out)
         window.show()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -22,14 +22,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pcso_desk.domain.enums import UserRole
 from pcso_desk.domain.errors import PcsoDeskError
 from pcso_desk.domain.passwords import DEMO_PASSWORD, MAX_PASSWORD, MIN_PASSWORD
-from pcso_desk.domain.permissions import ROLE_NAMES
 from pcso_desk.gui.desk import Desk
 from pcso_desk.gui.widgets import named
 from pcso_desk.paths import DataPaths
 
+# What the form does not show is imported where it is used (the roles, Qt's namespace of
+# enums): the form is painted first (gui/__init__.py `_run_window`).
 if TYPE_CHECKING:  # loaded while this form is up (gui/__init__.py `_run_window`)
     from pcso_desk.services.api import Services
     from pcso_desk.services.values import Actor
@@ -49,6 +49,7 @@ RECOVERY_TITLE = "Your store's recovery code"
 
 def show_recovery_code(parent: QWidget | None, code: str) -> None:
     """The recovery code, shown once: the only way back in if every password is lost."""
+    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QMessageBox
 
     box = QMessageBox(parent)
@@ -68,6 +69,8 @@ def show_recovery_code(parent: QWidget | None, code: str) -> None:
 
 
 def actor_text(actor: Actor | None) -> str:
+    from pcso_desk.domain.permissions import ROLE_NAMES
+
     if actor is None:
         return "Not signed in"
     return f"Signed in: {actor.username} ({ROLE_NAMES[actor.role]})"
@@ -229,6 +232,7 @@ class SignInDialog(_PasswordForm):
         desk, first_run = self.desk, self.first_run
 
         def work() -> Services:
+            from pcso_desk.domain.enums import UserRole
             from pcso_desk.services.api import Stage
 
             door = desk.door

@@ -5,9 +5,12 @@ from __future__ import annotations
 import hashlib
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLockFile, QObject, Signal
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+if TYPE_CHECKING:
+    from PySide6.QtNetwork import QLocalServer
 
 ALREADY_OPEN = "PCSO Desk is already open on this store."
 CANNOT_WRITE = "PCSO Desk cannot write to {folder}: check that the folder exists and is yours."
@@ -43,17 +46,30 @@ class SingleInstance(QObject):
         self._server: QLocalServer | None = None
         self.owner_answered = False  # a refused start reached the owner's window
 
-    def claim(self) -> str | None:
+    def claim(self, listen: bool = True) -> str | None:
         """None if this process now owns the store; otherwise the sentence to show.
 
         Only a lock held by a live process means "already open"; a folder that cannot be
         written (missing, read-only, not ours) is said as such, never as "already open".
+        Without `listen` the owner listens for a second start's knock only once `listen()`
+        is called (the app's start: once its first form is on screen, gui/__init__.py); a
+        second start before then is still refused by the lock.
         """
         if not self._lock.tryLock(0):
             if self._lock.error() != QLockFile.LockError.LockFailedError:
                 return CANNOT_WRITE.format(folder=self.folder)
             self.owner_answered = self._ask_owner_to_raise()
             return ALREADY_OPEN
+        if listen:
+            self.listen()
+        return None
+
+    def listen(self) -> None:
+        """Listen for a second start asking this owner to come forward."""
+        from PySide6.QtNetwork import QLocalServer
+
+        if self._server is not None or not self._lock.isLocked():
+            return
         QLocalServer.removeServer(self.name)  # a socket left by a crash
         server = QLocalServer(self)
         server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
@@ -62,7 +78,6 @@ class SingleInstance(QObject):
         # the lock, so a failure to listen is not worth refusing to start over.
         if server.listen(self.name):
             self._server = server
-        return None
 
     @property
     def owned(self) -> bool:
@@ -70,6 +85,8 @@ class SingleInstance(QObject):
 
     def _ask_owner_to_raise(self) -> bool:
         """Connecting is the whole request: the owner raises its window for any caller."""
+        from PySide6.QtNetwork import QLocalSocket
+
         socket = QLocalSocket()
         socket.connectToServer(self.name)
         reached = socket.waitForConnected(CONNECT_MS)

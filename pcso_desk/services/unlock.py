@@ -32,7 +32,6 @@ import contextlib
 import enum
 import logging
 import os
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -430,6 +429,8 @@ def _plain_backups(folder: Path) -> list[Path]:
 def _encrypt_file(path: Path, key: bytes, *, keep_name: bool = False) -> None:
     """Replace the plain store at `path` with an encrypted copy (sqlcipher_export), checked
     before the rename; the plain file's -wal is folded in first."""
+    import uuid
+
     from pcso_desk.store.backup import damage_mark, problem_with_backup, sidecars
     from pcso_desk.store.engine import connect
 

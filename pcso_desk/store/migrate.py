@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -53,6 +54,16 @@ def current_revision(engine: Engine) -> str | None:
         return None if row is None else str(row[0])
 
 
+def _waited(check: Callable[[], None], copy: Path | None) -> None:
+    """Wait for the store's check; if it fails, the copy made of the store goes too."""
+    try:
+        check()
+    except BaseException:
+        if copy is not None:
+            copy.unlink(missing_ok=True)
+        raise
+
+
 def backup_file(source: Path, target: Path, key: bytes | None = None) -> Path:
     """Copy a live SQLite store consistently with SQLite's online backup API (encrypted with
     the store's `key`, as the store is)."""
@@ -69,8 +80,19 @@ def backup_file(source: Path, target: Path, key: bytes | None = None) -> Path:
     return target
 
 
-def upgrade(engine: Engine, store_path: Path, backups: Path) -> str | None:
-    """Bring the store to the newest schema; returns the pre-upgrade backup path, if any."""
+def upgrade(
+    engine: Engine,
+    store_path: Path,
+    backups: Path,
+    before_writing: Callable[[], None] | None = None,
+) -> str | None:
+    """Bring the store to the newest schema; returns the pre-upgrade backup path, if any.
+
+    `before_writing` (the app's whole-file check still running: store/session.py) is waited
+    for after the pre-upgrade backup is made and before anything is written: the backup only
+    reads, so the two run side by side. If it raises (the store is damaged), nothing was
+    written, the copy just made of the damaged store is not kept, and the error goes on.
+    """
     current = current_revision(engine)
     if current == HEAD:
         return None
@@ -85,7 +107,14 @@ def upgrade(engine: Engine, store_path: Path, backups: Path) -> str | None:
         from pcso_desk.store.engine import key_of
 
         target = backups / f"pre-upgrade-{current}-{stamp}.sqlite"
-        backup = str(backup_file(store_path, target, key_of(engine)))
+        try:
+            backup = str(backup_file(store_path, target, key_of(engine)))
+        except BaseException:
+            if before_writing is not None:  # a damaged store: its check says so first
+                _waited(before_writing, target)
+            raise
+    if before_writing is not None:
+        _waited(before_writing, None if backup is None else Path(backup))
     from alembic import command
 
     config = _config()

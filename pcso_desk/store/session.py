@@ -221,11 +221,13 @@ def open_store(
     new store is made encrypted. Without one the store is a plain SQLite file: one made
     before stores were encrypted (services/unlock.py converts it), or a test's.
 
-    The integrity check reads the whole file (a third of a second on a county store). With
-    `check_later` (the desktop app, whose user is still typing a password) it runs on its own
-    thread while the store opens for reading, and the first `write()` waits for it: a damaged
-    store is still never written to. A store found damaged that way is marked, so that the
-    next opening checks it first and offers the newest good backup (store/backup.py).
+    The integrity check reads the whole file (about 20 seconds on an encrypted county store).
+    With `check_later` (the desktop app, whose user is still typing a password) it runs on its
+    own thread while the store opens for reading, and the first `write()` waits for it: a
+    damaged store is still never written to. A store that needs a schema upgrade waits for it
+    before migrating, its pre-upgrade backup made meanwhile. A store found damaged that way is
+    marked, so that the next opening checks it first and offers the newest good backup
+    (store/backup.py).
     """
     if not create and not path.exists():
         raise StoreError(
@@ -241,9 +243,10 @@ def open_store(
         check_intact(path, backups, key)
     engine = make_engine(path, key)
     try:
-        if intact is not None and migrate.current_revision(engine) != migrate.HEAD:
-            intact.result()  # an upgrade writes: the check must have passed first
-        backup = migrate.upgrade(engine, path, backups)
+        # An upgrade writes, so the check must have passed first; its pre-upgrade backup only
+        # reads, and is made while the check runs (migrate.upgrade).
+        wait = intact.result if intact is not None else None
+        backup = migrate.upgrade(engine, path, backups, before_writing=wait)
     except DatabaseError as exc:  # pragma: no cover - depends on the damage
         engine.dispose()
         raise StoreError(f"The store at {path} cannot be read: {exc}.") from exc

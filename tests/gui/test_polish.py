@@ -51,6 +51,19 @@ def styled_app(qapp):  # type: ignore[no-untyped-def]
     qapp.setWindowIcon(QIcon())
 
 
+def test_high_dpi_screens_keep_their_exact_scale(styled_app) -> None:  # type: ignore[no-untyped-def]
+    """A 125% or 150% station screen is drawn at that factor, not rounded to 100% or 200%:
+    Qt 6's own rounding policy, which the app leaves as it is (gui/__init__.py)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+
+    from pcso_desk.gui import _application
+
+    assert _application(fit=False) is styled_app
+    policy = QGuiApplication.highDpiScaleFactorRoundingPolicy()
+    assert policy == Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+
+
 def test_style_applies_without_parse_errors_and_keeps_the_system_font(
     qtbot, qtlog, styled_app
 ) -> None:  # type: ignore[no-untyped-def]

@@ -123,3 +123,82 @@ def test_personal_fields_declare_their_class() -> None:
     assert contacts["phone"].info["sensitivity"] is Sensitivity.INTERNAL
     officers = Base.metadata.tables["officers"].columns
     assert officers["name"].info["sensitivity"] is Sensitivity.PUBLIC
+
+
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "stores"
+
+
+def _upgrade_while_checking(tmp_path: Path, monkeypatch, problem: str | None):  # type: ignore[no-untyped-def]
+    """Open an older store as the app does (its whole-file check on a thread), the check held
+    until the pre-upgrade backup is made; returns what opening gave and what was seen then."""
+    import shutil
+    import threading
+
+    from pcso_desk.store import backup as checks
+
+    path, backups = tmp_path / "pcso-desk.sqlite", tmp_path / "backups"
+    shutil.copyfile(CORPUS / "0016.sqlite", path)
+    with sqlite3.connect(path) as conn:  # as the app keeps it (opening would switch it)
+        conn.execute("PRAGMA journal_mode=WAL")
+    copied, seen, opened = threading.Event(), {}, {"before": path.read_bytes()}
+    real_check, real_copy = checks.problem_with_store, migrate.backup_file
+
+    def held_check(path, key=None, whole_file=True):  # type: ignore[no-untyped-def]
+        if not whole_file:
+            return real_check(path, key, whole_file=False)
+        assert copied.wait(30), "the pre-upgrade backup waited for the check"
+        return problem or real_check(path, key)
+
+    def watched_copy(source, target, key=None):  # type: ignore[no-untyped-def]
+        made = real_copy(source, target, key)
+        with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as conn:
+            seen["store's revision"] = conn.execute("SELECT version_num FROM alembic_version")
+            seen["store's revision"] = seen["store's revision"].fetchone()[0]
+        copied.set()
+        return made
+
+    monkeypatch.setattr(checks, "problem_with_store", held_check)
+    monkeypatch.setattr(migrate, "backup_file", watched_copy)
+
+    def run() -> None:
+        try:
+            opened["store"] = open_store(path, backups, check_later=True)
+        except Exception as exc:
+            opened["error"] = exc
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(60)
+    return path, backups, opened, seen
+
+
+def test_an_upgrade_backs_up_while_the_check_runs_and_migrates_once_it_passes(
+    tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The app's first start after an upgrade: the store is copied while its whole-file check
+    runs (both only read), and migrated only after the check has passed."""
+    _path, backups, opened, seen = _upgrade_while_checking(tmp_path, monkeypatch, None)
+    assert seen == {"store's revision": "0016"}  # copied before anything was written
+    store = opened["store"]
+    try:
+        assert store.intact.done()
+        assert migrate.current_revision(store.engine) == migrate.HEAD
+        assert Path(store.pre_upgrade_backup).parent == backups
+        with sqlite3.connect(store.pre_upgrade_backup) as conn:
+            assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0016"
+    finally:
+        store.close()
+
+
+def test_a_store_found_damaged_during_an_upgrade_is_not_written_and_keeps_no_copy(
+    tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from pcso_desk.store.backup import DamagedStoreError, damage_mark
+
+    path, backups, opened, _seen = _upgrade_while_checking(
+        tmp_path, monkeypatch, "page 7 does not match its checksum"
+    )
+    assert isinstance(opened.get("error"), DamagedStoreError)
+    assert path.read_bytes() == opened["before"]  # never migrated
+    assert list(backups.glob("pre-upgrade-*")) == []  # the damaged store's copy is not kept
+    assert damage_mark(path).exists()  # the next start checks first and offers a backup
