@@ -208,6 +208,20 @@ class RecordTableModel(QAbstractTableModel):
             self.failed.emit(error)
 
 
+def page_query(query: ListQuery, total: int, number: int) -> tuple[ListQuery, bool]:
+    """What a windowed list asks the store for its page `number` (of BATCH rows) of `total`,
+    and whether the rows come back in the opposite order (to be turned round): a page in the
+    back half is read from the end, in the opposite order, as SQL skips rows one by one to
+    reach an offset and the rows after the page are fewer than those before it."""
+    first, end = number * BATCH, min(total, (number + 1) * BATCH)
+    asked = replace(query, after=None, offset=first, limit=BATCH)
+    backwards = total - end < first
+    if backwards:  # the same rows, counted from the end in the opposite order
+        flipped = not query.descending
+        asked = replace(asked, offset=total - end, limit=end - first, descending=flipped)
+    return asked, backwards
+
+
 class WindowedTableModel(RecordTableModel):
     """A long list shown whole: it counts the rows first, then fetches each page of BATCH
     rows (by position, in SQL order) only when the view shows it.
@@ -294,12 +308,7 @@ class WindowedTableModel(RecordTableModel):
             return
         self._asked.add(number)
         generation = self._generation
-        first, end = number * BATCH, min(self._total, (number + 1) * BATCH)
-        query = replace(self._query, after=None, offset=first)
-        backwards = self._total - end < first  # in the back half: the rows after it are fewer
-        if backwards:  # the same rows, counted from the end in the opposite order
-            flipped = not self._query.descending
-            query = replace(query, offset=self._total - end, limit=end - first, descending=flipped)
+        query, backwards = page_query(self._query, self._total, number)
         self._runner.run(
             lambda: self._fetch(query),
             lambda page: self._arrived(

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pcso_desk.services.records.service import ERASED_LABEL
+from pcso_desk.services.records.service import ERASED_LABEL, one_of
 from pcso_desk.store import models as m
 
 
@@ -29,7 +29,7 @@ def attach_contacts(session: Session, rows: list[dict[str, Any]]) -> None:
     found = session.execute(
         select(link.engagement_id, link.contact_id, m.Contact.name, m.Contact.erased_at)
         .join(m.Contact, m.Contact.id == link.contact_id)
-        .where(link.engagement_id.in_([row["id"] for row in rows]), link.deleted_at.is_(None))
+        .where(one_of(link.engagement_id, [row["id"] for row in rows]), link.deleted_at.is_(None))
         # The order linked, then by name: the same on every station (the clock is local).
         .order_by(link.created_at, m.Contact.name, link.id)
     ).all()
