@@ -73,6 +73,7 @@ KINDS = (
 # Kinds matched by a plain scan (victim cases: of their references only), from three letters.
 UNINDEXED = frozenset({"victim_cases", "kins", "messages", "engagements"})
 EXACT, STARTS, WORD_STARTS, ELSEWHERE = range(4)
+_LARGER_CACHE = "search: larger cache"  # set in a pooled connection's info once it has it
 
 
 @dataclass(frozen=True)
@@ -407,7 +408,12 @@ def search(
     found: list[list[SearchHit]] = []
     with ctx.store.read() as session:
         # Every keystroke walks the trigram index again: keep its pages decrypted (engine.py).
-        larger_cache(session.connection())
+        # Asked once per pooled connection (its info lives as long as it does), not by a
+        # PRAGMA on every keystroke.
+        connection = session.connection()
+        if not connection.info.get(_LARGER_CACHE):
+            larger_cache(connection)
+            connection.info[_LARGER_CACHE] = True
         for kind in KINDS:
             if kind == "victim_cases" and not victim_cases:
                 continue
