@@ -15,6 +15,7 @@ from pcso_desk.services.api import Services
 from pcso_desk.services.context import Context
 from pcso_desk.services.maintenance import init_store
 from pcso_desk.services.protection import accounts, audit
+from pcso_desk.services.records import search
 from tests.factories import World, make_world, utc
 from tests.keys import build_services
 
@@ -200,3 +201,23 @@ def test_a_search_is_in_the_audit_log_once_the_store_has_closed(station: Station
             text("SELECT action, detail FROM audit_log WHERE seq > :n"), {"n": before}
         )
         assert [tuple(row) for row in found] == [("search", "2 results")]
+
+
+@pytest.mark.parametrize("walk", [False, True])
+def test_many_matching_names_come_in_name_order_however_they_are_found(
+    station: Station, monkeypatch: pytest.MonkeyPatch, walk: bool
+) -> None:
+    """A common surname (many matches) is found by walking the contact list's name order for a
+    bounded stretch, falling back to reading every match when they all lie beyond it; either
+    way the first names in alphabetical order are the ones shown."""
+    if walk:  # a county store's thresholds, scaled down to this station's few contacts
+        monkeypatch.setattr(search, "WALK_FROM", 3)
+        monkeypatch.setattr(search, "WALK_ROWS", 4)
+    for name in ("Abe Other", "Zed Walsh", "Carl Walsh", "Adam Walsh", "Beth Walsh"):
+        station.contact(name, "AL1 1AA")
+    for name in ("Zoe Kowal", "Yara Kowal", "Xena Kowal"):  # all beyond the first four names
+        station.contact(name, "AL1 1AA")
+    sergeant = station.signed_in["sergeant"]
+    assert [h.title for h in sergeant.search("alsh", limit=2)] == ["Adam Walsh", "Beth Walsh"]
+    assert [h.title for h in sergeant.search("owal", limit=2)] == ["Xena Kowal", "Yara Kowal"]
+    assert _titles(sergeant, "walsh") == ["Adam Walsh", "Beth Walsh", "Carl Walsh", "Zed Walsh"]

@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, literal_column, or_, select, text
+from sqlalchemy import ColumnElement, and_, column, literal_column, or_, select, text
 from sqlalchemy.orm import Session
 
 from pcso_desk.domain.enums import CaseStatus
@@ -41,14 +41,22 @@ from pcso_desk.store.engine import larger_cache
 
 # Rows of an unindexed kind (KINs, messages, engagements) looked at per search, newest first.
 SCAN_ROWS = 5_000
-# Contacts matching the trigram index beyond which the first `limit` of them in name order
-# are found by walking the list's name index (a few hundred entries when thousands match),
-# not by reading every match and sorting (thousands of row reads); fewer, the other way.
-WALK_FROM = 1_000
+# Contacts matching the trigram index from which the first `limit` of them in name order are
+# sought by walking the list's name index (ix_contacts_list: its entries only, a row read for
+# each hit), not by reading every match's row and sorting (a row read per match: about 50 µs
+# each on a cold page cache, 15 ms for 300 matches). The walk goes no further than the first
+# WALK_ROWS names (about 3 ms cold); matches spread through the alphabet yield their first
+# `limit` well within them (from WALK_FROM matches on a county store), but matches bunched
+# late in it ("zoe") may not, and are then read and sorted after all.
+WALK_FROM = 200
+WALK_ROWS = 10_000
 _FTS_COUNT = text("SELECT count(*) FROM contacts_fts WHERE contacts_fts MATCH :q")
+_LIVE_NAMES = (
+    "FROM contacts INDEXED BY ix_contacts_list WHERE deleted_at IS NULL AND merged_into_id IS NULL"
+)
+_WALK_BOUND = text(f"SELECT name {_LIVE_NAMES} ORDER BY name LIMIT 1 OFFSET :walk")
 _WALK_NAMES = text(
-    "SELECT id, name, postcode, organisation FROM contacts INDEXED BY ix_contacts_list "
-    "WHERE deleted_at IS NULL AND merged_into_id IS NULL "
+    f"SELECT id, name, postcode, organisation {_LIVE_NAMES} AND name < :bound "
     "AND rowid IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH :q) "
     "ORDER BY name LIMIT :limit"
 )
@@ -65,6 +73,7 @@ KINDS = (
 # Kinds matched by a plain scan (victim cases: of their references only), from three letters.
 UNINDEXED = frozenset({"victim_cases", "kins", "messages", "engagements"})
 EXACT, STARTS, WORD_STARTS, ELSEWHERE = range(4)
+_LARGER_CACHE = "search: larger cache"  # set in a pooled connection's info once it has it
 
 
 @dataclass(frozen=True)
@@ -189,23 +198,39 @@ def _contacts(session: Session, words: list[str], phrase: str, limit: int) -> li
     if _POSTCODE_START.fullmatch(phrase):
         postcodes = select(*columns).where(*live, _starts_with(c.postcode, phrase, True))
         queries.append(postcodes.order_by(c.postcode).limit(limit))
+    walked_rows: list[Any] = []  # the trigram matches when walked for: last, as their query
     long_words = [w for w in words if len(w) >= 3]
     if long_words:
         conditions = _indexed(c, "contacts_fts", words, ("name", "postcode"), ("postcode",))
-        stmt: Any = select(*columns).where(*live, *conditions).order_by(c.name).limit(limit)
+        # Names alike in id order, as the walk down the list's index (name, id) gives them.
+        stmt: Any = select(*columns).where(*live, *conditions).order_by(c.name, c.id).limit(limit)
         if len(long_words) == len(words):
-            matched = session.execute(_FTS_COUNT, {"q": fts_query(words)}).scalar_one()
-            if matched > WALK_FROM:  # common letters: the first names in order are soon found
-                stmt = _WALK_NAMES.bindparams(q=fts_query(words), limit=limit)
-        queries.append(stmt)
+            walked = _walk_names(session, fts_query(words), limit)
+            if walked is not None:
+                walked_rows, stmt = walked, None
+        if stmt is not None:
+            queries.append(stmt)
     hits = []
-    for stmt in queries:
-        for record_id, name, postcode, organisation in session.execute(stmt):
-            rank = rank_of(name, phrase)
-            if postcode and postcode == phrase.upper():
-                rank = min(rank, STARTS)
-            hits.append(SearchHit("contacts", record_id, name, _join(postcode, organisation), rank))
+    found = [row for stmt in queries for row in session.execute(stmt)]
+    for record_id, name, postcode, organisation in found + walked_rows:
+        rank = rank_of(name, phrase)
+        if postcode and postcode == phrase.upper():
+            rank = min(rank, STARTS)
+        hits.append(SearchHit("contacts", record_id, name, _join(postcode, organisation), rank))
     return _ranked(hits, limit)
+
+
+def _walk_names(session: Session, q: str, limit: int) -> list[Any] | None:
+    """The first `limit` live contacts in name order matching the trigram query `q`, found
+    by the bounded walk (WALK_FROM, above); None when the matches are too few for it, or when
+    the walk did not find `limit` of them (they are then read and sorted)."""
+    if session.execute(_FTS_COUNT, {"q": q}).scalar_one() < WALK_FROM:
+        return None
+    bound = session.execute(_WALK_BOUND, {"walk": WALK_ROWS}).scalar()
+    if bound is None:  # fewer live contacts than WALK_ROWS: the walk is of them all
+        bound = "\U0010ffff"
+    rows = list(session.execute(_WALK_NAMES, {"q": q, "bound": bound, "limit": limit}))
+    return rows if len(rows) == limit else None
 
 
 def _victim_cases(session: Session, words: list[str], phrase: str, limit: int) -> list[SearchHit]:
@@ -280,13 +305,19 @@ def _priorities(session: Session, words: list[str], phrase: str, limit: int) -> 
     return _ranked(hits, limit)
 
 
-def _newest(model: Any, order: Any, *columns: str) -> Any:
-    """The newest SCAN_ROWS live rows of an unindexed kind, walked down an index."""
+def _newest(model: Any, index: str, order: str, *columns: str) -> Any:
+    """The newest SCAN_ROWS live rows of an unindexed kind, read from the covering index
+    `index` alone (migration 0017): never the list's index on the same date, which SQLite
+    would pick as readily and which makes it fetch each row (its body, on a cold page cache:
+    the audit entry each keystroke queues is written on another connection, so the next
+    keystroke finds this connection's cache emptied)."""
+    names = ("id", *columns)
     return (
-        select(*(getattr(model, c) for c in ("id", *columns)))
-        .where(model.deleted_at.is_(None))
-        .order_by(order.desc())
-        .limit(SCAN_ROWS)
+        text(
+            f"SELECT {', '.join(names)} FROM {model.__tablename__} INDEXED BY {index} "
+            f"WHERE deleted_at IS NULL ORDER BY {order} DESC LIMIT {SCAN_ROWS}"
+        )
+        .columns(*(column(name, getattr(model, name).type) for name in names))
         .subquery()
     )
 
@@ -307,7 +338,9 @@ def _kins(session: Session, words: list[str], phrase: str, limit: int) -> list[S
 
 
 def _messages(session: Session, words: list[str], phrase: str, limit: int) -> list[SearchHit]:
-    newest = _newest(m.Message, m.Message.received_at, "subject", "from_name", "received_at")
+    newest = _newest(
+        m.Message, "ix_messages_newest", "received_at", "subject", "from_name", "received_at"
+    )
     stmt = (
         select(newest.c.id, newest.c.subject, newest.c.from_name, newest.c.received_at)
         .where(*(_contains(newest.c, ("subject", "from_name"), w) for w in words))
@@ -330,7 +363,9 @@ def _sent_by(sender: str | None, received: datetime | None) -> tuple[str, str]:
 
 
 def _engagements(session: Session, words: list[str], phrase: str, limit: int) -> list[SearchHit]:
-    newest = _newest(m.Engagement, m.Engagement.occurred_at, "summary", "occurred_at", "channel")
+    newest = _newest(
+        m.Engagement, "ix_engagements_newest", "occurred_at", "summary", "occurred_at", "channel"
+    )
     stmt = (
         select(newest.c.id, newest.c.summary, newest.c.occurred_at, newest.c.channel)
         .where(*(_contains(newest.c, ("summary",), w) for w in words))
@@ -373,7 +408,12 @@ def search(
     found: list[list[SearchHit]] = []
     with ctx.store.read() as session:
         # Every keystroke walks the trigram index again: keep its pages decrypted (engine.py).
-        larger_cache(session.connection())
+        # Asked once per pooled connection (its info lives as long as it does), not by a
+        # PRAGMA on every keystroke.
+        connection = session.connection()
+        if not connection.info.get(_LARGER_CACHE):
+            larger_cache(connection)
+            connection.info[_LARGER_CACHE] = True
         for kind in KINDS:
             if kind == "victim_cases" and not victim_cases:
                 continue
