@@ -221,3 +221,24 @@ def test_many_matching_names_come_in_name_order_however_they_are_found(
     assert [h.title for h in sergeant.search("alsh", limit=2)] == ["Adam Walsh", "Beth Walsh"]
     assert [h.title for h in sergeant.search("owal", limit=2)] == ["Xena Kowal", "Yara Kowal"]
     assert _titles(sergeant, "walsh") == ["Adam Walsh", "Beth Walsh", "Carl Walsh", "Zed Walsh"]
+
+
+def test_searches_typed_in_a_row_are_logged_together_once_typing_pauses(
+    station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A commit after every keystroke would leave each next keystroke's search reading cold
+    pages (audit._Queue), so the entries wait for a pause in typing; the audit log, read
+    meanwhile, still lists every search, in the order typed."""
+    monkeypatch.setattr(audit._Queue, "QUIET_S", 600.0)  # the typist never pauses
+    monkeypatch.setattr(audit._Queue, "MOST_S", 600.0)
+    with station.setup.ctx.store.read() as session:
+        before = session.execute(text("SELECT max(seq) FROM audit_log")).scalar_one()
+    pcso = station.signed_in["pcso"]
+    for typed in ("T", "Tu", "Tur", "Turn"):
+        _titles(pcso, typed)
+    with station.setup.ctx.store.read() as session:  # nothing written while the user types
+        assert session.execute(text("SELECT max(seq) FROM audit_log")).scalar_one() == before
+    listed = station.signed_in["admin"].audit.entries(action="search", limit=10)
+    assert [row.detail for row in reversed(listed[:4])] == [
+        f"{len(_titles(station.setup, typed))} results" for typed in ("T", "Tu", "Tur", "Turn")
+    ]
