@@ -26,6 +26,7 @@ from pcso_desk.reports.common import (
     uk_month,
 )
 from pcso_desk.reports.crime_map import CrimeMap, OutcomeLine, StreetLine
+from pcso_desk.reports.fast_drawing import drawing_class
 from pcso_desk.reports.pack_cover import (
     PackExtras,
     cover_lines,
@@ -211,7 +212,6 @@ def _styles() -> dict[str, Any]:
 
 def _crime_chart(figures: MonthlyFigures, public: bool) -> Any:
     from reportlab.graphics.charts.barcharts import HorizontalBarChart
-    from reportlab.graphics.shapes import Drawing
     from reportlab.lib.colors import HexColor
 
     del public  # crime counts are published exactly (domain/disclosure.py)
@@ -219,7 +219,7 @@ def _crime_chart(figures: MonthlyFigures, public: bool) -> Any:
     if not lines:
         return None
     height = 48 + 24 * len(lines)
-    drawing = Drawing(CHART_WIDTH, height)
+    drawing = drawing_class()(CHART_WIDTH, height)
     chart = HorizontalBarChart()
     # The value axis's numbers sit below the bars: leave them room inside the drawing.
     chart.x, chart.y, chart.width, chart.height = 200, 26, CHART_WIDTH - 235, height - 36
@@ -245,7 +245,7 @@ def _crime_chart(figures: MonthlyFigures, public: bool) -> Any:
 
 def _safety_chart(figures: MonthlyFigures, public: bool) -> Any:
     from reportlab.graphics.charts.lineplots import LinePlot
-    from reportlab.graphics.shapes import Drawing, String
+    from reportlab.graphics.shapes import String
     from reportlab.graphics.widgets.markers import makeMarker
     from reportlab.lib.colors import HexColor
 
@@ -256,7 +256,7 @@ def _safety_chart(figures: MonthlyFigures, public: bool) -> Any:
     ]
     if not points:
         return None
-    drawing = Drawing(CHART_WIDTH, 200)
+    drawing = drawing_class()(CHART_WIDTH, 200)
     plot = LinePlot()
     plot.x, plot.y, plot.width, plot.height = 40, 44, CHART_WIDTH - 60, 130
     plot.data = [points]
@@ -283,13 +283,13 @@ def _safety_chart(figures: MonthlyFigures, public: bool) -> Any:
 
 
 def _locality_chart(figures: MonthlyFigures) -> Any:
-    from reportlab.graphics.shapes import Drawing, Line, Rect, String
+    from reportlab.graphics.shapes import Line, Rect, String
     from reportlab.lib.colors import HexColor
 
     share = figures.locality_share
     if share is None:
         return None
-    drawing = Drawing(CHART_WIDTH, 60)
+    drawing = drawing_class()(CHART_WIDTH, 60)
     left, width = 10, CHART_WIDTH - 40
     drawing.add(Rect(left, 20, width, 22, fillColor=HexColor("#dde3ea"), strokeColor=None))
     met = share >= 0.8
