@@ -267,8 +267,11 @@ def audit(facts: Iterable[Fact]) -> list[Finding]:
 
 def related_areas(ctx: Context, neighbourhood_ids: Iterable[str]) -> list[Any]:
     """The neighbourhoods, their wards and every council with one of those wards: every public
-    pack that shares a count about people with these neighbourhoods' packs."""
-    from pcso_desk.services.documents.monthly import _area
+    pack that shares a count about people with these neighbourhoods' packs. Their wards are
+    read in one statement (each area as `monthly.find_area` makes it: wards by name)."""
+    from sqlalchemy import or_
+
+    from pcso_desk.services.documents.monthly import Area
     from pcso_desk.store import models as m
 
     hoods = sorted(set(neighbourhood_ids))
@@ -287,9 +290,28 @@ def related_areas(ctx: Context, neighbourhood_ids: Iterable[str]) -> list[Any]:
                 m.Council.deleted_at.is_(None), m.Council.id.in_(councils)
             )
         ).all()
-        areas = [_area(session, "neighbourhood", name, hood) for hood, name in hood_rows]
-        areas += [_area(session, "ward", name, ward) for ward, name, _c in wards]
-        areas += [_area(session, "council", name, council) for council, name in council_rows]
+        every = session.execute(  # the hoods' wards and the councils' (some in other hoods)
+            select(m.Ward.id, m.Ward.neighbourhood_id, m.Ward.council_id)
+            .where(
+                m.Ward.deleted_at.is_(None),
+                or_(m.Ward.neighbourhood_id.in_(hoods), m.Ward.council_id.in_(councils)),
+            )
+            .order_by(m.Ward.name)
+        ).all()
+
+    def area(kind: str, name: str, rows: list[Any], hood: str | None = None) -> Any:
+        ids = tuple(ward for ward, _hood, _council in rows)
+        return Area(kind, name, ids, (hood,) if hood else tuple(sorted({h for _w, h, _c in rows})))
+
+    areas = [
+        area("neighbourhood", name, [r for r in every if r[1] == hood], hood)
+        for hood, name in hood_rows
+    ]
+    areas += [area("ward", name, [r for r in every if r[0] == ward]) for ward, name, _c in wards]
+    areas += [
+        area("council", name, [r for r in every if r[2] == council])
+        for council, name in council_rows
+    ]
     return areas
 
 
@@ -303,30 +325,41 @@ def people_figures(ctx: Context, area: Any, month: str) -> MonthlyFigures:
     """The figures a public pack's counts about people come from: `monthly_figures` without
     crime, priorities and time in the locality (none of them a count about people), by the
     same queries, so the auditor sees the cells the pack will show."""
+    return every_people_figures(ctx, [area], month)[0]
+
+
+def every_people_figures(ctx: Context, areas: Sequence[Any], month: str) -> list[MonthlyFigures]:
+    """`people_figures` of each of `areas`, their meetings read in one statement."""
     from pcso_desk.domain.months import month_bounds, parse_month, shift_month
     from pcso_desk.services.documents import monthly as mo
     from pcso_desk.services.documents.packs import people_published
 
     month = parse_month(month)
     start, end = month_bounds(month)
+    out = []
     with ctx.store.read() as session:
-        values: dict[str, Any] = {
-            "crime": (),
-            "priorities": (),
-            "meetings": mo._meetings(session, area, start, end),
-            **dict.fromkeys(_UNSHOWN, 0),
-            "safety": (),
-        }
-        if people_published(area, public=True):  # else only each meeting's attendance shows
-            first = shift_month(month, 1 - mo.TREND_MONTHS)
-            check_ins = mo._check_ins_by_month(session, area, first, month)
-            values["kin_check_ins"] = mo._kin_check_ins(check_ins, month)
-            values["safety"] = mo._safety(check_ins, month)
-            values.update(mo._counts(session, area, start, end))
-            values.update(mo._messages(session, area, start, end))
-    return MonthlyFigures(
-        area=area, month=month, locality_minutes=0, abstracted_minutes=0, **values
-    )
+        meetings = mo.meetings_of_areas(session, areas, start, end)
+        for area, held in zip(areas, meetings, strict=True):
+            values: dict[str, Any] = {
+                "crime": (),
+                "priorities": (),
+                "meetings": held,
+                **dict.fromkeys(_UNSHOWN, 0),
+                "safety": (),
+            }
+            if people_published(area, public=True):  # else only each meeting's attendance
+                first = shift_month(month, 1 - mo.TREND_MONTHS)
+                check_ins = mo._check_ins_by_month(session, area, first, month)
+                values["kin_check_ins"] = mo._kin_check_ins(check_ins, month)
+                values["safety"] = mo._safety(check_ins, month)
+                values.update(mo._counts(session, area, start, end))
+                values.update(mo._messages(session, area, start, end))
+            out.append(
+                MonthlyFigures(
+                    area=area, month=month, locality_minutes=0, abstracted_minutes=0, **values
+                )
+            )
+    return out
 
 
 def month_facts(
@@ -339,8 +372,11 @@ def month_facts(
 
     facts: list[Fact] = []
     problems: list[str] = []
-    for area in areas:
-        figures = (monthly_figures if whole else people_figures)(ctx, area, month)
+    if whole:
+        every = [monthly_figures(ctx, area, month) for area in areas]
+    else:
+        every = every_people_figures(ctx, areas, month)
+    for figures in every:
         tables = pack_tables(figures, public=True)
         facts += pack_facts(figures, tables)
         if whole:

@@ -10,6 +10,7 @@ is decided when the tables are made (`pcso_desk.domain.disclosure`).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -246,12 +247,25 @@ def _patrol_minutes(wards: list[str], start: datetime, end: datetime) -> Any:
 def _meetings(
     session: Session, area: Area, start: datetime, end: datetime
 ) -> tuple[MeetingLine, ...]:
+    return meetings_of_areas(session, [area], start, end)[0]
+
+
+def meetings_of_areas(
+    session: Session, areas: Sequence[Area], start: datetime, end: datetime
+) -> list[tuple[MeetingLine, ...]]:
+    """The public meetings held in [start, end) of each area, by time, read in two
+    statements however many areas: a meeting belongs to an area when one of its wards is
+    the area's, or (for a neighbourhood) when it is the neighbourhood's own."""
+    wards = sorted({ward for area in areas for ward in area.ward_ids})
+    hoods = sorted(
+        {h for area in areas if area.kind == "neighbourhood" for h in area.neighbourhood_ids}
+    )
     in_wards = select(m.MeetingWard.meeting_id).where(
-        m.MeetingWard.deleted_at.is_(None), m.MeetingWard.ward_id.in_(area.ward_ids)
+        m.MeetingWard.deleted_at.is_(None), m.MeetingWard.ward_id.in_(wards)
     )
     scope: Any = m.Meeting.id.in_(in_wards)
-    if area.kind == "neighbourhood":
-        scope = or_(scope, m.Meeting.neighbourhood_id.in_(area.neighbourhood_ids))
+    if hoods:
+        scope = or_(scope, m.Meeting.neighbourhood_id.in_(hoods))
     rows = session.scalars(
         select(m.Meeting)
         .where(
@@ -263,7 +277,7 @@ def _meetings(
         )
         .order_by(m.Meeting.starts_at)
     ).all()
-    return tuple(
+    lines = [
         MeetingLine(
             _local_date(r.starts_at),
             public_meeting_title(r),
@@ -272,7 +286,30 @@ def _meetings(
             key=r.id,
         )
         for r in rows
-    )
+    ]
+    if len(areas) == 1:  # the statement's scope is the area's own
+        return [tuple(lines)]
+    linked: dict[str, set[str]] = defaultdict(set)
+    if rows:
+        for meeting_id, ward in session.execute(
+            select(m.MeetingWard.meeting_id, m.MeetingWard.ward_id).where(
+                m.MeetingWard.deleted_at.is_(None),
+                m.MeetingWard.meeting_id.in_([r.id for r in rows]),
+            )
+        ):
+            linked[meeting_id].add(ward)
+    out = []
+    for area in areas:
+        own, its_hoods = set(area.ward_ids), set(area.neighbourhood_ids)
+        hood_too = area.kind == "neighbourhood"
+        out.append(
+            tuple(
+                line
+                for r, line in zip(rows, lines, strict=True)
+                if linked[r.id] & own or (hood_too and r.neighbourhood_id in its_hoods)
+            )
+        )
+    return out
 
 
 def public_meeting_title(row: m.Meeting) -> str:
