@@ -368,14 +368,19 @@ def month_facts(
     """The facts of the public packs of `areas` for `month`, and (`whole`: from every figure
     of the packs, crime included) the tables whose rows are out of their fixed order."""
     from pcso_desk.services.documents.monthly import monthly_figures
-    from pcso_desk.services.documents.packs import pack_tables
 
-    facts: list[Fact] = []
-    problems: list[str] = []
     if whole:
         every = [monthly_figures(ctx, area, month) for area in areas]
     else:
         every = every_people_figures(ctx, areas, month)
+    return _facts(every, whole=whole)
+
+
+def _facts(every: Sequence[MonthlyFigures], *, whole: bool) -> tuple[list[Fact], list[str]]:
+    from pcso_desk.services.documents.packs import pack_tables
+
+    facts: list[Fact] = []
+    problems: list[str] = []
     for figures in every:
         tables = pack_tables(figures, public=True)
         facts += pack_facts(figures, tables)
@@ -396,19 +401,27 @@ def check_order(figures: MonthlyFigures, tables: Sequence[PackTable]) -> None:
         )
 
 
-def check_month(ctx: Context, neighbourhood_ids: Iterable[str], month: str) -> None:
+def check_month(
+    ctx: Context, neighbourhood_ids: Iterable[str], month: str
+) -> dict[Any, MonthlyFigures]:
     """Refuse, in one sentence, public packs of `month` from which a hidden count of theirs
     or of a related pack of the month could be worked out.
 
     The month before is not audited again with it: every figure the two share (a month of
     the check-in trend) is the same count shown by the same rule in both, so it adds no
-    constraint (the tests audit three months together to show it)."""
+    constraint (the tests audit three months together to show it).
+
+    Returns the counts about people it audited, by area (`monthly.Area`), for the
+    neighbourhoods' packs to show (`monthly_figures(people=...)`): what is published is
+    exactly what was checked, and is not counted twice."""
     from pcso_desk.domain.errors import ValidationError
 
     areas = related_areas(ctx, neighbourhood_ids)
-    findings = audit(month_facts(ctx, areas, month)[0])
+    every = every_people_figures(ctx, areas, month)
+    findings = audit(_facts(every, whole=False)[0])
     if findings:
         more = f" (and {len(findings) - 1} more)" if len(findings) > 1 else ""
         raise ValidationError(
             f"The public packs were not written: {findings[0].sentence()}{more}.", field="month"
         )
+    return {figures.area: figures for figures in every}

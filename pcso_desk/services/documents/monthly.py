@@ -138,22 +138,42 @@ def district_neighbourhoods(ctx: Context, district: str) -> list[Area]:
 # -- the figures -----------------------------------------------------------------------------
 
 
-def monthly_figures(ctx: Context, area: Area, month: str) -> MonthlyFigures:
-    """Every figure of the pack for `area` and `month`."""
+# What the disclosure check reads of a neighbourhood's month (auditor.people_figures), by the
+# same queries as here: a pack built after the check shows those very counts.
+PEOPLE_FIGURES = (
+    "meetings", "kin_check_ins", "safety", "engagements", "patrol_minutes", "kin_members",
+    "victim_cases", "victim_cases_contacted", "messages", "messages_in_time",
+)  # fmt: skip
+
+
+def monthly_figures(
+    ctx: Context, area: Area, month: str, *, people: MonthlyFigures | None = None
+) -> MonthlyFigures:
+    """Every figure of the pack for `area` and `month`. `people`: the disclosure check's
+    figures of the same neighbourhood and month (`auditor.check_month`), whose counts about
+    people are taken as checked rather than counted again."""
     month = parse_month(month)
     start, end = month_bounds(month)
     wards = list(area.ward_ids)
+    checked = (
+        people is not None
+        and area.kind == "neighbourhood"
+        and people.area == area
+        and people.month == month
+    )
     with ctx.store.read() as session:
-        check_ins = _check_ins_by_month(session, area, shift_month(month, 1 - TREND_MONTHS), month)
-        figures: dict[str, Any] = {
-            "crime": _crime(session, wards, month),
-            "meetings": _meetings(session, area, start, end),
-            "kin_check_ins": _kin_check_ins(check_ins, month),
-            "safety": _safety(check_ins, month),
-        }
+        figures: dict[str, Any] = {"crime": _crime(session, wards, month)}
+        if checked:
+            figures.update({name: getattr(people, name) for name in PEOPLE_FIGURES})
+        else:
+            first = shift_month(month, 1 - TREND_MONTHS)
+            check_ins = _check_ins_by_month(session, area, first, month)
+            figures["meetings"] = _meetings(session, area, start, end)
+            figures["kin_check_ins"] = _kin_check_ins(check_ins, month)
+            figures["safety"] = _safety(check_ins, month)
+            figures.update(_counts(session, area, start, end))
+            figures.update(_messages(session, area, start, end))
         figures["priorities"], figures["left_out"] = _priorities(session, area, start, end)
-        figures.update(_counts(session, area, start, end))
-        figures.update(_messages(session, area, start, end))
         figures.update(victims_code_figures(session, wards, start, end))
         figures.update(crime_figures.figures(session, area, month))
     locality, away = 0, 0
