@@ -167,15 +167,24 @@ def _table(table: PackTable, st: dict[str, Any], widths: Sequence[float] | None 
     from reportlab.lib.colors import HexColor, white
     from reportlab.platypus import TableStyle
 
-    def cell(value: Any) -> Any:
-        return _paragraph(_escape(shown(value)), st["cell"])
+    style = st["cell"]
+    room: list[float | None] = [w - 2 * CELL_PADDING for w in widths or ()]
 
-    data = [[_paragraph(_escape(shown(h)), st["head"]) for h in table.header]]
-    data += [[cell(v) for v in row] for row in table.rows]
+    def cell(value: Any, column: int) -> Any:
+        text = shown(value)
+        if _one_line(text, room[column] if column < len(room) else None, style):
+            return text  # drawn by the table itself: the same line, where the paragraph's goes
+        return _paragraph(_escape(text), style)
+
+    data: list[list[Any]] = [[_paragraph(_escape(shown(h)), st["head"]) for h in table.header]]
+    data += [[cell(v, i) for i, v in enumerate(row)] for row in table.rows]
     out = kept_table_class()(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
     out.setStyle(
         TableStyle(
             [
+                # Plain-text cells in the cell style (a paragraph cell carries its own).
+                ("FONT", (0, 1), (-1, -1), style.fontName, style.fontSize, style.leading),
+                ("TEXTCOLOR", (0, 1), (-1, -1), style.textColor),
                 ("BACKGROUND", (0, 0), (-1, 0), HexColor(NAVY)),
                 ("TEXTCOLOR", (0, 0), (-1, 0), white),
                 ("GRID", (0, 0), (-1, -1), 0.4, HexColor("#b8c2cc")),
@@ -185,6 +194,21 @@ def _table(table: PackTable, st: dict[str, Any], widths: Sequence[float] | None 
         )
     )
     return out
+
+
+CELL_PADDING = 6  # reportlab's table cell padding, left and right
+
+
+def _one_line(text: str, room: float | None, style: Any) -> bool:
+    """Whether a cell's text is one line that a paragraph would draw as it is: no markup to
+    parse, no spaces it would collapse or strip, and narrower than the column's room."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    if room is None or not text or text != text.strip() or "  " in text:
+        return False
+    if any(c in text for c in "&<>\n\t\r"):
+        return False
+    return bool(stringWidth(text, style.fontName, style.fontSize) <= room)
 
 
 def _paragraph(text: str, style: Any) -> Any:

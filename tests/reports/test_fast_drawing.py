@@ -88,3 +88,34 @@ def test_a_drawing_with_what_the_writer_does_not_know_is_still_drawn(shape: str)
     blank = _page(Drawing(200, 200))
     assert _differing(direct, blank) > 100  # something red was drawn
     assert _differing(direct, rendered) < 20
+
+
+def test_a_table_of_plain_text_cells_looks_as_one_of_paragraphs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Short cells are drawn by the table itself, long ones still wrap: the page is the same
+    as when every cell is a paragraph."""
+    from reportlab.platypus import Table
+
+    from pcso_desk.reports import monthly_pack
+    from pcso_desk.reports.monthly_pack import PackTable
+
+    rows = [
+        ("Violence and sexual offences", 82, "2026-02", "Hertford Bengeo & Sele"),
+        ("Anti-social behaviour", 0, "2 December 2026", "On or near a very long street name "
+         "that runs on past the end of its column and so must wrap onto a second line"),
+        ("  spaced  out  ", 4, "", "<b>not markup</b>"),
+    ] * 4  # fmt: skip
+    table = PackTable("t", "T", ("Type", "Count", "Month", "Where"), tuple(rows))
+
+    def page() -> Any:
+        flow = monthly_pack._table(table, monthly_pack._styles(), [150, 60, 110, 154])
+        return flow, _page(flow)
+
+    plain, direct = page()
+    monkeypatch.setattr(monthly_pack, "_one_line", lambda *_args: False)
+    paragraphs, as_paragraphs = page()
+    assert isinstance(plain, Table)
+    assert any(isinstance(c, str) for row in plain._cellvalues for c in row)
+    assert not any(isinstance(c, str) for row in paragraphs._cellvalues for c in row)
+    assert _differing(direct, as_paragraphs) < 20
