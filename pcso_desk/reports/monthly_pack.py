@@ -24,6 +24,7 @@ from pcso_desk.reports.common import (
     styles,
     uk_date,
     uk_month,
+    unchecked_shapes,
 )
 from pcso_desk.reports.crime_map import CrimeMap, OutcomeLine, StreetLine
 from pcso_desk.reports.fast_drawing import drawing_class
@@ -541,5 +542,6 @@ def render_monthly_pack(
         subject="Monthly neighbourhood update",
         marking=MARKING if internal else None,
     )
-    flow = _cover(figures, st, team, internal, extras) + _story(figures, tables, st, internal)
+    with unchecked_shapes():  # the charts and the map
+        flow = _cover(figures, st, team, internal, extras) + _story(figures, tables, st, internal)
     return render_pdf(flow, info, invariant=invariant)
