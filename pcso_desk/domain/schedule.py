@@ -218,7 +218,9 @@ def next_victim_contact_due(
     if service_level is ServiceLevel.ENHANCED and len(contacts) == 1:
         return add_local_days(last, ENHANCED_SECOND_CONTACT_DAYS)
     due = frequency.apply(last)
-    if not victim_asked_less_often:
+    if not victim_asked_less_often and frequency.exceeds_month:
+        # A frequency that cannot run past a calendar month (monthly, or up to 28 days)
+        # never needs the cap: same wall-clock time, never a later date.
         due = min(due, add_local_months(last, 1))
     return due
 

@@ -17,6 +17,7 @@ from pcso_desk.reports.common import (
     render_pdf,
     styles,
     uk_date,
+    unchecked_shapes,
 )
 from pcso_desk.reports.crime_map import CrimeMap
 
@@ -133,7 +134,8 @@ def build_handout(data: Handout, *, large_print: bool = False, invariant: bool =
     story += _contact_boxes(data, st)
     story += _priorities(data, st)
     story += _events(data, st)
-    story += _crime_map(data, st, large_print)
+    with unchecked_shapes():
+        story += _crime_map(data, st, large_print)
     story += _advice(data, st)
     return render_pdf(story, handout_info(data, large_print), invariant=invariant)
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -187,6 +188,21 @@ def _frame_page(info: DocumentInfo) -> Any:
         canvas.restoreState()
 
     return draw
+
+
+@contextlib.contextmanager
+def unchecked_shapes() -> Iterator[None]:
+    """Charts and maps built without reportlab checking every attribute they set (a
+    development aid, reportlab's docs say): the attributes are ours and fixed, so building
+    and drawing them need not pay for it."""
+    from reportlab import rl_config
+
+    before = rl_config.shapeChecking
+    rl_config.shapeChecking = 0
+    try:
+        yield
+    finally:
+        rl_config.shapeChecking = before
 
 
 def render_pdf(flowables: Sequence[Any], info: DocumentInfo, *, invariant: bool = False) -> bytes:

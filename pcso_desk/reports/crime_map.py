@@ -187,10 +187,12 @@ def draw_map(
 ) -> object:
     """The map as a reportlab Drawing `width` x `height` points: map on the left, legend on
     the right (below it when the drawing is narrow)."""
-    from reportlab.graphics.shapes import Circle, Drawing, Rect, String
+    from reportlab.graphics.shapes import Circle, Rect, String
     from reportlab.lib.colors import HexColor, white
 
-    drawing = Drawing(width, height)
+    from pcso_desk.reports.fast_drawing import drawing_class
+
+    drawing = drawing_class()(width, height)
     legend = legend_lines(data.points)
     side = width >= 360 and font_size < 13  # large print: the legend goes under the map
     legend_width = min(190.0, width * 0.36) if side else 0.0

@@ -24,8 +24,10 @@ from pcso_desk.reports.common import (
     styles,
     uk_date,
     uk_month,
+    unchecked_shapes,
 )
 from pcso_desk.reports.crime_map import CrimeMap, OutcomeLine, StreetLine
+from pcso_desk.reports.fast_drawing import drawing_class
 from pcso_desk.reports.pack_cover import (
     PackExtras,
     cover_lines,
@@ -166,15 +168,24 @@ def _table(table: PackTable, st: dict[str, Any], widths: Sequence[float] | None 
     from reportlab.lib.colors import HexColor, white
     from reportlab.platypus import TableStyle
 
-    def cell(value: Any) -> Any:
-        return _paragraph(_escape(shown(value)), st["cell"])
+    style = st["cell"]
+    room: list[float | None] = [w - 2 * CELL_PADDING for w in widths or ()]
 
-    data = [[_paragraph(_escape(shown(h)), st["head"]) for h in table.header]]
-    data += [[cell(v) for v in row] for row in table.rows]
+    def cell(value: Any, column: int) -> Any:
+        text = shown(value)
+        if _one_line(text, room[column] if column < len(room) else None, style):
+            return text  # drawn by the table itself: the same line, where the paragraph's goes
+        return _paragraph(_escape(text), style)
+
+    data: list[list[Any]] = [[_paragraph(_escape(shown(h)), st["head"]) for h in table.header]]
+    data += [[cell(v, i) for i, v in enumerate(row)] for row in table.rows]
     out = kept_table_class()(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
     out.setStyle(
         TableStyle(
             [
+                # Plain-text cells in the cell style (a paragraph cell carries its own).
+                ("FONT", (0, 1), (-1, -1), style.fontName, style.fontSize, style.leading),
+                ("TEXTCOLOR", (0, 1), (-1, -1), style.textColor),
                 ("BACKGROUND", (0, 0), (-1, 0), HexColor(NAVY)),
                 ("TEXTCOLOR", (0, 0), (-1, 0), white),
                 ("GRID", (0, 0), (-1, -1), 0.4, HexColor("#b8c2cc")),
@@ -184,6 +195,21 @@ def _table(table: PackTable, st: dict[str, Any], widths: Sequence[float] | None 
         )
     )
     return out
+
+
+CELL_PADDING = 6  # reportlab's table cell padding, left and right
+
+
+def _one_line(text: str, room: float | None, style: Any) -> bool:
+    """Whether a cell's text is one line that a paragraph would draw as it is: no markup to
+    parse, no spaces it would collapse or strip, and narrower than the column's room."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    if room is None or not text or text != text.strip() or "  " in text:
+        return False
+    if any(c in text for c in "&<>\n\t\r"):
+        return False
+    return bool(stringWidth(text, style.fontName, style.fontSize) <= room)
 
 
 def _paragraph(text: str, style: Any) -> Any:
@@ -211,7 +237,6 @@ def _styles() -> dict[str, Any]:
 
 def _crime_chart(figures: MonthlyFigures, public: bool) -> Any:
     from reportlab.graphics.charts.barcharts import HorizontalBarChart
-    from reportlab.graphics.shapes import Drawing
     from reportlab.lib.colors import HexColor
 
     del public  # crime counts are published exactly (domain/disclosure.py)
@@ -219,7 +244,7 @@ def _crime_chart(figures: MonthlyFigures, public: bool) -> Any:
     if not lines:
         return None
     height = 48 + 24 * len(lines)
-    drawing = Drawing(CHART_WIDTH, height)
+    drawing = drawing_class()(CHART_WIDTH, height)
     chart = HorizontalBarChart()
     # The value axis's numbers sit below the bars: leave them room inside the drawing.
     chart.x, chart.y, chart.width, chart.height = 200, 26, CHART_WIDTH - 235, height - 36
@@ -245,7 +270,7 @@ def _crime_chart(figures: MonthlyFigures, public: bool) -> Any:
 
 def _safety_chart(figures: MonthlyFigures, public: bool) -> Any:
     from reportlab.graphics.charts.lineplots import LinePlot
-    from reportlab.graphics.shapes import Drawing, String
+    from reportlab.graphics.shapes import String
     from reportlab.graphics.widgets.markers import makeMarker
     from reportlab.lib.colors import HexColor
 
@@ -256,7 +281,7 @@ def _safety_chart(figures: MonthlyFigures, public: bool) -> Any:
     ]
     if not points:
         return None
-    drawing = Drawing(CHART_WIDTH, 200)
+    drawing = drawing_class()(CHART_WIDTH, 200)
     plot = LinePlot()
     plot.x, plot.y, plot.width, plot.height = 40, 44, CHART_WIDTH - 60, 130
     plot.data = [points]
@@ -283,13 +308,13 @@ def _safety_chart(figures: MonthlyFigures, public: bool) -> Any:
 
 
 def _locality_chart(figures: MonthlyFigures) -> Any:
-    from reportlab.graphics.shapes import Drawing, Line, Rect, String
+    from reportlab.graphics.shapes import Line, Rect, String
     from reportlab.lib.colors import HexColor
 
     share = figures.locality_share
     if share is None:
         return None
-    drawing = Drawing(CHART_WIDTH, 60)
+    drawing = drawing_class()(CHART_WIDTH, 60)
     left, width = 10, CHART_WIDTH - 40
     drawing.add(Rect(left, 20, width, 22, fillColor=HexColor("#dde3ea"), strokeColor=None))
     met = share >= 0.8
@@ -517,5 +542,6 @@ def render_monthly_pack(
         subject="Monthly neighbourhood update",
         marking=MARKING if internal else None,
     )
-    flow = _cover(figures, st, team, internal, extras) + _story(figures, tables, st, internal)
+    with unchecked_shapes():  # the charts and the map
+        flow = _cover(figures, st, team, internal, extras) + _story(figures, tables, st, internal)
     return render_pdf(flow, info, invariant=invariant)

@@ -181,10 +181,13 @@ def _first_rows_height(table: Any, width: float, available: float) -> float:
         table.wrap(width, available)
         return float(sum(table._rowHeights[: head + MIN_ROWS]))
     height = 0.0
-    for row in table._cellvalues[: head + MIN_ROWS]:
+    for row, styles in zip(table._cellvalues[: head + MIN_ROWS], table._cellStyles, strict=False):
         height += max(
-            cell.wrap(column - left - right, available)[1]
-            for cell, column in zip(row, widths, strict=True)
+            # a plain-text cell is one line of its cell style's leading (monthly_pack._table)
+            style.leading
+            if isinstance(cell, str)
+            else cell.wrap(column - left - right, available)[1]
+            for cell, column, style in zip(row, widths, styles, strict=True)
         )
         height += top + bottom
     return height

@@ -917,3 +917,22 @@ def test_minutes_between_orders_the_repeated_autumn_hour_by_real_time() -> None:
     assert minutes_between(first_pass, second_pass) == 30
     with pytest.raises(ValidationError):
         minutes_between(second_pass, first_pass)
+
+
+@pytest.mark.parametrize("days", [1, 7, 14, 27, 28])
+def test_a_cadence_of_at_most_28_days_is_never_held_back_by_the_month_cap(days: int) -> None:
+    """Every day of a year (clocks changing twice, months of 28 to 31 days), at 00:30 and
+    23:30 London time: the next update is the agreed days later, never capped earlier."""
+    frequency = ContactFrequency(days=days)
+    start = datetime(2026, 1, 1, tzinfo=LONDON)
+    for day in range(366):
+        for hour, minute in ((0, 30), (23, 30)):
+            last = (start + timedelta(days=day)).replace(hour=hour, minute=minute)
+            due = next_victim_contact_due(
+                service_level=ServiceLevel.STANDARD,
+                opened_at=last - timedelta(days=40),
+                successful_contacts=[last - timedelta(days=20), last],
+                frequency=frequency,
+            )
+            assert due == add_local_days(last, days)
+            assert due <= add_local_months(last, 1)

@@ -126,7 +126,16 @@ def test_every_public_pack_of_three_demo_months_passes_the_auditor(demo: Demo) -
     )
     for district in demo.districts:  # as `monthly-pack --district` runs it, before writing
         batch = monthly.district_neighbourhoods(demo.ctx, district)
-        auditor.check_month(demo.ctx, [h for a in batch for h in a.neighbourhood_ids], MONTHS[-1])
+        checked = auditor.check_month(
+            demo.ctx, [h for a in batch for h in a.neighbourhood_ids], MONTHS[-1]
+        )
+        # Each neighbourhood's pack then shows the counts the check read, the same figures
+        # as a pack that counts them itself.
+        for area in batch:
+            assert checked[area].engagements or checked[area].meetings
+            assert monthly.monthly_figures(
+                demo.ctx, area, MONTHS[-1], people=checked[area]
+            ) == monthly.monthly_figures(demo.ctx, area, MONTHS[-1])
 
 
 def test_publishing_a_total_beside_its_hidden_parts_would_be_caught(

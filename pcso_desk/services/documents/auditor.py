@@ -267,8 +267,11 @@ def audit(facts: Iterable[Fact]) -> list[Finding]:
 
 def related_areas(ctx: Context, neighbourhood_ids: Iterable[str]) -> list[Any]:
     """The neighbourhoods, their wards and every council with one of those wards: every public
-    pack that shares a count about people with these neighbourhoods' packs."""
-    from pcso_desk.services.documents.monthly import _area
+    pack that shares a count about people with these neighbourhoods' packs. Their wards are
+    read in one statement (each area as `monthly.find_area` makes it: wards by name)."""
+    from sqlalchemy import or_
+
+    from pcso_desk.services.documents.monthly import Area
     from pcso_desk.store import models as m
 
     hoods = sorted(set(neighbourhood_ids))
@@ -287,9 +290,28 @@ def related_areas(ctx: Context, neighbourhood_ids: Iterable[str]) -> list[Any]:
                 m.Council.deleted_at.is_(None), m.Council.id.in_(councils)
             )
         ).all()
-        areas = [_area(session, "neighbourhood", name, hood) for hood, name in hood_rows]
-        areas += [_area(session, "ward", name, ward) for ward, name, _c in wards]
-        areas += [_area(session, "council", name, council) for council, name in council_rows]
+        every = session.execute(  # the hoods' wards and the councils' (some in other hoods)
+            select(m.Ward.id, m.Ward.neighbourhood_id, m.Ward.council_id)
+            .where(
+                m.Ward.deleted_at.is_(None),
+                or_(m.Ward.neighbourhood_id.in_(hoods), m.Ward.council_id.in_(councils)),
+            )
+            .order_by(m.Ward.name)
+        ).all()
+
+    def area(kind: str, name: str, rows: list[Any], hood: str | None = None) -> Any:
+        ids = tuple(ward for ward, _hood, _council in rows)
+        return Area(kind, name, ids, (hood,) if hood else tuple(sorted({h for _w, h, _c in rows})))
+
+    areas = [
+        area("neighbourhood", name, [r for r in every if r[1] == hood], hood)
+        for hood, name in hood_rows
+    ]
+    areas += [area("ward", name, [r for r in every if r[0] == ward]) for ward, name, _c in wards]
+    areas += [
+        area("council", name, [r for r in every if r[2] == council])
+        for council, name in council_rows
+    ]
     return areas
 
 
@@ -303,30 +325,41 @@ def people_figures(ctx: Context, area: Any, month: str) -> MonthlyFigures:
     """The figures a public pack's counts about people come from: `monthly_figures` without
     crime, priorities and time in the locality (none of them a count about people), by the
     same queries, so the auditor sees the cells the pack will show."""
+    return every_people_figures(ctx, [area], month)[0]
+
+
+def every_people_figures(ctx: Context, areas: Sequence[Any], month: str) -> list[MonthlyFigures]:
+    """`people_figures` of each of `areas`, their meetings read in one statement."""
     from pcso_desk.domain.months import month_bounds, parse_month, shift_month
     from pcso_desk.services.documents import monthly as mo
     from pcso_desk.services.documents.packs import people_published
 
     month = parse_month(month)
     start, end = month_bounds(month)
+    out = []
     with ctx.store.read() as session:
-        values: dict[str, Any] = {
-            "crime": (),
-            "priorities": (),
-            "meetings": mo._meetings(session, area, start, end),
-            **dict.fromkeys(_UNSHOWN, 0),
-            "safety": (),
-        }
-        if people_published(area, public=True):  # else only each meeting's attendance shows
-            first = shift_month(month, 1 - mo.TREND_MONTHS)
-            check_ins = mo._check_ins_by_month(session, area, first, month)
-            values["kin_check_ins"] = mo._kin_check_ins(check_ins, month)
-            values["safety"] = mo._safety(check_ins, month)
-            values.update(mo._counts(session, area, start, end))
-            values.update(mo._messages(session, area, start, end))
-    return MonthlyFigures(
-        area=area, month=month, locality_minutes=0, abstracted_minutes=0, **values
-    )
+        meetings = mo.meetings_of_areas(session, areas, start, end)
+        for area, held in zip(areas, meetings, strict=True):
+            values: dict[str, Any] = {
+                "crime": (),
+                "priorities": (),
+                "meetings": held,
+                **dict.fromkeys(_UNSHOWN, 0),
+                "safety": (),
+            }
+            if people_published(area, public=True):  # else only each meeting's attendance
+                first = shift_month(month, 1 - mo.TREND_MONTHS)
+                check_ins = mo._check_ins_by_month(session, area, first, month)
+                values["kin_check_ins"] = mo._kin_check_ins(check_ins, month)
+                values["safety"] = mo._safety(check_ins, month)
+                values.update(mo._counts(session, area, start, end))
+                values.update(mo._messages(session, area, start, end))
+            out.append(
+                MonthlyFigures(
+                    area=area, month=month, locality_minutes=0, abstracted_minutes=0, **values
+                )
+            )
+    return out
 
 
 def month_facts(
@@ -335,12 +368,20 @@ def month_facts(
     """The facts of the public packs of `areas` for `month`, and (`whole`: from every figure
     of the packs, crime included) the tables whose rows are out of their fixed order."""
     from pcso_desk.services.documents.monthly import monthly_figures
+
+    if whole:
+        every = [monthly_figures(ctx, area, month) for area in areas]
+    else:
+        every = every_people_figures(ctx, areas, month)
+    return _facts(every, whole=whole)
+
+
+def _facts(every: Sequence[MonthlyFigures], *, whole: bool) -> tuple[list[Fact], list[str]]:
     from pcso_desk.services.documents.packs import pack_tables
 
     facts: list[Fact] = []
     problems: list[str] = []
-    for area in areas:
-        figures = (monthly_figures if whole else people_figures)(ctx, area, month)
+    for figures in every:
         tables = pack_tables(figures, public=True)
         facts += pack_facts(figures, tables)
         if whole:
@@ -360,19 +401,27 @@ def check_order(figures: MonthlyFigures, tables: Sequence[PackTable]) -> None:
         )
 
 
-def check_month(ctx: Context, neighbourhood_ids: Iterable[str], month: str) -> None:
+def check_month(
+    ctx: Context, neighbourhood_ids: Iterable[str], month: str
+) -> dict[Any, MonthlyFigures]:
     """Refuse, in one sentence, public packs of `month` from which a hidden count of theirs
     or of a related pack of the month could be worked out.
 
     The month before is not audited again with it: every figure the two share (a month of
     the check-in trend) is the same count shown by the same rule in both, so it adds no
-    constraint (the tests audit three months together to show it)."""
+    constraint (the tests audit three months together to show it).
+
+    Returns the counts about people it audited, by area (`monthly.Area`), for the
+    neighbourhoods' packs to show (`monthly_figures(people=...)`): what is published is
+    exactly what was checked, and is not counted twice."""
     from pcso_desk.domain.errors import ValidationError
 
     areas = related_areas(ctx, neighbourhood_ids)
-    findings = audit(month_facts(ctx, areas, month)[0])
+    every = every_people_figures(ctx, areas, month)
+    findings = audit(_facts(every, whole=False)[0])
     if findings:
         more = f" (and {len(findings) - 1} more)" if len(findings) > 1 else ""
         raise ValidationError(
             f"The public packs were not written: {findings[0].sentence()}{more}.", field="month"
         )
+    return {figures.area: figures for figures in every}

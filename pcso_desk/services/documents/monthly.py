@@ -10,6 +10,7 @@ is decided when the tables are made (`pcso_desk.domain.disclosure`).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -137,22 +138,42 @@ def district_neighbourhoods(ctx: Context, district: str) -> list[Area]:
 # -- the figures -----------------------------------------------------------------------------
 
 
-def monthly_figures(ctx: Context, area: Area, month: str) -> MonthlyFigures:
-    """Every figure of the pack for `area` and `month`."""
+# What the disclosure check reads of a neighbourhood's month (auditor.people_figures), by the
+# same queries as here: a pack built after the check shows those very counts.
+PEOPLE_FIGURES = (
+    "meetings", "kin_check_ins", "safety", "engagements", "patrol_minutes", "kin_members",
+    "victim_cases", "victim_cases_contacted", "messages", "messages_in_time",
+)  # fmt: skip
+
+
+def monthly_figures(
+    ctx: Context, area: Area, month: str, *, people: MonthlyFigures | None = None
+) -> MonthlyFigures:
+    """Every figure of the pack for `area` and `month`. `people`: the disclosure check's
+    figures of the same neighbourhood and month (`auditor.check_month`), whose counts about
+    people are taken as checked rather than counted again."""
     month = parse_month(month)
     start, end = month_bounds(month)
     wards = list(area.ward_ids)
+    checked = (
+        people is not None
+        and area.kind == "neighbourhood"
+        and people.area == area
+        and people.month == month
+    )
     with ctx.store.read() as session:
-        check_ins = _check_ins_by_month(session, area, shift_month(month, 1 - TREND_MONTHS), month)
-        figures: dict[str, Any] = {
-            "crime": _crime(session, wards, month),
-            "meetings": _meetings(session, area, start, end),
-            "kin_check_ins": _kin_check_ins(check_ins, month),
-            "safety": _safety(check_ins, month),
-        }
+        figures: dict[str, Any] = {"crime": _crime(session, wards, month)}
+        if checked:
+            figures.update({name: getattr(people, name) for name in PEOPLE_FIGURES})
+        else:
+            first = shift_month(month, 1 - TREND_MONTHS)
+            check_ins = _check_ins_by_month(session, area, first, month)
+            figures["meetings"] = _meetings(session, area, start, end)
+            figures["kin_check_ins"] = _kin_check_ins(check_ins, month)
+            figures["safety"] = _safety(check_ins, month)
+            figures.update(_counts(session, area, start, end))
+            figures.update(_messages(session, area, start, end))
         figures["priorities"], figures["left_out"] = _priorities(session, area, start, end)
-        figures.update(_counts(session, area, start, end))
-        figures.update(_messages(session, area, start, end))
         figures.update(victims_code_figures(session, wards, start, end))
         figures.update(crime_figures.figures(session, area, month))
     locality, away = 0, 0
@@ -246,12 +267,25 @@ def _patrol_minutes(wards: list[str], start: datetime, end: datetime) -> Any:
 def _meetings(
     session: Session, area: Area, start: datetime, end: datetime
 ) -> tuple[MeetingLine, ...]:
+    return meetings_of_areas(session, [area], start, end)[0]
+
+
+def meetings_of_areas(
+    session: Session, areas: Sequence[Area], start: datetime, end: datetime
+) -> list[tuple[MeetingLine, ...]]:
+    """The public meetings held in [start, end) of each area, by time, read in two
+    statements however many areas: a meeting belongs to an area when one of its wards is
+    the area's, or (for a neighbourhood) when it is the neighbourhood's own."""
+    wards = sorted({ward for area in areas for ward in area.ward_ids})
+    hoods = sorted(
+        {h for area in areas if area.kind == "neighbourhood" for h in area.neighbourhood_ids}
+    )
     in_wards = select(m.MeetingWard.meeting_id).where(
-        m.MeetingWard.deleted_at.is_(None), m.MeetingWard.ward_id.in_(area.ward_ids)
+        m.MeetingWard.deleted_at.is_(None), m.MeetingWard.ward_id.in_(wards)
     )
     scope: Any = m.Meeting.id.in_(in_wards)
-    if area.kind == "neighbourhood":
-        scope = or_(scope, m.Meeting.neighbourhood_id.in_(area.neighbourhood_ids))
+    if hoods:
+        scope = or_(scope, m.Meeting.neighbourhood_id.in_(hoods))
     rows = session.scalars(
         select(m.Meeting)
         .where(
@@ -263,7 +297,7 @@ def _meetings(
         )
         .order_by(m.Meeting.starts_at)
     ).all()
-    return tuple(
+    lines = [
         MeetingLine(
             _local_date(r.starts_at),
             public_meeting_title(r),
@@ -272,7 +306,30 @@ def _meetings(
             key=r.id,
         )
         for r in rows
-    )
+    ]
+    if len(areas) == 1:  # the statement's scope is the area's own
+        return [tuple(lines)]
+    linked: dict[str, set[str]] = defaultdict(set)
+    if rows:
+        for meeting_id, ward in session.execute(
+            select(m.MeetingWard.meeting_id, m.MeetingWard.ward_id).where(
+                m.MeetingWard.deleted_at.is_(None),
+                m.MeetingWard.meeting_id.in_([r.id for r in rows]),
+            )
+        ):
+            linked[meeting_id].add(ward)
+    out = []
+    for area in areas:
+        own, its_hoods = set(area.ward_ids), set(area.neighbourhood_ids)
+        hood_too = area.kind == "neighbourhood"
+        out.append(
+            tuple(
+                line
+                for r, line in zip(rows, lines, strict=True)
+                if linked[r.id] & own or (hood_too and r.neighbourhood_id in its_hoods)
+            )
+        )
+    return out
 
 
 def public_meeting_title(row: m.Meeting) -> str:

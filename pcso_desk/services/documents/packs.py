@@ -357,7 +357,14 @@ def pack_action(internal: bool) -> Action:
 
 
 def write_pack(
-    ctx: Context, area: Area, month: str, target: Path, *, internal: bool, audited: bool = False
+    ctx: Context,
+    area: Area,
+    month: str,
+    target: Path,
+    *,
+    internal: bool,
+    audited: bool = False,
+    people: MonthlyFigures | None = None,
 ) -> Path:
     """Build the pack for `area` and `month` into the zip `target`; returns `target`.
 
@@ -371,8 +378,8 @@ def write_pack(
     if not internal and not audited:  # a public pack only once the month's packs pass
         from pcso_desk.services.documents.auditor import check_month
 
-        check_month(ctx, area.neighbourhood_ids, month)
-    figures = monthly_figures(ctx, area, month)
+        people = check_month(ctx, area.neighbourhood_ids, month).get(area)
+    figures = monthly_figures(ctx, area, month, people=None if internal else people)
     tables = pack_tables(figures, public=not internal)
     if internal:
         from pcso_desk.services.casework.scorecard import pack_table, scorecard
@@ -446,12 +453,17 @@ def build_district(
     if not internal:  # the whole batch is audited at once, before any pack is written
         from pcso_desk.services.documents.auditor import check_month
 
-        check_month(ctx, [hood for area in areas for hood in area.neighbourhood_ids], month)
+        checked = check_month(ctx, [h for area in areas for h in area.neighbourhood_ids], month)
+    else:
+        checked = {}
     written = []
     for done, area in enumerate(areas):
         progress(done, len(areas), area.name)
         target = folder / f"{pack_name(area, month, internal=internal)}.zip"
-        written.append(write_pack(ctx, area, month, target, internal=internal, audited=True))
+        people = checked.get(area)
+        written.append(
+            write_pack(ctx, area, month, target, internal=internal, audited=True, people=people)
+        )
     progress(len(areas), len(areas), "")
     return written
 
