@@ -1,6 +1,7 @@
 """The machinery under the demo builder: the batch writer, the build's shared state, helpers.
 
-`Sink` writes rows in batches, one executemany per table, and gives each row its sync columns
+`Sink` writes rows in batches, one executemany per table (on a thread of its own, while the
+next rows are made), and gives each row its sync columns
 (a UUID drawn from a seeded random.Random, created/updated times, this station, and a hybrid
 logical clock value made from those times), so that a build is a pure function of its seed and
 day. `bulk_mode` makes a county-sized load take seconds rather than minutes.
@@ -13,15 +14,18 @@ import functools
 import itertools
 import json
 import math
+import os
 import random
 import re
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
 from pcso_desk.demo import places
@@ -115,6 +119,8 @@ class Sink:
         self.texts: dict[datetime, str] = {}
         self.seq = 0
         self.top = (0, 0)
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="demo-writer")
+        self._pending: Future[None] | None = None
 
     def new_id(self) -> str:
         return uuid4_text(self.ids.getrandbits(128))
@@ -207,17 +213,48 @@ class Sink:
         return self.plans[name]
 
     def flush(self) -> None:
-        connection = self.session.connection()
+        """Hand the rows buffered so far to the writer thread, parents first.
+
+        The writer writes one flush's batches while the build makes the next rows: SQLite's
+        own work (and the page encryption) runs without Python's lock, so the two share the
+        machine's cores. One flush is written at a time, in order, on the unit of work's own
+        connection; the build's thread does not use that connection meanwhile (see `wait`).
+        """
+        batches = []
         for table, rows in self.buffers.items():
             if rows:
-                connection.exec_driver_sql(self.plans[table][0], rows)
+                batches.append((self.plans[table][0], rows))
                 self.counts[table] = self.counts.get(table, 0) + len(rows)
-                rows.clear()
+                self.buffers[table] = []
         self.texts.clear()
+        self.wait()  # the one before first: order, and no more than one flush held in memory
+        if batches:
+            raw = self.session.connection().connection.dbapi_connection
+            self._pending = self._writer.submit(_write, raw, batches)
+
+    def wait(self) -> None:
+        """Wait until everything flushed is written (raising the writer's error, if any):
+        before the connection is used for anything else."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.result()
+
+    def close(self) -> None:
+        """Wait for the writer and end its thread (also when the build failed: nothing may be
+        writing when the unit of work rolls back)."""
+        try:
+            self.wait()
+        finally:
+            self._writer.shutdown(wait=True)
 
     @property
     def last_clock(self) -> Hlc:
         return Hlc(self.top[0], self.top[1], self.station)
+
+
+def _write(connection: Any, batches: list[tuple[str, list[tuple[Any, ...]]]]) -> None:
+    for statement, rows in batches:
+        connection.executemany(statement, rows)
 
 
 def _model_default(column: Any) -> Any:
@@ -363,6 +400,30 @@ def mobile(rng: random.Random, low: int, high: int) -> str:
 def landline(rng: random.Random, low: int, high: int) -> str:
     """An Ofcom drama-range landline (01632 960xxx) in E.164."""
     return f"+441632960{rng.randint(low, high):03d}"
+
+
+@contextmanager
+def unjournaled(engine: Engine, path: Path) -> Iterator[None]:
+    """Load a store that is new and no one's yet (a build folder of its own) without its
+    write-ahead log and without waiting for the disk: the pages are written once, into the
+    store itself, instead of into the log and then copied. Still encrypted page by page; a
+    rollback still undoes (the journal is kept in memory). A build cut short leaves a damaged
+    file, but only in the build folder, which is thrown away (builder.make_demo_folder). On
+    the way out the store is put back in WAL mode with full syncs (store/engine.py) and
+    synced, before anyone else opens it.
+    """
+    engine.dispose()  # the one connection left, so that the journal mode may change
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA journal_mode=MEMORY")
+        conn.exec_driver_sql("PRAGMA synchronous=OFF")
+    try:
+        yield
+    finally:
+        engine.dispose()  # the next connection opens with the usual pragmas: WAL, FULL
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+    with open(path, "rb+") as file:  # what synchronous=OFF left to the OS, on the disk now
+        os.fsync(file.fileno())
 
 
 @contextmanager
