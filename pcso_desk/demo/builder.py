@@ -119,7 +119,7 @@ def build_demo(
         _refuse_if_not_empty(session)
         sink = Sink(session, ctx.station_id, at(day, 0), seed)
         world = World(sink, seed, SCALES[scale], day, *_name_pools(seed))
-        with bulk_mode(session):
+        with bulk_mode(session, sink) as rebuild:
             try:
                 for message, stage in (
                     *SETUP_STAGES,
@@ -130,6 +130,8 @@ def build_demo(
                     say(message)
                     stage(world)
                     sink.flush()
+                    if stage is SETUP_STAGES[-1][1]:  # the largest tables are filled by now
+                        rebuild.early(frozenset(sink.counts))
             finally:
                 sink.close()  # every row written (or the writer stopped) before anything else
             say("Saving…")
