@@ -22,6 +22,7 @@ from __future__ import annotations
 import random
 import shutil
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -51,6 +52,7 @@ from pcso_desk.demo.world import (
     landline,
     mobile,
     slug,
+    unjournaled,
 )
 from pcso_desk.domain.enums import Channel, ContactKind, ContactMethod, LawfulBasis, Role
 from pcso_desk.domain.errors import ValidationError
@@ -117,16 +119,21 @@ def build_demo(
         _refuse_if_not_empty(session)
         sink = Sink(session, ctx.station_id, at(day, 0), seed)
         world = World(sink, seed, SCALES[scale], day, *_name_pools(seed))
-        with bulk_mode(session):
-            for message, stage in (
-                *SETUP_STAGES,
-                *demo_activity.STAGES,
-                *demo_casework.STAGES,
-                *demo_intelligence.STAGES,
-            ):
-                say(message)
-                stage(world)
-                sink.flush()
+        with bulk_mode(session, sink) as rebuild:
+            try:
+                for message, stage in (
+                    *SETUP_STAGES,
+                    *demo_activity.STAGES,
+                    *demo_casework.STAGES,
+                    *demo_intelligence.STAGES,
+                ):
+                    say(message)
+                    stage(world)
+                    sink.flush()
+                    if stage is SETUP_STAGES[-1][1]:  # the largest tables are filled by now
+                        rebuild.early(frozenset(sink.counts))
+            finally:
+                sink.close()  # every row written (or the writer stopped) before anything else
             say("Saving…")
         if not meta_value(session, TEAM_KEY):
             set_meta(session, TEAM_KEY, TEAM_NAME)
@@ -245,7 +252,9 @@ def _fill(paths: DataPaths, root: Path, reuse: bool, options: dict[str, Any]) ->
         ctx = services.ctx
         if _kept_demo(ctx, root, reuse):
             return DemoFolder(root, None, _demo_accounts(ctx))
-        with store.write():  # the records and the accounts that sign in to them, or neither
+        # A new store in a build folder of its own is no one's until it is moved into place.
+        fresh = unjournaled(store.engine, store.path) if stage is Stage.NEW else nullcontext()
+        with fresh, store.write():  # the records and the accounts that sign in to them, or neither
             summary = build_demo(ctx, **options)
             accounts = _demo_accounts(ctx)
         if door.has_keyring():

@@ -1,6 +1,7 @@
 """The machinery under the demo builder: the batch writer, the build's shared state, helpers.
 
-`Sink` writes rows in batches, one executemany per table, and gives each row its sync columns
+`Sink` writes rows in batches, one executemany per table (on a thread of its own, while the
+next rows are made), and gives each row its sync columns
 (a UUID drawn from a seeded random.Random, created/updated times, this station, and a hybrid
 logical clock value made from those times), so that a build is a pure function of its seed and
 day. `bulk_mode` makes a county-sized load take seconds rather than minutes.
@@ -13,15 +14,18 @@ import functools
 import itertools
 import json
 import math
+import os
 import random
 import re
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Connection
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from pcso_desk.demo import places
@@ -115,6 +119,8 @@ class Sink:
         self.texts: dict[datetime, str] = {}
         self.seq = 0
         self.top = (0, 0)
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="demo-writer")
+        self._pending: Future[None] | None = None
 
     def new_id(self) -> str:
         return uuid4_text(self.ids.getrandbits(128))
@@ -207,17 +213,52 @@ class Sink:
         return self.plans[name]
 
     def flush(self) -> None:
-        connection = self.session.connection()
+        """Hand the rows buffered so far to the writer thread, parents first.
+
+        The writer writes one flush's batches while the build makes the next rows: SQLite's
+        own work (and the page encryption) runs without Python's lock, so the two share the
+        machine's cores. One flush is written at a time, in order, on the unit of work's own
+        connection; the build's thread does not use that connection meanwhile (see `wait`).
+        """
+        batches = []
         for table, rows in self.buffers.items():
             if rows:
-                connection.exec_driver_sql(self.plans[table][0], rows)
+                batches.append((self.plans[table][0], rows))
                 self.counts[table] = self.counts.get(table, 0) + len(rows)
-                rows.clear()
+                self.buffers[table] = []
         self.texts.clear()
+        if batches:  # after the one before: in order, and no more than one held in memory
+            self.later(functools.partial(_write, batches=batches))
+
+    def later(self, work: Callable[[Any], None]) -> None:
+        """Do `work` with the connection on the writer thread, after what is flushed so far."""
+        self.wait()
+        raw = self.session.connection().connection.dbapi_connection
+        self._pending = self._writer.submit(work, raw)
+
+    def wait(self) -> None:
+        """Wait until everything flushed is written (raising the writer's error, if any):
+        before the connection is used for anything else."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.result()
+
+    def close(self) -> None:
+        """Wait for the writer and end its thread (also when the build failed: nothing may be
+        writing when the unit of work rolls back)."""
+        try:
+            self.wait()
+        finally:
+            self._writer.shutdown(wait=True)
 
     @property
     def last_clock(self) -> Hlc:
         return Hlc(self.top[0], self.top[1], self.station)
+
+
+def _write(connection: Any, *, batches: list[tuple[str, list[tuple[Any, ...]]]]) -> None:
+    for statement, rows in batches:
+        connection.executemany(statement, rows)
 
 
 def _model_default(column: Any) -> Any:
@@ -366,7 +407,77 @@ def landline(rng: random.Random, low: int, high: int) -> str:
 
 
 @contextmanager
-def bulk_mode(session: Session) -> Iterator[None]:
+def unjournaled(engine: Engine, path: Path) -> Iterator[None]:
+    """Load a store that is new and no one's yet (a build folder of its own) without its
+    write-ahead log and without waiting for the disk: the pages are written once, into the
+    store itself, instead of into the log and then copied. Still encrypted page by page; a
+    rollback still undoes (the journal is kept in memory). A build cut short leaves a damaged
+    file, but only in the build folder, which is thrown away (builder.make_demo_folder). On
+    the way out the store is put back in WAL mode with full syncs (store/engine.py) and
+    synced, before anyone else opens it.
+    """
+    engine.dispose()  # the one connection left, so that the journal mode may change
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA journal_mode=MEMORY")
+        conn.exec_driver_sql("PRAGMA synchronous=OFF")
+    try:
+        yield
+    finally:
+        engine.dispose()  # the next connection opens with the usual pragmas: WAL, FULL
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+    with open(path, "rb+") as file:  # what synchronous=OFF left to the OS, on the disk now
+        os.fsync(file.fileno())
+
+
+class Rebuild:
+    """What `bulk_mode` took away, to be put back: the plain indexes and the search indexes'
+    insert triggers, each with its table, and each table's largest rowid before the load."""
+
+    def __init__(
+        self,
+        indexes: list[tuple[str, str]],
+        triggers: list[tuple[str, str, str]],
+        marks: dict[str, int],
+        sink: Sink | None = None,
+    ) -> None:
+        self.indexes = indexes  # (table, CREATE INDEX ...)
+        self.triggers = triggers  # (trigger name, table, CREATE TRIGGER ...)
+        self.marks = marks
+        self.sink = sink
+
+    def take(self, tables: frozenset[str]) -> Rebuild:
+        """What `tables` lost, taken off this list."""
+        part = Rebuild(
+            [i for i in self.indexes if i[0] in tables],
+            [t for t in self.triggers if t[1] in tables],
+            self.marks,
+        )
+        self.indexes = [i for i in self.indexes if i[0] not in tables]
+        self.triggers = [t for t in self.triggers if t[1] not in tables]
+        return part
+
+    def early(self, tables: frozenset[str]) -> None:
+        """Put back what `tables` lost now, on the sink's writer thread (after the rows flushed
+        so far), while the build goes on making other rows."""
+        if self.sink is None:
+            return
+        part = self.take(tables)
+        self.sink.flush()
+        self.sink.later(lambda connection: part.put_back(connection.execute))
+
+    def put_back(self, execute: Callable[[str], Any]) -> None:
+        """Each index made, then each search index filled and its trigger put back."""
+        for _table, sql in self.indexes:
+            execute(sql)
+        for name, table, sql in self.triggers:
+            execute(_backfill_sql(execute, table, name.removesuffix("_ai"), sql, self.marks[table]))
+            execute(sql)
+        self.indexes, self.triggers = [], []
+
+
+@contextmanager
+def bulk_mode(session: Session, sink: Sink | None = None) -> Iterator[Rebuild]:
     """Make a large load fast inside the caller's transaction, leaving the schema as it was.
 
     A large page cache while loading; plain (non-unique) indexes are dropped and rebuilt once
@@ -374,6 +485,10 @@ def bulk_mode(session: Session) -> Iterator[None]:
     index (the `*_fts_ai` triggers of migration 0002) is filled once at the end with the
     trigger's own live-row condition, then the trigger is put back. Everything is put back from
     the SQL SQLite stored for it; on an error the transaction rolls back, drops included.
+
+    With the `sink` whose rows are being loaded, `Rebuild.early(tables)` puts back what those
+    tables lost at once, on the sink's writer thread, while the build goes on making other
+    rows (rows those tables are given later are indexed as they arrive, as in any store).
     """
     conn = session.connection()
     triggers = conn.exec_driver_sql(
@@ -384,31 +499,38 @@ def bulk_mode(session: Session) -> Iterator[None]:
         t: conn.exec_driver_sql(f"SELECT max(rowid) FROM {t}").scalar() or 0 for _, t, _ in triggers
     }
     indexes = conn.exec_driver_sql(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
         "AND upper(sql) NOT LIKE 'CREATE UNIQUE%' ORDER BY name"
     ).all()
     cache = conn.exec_driver_sql("PRAGMA cache_size").scalar()
     conn.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+    rebuild = Rebuild(
+        [(table, sql) for _name, table, sql in indexes],
+        [(name, table, sql) for name, table, sql in triggers],
+        marks,
+        sink,
+    )
     try:
         for kind, rows in (("TRIGGER", triggers), ("INDEX", indexes)):
             for row in rows:
                 conn.exec_driver_sql(f"DROP {kind} {row[0]}")
-        yield
-        for _name, sql in indexes:
-            conn.exec_driver_sql(sql)
-        for name, table, sql in triggers:
-            _backfill(conn, table, name.removesuffix("_ai"), sql, marks[table])
-            conn.exec_driver_sql(sql)
+        yield rebuild
+        if sink is not None:
+            sink.close()  # every row and early rebuild written before the rest is put back
+        rebuild.put_back(lambda sql: conn.exec_driver_sql(sql))
     finally:
         conn.exec_driver_sql(f"PRAGMA cache_size = {cache}")
 
 
-def _backfill(conn: Connection, table: str, fts: str, trigger_sql: str, after: int) -> None:
-    """Index the rows added since rowid `after` that the trigger would have indexed."""
-    columns = ", ".join(row[1] for row in conn.exec_driver_sql(f"PRAGMA table_info({fts})"))
+def _backfill_sql(
+    execute: Callable[[str], Any], table: str, fts: str, trigger_sql: str, after: int
+) -> str:
+    """The insert that indexes the rows added since rowid `after` that the trigger would
+    have indexed."""
+    columns = ", ".join(row[1] for row in execute(f"PRAGMA table_info({fts})").fetchall())
     live = re.search(r"\bWHEN\s+(.*?)\s+BEGIN\b", trigger_sql, re.IGNORECASE | re.DOTALL)
     where = f"new.rowid > {after}" + (f" AND ({live.group(1)})" if live else "")
-    conn.exec_driver_sql(
+    return (
         f"INSERT INTO {fts}(rowid, {columns}) SELECT rowid, {columns} FROM {table} AS new "
         f"WHERE {where}"
     )

@@ -29,8 +29,11 @@ BUSY_TIMEOUT_MS = 30000  # a writer waits this long for the lock, then StoreBusy
 # to its bound, so the bound is what each connection may hold for its life. Most work (lists,
 # records, packs) is served by CACHE_KIB; a use that revisits a large index on every call
 # (search as you type walks the trigram index) asks for LARGE_CACHE_KIB on the connection it
-# uses (`larger_cache`). SQLite's own default is 2 MiB.
-CACHE_KIB = 16 * 1024
+# uses (`larger_cache`). SQLite's own default is 2 MiB. 4 MiB holds what a list's page and a
+# record read walk (the index pages near the root and the rows on screen); 16 MiB filled up
+# over a county list's scroll and a pack, 12 MB more of the app's memory, for no measurable
+# speed (W4 and W5 were no slower with 4 MiB, README "Performance").
+CACHE_KIB = 4 * 1024
 LARGE_CACHE_KIB = 64 * 1024
 
 # The driver's errors (what code that talks to a raw connection catches).

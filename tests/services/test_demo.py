@@ -500,3 +500,36 @@ def test_a_demo_folder_is_built_once_then_kept(tmp_path: Path) -> None:
         assert _count(Context.open(store), "contacts") == contacts
     finally:
         store.close()
+
+
+def test_a_new_demo_folder_is_handed_over_encrypted_in_wal_mode_with_its_indexes(
+    tmp_path: Path,
+) -> None:
+    """A store built in a folder of its own is loaded without its log; the one handed over
+    is the store every other is: encrypted, in WAL mode, every index and search index in
+    place and whole."""
+    from pcso_desk.services.unlock import Door
+    from pcso_desk.store.engine import connect
+
+    paths = DataPaths(tmp_path / "demo")
+    made = make_demo_folder(paths, seed=6, today=TODAY)
+    assert made.summary is not None
+    assert b"SQLite format 3" not in paths.store.read_bytes()[:16]  # encrypted
+    services = Door(paths).sign_in("sergeant", accounts.DEMO_PASSWORD)
+    store = services.ctx.store
+    try:
+        assert store.encrypted
+        conn = connect(paths.store, store.key)
+        try:
+            assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+            assert {"ix_contacts_list", "ix_engagements_newest", "contacts_fts_ai"} <= names
+            live = conn.execute(
+                "SELECT count(*) FROM contacts WHERE deleted_at IS NULL AND merged_into_id IS NULL"
+            ).fetchone()[0]
+            assert conn.execute("SELECT count(*) FROM contacts_fts").fetchone()[0] == live
+        finally:
+            conn.close()
+    finally:
+        store.close()
