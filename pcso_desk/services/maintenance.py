@@ -121,6 +121,7 @@ def check_store(ctx: Context) -> CheckReport:
     """SQLite's integrity and foreign-key checks, the schema version against this release, and
     the audit log: its chain, its guard triggers, and every head witnessed outside the store
     (services/protection/audit_witness.py)."""
+    audit.flush(ctx.store)  # searches' entries still queued are part of the log checked
     problems: list[str] = []
     with ctx.store.engine.connect() as conn:
         integrity = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check")]

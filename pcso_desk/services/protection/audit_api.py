@@ -68,6 +68,7 @@ class AuditLog:
         from pcso_desk.reports.common import MARKING
         from pcso_desk.services.records.export import write_csv_atomic
 
+        audit.flush(self.ctx.store)  # searches still queued are exported too
         count = write_csv_atomic(out, _csv_rows(self.ctx, action, username), marking=MARKING)
         note((), f"{counted(count, 'entry', 'entries')} to CSV")
         return count
