@@ -29,11 +29,12 @@ BUSY_TIMEOUT_MS = 30000  # a writer waits this long for the lock, then StoreBusy
 # to its bound, so the bound is what each connection may hold for its life. Most work (lists,
 # records, packs) is served by CACHE_KIB; a use that revisits a large index on every call
 # (search as you type walks the trigram index) asks for LARGE_CACHE_KIB on the connection it
-# uses (`larger_cache`). SQLite's own default is 2 MiB. 4 MiB holds what a list's page and a
-# record read walk (the index pages near the root and the rows on screen); 16 MiB filled up
-# over a county list's scroll and a pack, 12 MB more of the app's memory, for no measurable
-# speed (W4 and W5 were no slower with 4 MiB, README "Performance").
-CACHE_KIB = 4 * 1024
+# uses (`larger_cache`). SQLite's own default is 2 MiB. 16 MiB: a deep page of a long list
+# (the middle of 170,000 engagements) walks tens of thousands of index entries, and with
+# 4 MiB they no longer stayed decrypted between pages — 35-50 ms a page against 12-21 ms on a
+# quiet county store (W14) — for 12 MB less of the app's memory (W9, over its budget either
+# way; README "Performance").
+CACHE_KIB = 16 * 1024
 LARGE_CACHE_KIB = 64 * 1024
 
 # The driver's errors (what code that talks to a raw connection catches).
