@@ -161,7 +161,14 @@ def test_demo_opens_apart_from_the_real_store(harness: Harness) -> None:
 def test_lock_takes_the_typed_password(harness: Harness, demo_store: Path) -> None:
     app = harness.start(demo_store)
     main = sign_in(app, app.window(SIGN_IN), "pcso", DEMO_PASSWORD)
-    before, _red = lock_state(harness, main)  # the navigation pane is navy too
+
+    def painted() -> float:
+        navy, _red = lock_state(harness, main)  # the navigation pane is navy too
+        if navy < 0.05:  # a CI run once read 0% here: the window was mapped, not yet drawn
+            raise NotYet(f"{navy:.0%} navy: the navigation pane is not drawn yet")
+        return navy
+
+    before = harness.evidence.wait(painted, STEP_TIMEOUT, "the main window to be drawn")
     assert before < 0.4, f"the main window looks locked before Ctrl+Shift+L ({before:.0%} navy)"
 
     app.key(main, "ctrl+shift+l")
