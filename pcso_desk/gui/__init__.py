@@ -5,6 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import shiboken6  # noqa: F401  (Qt's bindings load it first: its import hook is quieted here)
+
+from pcso_desk.gui.sources import keep_no_sources
+
+keep_no_sources()  # before the app's thousand modules are imported (gui/sources.py)
+
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
