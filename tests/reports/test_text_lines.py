@@ -1,0 +1,139 @@
+"""Short text drawn without a Paragraph (reports/text_lines.py) looks as the Paragraph drew it."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pypdfium2
+import pytest
+from PIL import ImageChops
+
+from pcso_desk.domain.schedule import LONDON
+from pcso_desk.reports import text_lines
+from pcso_desk.reports.briefing import (
+    Area,
+    Handout,
+    OfficerCard,
+    PublicEvent,
+    PublicPriority,
+    TeamBase,
+    build_handout,
+)
+from pcso_desk.reports.common import styles
+from tests.reports import flat, page_texts
+
+
+def _pages(pdf: bytes) -> list[Any]:
+    document = pypdfium2.PdfDocument(pdf)
+    return [page.render(scale=2).to_pil().convert("RGB") for page in document]
+
+
+def _differing(a: Any, b: Any) -> int:
+    """Pixels that differ by more than anti-aliasing could explain."""
+    diff = ImageChops.difference(a, b).convert("L").point(lambda v: 255 if v > 60 else 0)
+    return int(diff.histogram()[255])
+
+
+def _handout(officers: int) -> Handout:
+    """A handout whose text has every kind of line: short, bold-led, two-line, too long for
+    its column, with characters that are markup, with spaces a paragraph collapses."""
+    starts = datetime(2026, 12, 1, 18, 30, tzinfo=LONDON)
+    return Handout(
+        area=Area("ward", "w1", "Riverside & <Central>", "E05000001", "n1"),
+        team=TeamBase(
+            team_name="Riverside",
+            phone="01632 960073",
+            email="riverside.snt@example.police.uk",
+            station_name="Riverside Police Office",
+            station_address="1 High Street, Riverside, a long address that runs on past the "
+            "end of the line and so must wrap",
+            station_postcode="RV1 1AA",
+            station_phone="01632 960032",
+            opening_hours="Monday to Friday,  9am to 5pm",  # two spaces: collapsed as before
+        ),
+        officers=tuple(
+            OfficerCard(
+                f"Officer {n} O'Brien & <Sons>" if n % 3 else f"Officer {n}",
+                f"PCSO {1000 + n}",
+                "pcso" if n % 2 else "pc",
+                "07700 900123" if n % 4 else "",
+                f"officer.{n}@example.police.uk" if n % 5 else "",
+            )
+            for n in range(officers)
+        ),
+        streets=("High Street", "Mill Lane"),
+        priorities=(
+            PublicPriority("Speeding on Mill Lane.", "speeding", ("We ran speed checks.",)),
+            PublicPriority(
+                "Parking on the pavement outside the school gates at the start and the end of "
+                "every school day, which blocks buggies and wheelchairs.",
+                "parking",
+                (
+                    "We wrote to every household & spoke to the school <head>.",
+                    "We patrolled Mill Lane with council parking officers on five mornings and "
+                    "five afternoons, and gave out warning notices.",
+                ),
+            ),
+            PublicPriority("Youth nuisance near the park.", "asb", ()),
+        ),
+        events=tuple(
+            PublicEvent(
+                "PACT meeting" if n % 2 else "Police surgery",
+                "PACT meeting: have your say" if n % 3 == 0 else f"Talk to us {n}",
+                "Riverside Community Centre, the big hall at the back past the car park"
+                if n % 2
+                else "Library",
+                starts + timedelta(days=7 * n),
+                starts + timedelta(days=7 * n, hours=2) if n % 2 else None,
+            )
+            for n in range(8)
+        ),
+        issued_on=date(2026, 11, 24),
+    )
+
+
+@pytest.mark.parametrize("large_print", [False, True])
+@pytest.mark.parametrize("officers", [3, 40])
+def test_the_handout_looks_as_it_did_with_paragraphs(
+    monkeypatch: pytest.MonkeyPatch, officers: int, large_print: bool
+) -> None:
+    """Page for page, the same pixels and text as when every line was a Paragraph; 40
+    officers take the handout over more pages, so page breaks fall where they did."""
+    data = _handout(officers)
+    direct = build_handout(data, large_print=large_print)
+    monkeypatch.setattr(text_lines, "_drawable_style", lambda style: False)
+    as_paragraphs = build_handout(data, large_print=large_print)
+    assert direct != as_paragraphs  # the lines really were drawn another way
+    mine, theirs = _pages(direct), _pages(as_paragraphs)
+    assert len(mine) == len(theirs) >= (2 if officers == 3 else 3)
+    for page, (a, b) in enumerate(zip(mine, theirs, strict=True)):
+        assert a.size == b.size
+        assert _differing(a, b) < 20, f"page {page + 1}"
+    assert [flat(t) for t in page_texts(direct)] == [flat(t) for t in page_texts(as_paragraphs)]
+
+
+def test_a_line_that_fits_is_drawn_without_a_paragraph_and_one_that_does_not_wraps() -> None:
+    from reportlab.platypus import Paragraph
+
+    body = styles()["body"]
+    short = text_lines.text_lines([[("Email:", True), (" team@example.police.uk", False)]], body)
+    assert short.wrap(400, 800) == (400, body.leading)
+    assert short._para is None  # measured, not parsed
+    long = text_lines.plain("word " * 60 + "end", body)
+    width, height = long.wrap(400, 800)
+    assert width == 400 and height > 2 * body.leading
+    assert isinstance(long._para, Paragraph)
+    assert height == long._para.wrap(400, 800)[1]
+
+
+def test_markup_characters_are_printed_as_they_are() -> None:
+    from reportlab.platypus import SimpleDocTemplate
+
+    body = styles()["body"]
+    out = io.BytesIO()
+    line = [("<b>not bold</b>", False), (" & <br/> too", True)]
+    SimpleDocTemplate(out).build([text_lines.text_lines([line], body)])
+    assert "<b>notbold</b>&<br/>too" in flat(page_texts(out.getvalue())[0])
+    assert text_lines.markup([line]) == "&lt;b&gt;not bold&lt;/b&gt;<b> &amp; &lt;br/&gt; too</b>"
