@@ -1,16 +1,20 @@
-"""Short text set where a reportlab Paragraph would set it, without parsing or breaking it.
+"""Text set where a reportlab Paragraph would set it, without parsing it as markup.
 
 Most of a handout's text is a line or two: a heading, a name and role, "Email: ...", a
 meeting's date, a bullet of advice. A Paragraph parses each as markup, measures it word by
-word to break it into lines, and draws it word by word. `text_lines()` takes the text as
-lines of runs instead, each run plain or bold. When every line fits the width it is given,
-the flowable measures each run once and draws the lines itself: the same font, size,
-colour, leading and baseline as the Paragraph (left aligned, each line's runs one after
-the other, as the Paragraph's frags are). When a line does not fit, or the style asks for
-anything this does not draw (another alignment, indents, a bullet, a background, automatic
-leading...), it is that Paragraph: built from the same text as markup (escaped, bold in
-<b>, lines joined by <br/>), it wraps, splits and draws exactly as before. Splitting
-always goes to the Paragraph, so a page break falls where it did.
+word on every wrap, and draws it through its general machinery. `text_lines()` takes the
+text as lines of runs instead, each run plain or bold: it measures each word once and
+breaks the lines where the Paragraph does (a word stays on the line while it fits), then
+draws them itself in the same font, size, colour, leading and baseline, left aligned,
+each line's runs one after another as the Paragraph's frags are.
+
+Where the Paragraph might do anything else it *is* that Paragraph, built from the same text
+as markup (escaped, bold in <b>, lines joined by <br/>), and wraps, splits and draws exactly
+as before: a style this does not draw (another alignment, indents, a bullet, a background,
+automatic leading...), spaces it would collapse, a word wider than the line (it splits
+words), a break that only its shrinking of spaces (`spaceShrinkage`) could decide, a bold
+space not as wide as a plain one. Splitting across pages always goes to the Paragraph, so
+a page break falls where it did.
 """
 
 from __future__ import annotations
@@ -81,6 +85,71 @@ def _bold_font(font: str) -> str | None:
         return None
 
 
+Piece = tuple[str, str]  # (font, text)
+Word = tuple[float, list[Piece]]  # its width, and its text in one font or more
+
+
+def _words(runs: Sequence[Piece], size: float) -> list[Word]:
+    """A line's runs as words (split at its single spaces), each with its width."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    words: list[list[Piece]] = []
+    current: list[Piece] = []
+    for font, text in runs:
+        for number, part in enumerate(text.split(" ")):
+            if number and current:
+                words.append(current)
+                current = []
+            if part:
+                current.append((font, part))
+    if current:
+        words.append(current)
+    return [(sum(stringWidth(t, f, size) for f, t in word), word) for word in words]
+
+
+def _broken(lines: Sequence[Sequence[Word]], width: float, space: float, shrink: float) -> Any:
+    """The lines broken to `width` as a Paragraph breaks them (a word on the line while it
+    fits), each as its words; None where the Paragraph might break otherwise: a word wider
+    than the line (it would split it), or a line that only its spaces' shrinking (its
+    `spaceShrinkage`) could decide."""
+    out: list[list[Word]] = []
+    room = width - _FIT
+    for line in lines:
+        current: list[Word] = []
+        used = 0.0
+        for word in line:
+            if word[0] > room:
+                return None
+            if not current:
+                current, used = [word], word[0]
+                continue
+            wider = used + space + word[0]
+            if wider <= room:
+                current.append(word)
+                used = wider
+            elif wider > width + shrink * space * (len(current) + 1) + _FIT:
+                out.append(current)
+                current, used = [word], word[0]
+            else:
+                return None
+        out.append(current)
+    return out
+
+
+def _runs(words: Sequence[Word]) -> list[Piece]:
+    """A broken line's words as runs of one font, a space between words."""
+    runs: list[Piece] = []
+    for number, (_width, pieces) in enumerate(words):
+        for piece_number, (font, text) in enumerate(pieces):
+            if number and not piece_number:
+                text = " " + text
+            if runs and runs[-1][0] == font:
+                runs[-1] = (font, runs[-1][1] + text)
+            else:
+                runs.append((font, text))
+    return runs
+
+
 @functools.cache
 def text_lines_class() -> Any:
     """The flowable class (reportlab is imported only when a document is made)."""
@@ -95,51 +164,60 @@ def text_lines_class() -> Any:
             self.style = style
             self._lines = lines
             self._para: Any = None
-            self._drawn = False
-            self._fonts: list[list[tuple[str, str]]] | None = None  # per line: (font, text)
-            self._widths: list[float] | None = None
-            self._plan = self._planned()
+            self._words: list[list[Word]] | None = None  # per given line; None: not ours
+            self._space = 0.0
+            self._broken: dict[float, list[list[Piece]] | None] = {}
+            self._drawing: list[list[Piece]] | None = None  # the lines the last wrap set
+            self._planned()
 
-        def _planned(self) -> bool:
-            """Measure the runs once: whether this may draw them itself at all."""
+        def _planned(self) -> None:
+            """Measure the words once, when this may draw the lines itself at all."""
             style = self.style
             lines = [[(t, b) for t, b in line if t] for line in self._lines]
             if not lines or not all(lines) or not _drawable_style(style):
-                return False
+                return
             regular, size = style.fontName, style.fontSize
-            fonts: list[list[tuple[str, str]]] = []
-            widths: list[float] = []
+            words: list[list[Word]] = []
+            fonts = set()
             for line in lines:
                 if not _simple("".join(t for t, _b in line)):
-                    return False
-                runs: list[tuple[str, str]] = []
+                    return
+                runs: list[Piece] = []
                 for text, bold in line:
                     font = _bold_font(regular) if bold else regular
                     if font is None:
-                        return False
+                        return
                     runs.append((font, text))
-                fonts.append(runs)
-                widths.append(sum(stringWidth(t, f, size) for f, t in runs))
-            self._fonts, self._widths = fonts, widths
-            return True
+                    fonts.add(font)
+                words.append(_words(runs, size))
+            spaces = {stringWidth(" ", font, size) for font in fonts}
+            if len(spaces) != 1:
+                return  # a space as wide in each font, wherever it falls between two runs
+            self._words, self._space = words, spaces.pop()
 
         def _paragraph(self) -> Any:
             if self._para is None:
                 self._para = paragraph_class()(markup(self._lines), self.style)
             return self._para
 
-        def _fits(self, width: float) -> bool:
-            return bool(self._plan and self._widths and max(self._widths) <= width - _FIT)
+        def _lines_for(self, width: float) -> list[list[Piece]] | None:
+            if self._words is None:
+                return None
+            if width not in self._broken:
+                shrink = getattr(self.style, "spaceShrinkage", 0) or 0
+                broken = _broken(self._words, width, self._space, shrink)
+                self._broken[width] = None if broken is None else [_runs(w) for w in broken]
+            return self._broken[width]
 
         def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-            if not self._fits(availWidth):
-                self._drawn = False
+            lines = self._lines_for(availWidth)
+            self._drawing = lines
+            if lines is None:
                 size: tuple[float, float] = self._paragraph().wrap(availWidth, availHeight)
                 self.width, self.height = size
                 return size
-            self._drawn = True
             self.width = availWidth
-            self.height = len(self._lines) * self.style.leading
+            self.height = len(lines) * self.style.leading
             return self.width, self.height
 
         def split(self, availWidth: float, availHeight: float) -> list[Any]:
@@ -149,7 +227,8 @@ def text_lines_class() -> Any:
             return float(self._paragraph().minWidth())
 
         def draw(self) -> None:
-            if not self._drawn:
+            lines = self._drawing
+            if lines is None:
                 self._paragraph()._drawOn(self.canv)
                 return
             style = self.style
@@ -157,7 +236,7 @@ def text_lines_class() -> Any:
             text = self.canv.beginText(0, self.height - size)
             text.setFillColor(style.textColor)
             current = None
-            for number, runs in enumerate(self._fonts or ()):
+            for number, runs in enumerate(lines):
                 if number:
                     text.setTextOrigin(0, self.height - size - number * leading)
                 for font, words in runs:
@@ -170,12 +249,11 @@ def text_lines_class() -> Any:
         def getPlainText(self, identify: Any = None) -> str:
             return "\n".join("".join(t for t, _b in line) for line in self._lines)
 
-        def __getattr__(self, name: str) -> Any:
-            # What a Paragraph has once it has wrapped or split (a list item asks a split
-            # item for its lines, `blPara`): only from the Paragraph, once there is one.
-            para = self.__dict__.get("_para")
-            if para is None or name.startswith("__"):
-                raise AttributeError(name)
-            return getattr(para, name)
+        @property
+        def blPara(self) -> Any:
+            """The Paragraph's lines, once it has wrapped (a list item asks a split item)."""
+            if self._para is None or not hasattr(self._para, "blPara"):
+                raise AttributeError("blPara")
+            return self._para.blPara
 
     return TextLines

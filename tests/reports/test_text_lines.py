@@ -114,18 +114,35 @@ def test_the_handout_looks_as_it_did_with_paragraphs(
     assert [flat(t) for t in page_texts(direct)] == [flat(t) for t in page_texts(as_paragraphs)]
 
 
-def test_a_line_that_fits_is_drawn_without_a_paragraph_and_one_that_does_not_wraps() -> None:
+def test_lines_are_broken_where_a_paragraph_breaks_them_without_one() -> None:
     from reportlab.platypus import Paragraph
 
     body = styles()["body"]
     short = text_lines.text_lines([[("Email:", True), (" team@example.police.uk", False)]], body)
     assert short.wrap(400, 800) == (400, body.leading)
     assert short._para is None  # measured, not parsed
-    long = text_lines.plain("word " * 60 + "end", body)
-    width, height = long.wrap(400, 800)
-    assert width == 400 and height > 2 * body.leading
-    assert isinstance(long._para, Paragraph)
-    assert height == long._para.wrap(400, 800)[1]
+    words = " ".join(f"word{n}" for n in range(60))
+    for line in ([(words, False)], [("We did:", True), (f" {words}", False)]):
+        drawn = text_lines.text_lines([line], body)
+        width, height = drawn.wrap(300, 800)
+        assert drawn._para is None
+        paragraph = Paragraph(text_lines.markup([line]), body)
+        assert (width, height) == paragraph.wrap(300, 800)
+        assert height > 4 * body.leading
+        assert [len(runs) for runs in drawn._drawing] == [
+            2 if n == 0 and len(line) == 2 else 1 for n in range(len(drawn._drawing))
+        ]
+
+
+def test_a_word_wider_than_the_line_is_left_to_the_paragraph() -> None:
+    from reportlab.platypus import Paragraph
+
+    body = styles()["body"]
+    text = "see https://" + "x" * 80 + " for more"
+    drawn = text_lines.plain(text, body)
+    size = drawn.wrap(200, 800)
+    assert isinstance(drawn._para, Paragraph)
+    assert size == Paragraph(text_lines.markup([[(text, False)]]), body).wrap(200, 800)
 
 
 def test_markup_characters_are_printed_as_they_are() -> None:
