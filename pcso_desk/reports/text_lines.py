@@ -89,10 +89,47 @@ Piece = tuple[str, str]  # (font, text)
 Word = tuple[float, list[Piece]]  # its width, and its text in one font or more
 
 
-def _words(runs: Sequence[Piece], size: float) -> list[Word]:
-    """A line's runs as words (split at its single spaces), each with its width."""
+@functools.cache
+def _char_widths(font: str) -> dict[str, Any] | None:
+    """Each character's width (thousandths of the size) in a Type 1 font's own encoding:
+    what reportlab's stringWidth adds up for text the font encodes itself. None for a font
+    it measures otherwise (TrueType)."""
+    from reportlab.pdfbase.pdfmetrics import getFont
+
+    face = getFont(font)
+    widths = getattr(face, "widths", None)
+    encoding = getattr(face, "encName", "")
+    if getattr(face, "_dynamicFont", 0) or widths is None or not encoding or "UCS-2" in encoding:
+        return None
+    table: dict[str, Any] = {}
+    for code in range(256):
+        raw = bytes([code])
+        try:
+            char = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if len(char) == 1 and char.encode(encoding) == raw:
+            table[char] = widths[code]
+    return table
+
+
+def width_of(text: str, font: str, size: float) -> float:
+    """`stringWidth(text, font, size)`, the same sum, from a table of the font's widths
+    (reportlab works it out by encoding the text, in Python, each time); a character the
+    font does not encode itself is measured by stringWidth."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
+    table = _char_widths(font)
+    if table is not None:
+        try:
+            return float(sum(map(table.__getitem__, text)) * 0.001 * size)
+        except KeyError:
+            pass
+    return float(stringWidth(text, font, size))
+
+
+def _words(runs: Sequence[Piece], size: float) -> list[Word]:
+    """A line's runs as words (split at its single spaces), each with its width."""
     words: list[list[Piece]] = []
     current: list[Piece] = []
     for font, text in runs:
@@ -104,7 +141,7 @@ def _words(runs: Sequence[Piece], size: float) -> list[Word]:
                 current.append((font, part))
     if current:
         words.append(current)
-    return [(sum(stringWidth(t, f, size) for f, t in word), word) for word in words]
+    return [(sum(width_of(t, f, size) for f, t in word), word) for word in words]
 
 
 def _broken(lines: Sequence[Sequence[Word]], width: float, space: float, shrink: float) -> Any:
@@ -153,7 +190,6 @@ def _runs(words: Sequence[Word]) -> list[Piece]:
 @functools.cache
 def text_lines_class() -> Any:
     """The flowable class (reportlab is imported only when a document is made)."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.platypus.flowables import Flowable
 
     from pcso_desk.reports.common import paragraph_class
@@ -190,7 +226,7 @@ def text_lines_class() -> Any:
                     runs.append((font, text))
                     fonts.add(font)
                 words.append(_words(runs, size))
-            spaces = {stringWidth(" ", font, size) for font in fonts}
+            spaces = {width_of(" ", font, size) for font in fonts}
             if len(spaces) != 1:
                 return  # a space as wide in each font, wherever it falls between two runs
             self._words, self._space = words, spaces.pop()
@@ -236,14 +272,16 @@ def text_lines_class() -> Any:
             text = self.canv.beginText(0, self.height - size)
             text.setFillColor(style.textColor)
             current = None
+            last = len(lines) - 1
             for number, runs in enumerate(lines):
-                if number:
-                    text.setTextOrigin(0, self.height - size - number * leading)
-                for font, words in runs:
+                for piece, (font, words) in enumerate(runs, 1):
                     if font != current:
-                        text.setFont(font, size, leading)
+                        text.setFont(font, size, leading)  # and the leading the next line is down
                         current = font
-                    text.textOut(words)
+                    if piece == len(runs) and number < last:
+                        text.textLine(words)  # then to the start of the next line
+                    else:
+                        text.textOut(words)
             self.canv.drawText(text)
 
         def getPlainText(self, identify: Any = None) -> str:

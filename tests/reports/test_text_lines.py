@@ -154,3 +154,15 @@ def test_markup_characters_are_printed_as_they_are() -> None:
     SimpleDocTemplate(out).build([text_lines.text_lines([line], body)])
     assert "<b>notbold</b>&<br/>too" in flat(page_texts(out.getvalue())[0])
     assert text_lines.markup([line]) == "&lt;b&gt;not bold&lt;/b&gt;<b> &amp; &lt;br/&gt; too</b>"
+
+
+@pytest.mark.parametrize("font", ["Helvetica", "Helvetica-Bold", "Times-Italic", "Symbol"])
+def test_widths_are_those_reportlab_measures(font: str) -> None:
+    """The width table gives stringWidth's figure, to the last bit: for text the font
+    encodes, text it does not (measured by stringWidth), and odd spaces."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    texts = ["We did:", "O'Brien & <Sons>", "€100 – café “quoted” … £5", "Łódź 中文", "", " \xa0\t"]
+    for size in (10, 12, 13.2, 16.2):
+        for text in texts:
+            assert text_lines.width_of(text, font, size) == stringWidth(text, font, size)
