@@ -36,7 +36,15 @@ def _differing(a: Any, b: Any) -> int:
     return int(diff.histogram()[255])
 
 
-def _handout(officers: int) -> Handout:
+def _photo() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (80, 60), (90, 120, 160)).save(out, "JPEG")
+    return out.getvalue()
+
+
+def _handout(officers: int, photo: bool = False) -> Handout:
     """A handout whose text has every kind of line: short, bold-led, two-line, too long for
     its column, with characters that are markup, with spaces a paragraph collapses."""
     starts = datetime(2026, 12, 1, 18, 30, tzinfo=LONDON)
@@ -52,6 +60,7 @@ def _handout(officers: int) -> Handout:
             station_postcode="RV1 1AA",
             station_phone="01632 960032",
             opening_hours="Monday to Friday,  9am to 5pm",  # two spaces: collapsed as before
+            photo=_photo() if photo else None,  # the officers then go in a table's cell
         ),
         officers=tuple(
             OfficerCard(
@@ -95,17 +104,18 @@ def _handout(officers: int) -> Handout:
 
 
 @pytest.mark.parametrize("large_print", [False, True])
-@pytest.mark.parametrize("officers", [3, 40])
+@pytest.mark.parametrize(("officers", "photo"), [(3, False), (40, False), (6, True)])
 def test_the_handout_looks_as_it_did_with_paragraphs(
-    monkeypatch: pytest.MonkeyPatch, officers: int, large_print: bool
+    monkeypatch: pytest.MonkeyPatch, officers: int, photo: bool, large_print: bool
 ) -> None:
     """Page for page, the same pixels and text as when every line was a Paragraph; 40
     officers take the handout over more pages, so page breaks fall where they did."""
-    data = _handout(officers)
+    data = _handout(officers, photo)
     direct = build_handout(data, large_print=large_print)
     monkeypatch.setattr(text_lines, "_drawable_style", lambda style: False)
     as_paragraphs = build_handout(data, large_print=large_print)
     assert direct != as_paragraphs  # the lines really were drawn another way
+    assert (b"/Subtype /Image" in direct) == photo
     mine, theirs = _pages(direct), _pages(as_paragraphs)
     assert len(mine) == len(theirs) >= (2 if officers == 3 else 3)
     for page, (a, b) in enumerate(zip(mine, theirs, strict=True)):
