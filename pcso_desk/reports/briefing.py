@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-from xml.sax.saxutils import escape
 
 from pcso_desk.paths import resource_path
 from pcso_desk.reports.common import (
@@ -13,13 +12,13 @@ from pcso_desk.reports.common import (
     NAVY,
     DocumentInfo,
     fitted_photo,
-    paragraph_class,
     render_pdf,
     styles,
     uk_date,
     unchecked_shapes,
 )
 from pcso_desk.reports.crime_map import CrimeMap
+from pcso_desk.reports.text_lines import Line, plain, text_lines
 
 CRIMESTOPPERS = "0800 555 111"
 MAX_ADVICE = 3  # categories of advice on one handout
@@ -153,7 +152,9 @@ def _styles(large_print: bool) -> dict[str, Any]:
 
 
 def _p(text: str, style: Any) -> Any:
-    return paragraph_class()(escape(text), style)
+    """Plain text in `style`: drawn as it is when it fits on one line, else a Paragraph of
+    it (reports/text_lines.py)."""
+    return plain(text, style)
 
 
 def _heading(data: Handout, st: dict[str, Any]) -> list[Any]:
@@ -174,10 +175,10 @@ def _officer_lines(data: Handout, st: dict[str, Any]) -> list[Any]:
     for officer in data.officers:
         role = ROLE_LABELS.get(officer.role, officer.role)
         contact = " \u00b7 ".join(x for x in (officer.phone, officer.email) if x)
-        text = f"<b>{escape(officer.name)}</b> ({escape(officer.collar_number)}), {escape(role)}"
+        card: list[Line] = [[(officer.name, True), (f" ({officer.collar_number}), {role}", False)]]
         if contact:
-            text += f"<br/>{escape(contact)}"
-        lines.append(paragraph_class()(text, st["body"]))
+            card.append([(contact, False)])
+        lines.append(text_lines(card, st["body"]))
     return lines
 
 
@@ -221,36 +222,37 @@ def _team(data: Handout, st: dict[str, Any], large_print: bool) -> list[Any]:
     return [row]
 
 
-def _contact_rows(data: Handout) -> list[str]:
+def _contact_rows(data: Handout) -> list[Line]:
+    """Each row: a bold label, then the detail."""
     team = data.team
-    rows = []
+    rows: list[Line] = []
     if team.phone:
-        rows.append(f"<b>Call the team:</b> {escape(team.phone)}")
+        rows.append([("Call the team:", True), (f" {team.phone}", False)])
     if team.email:
-        rows.append(f"<b>Email:</b> {escape(team.email)}")
+        rows.append([("Email:", True), (f" {team.email}", False)])
     if team.station_name:
         where = ", ".join(x for x in (team.station_address, team.station_postcode) if x)
         rows.append(
-            f"<b>We are based at:</b> {escape(team.station_name)}"
-            + (f", {escape(where)}" if where else "")
+            [
+                ("We are based at:", True),
+                (f" {team.station_name}" + (f", {where}" if where else ""), False),
+            ]
         )
     if team.station_phone:
-        rows.append(f"<b>Station:</b> {escape(team.station_phone)}")
+        rows.append([("Station:", True), (f" {team.station_phone}", False)])
     if team.opening_hours:
-        rows.append(f"<b>Front counter:</b> {escape(team.opening_hours)}")
-    rows.append("<b>Report online or call 101</b> when it is not an emergency.")
+        rows.append([("Front counter:", True), (f" {team.opening_hours}", False)])
+    rows.append([("Report online or call 101", True), (" when it is not an emergency.", False)])
     return rows
 
 
-def _box(title: str, rows: list[str], st: dict[str, Any], colour: str) -> Any:
+def _box(title: str, rows: list[Line], st: dict[str, Any], colour: str) -> Any:
     from reportlab.lib.colors import HexColor, white
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Table, TableStyle
 
     head = ParagraphStyle("boxhead", parent=st["h3"], textColor=white, spaceBefore=0)
-    cells = [[paragraph_class()(escape(title), head)]] + [
-        [paragraph_class()(r, st["body"])] for r in rows
-    ]
+    cells = [[_p(title, head)]] + [[text_lines([row], st["body"])] for row in rows]
     box = Table(cells, colWidths=["100%"])
     box.setStyle(
         TableStyle(
@@ -268,10 +270,13 @@ def _box(title: str, rows: list[str], st: dict[str, Any], colour: str) -> Any:
 def _contact_boxes(data: Handout, st: dict[str, Any]) -> list[Any]:
     from reportlab.platypus import KeepTogether, Spacer
 
-    emergency = [
-        "<b>999</b> if a crime is happening now or someone is in danger.",
-        "<b>101</b> or online to report anything else or to get advice.",
-        f"<b>Crimestoppers {CRIMESTOPPERS}</b> to tell them what you know, anonymously.",
+    emergency: list[Line] = [
+        [("999", True), (" if a crime is happening now or someone is in danger.", False)],
+        [("101", True), (" or online to report anything else or to get advice.", False)],
+        [
+            (f"Crimestoppers {CRIMESTOPPERS}", True),
+            (" to tell them what you know, anonymously.", False),
+        ],
     ]
     return [  # a box is never split across pages: its numbers belong together
         Spacer(1, 8),
@@ -296,7 +301,7 @@ def _priorities(data: Handout, st: dict[str, Any]) -> list[Any]:
         block = [] if story else [heading]
         block.append(_p(priority.wording, st["h3"]))
         for done in priority.done:
-            block.append(paragraph_class()(f"<b>We did:</b> {escape(done)}", st["body"]))
+            block.append(text_lines([[("We did:", True), (f" {done}", False)]], st["body"]))
         if not priority.done:
             block.append(_p("We have just started on this and will report back.", st["body"]))
         story.append(KeepTogether(block))
@@ -313,15 +318,15 @@ def _events(data: Handout, st: dict[str, Any]) -> list[Any]:
         return story
     rows = [[_p("When", st["h3"]), _p("What and where", st["h3"])]]
     for event in data.events[:MAX_EVENTS]:
-        what = f"<b>{escape(event.kind)}</b>"
+        what: list[tuple[str, bool]] = [(event.kind, True)]
         if not event.title.casefold().startswith(event.kind.casefold()):
-            what += f": {escape(event.title)}"
+            what.append((f": {event.title}", False))
         else:
-            what = f"<b>{escape(event.title)}</b>"
+            what = [(event.title, True)]
         if event.venue:
-            what += f", {escape(event.venue)}"
+            what.append((f", {event.venue}", False))
         rows.append(
-            [_p(when(event.starts, event.ends), st["body"]), paragraph_class()(what, st["body"])]
+            [_p(when(event.starts, event.ends), st["body"]), text_lines([what], st["body"])]
         )
     table = Table(rows, colWidths=["38%", "62%"], repeatRows=1)
     table.setStyle(

@@ -100,6 +100,26 @@ def test_handout_shows_team_priorities_meetings_advice_and_numbers(ctx, busy) ->
     assert flat(heading) in text and flat(bullets[0]) in text
 
 
+def test_each_priority_shows_its_newest_three_public_actions_newest_first(
+    ctx, services, world
+) -> None:  # type: ignore[no-untyped-def]
+    speeding = _priority(services, world, "Speeding", "speeding", [f"Check {n}" for n in range(5)])
+    # Newer still: one with no public sentence, one deleted; neither goes on public paper.
+    services.priorities.add_action(speeding, {"action_on": d("2026-10-20"), "public_text": ""})
+    gone = services.priorities.add_action(
+        speeding, {"action_on": d("2026-10-21"), "public_text": "Deleted"}
+    ).created[0]
+    services["priority_actions"].delete(gone)
+    _priority(services, world, "Parking", "parking", ["We wrote to households"])
+    _priority(services, world, "Youth", "asb", [])
+    done = {p.wording: p.done for p in _handout(ctx).priorities}
+    assert done == {
+        "Speeding.": ("Check 4", "Check 3", "Check 2"),
+        "Parking.": ("We wrote to households",),
+        "Youth.": (),
+    }
+
+
 def test_advice_exists_for_every_category() -> None:
     from pcso_desk.domain.enums import IssueCategory
 

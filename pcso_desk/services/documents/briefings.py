@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from pcso_desk.domain.consent import contact_stop, preferred_way
@@ -69,14 +69,17 @@ def _live(model: Any) -> Any:
 def find_area(ctx: Context, kind: str, text: str) -> Area:
     """The ward or neighbourhood named (or coded) `text`, case-insensitive; else a helpful error."""
     model: Any = m.Ward if kind == "ward" else m.Neighbourhood
+    hood = model.neighbourhood_id if kind == "ward" else model.id
     wanted = text.strip().casefold()
     with ctx.store.read() as session:
-        rows = session.scalars(select(model).where(_live(model))).all()
-        for row in rows:
-            if wanted in (row.name.casefold(), row.code.casefold()):
-                hood = row.neighbourhood_id if kind == "ward" else row.id
-                return Area(kind, row.id, row.name, row.code, hood)
-        names = [row.name for row in rows]
+        # The four columns, not the records: a county's wards each carry their streets.
+        rows = session.execute(
+            select(model.id, model.name, model.code, hood).where(_live(model))
+        ).all()
+        for row_id, name, code, hood_id in rows:
+            if wanted in (name.casefold(), code.casefold()):
+                return Area(kind, row_id, name, code, hood_id)
+        names = [row[1] for row in rows]
     raise ValidationError(_no_such(kind, text, names), field=kind)
 
 
@@ -103,8 +106,8 @@ def handout(ctx: Context, area: Area, today: date) -> Handout:
         assert hood is not None
         streets: tuple[str, ...] = ()
         if area.kind == "ward":
-            ward = session.get(m.Ward, area.id)
-            streets = tuple(ward.areas or ()) if ward else ()
+            listed = session.scalar(select(m.Ward.areas).where(m.Ward.id == area.id))
+            streets = tuple(listed or ())
         return Handout(
             area=area,
             team=_team(session, hood),
@@ -138,8 +141,10 @@ def _phone(stored: str) -> str:
 
 def _officers(session: Session, area: Area) -> tuple[OfficerCard, ...]:
     """The team's active officers; for a ward, its own attached PCSOs first."""
-    rows = session.scalars(
-        select(m.Officer)
+    o = m.Officer
+    shown = (o.id, o.name, o.collar_number, o.role, o.work_phone, o.work_email)
+    rows = session.execute(
+        select(*shown)
         .where(_live(m.Officer), m.Officer.active.is_(True))
         .where(m.Officer.neighbourhood_id == area.neighbourhood_id)
         .order_by(m.Officer.name)
@@ -166,39 +171,54 @@ officer_cards = _officers
 
 
 def _priorities(session: Session, area: Area) -> tuple[PublicPriority, ...]:
-    query = select(m.Priority).where(
+    query = select(m.Priority.id, m.Priority.public_wording, m.Priority.category).where(
         _live(m.Priority),
         m.Priority.neighbourhood_id == area.neighbourhood_id,
         m.Priority.status.in_(LIVE_PRIORITIES),
     )
     if area.kind == "ward":
         query = query.where(or_(m.Priority.ward_id.is_(None), m.Priority.ward_id == area.id))
-    rows = session.scalars(
+    rows = session.execute(
         query.order_by(m.Priority.agreed_on, m.Priority.title, m.Priority.id)
     ).all()
     # Only by its public wording: a priority without one stays off public paper (its
     # internal title may name a person or an address).
-    return tuple(
-        PublicPriority(row.public_wording.strip(), str(row.category), _done(session, row.id))
-        for row in rows
-        if (row.public_wording or "").strip()
-    )
+    public = [(row.id, row.public_wording.strip(), str(row.category)) for row in rows]
+    public = [(pid, wording, category) for pid, wording, category in public if wording]
+    done = _done(session, [pid for pid, _w, _c in public])
+    return tuple(PublicPriority(w, c, done.get(pid, ())) for pid, w, c in public)
 
 
-def _done(session: Session, priority_id: str) -> tuple[str, ...]:
-    texts = session.scalars(
-        select(m.PriorityAction.public_text)
-        .where(_live(m.PriorityAction), m.PriorityAction.priority_id == priority_id)
-        .where(m.PriorityAction.public_text != "")
-        .order_by(m.PriorityAction.action_on.desc(), m.PriorityAction.id)
-        .limit(MAX_ACTIONS)
+def _done(session: Session, priority_ids: list[str]) -> dict[str, tuple[str, ...]]:
+    """Each priority's newest public "we did" sentences (at most MAX_ACTIONS), newest first:
+    one read for all of them."""
+    if not priority_ids:
+        return {}
+    action = m.PriorityAction
+    newest = func.row_number().over(
+        partition_by=action.priority_id, order_by=(action.action_on.desc(), action.id)
     )
-    return tuple(texts)
+    ranked = (
+        select(action.priority_id, action.public_text, newest.label("n"))
+        .where(_live(action), action.priority_id.in_(priority_ids), action.public_text != "")
+        .subquery()
+    )
+    rows = session.execute(
+        select(ranked.c.priority_id, ranked.c.public_text)
+        .where(ranked.c.n <= MAX_ACTIONS)
+        .order_by(ranked.c.priority_id, ranked.c.n)
+    )
+    texts: dict[str, list[str]] = {}
+    for priority_id, text in rows:
+        texts.setdefault(priority_id, []).append(text)
+    return {priority_id: tuple(said) for priority_id, said in texts.items()}
 
 
 def _events(session: Session, area: Area, today: date) -> tuple[PublicEvent, ...]:
     since = datetime.combine(today, time(0), tzinfo=LONDON).astimezone(UTC)
-    query = select(m.Meeting).where(
+    row = m.Meeting
+    shown = (row.meeting_type, row.public_title, row.venue, row.starts_at, row.ends_at)
+    query = select(*shown).where(
         _live(m.Meeting), m.Meeting.status == MeetingStatus.PLANNED, m.Meeting.starts_at >= since
     )
     if area.kind == "ward":
@@ -210,11 +230,11 @@ def _events(session: Session, area: Area, today: date) -> tuple[PublicEvent, ...
         )
     else:
         query = query.where(m.Meeting.neighbourhood_id == area.neighbourhood_id)
-    rows = session.scalars(query.order_by(m.Meeting.starts_at, m.Meeting.id).limit(MAX_EVENTS))
+    rows = session.execute(query.order_by(m.Meeting.starts_at, m.Meeting.id).limit(MAX_EVENTS))
     return tuple(_event(row) for row in rows)
 
 
-def _event(row: m.Meeting) -> PublicEvent:
+def _event(row: Any) -> PublicEvent:
     """A meeting as public paper shows it: by its public title, else by its type (the venue
     is shown beside it); never by its internal title."""
     kind = MEETING_LABELS.get(str(row.meeting_type), str(row.meeting_type))

@@ -31,7 +31,12 @@ NO_OUTCOME = "No outcome recorded yet"
 OGL = "Open Government Licence v3.0"
 
 
-def _rows(session: Session, wards: Sequence[str], month: str) -> Any:
+def _rows(session: Session, wards: Sequence[str], month: str, *, by_ward: bool = False) -> Any:
+    """The month's street-level rows in these wards. `by_ward`: found through the wards'
+    own rows (all months) rather than the month's (all wards): for a handout's ward or
+    neighbourhood the fewer in a county's store (`month || ''` keeps SQLite, which has no
+    statistics to go by, off the month's index)."""
+    in_month = (m.CrimeRecord.month.concat("") if by_ward else m.CrimeRecord.month) == month
     return session.execute(
         select(
             m.CrimeRecord.longitude,
@@ -42,17 +47,19 @@ def _rows(session: Session, wards: Sequence[str], month: str) -> Any:
         ).where(
             m.CrimeRecord.deleted_at.is_(None),
             m.CrimeRecord.ward_id.in_(list(wards)),
-            m.CrimeRecord.month == month,
+            in_month,
         )
     ).all()
 
 
-def crime_map(session: Session, wards: Sequence[str], month: str, caption: str) -> CrimeMap:
+def crime_map(
+    session: Session, wards: Sequence[str], month: str, caption: str, *, by_ward: bool = False
+) -> CrimeMap:
     """The month's crimes in these wards as points (one per type per published point), and
     the wards' boundaries (ward outlines and LSOA lines) when they are held."""
     counted: Counter[tuple[float, float, str]] = Counter()
     unplaced = 0
-    for lon, lat, crime_type, _where, _outcome in _rows(session, wards, month):
+    for lon, lat, crime_type, _where, _outcome in _rows(session, wards, month, by_ward=by_ward):
         if lon is None or lat is None:
             unplaced += 1
         else:
@@ -145,4 +152,4 @@ def handout_map(session: Session, area: Any, today: Any) -> CrimeMap:
             )
         )
     month = last_complete_month(today)
-    return crime_map(session, wards, month, month_title(month))
+    return crime_map(session, wards, month, month_title(month), by_ward=True)
