@@ -49,44 +49,6 @@ def _save(desk: Desk, key: str, widths: list[int]) -> None:
     settings.sync()
 
 
-def content_width(table: QTableView, column: int) -> int:
-    """What `table.sizeHintForColumn(column)` answers — the widest of the first rows shown
-    (the header's resize-contents precision of them), as the item delegate sizes them, plus
-    the grid line — with the delegate asked only for the rows whose text is widest.
-
-    Qt asks the delegate for every one of those rows, and the delegate asks the model for a
-    dozen roles of each: on a long list, milliseconds before the first rows are painted. The
-    text's own width picks the widest (a list's cells differ only in their text: one font, no
-    icons), and the few widest are sized as Qt sizes them, so the width is Qt's own."""
-    model = table.model()
-    if model is None:
-        return -1
-    rows, first = model.rowCount(), max(0, table.rowAt(0))
-    precision = table.horizontalHeader().resizeContentsPrecision()
-    last = rows if precision < 0 else min(rows, first + precision)  # -1: every row
-    shown = list(range(first, last))
-    if table.verticalHeader().sectionsHidden():  # rows hidden: the next ones shown instead
-        shown = [row for row in range(first, rows) if not table.isRowHidden(row)]
-        shown = shown if precision < 0 else shown[:precision]
-    told = getattr(model, "column_texts", None)  # the list models' texts, without an index
-    texts = told(column, shown) if told else [model.index(r, column).data() for r in shown]
-    metrics = table.fontMetrics()
-    measured: dict[str, int] = {}  # a kind or a ward: the same few words, measured once
-    widths: list[tuple[int, int]] = []
-    for row, text in zip(shown, texts, strict=True):
-        if text is None or text == "":
-            continue
-        width = measured.get(text)
-        if width is None:
-            lines = str(text).split("\n")
-            width = measured[text] = max(metrics.horizontalAdvance(line) for line in lines)
-        widths.append((width, row))
-    widest = [row for _width, row in sorted(widths, reverse=True)[:3]] or shown[:1]
-    sized = (table.sizeHintForIndex(model.index(row, column)).width() for row in widest)
-    hint = max(sized, default=0)
-    return hint + 1 if table.showGrid() else hint
-
-
 class ColumnMemory(QObject):
     """Sizes one table's columns and remembers the widths its user gives them."""
 
@@ -123,7 +85,7 @@ class ColumnMemory(QObject):
         self._sizing = True
         try:
             for column in range(header.count() - 1):  # the last one stretches
-                wanted = max(content_width(self.table, column), header.sectionSizeHint(column))
+                wanted = max(self.table.sizeHintForColumn(column), header.sectionSizeHint(column))
                 header.resizeSection(column, max(NARROWEST, min(WIDEST, wanted + 8)))
         finally:
             self._sizing = False

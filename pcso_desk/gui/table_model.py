@@ -95,32 +95,24 @@ class RecordTableModel(QAbstractTableModel):
         if row is None:
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self._text(row, index.column())
+            # Each cell's text is worked out once (a phone number's formatting is not free),
+            # then kept with its row for the repaints while it is on screen.
+            kept = row.get(_TEXTS)
+            if kept is None or kept[0] != self._told:
+                blank: list[str | None] = [None] * len(self._columns)
+                kept = row[_TEXTS] = (self._told, blank)
+            texts: list[str | None] = kept[1]
+            column_number = index.column()
+            text = texts[column_number]
+            if text is None:
+                column = self._columns[column_number]
+                text = texts[column_number] = (column.show or plain)(row.get(column.key), row)
+            return text
         if role == ID_ROLE:
             return row["id"]
         if role == RECORD_ROLE:
             return {key: value for key, value in row.items() if key != _TEXTS}
         return None
-
-    def _text(self, row: dict[str, Any], column_number: int) -> str:
-        """A cell's text: worked out once (a phone number's formatting is not free), then
-        kept with its row for the repaints while it is on screen."""
-        kept = row.get(_TEXTS)
-        if kept is None or kept[0] != self._told:
-            blank: list[str | None] = [None] * len(self._columns)
-            kept = row[_TEXTS] = (self._told, blank)
-        texts: list[str | None] = kept[1]
-        text = texts[column_number]
-        if text is None:
-            column = self._columns[column_number]
-            text = texts[column_number] = (column.show or plain)(row.get(column.key), row)
-        return text
-
-    def column_texts(self, column: int, rows: Sequence[int]) -> list[str | None]:
-        """The texts `data()` shows in `column` of `rows` (None for a row not here yet), read
-        without a model index apiece: what sizes a column to its contents."""
-        found = (self._row(number) for number in rows)
-        return [None if row is None else self._text(row, column) for row in found]
 
     def retell(self) -> None:
         """Work every cell's text out again and repaint it: for a column told relative to now

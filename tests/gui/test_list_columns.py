@@ -159,38 +159,3 @@ def test_a_detail_panes_table_keeps_its_screens_widths_until_the_user_drags_one(
     qtbot.waitUntil(lambda: kept.exists() and "meetings_beside" in kept.read_text(), timeout=5000)
     header.window().close()
     assert pane().sectionSize(0) == dragged
-
-
-def test_columns_are_fitted_as_wide_as_qt_sizes_the_first_rows_text(qtbot, desk, services) -> None:  # type: ignore[no-untyped-def]
-    """The fit picks the widest of the first rows by their text and sizes those as Qt does:
-    each column as wide as Qt's own sizeHintForColumn (all sixty rows asked) would make it,
-    a long value far below the rows first painted included."""
-    from pcso_desk.gui.list_memory import NARROWEST, WIDEST, content_width
-
-    for number in range(75):  # more rows than sizing reads; the widest well below the fold
-        wide = number == 47
-        services.contacts.create(
-            {
-                "name": f"Contact {number:03d}" + (" Wolstenholme-Wrightington" if wide else ""),
-                "organisation": "Riverside Residents' Association" if number % 9 == 0 else "",
-                "postcode": "AL1 3AB" if number % 2 else "WD18 6XR",
-                "phone": "01632 960962" if number % 3 == 0 else "",
-                "email": f"person{number}@example.org",
-            }
-        )
-    screen = RecordScreen(desk, d.CONTACTS, QWidget())
-    qtbot.addWidget(screen)
-    screen.resize(1200, 400)  # a dozen rows showing: the fit reads beyond them
-    screen.show()
-    qtbot.waitExposed(screen)
-    qtbot.waitUntil(lambda: screen.model.rowCount() == 75 and not screen.model.loading)
-    table, header = screen.table, screen.table.horizontalHeader()
-    assert table.rowAt(table.viewport().height()) < 47
-    for column in range(header.count()):
-        assert content_width(table, column) == table.sizeHintForColumn(column)
-    for column in range(header.count() - 1):  # the last one stretches
-        wanted = max(table.sizeHintForColumn(column), header.sectionSizeHint(column))
-        assert header.sectionSize(column) == max(NARROWEST, min(WIDEST, wanted + 8))
-    name = _column(screen, "Name")
-    widest = table.fontMetrics().horizontalAdvance("Contact 047 Wolstenholme-Wrightington")
-    assert header.sectionSize(name) > widest
