@@ -47,12 +47,17 @@ def _rows(session: Session, wards: Sequence[str], month: str) -> Any:
     ).all()
 
 
-def crime_map(session: Session, wards: Sequence[str], month: str, caption: str) -> CrimeMap:
+def crime_map(
+    session: Session, wards: Sequence[str], month: str, caption: str, rows: Any = None
+) -> CrimeMap:
     """The month's crimes in these wards as points (one per type per published point), and
-    the wards' boundaries (ward outlines and LSOA lines) when they are held."""
+    the wards' boundaries (ward outlines and LSOA lines) when they are held. `rows`: the
+    month's crime rows (`_rows`) when already read."""
     counted: Counter[tuple[float, float, str]] = Counter()
     unplaced = 0
-    for lon, lat, crime_type, _where, _outcome in _rows(session, wards, month):
+    for lon, lat, crime_type, _where, _outcome in (
+        _rows(session, wards, month) if rows is None else rows
+    ):
         if lon is None or lat is None:
             unplaced += 1
         else:
@@ -67,10 +72,15 @@ def crime_map(session: Session, wards: Sequence[str], month: str, caption: str) 
     return CrimeMap(caption, shapes, points, unplaced, "; ".join(sources))
 
 
-def streets(session: Session, wards: Sequence[str], month: str) -> tuple[StreetLine, ...]:
-    """The streets with the most crimes this month (most first, then by name)."""
+def streets(
+    session: Session, wards: Sequence[str], month: str, rows: Any = None
+) -> tuple[StreetLine, ...]:
+    """The streets with the most crimes this month (most first, then by name). `rows`: the
+    month's crime rows (`_rows`) when already read."""
     per: dict[str, Counter[str]] = defaultdict(Counter)
-    for _lon, _lat, crime_type, where, _outcome in _rows(session, wards, month):
+    for _lon, _lat, crime_type, where, _outcome in (
+        _rows(session, wards, month) if rows is None else rows
+    ):
         per[where.strip() or "No location"][crime_type] += 1
     lines = [
         StreetLine(street, sum(types.values()), min(types, key=lambda t: (-types[t], t)))
@@ -102,9 +112,10 @@ def outcomes(session: Session, wards: Sequence[str], month: str) -> tuple[Outcom
 def figures(session: Session, area: Any, month: str) -> dict[str, Any]:
     """The fields these figures fill on `MonthlyFigures`."""
     wards = list(area.ward_ids)
+    rows = _rows(session, wards, month)  # read once for the map and the streets
     return {
-        "crime_map": crime_map(session, wards, month, area.name),
-        "streets": streets(session, wards, month),
+        "crime_map": crime_map(session, wards, month, area.name, rows),
+        "streets": streets(session, wards, month, rows),
         "outcomes": outcomes(session, wards, month),
     }
 
