@@ -8,6 +8,7 @@ giving exactly what the plain way gives.
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -94,6 +95,56 @@ def test_a_workbook_names_its_area_month_and_key_and_an_internal_one_is_marked()
     write_workbook(public, [TRICKY], heading="Riverside SNT, March 2026")
     book = load_workbook(io.BytesIO(public.getvalue()))
     assert not book["tricky"].oddHeader.center.text and not book.properties.keywords
+
+
+def test_the_workbook_is_made_in_memory_as_openpyxls_own_save_makes_it(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    """No temporary file per sheet (openpyxl's way), and the same sheets as its own save."""
+    import tempfile
+
+    from openpyxl.worksheet import _writer
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    made: list[str] = []
+    real = _writer.create_temporary_file
+    monkeypatch.setattr(
+        _writer, "create_temporary_file", lambda *a, **k: made.append(real(*a, **k)) or made[-1]
+    )
+    tables = [TRICKY, PackTable("second", "Second", ("A",), (("x",), ("y",)))]
+    ours = io.BytesIO()
+    write_workbook(ours, tables, heading="Riverside SNT, March 2026", marking="OFFICIAL-SENSITIVE")
+    assert made == [] and list(tmp_path.iterdir()) == []
+    theirs = io.BytesIO()
+    monkeypatch.setattr(
+        "pcso_desk.services.documents.packs._save_in_memory", lambda book, t: book.save(t)
+    )
+    monkeypatch.setattr("pcso_desk.services.documents.packs._in_memory", lambda sheet: None)
+    write_workbook(
+        theirs, tables, heading="Riverside SNT, March 2026", marking="OFFICIAL-SENSITIVE"
+    )
+    assert len(made) == len(tables)  # openpyxl's own save: a file per sheet
+
+    def cells(data: bytes) -> list[Any]:
+        book = load_workbook(io.BytesIO(data))
+        return [
+            (
+                sheet.title,
+                sheet.print_title_rows,
+                sheet.oddHeader.center.text,
+                {k: d.width for k, d in sheet.column_dimensions.items()},
+                [
+                    (c.value, c.font.b, c.font.sz, c.number_format)
+                    for r in sheet.iter_rows()
+                    for c in r
+                ],
+            )
+            for sheet in book.worksheets
+        ] + [book.properties.title, book.properties.keywords]
+
+    assert cells(ours.getvalue()) == cells(theirs.getvalue())
+    names = [sorted(zipfile.ZipFile(io.BytesIO(b.getvalue())).namelist()) for b in (ours, theirs)]
+    assert names[0] == names[1]
 
 
 def test_paragraphs_that_remember_their_lines_draw_the_same_bytes() -> None:
