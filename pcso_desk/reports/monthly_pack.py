@@ -168,23 +168,24 @@ def _table(table: PackTable, st: dict[str, Any], widths: Sequence[float] | None 
     from reportlab.lib.colors import HexColor, white
     from reportlab.platypus import TableStyle
 
-    style = st["cell"]
+    style, head = st["cell"], st["head"]
     room: list[float | None] = [w - 2 * CELL_PADDING for w in widths or ()]
 
-    def cell(value: Any, column: int) -> Any:
+    def cell(value: Any, column: int, style: Any = style) -> Any:
         text = shown(value)
         if _one_line(text, room[column] if column < len(room) else None, style):
             return text  # drawn by the table itself: the same line, where the paragraph's goes
         return _paragraph(_escape(text), style)
 
-    data: list[list[Any]] = [[_paragraph(_escape(shown(h)), st["head"]) for h in table.header]]
+    data: list[list[Any]] = [[cell(h, i, head) for i, h in enumerate(table.header)]]
     data += [[cell(v, i) for i, v in enumerate(row)] for row in table.rows]
     out = kept_table_class()(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
     out.setStyle(
         TableStyle(
             [
-                # Plain-text cells in the cell style (a paragraph cell carries its own).
+                # Plain-text cells in the cell or header style (a paragraph cell carries its own).
                 ("FONT", (0, 1), (-1, -1), style.fontName, style.fontSize, style.leading),
+                ("FONT", (0, 0), (-1, 0), head.fontName, head.fontSize, head.leading),
                 ("TEXTCOLOR", (0, 1), (-1, -1), style.textColor),
                 ("BACKGROUND", (0, 0), (-1, 0), HexColor(NAVY)),
                 ("TEXTCOLOR", (0, 0), (-1, 0), white),
