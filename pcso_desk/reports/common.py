@@ -205,6 +205,54 @@ def unchecked_shapes() -> Iterator[None]:
         rl_config.shapeChecking = before
 
 
+# reportlab's modules that write numbers into a page with `fp_str` (each holds its own name).
+_NUMBER_WRITERS = (
+    "reportlab.pdfgen.canvas",
+    "reportlab.pdfgen.textobject",
+    "reportlab.pdfgen.pathobject",
+    "reportlab.platypus.tables",
+    "reportlab.platypus.flowables",
+    "reportlab.pdfbase.pdfdoc",
+    "reportlab.lib.colors",
+)
+REMEMBERED_NUMBERS = 4096  # about half a megabyte at most
+
+
+@functools.cache
+def remember_numbers() -> None:
+    """reportlab writes every number of a page (each text line's origin, each table rule and
+    colour) with `fp_str`, in pure Python without its optional C extension: a few
+    microseconds a number, thousands of numbers a pack. A page repeats the same few hundred
+    (columns, rules, leading), so each number's text is remembered once worked out: the same
+    function of the same value, the same bytes, looked up instead of formatted."""
+    import importlib
+
+    from reportlab.lib import rl_accel
+
+    real = rl_accel.fp_str
+    known: dict[Any, str] = {}
+
+    def fp_str(*numbers: Any) -> str:
+        one = len(numbers) == 1 and isinstance(numbers[0], tuple | list)
+        out = []
+        for number in numbers[0] if one else numbers:
+            try:
+                text = known.get(number)
+            except TypeError:  # not a number: reportlab's own answer (or error)
+                text = None
+            if text is None:
+                text = real(number)
+                if len(known) < REMEMBERED_NUMBERS and isinstance(number, int | float):
+                    known[number] = text
+            out.append(text)
+        return " ".join(out)
+
+    for name in _NUMBER_WRITERS:
+        module = importlib.import_module(name)
+        if getattr(module, "fp_str", None) is real:
+            setattr(module, "fp_str", fp_str)  # noqa: B010 - a module reportlab owns
+
+
 def render_pdf(flowables: Sequence[Any], info: DocumentInfo, *, invariant: bool = False) -> bytes:
     """The PDF bytes for `flowables` on A4. `invariant` gives the same bytes for the same
     content (reportlab's invariant mode: fixed dates and ids), as tests and reproducible
@@ -214,6 +262,7 @@ def render_pdf(flowables: Sequence[Any], info: DocumentInfo, *, invariant: bool 
     from reportlab.lib.units import mm
     from reportlab.platypus import SimpleDocTemplate
 
+    remember_numbers()
     buffer = io.BytesIO()
     before, checking, a85 = rl_config.invariant, rl_config.shapeChecking, rl_config.useA85
     rl_config.invariant = 1 if invariant else before

@@ -163,6 +163,42 @@ def test_paragraphs_that_remember_their_lines_draw_the_same_bytes() -> None:
     assert remembered.count(b"/Type /Page\n") >= 3  # split across pages: wrapped many times
 
 
+def test_remembered_numbers_are_written_as_reportlab_writes_them(monkeypatch: Any) -> None:
+    import importlib
+
+    from reportlab.lib import rl_accel
+    from reportlab.platypus import Paragraph, Table
+
+    from pcso_desk.reports import common
+
+    common.remember_numbers()
+    canvas = importlib.import_module("reportlab.pdfgen.canvas")
+    remembered = canvas.fp_str
+    assert remembered is not rl_accel.fp_str
+    values = [0, 1, -1, 0.5, 1e-8, -1e-8, 2.0, 123456789, 0.1 + 0.2, 841.8897637795277, -3.25]
+    values += [i / 7 for i in range(-50, 50)] + [True, False]
+    for _ in range(2):  # worked out, then remembered
+        for value in values:
+            assert remembered(value) == rl_accel.fp_str(value), value
+        assert remembered(*values) == rl_accel.fp_str(*values)
+        assert remembered(values) == rl_accel.fp_str(values)
+        assert remembered((0.2, 0.4, 0.6)) == rl_accel.fp_str((0.2, 0.4, 0.6))
+
+    def document() -> bytes:
+        st = styles()
+        rows = [[Paragraph(f"Row {i} " * 9, st["body"]), f"{i / 3:.2f}"] for i in range(80)]
+        table = Table(rows, colWidths=[300, 100], repeatRows=1)
+        table.setStyle([("GRID", (0, 0), (-1, -1), 0.4, "#b8c2cc")])
+        return render_pdf([table], DocumentInfo(title="t", marking="OFFICIAL"), invariant=True)
+
+    ours = document()
+    for name in common._NUMBER_WRITERS:  # reportlab's own function everywhere
+        module = importlib.import_module(name)
+        if getattr(module, "fp_str", None) is remembered:
+            monkeypatch.setattr(module, "fp_str", rl_accel.fp_str)
+    assert document() == ours
+
+
 def test_rendering_leaves_reportlabs_settings_as_it_found_them() -> None:
     from reportlab import rl_config
 
