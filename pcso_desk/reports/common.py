@@ -253,6 +253,37 @@ def remember_numbers() -> None:
             setattr(module, "fp_str", fp_str)  # noqa: B010 - a module reportlab owns
 
 
+REMEMBERED_WIDTHS = 8192  # about a megabyte at most
+
+
+@functools.cache
+def remember_widths() -> None:
+    """reportlab measures text (every word a paragraph breaks, every cell, chart label and
+    right-aligned line) with a built-in font's `stringWidth`, in pure Python: a pack measures
+    about 1,600 texts, most of them the same words and labels again. Each (font, text, size,
+    encoding)'s width is remembered once measured: the same function of the same arguments,
+    the same number."""
+    from reportlab.pdfbase import pdfmetrics
+
+    real = pdfmetrics.Font.stringWidth
+    known: dict[tuple[Any, ...], Any] = {}
+
+    def stringWidth(self: Any, text: Any, size: Any, encoding: str = "utf8") -> Any:
+        key = (self, text, size, encoding)
+        try:
+            return known[key]
+        except KeyError:
+            pass
+        except TypeError:  # not hashable: reportlab's own answer
+            return real(self, text, size, encoding)
+        width = real(self, text, size, encoding)
+        if len(known) < REMEMBERED_WIDTHS:
+            known[key] = width
+        return width
+
+    pdfmetrics.Font.stringWidth = stringWidth
+
+
 def render_pdf(flowables: Sequence[Any], info: DocumentInfo, *, invariant: bool = False) -> bytes:
     """The PDF bytes for `flowables` on A4. `invariant` gives the same bytes for the same
     content (reportlab's invariant mode: fixed dates and ids), as tests and reproducible
@@ -263,6 +294,7 @@ def render_pdf(flowables: Sequence[Any], info: DocumentInfo, *, invariant: bool 
     from reportlab.platypus import SimpleDocTemplate
 
     remember_numbers()
+    remember_widths()
     buffer = io.BytesIO()
     before, checking, a85 = rl_config.invariant, rl_config.shapeChecking, rl_config.useA85
     rl_config.invariant = 1 if invariant else before

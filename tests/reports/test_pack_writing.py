@@ -199,6 +199,35 @@ def test_remembered_numbers_are_written_as_reportlab_writes_them(monkeypatch: An
     assert document() == ours
 
 
+def test_remembered_widths_are_reportlabs_own(monkeypatch: Any) -> None:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.platypus import Paragraph, Table
+
+    from pcso_desk.reports import common
+
+    real = pdfmetrics.Font.stringWidth
+    common.remember_widths()
+    remembered = pdfmetrics.Font.stringWidth
+    texts = ["", "Burglary", "Violence and sexual offences", "£5 — “quoted” café", "x" * 300]
+    for _ in range(2):  # measured, then remembered
+        for font in ("Helvetica", "Helvetica-Bold", "Times-Roman"):
+            face = pdfmetrics.getFont(font)
+            for text in texts:
+                for size in (10, 12, 16.2):
+                    assert remembered(face, text, size) == real(face, text, size), (font, text)
+                    assert pdfmetrics.stringWidth(text, font, size) == real(face, text, size)
+
+    def document() -> bytes:
+        st = styles()
+        rows = [[Paragraph(f"Row {i}: {texts[i % 5]} " * 5, st["body"]), str(i)] for i in range(60)]
+        table = Table(rows, colWidths=[300, 100])
+        return render_pdf([table], DocumentInfo(title="t"), invariant=True)
+
+    ours = document()
+    monkeypatch.setattr(pdfmetrics.Font, "stringWidth", real)
+    assert document() == ours
+
+
 def test_rendering_leaves_reportlabs_settings_as_it_found_them() -> None:
     from reportlab import rl_config
 
