@@ -6,6 +6,7 @@ import contextlib
 import functools
 import io
 import re
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -219,12 +220,13 @@ REMEMBERED_NUMBERS = 4096  # about half a megabyte at most
 
 
 @functools.cache
-def remember_numbers() -> None:
+def _remembering_numbers() -> list[tuple[Any, str, Any, Any]]:
     """reportlab writes every number of a page (each text line's origin, each table rule and
     colour) with `fp_str`, in pure Python without its optional C extension: a few
     microseconds a number, thousands of numbers a pack. A page repeats the same few hundred
     (columns, rules, leading), so each number's text is remembered once worked out: the same
-    function of the same value, the same bytes, looked up instead of formatted."""
+    function of the same value, the same bytes, looked up instead of formatted.
+    (module, name, reportlab's own, the remembering one) for each module that holds it."""
     import importlib
 
     from reportlab.lib import rl_accel
@@ -247,17 +249,15 @@ def remember_numbers() -> None:
             out.append(text)
         return " ".join(out)
 
-    for name in _NUMBER_WRITERS:
-        module = importlib.import_module(name)
-        if getattr(module, "fp_str", None) is real:
-            setattr(module, "fp_str", fp_str)  # noqa: B010 - a module reportlab owns
+    modules = [importlib.import_module(name) for name in _NUMBER_WRITERS]
+    return [(m, "fp_str", real, fp_str) for m in modules if getattr(m, "fp_str", None) is real]
 
 
 REMEMBERED_WIDTHS = 8192  # about a megabyte at most
 
 
 @functools.cache
-def remember_widths() -> None:
+def _remembering_widths() -> list[tuple[Any, str, Any, Any]]:
     """reportlab measures text (every word a paragraph breaks, every cell, chart label and
     right-aligned line) with a built-in font's `stringWidth`, in pure Python: a pack measures
     about 1,600 texts, most of them the same words and labels again. Each (font, text, size,
@@ -281,7 +281,34 @@ def remember_widths() -> None:
             known[key] = width
         return width
 
-    pdfmetrics.Font.stringWidth = stringWidth
+    return [(pdfmetrics.Font, "stringWidth", real, stringWidth)]
+
+
+_remembering_lock = threading.Lock()
+_remembering_users = 0
+
+
+@contextlib.contextmanager
+def remembered_measures() -> Iterator[None]:
+    """Within it, reportlab formats each number and measures each text once and remembers it
+    (`_remembering_numbers`, `_remembering_widths`): the same bytes, sooner. Outside it (and
+    once the last document being made leaves it) reportlab is its own again, for anything
+    else in the process that draws with it."""
+    global _remembering_users
+    swaps = _remembering_numbers() + _remembering_widths()
+    with _remembering_lock:
+        if _remembering_users == 0:
+            for owner, name, _real, remembering in swaps:
+                setattr(owner, name, remembering)
+        _remembering_users += 1
+    try:
+        yield
+    finally:
+        with _remembering_lock:
+            _remembering_users -= 1
+            if _remembering_users == 0:
+                for owner, name, real, _remembering in swaps:
+                    setattr(owner, name, real)
 
 
 def render_pdf(flowables: Sequence[Any], info: DocumentInfo, *, invariant: bool = False) -> bytes:
@@ -293,8 +320,6 @@ def render_pdf(flowables: Sequence[Any], info: DocumentInfo, *, invariant: bool 
     from reportlab.lib.units import mm
     from reportlab.platypus import SimpleDocTemplate
 
-    remember_numbers()
-    remember_widths()
     buffer = io.BytesIO()
     before, checking, a85 = rl_config.invariant, rl_config.shapeChecking, rl_config.useA85
     rl_config.invariant = 1 if invariant else before
@@ -318,7 +343,8 @@ def render_pdf(flowables: Sequence[Any], info: DocumentInfo, *, invariant: bool 
             creator="PCSO Desk",
         )
         frame = _frame_page(info)
-        doc.build(list(flowables), onFirstPage=frame, onLaterPages=frame)
+        with remembered_measures():
+            doc.build(list(flowables), onFirstPage=frame, onLaterPages=frame)
     finally:
         rl_config.invariant, rl_config.shapeChecking = before, checking
         rl_config.useA85 = a85

@@ -19,6 +19,7 @@ from pcso_desk.reports.common import (
     NAVY,
     DocumentInfo,
     paragraph_class,
+    remembered_measures,
     render_pdf,
     shown_value,
     styles,
@@ -543,6 +544,6 @@ def render_monthly_pack(
         subject="Monthly neighbourhood update",
         marking=MARKING if internal else None,
     )
-    with unchecked_shapes():  # the charts and the map
+    with unchecked_shapes(), remembered_measures():  # the charts, the map; cells measured
         flow = _cover(figures, st, team, internal, extras) + _story(figures, tables, st, internal)
     return render_pdf(flow, info, invariant=invariant)

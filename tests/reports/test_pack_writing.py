@@ -164,6 +164,7 @@ def test_paragraphs_that_remember_their_lines_draw_the_same_bytes() -> None:
 
 
 def test_remembered_numbers_are_written_as_reportlab_writes_them(monkeypatch: Any) -> None:
+    import contextlib
     import importlib
 
     from reportlab.lib import rl_accel
@@ -171,18 +172,19 @@ def test_remembered_numbers_are_written_as_reportlab_writes_them(monkeypatch: An
 
     from pcso_desk.reports import common
 
-    common.remember_numbers()
     canvas = importlib.import_module("reportlab.pdfgen.canvas")
-    remembered = canvas.fp_str
-    assert remembered is not rl_accel.fp_str
     values = [0, 1, -1, 0.5, 1e-8, -1e-8, 2.0, 123456789, 0.1 + 0.2, 841.8897637795277, -3.25]
     values += [i / 7 for i in range(-50, 50)] + [True, False]
-    for _ in range(2):  # worked out, then remembered
-        for value in values:
-            assert remembered(value) == rl_accel.fp_str(value), value
-        assert remembered(*values) == rl_accel.fp_str(*values)
-        assert remembered(values) == rl_accel.fp_str(values)
-        assert remembered((0.2, 0.4, 0.6)) == rl_accel.fp_str((0.2, 0.4, 0.6))
+    with common.remembered_measures():
+        remembered = canvas.fp_str
+        assert remembered is not rl_accel.fp_str
+        for _ in range(2):  # worked out, then remembered
+            for value in values:
+                assert remembered(value) == rl_accel.fp_str(value), value
+            assert remembered(*values) == rl_accel.fp_str(*values)
+            assert remembered(values) == rl_accel.fp_str(values)
+            assert remembered((0.2, 0.4, 0.6)) == rl_accel.fp_str((0.2, 0.4, 0.6))
+    assert canvas.fp_str is rl_accel.fp_str  # reportlab's own outside a document
 
     def document() -> bytes:
         st = styles()
@@ -192,30 +194,31 @@ def test_remembered_numbers_are_written_as_reportlab_writes_them(monkeypatch: An
         return render_pdf([table], DocumentInfo(title="t", marking="OFFICIAL"), invariant=True)
 
     ours = document()
-    for name in common._NUMBER_WRITERS:  # reportlab's own function everywhere
-        module = importlib.import_module(name)
-        if getattr(module, "fp_str", None) is remembered:
-            monkeypatch.setattr(module, "fp_str", rl_accel.fp_str)
+    monkeypatch.setattr(common, "remembered_measures", contextlib.nullcontext)
     assert document() == ours
 
 
 def test_remembered_widths_are_reportlabs_own(monkeypatch: Any) -> None:
+    import contextlib
+
     from reportlab.pdfbase import pdfmetrics
     from reportlab.platypus import Paragraph, Table
 
     from pcso_desk.reports import common
 
     real = pdfmetrics.Font.stringWidth
-    common.remember_widths()
-    remembered = pdfmetrics.Font.stringWidth
     texts = ["", "Burglary", "Violence and sexual offences", "£5 — “quoted” café", "x" * 300]
-    for _ in range(2):  # measured, then remembered
-        for font in ("Helvetica", "Helvetica-Bold", "Times-Roman"):
-            face = pdfmetrics.getFont(font)
-            for text in texts:
-                for size in (10, 12, 16.2):
-                    assert remembered(face, text, size) == real(face, text, size), (font, text)
-                    assert pdfmetrics.stringWidth(text, font, size) == real(face, text, size)
+    with common.remembered_measures():
+        remembered = pdfmetrics.Font.stringWidth
+        assert remembered is not real
+        for _ in range(2):  # measured, then remembered
+            for font in ("Helvetica", "Helvetica-Bold", "Times-Roman"):
+                face = pdfmetrics.getFont(font)
+                for text in texts:
+                    for size in (10, 12, 16.2):
+                        assert remembered(face, text, size) == real(face, text, size), text
+                        assert pdfmetrics.stringWidth(text, font, size) == real(face, text, size)
+    assert pdfmetrics.Font.stringWidth is real  # reportlab's own outside a document
 
     def document() -> bytes:
         st = styles()
@@ -224,7 +227,7 @@ def test_remembered_widths_are_reportlabs_own(monkeypatch: Any) -> None:
         return render_pdf([table], DocumentInfo(title="t"), invariant=True)
 
     ours = document()
-    monkeypatch.setattr(pdfmetrics.Font, "stringWidth", real)
+    monkeypatch.setattr(common, "remembered_measures", contextlib.nullcontext)
     assert document() == ours
 
 
