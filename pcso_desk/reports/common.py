@@ -6,6 +6,7 @@ import contextlib
 import functools
 import io
 import re
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -205,6 +206,111 @@ def unchecked_shapes() -> Iterator[None]:
         rl_config.shapeChecking = before
 
 
+# reportlab's modules that write numbers into a page with `fp_str` (each holds its own name).
+_NUMBER_WRITERS = (
+    "reportlab.pdfgen.canvas",
+    "reportlab.pdfgen.textobject",
+    "reportlab.pdfgen.pathobject",
+    "reportlab.platypus.tables",
+    "reportlab.platypus.flowables",
+    "reportlab.pdfbase.pdfdoc",
+    "reportlab.lib.colors",
+)
+REMEMBERED_NUMBERS = 4096  # about half a megabyte at most
+
+
+@functools.cache
+def _remembering_numbers() -> list[tuple[Any, str, Any, Any]]:
+    """reportlab writes every number of a page (each text line's origin, each table rule and
+    colour) with `fp_str`, in pure Python without its optional C extension: a few
+    microseconds a number, thousands of numbers a pack. A page repeats the same few hundred
+    (columns, rules, leading), so each number's text is remembered once worked out: the same
+    function of the same value, the same bytes, looked up instead of formatted.
+    (module, name, reportlab's own, the remembering one) for each module that holds it."""
+    import importlib
+
+    from reportlab.lib import rl_accel
+
+    real = rl_accel.fp_str
+    known: dict[Any, str] = {}
+
+    def fp_str(*numbers: Any) -> str:
+        one = len(numbers) == 1 and isinstance(numbers[0], tuple | list)
+        out = []
+        for number in numbers[0] if one else numbers:
+            try:
+                text = known.get(number)
+            except TypeError:  # not a number: reportlab's own answer (or error)
+                text = None
+            if text is None:
+                text = real(number)
+                if len(known) < REMEMBERED_NUMBERS and isinstance(number, int | float):
+                    known[number] = text
+            out.append(text)
+        return " ".join(out)
+
+    modules = [importlib.import_module(name) for name in _NUMBER_WRITERS]
+    return [(m, "fp_str", real, fp_str) for m in modules if getattr(m, "fp_str", None) is real]
+
+
+REMEMBERED_WIDTHS = 8192  # about a megabyte at most
+
+
+@functools.cache
+def _remembering_widths() -> list[tuple[Any, str, Any, Any]]:
+    """reportlab measures text (every word a paragraph breaks, every cell, chart label and
+    right-aligned line) with a built-in font's `stringWidth`, in pure Python: a pack measures
+    about 1,600 texts, most of them the same words and labels again. Each (font, text, size,
+    encoding)'s width is remembered once measured: the same function of the same arguments,
+    the same number."""
+    from reportlab.pdfbase import pdfmetrics
+
+    real = pdfmetrics.Font.stringWidth
+    known: dict[tuple[Any, ...], Any] = {}
+
+    def stringWidth(self: Any, text: Any, size: Any, encoding: str = "utf8") -> Any:
+        key = (self, text, size, encoding)
+        try:
+            return known[key]
+        except KeyError:
+            pass
+        except TypeError:  # not hashable: reportlab's own answer
+            return real(self, text, size, encoding)
+        width = real(self, text, size, encoding)
+        if len(known) < REMEMBERED_WIDTHS:
+            known[key] = width
+        return width
+
+    return [(pdfmetrics.Font, "stringWidth", real, stringWidth)]
+
+
+_remembering_lock = threading.Lock()
+_remembering_users = 0
+
+
+@contextlib.contextmanager
+def remembered_measures() -> Iterator[None]:
+    """Within it, reportlab formats each number and measures each text once and remembers it
+    (`_remembering_numbers`, `_remembering_widths`): the same bytes, sooner. Outside it (and
+    once the last document being made leaves it) reportlab is its own again, for anything
+    else in the process that draws with it."""
+    global _remembering_users
+    swaps = _remembering_numbers() + _remembering_widths()
+    with _remembering_lock:
+        if _remembering_users == 0:
+            for owner, name, _real, remembering in swaps:
+                setattr(owner, name, remembering)
+        _remembering_users += 1
+    try:
+        yield
+    finally:
+        with _remembering_lock:
+            _remembering_users -= 1
+            if _remembering_users == 0:
+                for owner, name, real, _remembering in swaps:
+                    setattr(owner, name, real)
+
+
 def render_pdf(flowables: Sequence[Any], info: DocumentInfo, *, invariant: bool = False) -> bytes:
     """The PDF bytes for `flowables` on A4. `invariant` gives the same bytes for the same
     content (reportlab's invariant mode: fixed dates and ids), as tests and reproducible
@@ -237,7 +343,8 @@ def render_pdf(flowables: Sequence[Any], info: DocumentInfo, *, invariant: bool 
             creator="PCSO Desk",
         )
         frame = _frame_page(info)
-        doc.build(list(flowables), onFirstPage=frame, onLaterPages=frame)
+        with remembered_measures():
+            doc.build(list(flowables), onFirstPage=frame, onLaterPages=frame)
     finally:
         rl_config.invariant, rl_config.shapeChecking = before, checking
         rl_config.useA85 = a85

@@ -19,6 +19,7 @@ from pcso_desk.reports.common import (
     NAVY,
     DocumentInfo,
     paragraph_class,
+    remembered_measures,
     render_pdf,
     shown_value,
     styles,
@@ -168,23 +169,24 @@ def _table(table: PackTable, st: dict[str, Any], widths: Sequence[float] | None 
     from reportlab.lib.colors import HexColor, white
     from reportlab.platypus import TableStyle
 
-    style = st["cell"]
+    style, head = st["cell"], st["head"]
     room: list[float | None] = [w - 2 * CELL_PADDING for w in widths or ()]
 
-    def cell(value: Any, column: int) -> Any:
+    def cell(value: Any, column: int, style: Any = style) -> Any:
         text = shown(value)
         if _one_line(text, room[column] if column < len(room) else None, style):
             return text  # drawn by the table itself: the same line, where the paragraph's goes
         return _paragraph(_escape(text), style)
 
-    data: list[list[Any]] = [[_paragraph(_escape(shown(h)), st["head"]) for h in table.header]]
+    data: list[list[Any]] = [[cell(h, i, head) for i, h in enumerate(table.header)]]
     data += [[cell(v, i) for i, v in enumerate(row)] for row in table.rows]
     out = kept_table_class()(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
     out.setStyle(
         TableStyle(
             [
-                # Plain-text cells in the cell style (a paragraph cell carries its own).
+                # Plain-text cells in the cell or header style (a paragraph cell carries its own).
                 ("FONT", (0, 1), (-1, -1), style.fontName, style.fontSize, style.leading),
+                ("FONT", (0, 0), (-1, 0), head.fontName, head.fontSize, head.leading),
                 ("TEXTCOLOR", (0, 1), (-1, -1), style.textColor),
                 ("BACKGROUND", (0, 0), (-1, 0), HexColor(NAVY)),
                 ("TEXTCOLOR", (0, 0), (-1, 0), white),
@@ -542,6 +544,6 @@ def render_monthly_pack(
         subject="Monthly neighbourhood update",
         marking=MARKING if internal else None,
     )
-    with unchecked_shapes():  # the charts and the map
+    with unchecked_shapes(), remembered_measures():  # the charts, the map; cells measured
         flow = _cover(figures, st, team, internal, extras) + _story(figures, tables, st, internal)
     return render_pdf(flow, info, invariant=invariant)

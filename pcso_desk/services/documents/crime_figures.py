@@ -31,12 +31,9 @@ NO_OUTCOME = "No outcome recorded yet"
 OGL = "Open Government Licence v3.0"
 
 
-def _rows(session: Session, wards: Sequence[str], month: str, *, by_ward: bool = False) -> Any:
-    """The month's street-level rows in these wards. `by_ward`: found through the wards'
-    own rows (all months) rather than the month's (all wards): for a handout's ward or
-    neighbourhood the fewer in a county's store (`month || ''` keeps SQLite, which has no
-    statistics to go by, off the month's index)."""
-    in_month = (m.CrimeRecord.month.concat("") if by_ward else m.CrimeRecord.month) == month
+def _rows(session: Session, wards: Sequence[str], month: str) -> Any:
+    """The month's street-level rows in these wards, found through the wards' live rows by
+    ward and month (migration 0018's index), not through the whole county's month."""
     return session.execute(
         select(
             m.CrimeRecord.longitude,
@@ -47,19 +44,22 @@ def _rows(session: Session, wards: Sequence[str], month: str, *, by_ward: bool =
         ).where(
             m.CrimeRecord.deleted_at.is_(None),
             m.CrimeRecord.ward_id.in_(list(wards)),
-            in_month,
+            m.CrimeRecord.month == month,
         )
     ).all()
 
 
 def crime_map(
-    session: Session, wards: Sequence[str], month: str, caption: str, *, by_ward: bool = False
+    session: Session, wards: Sequence[str], month: str, caption: str, rows: Any = None
 ) -> CrimeMap:
     """The month's crimes in these wards as points (one per type per published point), and
-    the wards' boundaries (ward outlines and LSOA lines) when they are held."""
+    the wards' boundaries (ward outlines and LSOA lines) when they are held. `rows`: the
+    month's crime rows (`_rows`) when already read."""
     counted: Counter[tuple[float, float, str]] = Counter()
     unplaced = 0
-    for lon, lat, crime_type, _where, _outcome in _rows(session, wards, month, by_ward=by_ward):
+    for lon, lat, crime_type, _where, _outcome in (
+        _rows(session, wards, month) if rows is None else rows
+    ):
         if lon is None or lat is None:
             unplaced += 1
         else:
@@ -74,10 +74,15 @@ def crime_map(
     return CrimeMap(caption, shapes, points, unplaced, "; ".join(sources))
 
 
-def streets(session: Session, wards: Sequence[str], month: str) -> tuple[StreetLine, ...]:
-    """The streets with the most crimes this month (most first, then by name)."""
+def streets(
+    session: Session, wards: Sequence[str], month: str, rows: Any = None
+) -> tuple[StreetLine, ...]:
+    """The streets with the most crimes this month (most first, then by name). `rows`: the
+    month's crime rows (`_rows`) when already read."""
     per: dict[str, Counter[str]] = defaultdict(Counter)
-    for _lon, _lat, crime_type, where, _outcome in _rows(session, wards, month):
+    for _lon, _lat, crime_type, where, _outcome in (
+        _rows(session, wards, month) if rows is None else rows
+    ):
         per[where.strip() or "No location"][crime_type] += 1
     lines = [
         StreetLine(street, sum(types.values()), min(types, key=lambda t: (-types[t], t)))
@@ -109,9 +114,10 @@ def outcomes(session: Session, wards: Sequence[str], month: str) -> tuple[Outcom
 def figures(session: Session, area: Any, month: str) -> dict[str, Any]:
     """The fields these figures fill on `MonthlyFigures`."""
     wards = list(area.ward_ids)
+    rows = _rows(session, wards, month)  # read once for the map and the streets
     return {
-        "crime_map": crime_map(session, wards, month, area.name),
-        "streets": streets(session, wards, month),
+        "crime_map": crime_map(session, wards, month, area.name, rows),
+        "streets": streets(session, wards, month, rows),
         "outcomes": outcomes(session, wards, month),
     }
 
@@ -152,4 +158,4 @@ def handout_map(session: Session, area: Any, today: Any) -> CrimeMap:
             )
         )
     month = last_complete_month(today)
-    return crime_map(session, wards, month, month_title(month), by_ward=True)
+    return crime_map(session, wards, month, month_title(month))

@@ -93,7 +93,8 @@ class Engagement(Record, Base):
     __tablename__ = "engagements"
     __append_only__ = True
     # The list's pages walk the first two (one per sort order the screen offers); search's
-    # scan of the newest engagements reads the third alone (services/records/search).
+    # scan of the newest engagements reads the third alone (services/records/search); a
+    # monthly pack counts a ward's month from the fourth (services/documents/monthly).
     __table_args__ = (
         list_index("ix_engagements_list_occurred", "occurred_at"),
         list_index("ix_engagements_list_follow_up", text("coalesce(follow_up_due, '~')")),
@@ -103,6 +104,12 @@ class Engagement(Record, Base):
             "id",
             "summary",
             "channel",
+            sqlite_where=text("deleted_at IS NULL"),
+        ),
+        Index(
+            "ix_engagements_ward_month",
+            "ward_id",
+            "occurred_at",
             sqlite_where=text("deleted_at IS NULL"),
         ),
     )

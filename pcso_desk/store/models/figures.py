@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pcso_desk.store.base import Base, Record, list_index
@@ -23,6 +23,18 @@ class CrimeRecord(Record, Base):
 
     __tablename__ = "crime_records"
     __field_history__ = False  # public data, re-imported whole from its source
+    # A pack counts its wards' months (by type, and by type and outcome) from this index alone
+    # (services/documents/monthly and crime_figures).
+    __table_args__ = (
+        Index(
+            "ix_crime_records_ward_month",
+            "ward_id",
+            "month",
+            "crime_type",
+            "last_outcome",
+            sqlite_where=text("deleted_at IS NULL"),
+        ),
+    )
     crime_id: Mapped[str] = mapped_column(String(80), default="", index=True)  # blank for ASB
     month: Mapped[str] = mapped_column(String(7), index=True)  # YYYY-MM
     reported_by: Mapped[str] = mapped_column(String(120), default="")

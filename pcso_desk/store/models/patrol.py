@@ -22,7 +22,18 @@ class PatrolSession(Record, Base):
     """Time spent patrolling a ward: counts towards the 80% time-in-locality target."""
 
     __tablename__ = "patrol_sessions"
-    __table_args__ = (list_index("ix_patrol_sessions_list_starts", "starts_at"),)
+    # The list's pages walk the first; a monthly pack sums a ward's month from the second
+    # alone (services/documents/monthly).
+    __table_args__ = (
+        list_index("ix_patrol_sessions_list_starts", "starts_at"),
+        Index(
+            "ix_patrol_sessions_ward_month",
+            "ward_id",
+            "starts_at",
+            "ends_at",
+            sqlite_where=text("deleted_at IS NULL"),
+        ),
+    )
     officer_id: Mapped[str] = mapped_column(ForeignKey("officers.id"), index=True)
     ward_id: Mapped[str | None] = mapped_column(ForeignKey("wards.id"), index=True)
     starts_at: Mapped[datetime] = mapped_column(index=True)
