@@ -12,10 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import event
-
 from pcso_desk.services.documents.auditor import every_people_figures
 from pcso_desk.services.documents.monthly import Area, monthly_figures
+from tests.query_plans import plan_steps, selects_sent
 
 MONTH = "2026-02"
 WARD_MONTH = {
@@ -28,29 +27,16 @@ AREA = Area("neighbourhood", "Riverside", ("ward-a", "ward-b", "ward-c"), ("hood
 
 def _ward_steps(services: Any, run: Callable[[], Any]) -> dict[str, list[str]]:
     """Per table, the plan's steps on it of every SELECT that picks its rows by ward."""
-    engine = services.ctx.store.engine
-    sent: list[tuple[str, Any]] = []
-
-    def grab(_conn: Any, _cursor: Any, sql: str, params: Any, _context: Any, _many: Any) -> None:
-        if sql.lstrip().upper().startswith("SELECT"):
-            sent.append((sql, params))
-
-    event.listen(engine, "before_cursor_execute", grab)
-    try:
-        run()
-    finally:
-        event.remove(engine, "before_cursor_execute", grab)
     found: dict[str, list[str]] = {table: [] for table in WARD_MONTH}
-    with engine.connect() as connection:
-        for sql, params in sent:
-            plan = [r[-1] for r in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", params)]
-            for table in WARD_MONTH:
-                if f"{table}.ward_id IN" in sql:
-                    found[table] += [
-                        step
-                        for step in plan
-                        if step.startswith(("SEARCH", "SCAN")) and f" {table} " in f"{step} "
-                    ]
+    for sql, params in selects_sent(services, run):
+        plan = plan_steps(services, sql, params)
+        for table in WARD_MONTH:
+            if f"{table}.ward_id IN" in sql:
+                found[table] += [
+                    step
+                    for step in plan
+                    if step.startswith(("SEARCH", "SCAN")) and f" {table} " in f"{step} "
+                ]
     return found
 
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 
 from pcso_desk.services.values import ListQuery
+from tests.query_plans import plan_steps, selects_sent
 
 # kind: {sort key the screen offers: the index that serves it}
 LONG_LISTS = {
@@ -40,25 +40,7 @@ CASES = [
 
 def _plans(services: Any, run: Any) -> list[str]:
     """The query plan of each SELECT that `run()` sends to the store."""
-    engine = services.ctx.store.engine
-    sent: list[tuple[str, Any]] = []
-
-    def grab(_conn: Any, _cursor: Any, sql: str, params: Any, _context: Any, _many: Any) -> None:
-        if sql.lstrip().upper().startswith("SELECT"):
-            sent.append((sql, params))
-
-    event.listen(engine, "before_cursor_execute", grab)
-    try:
-        run()
-    finally:
-        event.remove(engine, "before_cursor_execute", grab)
-    with engine.connect() as connection:
-        return [
-            " | ".join(
-                row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", p)
-            )
-            for sql, p in sent
-        ]
+    return [" | ".join(plan_steps(services, sql, p)) for sql, p in selects_sent(services, run)]
 
 
 @pytest.mark.parametrize(("kind", "sort", "index", "descending"), CASES)
