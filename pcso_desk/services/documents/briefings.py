@@ -183,7 +183,7 @@ def _priorities(session: Session, area: Area) -> tuple[PublicPriority, ...]:
     ).all()
     # Only by its public wording: a priority without one stays off public paper (its
     # internal title may name a person or an address).
-    public = [(row.id, row.public_wording.strip(), str(row.category)) for row in rows]
+    public = [(row.id, (row.public_wording or "").strip(), str(row.category)) for row in rows]
     public = [(pid, wording, category) for pid, wording, category in public if wording]
     done = _done(session, [pid for pid, _w, _c in public])
     return tuple(PublicPriority(w, c, done.get(pid, ())) for pid, w, c in public)
